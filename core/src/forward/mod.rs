@@ -1,0 +1,1 @@
+//! VMM forwarding verdicts, guest IDR synthesis, VMM profiles, pools, claim checks. OWNER: forwarding helper.

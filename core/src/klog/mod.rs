@@ -1,0 +1,1 @@
+//! Kernel log parsing: events, command errors, probe banner, feature masks. OWNER: events helper.

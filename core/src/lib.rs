@@ -1,0 +1,18 @@
+//! smmu-core: the Arm SMMUv3 (IHI 0070) model behind smmu-explorer.
+//!
+//! No I/O; builds for `wasm32-unknown-unknown`. Everything is derived from the declarative
+//! field tables in [`model`] and [`regs`].
+
+pub mod model;
+pub mod regs;
+pub mod regset;
+pub mod derived;
+pub mod parse;
+pub mod forward;
+pub mod structs;
+pub mod queues;
+pub mod klog;
+pub mod mem;
+pub mod snapshot;
+pub mod walk;
+pub mod scenario;

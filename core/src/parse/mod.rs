@@ -1,0 +1,1 @@
+//! Parsers for pasted register dumps (all formats, auto-detected). OWNER: parser helper.

@@ -1,0 +1,1 @@
+//! Commands, event records, PRI entries, queue index arithmetic. OWNER: events helper.

@@ -1,0 +1,133 @@
+//! A set of register values (any subset), as parsed from a dump or read from a host,
+//! with where each value came from.
+
+use crate::model::Decoded;
+use crate::regs::{self, RegDef};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where a value came from, so errors and conflicts can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Origin {
+    /// 1-based line in the input, when the input is text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Free-form description (file name, "devmem", "iommufd", ...).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegValue {
+    pub value: u64,
+    pub origin: Origin,
+}
+
+/// Register values keyed by canonical register name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterSet {
+    values: BTreeMap<&'static str, RegValue>,
+}
+
+impl RegisterSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Inserts or replaces a value. Returns the previous value, if any.
+    pub fn insert(&mut self, reg: &'static RegDef, value: u64, origin: Origin) -> Option<RegValue> {
+        self.values.insert(reg.name, RegValue { value, origin })
+    }
+    /// Inserts by register name; `None` when the name is not a known register.
+    pub fn insert_named(&mut self, name: &str, value: u64, origin: Origin) -> Option<&'static RegDef> {
+        let r = regs::by_name(name)?;
+        self.insert(r, value, origin);
+        Some(r)
+    }
+    pub fn get(&self, name: &str) -> Option<u64> {
+        let r = regs::by_name(name)?;
+        self.values.get(r.name).map(|v| v.value)
+    }
+    pub fn get_entry(&self, name: &str) -> Option<&RegValue> {
+        let r = regs::by_name(name)?;
+        self.values.get(r.name)
+    }
+    /// A field's value, looked up through the field model. `None` if the register is
+    /// absent or has no such field.
+    pub fn field(&self, reg: &str, field: &str) -> Option<u64> {
+        let r = regs::by_name(reg)?;
+        let v = self.values.get(r.name)?.value;
+        r.layout.field(field).map(|f| f.get(&[v]))
+    }
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+    /// Registers in offset order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static RegDef, &RegValue)> + '_ {
+        let mut v: Vec<_> = self
+            .values
+            .iter()
+            .filter_map(|(n, val)| regs::by_name(n).map(|r| (r, val)))
+            .collect();
+        v.sort_by_key(|(r, _)| r.offset);
+        v.into_iter()
+    }
+    /// Decodes every register present, in offset order.
+    pub fn decode(&self) -> Vec<RegisterInfo> {
+        self.iter().map(|(r, v)| RegisterInfo::new(r, v.value)).collect()
+    }
+    /// `{"IDR0": "0x0d44101a", ...}`, the form snapshots store.
+    pub fn to_hex_map(&self) -> BTreeMap<String, String> {
+        self.iter()
+            .map(|(r, v)| (r.name.to_string(), hex_value(r, v.value)))
+            .collect()
+    }
+}
+
+/// Formats a register value as `0x` plus 8 or 16 hex digits by its width.
+pub fn hex_value(r: &RegDef, v: u64) -> String {
+    if r.width == 64 {
+        format!("{v:#018x}")
+    } else {
+        format!("{v:#010x}")
+    }
+}
+
+/// One decoded register: the JSON shape `smmu decode --json` prints.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RegisterInfo {
+    pub name: &'static str,
+    pub offset: String,
+    pub value: String,
+    pub width: u8,
+    pub description: &'static str,
+    pub section: &'static str,
+    pub fields: Vec<crate::model::FieldInfo>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+impl RegisterInfo {
+    pub fn new(r: &'static RegDef, value: u64) -> Self {
+        let d: Decoded = r.layout.decode(&[value]);
+        let mut problems = d.problems();
+        if r.width == 32 && value >> 32 != 0 {
+            problems.push(format!("value {value:#x} does not fit a 32-bit register"));
+        }
+        RegisterInfo {
+            name: r.name,
+            offset: format!("{:#06x}", r.offset),
+            value: hex_value(r, value),
+            width: r.width,
+            description: r.layout.desc,
+            section: r.layout.section,
+            fields: d.fields,
+            problems,
+        }
+    }
+}

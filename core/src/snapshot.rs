@@ -1,0 +1,208 @@
+//! The snapshot file: the common input of `walk`, `ptdump`, `forward`, the TUI and the web
+//! app, and the output of `smmu collect` and `smmu scenario build`.
+//!
+//! ```json
+//! {"smmu_explorer_snapshot": 1,
+//!  "registers": {"IDR0": "0x0d44101a", "STRTAB_BASE": "0x40000000450d7000", ...},
+//!  "memory": [{"pa": "0x44ecc000", "hex": "<raw bytes in address order>"}],
+//!  "kernel": {...}, "firmware": {...}, "host": {...}, "provenance": {...}, "notes": ["..."]}
+//! ```
+
+use crate::mem::SparseMem;
+use crate::regset::{Origin, RegisterSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SNAPSHOT_VERSION: u64 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MemChunk {
+    pub pa: String,
+    pub hex: String,
+    /// What the chunk holds (`"stream table"`, `"page table"`, ...), optional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+/// The file as stored. Optional sections are kept as JSON so that newer writers' extra
+/// data survives a round trip.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SnapshotFile {
+    pub smmu_explorer_snapshot: u64,
+    #[serde(default)]
+    pub registers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub memory: Vec<MemChunk>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Any other top-level section, preserved.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("not a snapshot: {0}")]
+    Json(String),
+    #[error("snapshot version {found} is not supported (this build reads version {SNAPSHOT_VERSION})")]
+    Version { found: u64 },
+    #[error("registers.{name}: unknown register name")]
+    UnknownRegister { name: String },
+    #[error("registers.{name}: {value:?} is not a hex value (expected 0x...)")]
+    BadRegisterValue { name: String, value: String },
+    #[error("memory[{index}].{field}: {msg}")]
+    BadMemory { index: usize, field: &'static str, msg: String },
+}
+
+/// A loaded snapshot: registers and memory ready for use.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub file: SnapshotFile,
+    pub registers: RegisterSet,
+    pub memory: SparseMem,
+}
+
+/// Parses `0x`-prefixed (or bare) hex into u64.
+pub fn parse_hex_u64(s: &str) -> Option<u64> {
+    let t = s.trim();
+    let t = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let t: String = t.chars().filter(|c| *c != '_').collect();
+    if t.is_empty() || t.len() > 16 {
+        return None;
+    }
+    u64::from_str_radix(&t, 16).ok()
+}
+
+pub fn decode_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
+    let b = s.as_bytes();
+    let digits: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return Err(format!("odd number of hex digits ({})", digits.len()));
+    }
+    let mut out = Vec::with_capacity(digits.len() / 2);
+    for (i, pair) in digits.chunks(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16);
+        let lo = (pair[1] as char).to_digit(16);
+        match (hi, lo) {
+            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            _ => return Err(format!("byte {i}: {:?} is not hex", String::from_utf8_lossy(pair))),
+        }
+    }
+    Ok(out)
+}
+
+pub fn encode_hex_bytes(b: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push(H[(x >> 4) as usize] as char);
+        s.push(H[(x & 15) as usize] as char);
+    }
+    s
+}
+
+impl Snapshot {
+    /// True when the text looks like a snapshot (so format detection can route it here).
+    pub fn looks_like(text: &str) -> bool {
+        text.trim_start().starts_with('{') && text.contains("\"smmu_explorer_snapshot\"")
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let ver = v
+            .get("smmu_explorer_snapshot")
+            .and_then(|x| x.as_u64())
+            .ok_or_else(|| SnapshotError::Json("missing \"smmu_explorer_snapshot\": <version>".into()))?;
+        if ver != SNAPSHOT_VERSION {
+            return Err(SnapshotError::Version { found: ver });
+        }
+        let file: SnapshotFile =
+            serde_json::from_value(v).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        Self::from_file(file)
+    }
+
+    pub fn from_file(file: SnapshotFile) -> Result<Self, SnapshotError> {
+        if file.smmu_explorer_snapshot != SNAPSHOT_VERSION {
+            return Err(SnapshotError::Version { found: file.smmu_explorer_snapshot });
+        }
+        let mut registers = RegisterSet::new();
+        for (name, val) in &file.registers {
+            let value = parse_hex_u64(val).ok_or_else(|| SnapshotError::BadRegisterValue {
+                name: name.clone(),
+                value: val.clone(),
+            })?;
+            let origin = Origin { line: None, source: format!("snapshot registers.{name}") };
+            if registers.insert_named(name, value, origin).is_none() {
+                return Err(SnapshotError::UnknownRegister { name: name.clone() });
+            }
+        }
+        let mut memory = SparseMem::new();
+        for (index, c) in file.memory.iter().enumerate() {
+            let pa = parse_hex_u64(&c.pa).ok_or_else(|| SnapshotError::BadMemory {
+                index,
+                field: "pa",
+                msg: format!("{:?} is not a hex address", c.pa),
+            })?;
+            let bytes = decode_hex_bytes(&c.hex)
+                .map_err(|msg| SnapshotError::BadMemory { index, field: "hex", msg })?;
+            if pa.checked_add(bytes.len() as u64).is_none() {
+                return Err(SnapshotError::BadMemory { index, field: "pa", msg: "chunk wraps past 2^64".into() });
+            }
+            memory.insert(pa, bytes);
+        }
+        Ok(Snapshot { file, registers, memory })
+    }
+
+    /// Builds a snapshot from parts (used by `collect` and the scenario builder).
+    pub fn new(registers: RegisterSet, memory: SparseMem) -> Self {
+        let file = SnapshotFile {
+            smmu_explorer_snapshot: SNAPSHOT_VERSION,
+            registers: registers.to_hex_map(),
+            memory: memory
+                .chunks()
+                .map(|(pa, d)| MemChunk { pa: format!("{pa:#x}"), hex: encode_hex_bytes(d), roles: vec![] })
+                .collect(),
+            kernel: None,
+            firmware: None,
+            host: None,
+            provenance: None,
+            notes: vec![],
+            extra: BTreeMap::new(),
+        };
+        Snapshot { file, registers, memory }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.file).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mem::PhysMem;
+    #[test]
+    fn version_is_checked() {
+        let e = Snapshot::from_json(r#"{"smmu_explorer_snapshot": 2}"#).unwrap_err();
+        assert_eq!(e, SnapshotError::Version { found: 2 });
+    }
+    #[test]
+    fn loads_registers_and_memory() {
+        let s = Snapshot::from_json(
+            r#"{"smmu_explorer_snapshot":1,"registers":{"IDR0":"0x0d44101a"},
+               "memory":[{"pa":"0x1000","hex":"0102030405060708"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.registers.get("IDR0"), Some(0x0d44101a));
+        assert_eq!(s.memory.read_u64_le(0x1000).unwrap(), 0x0807060504030201);
+    }
+}

@@ -1,0 +1,1 @@
+//! STE, CD, L1STD, L1CD layouts, legality and table geometry. OWNER: walker helper.

@@ -1,0 +1,14 @@
+//! `smmu scenario`. OWNER: walker helper.
+use crate::common::{CliError, CliResult};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Input file, or - for standard input.
+    pub file: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(_args: Args) -> CliResult {
+    Err(CliError::Usage("smmu scenario: not implemented yet".into()))
+}

@@ -1,0 +1,124 @@
+//! Shared CLI plumbing: errors and exit codes, reading inputs, colour, JSON output.
+
+use std::io::{IsTerminal, Read, Write};
+
+/// Exit code 2: the command line was wrong. Exit code 1: the input was wrong or unreadable.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Input(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Input(_) => 1,
+        }
+    }
+    pub fn input(e: impl std::fmt::Display) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+pub type CliResult = Result<(), CliError>;
+
+/// An input file as read: its display name and raw bytes.
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Input {
+    /// The input as text; non-UTF-8 bytes are an error naming the byte offset.
+    pub fn text(&self) -> Result<&str, CliError> {
+        std::str::from_utf8(&self.bytes).map_err(|e| {
+            CliError::Input(format!("{}: not UTF-8 text (byte offset {})", self.name, e.valid_up_to()))
+        })
+    }
+}
+
+/// Reads FILE, or standard input for `-` or when no file is given.
+pub fn read_input(path: Option<&str>) -> Result<Input, CliError> {
+    match path {
+        None | Some("-") => {
+            let mut b = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut b)
+                .map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
+            Ok(Input { name: "<stdin>".into(), bytes: b })
+        }
+        Some(p) => {
+            let b = std::fs::read(p).map_err(|e| CliError::Input(format!("{p}: {e}")))?;
+            Ok(Input { name: p.to_string(), bytes: b })
+        }
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+pub fn use_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub struct Style {
+    pub on: bool,
+}
+
+impl Style {
+    pub fn detect() -> Self {
+        Style { on: use_colour() }
+    }
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    pub fn warn(&self, s: &str) -> String {
+        self.wrap("1;33", s)
+    }
+    pub fn bad(&self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    pub fn good(&self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+}
+
+/// Prints a serializable value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(v: &T) -> CliResult {
+    let s = serde_json::to_string_pretty(v).map_err(CliError::input)?;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = writeln!(out, "{s}");
+    Ok(())
+}
+
+/// Writes text to stdout, ignoring a closed pipe.
+pub fn print_text(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    if !s.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+}
+
+/// Parses a number given on the command line: `0x` hex, or decimal.
+pub fn parse_num(s: &str) -> Result<u64, String> {
+    let t = s.trim().replace('_', "");
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        u64::from_str_radix(h, 16).map_err(|e| format!("{s:?}: {e}"))
+    } else {
+        t.parse::<u64>().map_err(|e| format!("{s:?}: {e} (use 0x for hex)"))
+    }
+}

@@ -1,0 +1,1 @@
+//! The interactive ratatui + crossterm explorer. OWNER: TUI helper.

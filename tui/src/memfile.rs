@@ -1,0 +1,1 @@
+//! Memory-mapped raw and ELF memory images implementing smmu_core::mem::PhysMem. OWNER: walker helper.
