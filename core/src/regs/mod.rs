@@ -30,6 +30,13 @@ pub mod idr;
 /// Every register, in offset order.
 pub static REGISTERS: &[RegDef] = &[
     RegDef { name: "IDR0", offset: 0x0, width: 32, layout: &idr::IDR0, aliases: &[] },
+    RegDef { name: "IDR1", offset: 0x4, width: 32, layout: &idr::IDR1, aliases: &[] },
+    RegDef { name: "IDR2", offset: 0x8, width: 32, layout: &idr::IDR2, aliases: &[] },
+    RegDef { name: "IDR3", offset: 0xC, width: 32, layout: &idr::IDR3, aliases: &[] },
+    RegDef { name: "IDR4", offset: 0x10, width: 32, layout: &idr::IDR4, aliases: &[] },
+    RegDef { name: "IDR5", offset: 0x14, width: 32, layout: &idr::IDR5, aliases: &[] },
+    RegDef { name: "IIDR", offset: 0x18, width: 32, layout: &idr::IIDR, aliases: &[] },
+    RegDef { name: "AIDR", offset: 0x1C, width: 32, layout: &idr::AIDR, aliases: &[] },
 ];
 
 /// Looks a register up by name: case-insensitive, optional `SMMU_` prefix, aliases.
