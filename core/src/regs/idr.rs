@@ -212,3 +212,14 @@ pub static AIDR: Layout = Layout {
         en("ArchMajorRev", 4, 4, &[e(0, "SMMUv3.x", "major architecture revision 3")], "Major architecture revision", "6.3.8"),
     ],
 };
+
+pub static IDR6: Layout = Layout {
+    name: "IDR6",
+    bits: 32,
+    desc: "Identification register 6: Enhanced Command queue interface (when SMMU_IDR1.ECMDQ == 1)",
+    section: "6.3.45",
+    fields: &[
+        num("CMDQ_CONTROL_PAGE_LOG2NUMQ", 16, 4, "log2 of the number of queues per Command queue control page (max 8)", "6.3.45"),
+        num("CMDQ_CONTROL_PAGE_LOG2NUMP", 24, 4, "log2 of the number of Command queue control pages (max 8)", "6.3.45"),
+    ],
+};
