@@ -201,7 +201,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     ) {
         let implementer_name = match enc_name("IIDR", "Implementer", imp) {
             Some(n) => n.to_string(),
-            None if imp == 0 => "unknown (IIDR.Implementer is 0: not identified)".to_string(),
+            None if imp == 0 => "not identified (IIDR.Implementer is 0)".to_string(),
             None => "unknown".to_string(),
         };
         let product = if imp == JEP106_ARM {

@@ -38,10 +38,10 @@ pub static MEMATTR_ENC: &[Enc] = &[
 macro_rules! cr0_fields {
     ($s:literal) => {
         &[
-            flag("SMMUEN", 0, "Non-secure SMMU enabled: streams are checked against configuration structures (0: all bypass per SMMU_GBPA)", $s),
-            flag("PRIQEN", 1, "PRI queue writes enabled", $s),
-            flag("EVENTQEN", 2, "Non-secure Event queue writes enabled", $s),
-            flag("CMDQEN", 3, "Non-secure Command queue processing enabled", $s),
+            yn!("SMMUEN", 0, "Non-secure SMMU enable", "all Non-secure streams bypass the SMMU, with attributes from SMMU_GBPA", "all Non-secure streams are checked against configuration structures and may be translated", $s),
+            yn!("PRIQEN", 1, "PRI queue writes enabled", "PRI queue writes disabled", "PRI queue writes enabled", $s),
+            yn!("EVENTQEN", 2, "Non-secure Event queue writes enabled", "Non-secure Event queue writes disabled", "Non-secure Event queue writes enabled", $s),
+            yn!("CMDQEN", 3, "Non-secure Command queue processing enabled", "Non-secure Command queue processing disabled", "Non-secure Command queue processing enabled", $s),
             en("ATSCHK", 4, 1, &[
                 e(0, "Fast", "ATS Translated traffic passes without Stream table or TLB lookup"),
                 e(1, "Safe", "ATS Translated traffic is checked against STE.EATS"),
@@ -53,7 +53,7 @@ macro_rules! cr0_fields {
                 e(3, "VMID[N:3]", "TLB invalidations match VMID[N:3]"),
                 e(4, "VMID[N:4]", "TLB invalidations match VMID[N:4]"),
             ], "VMID Wildcard for TLB invalidation (when SMMU_IDR0.VMW == 1)", $s),
-            flag("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", $s),
+            yn!("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks disabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", $s),
         ]
     };
 }
@@ -99,12 +99,12 @@ pub static CR2: Layout = Layout {
             e(0, "EL2", "EL2 translation regime, without ASIDs or VMIDs"),
             e(1, "EL2-E2H", "EL2-E2H translation regime, with ASIDs"),
         ], "Enable Non-secure EL2-E2H translation regime (when SMMU_IDR0.Hyp == 1)", "6.3.12"),
-        flag("RECINVSID", 1, "C_BAD_STREAMID events for invalid input StreamIDs may be recorded", "6.3.12"),
+        yn!("RECINVSID", 1, "C_BAD_STREAMID events for invalid input StreamIDs may be recorded", "C_BAD_STREAMID events are not recorded for the Non-secure interface", "C_BAD_STREAMID events for invalid input StreamIDs may be recorded", "6.3.12"),
         en("PTM", 2, 1, &[
             e(0, "", "the SMMU participates in broadcast TLB maintenance, if implemented"),
             e(1, "", "Private TLB Maintenance: Non-secure broadcast TLB maintenance need not invalidate local entries"),
         ], "Private TLB Maintenance (when SMMU_IDR0.BTM == 1)", "6.3.12"),
-        flag("REC_CFG_ATS", 3, "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "6.3.12"),
+        yn!("REC_CFG_ATS", 3, "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "only the base set of events is recorded for ATS and PRI requests", "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "6.3.12"),
     ],
 };
 
@@ -194,7 +194,7 @@ pub static GBPA: Layout = Layout {
             e(0, "Bypass", "do not abort: transactions bypass the SMMU with the attributes in this register"),
             e(1, "Abort", "abort all incoming transactions"),
         ], "Abort all incoming transactions", "6.3.14"),
-        flag("Update", 31, "Update in progress (the SMMU clears it when the new attributes apply)", "6.3.14"),
+        yn!("Update", 31, "Update in progress (the SMMU clears it when the new attributes apply)", "no update in progress", "Update in progress (the SMMU clears it when the new attributes apply)", "6.3.14"),
     ],
 };
 
@@ -209,9 +209,9 @@ pub static AGBPA: Layout = Layout {
 macro_rules! irq_ctrl_fields {
     ($s:literal) => {
         &[
-            flag("GERROR_IRQEN", 0, "Interrupts from Non-secure Global errors enabled", $s),
-            flag("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", $s),
-            flag("EVENTQ_IRQEN", 2, "Interrupts from the Non-secure Event queue enabled", $s),
+            yn!("GERROR_IRQEN", 0, "Interrupts from Non-secure Global errors enabled", "Interrupts from Non-secure Global errors disabled", "Interrupts from Non-secure Global errors enabled", $s),
+            yn!("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue disabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", $s),
+            yn!("EVENTQ_IRQEN", 2, "Interrupts from the Non-secure Event queue enabled", "Interrupts from the Non-secure Event queue disabled", "Interrupts from the Non-secure Event queue enabled", $s),
         ]
     };
 }
@@ -235,16 +235,16 @@ pub static IRQ_CTRLACK: Layout = Layout {
 macro_rules! gerror_fields {
     ($s:literal) => {
         &[
-            flag("CMDQ_ERR", 0, "Command queue error: a command could not be processed (reason in SMMU_CMDQ_CONS.ERR)", $s),
-            flag("EVENTQ_ABT_ERR", 2, "An Event queue access was terminated with abort", $s),
-            flag("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", $s),
-            flag("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", $s),
-            flag("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", $s),
-            flag("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", $s),
-            flag("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", $s),
-            flag("SFM_ERR", 8, "The SMMU has entered Service failure mode", $s),
-            flag("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", $s),
-            flag("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", $s),
+            toggle!("CMDQ_ERR", 0, "Command queue error: a command could not be processed (reason in SMMU_CMDQ_CONS.ERR)", $s),
+            toggle!("EVENTQ_ABT_ERR", 2, "An Event queue access was terminated with abort", $s),
+            toggle!("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", $s),
+            toggle!("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", $s),
+            toggle!("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", $s),
+            toggle!("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", $s),
+            toggle!("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", $s),
+            toggle!("SFM_ERR", 8, "The SMMU has entered Service failure mode", $s),
+            toggle!("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", $s),
+            toggle!("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", $s),
         ]
     };
 }

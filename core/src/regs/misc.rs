@@ -7,7 +7,7 @@ pub static GATOS_CTRL: Layout = Layout {
     bits: 32,
     desc: "Global ATOS translation control (when SMMU_IDR0.ATOS == 1)",
     section: "6.3.37",
-    fields: &[flag("RUN", 0, "ATOS translation in progress (software sets it; the SMMU clears it when the result is in SMMU_GATOS_PAR)", "6.3.37")],
+    fields: &[yn!("RUN", 0, "ATOS translation in progress (software sets it; the SMMU clears it when the result is in SMMU_GATOS_PAR)", "no ATOS translation in progress", "ATOS translation in progress (software sets it; the SMMU clears it when the result is in SMMU_GATOS_PAR)", "6.3.37")],
 };
 
 pub static GATOS_SID: Layout = Layout {
@@ -18,7 +18,7 @@ pub static GATOS_SID: Layout = Layout {
     fields: &[
         hex("STREAMID", 0, 32, "StreamID of the request", "6.3.38"),
         hex("SUBSTREAMID", 32, 20, "SubstreamID of the request", "6.3.38"),
-        flag("SSID_VALID", 52, "SubstreamID valid (when SMMU_IDR1.SSIDSIZE != 0)", "6.3.38"),
+        yn!("SSID_VALID", 52, "SubstreamID valid (when SMMU_IDR1.SSIDSIZE != 0)", "no SubstreamID", "SubstreamID valid (when SMMU_IDR1.SSIDSIZE != 0)", "6.3.38"),
     ],
 };
 
@@ -101,7 +101,7 @@ pub static GMPAM: Layout = Layout {
     fields: &[
         num("SO_PARTID", 0, 16, "PARTID for SMMU-originated accesses", "6.3.42"),
         num("SO_PMG", 16, 8, "PMG for SMMU-originated accesses", "6.3.42"),
-        flag("Update", 31, "Update in progress", "6.3.42"),
+        yn!("Update", 31, "Update in progress", "no update in progress", "Update in progress", "6.3.42"),
     ],
 };
 
@@ -113,7 +113,7 @@ pub static GBPMPAM: Layout = Layout {
     fields: &[
         num("GBP_PARTID", 0, 16, "PARTID for transactions in global bypass", "6.3.43"),
         num("GBP_PMG", 16, 8, "PMG for transactions in global bypass", "6.3.43"),
-        flag("Update", 31, "Update in progress", "6.3.43"),
+        yn!("Update", 31, "Update in progress", "no update in progress", "Update in progress", "6.3.43"),
     ],
 };
 
@@ -132,7 +132,7 @@ pub static DPT_BASE: Layout = Layout {
     section: "6.3.46",
     fields: &[
         addr("BADDR", 12, 44, "Base address of level 0 of the DPT, bits [55:12]", "6.3.46"),
-        flag("RA", 62, "Read-Allocate hint", "6.3.46"),
+        yn!("RA", 62, "Read-Allocate hint", "No Read-Allocate", "Read-Allocate hint", "6.3.46"),
     ],
 };
 
@@ -171,7 +171,7 @@ pub static DPT_CFG_FAR: Layout = Layout {
     desc: "Non-secure DPT lookup error syndrome (when SMMU_IDR3.DPT == 1)",
     section: "6.3.48",
     fields: &[
-        flag("FAULT", 0, "One or more DPT lookup faults since this register was last cleared", "6.3.48"),
+        yn!("FAULT", 0, "One or more DPT lookup faults since this register was last cleared", "zero DPT lookup faults since this register was last cleared", "One or more DPT lookup faults since this register was last cleared", "6.3.48"),
         en("LEVEL", 1, 1, &[e(0, "Level 0", "fault at level 0"), e(1, "Level 1", "fault at level 1")], "Level of the fault", "6.3.48"),
         en("DPT_FAULTCODE", 4, 4, &[
             e(0, "DPT_DISABLED", "SMMU_CR0.DPT_WALK_EN is zero"),

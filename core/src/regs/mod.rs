@@ -25,6 +25,39 @@ impl RegDef {
     }
 }
 
+/// A single-bit field with its two spec meanings: `yn!(NAME, bit, desc, if_0, if_1, section)`.
+macro_rules! yn {
+    ($name:expr, $bit:expr, $desc:expr, $no:expr, $yes:expr, $s:expr) => {
+        crate::model::FieldDef {
+            name: $name,
+            lsb: $bit,
+            width: 1,
+            fmt: crate::model::Fmt::Flag,
+            values: &[crate::model::e(0, "no", $no), crate::model::e(1, "yes", $yes)],
+            desc: $desc,
+            section: $s,
+        }
+    };
+}
+
+/// A single-bit toggle (GERROR/GERRORN, OVFLG/OVACKFLG): meaningful only against its pair.
+macro_rules! toggle {
+    ($name:expr, $bit:expr, $desc:expr, $s:expr) => {
+        crate::model::FieldDef {
+            name: $name,
+            lsb: $bit,
+            width: 1,
+            fmt: crate::model::Fmt::Flag,
+            values: &[
+                crate::model::e(0, "", concat!("0; active while it differs from the paired register's bit: ", $desc)),
+                crate::model::e(1, "", concat!("1; active while it differs from the paired register's bit: ", $desc)),
+            ],
+            desc: $desc,
+            section: $s,
+        }
+    };
+}
+
 pub mod control;
 pub mod idr;
 pub mod misc;

@@ -15,7 +15,7 @@ pub static STRTAB_BASE: Layout = Layout {
     section: "6.3.24",
     fields: &[
         addr("ADDR", 6, 50, "Physical address of the Stream table base, bits [55:6]", "6.3.24"),
-        flag("RA", 62, "Read-Allocate hint for Stream table accesses", "6.3.24"),
+        yn!("RA", 62, "Read-Allocate hint for Stream table accesses", "No Read-Allocate", "Read-Allocate hint for Stream table accesses", "6.3.24"),
     ],
 };
 
@@ -48,7 +48,7 @@ macro_rules! queue_base {
             fields: &[
                 num("LOG2SIZE", 0, 5, "Queue size as log2(entries)", $s),
                 addr("ADDR", 5, 51, "Physical address of the queue base, bits [55:5]", $s),
-                flag($hint, 62, $hintdesc, $s),
+                yn!($hint, 62, $hintdesc, concat!("no ", $hintdesc), $hintdesc, $s),
             ],
         };
     };
@@ -91,7 +91,7 @@ macro_rules! prod_cons {
             section: $sp,
             fields: &[
                 num("WR", 0, 20, "Write index: bits [QS-1:0] index, bit [QS] wrap flag (QS = LOG2SIZE of the queue base)", $sp),
-                flag("OVFLG", 31, "Overflow flag: an overflow is present while it differs from the CONS OVACKFLG", $sp),
+                toggle!("OVFLG", 31, "Overflow flag: an overflow is present while it differs from the CONS OVACKFLG", $sp),
             ],
         };
         pub static $cons: Layout = Layout {
@@ -101,7 +101,7 @@ macro_rules! prod_cons {
             section: $sc,
             fields: &[
                 num("RD", 0, 20, "Read index: bits [QS-1:0] index, bit [QS] wrap flag (QS = LOG2SIZE of the queue base)", $sc),
-                flag("OVACKFLG", 31, "Overflow acknowledge flag: software sets it equal to the PROD OVFLG", $sc),
+                toggle!("OVACKFLG", 31, "Overflow acknowledge flag: software sets it equal to the PROD OVFLG", $sc),
             ],
         };
     };

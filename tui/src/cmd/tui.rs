@@ -16,6 +16,13 @@ pub fn run(_args: Args) -> CliResult {
 /// `smmu` with no arguments. Until the explorer exists: decode the built-in sample.
 pub fn run_default() -> CliResult {
     let s = crate::samples::default_sample();
-    crate::common::print_text(&format!("No SMMU explorer yet; decoding the built-in sample {} ({}).", s.name, s.description));
+    let parsed = smmu_core::parse::parse(s.text, &smmu_core::parse::ParseOptions::default())
+        .map_err(|e| CliError::Input(format!("built-in sample {}: {e}", s.name)))?;
+    let out = super::decode::DecodeOutput::new(&parsed);
+    crate::common::print_text(&format!(
+        "Decoding the built-in QEMU sample {} ({}).\nRun `smmu decode FILE` to decode your own dump.\n",
+        s.name, s.description
+    ));
+    crate::common::print_text(&super::decode::render(&out, &crate::common::Style::detect()));
     Ok(())
 }
