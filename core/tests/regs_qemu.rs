@@ -213,3 +213,13 @@ fn qemu_stage2_had_is_flagged() {
     let s = summarize(&set(&[("IDR0", 0x0d44101b), ("IDR1", 0x02730010), ("IDR3", 0x1414), ("IDR5", 0x74), ("IIDR", 0), ("AIDR", 1)]));
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
+
+#[test]
+fn registers_absent_without_their_feature() {
+    // IHI 0070 6.3.37: SMMU_GATOS_CTRL is present only when SMMU_IDR0.ATOS == 1, else RES0.
+    // QEMU's IDR0 = 0x0d44101a has ATOS (bit 15) = 0.
+    let s = summarize(&set(&[("IDR0", 0x0d44101a), ("GATOS_CTRL", 1)]));
+    assert!(s.warnings.iter().any(|w| w.contains("GATOS_CTRL") && w.contains("ATOS")), "{:?}", s.warnings);
+    let s = summarize(&set(&[("IDR0", 0x0d44101a), ("GATOS_CTRL", 0)]));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}

@@ -446,6 +446,26 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             w.push(format!("{reg}.{fld} is set but is RES0 because {idr}.{feat} == 0"));
         }
     }
+    // Registers that are present only with a feature (otherwise RES0, IHI 0070 6.3.x
+    // "Configuration").
+    for (regs_needing, idr, feat) in [
+        (&["S2PII"][..], "IDR3", "S2PI"),
+        (&["GATOS_CTRL", "GATOS_SID", "GATOS_ADDR", "GATOS_PAR"][..], "IDR0", "ATOS"),
+        (&["MPAMIDR", "GMPAM", "GBPMPAM"][..], "IDR3", "MPAM"),
+        (&["VATOS_SEL"][..], "IDR0", "VATOS"),
+        (&["IDR6"][..], "IDR1", "ECMDQ"),
+        (&["DPT_BASE", "DPT_BASE_CFG", "DPT_CFG_FAR"][..], "IDR3", "DPT"),
+        (&["PRIQ_BASE", "PRIQ_PROD", "PRIQ_CONS", "PRIQ_IRQ_CFG0", "PRIQ_IRQ_CFG1", "PRIQ_IRQ_CFG2"][..], "IDR0", "PRI"),
+    ] {
+        if f(regs, idr, feat) != Some(0) {
+            continue;
+        }
+        for reg in regs_needing {
+            if regs.get(reg).is_some_and(|v| v != 0) {
+                w.push(format!("{reg} is non-zero but is RES0 because {idr}.{feat} == 0"));
+            }
+        }
+    }
     if is0("IDR0", "MSI") {
         for reg in ["GERROR_IRQ_CFG0", "GERROR_IRQ_CFG1", "GERROR_IRQ_CFG2", "EVENTQ_IRQ_CFG0", "EVENTQ_IRQ_CFG1", "EVENTQ_IRQ_CFG2", "PRIQ_IRQ_CFG0", "PRIQ_IRQ_CFG1", "PRIQ_IRQ_CFG2"] {
             if regs.get(reg).is_some_and(|v| v != 0) {
