@@ -23,6 +23,9 @@ pub fn run_default() -> CliResult {
         "Decoding the built-in QEMU sample {} ({}).\nRun `smmu decode FILE` to decode your own dump.\n",
         s.name, s.description
     ));
-    crate::common::print_text(&super::decode::render(&out, &crate::common::Style::detect()));
+    crate::common::print_text(&super::decode::render(
+        &out,
+        &crate::common::Style::detect(),
+    ));
     Ok(())
 }
