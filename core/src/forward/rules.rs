@@ -30,9 +30,9 @@ pub(crate) const RULE2: &str = "linux-iommu Nov 2024 (J. Gunthorpe) rule 2: ACPI
 pub(crate) const RULE3: &str =
     "linux-iommu Nov 2024 (J. Gunthorpe) rule 3: per-VM enabling needs an IOMMU_VIOMMU_ALLOC flag (flags must be 0)";
 pub(crate) const RULE4: &str = "linux-iommu Nov 2024 (J. Gunthorpe) rule 4: otherwise read idr[] directly";
-pub(crate) const QEMU_CHECK: &str = "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_check_hw_compatible";
-pub(crate) const CH_IDR: &str = "cloud-hypervisor devices/src/smmuv3.rs: Smmuv3::set_host_id_regs";
-pub(crate) const OVMM_CHECK: &str = "openvmm vm/devices/iommu/smmu/src/shared.rs: SmmuSharedState::resolve_host_caps";
+pub(crate) const QEMU_CHECK: &str = "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_check_hw_compatible (host checks and error messages)";
+pub(crate) const CH_IDR: &str = "cloud-hypervisor devices/src/smmuv3.rs: Smmuv3::set_host_id_regs (host-gated COHACC/ASID16/VMID16/CD2L, SSIDSIZE from host, OAS = min, granule intersection)";
+pub(crate) const OVMM_CHECK: &str = "openvmm vm/devices/iommu/smmu/src/shared.rs: SmmuSharedState::resolve_host_caps (TTF, TTENDIAN, GRAN4K, OAS checks and messages)";
 
 /// The kernel version that added IOMMU_HW_INFO_TYPE_ARM_SMMUV3 and the SMMUv3 vIOMMU.
 pub(crate) const NESTING_KERNEL: KernelVersion = KernelVersion::new(6, 13);

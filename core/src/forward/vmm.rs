@@ -1,12 +1,12 @@
 //! VMM profiles: the guest IDRs each VMM builds from a host and whether it accepts it.
 //! Each profile is written from that VMM's source (facts only), cited in `refs`.
 
-use super::rules::{Ctx, NESTING_KERNEL, VSMMU_ALLOC};
+use super::rules::{Ctx, CH_IDR, NESTING_KERNEL, OVMM_CHECK, QEMU_CHECK, VSMMU_ALLOC};
 use super::{ForwardOptions, GuestRegs, HostGuest, NumOrAuto, OnOffAuto, Verdict, Vmm, VmmResult, FieldValue};
 use crate::regset::RegisterSet;
 
 const QEMU_REFS: &[&str] = &[
-    "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_check_hw_compatible (host checks and error messages)",
+    QEMU_CHECK,
     "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_idr_override (ril=off, ats=on, oas=48, ssidsize=N)",
     "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_auto_finalise (ats/ril/ssidsize=auto take the host value)",
     "qemu hw/arm/smmuv3.c: smmuv3_init_id_regs (emulated IDR values; accel=on is stage 1 only per smmu_validate_property)",
@@ -14,14 +14,14 @@ const QEMU_REFS: &[&str] = &[
 ];
 const CH_REFS: &[&str] = &[
     "cloud-hypervisor devices/src/smmuv3.rs: IDR0_VALUE/IDR1_VALUE/IDR5_VALUE constants",
-    "cloud-hypervisor devices/src/smmuv3.rs: Smmuv3::set_host_id_regs (host-gated COHACC/ASID16/VMID16/CD2L, SSIDSIZE from host, OAS = min, granule intersection)",
+    CH_IDR,
     "cloud-hypervisor devices/src/smmuv3.rs: Smmuv3::read_reg (IDR2-4 = 0, IIDR = 0, AIDR = 0)",
     "cloud-hypervisor devices/src/iommu/iommufd.rs: IommufdIommu::new (ats_supported = !IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED)",
 ];
 const OVMM_REFS: &[&str] = &[
     "openvmm vm/devices/iommu/smmu/src/emulator.rs: SmmuDevice::new (emulated IDRs, AIDR SMMUv3.3)",
     "openvmm vm/devices/iommu/smmu/src/emulator.rs: HostSmmuCaps::from_idr, effective_idr0/effective_idr1 (ATS, SSIDSIZE from host)",
-    "openvmm vm/devices/iommu/smmu/src/shared.rs: SmmuSharedState::resolve_host_caps (TTF, TTENDIAN, GRAN4K, OAS checks and messages)",
+    OVMM_CHECK,
 ];
 const STRICT_REFS: &[&str] = &[
     "include/uapi/linux/iommufd.h: struct iommu_hw_info_arm_smmuv3 (kdoc)",
@@ -278,10 +278,13 @@ fn cloud_hypervisor(c: &Ctx) -> Run {
     g.set("IDR5", "OAS", c.hz("IDR5", "OAS").min(5));
     let g4 = c.hz("IDR5", "GRAN4K");
     let g64 = c.hz("IDR5", "GRAN64K");
-    if g4 == 0 && g64 == 0 {
+    if g4 == 0 && g64 == 0 && c.host.contains("IDR5") {
         g.set("IDR5", "GRAN4K", 1);
         g.set("IDR5", "GRAN64K", 1);
         msgs.push("note: the host has neither GRAN4K nor GRAN64K; Cloud Hypervisor then advertises both anyway".into());
+    } else if g4 == 0 && g64 == 0 {
+        g.set("IDR5", "GRAN4K", 1);
+        g.set("IDR5", "GRAN64K", 1);
     } else {
         g.set("IDR5", "GRAN4K", g4);
         g.set("IDR5", "GRAN64K", g64);
