@@ -26,10 +26,18 @@ impl RegDef {
 }
 
 pub mod idr;
+pub mod walk_prereq;
 
 /// Every register, in offset order.
 pub static REGISTERS: &[RegDef] = &[
     RegDef { name: "IDR0", offset: 0x0, width: 32, layout: &idr::IDR0, aliases: &[] },
+    RegDef { name: "IDR1", offset: 0x4, width: 32, layout: &walk_prereq::IDR1, aliases: &[] },
+    RegDef { name: "IDR3", offset: 0xc, width: 32, layout: &walk_prereq::IDR3, aliases: &[] },
+    RegDef { name: "IDR5", offset: 0x14, width: 32, layout: &walk_prereq::IDR5, aliases: &[] },
+    RegDef { name: "CR0", offset: 0x20, width: 32, layout: &walk_prereq::CR0, aliases: &[] },
+    RegDef { name: "GBPA", offset: 0x44, width: 32, layout: &walk_prereq::GBPA, aliases: &[] },
+    RegDef { name: "STRTAB_BASE", offset: 0x80, width: 64, layout: &walk_prereq::STRTAB_BASE, aliases: &[] },
+    RegDef { name: "STRTAB_BASE_CFG", offset: 0x88, width: 32, layout: &walk_prereq::STRTAB_BASE_CFG, aliases: &[] },
 ];
 
 /// Looks a register up by name: case-insensitive, optional `SMMU_` prefix, aliases.
