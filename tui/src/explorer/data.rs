@@ -48,7 +48,15 @@ impl Host {
     /// The built-in sample, preferring a snapshot with memory when one is embedded.
     pub fn builtin_sample() -> Result<Host, String> {
         let s = crate::samples::default_sample();
-        let mut h = Host::from_bytes(s.name, s.text.as_bytes(), SourceKind::Sample)?;
+        let mut h = match Host::from_bytes(s.name, s.text.as_bytes(), SourceKind::Sample) {
+            Ok(h) => h,
+            Err(e) => {
+                // Never refuse to start: show what failed.
+                let mut h = Host::new(s.name.into(), SourceKind::Sample, String::new(), "unreadable".into(), RegisterSet::new());
+                h.notes.push(format!("the built-in sample could not be read by this build's parser: {e}"));
+                h
+            }
+        };
         h.description = format!("built-in sample {}: {}", s.name, s.description);
         Ok(h)
     }
