@@ -245,7 +245,7 @@ impl App {
             Action::Copy => self.copy(),
             Action::ToggleTheme => {
                 self.theme = self.theme.toggled();
-                self.status = format!("Theme: {:?}", self.theme.name).to_lowercase();
+                self.status = format!("Theme: {}", format!("{:?}", self.theme.name).to_lowercase());
             }
             Action::NextProfile => {
                 self.fwd_profile = (self.fwd_profile + 1) % views::forwarding::PROFILES.len();
@@ -289,8 +289,7 @@ impl App {
             }
             Action::Cancel => {
                 if self.search.typing {
-                    self.search = Search::default();
-                    self.status.clear();
+                    self.clear_search();
                 } else {
                     self.walk.editing = None;
                 }
@@ -305,6 +304,21 @@ impl App {
                     }
                 }
             }
+        }
+    }
+
+    /// Ends the search, staying on the field it found (its register expanded).
+    fn clear_search(&mut self) {
+        let focused = self.focused_reg_row();
+        self.search = Search::default();
+        self.status.clear();
+        match focused {
+            Some(RegRow::Field(r, f)) => {
+                self.regs.expanded.insert(r);
+                self.select_reg_row(RegRow::Field(r, f));
+            }
+            Some(row) => self.select_reg_row(row),
+            None => self.regs.list.select(Some(0)),
         }
     }
 
@@ -324,8 +338,7 @@ impl App {
         if self.help.is_some() {
             self.help = None;
         } else if self.search.active() {
-            self.search = Search::default();
-            self.status.clear();
+            self.clear_search();
         } else if self.view == V_REGISTERS && !self.regs.expanded.is_empty() {
             // Collapse the register holding the cursor (or everything).
             if let Some(RegRow::Field(r, _)) = self.focused_reg_row() {

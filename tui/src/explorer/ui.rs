@@ -65,14 +65,14 @@ fn draw_source(f: &mut Frame, app: &App, area: Rect) {
 
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let right = " ?:help  Tab/1-7:views  /:search  y:copy  q:quit ";
+    let right = " ?:help Tab:views /:search y:copy q:quit ";
     let left = if app.search.typing {
         format!(" /{}_", app.search.query)
     } else {
         format!(" {}", app.status)
     };
     let rw = right.chars().count() as u16;
-    let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw.min(area.width / 2))]).areas(area);
+    let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw.min(area.width * 3 / 5))]).areas(area);
     f.render_widget(Paragraph::new(left).style(t.status), l);
     f.render_widget(Paragraph::new(right).style(t.status.add_modifier(Modifier::BOLD)), r);
 }
@@ -94,7 +94,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
         rows.push(Row::new(vec![Line::styled(format!("  {keys}"), t.accent), Line::styled(help, t.text)]));
     }
     let rows: Vec<Row> = rows.into_iter().skip(scroll as usize).collect();
-    let table = Table::new(rows, [Constraint::Length(24), Constraint::Min(10)]).block(
+    let table = Table::new(rows, [Constraint::Length(18), Constraint::Min(10)]).block(
         Block::bordered()
             .title(format!(" Help: every key ({} views: {}) ", VIEWS.len(), "1-7"))
             .title_bottom(" Up/Down scroll, Esc closes ")

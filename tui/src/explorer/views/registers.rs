@@ -108,6 +108,22 @@ fn bit_lines(app: &App, width: u8, value: u64, hl: Option<(u16, u8)>) -> Vec<Lin
         }
         spans.push(Span::styled(format!(" {bottom}"), t.dim));
         out.push(Line::from(spans));
+        if let Some((lsb, wd)) = hl {
+            // A caret line under the field's bits, readable without colour.
+            let mut marks = String::from("   ");
+            let mut any = false;
+            for bit in (bottom..=top).rev() {
+                let in_field = bit >= lsb as u32 && bit < lsb as u32 + wd as u32;
+                any |= in_field;
+                marks.push(if in_field { '^' } else { ' ' });
+                if bit % 4 == 0 && bit != bottom {
+                    marks.push(' ');
+                }
+            }
+            if any {
+                out.push(Line::styled(marks.trim_end().to_string(), t.accent));
+            }
+        }
         start = bottom;
     }
     out
@@ -171,10 +187,10 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
                 let mark = if cur { "▶ " } else { "  " };
                 let style = if cur { t.selected } else { t.text };
                 let name = if e.name.is_empty() { String::new() } else { format!("{}: ", e.name) };
-                v.push(Line::styled(format!("{mark}{:#06b} {name}{}", e.value, e.meaning), style));
+                v.push(Line::styled(format!("{mark}0b{:0w$b} {name}{}", e.value, e.meaning, w = fld.width as usize), style));
             }
             if d.fmt == Fmt::Enum && d.encoding(fld.value).is_none() {
-                v.push(Line::styled(format!("▶ {:#06b} reserved encoding", fld.value), t.bad));
+                v.push(Line::styled(format!("▶ 0b{:0w$b} reserved encoding", fld.value, w = fld.width as usize), t.bad));
             }
         } else if d.fmt == Fmt::Flag {
             v.push(Line::raw(""));
