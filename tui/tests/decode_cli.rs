@@ -156,16 +156,3 @@ fn missing_file_exits_1_and_bad_base_exits_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
-
-#[test]
-fn no_arguments_decodes_the_builtin_sample() {
-    let out = Command::new(BIN).output().unwrap();
-    assert!(out.status.success());
-    let s = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        s.lines().next().unwrap().contains("built-in QEMU sample"),
-        "{s}"
-    );
-    assert!(s.contains("SMMU_IDR0 @ 0x0000 = 0x0d44101a"));
-    assert!(s.contains("Output address size"));
-}
