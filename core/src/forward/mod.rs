@@ -123,24 +123,25 @@ impl Order {
             Order::StallModel => {
                 if a == b {
                     (a, false)
-                } else if a == 0 {
+                } else if a == 0 && b <= 2 {
                     (b, false)
-                } else if b == 0 {
+                } else if b == 0 && a <= 2 {
                     (a, false)
                 } else {
-                    // Terminate-only on one host, stall forced on the other.
-                    (1, true)
+                    // Terminate-only on one host, stall forced on the other (or reserved).
+                    (a.min(b), true)
                 }
             }
             Order::Endian => {
+                let single = |x: u64| x == 2 || x == 3;
                 if a == b {
                     (a, false)
-                } else if a == 0 {
+                } else if a == 0 && single(b) {
                     (b, false)
-                } else if b == 0 {
+                } else if b == 0 && single(a) {
                     (a, false)
                 } else {
-                    // Little-endian only on one host, big-endian only on the other.
+                    // Little-endian only on one host, big-endian only on the other (or reserved).
                     (a, true)
                 }
             }
@@ -616,7 +617,7 @@ pub(crate) fn verdicts_for(host: &RegisterSet, opts: &ForwardOptions) -> (Vec<Ve
         out.push(Verdict {
             register: reg,
             field: f.name,
-            host: host.field(reg, f.name),
+            host: ctx.host.field(reg, f.name),
             guest: d.guest,
             class: d.class,
             reason: d.reason,

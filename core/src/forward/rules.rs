@@ -220,13 +220,10 @@ pub(crate) static RULES: &[Rule] = &[
             &[KDOC, KDOC_CAPS])
     }),
     r("IDR0", "NS1ATS", Order::AtLeast, |c, _| {
-        if c.guest_ats() == 1 {
-            d(Class::PerDevice, c.hz("IDR0", "NS1ATS"),
-                "Only meaningful with ATS: a 1 means split-stage ATS is not supported, so the guest must see the host's 1 where the host has it.",
-                "Guest ATS off (then it is 0).", &[KDOC])
-        } else {
-            zero(Class::PerDevice, "Only meaningful with ATS, which this guest does not get.", "Guest ATS on.", &[KDOC])
-        }
+        let note = if c.guest_ats() == 1 { "" } else { " This guest gets no ATS, so it changes nothing, but a true statement is kept." };
+        d(Class::PerDevice, c.hz("IDR0", "NS1ATS"),
+            format!("Only meaningful with ATS, and inverted: a 1 says split-stage ATS is not supported, so the guest must see the host's 1 where the host has it.{note}"),
+            "Only a different host value changes it.", &[KDOC])
     }),
     r("IDR0", "ASID16", Order::AtMost, |c, f| direct(c, f, "IDR0", " Guest ASIDs go into the guest CDs the host hardware reads.")),
     r("IDR0", "MSI", Order::Free, |_, _| {
