@@ -414,7 +414,7 @@ pub struct VmmResult {
     /// Several hosts: each host's guest IDRs, when they differ between hosts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub per_host: Vec<HostGuest>,
-    /// Fields where this VMM presents more than the strict verdict allows.
+    /// Fields where this VMM presents more than the strict verdict allows (first host).
     pub exceeds_strict: Vec<FieldValue>,
     /// Sources the profile was read from (file and function).
     pub refs: Vec<String>,
