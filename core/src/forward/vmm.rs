@@ -433,6 +433,9 @@ pub(crate) fn run_profile(
     let mut exceeds = Vec::new();
     if v != Vmm::Strict {
         for (i, (h, r)) in hosts.iter().zip(runs.iter()).enumerate() {
+            if !r.accepts {
+                continue; // it never presents anything on a host it refuses
+            }
             let own;
             let vds: &[Verdict] = if multi {
                 own = super::verdicts_for(h, opts).0;
