@@ -53,7 +53,7 @@ fn claim_of_qemu_stage1_emulation_against_nested_host() {
     assert_eq!(over, vec!["IDR0.VMID16", "IDR3.HAD"]);
     assert!(c.over_claims.iter().all(|x| !x.reason.is_empty()));
     // Non-ID registers in the claim file are listed as ignored.
-    assert!(c.ignored.iter().any(|i| i.starts_with("CR0")));
+    assert!(c.ignored.iter().any(|i| i.contains("CR0")));
 }
 
 #[test]

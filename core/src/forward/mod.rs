@@ -791,20 +791,19 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
     let mut over = Vec::new();
     let mut under = Vec::new();
     let mut ignored = Vec::new();
-    for (r, _) in claim.iter() {
-        if !ID_REGISTERS.contains(&r.name) {
-            ignored.push(format!("{}: not an identification register", r.name));
-        }
+    let non_id: Vec<&str> = claim.iter().map(|(r, _)| r.name).filter(|n| !ID_REGISTERS.contains(n)).collect();
+    if !non_id.is_empty() {
+        ignored.push(format!("not identification registers: {}", non_id.join(", ")));
     }
     for v in verdicts {
         let Some(claimed) = claim.field(v.register, v.field) else { continue };
         if !v.order.safe(claimed, v.guest) {
-            let host_part = match v.host {
-                Some(h) if !v.order.safe(claimed, h) && v.order.hardware_backed() => {
-                    format!("the host has {h}, so the hardware cannot honour {claimed}")
+            let hw = match v.host {
+                Some(h) if v.order.hardware_backed() && !v.order.safe(claimed, h) => {
+                    format!("The host has {h}, so the hardware cannot honour {claimed}. ")
                 }
-                Some(h) => format!("the host has {h}, but {}", lower_first(&v.reason)),
-                None => "the host value is unknown".to_string(),
+                Some(_) => String::new(),
+                None => "The host value is unknown. ".to_string(),
             };
             over.push(OverClaim {
                 register: v.register,
@@ -813,19 +812,11 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
                 safe: v.guest,
                 host: v.host,
                 class: v.class,
-                reason: format!("claims {claimed}, at most {} is safe ({}): {host_part}", v.guest, v.class.name()),
+                reason: format!("Claims {claimed}; at most {} is safe ({}). {hw}{}", v.guest, v.class.name(), v.reason),
             });
         } else if claimed != v.guest && v.order.hardware_backed() {
             under.push(format!("{}.{}: claims {claimed}, {} would be safe", v.register, v.field, v.guest));
         }
     }
     ClaimReport { source: source.to_string(), registers: claim.to_hex_map(), over_claims: over, ignored, under_claims: under }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
