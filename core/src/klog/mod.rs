@@ -190,7 +190,7 @@ fn strip_noise(mut s: &str) -> &str {
     }
 }
 
-const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "priv ", "unpriv "];
+const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "priv ", "unpriv "];
 
 /// Lines wrapped by mail clients or terminals: a decoded `event:` or access line that is
 /// visibly incomplete continues on the next line(s).
@@ -747,6 +747,12 @@ fn explain_message(msg: &str) -> &'static str {
         "after CERROR_ABT Linux lets the SMMU fetch the command again"
     } else if m.contains("failed to convert") {
         "Linux could not overwrite the illegal command with CMD_SYNC"
+    } else if m.contains("msi_domain absent") {
+        "no MSI domain: the SMMU's interrupts are wired (SMMU_IDR0.MSI is not used)"
+    } else if m.contains("no priq irq") || m.contains("no evtq irq") || m.contains("no gerr irq") {
+        "an interrupt is missing from firmware: that queue's records will not be reported"
+    } else if m.contains("found companion CMDQV") {
+        "NVIDIA Tegra241 CMDQ-Virtualization extension found next to the SMMU"
     } else if m.contains("unexpected PRI request") {
         "a PRI Page Request arrived for a device without an I/O page fault handler"
     } else {
