@@ -13,6 +13,11 @@ use std::collections::BTreeSet;
 /// The views, in tab order (number keys 1-7).
 pub const VIEWS: [&str; 7] = ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues & log", "Diff"];
 
+/// The walk the Walk view starts with: StreamID 0x18 (QEMU's `edu` device in the built-in
+/// sample) at IOVA 0x12345000, the DMA whose F_TRANSLATION event the sample's kernel log
+/// shows.
+pub const DEFAULT_WALK: [&str; 2] = ["0x18", "0x12345000"];
+
 pub const V_OVERVIEW: usize = 0;
 pub const V_REGISTERS: usize = 1;
 pub const V_FORWARDING: usize = 2;
@@ -99,6 +104,8 @@ pub struct App {
     pub fwd_class: usize,
     pub fwd_caps: usize,
     pub streams: TableState,
+    /// Streams view: show the CDs of the focused stream instead of its STE.
+    pub streams_cds: bool,
     pub walk: WalkState,
     pub queues_pane: usize,
     pub queues: ListState,
@@ -130,13 +137,18 @@ impl App {
             fwd_class: 0,
             fwd_caps: 0,
             streams: TableState::default().with_selected(Some(0)),
-            walk: WalkState { inputs: ["0x8".into(), String::new(), "0x0".into(), "read".into()], ..Default::default() },
+            streams_cds: false,
+            walk: WalkState { inputs: [DEFAULT_WALK[0].into(), String::new(), DEFAULT_WALK[1].into(), "read".into()], ..Default::default() },
             queues_pane: 0,
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
+        // Start the Walk view on the sample's faulting DMA when there is memory to walk.
+        if app.host().is_some_and(|h| h.snapshot.is_some()) {
+            app.run_walk();
+        }
         app
     }
 
@@ -394,11 +406,8 @@ impl App {
                 self.streams.select(s);
             }
             V_WALK => {
-                if d < 0 {
-                    self.act(Action::StepBack)
-                } else {
-                    self.act(Action::StepForward)
-                }
+                let n = views::walk::step_count(&self.walk) as i64;
+                self.walk.step = (self.walk.step as i64).saturating_add(d).clamp(0, n) as usize;
             }
             V_QUEUES => {
                 let s = clamp(self.queues.selected());
@@ -471,6 +480,7 @@ impl App {
                 }
             }
             V_WALK => self.act(Action::EditWalk),
+            V_STREAMS => self.streams_cds = !self.streams_cds,
             _ => {}
         }
     }
