@@ -70,6 +70,9 @@ pub struct WalkState {
     pub result: Option<Result<serde_json::Value, String>>,
     /// How many steps are shown (stepping forward/back).
     pub step: usize,
+    /// Privileged (false) or unprivileged (true) access; PCIe DMA without a PASID prefix
+    /// is unprivileged.
+    pub unpriv: bool,
 }
 
 /// Screen areas remembered from the last draw, for mouse hit-testing.
@@ -138,7 +141,11 @@ impl App {
             fwd_caps: 0,
             streams: TableState::default().with_selected(Some(0)),
             streams_cds: false,
-            walk: WalkState { inputs: [DEFAULT_WALK[0].into(), String::new(), DEFAULT_WALK[1].into(), "read".into()], ..Default::default() },
+            walk: WalkState {
+                inputs: [DEFAULT_WALK[0].into(), String::new(), DEFAULT_WALK[1].into(), "read".into()],
+                unpriv: true,
+                ..Default::default()
+            },
             queues_pane: 0,
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
@@ -275,6 +282,10 @@ impl App {
                 self.walk.editing = Some(0);
                 self.status = "Walk inputs: type, Tab for the next input, Enter runs, Esc cancels".into();
             }
+            Action::TogglePriv => {
+                self.walk.unpriv = !self.walk.unpriv;
+                self.run_walk();
+            }
             Action::StepBack => self.walk.step = self.walk.step.saturating_sub(1),
             Action::StepForward => {
                 let n = views::walk::step_count(&self.walk);
@@ -336,7 +347,7 @@ impl App {
 
     fn run_walk(&mut self) {
         let r = match self.host() {
-            Some(h) => super::data::run_walk(h, &self.walk.inputs),
+            Some(h) => super::data::run_walk(h, &self.walk.inputs, self.walk.unpriv),
             None => Err("no host loaded".into()),
         };
         self.walk.step = match &r {

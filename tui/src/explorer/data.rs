@@ -351,7 +351,7 @@ pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<(Option<u32>, Resul
 }
 
 /// Parses the walk inputs [SID, SSID, IOVA, access].
-pub fn walk_request(inputs: &[String; 4]) -> Result<WalkRequest, String> {
+pub fn walk_request(inputs: &[String; 4], unpriv: bool) -> Result<WalkRequest, String> {
     let num = |i: usize, what: &str| -> Result<Option<u64>, String> {
         let s = inputs[i].trim();
         if s.is_empty() {
@@ -369,12 +369,12 @@ pub fn walk_request(inputs: &[String; 4]) -> Result<WalkRequest, String> {
     let a = inputs[3].trim();
     let access = if a.is_empty() { Some(Access::Read) } else { Access::parse(a) };
     let access = access.ok_or_else(|| format!("access: {a:?} is not read, write or exec"))?;
-    Ok(WalkRequest { sid, ssid, iova, access, unpriv: false })
+    Ok(WalkRequest { sid, ssid, iova, access, unpriv })
 }
 
 /// Runs a walk with the inputs [SID, SSID, IOVA, access] (`smmu walk --json` shape).
-pub fn run_walk(h: &Host, inputs: &[String; 4]) -> Result<serde_json::Value, String> {
-    let req = walk_request(inputs)?;
+pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_json::Value, String> {
+    let req = walk_request(inputs, unpriv)?;
     let snap = h
         .snapshot
         .as_ref()

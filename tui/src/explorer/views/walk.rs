@@ -80,6 +80,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         spans.push(Span::styled(format!("{val:<10}"), if editing { t.selected } else { t.accent }));
         spans.push(Span::raw(" "));
     }
+    spans.push(Span::styled(if app.walk.unpriv { "unpriv (u)" } else { "priv (u)" }, t.accent));
     f.render_widget(Paragraph::new(Line::from(spans)).block(super::block(&t, "Walk inputs (e edits, Enter runs, Left/Right step)")), form);
     let v = match &app.walk.result {
         None => {
