@@ -30,6 +30,8 @@ if [ "$HAVE" != "$WB_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
+# Size over speed for the download (the root profile says "s"; "z" is smaller here).
+export CARGO_PROFILE_RELEASE_WASM_OPT_LEVEL="${CARGO_PROFILE_RELEASE_WASM_OPT_LEVEL:-z}"
 cargo build -p smmu-web --lib --target wasm32-unknown-unknown --profile "$PROFILE"
 DIR=$PROFILE; [ "$PROFILE" = dev ] && DIR=debug
 WASM="$ROOT/target/wasm32-unknown-unknown/$DIR/smmu_web.wasm"
@@ -37,7 +39,7 @@ WASM="$ROOT/target/wasm32-unknown-unknown/$DIR/smmu_web.wasm"
 DIST="$ROOT/web/dist"
 rm -rf "$DIST"
 mkdir -p "$DIST"
-wasm-bindgen --target web --no-typescript --out-dir "$DIST" --out-name smmu_web "$WASM"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$DIST" --out-name smmu_web "$WASM"
 
 TOOLS="$ROOT/web/.tools"
 if [ "$OPT" = 1 ] && [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then
