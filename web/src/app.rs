@@ -32,6 +32,26 @@ const ACCESSES: &[&str] = &["read", "write", "exec"];
 /// The built-in sample: a real QEMU 10.0 stage-1 dump (provenance in the file).
 pub const SAMPLE: &str = include_str!("../../assets/samples/qemu-10.0-s1.txt");
 
+/// The fonts: egui's Hack for all text (one font keeps the download small; a monospaced UI
+/// suits register tables), and egui's small icon font for its own symbols. The browser draws
+/// any glyph Hack lacks (eframe's canvas fallback).
+pub fn fonts() -> egui::FontDefinitions {
+    use std::sync::Arc;
+    let mut d = egui::FontDefinitions::empty();
+    d.font_data.insert("Hack".into(), Arc::new(egui::FontData::from_static(epaint_default_fonts::HACK_REGULAR)));
+    d.font_data.insert(
+        "egui-icons".into(),
+        Arc::new(
+            egui::FontData::from_static(epaint_default_fonts::EGUI_ICONS)
+                .tweak(egui::FontTweak { scale: 0.9, ..Default::default() }),
+        ),
+    );
+    for fam in [egui::FontFamily::Monospace, egui::FontFamily::Proportional] {
+        d.families.insert(fam, vec!["Hack".into(), "egui-icons".into()]);
+    }
+    d
+}
+
 /// What the page shell (or a test) hands the app: files opened or pasted outside the canvas.
 static INBOX: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
 

@@ -3,7 +3,6 @@
 use crate::{api, app, testhook};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast as _;
 
 thread_local! {
     static RUNNER: RefCell<Option<eframe::WebRunner>> = const { RefCell::new(None) };
@@ -186,6 +185,7 @@ pub async fn start(canvas_id: String) -> Result<(), JsValue> {
             canvas,
             eframe::WebOptions::default(),
             Box::new(move |cc| {
+                cc.egui_ctx.set_fonts(app::fonts());
                 if hook {
                     testhook::install(&cc.egui_ctx);
                 }

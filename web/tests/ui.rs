@@ -9,6 +9,7 @@ use smmu_web::share;
 fn harness(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(|ctx| ctx.set_fonts(smmu_web::app::fonts()))
         .build_ui_state(|ui, app: &mut App| app.show(ui), app)
 }
 
