@@ -371,10 +371,10 @@ pub(crate) static RULES: &[Rule] = &[
         zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
     }),
     // ---- IIDR
-    r("IIDR", "ProductID", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Variant", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Revision", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Implementer", Order::Free, |c, f| iidr(c, f)),
+    r("IIDR", "ProductID", Order::Free, iidr),
+    r("IIDR", "Variant", Order::Free, iidr),
+    r("IIDR", "Revision", Order::Free, iidr),
+    r("IIDR", "Implementer", Order::Free, iidr),
     // ---- AIDR
     r("AIDR", "ArchMajorRev", Order::AtMost, |c, _| {
         d(Class::VmmDefined, 0, format!("The architecture revision the VMM's emulation implements: SMMUv3 (major 0). The host says {}.", c.hz("AIDR", "ArchMajorRev")), "Nothing short of a new architecture.", &[])
