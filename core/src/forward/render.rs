@@ -99,6 +99,17 @@ fn guest_line(g: &BTreeMap<String, String>) -> String {
         .join(" ")
 }
 
+/// Column headers for the profile comparison (six characters).
+fn short_name(n: &str) -> &str {
+    match n {
+        "strict" => "strict",
+        "qemu-accel" => "qemu",
+        "cloud-hypervisor" => "ch",
+        "openvmm" => "ovmm",
+        other => other,
+    }
+}
+
 /// Numbers every distinct reference, in first-use order.
 fn ref_index(r: &ForwardReport) -> Vec<String> {
     let mut all: Vec<String> = Vec::new();
@@ -221,6 +232,52 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         }
         for ph in &v.per_host {
             o.para(6, width, &format!("on {}: {}", ph.host, guest_line(&ph.guest)));
+        }
+    }
+    // Field by field across the profiles: only fields where some profile departs from strict.
+    let cols: Vec<(&str, BTreeMap<String, u64>)> = r
+        .vmm
+        .iter()
+        .filter(|v| v.name != "strict")
+        .map(|v| {
+            let m = v
+                .guest
+                .iter()
+                .filter_map(|(k, x)| u64::from_str_radix(x.trim_start_matches("0x"), 16).ok().map(|n| (k.clone(), n)))
+                .collect();
+            (short_name(v.name), m)
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for v in &r.verdicts {
+        let Some(f) = super::field_def(v.register, v.field) else { continue };
+        let vals: Vec<Option<u64>> = cols.iter().map(|(_, m)| m.get(v.register).map(|w| f.get(&[*w]))).collect();
+        if vals.iter().all(|x| *x == Some(v.guest)) {
+            continue;
+        }
+        let mut line = format!("{:<20} {:>6} {:>6}", format!("{}.{}", v.register, v.field), fval(v.register, v.field, v.host), fval(v.register, v.field, Some(v.guest)));
+        for x in &vals {
+            let mark = match x {
+                Some(n) if v.hardware_backed && !v.order.safe(*n, v.guest) => "!",
+                _ => " ",
+            };
+            line.push_str(&format!(" {:>6}{mark}", fval(v.register, v.field, *x)));
+        }
+        rows.push(line);
+    }
+    if !rows.is_empty() {
+        o.line("");
+        let b = o.bold("Where the profiles differ from strict (! = more than strict allows)");
+        for l in wrap(&b, width) {
+            o.line(&l);
+        }
+        let mut head = format!("{:<20} {:>6} {:>6}", "field", "host", "strict");
+        for (n, _) in &cols {
+            head.push_str(&format!(" {n:>6} "));
+        }
+        o.line(&format!("  {}", head.trim_end()));
+        for l in rows {
+            o.line(&format!("  {}", l.trim_end()));
         }
     }
     if let Some(p) = &r.pool {
