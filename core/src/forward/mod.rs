@@ -512,6 +512,8 @@ pub struct ForwardReport {
     pub notes: Vec<String>,
     /// Counts per class.
     pub summary: BTreeMap<&'static str, usize>,
+    /// Fields where a VMM profile departs from the strict guest ([`ForwardReport::profile_table`]).
+    pub comparison: Vec<render::ProfileRow>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -773,7 +775,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         summary.insert(c.name(), verdicts.iter().filter(|v| v.class == c).count());
     }
 
-    ForwardReport {
+    let mut report = ForwardReport {
         verdicts,
         guest: guest.to_hex_map(),
         vmm,
@@ -783,7 +785,10 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         options: opts.clone(),
         notes,
         summary,
-    }
+        comparison: vec![],
+    };
+    report.comparison = report.profile_table();
+    report
 }
 
 /// Lists every field of `claim` that exceeds the strict verdicts.
