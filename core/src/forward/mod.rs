@@ -23,9 +23,12 @@
 //!   field model (`regs::by_name(..).layout.field(..)`); nothing here restates a bit.
 //! - Rendering lives in [`render`] so every frontend prints the same text.
 
+mod facts;
 mod rules;
 pub mod render;
 mod vmm;
+
+pub use facts::{facts_from_snapshot, SnapshotFacts};
 
 use crate::regs;
 use crate::regset::{hex_value, Origin, RegisterSet};
@@ -342,6 +345,32 @@ pub struct ForwardOptions {
     /// A proposed guest IDR set to check for over-claims.
     #[serde(skip)]
     pub claim: Option<(String, RegisterSet)>,
+    /// Where options came from when not given (for example a collect snapshot); shown in
+    /// the report's notes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<String>,
+}
+
+impl ForwardOptions {
+    /// Fills options not yet set from a snapshot's facts; returns the notes to show.
+    pub fn fill_from(&mut self, f: &SnapshotFacts) {
+        if self.caps.is_none() {
+            self.caps = f.caps;
+        }
+        if self.max_pasid_log2.is_none() {
+            self.max_pasid_log2 = f.max_pasid_log2;
+        }
+        if self.kernel.is_none() {
+            self.kernel = f.kernel;
+        }
+        if self.firmware.coherent.is_none() {
+            self.firmware.coherent = f.coherent;
+        }
+        if self.firmware.httu_override.is_none() {
+            self.firmware.httu_override = f.httu_override;
+        }
+        self.provenance.extend(f.notes.iter().cloned());
+    }
 }
 
 /// The VMM profiles.
@@ -669,7 +698,7 @@ pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
 
 /// Analyzes one or more hosts. Hosts are `(name, registers)`.
 pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) -> ForwardReport {
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = opts.provenance.clone();
     let names: Vec<String> = hosts.iter().map(|(n, _)| n.as_ref().to_string()).collect();
     let sets: Vec<&RegisterSet> = hosts.iter().map(|(_, s)| s).collect();
     let host_infos: Vec<HostInfo> = hosts
