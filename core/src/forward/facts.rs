@@ -19,6 +19,9 @@ pub struct SnapshotFacts {
     pub coherent: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub httu_override: Option<u64>,
+    /// `struct iommu_hw_info_arm_smmuv3::flags`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hw_info_flags: Option<u64>,
     /// Where each fact came from, and facts that could not be used.
     pub notes: Vec<String>,
 }
@@ -75,6 +78,13 @@ pub fn facts_from_snapshot(snapshot: &Value) -> SnapshotFacts {
             },
             None if caps.len() > 1 => f.notes.push("devices in the snapshot report different out_capabilities; pass --caps for the device to assign".into()),
             None => {}
+        }
+        let flags: Vec<u64> = list.iter().filter_map(|d| d.get("flags").and_then(hex_or_num)).collect();
+        if let Some(fl) = agreed(&flags) {
+            f.hw_info_flags = Some(fl);
+            if fl != 0 {
+                f.notes.push(format!("hw_info flags {fl:#x} from the snapshot's IOMMU_GET_HW_INFO"));
+            }
         }
         match agreed(&pasid) {
             Some(p) => {
@@ -144,6 +154,7 @@ mod tests {
         assert_eq!(f.max_pasid_log2, Some(20));
         assert_eq!(f.coherent, Some(true));
         assert_eq!(f.httu_override, Some(2));
+        assert_eq!(f.hw_info_flags, None);
     }
 
     #[test]

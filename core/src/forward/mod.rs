@@ -336,6 +336,9 @@ pub struct ForwardOptions {
     pub max_pasid_log2: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel: Option<KernelVersion>,
+    /// `struct iommu_hw_info_arm_smmuv3::flags` (bit 0: ERRATA_REPEAT_TLBI_CFGI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hw_info_flags: Option<u64>,
     pub firmware: Firmware,
     pub qemu: QemuOptions,
     pub openvmm: OpenVmmOptions,
@@ -362,6 +365,9 @@ impl ForwardOptions {
         }
         if self.kernel.is_none() {
             self.kernel = f.kernel;
+        }
+        if self.hw_info_flags.is_none() {
+            self.hw_info_flags = f.hw_info_flags;
         }
         if self.firmware.coherent.is_none() {
             self.firmware.coherent = f.coherent;

@@ -62,6 +62,14 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
             ));
         }
     }
+    if let Some(fl) = c.opts.hw_info_flags {
+        if fl & 1 != 0 {
+            warn.push("warning: hw_info flags report IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI: the host SMMU needs every TLBI/CFGI issued twice, and nothing in the guest IDRs or IIDR tells a guest that".into());
+        }
+        if fl & !1 != 0 {
+            warn.push(format!("warning: unknown hw_info flags {:#x}", fl & !1));
+        }
+    }
     if !c.host.contains("IDR0") {
         refuse.push("IDR0 not given: cannot tell whether the host SMMU can nest".into());
         return (refuse, warn);

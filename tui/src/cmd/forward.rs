@@ -44,6 +44,9 @@ pub struct Args {
     /// Host kernel version (for example 6.13).
     #[arg(long)]
     pub kernel: Option<String>,
+    /// struct iommu_hw_info_arm_smmuv3 flags (bit 0: ERRATA_REPEAT_TLBI_CFGI).
+    #[arg(long, value_name = "N")]
+    pub hw_info_flags: Option<String>,
     /// Firmware (IORT COHACC override / DT dma-coherent) says the SMMU is coherent.
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub fw_coherent: Option<bool>,
@@ -92,6 +95,9 @@ pub fn options(a: &Args) -> Result<ForwardOptions, CliError> {
     o.max_pasid_log2 = a.max_pasid_log2;
     if let Some(k) = &a.kernel {
         o.kernel = Some(KernelVersion::parse(k).map_err(usage)?);
+    }
+    if let Some(f) = &a.hw_info_flags {
+        o.hw_info_flags = Some(crate::common::parse_num(f).map_err(|e| usage(format!("--hw-info-flags {e}")))?);
     }
     o.firmware.coherent = a.fw_coherent;
     o.firmware.canwbs = a.fw_canwbs;
