@@ -225,6 +225,6 @@ fn stall_forced_host() {
     // HTTU=0b11 on the host still gives the guest nothing.
     assert_eq!(find(&v, "IDR0", "HTTU").host, Some(3));
     assert_eq!(find(&v, "IDR0", "HTTU").guest, 0);
-    // Stall never happens there (STALL_MODEL 2 still allows stalls): STALL_MAX is forwarded (0).
+    // STALL_MODEL 2 allows stalls, so STALL_MAX is forwarded (the host has 0).
     assert_eq!(find(&v, "IDR5", "STALL_MAX").guest, 0);
 }
