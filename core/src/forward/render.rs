@@ -159,6 +159,20 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     o.para(0, width, &format!("Strict guest: {}", guest_line(&r.guest)));
     let counts: Vec<String> = r.summary.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
     o.para(0, width, &format!("{} fields: {}", r.verdicts.len(), counts.join(", ")));
+    for v in &r.vmm {
+        let first_err = v.messages.iter().find(|m| !m.contains("warning:") && !m.contains("note:"));
+        let n_exceed = v.exceeds_strict.len();
+        let line = if !v.accepts {
+            format!("{}: refuses: {}", v.name, first_err.map(String::as_str).unwrap_or("see below"))
+        } else if v.name == "strict" {
+            format!("{}: accepts", v.name)
+        } else if n_exceed > 0 {
+            format!("{}: accepts; presents {n_exceed} field(s) beyond the strict verdicts", v.name)
+        } else {
+            format!("{}: accepts; nothing beyond the strict verdicts", v.name)
+        };
+        o.para(2, width, &line);
+    }
     if email {
         o.para(0, width, "Fields that are 0 on every host and for the guest are listed without their reasons (smmu forward --json has them all).");
     }
