@@ -228,3 +228,15 @@ fn stall_forced_host() {
     // STALL_MODEL 2 allows stalls, so STALL_MAX is forwarded (the host has 0).
     assert_eq!(find(&v, "IDR5", "STALL_MAX").guest, 0);
 }
+
+#[test]
+fn no_hosts_or_empty_host_never_panics() {
+    let none: [(&str, RegisterSet); 0] = [];
+    let r = forward::analyze(&none, &ForwardOptions::default());
+    assert!(r.vmm.iter().all(|v| !v.accepts));
+    let _ = (r.to_text(true), r.to_email());
+    let r = forward::analyze(&[("empty", RegisterSet::new())], &ForwardOptions::default());
+    assert!(r.vmm.iter().all(|v| !v.accepts), "no IDR0: nobody can tell whether the host nests");
+    assert!(r.verdicts.iter().all(|v| v.host.is_none()));
+    let _ = (r.to_text(true), r.to_email());
+}
