@@ -40,6 +40,15 @@ impl Out {
         };
         self.paint(code, c.name())
     }
+    /// One line kept as is (spacing preserved) when it fits, else a wrapped paragraph.
+    fn fit(&mut self, indent: usize, width: usize, text: &str) {
+        if indent + text.chars().count() <= width {
+            let pad = " ".repeat(indent);
+            self.line(&format!("{pad}{}", text.trim_end()));
+        } else {
+            self.para(indent, width, text);
+        }
+    }
     /// Wrapped paragraph with an indent; words longer than the width are split.
     fn para(&mut self, indent: usize, width: usize, text: &str) {
         for l in wrap(text, width.saturating_sub(indent).max(20)) {
@@ -202,7 +211,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let all_zero = v.guest == 0 && v.host.unwrap_or(0) == 0 && v.hosts.iter().all(|h| h.unwrap_or(0) == 0);
         let dflt = if v.rule == "default" { " (default rule)" } else { "" };
         if email {
-            o.para(2, width, &format!("{head}{}{dflt}", v.class.name()));
+            o.fit(2, width, &format!("{head}{}{dflt}", v.class.name()));
         } else {
             let cls = o.class(v.class);
             o.line(&format!("  {head}{cls}{dflt}"));
@@ -233,7 +242,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let (yes, no) = if names.len() > 1 { ("accepts every host", "refuses a host") } else { ("accepts the host", "refuses the host") };
         let verdict = if v.accepts { o.paint("32", yes) } else { o.paint("1;31", no) };
         if email {
-            o.para(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
+            o.fit(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
         } else {
             o.line(&format!("  {:<17} {verdict}", v.name));
         }
@@ -291,7 +300,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             let tag = if d.matters { o.paint("1;33", "matters") } else { o.dim("invisible to the guest") };
             let name = format!("{}.{}", d.register, d.field);
             if email {
-                o.para(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
+                o.fit(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
             } else {
                 o.line(&format!("  {name:<20} {vals:<12} {tag}"));
             }
