@@ -68,6 +68,9 @@ pub struct Snapshot {
     pub file: SnapshotFile,
     pub registers: RegisterSet,
     pub memory: SparseMem,
+    /// Register names this build does not know (kept in `file.registers`, not decoded):
+    /// a newer writer's snapshot still loads.
+    pub unknown_registers: Vec<String>,
 }
 
 /// Parses `0x`-prefixed (or bare) hex into u64.
@@ -135,6 +138,7 @@ impl Snapshot {
             return Err(SnapshotError::Version { found: file.smmu_explorer_snapshot });
         }
         let mut registers = RegisterSet::new();
+        let mut unknown_registers = Vec::new();
         for (name, val) in &file.registers {
             let value = parse_hex_u64(val).ok_or_else(|| SnapshotError::BadRegisterValue {
                 name: name.clone(),
@@ -142,7 +146,7 @@ impl Snapshot {
             })?;
             let origin = Origin { line: None, source: format!("snapshot registers.{name}") };
             if registers.insert_named(name, value, origin).is_none() {
-                return Err(SnapshotError::UnknownRegister { name: name.clone() });
+                unknown_registers.push(name.clone());
             }
         }
         let mut memory = SparseMem::new();
@@ -159,7 +163,7 @@ impl Snapshot {
             }
             memory.insert(pa, bytes);
         }
-        Ok(Snapshot { file, registers, memory })
+        Ok(Snapshot { file, registers, memory, unknown_registers })
     }
 
     /// Builds a snapshot from parts (used by `collect` and the scenario builder).
@@ -178,7 +182,7 @@ impl Snapshot {
             notes: vec![],
             extra: BTreeMap::new(),
         };
-        Snapshot { file, registers, memory }
+        Snapshot { file, registers, memory, unknown_registers: vec![] }
     }
 
     pub fn to_json(&self) -> String {

@@ -1,1 +1,724 @@
-//! Page-table walker (stage 1, stage 2, nested) with step trace. OWNER: walker helper.
+//! The SMMU's translation flow, step by step (IHI 0070 3.3 - 3.4, Arm ARM D8):
+//! StreamID -> SMMU_CR0.SMMUEN / SMMU_GBPA -> stream table (linear or 2-level) -> STE legality
+//! and Config -> CD table by SubstreamID (IPAs when stage 2 translates) -> stage 1 walk ->
+//! stage 2 walk of the output. Every descriptor read is a [`Step`]; a fault is the event
+//! record the SMMU would write; a read outside the memory image is reported as missing
+//! memory, distinct from a fault.
+//! OWNER: walker helper.
+
+pub mod event;
+pub mod tt;
+pub mod ptdump;
+
+use crate::mem::{MemError, PhysMem};
+use crate::regset::RegisterSet;
+use crate::structs::{self, geometry, legality, CD, L1CD, L1STD, STE};
+use event::{Class, Event, EventFields, EventType};
+use serde::{Deserialize, Serialize};
+pub use tt::{Attrs, TtParams};
+
+/// The kind of access a transaction makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Read,
+    Write,
+    Exec,
+}
+
+impl Access {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "r" | "read" | "rd" => Some(Access::Read),
+            "w" | "write" | "wr" => Some(Access::Write),
+            "x" | "exec" | "execute" | "instr" | "fetch" => Some(Access::Exec),
+            _ => None,
+        }
+    }
+}
+
+/// One transaction to translate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkRequest {
+    pub sid: u32,
+    pub ssid: Option<u32>,
+    pub iova: u64,
+    pub access: Access,
+    /// Unprivileged (PnU = 0) rather than privileged.
+    pub unpriv: bool,
+}
+
+impl WalkRequest {
+    pub fn new(sid: u32, iova: u64, access: Access) -> Self {
+        WalkRequest { sid, ssid: None, iova, access, unpriv: false }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Translated,
+    Fault,
+    Bypass,
+    Abort,
+    /// A structure or table needed for the walk is not in the memory image.
+    MissingMemory,
+    /// The register set lacks what the walk needs (STRTAB_BASE, ...).
+    Incomplete,
+}
+
+fn hex_opt<S: serde::Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => s.serialize_str(&format!("{x:#x}")),
+        None => s.serialize_none(),
+    }
+}
+
+/// One step of the walk: a register consulted, a structure or descriptor read, a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// `"config"` (registers, STE, CD), `"1"` or `"2"`.
+    pub stage: &'static str,
+    pub level: Option<i32>,
+    /// `register`, `L1STD`, `STE`, `L1CD`, `CD`, `table`, `block`, `page`, `invalid`, `decision`.
+    pub kind: &'static str,
+    /// The descriptor (or structure) address read at this step.
+    #[serde(serialize_with = "hex_opt")]
+    pub address: Option<u64>,
+    /// The raw descriptor read (first dword for STE/CD).
+    #[serde(serialize_with = "hex_opt")]
+    pub value: Option<u64>,
+    pub explanation: String,
+    /// Base of the table the descriptor is in.
+    #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    pub table: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+    /// Which input-address bits gave the index, e.g. `"IOVA[47:39]"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_bits: Option<String>,
+    /// Field decode of the descriptor, `NAME=value` pairs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decode: Vec<String>,
+    /// The decision taken after this step.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub decision: String,
+    /// For stage 2 walks done on behalf of something else (a stage 1 table, a CD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// All words of a multi-word structure (STE, CD).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
+}
+
+impl Step {
+    pub fn new(stage: &'static str, level: Option<i32>, kind: &'static str, explanation: String) -> Self {
+        Step {
+            stage,
+            level,
+            kind,
+            address: None,
+            value: None,
+            explanation,
+            table: None,
+            index: None,
+            index_bits: None,
+            decode: vec![],
+            decision: String::new(),
+            purpose: None,
+            words: vec![],
+        }
+    }
+}
+
+/// Memory that was needed but is not in the image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    #[serde(serialize_with = "crate::model::ser_hex")]
+    pub address: u64,
+    pub len: usize,
+    /// What was being read.
+    pub what: String,
+}
+
+/// Result of one translation: serializes to the `smmu walk --json` contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WalkResult {
+    pub outcome: Outcome,
+    #[serde(serialize_with = "hex_opt")]
+    pub pa: Option<u64>,
+    /// Stage 1 output when stage 2 also translates.
+    #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    pub ipa: Option<u64>,
+    pub event: Option<Event>,
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Missing>,
+    /// What the stream's configuration is (`"S1 trans"`, `"nested"`, ...).
+    pub config: String,
+    /// Permissions granted by the final mapping, e.g. `"rw-"` (stage 1 and 2 combined).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Attrs>,
+    /// Size of the page or block that mapped the address (smallest of the stages).
+    #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    pub mapping_size: Option<u64>,
+    /// Number of translation table descriptors read (stage 1 + stage 2).
+    pub descriptor_reads: u32,
+    /// Notes on hardware updates the SMMU would make (AF, dirty state) and hints.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    pub summary: String,
+}
+
+/// Why the walk stopped early.
+#[derive(Debug, Clone)]
+pub(crate) enum Stop {
+    Fault { kind: EventType, s2: bool, class: Option<Class>, ipa: Option<u64>, fetch: Option<u64>, reason: String },
+    Missing(Missing),
+    Abort(String),
+    Incomplete(String),
+}
+
+impl Stop {
+    pub(crate) fn fault(kind: EventType, reason: String) -> Self {
+        Stop::Fault { kind, s2: false, class: None, ipa: None, fetch: None, reason }
+    }
+    pub(crate) fn missing(e: MemError, what: String) -> Self {
+        match e {
+            MemError::Missing { addr, len } => Stop::Missing(Missing { address: addr, len, what }),
+        }
+    }
+}
+
+/// The walker state shared by the config fetch and both stages.
+pub struct Walker<'a> {
+    pub regs: &'a RegisterSet,
+    pub mem: &'a dyn PhysMem,
+    /// Record steps (false for fast batch use: only the outcome is computed).
+    pub trace: bool,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) reads: u32,
+    pub(crate) notes: Vec<String>,
+}
+
+/// The stream's configuration after the STE (and CD) have been fetched.
+#[derive(Debug, Clone)]
+pub struct StreamConfig {
+    pub ste: [u64; 8],
+    pub ste_addr: u64,
+    pub config: u64,
+    pub s1: Option<TtParams>,
+    /// CD (when stage 1 translates) and its address (a PA).
+    pub cd: Option<([u64; 8], u64)>,
+    pub s2: Option<TtParams>,
+    /// Stage 1 bypassed by S1DSS for this transaction.
+    pub s1_bypassed: bool,
+}
+
+fn config_name(cfg: u64) -> &'static str {
+    match cfg {
+        0b000 => "abort",
+        0b100 => "bypass",
+        0b101 => "S1 translate, S2 bypass",
+        0b110 => "S1 bypass, S2 translate",
+        0b111 => "nested (S1 and S2 translate)",
+        _ => "reserved",
+    }
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(regs: &'a RegisterSet, mem: &'a dyn PhysMem) -> Self {
+        Walker { regs, mem, trace: true, steps: vec![], reads: 0, notes: vec![] }
+    }
+
+    #[inline]
+    pub(crate) fn step(&mut self, f: impl FnOnce() -> Step) {
+        if self.trace {
+            self.steps.push(f());
+        }
+    }
+
+    fn reg(&self, reg: &str, field: &str) -> Result<u64, Stop> {
+        self.regs
+            .field(reg, field)
+            .ok_or_else(|| Stop::Incomplete(format!("SMMU_{reg}.{field} is needed but not in the register set")))
+    }
+
+    pub(crate) fn read_u64(&self, pa: u64, what: impl FnOnce() -> String) -> Result<u64, Stop> {
+        self.mem.read_u64_le(pa).map_err(|e| Stop::missing(e, what()))
+    }
+
+    fn read_words(&self, pa: u64, what: &str) -> Result<[u64; 8], Stop> {
+        let mut b = [0u8; 64];
+        self.mem.read(pa, &mut b).map_err(|e| Stop::missing(e, what.to_string()))?;
+        let mut w = [0u64; 8];
+        for (i, c) in b.chunks_exact(8).enumerate() {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            w[i] = u64::from_le_bytes(a);
+        }
+        Ok(w)
+    }
+
+    /// Fetches the STE for `sid`: stream table format, L1STD, STE legality.
+    pub(crate) fn fetch_ste(&mut self, sid: u32) -> Result<([u64; 8], u64), Stop> {
+        let st = geometry::StreamTable::from_regs(self.regs).map_err(Stop::Incomplete)?;
+        let bad_sid = |reason: String| Stop::fault(EventType::C_BAD_STREAMID, reason);
+        if !st.covers(sid) {
+            let r = format!("StreamID {sid:#x} is beyond the stream table (2^{} StreamIDs)", st.log2size);
+            self.step(|| {
+                let mut s = Step::new("config", None, "decision", r.clone());
+                s.decision = "C_BAD_STREAMID".into();
+                s
+            });
+            return Err(bad_sid(r));
+        }
+        let ste_addr = match st.format {
+            geometry::StFormat::Linear => {
+                let a = st.linear_ste_addr(sid).ok_or_else(|| bad_sid("STE address overflows".into()))?;
+                self.step(|| {
+                    let mut s = Step::new(
+                        "config",
+                        None,
+                        "register",
+                        format!(
+                            "linear stream table at {:#x} with 2^{} STEs: STE {sid:#x} is at base + {sid:#x} * 64 = {a:#x}",
+                            st.base, st.log2size
+                        ),
+                    );
+                    s.table = Some(st.base);
+                    s.index = Some(sid as u64);
+                    s
+                });
+                a
+            }
+            geometry::StFormat::TwoLevel => {
+                let l1a = st.l1std_addr(sid).ok_or_else(|| bad_sid("L1STD address overflows".into()))?;
+                let idx = st.l1_index(sid);
+                let d = self.read_u64(l1a, || format!("L1STD {idx} of the stream table for StreamID {sid:#x}"))?;
+                let span = structs::get(&L1STD, &[d], "Span");
+                let l2ptr = structs::get_addr(&L1STD, &[d], "L2Ptr");
+                let l2i = st.l2_index(sid);
+                let r = geometry::l2_ste_addr(l2ptr, span, l2i, st.split);
+                self.step(|| {
+                    let mut s = Step::new(
+                        "config",
+                        None,
+                        "L1STD",
+                        format!(
+                            "2-level stream table at {:#x}, SPLIT = {}: L1STD index = StreamID[{}:{}] = {idx}; L1STD Span = {span}, L2Ptr = {l2ptr:#x}",
+                            st.base,
+                            st.split,
+                            st.log2size.saturating_sub(1).max(st.split),
+                            st.split
+                        ),
+                    );
+                    s.address = Some(l1a);
+                    s.value = Some(d);
+                    s.table = Some(st.base);
+                    s.index = Some(idx);
+                    s.index_bits = Some(format!("StreamID[{}:{}]", st.log2size.saturating_sub(1).max(st.split), st.split));
+                    s.decode = vec![format!("Span={span}"), format!("L2Ptr={l2ptr:#x}")];
+                    s.decision = match &r {
+                        Ok(a) => format!("STE index StreamID[{}:0] = {l2i:#x} in the level 2 table: STE at {a:#x}", st.split.saturating_sub(1)),
+                        Err(e) => format!("C_BAD_STREAMID: {e}"),
+                    };
+                    s
+                });
+                r.map_err(bad_sid)?
+            }
+        };
+        let ste = self.read_words(ste_addr, &format!("STE for StreamID {sid:#x}"))?;
+        let leg = legality::ste(&ste, self.regs);
+        let cfg = structs::get(&STE, &ste, "Config");
+        self.step(|| {
+            let d = STE.decode(&ste);
+            let mut s = Step::new(
+                "config",
+                None,
+                "STE",
+                format!(
+                    "STE for StreamID {sid:#x}: V = {}, Config = {cfg:#05b} ({})",
+                    structs::get(&STE, &ste, "V"),
+                    config_name(cfg)
+                ),
+            );
+            s.address = Some(ste_addr);
+            s.value = Some(ste[0]);
+            s.words = ste.iter().map(|w| format!("{w:#018x}")).collect();
+            s.decode = d.fields.iter().filter(|f| f.value != 0).map(|f| format!("{}={:#x}", f.name, f.value)).collect();
+            s.decision = if leg.valid {
+                "STE is valid and legal".into()
+            } else {
+                format!("C_BAD_STE: {}", leg.rules.iter().map(|r| r.rule.clone()).collect::<Vec<_>>().join("; "))
+            };
+            s
+        });
+        if !leg.valid {
+            let reason = leg.rules.iter().map(|r| r.rule.clone()).collect::<Vec<_>>().join("; ");
+            return Err(Stop::fault(EventType::C_BAD_STE, reason));
+        }
+        Ok((ste, ste_addr))
+    }
+
+    /// Fetches the CD for `ssid` (None: no SubstreamID). In nested configurations the CD
+    /// table pointers are IPAs translated by `s2`.
+    fn fetch_cd(&mut self, ste: &[u64; 8], ssid: Option<u32>, s2: Option<&TtParams>) -> Result<Option<([u64; 8], u64)>, Stop> {
+        let cdmax = structs::get(&STE, ste, "S1CDMax");
+        let fmt = structs::get(&STE, ste, "S1Fmt");
+        let ptr = structs::get_addr(&STE, ste, "S1ContextPtr");
+        let dss = structs::get(&STE, ste, "S1DSS");
+        let bad_ss = |r: String| Stop::fault(EventType::C_BAD_SUBSTREAMID, r);
+        let idx: u64 = match ssid {
+            Some(ss) => {
+                if cdmax == 0 {
+                    return Err(bad_ss(format!("SubstreamID {ss:#x} given but STE.S1CDMax = 0 (no substreams)")));
+                }
+                if (ss as u64) >> cdmax != 0 {
+                    return Err(bad_ss(format!("SubstreamID {ss:#x} is beyond 2^S1CDMax = 2^{cdmax}")));
+                }
+                if dss == 2 && ss == 0 {
+                    return Err(bad_ss("SubstreamID 0 is invalid when STE.S1DSS = Substream0".into()));
+                }
+                ss as u64
+            }
+            None if cdmax == 0 => 0,
+            None => match dss {
+                0 => {
+                    self.step(|| {
+                        let mut s = Step::new("config", None, "decision", "no SubstreamID and STE.S1DSS = Terminate".into());
+                        s.decision = "F_STREAM_DISABLED".into();
+                        s
+                    });
+                    return Err(Stop::fault(
+                        EventType::F_STREAM_DISABLED,
+                        "transaction without a SubstreamID and STE.S1DSS = Terminate".into(),
+                    ));
+                }
+                1 => {
+                    self.step(|| {
+                        let mut s = Step::new("config", None, "decision", "no SubstreamID and STE.S1DSS = Bypass".into());
+                        s.decision = "stage 1 bypassed".into();
+                        s
+                    });
+                    return Ok(None);
+                }
+                _ => 0,
+            },
+        };
+        let nested = s2.is_some();
+        let xlate = |w: &mut Self, ipa: u64, what: &str| -> Result<u64, Stop> {
+            match s2 {
+                Some(p) => w.s2_table_fetch(p, ipa, Class::CD, what),
+                None => Ok(ipa),
+            }
+        };
+        let cd_ipa = match geometry::cd_split(fmt).filter(|_| cdmax != 0) {
+            None => {
+                let a = ptr.checked_add(idx * geometry::CD_BYTES).ok_or_else(|| bad_ss("CD address overflows".into()))?;
+                if cdmax != 0 {
+                    self.step(|| {
+                        let mut s = Step::new(
+                            "config",
+                            None,
+                            "decision",
+                            format!("linear CD table at {ptr:#x}{}: CD {idx} at {ptr:#x} + {idx} * 64 = {a:#x}", if nested { " (IPA)" } else { "" }),
+                        );
+                        s.index = Some(idx);
+                        s.table = Some(ptr);
+                        s
+                    });
+                }
+                a
+            }
+            Some(split) => {
+                let l1i = idx >> split;
+                let l1_ipa = ptr.checked_add(l1i * 8).ok_or_else(|| bad_ss("L1CD address overflows".into()))?;
+                let l1_pa = xlate(self, l1_ipa, "L1CD")?;
+                let d = self.read_u64(l1_pa, || format!("L1CD {l1i} for SubstreamID {idx:#x}"))?;
+                let v = structs::get(&L1CD, &[d], "V");
+                let l2 = structs::get_addr(&L1CD, &[d], "L2Ptr");
+                let l2i = idx & ((1u64 << split) - 1);
+                let cd = l2.checked_add(l2i * geometry::CD_BYTES).unwrap_or(0);
+                self.step(|| {
+                    let mut s = Step::new(
+                        "config",
+                        None,
+                        "L1CD",
+                        format!(
+                            "2-level CD table at {ptr:#x}{}: L1CD index = SubstreamID[{}:{split}] = {l1i}; V = {v}, L2Ptr = {l2:#x}",
+                            if nested { " (IPA)" } else { "" },
+                            cdmax.saturating_sub(1).max(split as u64)
+                        ),
+                    );
+                    s.address = Some(l1_pa);
+                    s.value = Some(d);
+                    s.table = Some(ptr);
+                    s.index = Some(l1i);
+                    s.index_bits = Some(format!("SubstreamID[{}:{split}]", cdmax.saturating_sub(1).max(split as u64)));
+                    s.decision = if v == 0 {
+                        "C_BAD_SUBSTREAMID: L1CD.V = 0".into()
+                    } else {
+                        format!("CD index SubstreamID[{}:0] = {l2i} in the level 2 table: CD at {cd:#x}", split - 1)
+                    };
+                    s
+                });
+                if v == 0 {
+                    return Err(bad_ss(format!("L1CD {l1i} for SubstreamID {idx:#x} is not valid (V = 0)")));
+                }
+                cd
+            }
+        };
+        let cd_pa = xlate(self, cd_ipa, "CD")?;
+        let cd = self.read_words(cd_pa, &format!("CD {idx} (SubstreamID)"))?;
+        let leg = legality::cd(&cd, self.regs, structs::get(&STE, ste, "S1STALLD") != 0);
+        self.step(|| {
+            let d = CD.decode(&cd);
+            let mut s = Step::new(
+                "config",
+                None,
+                "CD",
+                format!(
+                    "CD {idx}: V = {}, ASID = {:#x}, TTB0 = {:#x}, T0SZ = {}, TG0 = {}",
+                    structs::get(&CD, &cd, "V"),
+                    structs::get(&CD, &cd, "ASID"),
+                    structs::get_addr(&CD, &cd, "TTB0"),
+                    structs::get(&CD, &cd, "T0SZ"),
+                    CD.field("TG0").map(|f| f.meaning(f.get(&cd))).unwrap_or_default()
+                ),
+            );
+            s.address = Some(cd_pa);
+            s.value = Some(cd[0]);
+            s.words = cd.iter().map(|w| format!("{w:#018x}")).collect();
+            s.decode = d.fields.iter().filter(|f| f.value != 0).map(|f| format!("{}={:#x}", f.name, f.value)).collect();
+            s.decision = if leg.valid {
+                "CD is valid and legal".into()
+            } else {
+                format!("C_BAD_CD: {}", leg.rules.iter().map(|r| r.rule.clone()).collect::<Vec<_>>().join("; "))
+            };
+            s
+        });
+        if !leg.valid {
+            let reason = leg.rules.iter().map(|r| r.rule.clone()).collect::<Vec<_>>().join("; ");
+            return Err(Stop::fault(EventType::C_BAD_CD, reason));
+        }
+        Ok(Some((cd, cd_pa)))
+    }
+
+    /// Resolves the stream's configuration for a transaction: STE, CD and the walk
+    /// parameters of each translating stage.
+    pub(crate) fn resolve(&mut self, sid: u32, ssid: Option<u32>) -> Result<StreamConfig, Stop> {
+        let (ste, ste_addr) = self.fetch_ste(sid)?;
+        let cfg = structs::get(&STE, &ste, "Config");
+        let oas = legality::oas_bits(self.regs);
+        let s2_on = cfg & 0b110 == 0b110;
+        let s1_on = cfg & 0b101 == 0b101;
+        let s2 = if s2_on { Some(TtParams::from_ste(&ste, self.regs).map_err(Stop::Incomplete)?) } else { None };
+        if let (Some(p), true) = (&s2, self.trace) {
+            let t = p.describe();
+            self.step(|| Step::new("2", None, "decision", format!("stage 2 configuration from the STE: {t}")));
+        }
+        let mut out = StreamConfig { ste, ste_addr, config: cfg, s1: None, cd: None, s2: s2.clone(), s1_bypassed: false };
+        if !s1_on {
+            if ssid.is_some() && cfg != 0 && cfg != 0b100 {
+                return Err(Stop::fault(
+                    EventType::C_BAD_SUBSTREAMID,
+                    "a SubstreamID was given but stage 1 does not translate for this stream".into(),
+                ));
+            }
+            return Ok(out);
+        }
+        match self.fetch_cd(&ste, ssid, s2.as_ref())? {
+            None => out.s1_bypassed = true,
+            Some((cd, cd_pa)) => {
+                let _ = oas;
+                out.cd = Some((cd, cd_pa));
+                out.s1 = Some(TtParams::from_cd(&cd, self.regs).map_err(Stop::Incomplete)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Translates one transaction: the whole flow from the StreamID, every step recorded.
+pub fn translate(regs: &RegisterSet, mem: &dyn PhysMem, req: &WalkRequest) -> WalkResult {
+    let mut w = Walker::new(regs, mem);
+    w.translate(req)
+}
+
+/// Same as [`translate`] without the step trace (fast; for batches and benchmarks).
+pub fn translate_fast(regs: &RegisterSet, mem: &dyn PhysMem, req: &WalkRequest) -> WalkResult {
+    let mut w = Walker::new(regs, mem);
+    w.trace = false;
+    w.translate(req)
+}
+
+/// Convenience for a loaded snapshot.
+pub fn translate_snapshot(s: &crate::snapshot::Snapshot, req: &WalkRequest) -> WalkResult {
+    translate(&s.registers, &s.memory, req)
+}
+
+impl Walker<'_> {
+    pub fn translate(&mut self, req: &WalkRequest) -> WalkResult {
+        self.steps.clear();
+        self.reads = 0;
+        self.notes.clear();
+        let mut config = String::new();
+        let mut ipa_out = None;
+        let r = self.translate_inner(req, &mut config, &mut ipa_out);
+        let steps = std::mem::take(&mut self.steps);
+        let notes = std::mem::take(&mut self.notes);
+        let mut res = WalkResult {
+            outcome: Outcome::Fault,
+            pa: None,
+            ipa: ipa_out,
+            event: None,
+            steps,
+            missing: None,
+            config,
+            permissions: None,
+            attributes: None,
+            mapping_size: None,
+            descriptor_reads: self.reads,
+            notes,
+            summary: String::new(),
+        };
+        match r {
+            Ok(Done::Translated { pa, perms, attrs, size }) => {
+                res.outcome = Outcome::Translated;
+                res.pa = Some(pa);
+                res.permissions = Some(perms);
+                res.attributes = attrs;
+                res.mapping_size = size;
+                res.summary = format!("IOVA {:#x} -> PA {pa:#x}", req.iova);
+            }
+            Ok(Done::Bypass { pa, why }) => {
+                res.outcome = Outcome::Bypass;
+                res.pa = Some(pa);
+                res.summary = format!("bypass: {why}; PA = IOVA = {pa:#x}");
+            }
+            Err(Stop::Abort(why)) => {
+                res.outcome = Outcome::Abort;
+                res.summary = format!("abort: {why}");
+            }
+            Err(Stop::Missing(m)) => {
+                res.outcome = Outcome::MissingMemory;
+                res.summary = format!("memory at {:#x} ({} bytes, {}) is not in the image", m.address, m.len, m.what);
+                res.missing = Some(m);
+            }
+            Err(Stop::Incomplete(why)) => {
+                res.outcome = Outcome::Incomplete;
+                res.summary = why;
+            }
+            Err(Stop::Fault { kind, s2, class, ipa, fetch, reason }) => {
+                let (rnw, ind, pnu) = effective_access(self.regs, req, None);
+                let ev = EventFields {
+                    kind,
+                    sid: req.sid,
+                    ssid: req.ssid,
+                    input_addr: Some(req.iova),
+                    ipa,
+                    fetch_addr: fetch,
+                    rnw,
+                    ind,
+                    pnu,
+                    s2,
+                    class: class.or(if kind.is_translation_fault() { Some(Class::IN) } else { None }),
+                    reason: reason.clone(),
+                }
+                .finish();
+                res.summary = format!("{}: {reason}", kind.name());
+                res.event = Some(ev);
+            }
+        }
+        res
+    }
+
+    fn translate_inner(&mut self, req: &WalkRequest, config: &mut String, ipa_out: &mut Option<u64>) -> Result<Done, Stop> {
+        // SMMU enable and global bypass.
+        let en = self.regs.field("CR0", "SMMUEN");
+        match en {
+            Some(0) => {
+                let abort = self.reg("GBPA", "ABORT")?;
+                *config = "SMMU disabled".into();
+                self.step(|| {
+                    let mut s = Step::new(
+                        "config",
+                        None,
+                        "register",
+                        format!("SMMU_CR0.SMMUEN = 0: SMMU_GBPA.ABORT = {abort} decides"),
+                    );
+                    s.decision = if abort != 0 { "abort (no event)".into() } else { "bypass with SMMU_GBPA attributes".into() };
+                    s
+                });
+                return if abort != 0 {
+                    Err(Stop::Abort("SMMU_CR0.SMMUEN = 0 and SMMU_GBPA.ABORT = 1".into()))
+                } else {
+                    Ok(Done::Bypass { pa: req.iova, why: "SMMU_CR0.SMMUEN = 0 and SMMU_GBPA.ABORT = 0".into() })
+                };
+            }
+            Some(_) => self.step(|| Step::new("config", None, "register", "SMMU_CR0.SMMUEN = 1: transactions use the stream table".into())),
+            None => {
+                self.notes.push("SMMU_CR0 not in the register set: assuming SMMUEN = 1".into());
+            }
+        }
+        let sc = self.resolve(req.sid, req.ssid)?;
+        *config = config_name(sc.config).into();
+        match sc.config {
+            0b000 => return Err(Stop::Abort("STE.Config = abort: the transaction is aborted, no event recorded".into())),
+            0b100 => return Ok(Done::Bypass { pa: req.iova, why: "STE.Config = bypass".into() }),
+            _ => {}
+        }
+        let (rnw, ind, pnu) = effective_access(self.regs, req, Some(&sc.ste));
+        let acc = tt::Acc { write: !rnw, exec: ind, privileged: pnu };
+        let mut perms = String::from("rwx");
+        let mut attrs1 = None;
+        let mut size: Option<u64> = None;
+        let ipa = match &sc.s1 {
+            Some(p) => {
+                let l = self.stage1(p, sc.s2.as_ref(), req.iova, acc)?;
+                perms = l.perms.clone();
+                attrs1 = Some(l.attrs.clone());
+                size = Some(l.size);
+                l.oa
+            }
+            None => req.iova,
+        };
+        let Some(p2) = &sc.s2 else {
+            return Ok(Done::Translated { pa: ipa, perms, attrs: attrs1, size });
+        };
+        *ipa_out = if sc.s1.is_some() { Some(ipa) } else { None };
+        let l2 = self.stage2(p2, ipa, acc, Class::IN, None)?;
+        let perms = tt::combine_perms(&perms, &l2.perms);
+        let attrs = tt::combine_attrs(attrs1.as_ref(), &l2.attrs, p2.fwb);
+        let size = Some(size.map_or(l2.size, |s| s.min(l2.size)));
+        Ok(Done::Translated { pa: l2.oa, perms, attrs: Some(attrs), size })
+    }
+}
+
+pub(crate) enum Done {
+    Translated { pa: u64, perms: String, attrs: Option<Attrs>, size: Option<u64> },
+    Bypass { pa: u64, why: String },
+}
+
+/// RnW, InD, PnU after STE.INSTCFG / PRIVCFG overrides (IHI 0070 5.2).
+fn effective_access(_regs: &RegisterSet, req: &WalkRequest, ste: Option<&[u64; 8]>) -> (bool, bool, bool) {
+    let rnw = req.access != Access::Write;
+    let mut ind = req.access == Access::Exec;
+    let mut pnu = !req.unpriv;
+    if let Some(ste) = ste {
+        match structs::get(&STE, ste, "INSTCFG") {
+            2 => ind = false,
+            3 if rnw => ind = true,
+            _ => {}
+        }
+        match structs::get(&STE, ste, "PRIVCFG") {
+            2 => pnu = false,
+            3 => pnu = true,
+            _ => {}
+        }
+    }
+    (rnw, ind, pnu)
+}
