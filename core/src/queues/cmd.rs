@@ -229,10 +229,10 @@ fn ill(message: String, section: &'static str) -> Problem {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GuestVerdict {
     pub accepted: bool,
-    /// What Linux does to the command before issuing it on the host queue.
+    /// What Linux does to the command before issuing it on the host queue (see
+    /// [`guest_rewrite`] for the rewritten words).
     pub rewrite: String,
-    /// The command as issued, when the rewrite needs only values shown (`vmid`, `sid` given
-    /// as placeholders in `rewrite` otherwise).
+    /// Why.
     pub explanation: String,
 }
 
