@@ -232,6 +232,13 @@ pub fn decode_words(words: &[u64]) -> EventInfo {
         None => problems.push(format!("event number {code:#04x} is Reserved (7.3.21): not an architected event")),
         _ => {}
     }
+    if code != F_PERMISSION && layout.field("TTRnW").is_none() && layout.field("CLASS").is_some() {
+        if let Some(tt) = F_PERMISSION_L.field("TTRnW") {
+            if tt.get(words) == 1 {
+                problems.push(format!("bit {} is set: it is TTRnW only in F_PERMISSION records and RES0 here (some implementations, e.g. HiSilicon, set it anyway)", tt.lsb));
+            }
+        }
+    }
     if class.as_deref() == Some("Reserved") {
         problems.push("CLASS == 0b11 is Reserved".to_string());
     }
