@@ -182,6 +182,7 @@ fn encode_by_name() {
     assert_eq!(cmd::encode("CMD_CFGI_ALL", &[]).unwrap(), [0x04, 0x1f]);
     assert_eq!(cmd::encode("TLBI_NH_ASID", &[("ASID", 4)]).unwrap(), [0x0004000000000011, 0]);
     assert!(cmd::encode("CMD_NOPE", &[]).is_err());
+    assert!(cmd::by_name("é€x").is_none() && cmd::by_name("CMD_").is_none() && event::by_name("ü").is_none());
     assert!(cmd::encode("CMD_SYNC", &[("StreamID", 1)]).is_err());
 }
 

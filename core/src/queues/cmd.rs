@@ -186,7 +186,7 @@ pub fn by_opcode(op: u8) -> Option<&'static CommandDef> {
 /// CMD_CFGI_STE_RANGE.
 pub fn by_name(name: &str) -> Option<&'static CommandDef> {
     let n = name.trim();
-    let n = if n.len() > 4 && n[..4].eq_ignore_ascii_case("CMD_") { &n[4..] } else { n };
+    let n = match n.get(..4) { Some(p) if p.eq_ignore_ascii_case("CMD_") && n.len() > 4 => n.get(4..).unwrap_or(n), _ => n };
     if n.eq_ignore_ascii_case("CFGI_ALL") {
         return by_opcode(0x04);
     }
