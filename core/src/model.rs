@@ -338,6 +338,18 @@ pub const fn numv(
 ) -> FieldDef {
     FieldDef { name, lsb, width, fmt: Fmt::Num, values, desc, section }
 }
+/// A hex-shown field with some named values (other values are legal, not reserved), for
+/// example a JEP106 implementer code.
+pub const fn hexv(
+    name: &'static str,
+    lsb: u16,
+    width: u8,
+    values: &'static [Enc],
+    desc: &'static str,
+    section: &'static str,
+) -> FieldDef {
+    FieldDef { name, lsb, width, fmt: Fmt::Hex, values, desc, section }
+}
 pub const fn e(value: u64, name: &'static str, meaning: &'static str) -> Enc {
     Enc { value, name, meaning }
 }

@@ -56,7 +56,7 @@ impl RegisterSet {
     pub fn field(&self, reg: &str, field: &str) -> Option<u64> {
         let r = regs::by_name(reg)?;
         let v = self.values.get(r.name)?.value;
-        r.layout.field(field).map(|f| f.get(&[v]))
+        r.layout_for(v).field(field).map(|f| f.get(&[v]))
     }
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
@@ -114,7 +114,8 @@ pub struct RegisterInfo {
 
 impl RegisterInfo {
     pub fn new(r: &'static RegDef, value: u64) -> Self {
-        let d: Decoded = r.layout.decode(&[value]);
+        let layout = r.layout_for(value);
+        let d: Decoded = layout.decode(&[value]);
         let mut problems = d.problems();
         if r.width == 32 && value >> 32 != 0 {
             problems.push(format!("value {value:#x} does not fit a 32-bit register"));
@@ -124,8 +125,8 @@ impl RegisterInfo {
             offset: format!("{:#06x}", r.offset),
             value: hex_value(r, value),
             width: r.width,
-            description: r.layout.desc,
-            section: r.layout.section,
+            description: layout.desc,
+            section: layout.section,
             fields: d.fields,
             problems,
         }

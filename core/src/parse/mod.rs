@@ -3,8 +3,25 @@
 //! Contract used by every frontend (keep these signatures):
 //! `parse(text, &ParseOptions) -> Result<Parsed, ParseError>` for text input and
 //! `parse_bytes(bytes, &ParseOptions)` for any input (binary formats, then text).
+//!
+//! Every format is reduced to little-endian bytes at offsets in the SMMU register frame
+//! (Page 0 at 0x0, Page 1 at 0x10000); registers are then assembled from the register table
+//! ([`crate::regs::REGISTERS`]), so any subset of registers is accepted and the two 32-bit
+//! halves of a 64-bit register combine. Differing values for the same bytes are an error
+//! naming both lines (except in QEMU traces, where the last access wins). The accepted
+//! formats are listed in docs/parse.md.
 
-use crate::regset::{Origin, RegisterSet};
+mod devmem;
+mod dump;
+mod hwinfo;
+mod json;
+mod lex;
+mod lines;
+mod store;
+mod trace;
+
+use crate::regset::RegisterSet;
+use crate::snapshot::{Snapshot, SnapshotError};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default)]
@@ -30,6 +47,31 @@ pub enum Format {
     Snapshot,
 }
 
+impl Format {
+    /// A short human description (`"devmem transcript"`).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Format::NameValue => "NAME = VALUE lines",
+            Format::AddressValue => "ADDRESS: VALUE lines",
+            Format::Devmem => "devmem transcript",
+            Format::Hexdump => "hexdump",
+            Format::Xxd => "xxd dump",
+            Format::Od => "od dump",
+            Format::HwInfoText => "struct iommu_hw_info_arm_smmuv3 (text)",
+            Format::HwInfoBinary => "struct iommu_hw_info_arm_smmuv3 (40 raw bytes)",
+            Format::Json => "JSON",
+            Format::QemuTrace => "QEMU trace",
+            Format::Snapshot => "smmu-explorer snapshot",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub registers: RegisterSet,
@@ -47,36 +89,125 @@ pub struct ParseError {
     pub message: String,
 }
 
+const EXPECTED: &str = "expected register values: NAME = VALUE lines, ADDRESS: VALUE lines, a devmem transcript, \
+hexdump -C / xxd / od output, struct iommu_hw_info_arm_smmuv3, JSON or QEMU smmuv3_read_mmio trace lines";
+
 /// Parses text in any supported format (auto-detected).
-pub fn parse(text: &str, _opts: &ParseOptions) -> Result<Parsed, ParseError> {
-    // Placeholder until the parser lands: `NAME = VALUE` lines only.
-    let mut registers = RegisterSet::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
+pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(lex::err(1, 1, format!("empty input; {EXPECTED}")));
+    }
+    let t = text.trim_start();
+    let json_array = t.starts_with('[') && serde_json::from_str::<serde_json::Value>(text).is_ok();
+    if t.starts_with('{') || json_array {
+        if Snapshot::looks_like(text) {
+            return snapshot(text);
         }
-        let mut it = line.splitn(2, '=');
-        let (Some(n), Some(v)) = (it.next(), it.next()) else {
-            return Err(ParseError { line: i + 1, column: 1, message: "expected NAME = VALUE".into() });
-        };
-        let value = crate::snapshot::parse_hex_u64(v).ok_or_else(|| ParseError {
-            line: i + 1,
-            column: raw.find('=').map(|c| c + 2).unwrap_or(1),
-            message: format!("{:?} is not a hex value", v.trim()),
-        })?;
-        let origin = Origin { line: Some(i + 1), source: String::new() };
-        if registers.insert_named(n.trim(), value, origin).is_none() {
-            return Err(ParseError { line: i + 1, column: 1, message: format!("unknown register {:?}", n.trim()) });
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => {
+                let out = json::parse(text, &v)?;
+                let mut notes = out.notes;
+                if out.hw_info {
+                    notes.insert(0, "JSON form of struct iommu_hw_info_arm_smmuv3".into());
+                }
+                return store::assemble(out.pieces, Format::Json, opts, false, notes);
+            }
+            Err(e) => {
+                if !hwinfo::detect(text) {
+                    return Err(json::syntax_error(text, &e));
+                }
+            }
         }
     }
-    Ok(Parsed { registers, format: Format::NameValue, notes: vec![] })
+    if trace::detect(text) {
+        let out = trace::parse(text)?;
+        return store::assemble(out.pieces, Format::QemuTrace, opts, true, out.notes);
+    }
+    if devmem::detect(text) {
+        let out = devmem::parse(text)?;
+        return store::assemble(out.pieces, Format::Devmem, opts, false, out.notes);
+    }
+    if hwinfo::detect(text) {
+        let out = hwinfo::parse_text(text)?;
+        return store::assemble(out.pieces, Format::HwInfoText, opts, false, out.notes);
+    }
+    let first = text.lines().find(|l| {
+        let s = l.trim();
+        !(s.is_empty() || s.starts_with('#') || s.starts_with("//") || lex::prompt_rest(l).is_some() || lex::is_dmesg(l))
+    });
+    if let Some(kind) = first.and_then(dump::classify) {
+        let out = dump::parse(text, kind)?;
+        return store::assemble(out.pieces, out.format, opts, false, out.notes);
+    }
+    let out = lines::parse(text)?;
+    if out.pieces.is_empty() {
+        let skipped = if out.notes.is_empty() { String::new() } else { format!(" ({})", out.notes.join("; ")) };
+        return Err(lex::err(1, 1, format!("no register values found{skipped}; {EXPECTED}")));
+    }
+    store::assemble(out.pieces, out.format, opts, false, out.notes)
 }
 
 /// Parses raw bytes: binary formats (the 40-byte `struct iommu_hw_info_arm_smmuv3`), else text.
 pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseError> {
+    if hwinfo::looks_binary(bytes) {
+        let out = hwinfo::parse_binary(bytes)?;
+        return store::assemble(out.pieces, Format::HwInfoBinary, opts, false, out.notes);
+    }
     match std::str::from_utf8(bytes) {
         Ok(t) => parse(t, opts),
-        Err(e) => Err(ParseError { line: 1, column: 1, message: format!("not text (invalid UTF-8 at byte {})", e.valid_up_to()) }),
+        Err(e) => {
+            let good = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
+            let prefix = String::from_utf8_lossy(good);
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            Err(lex::err(
+                line,
+                column,
+                format!(
+                    "not text: invalid UTF-8 at byte {} (binary input is accepted only as the 40-byte struct iommu_hw_info_arm_smmuv3; this input is {} bytes)",
+                    e.valid_up_to(),
+                    bytes.len()
+                ),
+            ))
+        }
     }
+}
+
+fn snapshot(text: &str) -> Result<Parsed, ParseError> {
+    // Register names are ASCII: reject others here, with their position.
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        if let Some(m) = v.get("registers").and_then(|r| r.as_object()) {
+            if let Some(k) = m.keys().find(|k| !k.is_ascii()) {
+                let (line, column) = json::locate(text, k, 0);
+                return Err(lex::err(line, column, format!("snapshot: registers.{k}: unknown register name")));
+            }
+        }
+    }
+    let s = Snapshot::from_json(text).map_err(|e| {
+        let (line, column) = match &e {
+            SnapshotError::UnknownRegister { name } | SnapshotError::BadRegisterValue { name, .. } => json::locate(text, name, 0),
+            SnapshotError::Json(_) => match serde_json::from_str::<serde_json::Value>(text) {
+                Err(je) => return json::syntax_error(text, &je),
+                Ok(_) => (1, 1),
+            },
+            _ => (1, 1),
+        };
+        lex::err(line, column, format!("snapshot: {e}"))
+    })?;
+    if s.registers.is_empty() {
+        return Err(lex::err(1, 1, "snapshot: no registers (\"registers\" is empty)"));
+    }
+    let mut notes = Vec::new();
+    for name in &s.unknown_registers {
+        let (line, column) = json::locate(text, name, 0);
+        notes.push(format!(
+            "line {line}, column {column}: snapshot register {name:?} is unknown to this build and was not decoded"
+        ));
+    }
+    let chunks = s.memory.chunks().count();
+    if chunks > 0 {
+        notes.push(format!("snapshot also holds {chunks} memory chunks (not used for register decoding)"));
+    }
+    Ok(Parsed { registers: s.registers, format: Format::Snapshot, notes })
 }

@@ -1,1 +1,6 @@
 //! Commands, event records, PRI entries, queue index arithmetic. OWNER: events helper.
+
+pub mod cmd;
+pub mod event;
+pub mod pri;
+pub mod queue;

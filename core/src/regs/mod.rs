@@ -25,20 +25,139 @@ impl RegDef {
     }
 }
 
-pub mod idr;
-pub mod walk_prereq;
+/// A single-bit field with its two spec meanings: `yn!(NAME, bit, desc, if_0, if_1, section)`.
+macro_rules! yn {
+    ($name:expr, $bit:expr, $desc:expr, $no:expr, $yes:expr, $s:expr) => {
+        crate::model::FieldDef {
+            name: $name,
+            lsb: $bit,
+            width: 1,
+            fmt: crate::model::Fmt::Flag,
+            values: &[crate::model::e(0, "no", $no), crate::model::e(1, "yes", $yes)],
+            desc: $desc,
+            section: $s,
+        }
+    };
+}
 
-/// Every register, in offset order.
+/// A single-bit toggle (GERROR/GERRORN, OVFLG/OVACKFLG): meaningful only against its pair.
+macro_rules! toggle {
+    ($name:expr, $bit:expr, $desc:expr, $s:expr) => {
+        crate::model::FieldDef {
+            name: $name,
+            lsb: $bit,
+            width: 1,
+            fmt: crate::model::Fmt::Flag,
+            values: &[
+                crate::model::e(0, "", concat!("0; active while it differs from the paired register's bit: ", $desc)),
+                crate::model::e(1, "", concat!("1; active while it differs from the paired register's bit: ", $desc)),
+            ],
+            desc: $desc,
+            section: $s,
+        }
+    };
+}
+
+pub mod control;
+pub mod idr;
+pub mod misc;
+pub mod queues;
+
+macro_rules! reg {
+    ($name:literal, $off:literal, $w:literal, $layout:expr) => {
+        RegDef { name: $name, offset: $off, width: $w, layout: &$layout, aliases: &[] }
+    };
+    ($name:literal, $off:literal, $w:literal, $layout:expr, $($alias:literal),+) => {
+        RegDef { name: $name, offset: $off, width: $w, layout: &$layout, aliases: &[$($alias),+] }
+    };
+}
+
+/// Every Page 0 and Page 1 register of the Non-secure programming interface, in offset
+/// order (IHI 0070 6.2.1 and 6.2.2). Names are the spec's without the `SMMU_` prefix;
+/// aliases are the names Linux and QEMU use.
 pub static REGISTERS: &[RegDef] = &[
-    RegDef { name: "IDR0", offset: 0x0, width: 32, layout: &idr::IDR0, aliases: &[] },
-    RegDef { name: "IDR1", offset: 0x4, width: 32, layout: &walk_prereq::IDR1, aliases: &[] },
-    RegDef { name: "IDR3", offset: 0xc, width: 32, layout: &walk_prereq::IDR3, aliases: &[] },
-    RegDef { name: "IDR5", offset: 0x14, width: 32, layout: &walk_prereq::IDR5, aliases: &[] },
-    RegDef { name: "CR0", offset: 0x20, width: 32, layout: &walk_prereq::CR0, aliases: &[] },
-    RegDef { name: "GBPA", offset: 0x44, width: 32, layout: &walk_prereq::GBPA, aliases: &[] },
-    RegDef { name: "STRTAB_BASE", offset: 0x80, width: 64, layout: &walk_prereq::STRTAB_BASE, aliases: &[] },
-    RegDef { name: "STRTAB_BASE_CFG", offset: 0x88, width: 32, layout: &walk_prereq::STRTAB_BASE_CFG, aliases: &[] },
+    reg!("IDR0", 0x0, 32, idr::IDR0),
+    reg!("IDR1", 0x4, 32, idr::IDR1),
+    reg!("IDR2", 0x8, 32, idr::IDR2),
+    reg!("IDR3", 0xC, 32, idr::IDR3),
+    reg!("IDR4", 0x10, 32, idr::IDR4),
+    reg!("IDR5", 0x14, 32, idr::IDR5),
+    reg!("IIDR", 0x18, 32, idr::IIDR),
+    reg!("AIDR", 0x1C, 32, idr::AIDR),
+    reg!("CR0", 0x20, 32, control::CR0),
+    reg!("CR0ACK", 0x24, 32, control::CR0ACK, "CR0_ACK"),
+    reg!("CR1", 0x28, 32, control::CR1),
+    reg!("CR2", 0x2C, 32, control::CR2),
+    reg!("S2PII", 0x30, 64, control::S2PII),
+    reg!("STATUSR", 0x40, 32, control::STATUSR),
+    reg!("GBPA", 0x44, 32, control::GBPA),
+    reg!("AGBPA", 0x48, 32, control::AGBPA),
+    reg!("IRQ_CTRL", 0x50, 32, control::IRQ_CTRL),
+    reg!("IRQ_CTRLACK", 0x54, 32, control::IRQ_CTRLACK, "IRQ_CTRL_ACK"),
+    reg!("GERROR", 0x60, 32, control::GERROR),
+    reg!("GERRORN", 0x64, 32, control::GERRORN),
+    reg!("GERROR_IRQ_CFG0", 0x68, 64, control::GERROR_IRQ_CFG0),
+    reg!("GERROR_IRQ_CFG1", 0x70, 32, control::GERROR_IRQ_CFG1),
+    reg!("GERROR_IRQ_CFG2", 0x74, 32, control::GERROR_IRQ_CFG2),
+    reg!("STRTAB_BASE", 0x80, 64, queues::STRTAB_BASE),
+    reg!("STRTAB_BASE_CFG", 0x88, 32, queues::STRTAB_BASE_CFG),
+    reg!("CMDQ_BASE", 0x90, 64, queues::CMDQ_BASE),
+    reg!("CMDQ_PROD", 0x98, 32, queues::CMDQ_PROD),
+    reg!("CMDQ_CONS", 0x9C, 32, queues::CMDQ_CONS),
+    reg!("EVENTQ_BASE", 0xA0, 64, queues::EVENTQ_BASE, "EVTQ_BASE"),
+    reg!("EVENTQ_IRQ_CFG0", 0xB0, 64, queues::EVENTQ_IRQ_CFG0, "EVTQ_IRQ_CFG0"),
+    reg!("EVENTQ_IRQ_CFG1", 0xB8, 32, queues::EVENTQ_IRQ_CFG1, "EVTQ_IRQ_CFG1"),
+    reg!("EVENTQ_IRQ_CFG2", 0xBC, 32, queues::EVENTQ_IRQ_CFG2, "EVTQ_IRQ_CFG2"),
+    reg!("PRIQ_BASE", 0xC0, 64, queues::PRIQ_BASE),
+    reg!("PRIQ_IRQ_CFG0", 0xD0, 64, queues::PRIQ_IRQ_CFG0),
+    reg!("PRIQ_IRQ_CFG1", 0xD8, 32, queues::PRIQ_IRQ_CFG1),
+    reg!("PRIQ_IRQ_CFG2", 0xDC, 32, queues::PRIQ_IRQ_CFG2),
+    reg!("GATOS_CTRL", 0x100, 32, misc::GATOS_CTRL),
+    reg!("GATOS_SID", 0x108, 64, misc::GATOS_SID),
+    reg!("GATOS_ADDR", 0x110, 64, misc::GATOS_ADDR),
+    reg!("GATOS_PAR", 0x118, 64, misc::GATOS_PAR),
+    reg!("MPAMIDR", 0x130, 32, misc::MPAMIDR),
+    reg!("GMPAM", 0x138, 32, misc::GMPAM),
+    reg!("GBPMPAM", 0x13C, 32, misc::GBPMPAM),
+    reg!("VATOS_SEL", 0x180, 32, misc::VATOS_SEL),
+    reg!("IDR6", 0x190, 32, idr::IDR6),
+    reg!("DPT_BASE", 0x200, 64, misc::DPT_BASE),
+    reg!("DPT_BASE_CFG", 0x208, 32, misc::DPT_BASE_CFG),
+    reg!("DPT_CFG_FAR", 0x210, 64, misc::DPT_CFG_FAR),
+    reg!("EVENTQ_PROD", 0x100A8, 32, queues::EVENTQ_PROD, "EVTQ_PROD"),
+    reg!("EVENTQ_CONS", 0x100AC, 32, queues::EVENTQ_CONS, "EVTQ_CONS"),
+    reg!("PRIQ_PROD", 0x100C8, 32, queues::PRIQ_PROD),
+    reg!("PRIQ_CONS", 0x100CC, 32, queues::PRIQ_CONS),
 ];
+
+impl RegDef {
+    /// The layout that applies to `value`. Every register has one layout except
+    /// SMMU_GATOS_PAR, whose format depends on its FAULT bit (IHI 0070 6.3.40).
+    pub fn layout_for(&self, value: u64) -> &'static Layout {
+        if self.name == "GATOS_PAR" {
+            let fault = misc::GATOS_PAR.field("FAULT").map(|f| f.get(&[value])).unwrap_or(0);
+            if fault == 1 {
+                return &misc::GATOS_PAR_FAULT;
+            }
+        }
+        self.layout
+    }
+}
+
+/// The Page 1 register that a Page 0 offset may alias.
+///
+/// IHI 0070 6.2.1: Page 0 offsets 0xA8, 0xAC, 0xC8 and 0xCC are an "optional alias of"
+/// SMMU_EVENTQ_PROD, SMMU_EVENTQ_CONS, SMMU_PRIQ_PROD and SMMU_PRIQ_CONS, "otherwise
+/// RAZ/WI"; accessing them is CONSTRAINED UNPREDICTABLE. QEMU aliases Page 0 and Page 1,
+/// and some implementations (Cavium CN99xx, Linux ARM_SMMU_OPT_PAGE0_REGS_ONLY) only have
+/// Page 0. `by_offset`/`containing` stay architectural (those offsets hold no register);
+/// a parser of a Page 0 dump may use this to accept the value with a note.
+pub fn page0_alias(offset: u32) -> Option<&'static RegDef> {
+    match offset {
+        0xA8 | 0xAC | 0xC8 | 0xCC => by_offset(offset + 0x10000),
+        _ => None,
+    }
+}
 
 /// Looks a register up by name: case-insensitive, optional `SMMU_` prefix, aliases.
 pub fn by_name(name: &str) -> Option<&'static RegDef> {

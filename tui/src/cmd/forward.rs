@@ -1,14 +1,153 @@
-//! `smmu forward`. OWNER: forwarding helper.
-use crate::common::{CliError, CliResult};
+//! `smmu forward`: what a VMM may forward to a guest vSMMU, field by field. OWNER: forwarding helper.
+//! All analysis and rendering is in `smmu_core::forward`; this file reads inputs and options.
+use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
+use smmu_core::forward::{self, Caps, ForwardOptions, KernelVersion, NumOrAuto, OnOffAuto, Vmm};
+use smmu_core::parse::{parse_bytes, ParseOptions};
+use smmu_core::regset::RegisterSet;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  smmu forward host.txt\n  smmu forward host.txt --vmm qemu-accel --qemu-ats auto --qemu-ssidsize auto\n  smmu forward a.txt b.txt --format email\n  smmu forward host.txt --claim guest-idr.txt --json")]
 pub struct Args {
-    /// Input file, or - for standard input.
-    pub file: Option<String>,
+    /// Host register dumps (any format `smmu decode` reads), or - for standard input.
+    /// Several hosts: a migration pool.
+    #[arg(required = true, value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// VMM profiles to show (comma-separated or repeated): strict, qemu-accel,
+    /// cloud-hypervisor, openvmm. Default: all.
+    #[arg(long, value_delimiter = ',')]
+    pub vmm: Vec<String>,
+    /// QEMU arm-smmuv3,accel=on `ril` property: on, off, auto.
+    #[arg(long, default_value = "on")]
+    pub qemu_ril: String,
+    /// QEMU `ats` property: on, off, auto.
+    #[arg(long, default_value = "off")]
+    pub qemu_ats: String,
+    /// QEMU `oas` property: 44, 48 or auto.
+    #[arg(long, default_value = "44")]
+    pub qemu_oas: String,
+    /// QEMU `ssidsize` property: 0-20 or auto.
+    #[arg(long, default_value = "0")]
+    pub qemu_ssidsize: String,
+    /// OpenVMM SMMU OAS policy: auto or a number of bits.
+    #[arg(long, default_value = "auto")]
+    pub openvmm_oas: String,
+    /// OpenVMM SMMU SIDSIZE.
+    #[arg(long, default_value_t = 16)]
+    pub openvmm_sidsize: u8,
+    /// Kernel capabilities (struct iommu_hw_info out_capabilities): comma-separated
+    /// dirty-tracking, pci-pasid-exec, pci-pasid-priv, pci-ats-not-supported, a number, or none.
+    #[arg(long)]
+    pub caps: Option<String>,
+    /// The device's struct iommu_hw_info out_max_pasid_log2.
+    #[arg(long)]
+    pub max_pasid_log2: Option<u8>,
+    /// Host kernel version (for example 6.13).
+    #[arg(long)]
+    pub kernel: Option<String>,
+    /// Firmware (IORT COHACC override / DT dma-coherent) says the SMMU is coherent.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub fw_coherent: Option<bool>,
+    /// Firmware (IORT memory access flags) marks the device CANWBS.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub fw_canwbs: Option<bool>,
+    /// Firmware (IORT) HTTU override value that replaces IDR0.HTTU (0-3).
+    #[arg(long, value_name = "N")]
+    pub fw_httu_override: Option<u64>,
+    /// A proposed guest IDR set (any input format) to check for over-claims.
+    #[arg(long, value_name = "FILE")]
+    pub claim: Option<String>,
+    /// JSON output.
     #[arg(long)]
     pub json: bool,
+    /// Output format: text, email or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Base address of the register page, for address-keyed dumps.
+    #[arg(long)]
+    pub base: Option<String>,
 }
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Usage("smmu forward: not implemented yet".into()))
+fn usage(e: String) -> CliError {
+    CliError::Usage(format!("smmu forward: {e}"))
+}
+
+/// Builds the analysis options from the command line (usage errors exit 2).
+pub fn options(a: &Args) -> Result<ForwardOptions, CliError> {
+    let mut o = ForwardOptions::default();
+    for v in &a.vmm {
+        let vm = Vmm::parse(v).map_err(usage)?;
+        if !o.vmms.contains(&vm) {
+            o.vmms.push(vm);
+        }
+    }
+    o.qemu.ril = OnOffAuto::parse(&a.qemu_ril).map_err(|e| usage(format!("--qemu-ril {e}")))?;
+    o.qemu.ats = OnOffAuto::parse(&a.qemu_ats).map_err(|e| usage(format!("--qemu-ats {e}")))?;
+    o.qemu.oas = NumOrAuto::parse(&a.qemu_oas).map_err(|e| usage(format!("--qemu-oas {e}")))?;
+    o.qemu.ssidsize = NumOrAuto::parse(&a.qemu_ssidsize).map_err(|e| usage(format!("--qemu-ssidsize {e}")))?;
+    o.openvmm.oas = NumOrAuto::parse(&a.openvmm_oas).map_err(|e| usage(format!("--openvmm-oas {e}")))?;
+    o.openvmm.sidsize = a.openvmm_sidsize;
+    if let Some(c) = &a.caps {
+        o.caps = Some(Caps::parse(c).map_err(usage)?);
+    }
+    o.max_pasid_log2 = a.max_pasid_log2;
+    if let Some(k) = &a.kernel {
+        o.kernel = Some(KernelVersion::parse(k).map_err(usage)?);
+    }
+    o.firmware.coherent = a.fw_coherent;
+    o.firmware.canwbs = a.fw_canwbs;
+    if let Some(h) = a.fw_httu_override {
+        if h > 3 {
+            return Err(usage(format!("--fw-httu-override {h}: HTTU is a 2-bit field (0-3)")));
+        }
+        o.firmware.httu_override = Some(h);
+    }
+    Ok(o)
+}
+
+fn parse_opts(a: &Args) -> Result<ParseOptions, CliError> {
+    let base = match &a.base {
+        Some(b) => Some(crate::common::parse_num(b).map_err(|e| usage(format!("--base {e}")))?),
+        None => None,
+    };
+    Ok(ParseOptions { base })
+}
+
+fn read_regs(path: &str, popts: &ParseOptions) -> Result<(String, RegisterSet), CliError> {
+    let input = read_input(Some(path))?;
+    let parsed = parse_bytes(&input.bytes, popts).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
+    if parsed.registers.is_empty() {
+        return Err(CliError::Input(format!("{}: no registers found", input.name)));
+    }
+    Ok((input.name, parsed.registers))
+}
+
+pub fn run(a: Args) -> CliResult {
+    let mut opts = options(&a)?;
+    let format = if a.json { "json".to_string() } else { a.format.to_ascii_lowercase() };
+    if !matches!(format.as_str(), "text" | "email" | "json") {
+        return Err(usage(format!("--format {:?}: expected text, email or json", a.format)));
+    }
+    if a.hosts.iter().filter(|h| h.as_str() == "-").count() > 1 {
+        return Err(usage("standard input (-) can be given only once".into()));
+    }
+    let popts = parse_opts(&a)?;
+    let mut hosts = Vec::new();
+    for h in &a.hosts {
+        hosts.push(read_regs(h, &popts)?);
+    }
+    if let Some(c) = &a.claim {
+        opts.claim = Some(read_regs(c, &popts)?);
+    }
+    let report = forward::analyze(&hosts, &opts);
+    match format.as_str() {
+        "json" => print_json(&report),
+        "email" => {
+            print_text(&report.to_email());
+            Ok(())
+        }
+        _ => {
+            print_text(&report.to_text(Style::detect().on));
+            Ok(())
+        }
+    }
 }

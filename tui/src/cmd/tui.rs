@@ -1,21 +1,56 @@
-//! `smmu tui`. OWNER: TUI helper.
+//! `smmu tui FILE...` and `smmu` with no arguments: the interactive explorer. OWNER: TUI helper.
 use crate::common::{CliError, CliResult};
+use crate::explorer::{self, Dataset, Host, Options, ThemeName};
+use std::io::IsTerminal;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input file, or - for standard input.
-    pub file: Option<String>,
+    /// Dumps, snapshots or kernel logs (any format the CLI reads). Two or more open the
+    /// diff view. Without files: the live host, else the built-in sample.
+    pub files: Vec<String>,
+    /// Colour theme.
+    #[arg(long, value_enum, default_value = "dark")]
+    pub theme: ThemeName,
+    /// Do not capture the mouse (lets the terminal select text).
     #[arg(long)]
-    pub json: bool,
+    pub no_mouse: bool,
 }
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Usage("smmu tui: not implemented yet".into()))
+pub fn run(args: Args) -> CliResult {
+    let data = if args.files.is_empty() {
+        explorer::data::default_dataset().map_err(CliError::Input)?
+    } else {
+        let mut hosts = Vec::new();
+        for f in &args.files {
+            hosts.push(Host::load_file(f).map_err(CliError::Input)?);
+        }
+        Dataset { hosts, banner: vec![] }
+    };
+    start(data, Options { theme: args.theme, mouse: !args.no_mouse })
 }
 
-/// `smmu` with no arguments. Until the explorer exists: decode the built-in sample.
+/// `smmu` with no arguments: the explorer on the live host when it has an SMMUv3, else on
+/// the built-in sample (saying which).
 pub fn run_default() -> CliResult {
-    let s = crate::samples::default_sample();
-    crate::common::print_text(&format!("No SMMU explorer yet; decoding the built-in sample {} ({}).", s.name, s.description));
+    let data = explorer::data::default_dataset().map_err(CliError::Input)?;
+    start(data, Options { theme: ThemeName::Dark, mouse: true })
+}
+
+fn start(data: Dataset, opts: Options) -> CliResult {
+    if !std::io::stdout().is_terminal() {
+        crate::common::print_text(&explorer::text_summary(&data));
+        return Ok(());
+    }
+    let copied = explorer::run(data, opts).map_err(|e| CliError::Input(format!("terminal: {e}")))?;
+    if !copied.is_empty() {
+        let mut s = String::from("Copied with y (also sent to the terminal clipboard with OSC 52):\n");
+        for c in copied {
+            s.push_str(&c);
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+        }
+        crate::common::print_text(&s);
+    }
     Ok(())
 }

@@ -1,0 +1,492 @@
+//! VMM profiles: the guest IDRs each VMM builds from a host and whether it accepts it.
+//! Each profile is written from that VMM's source (facts only), cited in `refs`.
+
+use super::rules::{Ctx, CH_IDR, NESTING_KERNEL, OVMM_CHECK, QEMU_CHECK, VSMMU_ALLOC};
+use super::{ForwardOptions, GuestRegs, HostGuest, NumOrAuto, OnOffAuto, Verdict, Vmm, VmmResult, FieldValue};
+use crate::regset::RegisterSet;
+
+const QEMU_REFS: &[&str] = &[
+    QEMU_CHECK,
+    "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_idr_override (ril=off, ats=on, oas=48, ssidsize=N)",
+    "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_auto_finalise (ats/ril/ssidsize=auto take the host value)",
+    "qemu hw/arm/smmuv3.c: smmuv3_init_id_regs (emulated IDR values; accel=on is stage 1 only per smmu_validate_property)",
+    "qemu hw/arm/smmuv3.c: smmuv3_properties (ril=on, ats=off, oas=44, ssidsize=0 defaults)",
+];
+const CH_REFS: &[&str] = &[
+    "cloud-hypervisor devices/src/smmuv3.rs: IDR0_VALUE/IDR1_VALUE/IDR5_VALUE constants",
+    CH_IDR,
+    "cloud-hypervisor devices/src/smmuv3.rs: Smmuv3::read_reg (IDR2-4 = 0, IIDR = 0, AIDR = 0)",
+    "cloud-hypervisor devices/src/iommu/iommufd.rs: IommufdIommu::new (ats_supported = !IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED)",
+];
+const OVMM_REFS: &[&str] = &[
+    "openvmm vm/devices/iommu/smmu/src/emulator.rs: SmmuDevice::new (emulated IDRs, AIDR SMMUv3.3)",
+    "openvmm vm/devices/iommu/smmu/src/emulator.rs: HostSmmuCaps::from_idr, effective_idr0/effective_idr1 (ATS, SSIDSIZE from host)",
+    OVMM_CHECK,
+];
+const STRICT_REFS: &[&str] = &[
+    "include/uapi/linux/iommufd.h: struct iommu_hw_info_arm_smmuv3 (kdoc)",
+    VSMMU_ALLOC,
+];
+
+/// OAS encoding to bits (IHI 0070 IDR5.OAS; 0b111 = 56 bits as QEMU's smmuv3_oas_bits maps it).
+pub(crate) fn oas_bits(enc: u64) -> Option<u32> {
+    [32u32, 36, 40, 42, 44, 48, 52, 56].get(enc as usize).copied()
+}
+fn oas_enc(bits: u32) -> Option<u64> {
+    [32u32, 36, 40, 42, 44, 48, 52, 56].iter().position(|b| *b == bits).map(|p| p as u64)
+}
+
+/// One profile run on one host.
+struct Run {
+    accepts: bool,
+    messages: Vec<String>,
+    guest: GuestRegs,
+    unverified: Vec<String>,
+}
+
+/// Kernel-side conditions every VMM meets first (IOMMU_VIOMMU_ALLOC, device bind).
+fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
+    let mut refuse = Vec::new();
+    let mut warn = Vec::new();
+    if let Some(k) = c.opts.kernel {
+        if k < NESTING_KERNEL {
+            refuse.push(format!(
+                "kernel {k}: no IOMMU_HW_INFO_TYPE_ARM_SMMUV3 / IOMMU_VIOMMU_TYPE_ARM_SMMUV3 before Linux {NESTING_KERNEL}, so IOMMU_VIOMMU_ALLOC fails"
+            ));
+        }
+    }
+    if !c.host.contains("IDR0") {
+        refuse.push("IDR0 not given: cannot tell whether the host SMMU can nest".into());
+        return (refuse, warn);
+    }
+    if !c.nesting() {
+        refuse.push(format!(
+            "kernel: IOMMU_VIOMMU_ALLOC fails (EOPNOTSUPP): the host SMMU lacks ARM_SMMU_FEAT_NESTING (IDR0.S1P={}, IDR0.S2P={})",
+            c.hz("IDR0", "S1P"),
+            c.hz("IDR0", "S2P")
+        ));
+    }
+    let fwb = c.h("IDR3", "FWB");
+    if fwb != Some(1) {
+        let fwb_txt = match fwb {
+            Some(v) => format!("IDR3.FWB={v}"),
+            None => "IDR3.FWB unknown".to_string(),
+        };
+        match c.opts.firmware.canwbs {
+            Some(true) => {}
+            Some(false) => refuse.push(format!(
+                "kernel: IOMMU_VIOMMU_ALLOC fails (EOPNOTSUPP): the device is not CANWBS and the host has no S2FWB ({fwb_txt})"
+            )),
+            None => warn.push(format!(
+                "warning: {fwb_txt}: the kernel nests only if firmware marks the device CANWBS (IORT memory access flags); say so with --fw-canwbs[=false]"
+            )),
+        }
+    }
+    if c.hz("IDR0", "COHACC") == 0 {
+        match c.opts.firmware.coherent {
+            Some(true) => {}
+            Some(false) => refuse.push(
+                "kernel: the SMMU is not coherent (IDR0.COHACC=0, firmware says not coherent); iommufd/VFIO only support coherent platforms".into(),
+            ),
+            None => warn.push(
+                "warning: IDR0.COHACC=0: iommufd/VFIO only support coherent platforms; coherency then rests on firmware (--fw-coherent)".into(),
+            ),
+        }
+    }
+    (refuse, warn)
+}
+
+/// The strict profile presents the verdicts' guest values (safe on every host given).
+fn strict(strict_guest: &GuestRegs) -> Run {
+    Run { accepts: true, messages: vec![], guest: strict_guest.clone(), unverified: vec![] }
+}
+
+/// QEMU `-device arm-smmuv3,accel=on` (stage 1 only).
+fn qemu(c: &Ctx) -> Run {
+    let o = c.opts.qemu;
+    let mut g = GuestRegs::zeroed();
+    let mut msgs = Vec::new();
+    let mut unverified = Vec::new();
+    // smmuv3_init_id_regs, stage 1 (the values QEMU 10.0 reads back as IDR0=0x0d44101a,
+    // IDR1=0x02730010, IDR3=0x00001404, IDR5=0x00000074, AIDR=0x1).
+    for (r, f, v) in [
+        ("IDR0", "S1P", 1),
+        ("IDR0", "TTF", 2),
+        ("IDR0", "COHACC", 1),
+        ("IDR0", "ASID16", 1),
+        ("IDR0", "VMID16", 1),
+        ("IDR0", "TTENDIAN", 2),
+        ("IDR0", "STALL_MODEL", 1),
+        ("IDR0", "TERM_MODEL", 1),
+        ("IDR0", "ST_LEVEL", 1),
+        ("IDR1", "SIDSIZE", 16),
+        ("IDR1", "EVENTQS", 19),
+        ("IDR1", "CMDQS", 19),
+        ("IDR3", "HAD", 1),
+        ("IDR3", "RIL", 1),
+        ("IDR3", "BBML", 2),
+        ("IDR5", "OAS", 4),
+        ("IDR5", "GRAN4K", 1),
+        ("IDR5", "GRAN16K", 1),
+        ("IDR5", "GRAN64K", 1),
+        ("AIDR", "ArchMinorRev", 1),
+    ] {
+        g.set(r, f, v);
+    }
+    // Property validation.
+    if let NumOrAuto::Bits(b) = o.oas {
+        if b != 44 && b != 48 {
+            msgs.push("OAS can only be set to 44 or 48 bits".to_string());
+            return Run { accepts: false, messages: msgs, guest: g, unverified };
+        }
+    }
+    if let NumOrAuto::Bits(n) = o.ssidsize {
+        if n > 20 {
+            msgs.push(format!("Parameter 'ssidsize' does not accept value '{n}' (SsidSizeMode is auto or 0-20)"));
+            return Run { accepts: false, messages: msgs, guest: g, unverified };
+        }
+    }
+    // smmuv3_accel_idr_override
+    if o.ril == OnOffAuto::Off {
+        g.set("IDR3", "RIL", 0);
+    }
+    if o.ats == OnOffAuto::On {
+        g.set("IDR0", "ATS", 1);
+    }
+    if o.oas == NumOrAuto::Bits(48) {
+        g.set("IDR5", "OAS", 5);
+    }
+    if let NumOrAuto::Bits(n) = o.ssidsize {
+        if n > 0 {
+            g.set("IDR1", "SSIDSIZE", n as u64);
+        }
+    }
+    // smmuv3_accel_auto_finalise
+    if o.ats == OnOffAuto::Auto {
+        g.set("IDR0", "ATS", c.hz("IDR0", "ATS"));
+    }
+    if o.ril == OnOffAuto::Auto {
+        g.set("IDR3", "RIL", c.hz("IDR3", "RIL"));
+    }
+    if o.ssidsize == NumOrAuto::Auto {
+        g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
+    }
+    if o.oas == NumOrAuto::Auto {
+        g.set("IDR5", "OAS", c.hz("IDR5", "OAS"));
+        unverified.push(
+            "oas=auto: QEMU's OasMode accepts auto, but smmuv3_accel_auto_finalise as read resolves only ats, ril and ssidsize; modelled as taking the host OAS".into(),
+        );
+    }
+    // smmuv3_accel_check_hw_compatible, in its order; the first failure is the message.
+    let hg = |r: &str, f: &str| c.h(r, f);
+    let gg = |r: &str, f: &str| g.get(r, f);
+    let check = || -> Option<String> {
+        let pair = |r: &str, f: &str| Some((hg(r, f)?, gg(r, f)?));
+        if let Some((h, q)) = pair("IDR0", "ST_LEVEL") {
+            if h != q {
+                return Some(format!("Host SMMUv3 Stream Table format mismatch (host STLEVEL={h}, QEMU STLEVEL={q})"));
+            }
+        }
+        if let Some((h, q)) = pair("IDR0", "TTENDIAN") {
+            if h > q {
+                return Some("Host SMMUv3 doesn't support Little-endian translation table".into());
+            }
+        }
+        if let Some((h, q)) = pair("IDR0", "TTF") {
+            if h < q {
+                return Some("Host SMMUv3 doesn't support AArch64 translation table format".into());
+            }
+        }
+        if let Some((h, q)) = pair("IDR1", "SIDSIZE") {
+            if h < q {
+                return Some(format!("Host SMMUv3 SIDSIZE not compatible (host={h}, QEMU={q})"));
+            }
+        }
+        if let Some((h, q)) = pair("IDR1", "SSIDSIZE") {
+            if h < q {
+                return Some(format!("Host SMMUv3 SSIDSIZE not compatible (host={h}, QEMU={q})"));
+            }
+        }
+        if let Some((h, q)) = pair("IDR3", "RIL") {
+            if h < q {
+                return Some("Host SMMUv3 doesn't support Range Invalidation".into());
+            }
+        }
+        if let Some((h, q)) = pair("IDR5", "OAS") {
+            if h < q {
+                return Some(format!(
+                    "Host SMMUv3 supports only {}-bit IPA, but the vSMMU OAS implies {}-bit IPA",
+                    oas_bits(h).unwrap_or(0),
+                    oas_bits(q).unwrap_or(0)
+                ));
+            }
+        }
+        if let Some((h, q)) = pair("IDR0", "ATS") {
+            if h < q {
+                return Some("Host SMMUv3 doesn't support Address Translation Services".into());
+            }
+        }
+        for (f, n) in [("GRAN4K", "4K"), ("GRAN16K", "16K"), ("GRAN64K", "64K")] {
+            if let Some((h, q)) = pair("IDR5", f) {
+                if h != q {
+                    return Some(format!("Host SMMUv3 doesn't support {n} translation granule"));
+                }
+            }
+        }
+        None
+    };
+    let mut accepts = true;
+    if let Some(m) = check() {
+        msgs.push(m);
+        accepts = false;
+    }
+    for (reg, f) in [("IDR1", "SIDSIZE"), ("IDR1", "SSIDSIZE"), ("IDR3", "RIL"), ("IDR5", "OAS"), ("IDR5", "GRAN4K")] {
+        if super::field_def(reg, f).is_some() && c.h(reg, f).is_none() {
+            msgs.push(format!("note: host {reg} not given: QEMU's {reg}.{f} check could not be evaluated"));
+        }
+    }
+    Run { accepts, messages: msgs, guest: g, unverified }
+}
+
+/// Cloud Hypervisor's emulated SMMUv3 over iommufd.
+fn cloud_hypervisor(c: &Ctx) -> Run {
+    let mut g = GuestRegs::zeroed();
+    let mut msgs = Vec::new();
+    for (r, f, v) in [
+        ("IDR0", "S1P", 1),
+        ("IDR0", "TTF", 2),
+        ("IDR0", "TTENDIAN", 2),
+        ("IDR0", "STALL_MODEL", 1),
+        ("IDR0", "ST_LEVEL", 1),
+        ("IDR1", "SIDSIZE", 16),
+        ("IDR1", "CMDQS", 19),
+        ("IDR1", "EVENTQS", 19),
+    ] {
+        g.set(r, f, v);
+    }
+    // Host-gated IDR0 bits.
+    for f in ["COHACC", "ASID16", "VMID16", "CD2L"] {
+        g.set("IDR0", f, c.hz("IDR0", f));
+    }
+    let ats = !c.caps().pci_ats_not_supported;
+    g.set("IDR0", "ATS", ats as u64);
+    if ats && c.hz("IDR0", "ATS") == 0 {
+        msgs.push("note: Cloud Hypervisor sets IDR0.ATS from the kernel capability alone; the host IDR0.ATS is 0".into());
+    }
+    g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
+    // OAS = min(48-bit, host), granules = {4K, 64K} and host, else {4K, 64K}.
+    g.set("IDR5", "OAS", c.hz("IDR5", "OAS").min(5));
+    let g4 = c.hz("IDR5", "GRAN4K");
+    let g64 = c.hz("IDR5", "GRAN64K");
+    if g4 == 0 && g64 == 0 && c.host.contains("IDR5") {
+        g.set("IDR5", "GRAN4K", 1);
+        g.set("IDR5", "GRAN64K", 1);
+        msgs.push("note: the host has neither GRAN4K nor GRAN64K; Cloud Hypervisor then advertises both anyway".into());
+    } else if g4 == 0 && g64 == 0 {
+        g.set("IDR5", "GRAN4K", 1);
+        g.set("IDR5", "GRAN64K", 1);
+    } else {
+        g.set("IDR5", "GRAN4K", g4);
+        g.set("IDR5", "GRAN64K", g64);
+    }
+    Run { accepts: true, messages: msgs, guest: g, unverified: vec![] }
+}
+
+/// OpenVMM's SMMUv3 emulator, accel mode.
+fn openvmm(c: &Ctx) -> Run {
+    let o = c.opts.openvmm;
+    let mut g = GuestRegs::zeroed();
+    let mut msgs = Vec::new();
+    let unverified = vec![
+        "IDR0.ATS and IDR1.SSIDSIZE: taken from HostSmmuCaps (emulator.rs effective_idr0/effective_idr1 read the shared state); the shared.rs version read does not show the assignment".to_string(),
+        "IDR5.OAS encoding 0b111 is taken as 56 bits; OpenVMM's AddrSize table was not read".to_string(),
+    ];
+    for (r, f, v) in [
+        ("IDR0", "S1P", 1),
+        ("IDR0", "TTF", 2),
+        ("IDR0", "COHACC", 1),
+        ("IDR0", "ASID16", 1),
+        ("IDR0", "TTENDIAN", 2),
+        ("IDR0", "STALL_MODEL", 1),
+        ("IDR0", "TERM_MODEL", 1),
+        ("IDR0", "ST_LEVEL", 0),
+        ("IDR1", "CMDQS", 8),
+        ("IDR1", "EVENTQS", 8),
+        ("IDR5", "GRAN4K", 1),
+        ("AIDR", "ArchMinorRev", 3),
+    ] {
+        g.set(r, f, v);
+    }
+    g.set("IDR1", "SIDSIZE", o.sidsize as u64);
+    g.set("IDR0", "ATS", c.hz("IDR0", "ATS"));
+    g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
+    let refuse = |msgs: &mut Vec<String>, m: String| msgs.push(m);
+    let ttf = c.hz("IDR0", "TTF");
+    let mut accepts = true;
+    if ttf & 2 == 0 {
+        refuse(&mut msgs, format!("host SMMU does not support AArch64 translation tables (IDR0.TTF={ttf:#05b})"));
+        accepts = false;
+    } else if !matches!(c.hz("IDR0", "TTENDIAN"), 0 | 2) {
+        refuse(&mut msgs, format!("host SMMU does not support little-endian translation tables (IDR0.TTENDIAN={:#04b})", c.hz("IDR0", "TTENDIAN")));
+        accepts = false;
+    } else if c.hz("IDR5", "GRAN4K") == 0 {
+        refuse(&mut msgs, "host SMMU does not support the 4KB translation granule (IDR5.GRAN4K=0)".into());
+        accepts = false;
+    } else {
+        let enc = c.hz("IDR5", "OAS");
+        match oas_bits(enc) {
+            None => {
+                refuse(&mut msgs, format!("host SMMU reported an unknown OAS encoding ({enc})"));
+                accepts = false;
+            }
+            Some(host_bits) => match o.oas {
+                NumOrAuto::Auto => {
+                    g.set("IDR5", "OAS", enc);
+                }
+                NumOrAuto::Bits(b) => {
+                    if b as u32 > host_bits {
+                        refuse(&mut msgs, format!("configured SMMU oas={b} exceeds host SMMU OAS {host_bits}; lower the configured OAS or use oas=auto"));
+                        accepts = false;
+                    }
+                    match oas_enc(b as u32) {
+                        Some(e) => {
+                            g.set("IDR5", "OAS", e);
+                        }
+                        None => {
+                            msgs.push(format!("note: oas={b} is not an architected OAS; OpenVMM's AddrSize::from_addr_bits decides the encoding (not modelled)"));
+                        }
+                    }
+                }
+            },
+        }
+    }
+    if c.h("IDR5", "GRAN4K").is_none() && super::field_def("IDR5", "GRAN4K").is_some() {
+        msgs.push("note: host IDR5 not given: OpenVMM's GRAN4K and OAS checks see 0".into());
+    }
+    Run { accepts, messages: msgs, guest: g, unverified }
+}
+
+pub(crate) fn run_profile(
+    v: Vmm,
+    names: &[String],
+    hosts: &[&RegisterSet],
+    verdicts: &[Verdict],
+    strict_guest: &GuestRegs,
+    opts: &ForwardOptions,
+) -> VmmResult {
+    let refs: Vec<String> = match v {
+        Vmm::Strict => STRICT_REFS,
+        Vmm::QemuAccel => QEMU_REFS,
+        Vmm::CloudHypervisor => CH_REFS,
+        Vmm::OpenVmm => OVMM_REFS,
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let multi = hosts.len() > 1;
+    let mut runs: Vec<Run> = Vec::new();
+    for h in hosts {
+        let c = Ctx::new(h, opts);
+        let (refuse, warn) = kernel_checks(&c);
+        let mut run = match v {
+            Vmm::Strict => strict(strict_guest),
+            Vmm::QemuAccel => qemu(&c),
+            Vmm::CloudHypervisor => cloud_hypervisor(&c),
+            Vmm::OpenVmm => openvmm(&c),
+        };
+        if !refuse.is_empty() {
+            run.accepts = false;
+        }
+        let mut m = refuse;
+        m.append(&mut run.messages);
+        m.extend(warn);
+        run.messages = m;
+        runs.push(run);
+    }
+    let accepts = !runs.is_empty() && runs.iter().all(|r| r.accepts);
+    let mut messages = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        for m in &r.messages {
+            if multi {
+                messages.push(format!("{}: {m}", names.get(i).map(String::as_str).unwrap_or("?")));
+            } else {
+                messages.push(m.clone());
+            }
+        }
+    }
+    let first = runs.first().map(|r| r.guest.clone()).unwrap_or_else(GuestRegs::zeroed);
+    let mut per_host = Vec::new();
+    if multi {
+        let differ = runs.windows(2).any(|w| w[0].guest != w[1].guest);
+        if differ {
+            messages.push("note: the guest IDRs differ between hosts; a guest migrated between them would see its SMMU change".into());
+            for (i, r) in runs.iter().enumerate() {
+                per_host.push(HostGuest {
+                    host: names.get(i).cloned().unwrap_or_default(),
+                    accepts: r.accepts,
+                    guest: r.guest.to_hex_map(),
+                });
+            }
+        }
+    }
+    // Where this VMM's guest exceeds the strict verdicts, host by host.
+    let mut exceeds = Vec::new();
+    if v != Vmm::Strict {
+        for (i, (h, r)) in hosts.iter().zip(runs.iter()).enumerate() {
+            if !r.accepts {
+                continue; // it never presents anything on a host it refuses
+            }
+            let own;
+            let vds: &[Verdict] = if multi {
+                own = super::verdicts_for(h, opts).0;
+                &own
+            } else {
+                verdicts
+            };
+            let prefix = if multi { format!("{}: ", names.get(i).map(String::as_str).unwrap_or("?")) } else { String::new() };
+            for vd in vds {
+                if !vd.hardware_backed {
+                    continue;
+                }
+                let Some(val) = r.guest.get(vd.register, vd.field) else { continue };
+                if !vd.order.safe(val, vd.guest) {
+                    messages.push(format!(
+                        "{prefix}note: presents {}.{}={val} where the strict verdict is {} ({})",
+                        vd.register,
+                        vd.field,
+                        vd.guest,
+                        vd.class.name()
+                    ));
+                    if i == 0 {
+                        exceeds.push(FieldValue {
+                            register: vd.register,
+                            field: vd.field,
+                            value: val,
+                            strict: vd.guest,
+                            host: vd.host,
+                            class: vd.class,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let mut unverified: Vec<String> = Vec::new();
+    for r in &runs {
+        for u in &r.unverified {
+            if !unverified.contains(u) {
+                unverified.push(u.clone());
+            }
+        }
+    }
+    VmmResult {
+        name: v.name(),
+        accepts,
+        messages,
+        guest: first.to_hex_map(),
+        per_host,
+        exceeds_strict: exceeds,
+        refs,
+        unverified,
+    }
+}

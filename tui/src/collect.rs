@@ -1,1 +1,0 @@
-//! Live host collection (sysfs, IORT/DT, /dev/mem, iommufd, kernel log). OWNER: collect helper.

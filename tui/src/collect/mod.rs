@@ -1,0 +1,793 @@
+//! Live host collection: everything a Linux host tells about its SMMUv3s, read-only, each
+//! source optional and reported as found, missing or refused (with the reason and what would
+//! fix it). The result is a snapshot (`smmu_core::snapshot`) that `decode`, `forward`, `walk`
+//! and the explorers read.
+//!
+//! Sources: sysfs/procfs ([`sysfs`]), the ACPI IORT ([`iort`]), the device tree ([`fdt`]),
+//! registers through /dev/mem ([`devmem`]), iommufd `IOMMU_GET_HW_INFO` ([`iommufd`]) and the
+//! kernel log ([`kmsg`]). Every path is read under `Options::root` (`--root`).
+
+pub mod bytes;
+pub mod devmem;
+pub mod fdt;
+pub mod iommufd;
+pub mod iort;
+pub mod kmsg;
+pub mod sysfs;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use smmu_core::mem::SparseMem;
+use smmu_core::regset::{Origin, RegisterSet};
+use smmu_core::snapshot::{encode_hex_bytes, Snapshot};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Every absolute path is read under this directory ("/" on a live host).
+    pub root: PathBuf,
+    /// A file standing in for /dev/mem (byte offset = physical address).
+    pub devmem: Option<PathBuf>,
+    /// Bind each VFIO cdev to iommufd and ask IOMMU_GET_HW_INFO (opening a VFIO device resets
+    /// it, so this is opt-in).
+    pub iommufd: bool,
+    /// Also capture the stream table and queues (RAM) through the memory source.
+    pub memory: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { root: PathBuf::from("/"), devmem: None, iommufd: false, memory: false }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Found,
+    Missing,
+    Refused,
+    /// Present but unusable (a corrupt table, an I/O error).
+    Error,
+    /// Not attempted (needs an option).
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Found => "found",
+            Status::Missing => "missing",
+            Status::Refused => "refused",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+/// What happened to one source.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceReport {
+    pub source: String,
+    pub path: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+pub const FIX_ROOT: &str = "run as root (sudo smmu collect)";
+pub const FIX_IOMEM: &str = "boot with iomem=relaxed (CONFIG_IO_STRICT_DEVMEM refuses regions a driver holds)";
+
+/// An SMMU with what was read from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SmmuReport {
+    #[serde(flatten)]
+    pub instance: sysfs::SmmuInstance,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub registers: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub regset: RegisterSet,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iort_model: Option<String>,
+    #[serde(skip)]
+    pub page0_only: bool,
+}
+
+/// Everything collected.
+pub struct Collection {
+    pub snapshot: Snapshot,
+    pub sources: Vec<SourceReport>,
+    pub smmus: Vec<SmmuReport>,
+    pub pci: Vec<sysfs::PciDevice>,
+    pub notes: Vec<String>,
+}
+
+struct Ctx {
+    root: PathBuf,
+    sources: Vec<SourceReport>,
+    notes: Vec<String>,
+    provenance: BTreeMap<String, String>,
+}
+
+impl Ctx {
+    fn p(&self, abs: &str) -> PathBuf {
+        self.root.join(abs.trim_start_matches('/'))
+    }
+    fn shown(&self, abs: &str) -> String {
+        if self.root == Path::new("/") {
+            abs.to_string()
+        } else {
+            self.p(abs).display().to_string()
+        }
+    }
+    fn report(&mut self, source: &str, path: &str, status: Status, detail: Option<String>, reason: Option<String>, fix: Option<&str>) {
+        self.sources.push(SourceReport {
+            source: source.into(),
+            path: path.into(),
+            status,
+            detail,
+            reason,
+            fix: fix.map(str::to_string),
+        });
+    }
+    fn found(&mut self, source: &str, path: &str, detail: String) {
+        self.report(source, path, Status::Found, Some(detail), None, None);
+    }
+    /// Reports an io error as missing / refused / error with a reason and fix.
+    fn io_fail(&mut self, source: &str, path: &str, e: &std::io::Error, missing_reason: &str, missing_fix: Option<&str>) {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => self.report(source, path, Status::Missing, None, Some(missing_reason.into()), missing_fix),
+            std::io::ErrorKind::PermissionDenied => {
+                self.report(source, path, Status::Refused, None, Some(format!("{e}")), Some(FIX_ROOT))
+            }
+            _ => self.report(source, path, Status::Error, None, Some(e.to_string()), None),
+        }
+    }
+}
+
+fn is_root_user() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// Collects everything. Never fails: each problem becomes a source report.
+pub fn collect(opts: &Options) -> Collection {
+    let mut cx = Ctx { root: opts.root.clone(), sources: vec![], notes: vec![], provenance: BTreeMap::new() };
+
+    // Kernel identity.
+    let mut kernel = serde_json::Map::new();
+    let path = cx.shown("/proc/version");
+    match sysfs::read_text(&cx.p("/proc/version")) {
+        Ok(v) => {
+            cx.found("kernel.version", &path, v.clone());
+            kernel.insert("version".into(), json!(v));
+        }
+        Err(e) => cx.io_fail("kernel.version", &path, &e, "no /proc/version (procfs not mounted?)", Some("mount -t proc proc /proc")),
+    }
+    let path = cx.shown("/proc/cmdline");
+    let mut iomem_relaxed = None;
+    match sysfs::read_text(&cx.p("/proc/cmdline")) {
+        Ok(v) => {
+            let relaxed = v.split_whitespace().any(|w| w == "iomem=relaxed");
+            iomem_relaxed = Some(relaxed);
+            cx.found("kernel.cmdline", &path, v.clone());
+            kernel.insert("cmdline".into(), json!(v));
+            kernel.insert("iomem_relaxed".into(), json!(relaxed));
+        }
+        Err(e) => cx.io_fail("kernel.cmdline", &path, &e, "no /proc/cmdline (procfs not mounted?)", Some("mount -t proc proc /proc")),
+    }
+
+    // CPU.
+    let mut host = serde_json::Map::new();
+    let mp = sysfs::midr_path(&cx.root);
+    let mshown = cx.shown("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1");
+    match sysfs::read_text(&mp) {
+        Ok(v) => match smmu_core::snapshot::parse_hex_u64(&v) {
+            Some(m) => {
+                let d = sysfs::decode_midr(m);
+                cx.found("cpu.midr", &mshown, format!("MIDR_EL1 {} ({} part {})", d.value, d.implementer_name, d.part_num));
+                host.insert("cpu".into(), json!({ "midr_el1": d }));
+            }
+            None => cx.report("cpu.midr", &mshown, Status::Error, None, Some(format!("{v:?} is not a hex value")), None),
+        },
+        Err(e) => cx.io_fail("cpu.midr", &mshown, &e, "no MIDR_EL1 in sysfs (not an arm64 host, or an old kernel)", None),
+    }
+
+    // SMMU instances from sysfs.
+    let mut smmus: Vec<sysfs::SmmuInstance> = Vec::new();
+    let path = cx.shown("/sys/class/iommu");
+    match sysfs::scan_iommu_class(&cx.root) {
+        Ok(scan) => {
+            let detail = format!(
+                "{} SMMUv3 instance(s){}",
+                scan.instances.len(),
+                if scan.others.is_empty() { String::new() } else { format!("; other IOMMUs: {}", scan.others.join(", ")) }
+            );
+            if scan.instances.is_empty() {
+                cx.report("sysfs.iommu_class", &path, Status::Missing, Some(detail), Some("no SMMUv3 is registered with the kernel".into()), None);
+            } else {
+                cx.found("sysfs.iommu_class", &path, detail);
+            }
+            smmus.extend(scan.instances);
+        }
+        Err(e) => cx.io_fail("sysfs.iommu_class", &path, &e, "no IOMMU is registered with the kernel", None),
+    }
+    let path = cx.shown("/sys/bus/platform/drivers/arm-smmu-v3");
+    match sysfs::scan_platform_driver(&cx.root) {
+        Ok(devs) => {
+            cx.found("sysfs.arm_smmu_v3_driver", &path, format!("bound: {}", if devs.is_empty() { "none".into() } else { devs.join(", ") }));
+            for d in devs {
+                if !smmus.iter().any(|s| s.device.as_deref() == Some(&d)) {
+                    smmus.push(sysfs::SmmuInstance { device: Some(d), driver: Some("arm-smmu-v3".into()), ..Default::default() });
+                }
+            }
+        }
+        Err(e) => cx.io_fail(
+            "sysfs.arm_smmu_v3_driver",
+            &path,
+            &e,
+            "the arm-smmu-v3 driver is not loaded (built without CONFIG_ARM_SMMU_V3, or the module is not loaded)",
+            Some("modprobe arm_smmu_v3"),
+        ),
+    }
+    if let Ok(devs) = sysfs::scan_platform_devices(&cx.root) {
+        for (d, drv) in devs {
+            if !smmus.iter().any(|s| s.device.as_deref() == Some(&d)) {
+                if drv.is_none() {
+                    cx.notes.push(format!("platform device {d} is an SMMUv3 not bound to any driver"));
+                }
+                smmus.push(sysfs::SmmuInstance { device: Some(d), driver: drv, ..Default::default() });
+            }
+        }
+    }
+
+    // /proc/iomem: register windows.
+    let path = cx.shown("/proc/iomem");
+    match std::fs::read_to_string(cx.p("/proc/iomem")) {
+        Ok(text) => {
+            let (ranges, hidden) = sysfs::parse_iomem(&text);
+            if hidden {
+                cx.report("procfs.iomem", &path, Status::Refused, None, Some("addresses read as zero for this user".into()), Some(FIX_ROOT));
+            } else {
+                let mut n = 0;
+                for s in smmus.iter_mut() {
+                    let Some(dev) = s.device.clone() else { continue };
+                    for r in ranges.iter().filter(|r| r.name == dev) {
+                        s.iomem.push(format!("{:#x}-{:#x}", r.start, r.end));
+                        n += 1;
+                    }
+                    if let Some(r) = ranges.iter().filter(|r| r.name == dev).min_by_key(|r| r.start) {
+                        s.set_base(r.start, "/proc/iomem");
+                    }
+                }
+                cx.found("procfs.iomem", &path, format!("{n} range(s) held by SMMU devices"));
+            }
+        }
+        Err(e) => cx.io_fail("procfs.iomem", &path, &e, "no /proc/iomem (procfs not mounted?)", Some("mount -t proc proc /proc")),
+    }
+
+    // Firmware: IORT.
+    let mut firmware = serde_json::Map::new();
+    let path = cx.shown("/sys/firmware/acpi/tables/IORT");
+    let mut iort_table: Option<iort::Iort> = None;
+    match std::fs::read(cx.p("/sys/firmware/acpi/tables/IORT")) {
+        Ok(bytes) => match iort::parse(&bytes) {
+            Ok(t) => {
+                let n = t.smmus().count();
+                cx.found("firmware.iort", &path, format!("IORT rev {}, {} node(s), {n} SMMUv3 node(s){}", t.revision, t.nodes.len(), if t.checksum_ok { "" } else { ", bad checksum" }));
+                if !t.checksum_ok {
+                    cx.notes.push("IORT checksum does not sum to zero".into());
+                }
+                firmware.insert("iort".into(), serde_json::to_value(&t).unwrap_or(Value::Null));
+                firmware.insert("iort_raw".into(), json!(encode_hex_bytes(&bytes)));
+                iort_table = Some(t);
+            }
+            Err(e) => cx.report("firmware.iort", &path, Status::Error, None, Some(e.to_string()), None),
+        },
+        Err(e) => cx.io_fail("firmware.iort", &path, &e, "no ACPI IORT (the host booted with a device tree, or its firmware has no IORT)", None),
+    }
+    if let Some(t) = &iort_table {
+        for (node, s) in t.smmus() {
+            let inst = match smmus.iter().position(|x| x.base_num == Some(s.base_num)) {
+                Some(i) => &mut smmus[i],
+                None => {
+                    smmus.push(sysfs::SmmuInstance::default());
+                    let l = smmus.len() - 1;
+                    &mut smmus[l]
+                }
+            };
+            inst.set_base(s.base_num, &format!("IORT SMMUv3 node at {}", node.offset));
+        }
+    }
+
+    // Firmware: device tree (the blob first, then the unpacked tree).
+    let fdt_path = cx.shown("/sys/firmware/fdt");
+    let dir_path = cx.shown("/sys/firmware/devicetree/base");
+    let mut dt: Option<fdt::DtSummary> = None;
+    let mut blob_refused = false;
+    match std::fs::read(cx.p("/sys/firmware/fdt")) {
+        Ok(b) => match fdt::parse_blob(&b) {
+            Ok(tree) => {
+                let s = fdt::summarize(&tree);
+                cx.found("firmware.fdt", &fdt_path, format!("{} byte blob, {} arm,smmu-v3 node(s)", b.len(), s.smmus.len()));
+                dt = Some(s);
+            }
+            Err(e) => cx.report("firmware.fdt", &fdt_path, Status::Error, None, Some(e.to_string()), None),
+        },
+        Err(e) => {
+            blob_refused = e.kind() == std::io::ErrorKind::PermissionDenied;
+            cx.io_fail("firmware.fdt", &fdt_path, &e, "no flattened device tree (an ACPI host, or CONFIG_OF not set)", None);
+        }
+    }
+    if dt.is_none() {
+        match fdt::read_dir(&cx.p("/sys/firmware/devicetree/base")) {
+            Ok(tree) => {
+                let s = fdt::summarize(&tree);
+                cx.found("firmware.devicetree", &dir_path, format!("{} arm,smmu-v3 node(s)", s.smmus.len()));
+                if blob_refused {
+                    // The unpacked tree replaces the blob: not a problem for the user.
+                    if let Some(r) = cx.sources.iter_mut().find(|r| r.source == "firmware.fdt") {
+                        r.detail = Some("read through /sys/firmware/devicetree/base instead".into());
+                    }
+                }
+                dt = Some(s);
+            }
+            Err(e) => cx.io_fail("firmware.devicetree", &dir_path, &e, "no device tree (an ACPI host, or CONFIG_OF not set)", None),
+        }
+    }
+    if let Some(s) = &dt {
+        for n in &s.smmus {
+            if let Some(b) = n.base_num {
+                if n.status.as_deref().is_some_and(|st| st != "okay" && st != "ok") {
+                    cx.notes.push(format!("device tree {} has status {:?}", n.path, n.status));
+                }
+                let i = match smmus.iter().position(|x| x.base_num == Some(b)) {
+                    Some(i) => i,
+                    None => {
+                        smmus.push(sysfs::SmmuInstance::default());
+                        smmus.len() - 1
+                    }
+                };
+                smmus[i].set_base(b, &format!("device tree {} reg", n.path));
+            }
+        }
+        firmware.insert("devicetree".into(), serde_json::to_value(s).unwrap_or(Value::Null));
+    }
+
+    // iommu groups and PCI devices, with StreamIDs from the firmware's ID mappings.
+    let path = cx.shown("/sys/kernel/iommu_groups");
+    match sysfs::scan_groups(&cx.root) {
+        Ok(g) => {
+            cx.found("sysfs.iommu_groups", &path, format!("{} group(s)", g.len()));
+            host.insert("iommu_groups".into(), serde_json::to_value(&g).unwrap_or(Value::Null));
+        }
+        Err(e) => cx.io_fail("sysfs.iommu_groups", &path, &e, "no iommu groups (no IOMMU in use)", None),
+    }
+    let path = cx.shown("/sys/bus/pci/devices");
+    let mut pci = Vec::new();
+    match sysfs::scan_pci(&cx.root) {
+        Ok(mut devs) => {
+            for d in devs.iter_mut() {
+                assign_sid(d, iort_table.as_ref(), dt.as_ref());
+                if d.smmu_base.is_none() {
+                    if let Some(b) = d.iommu.as_deref().and_then(sysfs::base_from_class_name) {
+                        d.smmu_base = Some(format!("{b:#x}"));
+                    }
+                }
+            }
+            let with_sid = devs.iter().filter(|d| d.sid.is_some()).count();
+            cx.found("sysfs.pci", &path, format!("{} device(s), {with_sid} with a StreamID", devs.len()));
+            pci = devs;
+        }
+        Err(e) => cx.io_fail("sysfs.pci", &path, &e, "no PCI bus", None),
+    }
+
+    // Registers.
+    let mut reports: Vec<SmmuReport> = smmus
+        .into_iter()
+        .map(|instance| {
+            let model = iort_table.as_ref().and_then(|t| {
+                t.smmus().find(|(_, s)| Some(s.base_num) == instance.base_num).map(|(_, s)| (s.model, s.model_name))
+            });
+            let dt_cavium = dt.as_ref().is_some_and(|d| {
+                d.smmus.iter().any(|n| n.base_num == instance.base_num && n.quirks.iter().any(|q| q.property == "cavium,cn9900-broken-page1-regspace"))
+            });
+            SmmuReport {
+                page0_only: model.is_some_and(|m| m.0 == 2) || dt_cavium,
+                iort_model: model.map(|m| m.1.to_string()),
+                instance,
+                registers: BTreeMap::new(),
+                regset: RegisterSet::new(),
+            }
+        })
+        .collect();
+    read_all_registers(&mut cx, opts, &mut reports, iomem_relaxed);
+
+    // iommufd.
+    collect_iommufd(&mut cx, opts, &mut host);
+
+    // Kernel log.
+    let path = cx.shown("/dev/kmsg");
+    match kmsg::read(&cx.p("/dev/kmsg")) {
+        Ok(log) => {
+            cx.found("kernel.log", &path, format!("{} SMMU/IOMMU line(s) of {} record(s)", log.lines.len(), log.total));
+            kernel.insert("log".into(), json!(log.lines));
+        }
+        Err(e) => {
+            let restricted = e.kind() == std::io::ErrorKind::PermissionDenied;
+            cx.io_fail("kernel.log", &path, &e, "no /dev/kmsg (devtmpfs not mounted?)", None);
+            if restricted {
+                if let Some(r) = cx.sources.last_mut() {
+                    r.reason = Some(format!("{e} (kernel.dmesg_restrict=1)"));
+                }
+            }
+        }
+    }
+
+    // Registers of the first SMMU read become the snapshot's register set.
+    let mut regs = RegisterSet::new();
+    let mut memory = SparseMem::new();
+    if let Some(first) = reports.iter().find(|r| !r.regset.is_empty()) {
+        regs = first.regset.clone();
+        if reports.iter().filter(|r| !r.regset.is_empty()).count() > 1 {
+            cx.notes.push(format!(
+                "several SMMUs: \"registers\" holds the one at {}; host.smmus[] has each",
+                first.instance.base.clone().unwrap_or_default()
+            ));
+        }
+        if opts.memory {
+            capture_memory(&mut cx, opts, &regs, &mut memory);
+        }
+    }
+    if reports.is_empty() {
+        cx.notes.push("no SMMUv3 found on this host: none in sysfs, /proc/iomem, the IORT or the device tree".into());
+    }
+    if !is_root_user() && cx.sources.iter().any(|s| s.status == Status::Refused) {
+        cx.notes.push(format!("some sources were refused to this user: {FIX_ROOT}"));
+    }
+
+    host.insert("smmus".into(), serde_json::to_value(&reports).unwrap_or(Value::Null));
+    host.insert("pci_devices".into(), serde_json::to_value(&pci).unwrap_or(Value::Null));
+
+    let mut snap = Snapshot::new(regs, memory);
+    snap.file.host = Some(Value::Object(host));
+    snap.file.kernel = if kernel.is_empty() { None } else { Some(Value::Object(kernel)) };
+    snap.file.firmware = if firmware.is_empty() { None } else { Some(Value::Object(firmware)) };
+    snap.file.provenance = Some(json!({
+        "tool": format!("smmu collect {}", env!("CARGO_PKG_VERSION")),
+        "root": opts.root.display().to_string(),
+        "values": cx.provenance,
+        "sources": cx.sources,
+    }));
+    snap.file.notes = cx.notes.clone();
+    Collection { snapshot: snap, sources: cx.sources, smmus: reports, pci, notes: cx.notes }
+}
+
+fn assign_sid(d: &mut sysfs::PciDevice, iort_table: Option<&iort::Iort>, dt: Option<&fdt::DtSummary>) {
+    if let Some(t) = iort_table {
+        if let Some((base, sid)) = t.stream_id(d.domain, d.rid_num) {
+            d.sid = Some(format!("{sid:#x}"));
+            d.sid_source = Some(format!("IORT root complex (segment {}) ID mapping", d.domain));
+            d.smmu_base = Some(format!("{base:#x}"));
+            return;
+        }
+    }
+    if let Some(s) = dt {
+        let hosts: Vec<&str> = {
+            let mut h: Vec<&str> = s.iommu_maps.iter().map(|m| m.host.as_str()).collect();
+            h.dedup();
+            h
+        };
+        for m in &s.iommu_maps {
+            let domain_ok = match m.pci_domain {
+                Some(dom) => dom == d.domain,
+                None => hosts.len() == 1,
+            };
+            if !domain_ok {
+                continue;
+            }
+            if let Some(sid) = m.map(d.rid_num) {
+                d.sid = Some(format!("{sid:#x}"));
+                d.sid_source = Some(format!("device tree {} iommu-map", m.host));
+                d.smmu_base = m.iommu_reg.map(|b| format!("{b:#x}"));
+                return;
+            }
+        }
+    }
+}
+
+fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], iomem_relaxed: Option<bool>) {
+    let (dm_path, shown) = match &opts.devmem {
+        Some(p) => (p.clone(), p.display().to_string()),
+        None => (cx.p("/dev/mem"), cx.shown("/dev/mem")),
+    };
+    if reports.is_empty() {
+        cx.report("registers", &shown, Status::Skipped, None, Some("no SMMUv3 to read".into()), None);
+        return;
+    }
+    let dm = match devmem::Devmem::open(&dm_path) {
+        Ok(d) => d,
+        Err(e) => {
+            match e {
+                devmem::DevmemError::Missing(m) => cx.report(
+                    "registers",
+                    &shown,
+                    Status::Missing,
+                    None,
+                    Some(format!("{m} (kernel built without CONFIG_DEVMEM?)")),
+                    None,
+                ),
+                devmem::DevmemError::Refused { .. } => cx.report("registers", &shown, Status::Refused, None, Some(e.to_string()), Some(FIX_ROOT)),
+                devmem::DevmemError::Other(m) => cx.report("registers", &shown, Status::Error, None, Some(m), None),
+            }
+            return;
+        }
+    };
+    let how = if dm.is_device() {
+        "mmap PROT_READ of the register page, one 32-bit volatile load per word"
+    } else {
+        "pread of a /dev/mem substitute file, 32 bits per word"
+    };
+    for r in reports.iter_mut() {
+        let Some(base) = r.instance.base_num else {
+            cx.report(
+                "registers",
+                &shown,
+                Status::Missing,
+                Some(format!("SMMU {}", r.instance.device.clone().unwrap_or_default())),
+                Some("register base unknown (no /sys/class/iommu name, /proc/iomem range, IORT or DT reg)".into()),
+                Some(FIX_ROOT),
+            );
+            continue;
+        };
+        match devmem::read_registers(&dm, base, r.page0_only) {
+            Ok(reads) => {
+                let mut ok = 0;
+                let mut failed = Vec::new();
+                for rd in reads {
+                    match rd.value {
+                        Ok(v) => {
+                            let origin = Origin { line: None, source: format!("{shown} {:#x}", rd.pa) };
+                            r.regset.insert(rd.reg, v, origin);
+                            ok += 1;
+                            if reports_first(cx, base) {
+                                cx.provenance.insert(format!("registers.{}", rd.reg.name), format!("{shown} at {:#x} ({how})", rd.pa));
+                            }
+                        }
+                        Err(e) => failed.push(format!("{}: {e}", rd.reg.name)),
+                    }
+                }
+                r.registers = r.regset.to_hex_map();
+                let idr0 = r.regset.get("IDR0");
+                let detail = format!("SMMU at {base:#x}: {ok} register(s){}", if r.page0_only { " (Page 0 only: model aliases Page 1)" } else { "" });
+                if idr0 == Some(0xffff_ffff) || (idr0 == Some(0) && r.regset.get("AIDR") == Some(0)) {
+                    cx.notes.push(format!("SMMU at {base:#x}: IDR0 reads {:#x}: wrong base, powered down, or not an SMMUv3", idr0.unwrap_or(0)));
+                }
+                cx.found("registers", &shown, detail);
+                if !failed.is_empty() {
+                    cx.notes.push(format!("SMMU at {base:#x}: some registers not read: {}", failed.join("; ")));
+                }
+            }
+            Err(e) => {
+                let (status, fix) = match &e {
+                    devmem::DevmemError::Refused { eperm: true, .. } if iomem_relaxed != Some(true) => (Status::Refused, Some(FIX_IOMEM)),
+                    devmem::DevmemError::Refused { .. } if !is_root_user() => (Status::Refused, Some(FIX_ROOT)),
+                    devmem::DevmemError::Refused { .. } => (Status::Refused, Some("the kernel refuses this range through /dev/mem (CONFIG_STRICT_DEVMEM); use iommufd (--iommufd) or the kernel log")),
+                    _ => (Status::Error, None),
+                };
+                cx.report("registers", &shown, status, Some(format!("SMMU at {base:#x}")), Some(e.to_string()), fix);
+            }
+        }
+    }
+}
+
+fn reports_first(cx: &Ctx, _base: u64) -> bool {
+    // Provenance is recorded for the first SMMU read (the one in "registers").
+    !cx.sources.iter().any(|s| s.source == "registers" && s.status == Status::Found)
+}
+
+fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<String, Value>) {
+    let dir_shown = cx.shown("/dev/vfio/devices");
+    if !opts.iommufd {
+        let n = std::fs::read_dir(cx.p("/dev/vfio/devices")).map(|d| d.count()).unwrap_or(0);
+        cx.report(
+            "iommufd",
+            &dir_shown,
+            Status::Skipped,
+            Some(format!("{n} VFIO cdev(s)")),
+            Some("not requested: binding a VFIO device opens (and resets) it".into()),
+            Some("pass --iommufd"),
+        );
+        return;
+    }
+    let iommu = cx.p("/dev/iommu");
+    let iommu_shown = cx.shown("/dev/iommu");
+    if !iommu.exists() {
+        cx.report("iommufd", &iommu_shown, Status::Missing, None, Some("no /dev/iommu: kernel without CONFIG_IOMMUFD (Debian's arm64 kernels lack it)".into()), Some("a kernel with CONFIG_IOMMUFD=y and CONFIG_VFIO_DEVICE_CDEV=y"));
+        return;
+    }
+    let devs = match std::fs::read_dir(cx.p("/dev/vfio/devices")) {
+        Ok(d) => {
+            let mut v: Vec<PathBuf> = d.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            v.sort();
+            v
+        }
+        Err(e) => {
+            cx.io_fail("iommufd", &dir_shown, &e, "no VFIO cdevs: bind a device to vfio-pci (CONFIG_VFIO_DEVICE_CDEV=y)", Some("echo vfio-pci > /sys/bus/pci/devices/<BDF>/driver_override; echo <BDF> > /sys/bus/pci/drivers_probe"));
+            return;
+        }
+    };
+    let mut infos = Vec::new();
+    for d in devs {
+        let shown = d.display().to_string();
+        match iommufd::get_hw_info(&d, &iommu) {
+            Ok(h) => {
+                cx.found("iommufd", &shown, format!("IDR0 {} caps {} max_pasid_log2 {}", h.idr.first().cloned().unwrap_or_default(), h.out_capabilities, h.out_max_pasid_log2));
+                infos.push(h);
+            }
+            Err(iommufd::IommufdError::Missing(m)) => cx.report("iommufd", &shown, Status::Missing, None, Some(m), None),
+            Err(iommufd::IommufdError::Refused(m)) => cx.report("iommufd", &shown, Status::Refused, None, Some(m), Some(FIX_ROOT)),
+            Err(iommufd::IommufdError::Failed(m)) => cx.report("iommufd", &shown, Status::Error, None, Some(m), Some("a device in use by a VMM is busy; try an idle one")),
+        }
+    }
+    if infos.is_empty() && !cx.sources.iter().any(|s| s.source == "iommufd") {
+        cx.report("iommufd", &dir_shown, Status::Missing, None, Some("no device bound to vfio-pci".into()), None);
+    }
+    host.insert("iommufd".into(), serde_json::to_value(&infos).unwrap_or(Value::Null));
+}
+
+/// Address held by an address field, through the field model (value << the field's shift).
+fn addr_of(regs: &RegisterSet, reg: &str, field: &str) -> Option<u64> {
+    let def = smmu_core::regs::by_name(reg)?;
+    let f = def.layout.field(field)?;
+    let v = regs.field(reg, field)?;
+    match f.fmt {
+        smmu_core::model::Fmt::Addr(shift) => v.checked_shl(u32::from(shift)),
+        _ => v.checked_shl(u32::from(f.lsb as u8)),
+    }
+}
+
+/// Captures the stream table (level 1 or linear) and the command and event queues, each at
+/// most `MAX_CAPTURE` bytes.
+fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut SparseMem) {
+    const MAX_CAPTURE: u64 = 1 << 20;
+    let (dm_path, shown) = match &opts.devmem {
+        Some(p) => (p.clone(), p.display().to_string()),
+        None => (cx.p("/dev/mem"), cx.shown("/dev/mem")),
+    };
+    let Ok(dm) = devmem::Devmem::open(&dm_path) else { return };
+    let mut want: Vec<(&str, Option<u64>, Option<u64>)> = Vec::new();
+    // Stream table: linear = 2^LOG2SIZE STEs of 64 bytes; 2-level = 2^(LOG2SIZE-SPLIT) L1STDs of 8.
+    let st = addr_of(regs, "STRTAB_BASE", "ADDR");
+    let log2 = regs.field("STRTAB_BASE_CFG", "LOG2SIZE");
+    let fmt = regs.field("STRTAB_BASE_CFG", "FMT");
+    let split = regs.field("STRTAB_BASE_CFG", "SPLIT");
+    let st_len = match (log2, fmt, split) {
+        (Some(l), Some(0), _) => 1u64.checked_shl(l as u32).and_then(|n| n.checked_mul(64)),
+        (Some(l), Some(1), Some(s)) => 1u64.checked_shl(l.saturating_sub(s) as u32).and_then(|n| n.checked_mul(8)),
+        _ => None,
+    };
+    want.push(("stream table", st, st_len));
+    for (q, esz) in [("CMDQ", 16u64), ("EVTQ", 32u64)] {
+        let a = addr_of(regs, &format!("{q}_BASE"), "ADDR");
+        let l = regs.field(&format!("{q}_BASE"), "LOG2SIZE").and_then(|l| 1u64.checked_shl(l as u32)).and_then(|n| n.checked_mul(esz));
+        want.push((if q == "CMDQ" { "command queue" } else { "event queue" }, a, l));
+    }
+    for (role, a, l) in want {
+        let (Some(a), Some(l)) = (a, l) else {
+            cx.notes.push(format!("memory: {role} not captured (its registers or fields are not available)"));
+            continue;
+        };
+        if a == 0 {
+            continue;
+        }
+        let len = l.min(MAX_CAPTURE);
+        let mut buf = vec![0u8; len as usize];
+        match dm.read_mem(a, &mut buf) {
+            Ok(()) => {
+                mem.insert(a, buf);
+                cx.provenance.insert(format!("memory.{a:#x}"), format!("{role}: {shown} at {a:#x}, {len} bytes"));
+                cx.found("memory", &shown, format!("{role} at {a:#x}, {len} bytes"));
+            }
+            Err(e) => cx.report(
+                "memory",
+                &shown,
+                Status::Refused,
+                Some(format!("{role} at {a:#x}")),
+                Some(e.to_string()),
+                Some("CONFIG_STRICT_DEVMEM refuses RAM through /dev/mem; capture with QEMU dump-guest-memory or kdump instead"),
+            ),
+        }
+    }
+}
+
+/// Human-readable summary of a collection.
+pub fn render_text(c: &Collection, st: &crate::common::Style) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", st.bold("Sources"));
+    for s in &c.sources {
+        let tag = match s.status {
+            Status::Found => st.good("found  "),
+            Status::Missing => st.warn("missing"),
+            Status::Refused => st.bad("refused"),
+            Status::Error => st.bad("error  "),
+            Status::Skipped => st.dim("skipped"),
+        };
+        let _ = write!(o, "  {tag} {:<26} {}", s.source, s.path);
+        if let Some(d) = &s.detail {
+            let _ = write!(o, ": {d}");
+        }
+        let _ = writeln!(o);
+        if let Some(r) = &s.reason {
+            let _ = writeln!(o, "          why: {r}");
+        }
+        if let Some(f) = &s.fix {
+            let _ = writeln!(o, "          fix: {f}");
+        }
+    }
+    let _ = writeln!(o, "\n{}", st.bold("SMMUv3 instances"));
+    if c.smmus.is_empty() {
+        let _ = writeln!(o, "  none found");
+    }
+    for s in &c.smmus {
+        let i = &s.instance;
+        let _ = writeln!(
+            o,
+            "  {} base {} driver {} ({})",
+            i.device.clone().or_else(|| i.iommu_class.clone()).unwrap_or_else(|| "(firmware only)".into()),
+            i.base.clone().unwrap_or_else(|| "unknown".into()),
+            i.driver.clone().unwrap_or_else(|| "none".into()),
+            i.base_sources.join("; ")
+        );
+        for name in ["IDR0", "IDR1", "IDR2", "IDR3", "IDR4", "IDR5", "IIDR", "AIDR", "CR0", "GERROR"] {
+            if let Some(v) = s.registers.get(name) {
+                let _ = writeln!(o, "    {name:<8} {v}");
+            }
+        }
+        if s.registers.len() > 10 {
+            let _ = writeln!(o, "    ... {} registers in all (smmu decode on the snapshot explains them)", s.registers.len());
+        }
+    }
+    if !c.pci.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("PCI devices"));
+        for d in &c.pci {
+            let _ = writeln!(
+                o,
+                "  {} {}:{} driver {} group {} sid {}{}",
+                d.bdf,
+                d.vendor.clone().unwrap_or_default(),
+                d.device.clone().unwrap_or_default(),
+                d.driver.clone().unwrap_or_else(|| "none".into()),
+                d.iommu_group.clone().unwrap_or_else(|| "-".into()),
+                d.sid.clone().unwrap_or_else(|| "?".into()),
+                d.sid_source.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+            );
+        }
+    }
+    if !c.notes.is_empty() {
+        let _ = writeln!(o, "\n{}", st.bold("Notes"));
+        for n in &c.notes {
+            let _ = writeln!(o, "  - {n}");
+        }
+    }
+    o
+}
+
+/// Live refresh: re-reads only the registers that change at run time ([`devmem::DYNAMIC`]) of
+/// the SMMU at `base`, through the same memory source as [`collect`].
+pub fn refresh(opts: &Options, base: u64) -> Result<RegisterSet, String> {
+    let path = opts.devmem.clone().unwrap_or_else(|| opts.root.join("dev/mem"));
+    let dm = devmem::Devmem::open(&path).map_err(|e| e.to_string())?;
+    let mut set = RegisterSet::new();
+    for r in devmem::read_named(&dm, base, devmem::DYNAMIC, false).map_err(|e| e.to_string())? {
+        if let Ok(v) = r.value {
+            set.insert(r.reg, v, Origin { line: None, source: format!("{} {:#x}", path.display(), r.pa) });
+        }
+    }
+    Ok(set)
+}

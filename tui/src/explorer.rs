@@ -1,1 +1,0 @@
-//! The interactive ratatui + crossterm explorer. OWNER: TUI helper.

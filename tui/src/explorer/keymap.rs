@@ -1,0 +1,227 @@
+//! The keymap: one table of (keys, context, action, help). Key handling and the `?` help
+//! screen are both generated from it, so every key is documented.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Which part of the UI a binding applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere (unless a more specific binding takes the key).
+    Global,
+    Registers,
+    Forwarding,
+    Streams,
+    Walk,
+    Queues,
+    Diff,
+    /// Typing a search or a walk input.
+    TextInput,
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Registers => "Registers",
+            Context::Forwarding => "Forwarding",
+            Context::Streams => "Streams",
+            Context::Walk => "Walk",
+            Context::Queues => "Queues & log",
+            Context::Diff => "Diff",
+            Context::TextInput => "Typing (search, walk inputs)",
+            Context::Help => "Help screen",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextView,
+    PrevView,
+    GoView(usize),
+    Search,
+    NextMatch,
+    Expand,
+    ExpandAll,
+    Copy,
+    ToggleTheme,
+    NextProfile,
+    NextClassFilter,
+    ToggleCap,
+    EditWalk,
+    StepBack,
+    StepForward,
+    TogglePriv,
+    NextPane,
+    // Text input
+    Accept,
+    Cancel,
+    DeleteChar,
+}
+
+/// A key as the table spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Code(KeyCode),
+    BackTab,
+}
+
+impl Key {
+    pub fn matches(self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        match self {
+            Key::Char(c) => !ctrl && ev.code == KeyCode::Char(c),
+            Key::Ctrl(c) => ctrl && ev.code == KeyCode::Char(c),
+            Key::Code(code) => ev.code == code,
+            Key::BackTab => ev.code == KeyCode::BackTab,
+        }
+    }
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(' ') => "Space".into(),
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+            Key::BackTab => "Shift-Tab".into(),
+            Key::Code(c) => match c {
+                KeyCode::Up => "Up".into(),
+                KeyCode::Down => "Down".into(),
+                KeyCode::Left => "Left".into(),
+                KeyCode::Right => "Right".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::Tab => "Tab".into(),
+                KeyCode::Backspace => "Backspace".into(),
+                other => format!("{other:?}"),
+            },
+        }
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub context: Context,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+use Action as A;
+use Context as C;
+use Key::*;
+
+const fn b(keys: &'static [Key], context: Context, action: Action, help: &'static str) -> Binding {
+    Binding { keys, context, action, help }
+}
+
+/// Every binding. Context-specific bindings are listed before global ones and win.
+pub static KEYMAP: &[Binding] = &[
+    b(&[Code(KeyCode::Enter)], C::TextInput, A::Accept, "finish typing (search: keep the filter; walk: run)"),
+    b(&[Code(KeyCode::Esc)], C::TextInput, A::Cancel, "cancel typing"),
+    b(&[Code(KeyCode::Backspace)], C::TextInput, A::DeleteChar, "delete the last character"),
+    b(&[Code(KeyCode::Tab)], C::TextInput, A::NextPane, "walk inputs: next input field"),
+    b(&[Code(KeyCode::Esc), Char('?'), Char('q')], C::Help, A::Back, "close the help"),
+    b(&[Code(KeyCode::Up), Char('k')], C::Help, A::Up, "scroll the help"),
+    b(&[Code(KeyCode::Down), Char('j')], C::Help, A::Down, "scroll the help"),
+    b(&[Code(KeyCode::Enter), Char(' ')], C::Registers, A::Expand, "expand or collapse the register"),
+    b(&[Char('E')], C::Registers, A::ExpandAll, "expand or collapse every register"),
+    b(&[Char('p')], C::Forwarding, A::NextProfile, "next VMM profile (strict, qemu-accel, cloud-hypervisor, openvmm)"),
+    b(&[Char('f')], C::Forwarding, A::NextClassFilter, "filter by class (all, then each class in turn)"),
+    b(&[Char('c')], C::Forwarding, A::ToggleCap, "cycle the kernel capabilities assumed"),
+    b(&[Code(KeyCode::Enter)], C::Streams, A::Expand, "show the focused stream's CDs"),
+    b(&[Char('e'), Code(KeyCode::Enter)], C::Walk, A::EditWalk, "edit SID/SSID/IOVA/access, Enter runs the walk"),
+    b(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "step back one descriptor read"),
+    b(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step forward one descriptor read"),
+    b(&[Char('u')], C::Walk, A::TogglePriv, "toggle privileged/unprivileged (PnU) and rerun the walk"),
+    b(&[Char('w')], C::Queues, A::NextPane, "switch between command queue, event queue and kernel log"),
+    b(&[Char('?')], C::Global, A::Help, "show this help"),
+    b(&[Char('q'), Ctrl('c')], C::Global, A::Quit, "quit"),
+    b(&[Code(KeyCode::Esc)], C::Global, A::Back, "back out: clear the search, collapse, close"),
+    b(&[Code(KeyCode::Tab)], C::Global, A::NextView, "next view"),
+    b(&[BackTab], C::Global, A::PrevView, "previous view"),
+    b(&[Char('1')], C::Global, A::GoView(0), "Overview: which SMMU, where the data came from, warnings"),
+    b(&[Char('2')], C::Global, A::GoView(1), "Registers: register -> fields, meanings, encodings"),
+    b(&[Char('3')], C::Global, A::GoView(2), "Forwarding: what a VMM may offer a guest, and why"),
+    b(&[Char('4')], C::Global, A::GoView(3), "Streams: stream table, STE decode, CDs"),
+    b(&[Char('5')], C::Global, A::GoView(4), "Walk: step through a translation"),
+    b(&[Char('6')], C::Global, A::GoView(5), "Queues & log: command/event queues, kernel log"),
+    b(&[Char('7')], C::Global, A::GoView(6), "Diff: two or more hosts side by side"),
+    b(&[Code(KeyCode::Up), Char('k')], C::Global, A::Up, "move up"),
+    b(&[Code(KeyCode::Down), Char('j')], C::Global, A::Down, "move down"),
+    b(&[Code(KeyCode::Left), Char('h')], C::Global, A::Left, "collapse / move left"),
+    b(&[Code(KeyCode::Right), Char('l')], C::Global, A::Right, "expand / move right"),
+    b(&[Code(KeyCode::PageUp)], C::Global, A::PageUp, "page up"),
+    b(&[Code(KeyCode::PageDown)], C::Global, A::PageDown, "page down"),
+    b(&[Code(KeyCode::Home), Char('g')], C::Global, A::Top, "go to the first row"),
+    b(&[Code(KeyCode::End), Char('G')], C::Global, A::Bottom, "go to the last row"),
+    b(&[Char('/')], C::Global, A::Search, "search fields by name or meaning"),
+    b(&[Char('n')], C::Global, A::NextMatch, "next search match"),
+    b(&[Code(KeyCode::Enter)], C::Global, A::Expand, "expand the focused item"),
+    b(&[Char('y')], C::Global, A::Copy, "copy the focused item as text (OSC 52; also printed on exit)"),
+    b(&[Char('t')], C::Global, A::ToggleTheme, "switch light/dark theme"),
+];
+
+/// The action for a key in a context: context bindings first, then global ones (except
+/// in modal contexts, which take only their own keys).
+pub fn resolve(ctx: Context, ev: &KeyEvent) -> Option<Action> {
+    let own = KEYMAP
+        .iter()
+        .find(|bd| bd.context == ctx && bd.keys.iter().any(|k| k.matches(ev)))
+        .map(|bd| bd.action);
+    if own.is_some() {
+        return own;
+    }
+    match ctx {
+        C::TextInput => {
+            if Ctrl('c').matches(ev) {
+                Some(A::Quit)
+            } else {
+                None
+            }
+        }
+        C::Help => {
+            if Ctrl('c').matches(ev) {
+                Some(A::Quit)
+            } else {
+                None
+            }
+        }
+        _ => KEYMAP
+            .iter()
+            .find(|bd| bd.context == C::Global && bd.keys.iter().any(|k| k.matches(ev)))
+            .map(|bd| bd.action),
+    }
+}
+
+/// The keys of a binding as the help shows them (`Up/k`).
+pub fn keys_label(bd: &Binding) -> String {
+    bd.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+}
+
+/// The help text, grouped by context, one line per binding.
+pub fn help_lines() -> Vec<(Context, String, &'static str)> {
+    let order = [C::Global, C::Registers, C::Forwarding, C::Streams, C::Walk, C::Queues, C::Diff, C::TextInput, C::Help];
+    let mut out = Vec::new();
+    for ctx in order {
+        for bd in KEYMAP.iter().filter(|bd| bd.context == ctx) {
+            out.push((ctx, keys_label(bd), bd.help));
+        }
+    }
+    out
+}

@@ -1,0 +1,90 @@
+//! The interactive ratatui + crossterm explorer (`smmu`, `smmu tui FILE...`).
+//!
+//! - [`app::App`]: all state, terminal-independent (tests drive it with `TestBackend`).
+//! - [`keymap`]: the one table of keys; the `?` help is generated from it.
+//! - [`ui`] and [`views`]: drawing. Views render smmu-core's decode trees and reports;
+//!   they never re-derive a field.
+//! - [`data`]: loading hosts (sample, files, live) and calling smmu-core.
+//!
+//! The event loop blocks on input: nothing is redrawn unless a key, mouse event or resize
+//! arrives, so an idle explorer uses no CPU.
+
+pub mod app;
+pub mod data;
+pub mod keymap;
+pub mod theme;
+pub mod ui;
+pub mod views;
+
+pub use app::App;
+pub use data::{Dataset, Host};
+pub use theme::ThemeName;
+
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub theme: ThemeName,
+    pub mouse: bool,
+}
+
+/// Runs the explorer on the terminal until the user quits. Returns what was copied with
+/// `y`, for printing after the terminal is restored.
+pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
+    let mut app = App::new(data, opts.theme, opts.mouse);
+    let mut terminal = ratatui::try_init()?;
+    if opts.mouse {
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    let r = event_loop(&mut terminal, &mut app);
+    if opts.mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    r?;
+    Ok(app.copied)
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    terminal.draw(|f| ui::draw(f, app))?;
+    loop {
+        // Blocks until something happens: no polling, no timer, no redraw when idle.
+        let dirty = match event::read()? {
+            Event::Key(k) => app.on_key(k),
+            Event::Mouse(m) => app.on_mouse(m),
+            Event::Resize(..) => true,
+            _ => false,
+        };
+        if !app.osc52_out.is_empty() {
+            let mut out = std::io::stdout().lock();
+            for s in app.osc52_out.drain(..) {
+                let _ = out.write_all(s.as_bytes());
+            }
+            let _ = out.flush();
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if dirty {
+            terminal.draw(|f| ui::draw(f, app))?;
+        }
+    }
+}
+
+/// What `smmu` prints instead of the explorer when standard output is not a terminal.
+pub fn text_summary(data: &Dataset) -> String {
+    let app = App::new(data.clone(), ThemeName::Dark, false);
+    let mut s = String::from("smmu: standard output is not a terminal, so the interactive explorer did not start.\n");
+    s.push_str("Run `smmu` in a terminal to explore; `smmu --help` lists the commands.\n\n");
+    for (i, _) in data.hosts.iter().enumerate() {
+        let mut a = App::new(data.clone(), ThemeName::Dark, false);
+        a.host = i;
+        a.view = app::V_OVERVIEW;
+        s.push_str(&views::overview::text(&a));
+        s.push_str("\n\n");
+    }
+    drop(app);
+    s
+}
