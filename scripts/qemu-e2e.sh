@@ -22,6 +22,7 @@ for a in "$@"; do
     *) echo "usage: $0 [--prepare-only] [--dt-only]" >&2; exit 2 ;;
   esac
 done
+main() {
 T0=$(date +%s)
 log() { echo "[e2e $(( $(date +%s) - T0 ))s] $*"; }
 skip() { echo "SKIP: $*"; exit 77; }
@@ -149,7 +150,10 @@ smmu collect -o /tmp/snap.json > /tmp/summary.txt 2>&1; echo "COLLECT-RC $?"
 echo "===SUMMARY-BEGIN==="; cat /tmp/summary.txt; echo "===SUMMARY-END==="
 echo "===SNAPSHOT-BEGIN==="; cat /tmp/snap.json; echo "===SNAPSHOT-END==="
 # The same as an unprivileged user: every refusal must be explained.
-setpriv --reuid=65534 --regid=65534 --clear-groups smmu collect --json > /tmp/unpriv.json 2>/tmp/unpriv.err; echo "UNPRIV-RC $?"
+printf 'root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' > /etc/passwd
+printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
+su -s /bin/sh nobody -c '/bin/smmu collect --json' > /tmp/unpriv.json 2>/tmp/unpriv.err; echo "UNPRIV-RC $?"
+echo "UNPRIV-STDERR $(head -c 300 /tmp/unpriv.err)"
 echo "===UNPRIV-BEGIN==="; cat /tmp/unpriv.json; echo "===UNPRIV-END==="
 # A copy of the sysfs/procfs files collect reads, for the fixture trees under tests/fixtures/hosts.
 echo "===TREE-BEGIN==="
@@ -163,6 +167,7 @@ for l in /sys/class/iommu/* /sys/class/iommu/*/device /sys/class/iommu/*/device/
          /sys/bus/pci/devices/* /sys/bus/pci/devices/*/driver /sys/bus/pci/devices/*/iommu_group /sys/bus/pci/devices/*/iommu; do
   [ -L "$l" ] && echo "L $l $(readlink "$l")"
 done
+su -s /bin/sh nobody -c 'cat /proc/iomem' > /tmp/iomem.unpriv 2>&1 && echo "F /unprivileged/proc/iomem $(base64 -w0 < /tmp/iomem.unpriv)"
 echo "===TREE-END==="
 echo "===E2E-DONE==="
 poweroff -f
@@ -188,6 +193,35 @@ run_guest() { # name timeout extra-args...
   sed -n '/===UNPRIV-BEGIN===/,/===UNPRIV-END===/p' "$OUT/$name-console.txt" | sed '1d;$d' > "$OUT/$name-unpriv.json"
   sed -n '/===TREE-BEGIN===/,/===TREE-END===/p' "$OUT/$name-console.txt" | sed '1d;$d' > "$OUT/$name-tree.txt"
   sed -n '/===SUMMARY-BEGIN===/,/===SUMMARY-END===/p' "$OUT/$name-console.txt" | sed '1d;$d'
+  # Rebuild the guest's sysfs/procfs files as a tree (what tests/fixtures/hosts/ holds).
+  rm -rf "$OUT/$name-tree"
+  python3 - "$OUT/$name-tree.txt" "$OUT/$name-tree" "$OUT/$name-snapshot.json" <<'PY' || log "note: could not rebuild the $name tree"
+import base64, os, sys, json
+tree_txt, out, snap = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(out, exist_ok=True)
+root = os.path.realpath(out)
+def inside(p):  # absolute guest path -> path under root with its parents' links resolved
+    parent, name = os.path.split(p.lstrip('/'))
+    rp = os.path.realpath(os.path.join(root, parent))
+    assert rp.startswith(root), p
+    os.makedirs(rp, exist_ok=True)
+    return os.path.join(rp, name)
+lines = [l.rstrip('\n').split(' ', 2) for l in open(tree_txt) if l[:2] in ('F ', 'L ')]
+for kind, path, val in sorted((x for x in lines if x[0] == 'L'), key=lambda x: x[1].count('/')):
+    at = inside(path)
+    if not os.path.lexists(at):
+        os.symlink(val, at)
+    os.makedirs(os.path.realpath(at), exist_ok=True)
+for kind, path, val in (x for x in lines if x[0] == 'F'):
+    open(inside(path), 'wb').write(base64.b64decode(val))
+s = json.load(open(snap))
+log = s.get('kernel', {}).get('log', [])
+if log:
+    open(inside('/dev/kmsg'), 'w').write('\n'.join(log) + '\n')
+iort = s.get('firmware', {}).get('iort_raw')
+if iort:
+    open(inside('/sys/firmware/acpi/tables/IORT'), 'wb').write(bytes.fromhex(iort))
+PY
   log "$name: guest finished in $(( $(date +%s) - t ))s"
 }
 
@@ -263,3 +297,5 @@ if [ $DT_ONLY = 0 ]; then
   check acpi iort || fail "UEFI/ACPI boot: collected values are wrong (see above; console in $OUT/acpi-console.txt)"
 fi
 log "PASS (total $(( $(date +%s) - T0 ))s)"
+}
+main "$@"; exit $?

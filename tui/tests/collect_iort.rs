@@ -173,9 +173,14 @@ fn real_qemu_iort() {
     assert_eq!(s.base, "0x9050000");
     assert!(s.cohacc_override);
     assert_eq!(s.model, 0);
+    // virt's SMMU SPI base 74 (+32) = GSIV 106: event, PRI, sync, GERR in that order.
+    assert_eq!((s.event_gsiv, s.pri_gsiv, s.sync_gsiv, s.gerr_gsiv), (106, 107, 108, 109));
+    assert_eq!(t.revision, 3);
     assert!(t.nodes.iter().any(|n| n.root_complex.as_ref().is_some_and(|r| r.pci_segment == 0)));
     assert_eq!(t.stream_id(0, 0x8).map(|x| x.1), Some(0x8));
     assert_eq!(t.stream_id(0, 0x18).map(|x| x.1), Some(0x18));
+    // Only bus 0 sits behind the SMMU; other RequesterIDs go straight to the ITS group.
+    assert_eq!(t.stream_id(0, 0x100), None);
 }
 
 proptest! {
