@@ -146,7 +146,7 @@ echo "===E2E-BOOTED==="
 # Independent cross-check of one register with busybox's own /dev/mem reader.
 echo "BUSYBOX-DEVMEM-IDR0 $(devmem 0x09050000 32 2>&1)"
 echo "BUSYBOX-DEVMEM-AIDR $(devmem 0x0905001c 32 2>&1)"
-smmu collect -o /tmp/snap.json > /tmp/summary.txt 2>&1; echo "COLLECT-RC $?"
+smmu collect --memory -o /tmp/snap.json > /tmp/summary.txt 2>&1; echo "COLLECT-RC $?"
 echo "===SUMMARY-BEGIN==="; cat /tmp/summary.txt; echo "===SUMMARY-END==="
 echo "===SNAPSHOT-BEGIN==="; cat /tmp/snap.json; echo "===SNAPSHOT-END==="
 # The same as an unprivileged user: every refusal must be explained.
@@ -269,6 +269,12 @@ else:
 # The snapshot is read back by the host build.
 out = subprocess.run([host_smmu, "decode", snap_p, "--json"], capture_output=True, text=True)
 want(out.returncode == 0 and "IDR0" in out.stdout, f"smmu decode reads the snapshot (rc {out.returncode}) {out.stderr.strip()[:200]}")
+out = subprocess.run([host_smmu, "forward", snap_p], capture_output=True, text=True)
+want(out.returncode == 0, f"smmu forward reads the snapshot (rc {out.returncode}) {out.stderr.strip()[:200]}")
+# --memory: RAM through /dev/mem is found, or refused with the reason (CONFIG_STRICT_DEVMEM).
+mem = bysrc.get("memory", [])
+want(bool(mem) and all(x["status"] == "found" or (x["status"] == "refused" and x.get("reason") and x.get("fix")) for x in mem),
+     f"memory capture reported: {[(x['status'], x.get('detail'), x.get('reason')) for x in mem]}")
 # Unprivileged: registers refused with a reason and a fix.
 try:
     u = json.load(open(unpriv_p))

@@ -186,3 +186,38 @@ fn unprivileged_run_explains_every_refusal() {
     assert_eq!(rc, 0);
     assert!(out.contains("refused") && out.contains("fix: run as root"), "{out}");
 }
+
+#[test]
+fn memory_capture_follows_the_stream_table() {
+    // Register values as Linux 7.3 programs QEMU's SMMU (the shared qemu-s1-4k capture):
+    // STRTAB_BASE = RA | 0x450d7000, STRTAB_BASE_CFG = FMT 2-level, SPLIT 8, LOG2SIZE 16,
+    // CMDQ_BASE = RA | 0x7bd00000 | LOG2SIZE 16, EVENTQ_BASE = RA | 0x7be00000 | LOG2SIZE 15;
+    // L1STD[0] = L2Ptr 0x7bc20000 | Span 9. Encodings from IHI 0070 6.3.24/6.3.25/6.3.26 and 5.1.
+    use std::os::unix::fs::FileExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = qemu_devmem(dir.path(), 0x0905_0000);
+    let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+    let put64 = |pa: u64, v: u64| f.write_all_at(&v.to_le_bytes(), pa).unwrap();
+    put64(0x0905_0080, 0x4000_0000_450d_7000);
+    f.write_all_at(&((1u32 << 16) | (8 << 6) | 16).to_le_bytes(), 0x0905_0088).unwrap();
+    put64(0x0905_0090, 0x4000_0000_7bd0_0010);
+    put64(0x0905_00a0, 0x4000_0000_7be0_000f);
+    put64(0x450d_7000, 0x7bc2_0009);
+    // STE for StreamID 8 in the level-2 table: V=1, Config=0b101 (word 0 bits 0 and 3:1).
+    put64(0x7bc2_0000 + 8 * 64, 0b1011);
+    f.set_len(0x7be0_0000 + (32 << 15)).unwrap();
+    let c = collect::collect(&Options { root: fixture("qemu-virt-dt"), devmem: Some(p), memory: true, ..Default::default() });
+    use smmu_core::mem::PhysMem;
+    let m = &c.snapshot.memory;
+    assert_eq!(m.read_u64_le(0x450d_7000).unwrap(), 0x7bc2_0009, "level-1 table");
+    assert_eq!(m.read_u64_le(0x7bc2_0200).unwrap(), 0b1011, "level-2 STE for SID 8");
+    assert!(m.read_u64_le(0x7bc2_0000 + 256 * 64 - 8).is_ok(), "2^(Span-1) = 256 STEs captured");
+    assert!(m.read_u64_le(0x7bc2_0000 + 256 * 64).is_err(), "nothing beyond the level-2 table");
+    assert!(m.read_u64_le(0x7bd0_0000 + (16 << 16) - 8).is_ok(), "command queue, 2^16 x 16 bytes");
+    assert!(m.read_u64_le(0x7be0_0000).is_ok(), "event queue");
+    let mem_reports = source(&c, "memory");
+    assert!(mem_reports.iter().all(|r| r.status == Status::Found), "{mem_reports:?}");
+    // Round trip through the snapshot file.
+    let back = smmu_core::snapshot::Snapshot::from_json(&c.snapshot.to_json()).unwrap();
+    assert_eq!(back.memory.read_u64_le(0x7bc2_0200).unwrap(), 0b1011);
+}
