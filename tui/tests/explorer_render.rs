@@ -241,7 +241,7 @@ fn walk_inputs_are_edited_and_validated() {
     key(&mut a, KeyCode::Enter);
     let s = render(&mut a, 100, 30);
     assert!(s.contains("SID"), "{s}");
-    assert!(s.contains("0x8q"), "{s}");
+    assert!(s.contains("0x18q"), "{s}");
     // The bad SID is reported, not a panic.
     assert!(s.contains("SID:"), "{s}");
 }

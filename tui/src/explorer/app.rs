@@ -13,6 +13,11 @@ use std::collections::BTreeSet;
 /// The views, in tab order (number keys 1-7).
 pub const VIEWS: [&str; 7] = ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues & log", "Diff"];
 
+/// The walk the Walk view starts with: StreamID 0x18 (QEMU's `edu` device in the built-in
+/// sample) at IOVA 0x12345000, the DMA whose F_TRANSLATION event the sample's kernel log
+/// shows.
+pub const DEFAULT_WALK: [&str; 2] = ["0x18", "0x12345000"];
+
 pub const V_OVERVIEW: usize = 0;
 pub const V_REGISTERS: usize = 1;
 pub const V_FORWARDING: usize = 2;
@@ -65,6 +70,9 @@ pub struct WalkState {
     pub result: Option<Result<serde_json::Value, String>>,
     /// How many steps are shown (stepping forward/back).
     pub step: usize,
+    /// Privileged (false) or unprivileged (true) access; PCIe DMA without a PASID prefix
+    /// is unprivileged.
+    pub unpriv: bool,
 }
 
 /// Screen areas remembered from the last draw, for mouse hit-testing.
@@ -99,6 +107,8 @@ pub struct App {
     pub fwd_class: usize,
     pub fwd_caps: usize,
     pub streams: TableState,
+    /// Streams view: show the CDs of the focused stream instead of its STE.
+    pub streams_cds: bool,
     pub walk: WalkState,
     pub queues_pane: usize,
     pub queues: ListState,
@@ -130,13 +140,22 @@ impl App {
             fwd_class: 0,
             fwd_caps: 0,
             streams: TableState::default().with_selected(Some(0)),
-            walk: WalkState { inputs: ["0x8".into(), String::new(), "0x0".into(), "read".into()], ..Default::default() },
+            streams_cds: false,
+            walk: WalkState {
+                inputs: [DEFAULT_WALK[0].into(), String::new(), DEFAULT_WALK[1].into(), "read".into()],
+                unpriv: true,
+                ..Default::default()
+            },
             queues_pane: 0,
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
+        // Start the Walk view on the sample's faulting DMA when there is memory to walk.
+        if app.host().is_some_and(|h| h.snapshot.is_some()) {
+            app.run_walk();
+        }
         app
     }
 
@@ -263,6 +282,10 @@ impl App {
                 self.walk.editing = Some(0);
                 self.status = "Walk inputs: type, Tab for the next input, Enter runs, Esc cancels".into();
             }
+            Action::TogglePriv => {
+                self.walk.unpriv = !self.walk.unpriv;
+                self.run_walk();
+            }
             Action::StepBack => self.walk.step = self.walk.step.saturating_sub(1),
             Action::StepForward => {
                 let n = views::walk::step_count(&self.walk);
@@ -324,7 +347,7 @@ impl App {
 
     fn run_walk(&mut self) {
         let r = match self.host() {
-            Some(h) => super::data::run_walk(h, &self.walk.inputs),
+            Some(h) => super::data::run_walk(h, &self.walk.inputs, self.walk.unpriv),
             None => Err("no host loaded".into()),
         };
         self.walk.step = match &r {
@@ -394,11 +417,8 @@ impl App {
                 self.streams.select(s);
             }
             V_WALK => {
-                if d < 0 {
-                    self.act(Action::StepBack)
-                } else {
-                    self.act(Action::StepForward)
-                }
+                let n = views::walk::step_count(&self.walk) as i64;
+                self.walk.step = (self.walk.step as i64).saturating_add(d).clamp(0, n) as usize;
             }
             V_QUEUES => {
                 let s = clamp(self.queues.selected());
@@ -471,6 +491,7 @@ impl App {
                 }
             }
             V_WALK => self.act(Action::EditWalk),
+            V_STREAMS => self.streams_cds = !self.streams_cds,
             _ => {}
         }
     }

@@ -7,6 +7,12 @@ use smmu_core::parse::{self, ParseOptions};
 use smmu_core::regset::{RegisterInfo, RegisterSet};
 use smmu_core::snapshot::Snapshot;
 
+/// The embedded snapshot sample (assets/samples/qemu-10.0-s1-4k.snapshot.json; provenance
+/// in assets/samples/README.md and in the file's `provenance` section).
+const BUILTIN_SNAPSHOT: &str = include_str!("../../../assets/samples/qemu-10.0-s1-4k.snapshot.json");
+const BUILTIN_SNAPSHOT_NAME: &str = "qemu-10.0-s1-4k";
+const BUILTIN_SNAPSHOT_DESC: &str = "QEMU 10.0.2 emulated SMMUv3, stage 1 only, 4K pages, Linux 7.3 guest: registers and memory (stream table, CDs, page tables, queues)";
+
 /// Where a host's data came from; shown on every screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceKind {
@@ -45,8 +51,18 @@ impl Host {
         Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![] }
     }
 
-    /// The built-in sample, preferring a snapshot with memory when one is embedded.
+    /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
+    /// page tables, queues), else the register dump sample.
     pub fn builtin_sample() -> Result<Host, String> {
+        if let Ok(mut h) = Host::from_bytes(BUILTIN_SNAPSHOT_NAME, BUILTIN_SNAPSHOT.as_bytes(), SourceKind::Sample) {
+            h.description = format!("built-in sample {BUILTIN_SNAPSHOT_NAME}: {BUILTIN_SNAPSHOT_DESC}");
+            return Ok(h);
+        }
+        Host::builtin_dump_sample()
+    }
+
+    /// The register-dump sample of crate::samples.
+    pub fn builtin_dump_sample() -> Result<Host, String> {
         let s = crate::samples::default_sample();
         let mut h = match Host::from_bytes(s.name, s.text.as_bytes(), SourceKind::Sample) {
             Ok(h) => h,
@@ -88,6 +104,13 @@ impl Host {
                     snap.registers.clone(),
                 );
                 h.notes.extend(snap.file.notes.iter().cloned());
+                // The kernel's SMMU lines, when the snapshot carries them.
+                if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
+                    let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
+                    if !t.is_empty() {
+                        h.klog = Some(t.join("\n"));
+                    }
+                }
                 h.snapshot = Some(snap);
                 return Ok(h);
             }
@@ -158,32 +181,177 @@ fn live_unavailable_reason() -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// Core APIs the views render. Each returns the data, or `Err("not available yet: ...")`
-// until the capability is in this build. JSON values follow the CLI's stable `--json`
-// contracts, so the views depend on those keys only.
+// Core APIs the views render. Each returns the data, or an `Err` saying what is missing
+// (from the input, or "not available yet" from this build).
 // ---------------------------------------------------------------------------------------
 
+use smmu_core::mem::PhysMem;
+use smmu_core::structs::{self, geometry};
+use smmu_core::walk::{self, Access, WalkRequest};
+
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
-/// as (label, value) rows.
-pub fn summary(_h: &Host) -> Result<Vec<(String, String)>, String> {
-    Err("not available yet: derived summary (core::derived::summarize)".into())
-}
-
-/// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm).
-pub fn forward_report(_hosts: &[&Host], _profile: &str, _caps: &[&str]) -> Result<serde_json::Value, String> {
-    Err("not available yet: VMM forwarding verdicts (core::forward::analyze)".into())
-}
-
-/// The stream table: one entry per valid StreamID with its STE decode, legality and CDs.
-pub fn streams(h: &Host) -> Result<Vec<serde_json::Value>, String> {
-    if h.snapshot.is_none() {
-        return Err("this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table".into());
+/// as (label, value) rows, and its warnings.
+pub fn summary(h: &Host) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    if h.registers.is_empty() {
+        return Err("no register values in this input, so nothing to summarize".into());
     }
-    Err("not available yet: stream table and STE/CD decode (core::structs)".into())
+    let s = smmu_core::derived::summarize(&h.registers);
+    Ok((s.lines().into_iter().map(|(k, v)| (k.to_string(), v)).collect(), s.warnings.clone()))
 }
 
-/// Runs a walk with the inputs [SID, SSID, IOVA, access] (`smmu walk --json` shape).
-pub fn run_walk(h: &Host, inputs: &[String; 4]) -> Result<serde_json::Value, String> {
+/// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm,
+/// pool), computed by smmu-core with the given kernel capabilities (None: not given).
+pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+    let named: Vec<(String, RegisterSet)> = hosts
+        .iter()
+        .filter(|h| !h.registers.is_empty())
+        .map(|h| (h.name.clone(), h.registers.clone()))
+        .collect();
+    if named.is_empty() {
+        return Err("no register values in this input: verdicts need the host's ID registers".into());
+    }
+    let mut opts = smmu_core::forward::ForwardOptions::default();
+    if let Some(bits) = caps {
+        opts.caps = Some(smmu_core::forward::Caps::from_bits(bits)?);
+    }
+    let r = smmu_core::forward::analyze(&named, &opts);
+    serde_json::to_value(&r).map_err(|e| e.to_string())
+}
+
+/// One stream of the stream table with a valid STE.
+#[derive(Debug, Clone)]
+pub struct StreamRow {
+    pub sid: u32,
+    pub ste_addr: u64,
+    pub words: [u64; 8],
+    pub report: structs::StructureReport,
+}
+
+/// Most STEs read when listing a stream table (the rest are counted, not shown).
+const MAX_STES: u64 = 4096;
+
+/// The stream table: every StreamID with V = 1, found through the table geometry
+/// (linear or 2-level), each STE decoded with its legality.
+pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
+    let snap = h.snapshot.as_ref().ok_or(
+        "this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table",
+    )?;
+    let st = geometry::StreamTable::from_regs(&h.registers)?;
+    let mut notes = vec![format!(
+        "{} stream table at {:#x}, 2^{} StreamIDs{}",
+        match st.format {
+            geometry::StFormat::Linear => "linear",
+            geometry::StFormat::TwoLevel => "2-level",
+        },
+        st.base,
+        st.log2size,
+        if st.format == geometry::StFormat::TwoLevel { format!(", SPLIT {}", st.split) } else { String::new() }
+    )];
+    let mut rows = Vec::new();
+    let mut read = 0u64;
+    let mut missing = 0u64;
+    let mem = &snap.memory;
+    let take = |sid: u32, addr: u64, rows: &mut Vec<StreamRow>, missing: &mut u64| {
+        let mut w = [0u64; 8];
+        for (i, x) in w.iter_mut().enumerate() {
+            match mem.read_u64_le(addr.wrapping_add(8 * i as u64)) {
+                Ok(v) => *x = v,
+                Err(_) => {
+                    *missing += 1;
+                    return;
+                }
+            }
+        }
+        let d = structs::layouts::STE.decode(&w);
+        if d.value("V") == Some(1) {
+            rows.push(StreamRow { sid, ste_addr: addr, words: w, report: structs::ste_report(&w, &h.registers) });
+        }
+    };
+    let total: u64 = if st.log2size >= 32 { 1 << 32 } else { 1u64 << st.log2size };
+    match st.format {
+        geometry::StFormat::Linear => {
+            let mut sid = 0u64;
+            while sid < total && read < MAX_STES {
+                if let Some(a) = st.linear_ste_addr(sid as u32) {
+                    take(sid as u32, a, &mut rows, &mut missing);
+                }
+                read += 1;
+                sid += 1;
+            }
+        }
+        geometry::StFormat::TwoLevel => {
+            let per_l1 = 1u64 << st.split;
+            let mut sid = 0u64;
+            while sid < total && read < MAX_STES {
+                let Some(l1a) = st.l1std_addr(sid as u32) else { break };
+                let Ok(d) = mem.read_u64_le(l1a) else {
+                    missing += 1;
+                    sid += per_l1;
+                    continue;
+                };
+                let l1 = structs::layouts::L1STD.decode(&[d]);
+                let span = l1.value("Span").unwrap_or(0);
+                let l2ptr = structs::get_addr(&structs::layouts::L1STD, &[d], "L2Ptr");
+                if span != 0 {
+                    for i in 0..per_l1 {
+                        match geometry::l2_ste_addr(l2ptr, span, i, st.split) {
+                            Ok(a) => {
+                                take((sid + i) as u32, a, &mut rows, &mut missing);
+                                read += 1;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                }
+                sid += per_l1;
+            }
+        }
+    }
+    if read >= MAX_STES {
+        notes.push(format!("listing stopped after {MAX_STES} STEs"));
+    }
+    if missing > 0 {
+        notes.push(format!("{missing} descriptors are not in the memory image"));
+    }
+    Ok((rows, notes))
+}
+
+/// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
+/// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
+pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<(Option<u32>, Result<(u64, structs::StructureReport), String>)> {
+    let Some(snap) = h.snapshot.as_ref() else { return vec![] };
+    let d = structs::layouts::STE.decode(ste);
+    // The walker decides whether this stream has a CD at all (Config with stage 1): a
+    // walk without a CD step means none.
+    let probe = walk::translate_snapshot(snap, &WalkRequest { sid, ssid: None, iova: 0, access: Access::Read, unpriv: false });
+    let has_cd = probe.steps.iter().any(|s| s.kind == "CD" || s.kind == "L1CD");
+    if !has_cd && d.value("S1CDMax").unwrap_or(0) == 0 {
+        return vec![];
+    }
+    let cdmax = d.value("S1CDMax").unwrap_or(0).min(20);
+    let ssids: Vec<Option<u32>> =
+        if cdmax == 0 { vec![None] } else { (0..(1u32 << cdmax).min(16)).map(Some).collect() };
+    let s1dss_stall = d.value("S1STALLD").unwrap_or(0) == 1;
+    ssids
+        .into_iter()
+        .map(|ssid| {
+            let req = WalkRequest { sid, ssid, iova: 0, access: Access::Read, unpriv: false };
+            let r = walk::translate_snapshot(snap, &req);
+            let cd = r.steps.iter().find(|s| s.kind == "CD" && s.words.len() == 8);
+            let res = match cd {
+                Some(step) => {
+                    let words: Vec<u64> = step.words.iter().filter_map(|w| smmu_core::snapshot::parse_hex_u64(w)).collect();
+                    Ok((step.address.unwrap_or(0), structs::cd_report(&words, &h.registers, s1dss_stall)))
+                }
+                None => Err(r.summary.clone()),
+            };
+            (ssid, res)
+        })
+        .collect()
+}
+
+/// Parses the walk inputs [SID, SSID, IOVA, access].
+pub fn walk_request(inputs: &[String; 4], unpriv: bool) -> Result<WalkRequest, String> {
     let num = |i: usize, what: &str| -> Result<Option<u64>, String> {
         let s = inputs[i].trim();
         if s.is_empty() {
@@ -191,44 +359,115 @@ pub fn run_walk(h: &Host, inputs: &[String; 4]) -> Result<serde_json::Value, Str
         }
         crate::common::parse_num(s).map(Some).map_err(|e| format!("{what}: {e}"))
     };
-    let _sid = num(0, "SID")?.ok_or("SID: enter a StreamID")?;
-    let _ssid = num(1, "SSID")?;
-    let _iova = num(2, "IOVA")?.ok_or("IOVA: enter an address")?;
-    let access = inputs[3].trim();
-    if !["read", "write", "exec", ""].contains(&access) {
-        return Err(format!("access: {access:?} is not read, write or exec"));
-    }
-    if h.snapshot.is_none() {
-        return Err("this input has no memory image: a walk needs a snapshot with the stream table and page tables".into());
-    }
-    Err("not available yet: the translation walker (core::walk)".into())
+    let sid = num(0, "SID")?.ok_or("SID: enter a StreamID")?;
+    let sid = u32::try_from(sid).map_err(|_| format!("SID: {sid:#x} does not fit 32 bits"))?;
+    let ssid = match num(1, "SSID")? {
+        Some(v) => Some(u32::try_from(v).map_err(|_| format!("SSID: {v:#x} does not fit 32 bits"))?),
+        None => None,
+    };
+    let iova = num(2, "IOVA")?.ok_or("IOVA: enter an address")?;
+    let a = inputs[3].trim();
+    let access = if a.is_empty() { Some(Access::Read) } else { Access::parse(a) };
+    let access = access.ok_or_else(|| format!("access: {a:?} is not read, write or exec"))?;
+    Ok(WalkRequest { sid, ssid, iova, access, unpriv })
 }
 
-/// Command queue (`cmdq`) or event queue (`evtq`) entries between CONS and PROD, decoded.
-pub fn queue_entries(h: &Host, which: &str) -> Result<Vec<(String, String)>, String> {
-    if h.snapshot.is_none() {
-        return Err(format!("this input has no memory image: the {which} contents need a snapshot"));
+/// Runs a walk with the inputs [SID, SSID, IOVA, access] (`smmu walk --json` shape).
+pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_json::Value, String> {
+    let req = walk_request(inputs, unpriv)?;
+    let snap = h
+        .snapshot
+        .as_ref()
+        .ok_or("this input has no memory image: a walk needs a snapshot with the stream table and page tables")?;
+    let r = walk::translate_snapshot(snap, &req);
+    serde_json::to_value(&r).map_err(|e| e.to_string())
+}
+
+/// Command queue or event queue: its state and entries between CONS and PROD, decoded; when
+/// none are outstanding, the most recent consumed entries (marked as such).
+pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Vec<(String, String)>), String> {
+    use smmu_core::queues::queue::{decode_entry, DecodedEntry, QueueState};
+    let snap = h.snapshot.as_ref().ok_or("this input has no memory image: queue contents need a snapshot")?;
+    let q = QueueState::from_registers(which, &h.registers).map_err(|e| e.to_string())?;
+    let mut head = format!(
+        "{} entries at {}, PROD {} (wrap {}), CONS {} (wrap {}): {} outstanding{}{}",
+        q.size,
+        q.base,
+        q.prod_index,
+        q.prod_wrap as u8,
+        q.cons_index,
+        q.cons_wrap as u8,
+        q.outstanding,
+        if q.full { ", FULL" } else { "" },
+        q.error.as_ref().map(|e| format!(", {e}")).unwrap_or_default()
+    );
+    let describe = |d: &DecodedEntry| -> String {
+        match d {
+            DecodedEntry::Command(c) => {
+                if c.summary.starts_with(c.name) { c.summary.clone() } else { format!("{} {}", c.name, c.summary) }
+            }
+            DecodedEntry::Event(e) => {
+                if e.summary.starts_with(&e.type_name) { e.summary.clone() } else { format!("{} {}", e.type_name, e.summary) }
+            }
+            DecodedEntry::Pri(p) => serde_json::to_string(p).unwrap_or_default(),
+        }
+    };
+    let mut rows: Vec<(String, String)> = q
+        .read_entries(&snap.memory)
+        .iter()
+        .map(|e| {
+            let d = match (&e.decoded, &e.error) {
+                (Some(d), _) => describe(d),
+                (None, Some(err)) => err.clone(),
+                (None, None) => String::new(),
+            };
+            (format!("[{}] {}", e.index, e.addr), d)
+        })
+        .collect();
+    if rows.is_empty() {
+        // Show what the SMMU consumed last, so an empty queue still teaches something.
+        let words = (which.entry_bytes() / 8) as usize;
+        let n = q.size.min(16);
+        for k in (1..=n).rev() {
+            let idx = q.cons_index.wrapping_sub(k) & q.size.saturating_sub(1);
+            let addr = q.entry_addr(idx);
+            let w: Result<Vec<u64>, _> = (0..words).map(|i| snap.memory.read_u64_le(addr.wrapping_add(8 * i as u64))).collect();
+            if let Ok(w) = w {
+                if w.iter().all(|x| *x == 0) {
+                    continue;
+                }
+                rows.push((format!("[{idx}] {addr:#x} (consumed)"), describe(&decode_entry(which, &w))));
+            }
+        }
+        if !rows.is_empty() {
+            head.push_str(&format!("; showing the {} entries before CONS, already consumed", rows.len()));
+        }
     }
-    Err("not available yet: queue model and command/event decode (core::queues)".into())
+    Ok((head, rows))
 }
 
 /// The kernel log decoded: (line, decode) rows.
 pub fn klog_decoded(h: &Host) -> Result<Vec<(String, String)>, String> {
     match &h.klog {
         None => Err("no kernel log loaded: open one with smmu tui FILE.log".into()),
-        Some(_) => Err("not available yet: kernel log decoder (core::klog)".into()),
+        Some(t) => Ok(t
+            .lines()
+            .filter(|l| l.to_ascii_lowercase().contains("smmu"))
+            .map(|l| (l.trim().to_string(), "(not decoded: kernel log decoder core::klog not available yet)".to_string()))
+            .collect()),
     }
 }
 
-/// Guest relevance of each register field from the forwarding verdicts:
-/// (register, field) -> class. Empty when verdicts are not available.
-pub fn verdict_classes(hosts: &[&Host]) -> Result<std::collections::BTreeMap<(String, String), String>, String> {
-    let v = forward_report(hosts, "strict", &[])?;
+/// Guest relevance of differing ID register fields from the forwarding pool diff:
+/// (register, field) -> (matters, why).
+pub fn pool_diff(hosts: &[&Host]) -> Result<std::collections::BTreeMap<(String, String), (bool, String)>, String> {
+    let v = forward_report(hosts, None)?;
     let mut m = std::collections::BTreeMap::new();
-    if let Some(a) = v.get("verdicts").and_then(|x| x.as_array()) {
+    if let Some(a) = v.get("pool").and_then(|p| p.get("diff")).and_then(|x| x.as_array()) {
         for e in a {
             let g = |k: &str| e.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            m.insert((g("register"), g("field")), g("class"));
+            let matters = e.get("matters").and_then(|x| x.as_bool()).unwrap_or(false);
+            m.insert((g("register"), g("field")), (matters, g("why")));
         }
     }
     Ok(m)

@@ -63,6 +63,7 @@ pub enum Action {
     EditWalk,
     StepBack,
     StepForward,
+    TogglePriv,
     NextPane,
     // Text input
     Accept,
@@ -147,6 +148,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('e'), Code(KeyCode::Enter)], C::Walk, A::EditWalk, "edit SID/SSID/IOVA/access, Enter runs the walk"),
     b(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "step back one descriptor read"),
     b(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step forward one descriptor read"),
+    b(&[Char('u')], C::Walk, A::TogglePriv, "toggle privileged/unprivileged (PnU) and rerun the walk"),
     b(&[Char('w')], C::Queues, A::NextPane, "switch between command queue, event queue and kernel log"),
     b(&[Char('?')], C::Global, A::Help, "show this help"),
     b(&[Char('q'), Ctrl('c')], C::Global, A::Quit, "quit"),

@@ -15,8 +15,10 @@ pub struct DiffRow {
     pub field: String,
     pub values: Vec<Option<u64>>,
     pub meanings: Vec<String>,
-    /// "yes"/"no" when the verdict classes are known; None otherwise.
+    /// Whether the difference matters to a guest (smmu-core's pool diff); None for fields
+    /// the pool diff does not cover (not an ID register).
     pub guest: Option<bool>,
+    pub why: String,
 }
 
 /// Every field whose decoded value differs between the hosts.
@@ -26,7 +28,7 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
         return vec![];
     }
     let refs: Vec<&data::Host> = hosts.iter().collect();
-    let classes = data::verdict_classes(&refs).ok();
+    let pool = data::pool_diff(&refs).ok();
     let mut names: Vec<&'static str> = Vec::new();
     for h in hosts {
         for r in &h.decoded {
@@ -49,8 +51,15 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
                 .iter()
                 .map(|i| i.and_then(|r| r.fields.get(fi)).map(|f| f.meaning.clone()).unwrap_or_else(|| "absent".into()))
                 .collect();
-            let guest = classes.as_ref().and_then(|m| m.get(&(reg.to_string(), fld.name.to_string()))).map(|c| c != "host-only" && c != "vmm-defined");
-            out.push(DiffRow { register: reg.to_string(), field: fld.name.to_string(), values, meanings, guest });
+            let p = pool.as_ref().and_then(|m| m.get(&(reg.to_string(), fld.name.to_string())));
+            out.push(DiffRow {
+                register: reg.to_string(),
+                field: fld.name.to_string(),
+                values,
+                meanings,
+                guest: p.map(|x| x.0),
+                why: p.map(|x| x.1.clone()).unwrap_or_default(),
+            });
         }
     }
     out
@@ -66,7 +75,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         return;
     }
     let rs = rows(app);
-    let guest_known = data::verdict_classes(&app.data.hosts.iter().collect::<Vec<_>>()).err();
+    let guest_known = data::pool_diff(&app.data.hosts.iter().collect::<Vec<_>>()).err();
     let mut header = vec!["Field".to_string(), "Guest?".to_string()];
     header.extend(app.data.hosts.iter().map(|h| h.name.clone()));
     let table_rows: Vec<Row> = rs
@@ -77,7 +86,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                 match r.guest {
                     Some(true) => Line::styled("yes", t.bad),
                     Some(false) => Line::styled("no", t.dim),
-                    None => Line::styled("?", t.dim),
+                    None => Line::styled("-", t.dim),
                 },
             ];
             for (v, m) in r.values.iter().zip(&r.meanings) {
@@ -93,21 +102,29 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     widths.extend((0..n).map(|_| Constraint::Fill(1)));
     let title = match guest_known {
         Some(e) => format!("{} differing fields; guest relevance {}", rs.len(), e.replace("not available yet: ", "needs ")),
-        None => format!("{} differing fields (Guest? yes = matters to a guest)", rs.len()),
+        None => format!("{} differing fields; Guest? yes = matters to a guest, - = not an ID register", rs.len()),
     };
     let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(t.title))
         .row_highlight_style(t.selected)
         .block(super::block(&t, title));
-    let mut body = super::inner(area);
-    body.y += 1;
-    body.height = body.height.saturating_sub(1);
-    app.hit.list = body;
     if rs.is_empty() {
         super::unavailable(f, &t, area, "Diff", "No field differs between the hosts.", &[]);
         return;
     }
-    f.render_stateful_widget(table, area, &mut app.diff);
+    let [ta, da] = ratatui::layout::Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
+    let mut body = super::inner(ta);
+    body.y += 1;
+    body.height = body.height.saturating_sub(1);
+    app.hit.list = body;
+    let why = app.diff.selected().and_then(|i| rs.get(i)).map(|r| {
+        if r.why.is_empty() { format!("{}.{}: not an ID register; no forwarding verdict", r.register, r.field) } else { format!("{}.{}: {}", r.register, r.field, r.why) }
+    });
+    f.render_stateful_widget(table, ta, &mut app.diff);
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(why.unwrap_or_default()).wrap(ratatui::widgets::Wrap { trim: true }).block(super::block(&t, "Why it matters")),
+        da,
+    );
 }
 
 pub fn focused_text(app: &App) -> Option<String> {

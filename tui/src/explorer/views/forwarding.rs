@@ -15,16 +15,19 @@ use serde_json::Value;
 pub const PROFILES: [&str; 4] = ["strict", "qemu-accel", "cloud-hypervisor", "openvmm"];
 pub const CLASSES: [&str; 8] =
     ["direct", "assumed", "per-device", "needs-kernel", "needs-firmware", "needs-vm-flag", "vmm-defined", "host-only"];
-/// Kernel capability sets to cycle through (name, capabilities).
-pub const CAP_SETS: [(&str, &[&str]); 3] = [
-    ("none", &[]),
-    ("DIRTY_TRACKING", &["DIRTY_TRACKING"]),
-    ("all iommufd caps", &["DIRTY_TRACKING", "PCI_PASID_EXEC", "PCI_PASID_PRIV"]),
+/// Kernel capability sets to cycle through (label, `out_capabilities` bits; None: not
+/// given, smmu-core assumes a current kernel and says so).
+pub const CAP_SETS: [(&str, Option<u64>); 5] = [
+    ("not given", None),
+    ("none", Some(0)),
+    ("DIRTY_TRACKING", Some(1)),
+    ("DIRTY_TRACKING+PCI_PASID_EXEC+PCI_PASID_PRIV", Some(7)),
+    ("PCI_ATS_NOT_SUPPORTED", Some(8)),
 ];
 
 fn report(app: &App) -> Result<Value, String> {
     let hosts: Vec<&data::Host> = app.data.hosts.iter().skip(app.host).take(1).collect();
-    data::forward_report(&hosts, PROFILES[app.fwd_profile], CAP_SETS[app.fwd_caps].1)
+    data::forward_report(&hosts, CAP_SETS[app.fwd_caps].1)
 }
 
 fn class_filter(app: &App) -> Option<&'static str> {
@@ -67,7 +70,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     };
     let rows_v = verdicts(app, &v);
     let [head, table_a, detail] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(5), Constraint::Length(6)]).areas(area);
+        Layout::vertical([Constraint::Length(4), Constraint::Min(5), Constraint::Length(7)]).areas(area);
     // Header: profile, caps, filter, acceptance, guest IDRs.
     let prof = PROFILES[app.fwd_profile];
     let vmm = v.get("vmm").and_then(|x| x.as_array()).and_then(|a| {
@@ -136,7 +139,8 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let d = match sel {
         Some(e) => vec![
             Line::styled(format!("{}.{}: {}", jtext(e.get("register")), jtext(e.get("field")), jtext(e.get("class"))), t.title),
-            Line::raw(jtext(e.get("reason"))),
+            Line::raw(format!("{} Guest value means: {}", jtext(e.get("reason")), jtext(e.get("guest_meaning")))),
+            Line::styled(format!("Would change: {}", jtext(e.get("would_change"))), t.warn),
             Line::styled(format!("refs: {}", jtext(e.get("refs"))), t.dim),
         ],
         None => vec![Line::styled("no verdict matches the filter", t.dim)],

@@ -33,11 +33,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     }
     out.push(Line::raw(""));
     out.push(Line::styled("SMMU", t.title));
+    let mut warnings: Vec<String> = Vec::new();
     match data::summary(h) {
-        Ok(rows) => {
+        Ok((rows, w)) => {
             for (k, v) in rows {
                 out.push(kv(&k, v));
             }
+            warnings.extend(w);
         }
         Err(e) => out.push(Line::styled(e, t.warn)),
     }
@@ -50,7 +52,6 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         out.push(Line::styled("no register values in this input", t.dim));
     }
     out.push(Line::raw(""));
-    let mut warnings: Vec<String> = Vec::new();
     for r in &h.decoded {
         for p in &r.problems {
             warnings.push(format!("{}: {p}", r.name));
