@@ -176,17 +176,18 @@ chmod +x "$IRD/init"
 (cd "$IRD" && find . | cpio -o -H newc --quiet | gzip -1 > "$OUT/initrd.cpio.gz")
 log "initramfs $(stat -c %s "$OUT/initrd.cpio.gz") bytes (busybox $(stat -c %s "$IRD/bin/busybox"), smmu $(stat -c %s "$IRD/bin/smmu"))"
 
-QEMU_COMMON=(qemu-system-aarch64 -M virt-9.1,iommu=smmuv3 -global arm-smmuv3.stage=1
+QEMU_COMMON=(qemu-system-aarch64 -M virt-9.1,iommu=smmuv3
   -cpu max,pauth-impdef=on -accel tcg -smp 1 -m 1G -display none -serial stdio -monitor none -no-reboot
   -netdev user,id=n0,restrict=on
   -device virtio-net-pci,netdev=n0,addr=01.0,iommu_platform=on,disable-legacy=on,romfile=
   -device edu,addr=03.0)
 
-run_guest() { # name timeout extra-args...
-  local name=$1 tmo=$2; shift 2
+run_guest() { # name stage timeout extra-args...
+  local name=$1 stage=$2 tmo=$3; shift 3
   local t=$(date +%s)
-  log "booting $name: ${QEMU_COMMON[*]} $*"
-  timeout "$tmo" "${QEMU_COMMON[@]}" "$@" > "$OUT/$name-console.log" 2>&1 || true
+  log "booting $name: ${QEMU_COMMON[*]} -global arm-smmuv3.stage=$stage $*"
+  echo "$name: ${QEMU_COMMON[*]} -global arm-smmuv3.stage=$stage $*" >> "$OUT/PROVENANCE.txt"
+  timeout "$tmo" "${QEMU_COMMON[@]}" -global arm-smmuv3.stage=$stage "$@" > "$OUT/$name-console.log" 2>&1 || true
   tr -d '\r' < "$OUT/$name-console.log" > "$OUT/$name-console.txt"
   grep -q "===E2E-DONE===" "$OUT/$name-console.txt" || { tail -30 "$OUT/$name-console.txt"; fail "$name: the guest did not finish within ${tmo}s"; }
   sed -n '/===SNAPSHOT-BEGIN===/,/===SNAPSHOT-END===/p' "$OUT/$name-console.txt" | sed '1d;$d' > "$OUT/$name-snapshot.json"
@@ -225,20 +226,24 @@ PY
   log "$name: guest finished in $(( $(date +%s) - t ))s"
 }
 
-check() { # name firmware(fdt|iort)
-  python3 - "$OUT/$1-snapshot.json" "$OUT/$1-unpriv.json" "$OUT/$1-console.txt" "$2" "$ROOT/target/debug/smmu" <<'PY'
+check() { # name firmware(fdt|iort) stage
+  python3 - "$OUT/$1-snapshot.json" "$OUT/$1-unpriv.json" "$OUT/$1-console.txt" "$2" "$ROOT/target/debug/smmu" "$3" <<'PY'
 import json, re, sys, subprocess
-snap_p, unpriv_p, console_p, fw, host_smmu = sys.argv[1:6]
+snap_p, unpriv_p, console_p, fw, host_smmu, stage = sys.argv[1:7]
 s = json.load(open(snap_p))
 errs = []
 def want(cond, msg):
     print(("  ok   " if cond else "  FAIL ") + msg)
     if not cond: errs.append(msg)
-# Values QEMU 10.0's SMMUv3 model reports for stage 1 (see tests/fixtures/hosts/PROVENANCE.md).
-expect = {"IDR0": "0x0d44101a", "IDR1": "0x02730010", "IDR3": "0x00001404", "IDR5": "0x00000074", "AIDR": "0x00000001", "IIDR": "0x00000000"}
+# Values QEMU 10.0's SMMUv3 model reports (read by QEMU's monitor and by a guest's devmem in
+# the shared qemu-s1-4k / qemu-s2-4k captures): stage 1 sets IDR0.S1P, stage 2 IDR0.S2P and
+# IDR3.XNX (0x1414); the rest is common.
+expect = {"IDR0": {"1": "0x0d44101a", "2": "0x0d441019"}[stage], "IDR1": "0x02730010",
+          "IDR3": {"1": "0x00001404", "2": "0x00001414"}[stage], "IDR5": "0x00000074",
+          "AIDR": "0x00000001", "IIDR": "0x00000000"}
 r = s.get("registers", {})
 for k, v in expect.items():
-    want(r.get(k) == v, f"registers.{k} = {r.get(k)} (QEMU stage-1 model: {v})")
+    want(r.get(k) == v, f"registers.{k} = {r.get(k)} (QEMU stage-{stage} model: {v})")
 con = open(console_p).read()
 m = re.search(r"BUSYBOX-DEVMEM-IDR0 (0x[0-9A-Fa-f]+)", con)
 want(m is not None and int(m.group(1), 16) == int(r.get("IDR0", "0"), 16), f"busybox devmem IDR0 {m.group(1) if m else None} agrees")
@@ -291,16 +296,23 @@ PY
 # ---------------------------------------------------------------- device tree boot
 timeout 60 qemu-system-aarch64 -M virt-9.1,iommu=smmuv3,dumpdtb="$OUT/virt-9.1-smmuv3.dtb" -global arm-smmuv3.stage=1 \
   -cpu max,pauth-impdef=on -m 1G -display none >/dev/null 2>&1 || true
-run_guest dt 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+{ echo "QEMU: $(qemu-system-aarch64 --version | head -1)"; echo "kernel: $(ls "$CACHE"/debs/linux-image-*.deb)";
+  echo "busybox: $(ls "$CACHE"/debs/busybox-static_*.deb)"; echo "date: $(date -u +%FT%TZ)"; } > "$OUT/PROVENANCE.txt"
+run_guest dt 1 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
   -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1"
-check dt fdt || fail "device-tree boot: collected values are wrong (see above; console in $OUT/dt-console.txt)"
+check dt fdt 1 || fail "device-tree boot: collected values are wrong (see above; console in $OUT/dt-console.txt)"
+
+# ---------------------------------------------------------------- stage-2-only SMMU, device tree
+run_guest dt-s2 2 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1"
+check dt-s2 fdt 2 || fail "stage-2 device-tree boot: collected values are wrong (console in $OUT/dt-s2-console.txt)"
 
 # ---------------------------------------------------------------- UEFI / ACPI boot
 if [ $DT_ONLY = 0 ]; then
   EFI=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
-  run_guest acpi 420 -bios "$EFI" -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  run_guest acpi 1 420 -bios "$EFI" -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
     -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1 acpi=force"
-  check acpi iort || fail "UEFI/ACPI boot: collected values are wrong (see above; console in $OUT/acpi-console.txt)"
+  check acpi iort 1 || fail "UEFI/ACPI boot: collected values are wrong (see above; console in $OUT/acpi-console.txt)"
 fi
 log "PASS (total $(( $(date +%s) - T0 ))s)"
 }

@@ -284,6 +284,10 @@ pub fn collect(opts: &Options) -> Collection {
                 }
                 firmware.insert("iort".into(), serde_json::to_value(&t).unwrap_or(Value::Null));
                 firmware.insert("iort_raw".into(), json!(encode_hex_bytes(&bytes)));
+                let named = t.named_component_streams();
+                if !named.is_empty() {
+                    firmware.insert("iort_named_component_streams".into(), serde_json::to_value(&named).unwrap_or(Value::Null));
+                }
                 iort_table = Some(t);
             }
             Err(e) => cx.report("firmware.iort", &path, Status::Error, None, Some(e.to_string()), None),
