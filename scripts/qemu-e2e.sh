@@ -6,6 +6,7 @@
 # with the device tree and once through UEFI (ACPI IORT), and checks the collected registers
 # against the values QEMU's model reports.
 #
+# Runs: device tree + stage 1, device tree + stage 2, UEFI/ACPI + stage 1.
 # Usage: scripts/qemu-e2e.sh [--prepare-only] [--dt-only]
 # Exit 0 = pass, 1 = fail, 77 = a prerequisite could not be had (the reason is printed).
 set -euo pipefail
@@ -69,6 +70,7 @@ prereqs() {
   command -v qemu-aarch64-static >/dev/null || need=1
   [ -f /usr/share/qemu-efi-aarch64/QEMU_EFI.fd ] || need=1
   command -v cpio >/dev/null || need=1
+  command -v python3 >/dev/null || need=1
   if [ $need = 1 ]; then
     apt_sources || skip "apt-get update failed (no network?)"
     log "installing qemu-system-arm (bookworm-backports), qemu-user-static, qemu-efi-aarch64, cpio"
@@ -77,7 +79,7 @@ prereqs() {
       || timeout 900 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
       qemu-system-arm qemu-user-static qemu-efi-aarch64 >/dev/null \
       || skip "cannot install qemu-system-arm/qemu-user-static/qemu-efi-aarch64"
-    timeout 300 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq cpio >/dev/null || skip "cannot install cpio"
+    timeout 300 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq cpio python3 >/dev/null || skip "cannot install cpio/python3"
   fi
   qemu-system-aarch64 --version | grep -qE 'version (9\.[1-9]|[1-9][0-9])' \
     || skip "qemu-system-aarch64 >= 9.1 needed for -M virt-9.1 (have: $(qemu-system-aarch64 --version | head -1))"
@@ -291,7 +293,7 @@ sys.exit(1 if errs else 0)
 PY
 }
 
-[ -x "$ROOT/target/debug/smmu" ] || cargo build -q -p smmu-tui --bin smmu
+timeout 900 cargo build -q -p smmu-tui --bin smmu || fail "host build of smmu failed"
 
 # ---------------------------------------------------------------- device tree boot
 timeout 60 qemu-system-aarch64 -M virt-9.1,iommu=smmuv3,dumpdtb="$OUT/virt-9.1-smmuv3.dtb" -global arm-smmuv3.stage=1 \
