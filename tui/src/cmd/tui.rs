@@ -14,10 +14,22 @@ pub struct Args {
     /// Do not capture the mouse (lets the terminal select text).
     #[arg(long)]
     pub no_mouse: bool,
+    /// Open the built-in sample even on a host with an SMMUv3.
+    #[arg(long, conflicts_with = "files")]
+    pub sample: bool,
+    /// Print the keymap (every key, as the ? help shows it) and exit.
+    #[arg(long)]
+    pub keys: bool,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let data = if args.files.is_empty() {
+    if args.keys {
+        crate::common::print_text(&explorer::keymap::help_text());
+        return Ok(());
+    }
+    let data = if args.sample {
+        explorer::data::sample_dataset("asked for with --sample").map_err(CliError::Input)?
+    } else if args.files.is_empty() {
         explorer::data::default_dataset().map_err(CliError::Input)?
     } else {
         let mut hosts = Vec::new();

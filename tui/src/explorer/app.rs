@@ -377,7 +377,21 @@ impl App {
 
     pub fn go_view(&mut self, i: usize) {
         if i < VIEWS.len() {
+            if i == V_STREAMS && self.view != V_STREAMS {
+                self.focus_walk_stream();
+            }
             self.view = i;
+        }
+    }
+
+    /// Streams view: focus the StreamID of the walk inputs, so the walk and its STE meet.
+    fn focus_walk_stream(&mut self) {
+        let Ok(sid) = crate::common::parse_num(&self.walk.inputs[0]) else { return };
+        let Some(h) = self.host() else { return };
+        if let Ok((rows, _)) = super::data::streams(h) {
+            if let Some(i) = rows.iter().position(|r| r.sid as u64 == sid) {
+                self.streams.select(Some(i));
+            }
         }
     }
 

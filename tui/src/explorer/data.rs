@@ -96,23 +96,7 @@ impl Host {
         if let Some(t) = text {
             if Snapshot::looks_like(t) {
                 let snap = Snapshot::from_json(t).map_err(|e| format!("{name}: {e}"))?;
-                let mut h = Host::new(
-                    name.to_string(),
-                    kind,
-                    String::new(),
-                    "snapshot".into(),
-                    snap.registers.clone(),
-                );
-                h.notes.extend(snap.file.notes.iter().cloned());
-                // The kernel's SMMU lines, when the snapshot carries them.
-                if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
-                    let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
-                    if !t.is_empty() {
-                        h.klog = Some(t.join("\n"));
-                    }
-                }
-                h.snapshot = Some(snap);
-                return Ok(h);
+                return Ok(Host::from_snapshot(name, snap, kind));
             }
         }
         match parse::parse_bytes(bytes, &ParseOptions::default()) {
@@ -134,6 +118,21 @@ impl Host {
                 _ => Err(format!("{name}: {e}")),
             },
         }
+    }
+
+    /// A host from a loaded snapshot (file, sample or live collection).
+    pub fn from_snapshot(name: &str, snap: Snapshot, kind: SourceKind) -> Host {
+        let mut h = Host::new(name.to_string(), kind, String::new(), "snapshot".into(), snap.registers.clone());
+        h.notes.extend(snap.file.notes.iter().cloned());
+        // The kernel's SMMU lines, when the snapshot carries them.
+        if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
+            let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
+            if !t.is_empty() {
+                h.klog = Some(t.join("\n"));
+            }
+        }
+        h.snapshot = Some(snap);
+        h
     }
 
     /// The decoded register by name.
@@ -167,17 +166,54 @@ impl Dataset {
     }
 }
 
-/// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3,
-/// else the built-in sample, saying which.
+/// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3
+/// whose registers can be read, else the built-in sample, saying which and why.
 pub fn default_dataset() -> Result<Dataset, String> {
-    let why = live_unavailable_reason();
-    let h = Host::builtin_sample()?;
-    Ok(Dataset::single(h, vec![format!("Showing the built-in sample: {why}.")]))
+    let c = crate::collect::collect(&crate::collect::Options::default());
+    let n = c.snapshot.registers.len();
+    if !c.smmus.is_empty() && n > 0 {
+        let which = c
+            .smmus
+            .first()
+            .map(|s| s.instance.device.clone().or(s.instance.base.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        let mut h = Host::from_snapshot("live", c.snapshot, SourceKind::Live);
+        h.description = format!("live host: SMMUv3 {which} ({n} registers read; {} SMMUs found)", c.smmus.len());
+        h.notes.extend(c.notes);
+        for src in c.sources.iter().filter(|s| s.status == crate::collect::Status::Refused) {
+            h.notes.push(format!(
+                "{} ({}): refused: {}{}",
+                src.source,
+                src.path,
+                src.reason.clone().unwrap_or_default(),
+                src.fix.as_ref().map(|f| format!("; fix: {f}")).unwrap_or_default()
+            ));
+        }
+        return Ok(Dataset::single(h, vec![format!("Showing the live host ({which}).")]));
+    }
+    let why = if c.smmus.is_empty() {
+        "this host has no SMMUv3 (none in sysfs)".to_string()
+    } else {
+        let refused: Vec<String> = c
+            .sources
+            .iter()
+            .filter(|s| s.source.contains("register") || s.source.contains("devmem"))
+            .filter(|s| s.status != crate::collect::Status::Found)
+            .map(|s| format!("{}{}", s.reason.clone().unwrap_or_else(|| s.status.as_str().into()), s.fix.as_ref().map(|f| format!(" (fix: {f})")).unwrap_or_default()))
+            .collect();
+        format!(
+            "this host has {} SMMUv3 but its registers could not be read{}",
+            c.smmus.len(),
+            if refused.is_empty() { String::new() } else { format!(": {}", refused.join("; ")) }
+        )
+    };
+    sample_dataset(&why)
 }
 
-/// Why the live host is not shown.
-fn live_unavailable_reason() -> String {
-    "live host collection is not available in this build yet".to_string()
+/// The built-in sample, with the reason it is shown.
+pub fn sample_dataset(why: &str) -> Result<Dataset, String> {
+    let h = Host::builtin_sample()?;
+    Ok(Dataset::single(h, vec![format!("Showing the built-in sample: {why}.")]))
 }
 
 // ---------------------------------------------------------------------------------------

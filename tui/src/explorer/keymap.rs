@@ -225,3 +225,21 @@ pub fn help_lines() -> Vec<(Context, String, &'static str)> {
     }
     out
 }
+
+/// The keymap as plain text (`smmu tui --keys`), grouped by context.
+pub fn help_text() -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for (ctx, keys, help) in help_lines() {
+        if last != Some(ctx) {
+            if last.is_some() {
+                out.push('\n');
+            }
+            out.push_str(ctx.title());
+            out.push('\n');
+            last = Some(ctx);
+        }
+        out.push_str(&format!("  {keys:<18} {help}\n"));
+    }
+    out
+}
