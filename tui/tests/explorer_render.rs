@@ -245,3 +245,11 @@ fn walk_inputs_are_edited_and_validated() {
     // The bad SID is reported, not a panic.
     assert!(s.contains("SID:"), "{s}");
 }
+
+#[test]
+fn docs_list_every_key() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/tui.md")).expect("docs/tui.md");
+    for bd in KEYMAP {
+        assert!(doc.contains(bd.help), "docs/tui.md misses {:?} (regenerate with smmu tui --keys)", bd.help);
+    }
+}
