@@ -87,6 +87,23 @@ impl PhysMem for SparseMem {
     }
 }
 
+/// Several images seen as one: the first layer holding the whole range answers. A read no
+/// layer can satisfy reports the address as missing.
+pub struct Layered<'a> {
+    pub layers: Vec<&'a dyn PhysMem>,
+}
+
+impl PhysMem for Layered<'_> {
+    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
+        for l in &self.layers {
+            if l.read(pa, buf).is_ok() {
+                return Ok(());
+            }
+        }
+        Err(MemError::Missing { addr: pa, len: buf.len() })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

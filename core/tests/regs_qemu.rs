@@ -202,3 +202,24 @@ fn warnings_for_bad_values() {
     assert_eq!(r.field("GATOS_PAR", "REASON"), Some(2));
     assert!(summarize(&r).warnings.is_empty(), "{:?}", summarize(&r).warnings);
 }
+
+#[test]
+fn qemu_stage2_had_is_flagged() {
+    // IHI 0070 6.3.4: "When SMMU_IDR0.S1P == 0, SMMU_IDR3.HAD == 0". QEMU's stage-2-only
+    // SMMU reports IDR0 = 0x0d441019 (S1P = 0) with IDR3 = 0x1414 (HAD = 1).
+    let s = summarize(&set(&[("IDR0", 0x0d441019), ("IDR3", 0x1414), ("AIDR", 1)]));
+    assert_eq!(s.warnings, vec!["IDR3.HAD must be 0 when IDR0.S1P == 0".to_string()]);
+    // The nested SMMU's ID registers are consistent.
+    let s = summarize(&set(&[("IDR0", 0x0d44101b), ("IDR1", 0x02730010), ("IDR3", 0x1414), ("IDR5", 0x74), ("IIDR", 0), ("AIDR", 1)]));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+#[test]
+fn registers_absent_without_their_feature() {
+    // IHI 0070 6.3.37: SMMU_GATOS_CTRL is present only when SMMU_IDR0.ATOS == 1, else RES0.
+    // QEMU's IDR0 = 0x0d44101a has ATOS (bit 15) = 0.
+    let s = summarize(&set(&[("IDR0", 0x0d44101a), ("GATOS_CTRL", 1)]));
+    assert!(s.warnings.iter().any(|w| w.contains("GATOS_CTRL") && w.contains("ATOS")), "{:?}", s.warnings);
+    let s = summarize(&set(&[("IDR0", 0x0d44101a), ("GATOS_CTRL", 0)]));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}

@@ -123,24 +123,25 @@ impl Order {
             Order::StallModel => {
                 if a == b {
                     (a, false)
-                } else if a == 0 {
+                } else if a == 0 && b <= 2 {
                     (b, false)
-                } else if b == 0 {
+                } else if b == 0 && a <= 2 {
                     (a, false)
                 } else {
-                    // Terminate-only on one host, stall forced on the other.
-                    (1, true)
+                    // Terminate-only on one host, stall forced on the other (or reserved).
+                    (a.min(b), true)
                 }
             }
             Order::Endian => {
+                let single = |x: u64| x == 2 || x == 3;
                 if a == b {
                     (a, false)
-                } else if a == 0 {
+                } else if a == 0 && single(b) {
                     (b, false)
-                } else if b == 0 {
+                } else if b == 0 && single(a) {
                     (a, false)
                 } else {
-                    // Little-endian only on one host, big-endian only on the other.
+                    // Little-endian only on one host, big-endian only on the other (or reserved).
                     (a, true)
                 }
             }
@@ -413,7 +414,7 @@ pub struct VmmResult {
     /// Several hosts: each host's guest IDRs, when they differ between hosts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub per_host: Vec<HostGuest>,
-    /// Fields where this VMM presents more than the strict verdict allows.
+    /// Fields where this VMM presents more than the strict verdict allows (first host).
     pub exceeds_strict: Vec<FieldValue>,
     /// Sources the profile was read from (file and function).
     pub refs: Vec<String>,
@@ -616,7 +617,7 @@ pub(crate) fn verdicts_for(host: &RegisterSet, opts: &ForwardOptions) -> (Vec<Ve
         out.push(Verdict {
             register: reg,
             field: f.name,
-            host: host.field(reg, f.name),
+            host: ctx.host.field(reg, f.name),
             guest: d.guest,
             class: d.class,
             reason: d.reason,
@@ -790,20 +791,19 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
     let mut over = Vec::new();
     let mut under = Vec::new();
     let mut ignored = Vec::new();
-    for (r, _) in claim.iter() {
-        if !ID_REGISTERS.contains(&r.name) {
-            ignored.push(format!("{}: not an identification register", r.name));
-        }
+    let non_id: Vec<&str> = claim.iter().map(|(r, _)| r.name).filter(|n| !ID_REGISTERS.contains(n)).collect();
+    if !non_id.is_empty() {
+        ignored.push(format!("not identification registers: {}", non_id.join(", ")));
     }
     for v in verdicts {
         let Some(claimed) = claim.field(v.register, v.field) else { continue };
         if !v.order.safe(claimed, v.guest) {
-            let host_part = match v.host {
-                Some(h) if !v.order.safe(claimed, h) && v.order.hardware_backed() => {
-                    format!("the host has {h}, so the hardware cannot honour {claimed}")
+            let hw = match v.host {
+                Some(h) if v.order.hardware_backed() && !v.order.safe(claimed, h) => {
+                    format!("The host has {h}, so the hardware cannot honour {claimed}. ")
                 }
-                Some(h) => format!("the host has {h}, but {}", lower_first(&v.reason)),
-                None => "the host value is unknown".to_string(),
+                Some(_) => String::new(),
+                None => "The host value is unknown. ".to_string(),
             };
             over.push(OverClaim {
                 register: v.register,
@@ -812,19 +812,11 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
                 safe: v.guest,
                 host: v.host,
                 class: v.class,
-                reason: format!("claims {claimed}, at most {} is safe ({}): {host_part}", v.guest, v.class.name()),
+                reason: format!("Claims {claimed}; at most {} is safe ({}). {hw}{}", v.guest, v.class.name(), v.reason),
             });
         } else if claimed != v.guest && v.order.hardware_backed() {
             under.push(format!("{}.{}: claims {claimed}, {} would be safe", v.register, v.field, v.guest));
         }
     }
     ClaimReport { source: source.to_string(), registers: claim.to_hex_map(), over_claims: over, ignored, under_claims: under }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }

@@ -80,9 +80,11 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn val(v: Option<u64>) -> String {
+/// A field value: hex for hex-formatted fields (IDs, IMPLEMENTATION DEFINED), else decimal.
+fn fval(reg: &str, field: &str, v: Option<u64>) -> String {
+    let hex = super::field_def(reg, field).is_some_and(|f| matches!(f.fmt, crate::model::Fmt::Hex));
     match v {
-        Some(x) if x > 9 => format!("{x:#x}"),
+        Some(x) if hex && x > 9 => format!("{x:#x}"),
         Some(x) => x.to_string(),
         None => "-".into(),
     }
@@ -146,6 +148,9 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     o.para(0, width, &format!("Strict guest: {}", guest_line(&r.guest)));
     let counts: Vec<String> = r.summary.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
     o.para(0, width, &format!("{} fields: {}", r.verdicts.len(), counts.join(", ")));
+    if email {
+        o.para(0, width, "Fields that are 0 on every host and for the guest are listed without their reasons (smmu forward --json has them all).");
+    }
     o.line("");
 
     let mut last_reg = "";
@@ -162,18 +167,23 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             o.line(&b);
         }
         let name = format!("{}.{}", v.register, v.field);
+        let val = |x: Option<u64>| fval(v.register, v.field, x);
         let host = if v.hosts.len() > 1 {
             v.hosts.iter().map(|h| val(*h)).collect::<Vec<_>>().join("/")
         } else {
             val(v.host)
         };
         let head = format!("{name:<20} host {host:<6} guest {:<6} ", val(Some(v.guest)));
+        let all_zero = v.guest == 0 && v.host.unwrap_or(0) == 0 && v.hosts.iter().all(|h| h.unwrap_or(0) == 0);
         let dflt = if v.rule == "default" { " (default rule)" } else { "" };
         if email {
             o.para(2, width, &format!("{head}{}{dflt}", v.class.name()));
         } else {
             let cls = o.class(v.class);
             o.line(&format!("  {head}{cls}{dflt}"));
+        }
+        if email && all_zero {
+            continue;
         }
         o.para(6, width, &v.reason);
         if !email {
@@ -195,9 +205,10 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     let b = o.bold("VMM profiles");
     o.line(&b);
     for v in &r.vmm {
-        let verdict = if v.accepts { o.paint("32", "accepts the host") } else { o.paint("1;31", "refuses the host") };
+        let (yes, no) = if names.len() > 1 { ("accepts every host", "refuses a host") } else { ("accepts the host", "refuses the host") };
+        let verdict = if v.accepts { o.paint("32", yes) } else { o.paint("1;31", no) };
         if email {
-            o.para(2, width, &format!("{:<17} {}", v.name, if v.accepts { "accepts the host" } else { "refuses the host" }));
+            o.para(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
         } else {
             o.line(&format!("  {:<17} {verdict}", v.name));
         }
@@ -220,7 +231,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             o.line("  none: every identification field is the same on every host");
         }
         for d in &p.diff {
-            let vals = d.values.iter().map(|x| val(*x)).collect::<Vec<_>>().join("/");
+            let vals = d.values.iter().map(|x| fval(d.register, d.field, *x)).collect::<Vec<_>>().join("/");
             let tag = if d.matters { o.paint("1;33", "matters") } else { o.dim("invisible to the guest") };
             let name = format!("{}.{}", d.register, d.field);
             if email {

@@ -220,13 +220,10 @@ pub(crate) static RULES: &[Rule] = &[
             &[KDOC, KDOC_CAPS])
     }),
     r("IDR0", "NS1ATS", Order::AtLeast, |c, _| {
-        if c.guest_ats() == 1 {
-            d(Class::PerDevice, c.hz("IDR0", "NS1ATS"),
-                "Only meaningful with ATS: a 1 means split-stage ATS is not supported, so the guest must see the host's 1 where the host has it.",
-                "Guest ATS off (then it is 0).", &[KDOC])
-        } else {
-            zero(Class::PerDevice, "Only meaningful with ATS, which this guest does not get.", "Guest ATS on.", &[KDOC])
-        }
+        let note = if c.guest_ats() == 1 { "" } else { " This guest gets no ATS, so it changes nothing, but a true statement is kept." };
+        d(Class::PerDevice, c.hz("IDR0", "NS1ATS"),
+            format!("Only meaningful with ATS, and inverted: a 1 says split-stage ATS is not supported, so the guest must see the host's 1 where the host has it.{note}"),
+            "Only a different host value changes it.", &[KDOC])
     }),
     r("IDR0", "ASID16", Order::AtMost, |c, f| direct(c, f, "IDR0", " Guest ASIDs go into the guest CDs the host hardware reads.")),
     r("IDR0", "MSI", Order::Free, |_, _| {
@@ -260,6 +257,9 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR0", "TERM_MODEL", Order::AtLeast, |c, f| direct(c, f, "IDR0", "")),
     r("IDR0", "ST_LEVEL", Order::AtMost, |c, f| {
         direct(c, f, "IDR0", " The guest stream table is emulated by the VMM in nesting, so a VMM may choose its own (OpenVMM offers linear only).")
+    }),
+    r("IDR0", "RME_IMPL", Order::AtMost, |_, _| {
+        zero(Class::HostOnly, "The Realm Management Extension (granule protection checks) is the host's business; a guest vSMMU does not implement RME.", "Nothing in the uAPI.", &[])
     }),
     // ---- IDR1
     r("IDR1", "SIDSIZE", Order::AtMost, |c, f| {
@@ -331,6 +331,12 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR3", "DPT", Order::AtMost, |_, _| {
         zero(Class::HostOnly, "The Device Permission Table checks the host's physical addresses; it is the host's business.", "Nothing in the uAPI.", &[])
     }),
+    r("IDR3", "S2PI", Order::AtMost, |_, _| {
+        zero(Class::HostOnly, "Stage-2 permission indirection; the guest has no stage 2.", "A guest stage 2.", &[])
+    }),
+    r("IDR3", "S2PO", Order::AtMost, |_, _| {
+        zero(Class::HostOnly, "Stage-2 permission overlays; the guest has no stage 2.", "A guest stage 2.", &[])
+    }),
     // ---- IDR4
     // ---- IDR5
     r("IDR5", "OAS", Order::AtMost, |c, _| {
@@ -356,6 +362,13 @@ pub(crate) static RULES: &[Rule] = &[
                 "Stalled transactions are held by the host SMMU, so the guest may see at most the host's limit.",
                 "A guest without stall.", &[])
         }
+    }),
+    // ---- IDR6 (ECMDQ command queue control pages)
+    r("IDR6", "CMDQ_CONTROL_PAGE_LOG2NUMQ", Order::Free, |_, _| {
+        zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
+    }),
+    r("IDR6", "CMDQ_CONTROL_PAGE_LOG2NUMP", Order::Free, |_, _| {
+        zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
     }),
     // ---- IIDR
     r("IIDR", "ProductID", Order::Free, |c, f| iidr(c, f)),

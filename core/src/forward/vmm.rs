@@ -429,30 +429,45 @@ pub(crate) fn run_profile(
             }
         }
     }
-    // Where this VMM's guest exceeds the strict verdicts (safe on every host).
+    // Where this VMM's guest exceeds the strict verdicts, host by host.
     let mut exceeds = Vec::new();
     if v != Vmm::Strict {
-        for vd in verdicts {
-            if !vd.hardware_backed {
-                continue;
+        for (i, (h, r)) in hosts.iter().zip(runs.iter()).enumerate() {
+            if !r.accepts {
+                continue; // it never presents anything on a host it refuses
             }
-            let Some(val) = first.get(vd.register, vd.field) else { continue };
-            if !vd.order.safe(val, vd.guest) {
-                messages.push(format!(
-                    "note: presents {}.{}={val} where the strict verdict is {} ({})",
-                    vd.register,
-                    vd.field,
-                    vd.guest,
-                    vd.class.name()
-                ));
-                exceeds.push(FieldValue {
-                    register: vd.register,
-                    field: vd.field,
-                    value: val,
-                    strict: vd.guest,
-                    host: vd.host,
-                    class: vd.class,
-                });
+            let own;
+            let vds: &[Verdict] = if multi {
+                own = super::verdicts_for(h, opts).0;
+                &own
+            } else {
+                verdicts
+            };
+            let prefix = if multi { format!("{}: ", names.get(i).map(String::as_str).unwrap_or("?")) } else { String::new() };
+            for vd in vds {
+                if !vd.hardware_backed {
+                    continue;
+                }
+                let Some(val) = r.guest.get(vd.register, vd.field) else { continue };
+                if !vd.order.safe(val, vd.guest) {
+                    messages.push(format!(
+                        "{prefix}note: presents {}.{}={val} where the strict verdict is {} ({})",
+                        vd.register,
+                        vd.field,
+                        vd.guest,
+                        vd.class.name()
+                    ));
+                    if i == 0 {
+                        exceeds.push(FieldValue {
+                            register: vd.register,
+                            field: vd.field,
+                            value: val,
+                            strict: vd.guest,
+                            host: vd.host,
+                            class: vd.class,
+                        });
+                    }
+                }
             }
         }
     }

@@ -1,1 +1,772 @@
 //! Kernel log parsing: events, command errors, probe banner, feature masks. OWNER: events helper.
+//!
+//! [`parse`] finds everything SMMU-related in a pasted kernel log (Linux `arm-smmu-v3`,
+//! pKVM `kvm-arm-smmu-v3`, Xen `(XEN) SMMUv3:`), tolerating timestamps, syslog/journal
+//! prefixes, TABs or spaces, unrelated interleaved lines and damaged or missing dwords.
+
+pub mod features;
+
+use crate::queues::{cmd, event};
+use crate::regs;
+use features::KernelVersion;
+use serde::Serialize;
+
+/// Options for [`parse`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The kernel that printed the log, when the log does not say (`Linux version ...`).
+    pub kernel: Option<KernelVersion>,
+}
+
+/// Everything found: the JSON shape of `smmu log --json`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct LogReport {
+    pub events: Vec<LogEvent>,
+    pub command_errors: Vec<CommandError>,
+    pub probe: Vec<Probe>,
+    pub global_errors: Vec<GlobalError>,
+    pub options: Vec<OptionMask>,
+    /// Other SMMU driver messages, explained.
+    pub messages: Vec<Message>,
+    /// Kernel version used to name feature bits, and where it came from.
+    pub kernel: Option<String>,
+    pub kernel_source: &'static str,
+    /// Lines that looked SMMU-related but could not be understood.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// A check of the kernel's decoded printout against our decode of the raw dwords.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Check {
+    pub field: &'static str,
+    pub kernel: String,
+    pub record: String,
+    pub agrees: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEvent {
+    #[serde(flatten)]
+    pub event: event::EventInfo,
+    /// 1-based line of the `event 0x.. received:` line (or of the decoded line when no
+    /// raw dump was found).
+    pub line: usize,
+    pub device: String,
+    /// The raw dwords as found (`null` for missing or damaged ones).
+    pub raw: Vec<Option<String>>,
+    /// Indices (0-3) of dwords that are missing or damaged; fields in them are unknown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_dwords: Vec<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_fields: Vec<&'static str>,
+    /// The newer kernels' decoded lines, as printed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kernel_lines: Vec<String>,
+    /// The client device the kernel named (`0000:00:03.0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandError {
+    pub line: usize,
+    pub device: String,
+    /// SMMU_CMDQ_CONS as printed.
+    pub cons: String,
+    /// CMDQ_CONS.ERR name (`CERROR_ILL`, ...), from the register model.
+    pub error: Option<String>,
+    /// What the kernel printed after the colon (`Illegal command`).
+    pub kernel_message: String,
+    /// CMDQ_CONS.RD (index and wrap bit) of the command in error.
+    pub rd: Option<u64>,
+    /// Index within the queue, when the queue size is known (`allocated N entries for cmdq`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+    pub explanation: String,
+    /// The skipped command, decoded, when the log shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<cmd::CommandInfo>,
+    pub raw: Vec<Option<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_dwords: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Probe {
+    pub line: usize,
+    pub device: String,
+    /// Input (IPA) size; newer kernels no longer print it.
+    pub ias: Option<u32>,
+    pub oas: Option<u32>,
+    pub features: String,
+    pub feature_names: Vec<String>,
+    /// ID register fields each named feature implies.
+    pub implies: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_bits: Vec<u8>,
+    /// Kernel version whose numbering was used.
+    pub kernel: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GlobalError {
+    pub line: usize,
+    pub device: String,
+    /// Active errors (GERROR ^ GERRORN) as printed.
+    pub value: String,
+    /// Names of the active SMMU_GERROR bits, from the register model.
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionMask {
+    pub line: usize,
+    pub device: String,
+    pub mask: String,
+    pub options: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_bits: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub line: usize,
+    pub device: String,
+    pub text: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unparsed {
+    pub line: usize,
+    pub text: String,
+    pub reason: String,
+}
+
+/// A line split into its source (device prefix) and message.
+struct Split<'a> {
+    device: String,
+    msg: &'a str,
+}
+
+/// Strips syslog priority, timestamps, journal/syslog headers and `(XEN)`.
+fn strip_noise(mut s: &str) -> &str {
+    loop {
+        let t = s.trim_start();
+        let before = t.len();
+        let mut t2 = t;
+        if let Some(r) = t2.strip_prefix('<') {
+            if let Some(end) = r.find('>') {
+                if r.get(..end).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())) {
+                    t2 = r.get(end + 1..).unwrap_or("");
+                }
+            }
+        }
+        if let Some(r) = t2.strip_prefix('[') {
+            if let Some(end) = r.find(']') {
+                let inner = r.get(..end).unwrap_or("");
+                if end <= 40 && inner.chars().any(|c| c.is_ascii_digit()) {
+                    t2 = r.get(end + 1..).unwrap_or("");
+                }
+            }
+        }
+        if let Some(r) = t2.strip_prefix("(XEN)") {
+            t2 = r;
+        }
+        // "Dec  1 12:00:00 host kernel: " / "... kernel: "
+        if let Some(p) = t2.find("kernel: ") {
+            if p < 64 {
+                t2 = t2.get(p + 8..).unwrap_or("");
+            }
+        }
+        s = t2;
+        if s.trim_start().len() == before {
+            return s.trim_start();
+        }
+    }
+}
+
+const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "priv ", "unpriv "];
+
+/// Lines wrapped by mail clients or terminals: a decoded `event:` or access line that is
+/// visibly incomplete continues on the next line(s).
+fn join_wrapped(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if let Some((_, prev)) = out.last_mut() {
+            let t = l.trim();
+            let fresh = t.starts_with('[') || t.starts_with('<') || t.to_ascii_lowercase().contains("smmu");
+            if !t.is_empty() && !fresh && incomplete(prev) {
+                prev.push(' ');
+                prev.push_str(t);
+                continue;
+            }
+        }
+        out.push((i + 1, l.to_string()));
+    }
+    out
+}
+
+fn incomplete(l: &str) -> bool {
+    let t = l.trim_end();
+    if let Some(p) = t.find("event: ") {
+        let m = t.get(p..).unwrap_or("");
+        return !m.contains("ssid: ") || t.ends_with(':');
+    }
+    let is_access = ["priv data", "priv inst", "unpriv data", "unpriv inst"].iter().any(|k| t.contains(k));
+    is_access && !t.contains("stag:")
+}
+
+/// The device part of a prefix, without any timestamp or stray characters before it.
+fn clean_device(d: &str) -> String {
+    let d = match d.rfind(']') {
+        Some(p) => d.get(p + 1..).unwrap_or(""),
+        None => d,
+    };
+    d.trim().trim_end_matches(':').trim().to_string()
+}
+
+fn is_smmu_device(dev: &str) -> bool {
+    let l = dev.to_ascii_lowercase();
+    l.contains("smmu")
+}
+
+/// Splits a cleaned line into device prefix and message.
+fn split(line: &str) -> Option<Split<'_>> {
+    let s = strip_noise(line);
+    // A dword line: "<device>: \t0x...." - the last token after a ':'.
+    let mut best: Option<usize> = None;
+    for m in MARKERS {
+        if let Some(p) = s.find(m) {
+            // "event: " must not match inside "event 0x"; take the earliest marker.
+            if best.is_none_or(|b| p < b) {
+                best = Some(p);
+            }
+        }
+    }
+    match best {
+        Some(p) => {
+            let dev = clean_device(s.get(..p).unwrap_or(""));
+            Some(Split { device: dev, msg: s.get(p..).unwrap_or("") })
+        }
+        None => {
+            // dword lines: prefix ends in ':' then whitespace then a hex-looking token.
+            let t = s.trim_end();
+            let tok_start = t.rfind(|c: char| c.is_whitespace()).map(|i| i + 1)?;
+            let tok = t.get(tok_start..)?;
+            let before = t.get(..tok_start)?.trim_end();
+            if !before.ends_with(':') || !looks_hex(tok) {
+                return None;
+            }
+            Some(Split { device: clean_device(before), msg: tok })
+        }
+    }
+}
+
+fn looks_hex(t: &str) -> bool {
+    let h = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    t.len() >= 3 && (t.starts_with("0x") || t.starts_with("0X")) || (h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// A dword token: `Ok` with its value when well-formed (`0x` and 1-16 hex digits).
+fn parse_dword(t: &str) -> Result<u64, String> {
+    let h = t.trim().trim_end_matches([',', ';', ')']);
+    let h = h.strip_prefix("0x").or_else(|| h.strip_prefix("0X")).unwrap_or(h);
+    if h.is_empty() || h.len() > 16 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("damaged dword {t:?}"));
+    }
+    u64::from_str_radix(h, 16).map_err(|e| format!("damaged dword {t:?}: {e}"))
+}
+
+/// `0x1f` / `1f` after a label, up to the first non-hex character.
+fn hex_after(s: &str, label: &str) -> Option<u64> {
+    let p = s.find(label)?;
+    let r = s.get(p + label.len()..)?.trim_start();
+    let r = r.strip_prefix("0x").or_else(|| r.strip_prefix("0X")).unwrap_or(r);
+    let end = r.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(r.len());
+    u64::from_str_radix(r.get(..end)?, 16).ok()
+}
+
+fn word_after(s: &str, label: &str) -> Option<String> {
+    let p = s.find(label)?;
+    let r = s.get(p + label.len()..)?.trim_start();
+    let end = r.find(char::is_whitespace).unwrap_or(r.len());
+    Some(r.get(..end)?.to_string())
+}
+
+fn dec_before(s: &str, label: &str) -> Option<u32> {
+    let p = s.find(label)?;
+    let head = s.get(..p)?;
+    let start = head.rfind(|c: char| !c.is_ascii_digit()).map(|i| i + 1).unwrap_or(0);
+    head.get(start..)?.parse().ok()
+}
+
+enum PendingKind {
+    Event { code: u8 },
+    Skip { err: usize },
+}
+
+struct Pending {
+    device: String,
+    line: usize,
+    kind: PendingKind,
+    words: Vec<Option<u64>>,
+    raw: Vec<Option<String>>,
+    want: usize,
+}
+
+struct Parser {
+    opts: Options,
+    out: LogReport,
+    pending: Vec<Pending>,
+    /// Last finished event per device, to attach decoded lines to.
+    last_event: Vec<(String, usize)>,
+    cmdq_entries: Option<u64>,
+    detected: Option<KernelVersion>,
+}
+
+/// Parses a kernel log.
+pub fn parse(text: &str, opts: &Options) -> LogReport {
+    let mut p = Parser { opts: opts.clone(), out: LogReport::default(), pending: Vec::new(), last_event: Vec::new(), cmdq_entries: None, detected: None };
+    // The kernel version can be printed anywhere before the banner; look for it first.
+    for l in text.lines() {
+        if let Some(pos) = l.find("Linux version ") {
+            if let Some(v) = l.get(pos + 14..).and_then(KernelVersion::parse) {
+                p.detected = Some(v);
+                break;
+            }
+        }
+    }
+    for (n, l) in join_wrapped(text) {
+        p.line(n, &l);
+    }
+    let devs: Vec<String> = p.pending.iter().map(|x| x.device.clone()).collect();
+    for d in devs {
+        p.flush(&d);
+    }
+    let (v, src) = p.kernel();
+    p.out.kernel = Some(v.to_string());
+    p.out.kernel_source = src;
+    p.out
+}
+
+impl Parser {
+    fn kernel(&self) -> (KernelVersion, &'static str) {
+        if let Some(v) = self.opts.kernel {
+            (v, "--kernel")
+        } else if let Some(v) = self.detected {
+            (v, "log")
+        } else {
+            (features::NEWEST, "assumed (newest known; pass --kernel)")
+        }
+    }
+
+    fn line(&mut self, n: usize, raw: &str) {
+        let Some(sp) = split(raw) else { return };
+        let msg = sp.msg.trim();
+        let dev = sp.device;
+        let smmu = is_smmu_device(&dev) || raw.contains("SMMUv3");
+        // dword continuation of a pending block from the same source.
+        if !msg.contains(' ') && looks_hex(msg) {
+            if let Some(pi) = self.pending.iter().position(|p| p.device == dev) {
+                let pend = &mut self.pending[pi];
+                pend.raw.push(Some(msg.to_string()));
+                pend.words.push(parse_dword(msg).ok());
+                if pend.words.len() >= pend.want {
+                    self.flush(&dev);
+                }
+            }
+            return;
+        }
+        if !smmu {
+            return;
+        }
+        // Any other message from this source ends its pending block.
+        self.flush(&dev);
+        if let Some(r) = msg.strip_prefix("event 0x") {
+            let end = r.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(r.len());
+            match r.get(..end).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(code) => self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Event { code }, words: Vec::new(), raw: Vec::new(), want: 4 }),
+                None => self.unparsed(n, raw, "event number is not a hex byte"),
+            }
+        } else if msg.starts_with("event: ") {
+            self.decoded_event_line(n, &dev, msg);
+        } else if msg.starts_with("priv ") || msg.starts_with("unpriv ") {
+            self.access_line(n, &dev, msg);
+        } else if msg.starts_with("CMDQ error") {
+            self.cmdq_error(n, &dev, msg);
+        } else if msg.starts_with("skipping command") {
+            match self.out.command_errors.iter().rposition(|c| c.device == dev) {
+                Some(err) => self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Skip { err }, words: Vec::new(), raw: Vec::new(), want: 2 }),
+                None => {
+                    // No CMDQ error line seen (cut log): still decode the command.
+                    self.out.command_errors.push(CommandError {
+                        line: n,
+                        device: dev.clone(),
+                        cons: String::new(),
+                        error: None,
+                        kernel_message: String::new(),
+                        rd: None,
+                        index: None,
+                        explanation: "the `CMDQ error (cons ...)` line is missing from the log".into(),
+                        command: None,
+                        raw: Vec::new(),
+                        missing_dwords: Vec::new(),
+                    });
+                    let err = self.out.command_errors.len() - 1;
+                    self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Skip { err }, words: Vec::new(), raw: Vec::new(), want: 2 });
+                }
+            }
+        } else if msg.starts_with("unexpected global error") {
+            let v = hex_after(msg, "(0x").unwrap_or(0);
+            let errors = gerror_names(v);
+            self.out.global_errors.push(GlobalError { line: n, device: dev, value: format!("{v:#010x}"), errors });
+        } else if msg.starts_with("option mask") {
+            let v = hex_after(msg, "option mask").unwrap_or(0) as u32;
+            let (options, unknown_bits) = features::option_names(v);
+            self.out.options.push(OptionMask { line: n, device: dev, mask: format!("{v:#x}"), options, unknown_bits });
+        } else if (msg.starts_with("ias ") || msg.starts_with("oas ")) && msg.contains("(features 0x") {
+            self.probe(n, &dev, msg);
+        } else if msg.starts_with("allocated ") && msg.contains(" entries for ") {
+            if msg.contains("entries for cmdq") {
+                self.cmdq_entries = dec_before(msg, " entries for cmdq").map(|v| v as u64);
+            }
+            self.message(n, &dev, msg, "queue allocated by the driver (entries = 2^LOG2SIZE of SMMU_*_BASE)");
+        } else {
+            let expl = explain_message(msg);
+            self.message(n, &dev, msg, expl);
+        }
+    }
+
+    fn message(&mut self, n: usize, dev: &str, text: &str, expl: &str) {
+        let t = text.trim();
+        self.out.messages.push(Message { line: n, device: dev.to_string(), text: t.to_string(), explanation: expl.to_string() });
+    }
+
+    fn unparsed(&mut self, n: usize, raw: &str, reason: &str) {
+        self.out.unparsed.push(Unparsed { line: n, text: raw.trim().to_string(), reason: reason.to_string() });
+    }
+
+    fn probe(&mut self, n: usize, dev: &str, s: &str) {
+        let raw = s;
+        let ias = dec_before(s, "-bit, oas").or_else(|| s.find("ias ").and_then(|p| s.get(p..)).and_then(|t| dec_before(t, "-bit")));
+        let oas = s.find("oas ").and_then(|p| s.get(p..)).and_then(|t| dec_before(t, "-bit"));
+        let Some(mask) = hex_after(s, "(features 0x") else {
+            return self.unparsed(n, raw, "features word is not hex");
+        };
+        let (v, _) = self.kernel();
+        let d = features::decode(mask as u32, v);
+        let dev = dev.to_string();
+        self.out.probe.push(Probe {
+            line: n,
+            device: dev,
+            ias,
+            oas,
+            features: format!("{mask:#010x}"),
+            feature_names: d.names,
+            implies: d.implies,
+            unknown_bits: d.unknown_bits,
+            kernel: v.to_string(),
+        });
+    }
+
+    fn cmdq_error(&mut self, n: usize, dev: &str, msg: &str) {
+        let cons = hex_after(msg, "(cons 0x");
+        let kernel_message = msg.split_once("):").map(|x| x.1.trim().to_string()).unwrap_or_default();
+        let field = |f: &str| cons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])));
+        let err = field("ERR");
+        let rd = field("RD");
+        let error = err.map(|e| crate::queues::queue::cerror_name(e).to_string()).or_else(|| {
+            match kernel_message.as_str() {
+                "Illegal command" => Some("CERROR_ILL".into()),
+                "Abort on command fetch" => Some("CERROR_ABT".into()),
+                "ATC invalidate timeout" => Some("CERROR_ATC_INV_SYNC".into()),
+                "No error" => Some("CERROR_NONE".into()),
+                _ => None,
+            }
+        });
+        let index = match (rd, self.cmdq_entries) {
+            (Some(rd), Some(entries)) if entries.is_power_of_two() => Some(rd & (entries - 1)),
+            _ => None,
+        };
+        let explanation = match error.as_deref() {
+            Some("CERROR_ILL") => "the SMMU found an illegal command at CONS.RD (Reserved opcode, invalid parameters, or non-zero Reserved fields); Linux replaces it with CMD_SYNC and resumes (7.1)",
+            Some("CERROR_ABT") => "an external abort occurred reading the command from memory; Linux retries the fetch (7.1)",
+            Some("CERROR_ATC_INV_SYNC") => "a CMD_SYNC timed out waiting for an ATC invalidation completion from a device (7.1)",
+            Some("CERROR_NONE") => "no command error",
+            _ => "unknown CMDQ_CONS.ERR encoding",
+        }
+        .to_string();
+        self.out.command_errors.push(CommandError {
+            line: n,
+            device: dev.to_string(),
+            cons: cons.map(|c| format!("{c:#010x}")).unwrap_or_default(),
+            error,
+            kernel_message,
+            rd,
+            index,
+            explanation,
+            command: None,
+            raw: Vec::new(),
+            missing_dwords: Vec::new(),
+        });
+    }
+
+    fn flush(&mut self, dev: &str) {
+        let Some(pi) = self.pending.iter().position(|p| p.device == dev) else { return };
+        let p = self.pending.remove(pi);
+        let mut words = p.words.clone();
+        let mut raw = p.raw.clone();
+        while words.len() < p.want {
+            words.push(None);
+            raw.push(None);
+        }
+        let missing: Vec<usize> = words.iter().enumerate().filter(|(_, w)| w.is_none()).map(|(i, _)| i).collect();
+        let vals: Vec<u64> = words.iter().map(|w| w.unwrap_or(0)).collect();
+        let raw_s: Vec<Option<String>> = raw
+            .iter()
+            .zip(words.iter())
+            .map(|(r, w)| w.map(|v| format!("{v:#018x}")).or_else(|| r.clone().map(|r| format!("damaged: {r}"))))
+            .collect();
+        match p.kind {
+            PendingKind::Event { code } => {
+                let mut v4 = [0u64; 4];
+                for (i, v) in vals.iter().take(4).enumerate() {
+                    v4[i] = *v;
+                }
+                let mut notes = Vec::new();
+                if missing.contains(&0) {
+                    // Keep the event number the header line printed.
+                    v4[0] = (v4[0] & !0xff) | code as u64;
+                    notes.push("dword 0 missing: event number taken from the `event 0x.. received` line; StreamID/SubstreamID unknown".into());
+                } else if (v4[0] & 0xff) as u8 != code {
+                    notes.push(format!("the header said event {code:#04x} but dword 0 holds {:#04x}", v4[0] & 0xff));
+                }
+                let info = event::decode(&v4);
+                let layout = event::layout_for((v4[0] & 0xff) as u8);
+                let unknown_fields: Vec<&'static str> = layout
+                    .fields
+                    .iter()
+                    .filter(|f| (f.lsb / 64..=f.msb() / 64).any(|w| missing.contains(&(w as usize))))
+                    .filter(|f| !(f.name == "Type" && missing.contains(&0)))
+                    .map(|f| f.name)
+                    .collect();
+                for m in &missing {
+                    notes.push(format!("dword {m} missing or damaged"));
+                }
+                self.out.events.push(LogEvent {
+                    event: info,
+                    line: p.line,
+                    device: p.device.clone(),
+                    raw: raw_s,
+                    missing_dwords: missing,
+                    unknown_fields,
+                    kernel_lines: Vec::new(),
+                    client: None,
+                    checks: Vec::new(),
+                    notes,
+                });
+                let idx = self.out.events.len() - 1;
+                self.last_event.retain(|(d, _)| d != &p.device);
+                self.last_event.push((p.device, idx));
+            }
+            PendingKind::Skip { err } => {
+                let w2 = [vals.first().copied().unwrap_or(0), vals.get(1).copied().unwrap_or(0)];
+                if let Some(ce) = self.out.command_errors.get_mut(err) {
+                    ce.command = if missing.len() < 2 { Some(cmd::decode(&w2)) } else { None };
+                    ce.raw = raw_s;
+                    ce.missing_dwords = missing;
+                }
+            }
+        }
+    }
+
+    fn event_for(&mut self, n: usize, dev: &str, code: Option<u8>) -> usize {
+        if let Some((_, i)) = self.last_event.iter().find(|(d, _)| d == dev) {
+            let i = *i;
+            // The decoded lines follow the raw dump immediately; older events do not match.
+            if self.out.events.get(i).is_some_and(|e| e.kernel_lines.len() < 2) {
+                return i;
+            }
+        }
+        // No raw dump: build the event from the decoded line alone.
+        let code = code.unwrap_or(0);
+        let info = event::decode(&[code as u64, 0, 0, 0]);
+        self.out.events.push(LogEvent {
+            event: info,
+            line: n,
+            device: dev.to_string(),
+            raw: vec![None, None, None, None],
+            missing_dwords: vec![0, 1, 2, 3],
+            unknown_fields: Vec::new(),
+            kernel_lines: Vec::new(),
+            client: None,
+            checks: Vec::new(),
+            notes: vec!["no raw dwords in the log: fields come from the kernel's decoded line only".into()],
+        });
+        let i = self.out.events.len() - 1;
+        self.last_event.retain(|(d, _)| d != dev);
+        self.last_event.push((dev.to_string(), i));
+        i
+    }
+
+    fn decoded_event_line(&mut self, n: usize, dev: &str, msg: &str) {
+        let name = word_after(msg, "event:").unwrap_or_default();
+        let code = event::by_name(&name).map(|t| t.code);
+        let i = self.event_for(n, dev, code);
+        let Some(ev) = self.out.events.get_mut(i) else { return };
+        let no_raw = ev.missing_dwords.len() == 4;
+        ev.kernel_lines.push(msg.to_string());
+        ev.client = word_after(msg, "client:");
+        if no_raw {
+            // Fill what the kernel printed.
+            if let Some(s) = hex_after(msg, "sid: ") {
+                ev.event.sid = s as u32;
+            }
+            if let Some(a) = hex_after(msg, "iova: ") {
+                ev.event.input_addr = Some(format!("{a:#x}"));
+            }
+            if let Some(a) = hex_after(msg, "ipa: ") {
+                ev.event.ipa = Some(format!("{a:#x}"));
+            }
+            if let Some(a) = hex_after(msg, "fetch_addr: ") {
+                ev.event.fetch_addr = Some(format!("{a:#x}"));
+            }
+            if let Some(s) = hex_after(msg, "ssid: ") {
+                ev.event.ssid = Some(s as u32);
+                ev.notes.push("ssid from the kernel line: Linux prints 0 both for SubstreamID 0 and for no SubstreamID".into());
+            }
+            return;
+        }
+        let mut checks = Vec::new();
+        checks.push(Check { field: "type", kernel: name.clone(), record: ev.event.type_name.clone(), agrees: name == ev.event.type_name || (name == "UNKNOWN" && event::by_code(code.unwrap_or(0)).is_none()) });
+        if let Some(s) = hex_after(msg, "sid: ") {
+            checks.push(Check { field: "sid", kernel: format!("{s:#x}"), record: format!("{:#x}", ev.event.sid), agrees: s == ev.event.sid as u64 });
+        }
+        if let Some(s) = hex_after(msg, "ssid: ") {
+            // Linux prints IOMMU_NO_PASID (0) when SSV == 0.
+            let ours = ev.event.ssid.unwrap_or(0) as u64;
+            checks.push(Check { field: "ssid", kernel: format!("{s:#x}"), record: ev.event.ssid.map(|x| format!("{x:#x}")).unwrap_or_else(|| "none (SSV == 0)".into()), agrees: s == ours });
+        }
+        for (label, key, ours) in [("iova: ", "input_addr", ev.event.input_addr.clone()), ("ipa: ", "ipa", ev.event.ipa.clone()), ("fetch_addr: ", "fetch_addr", ev.event.fetch_addr.clone())] {
+            if let Some(k) = hex_after(msg, label) {
+                let o = ours.as_deref().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
+                // Linux masks IPA to bits [51:12]; the record holds [55:12].
+                let agrees = match o {
+                    Some(o) if key == "ipa" => o & 0x000f_ffff_ffff_f000 == k,
+                    Some(o) => o == k,
+                    None => k == 0,
+                };
+                checks.push(Check { field: key, kernel: format!("{k:#x}"), record: ours.unwrap_or_else(|| "not in this record".into()), agrees });
+            }
+        }
+        ev.checks.extend(checks);
+    }
+
+    fn access_line(&mut self, n: usize, dev: &str, msg: &str) {
+        let i = self.event_for(n, dev, None);
+        let Some(ev) = self.out.events.get_mut(i) else { return };
+        ev.kernel_lines.push(msg.to_string());
+        let toks: Vec<&str> = msg.split_whitespace().collect();
+        let t = |k: usize| toks.get(k).copied().unwrap_or("");
+        let class_str = msg.split('"').nth(1).unwrap_or("");
+        let class = match class_str {
+            "CD fetch" => Some("CD"),
+            "Stage 1 translation table fetch" => Some("TT"),
+            "Input address caused fault" => Some("IN"),
+            "Reserved" => Some("Reserved"),
+            _ => None,
+        };
+        let stall = msg.contains("\" stall") || msg.contains(" stall stag");
+        let stag = hex_after(msg, "stag: ");
+        let no_raw = ev.missing_dwords.len() == 4;
+        let kv = [
+            ("pnu", t(0) == "priv", ev.event.pnu),
+            ("ind", t(1) == "inst", ev.event.ind),
+            ("rnw", t(2) == "read", ev.event.rnw),
+            ("s2", t(3) == "s2", ev.event.s2),
+            ("stall", stall, ev.event.stall),
+        ];
+        if no_raw {
+            ev.event.pnu = Some(kv[0].1);
+            ev.event.ind = Some(kv[1].1);
+            ev.event.rnw = Some(kv[2].1);
+            ev.event.s2 = Some(kv[3].1);
+            ev.event.stall = Some(stall);
+            ev.event.stag = stag.map(|s| s as u32);
+            ev.event.class = class.map(str::to_string);
+            return;
+        }
+        for (field, k, ours) in kv {
+            ev.checks.push(Check { field, kernel: k.to_string(), record: ours.map(|b| b.to_string()).unwrap_or_else(|| "not in this record".into()), agrees: ours.is_none_or(|o| o == k) || (ours.is_none() && !k) });
+        }
+        if let Some(c) = class {
+            let ours = ev.event.class.clone();
+            ev.checks.push(Check { field: "class", kernel: c.to_string(), record: ours.clone().unwrap_or_else(|| "not in this record".into()), agrees: ours.as_deref().is_none_or(|o| o == c) });
+        }
+        if let Some(s) = stag {
+            let ours = ev.event.stag.unwrap_or(0) as u64;
+            ev.checks.push(Check { field: "stag", kernel: format!("{s:#x}"), record: format!("{ours:#x}"), agrees: s == ours });
+        }
+    }
+}
+
+/// Names of the set SMMU_GERROR bits, through the register model.
+fn gerror_names(v: u64) -> Vec<String> {
+    match regs::by_name("GERROR") {
+        Some(r) => r
+            .layout
+            .fields
+            .iter()
+            .filter(|f| f.get(&[v]) != 0)
+            .map(|f| format!("{}: {}", f.name, f.desc))
+            .collect(),
+        None => vec![format!("{v:#x} (SMMU_GERROR is not in the register model yet)")],
+    }
+}
+
+fn explain_message(msg: &str) -> &'static str {
+    let m = msg;
+    if m.contains("EVTQ overflow") {
+        "the Event queue overflowed (EVTQ_PROD.OVFLG toggled): events were lost"
+    } else if m.contains("PRIQ overflow") {
+        "the PRI queue overflowed: page requests were lost and must be answered as failed"
+    } else if m.contains("Service Failure") {
+        "SMMU_GERROR.SFM_ERR: the SMMU stopped all traffic; see its RAS registers (12.3)"
+    } else if m.contains("MSI write aborted") {
+        "an MSI write by the SMMU was aborted (GERROR.MSI_*_ABT_ERR): check the *_IRQ_CFG0 doorbell address"
+    } else if m.contains("write aborted") {
+        "the SMMU got an abort writing a queue in memory (GERROR.EVTQ_ABT_ERR / PRIQ_ABT_ERR): records were lost"
+    } else if m.contains("CMDQ timeout") {
+        "the command queue stayed full: the SMMU is not consuming commands"
+    } else if m.contains("retrying command fetch") {
+        "after CERROR_ABT Linux lets the SMMU fetch the command again"
+    } else if m.contains("failed to convert") {
+        "Linux could not overwrite the illegal command with CMD_SYNC"
+    } else if m.contains("msi_domain absent") {
+        "no MSI domain: the SMMU's interrupts are wired (SMMU_IDR0.MSI is not used)"
+    } else if m.contains("no priq irq") || m.contains("no evtq irq") || m.contains("no gerr irq") {
+        "an interrupt is missing from firmware: that queue's records will not be reported"
+    } else if m.contains("found companion CMDQV") {
+        "NVIDIA Tegra241 CMDQ-Virtualization extension found next to the SMMU"
+    } else if m.contains("unexpected PRI request") {
+        "a PRI Page Request arrived for a device without an I/O page fault handler"
+    } else {
+        "SMMU driver message"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn noise_is_stripped() {
+        assert_eq!(strip_noise("<3>[    7.840176] arm-smmu-v3 x: y"), "arm-smmu-v3 x: y");
+        assert_eq!(strip_noise("(XEN) SMMUv3: a"), "SMMUv3: a");
+        assert_eq!(strip_noise("Dec  1 12:00:01 host kernel: [ 1.0] arm-smmu-v3: a"), "arm-smmu-v3: a");
+    }
+}

@@ -35,12 +35,12 @@ pub(crate) fn classify(line: &str) -> Option<Kind> {
     }
     let rest: Vec<&str> = toks.iter().skip(1).map(|(_, t)| *t).collect();
     let data: Vec<&str> = rest.iter().copied().take_while(|t| !t.starts_with('|')).collect();
-    if line.contains('|') && !data.is_empty() && data.iter().all(|t| t.len() == 2 && t.chars().all(|c| c.is_ascii_hexdigit())) {
+    let hex = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit());
+    if line.contains('|') && data.first().is_some_and(|t| t.len() == 2 && hex(t)) {
         return Some(Kind::HexdumpC);
     }
-    if rest.len() >= 2 {
-        let w = rest.first().map(|t| t.len()).unwrap_or(0);
-        if [2, 4, 8, 16].contains(&w) && rest.iter().all(|t| t.len() == w && t.chars().all(|c| c.is_ascii_hexdigit())) {
+    if let (Some(a), Some(b)) = (rest.first(), rest.get(1)) {
+        if [2, 4, 8, 16].contains(&a.len()) && a.len() == b.len() && hex(a) && hex(b) {
             return Some(Kind::Words);
         }
     }

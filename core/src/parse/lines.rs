@@ -36,6 +36,11 @@ pub(crate) fn hw_info_word(i: usize) -> Option<&'static str> {
 /// Looks up a register for a name as people write it: any case, `SMMU_`/`ARM_SMMU_` prefix,
 /// `_LO`/`_HI` halves of 64-bit registers.
 pub(crate) fn lookup_name(name: &str) -> Result<Target, String> {
+    // Register names are ASCII; anything else is unknown (and must not reach `by_name`,
+    // which slices by bytes).
+    if !name.is_ascii() || name.is_empty() {
+        return Err(format!("unknown register {}", show(name)));
+    }
     let n = name.strip_prefix("ARM_").or_else(|| name.strip_prefix("arm_")).unwrap_or(name);
     if let Some(r) = regs::by_name(n).or_else(|| regs::by_name(name)) {
         return Ok(Target::Reg { reg: r, byte: 0, half: false });

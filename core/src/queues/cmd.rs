@@ -11,17 +11,17 @@ const fn at(name: &'static str, lsb: u16, width: u8, shift: u8, desc: &'static s
 
 const OP: FieldDef = hex("Opcode", 0, 8, "Command opcode", "4.1.1");
 const SSEC: FieldDef = en("SSec", 10, 1, &[e(0, "Non-secure", "StreamID is Non-secure"), e(1, "Secure", "StreamID is Secure (Secure Command queue only)")], "StreamID Security state", "4.1.6");
-const SSV: FieldDef = flag("SSV", 11, "SubstreamID supplied", "4.1.6");
+const SSV: FieldDef = en("SSV", 11, 1, &[e(0, "No SubstreamID", "SubstreamID not supplied"), e(1, "Valid", "SubstreamID supplied")], "Substream valid", "4.1.6");
 const SSID: FieldDef = num("SubstreamID", 12, 20, "SubstreamID (used when SSV == 1)", "4.1.6");
 const SSID_CD: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the CD to invalidate", "4.3.3");
 const SID: FieldDef = hex("StreamID", 32, 32, "StreamID", "4.1.6");
-const LEAF_CFG: FieldDef = flag("Leaf", 64, "Invalidate only the leaf entry, not L1 descriptors (STE or CD)", "4.3");
+const LEAF_CFG: FieldDef = en("Leaf", 64, 1, &[e(0, "All levels", "invalidate the entry and any L1 descriptor caching it"), e(1, "Leaf only", "invalidate only the STE/CD itself")], "Leaf", "4.3");
 const RANGE: FieldDef = num("Range", 64, 5, "Invalidate 2^(Range+1) STEs from StreamID aligned down (31 = all: CMD_CFGI_ALL)", "4.3.2");
 const NUM: FieldDef = num("NUM", 12, 5, "Range invalidation: number of TG-sized blocks is (NUM+1) * 2^SCALE", "4.4.1");
 const SCALE: FieldDef = num("SCALE", 20, 5, "Range invalidation: scale exponent", "4.4.1");
 const VMID: FieldDef = hex("VMID", 32, 16, "Virtual machine identifier", "4.4");
 const ASID: FieldDef = hex("ASID", 48, 16, "Address space identifier", "4.4");
-const LEAF: FieldDef = flag("Leaf", 64, "Only leaf (last-level) translation table entries are affected", "4.4");
+const LEAF: FieldDef = en("Leaf", 64, 1, &[e(0, "All levels", "walk-cache (table) entries are invalidated too"), e(1, "Leaf only", "only last-level entries are invalidated")], "Leaf", "4.4");
 const TTL: FieldDef = en("TTL", 72, 2, &[
     e(0, "Any", "no level hint"),
     e(1, "Level 1", "entries are at level 1"),

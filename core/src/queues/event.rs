@@ -15,19 +15,19 @@ const fn at(name: &'static str, lsb: u16, width: u8, shift: u8, desc: &'static s
 const S: &str = "7.3";
 
 const TYPE: FieldDef = hex("Type", 0, 8, "Event number: the record type", "7.3");
-const SSV: FieldDef = flag("SSV", 11, "SubstreamID valid: the transaction carried a SubstreamID", S);
+const SSV: FieldDef = en("SSV", 11, 1, &[e(0, "No SubstreamID", "the transaction had no SubstreamID; SubstreamID is UNKNOWN"), e(1, "Valid", "the transaction carried the SubstreamID below")], "SubstreamID valid", S);
 const SSID: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the transaction (meaningful only when SSV == 1)", S);
 const SSID_ALWAYS: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the transaction (always valid in this record)", "7.3.9");
 const SID: FieldDef = hex("StreamID", 32, 32, "StreamID of the requester", S);
 const STAG: FieldDef = hex("STAG", 64, 16, "Stall tag: token naming a stalled transaction for CMD_RESUME", "7.3.13");
 const REASON16: FieldDef = hex("Reason", 64, 16, "IMPLEMENTATION DEFINED cause", S);
 const REASON32: FieldDef = hex("Reason", 64, 32, "IMPLEMENTATION DEFINED cause", "7.3.18");
-const GPCF: FieldDef = flag("GPCF", 80, "The record arose from a Granule Protection Check fault", S);
-const STALL: FieldDef = flag("Stall", 95, "The transaction is stalled and awaits CMD_RESUME or CMD_STALL_TERM", "7.3.13");
+const GPCF: FieldDef = en("GPCF", 80, 1, &[e(0, "No", "not a Granule Protection Check fault"), e(1, "GPC fault", "the abort arose from a Granule Protection Check fault")], "Granule Protection Check fault", S);
+const STALL: FieldDef = en("Stall", 95, 1, &[e(0, "Terminated", "the transaction was terminated"), e(1, "Stalled", "the transaction is stalled: answer with CMD_RESUME (StreamID, STAG) or CMD_STALL_TERM")], "Stall", "7.3.13");
 const PNU: FieldDef = en("PnU", 97, 1, &[e(0, "Unprivileged", "unprivileged access"), e(1, "Privileged", "privileged access")], "Privileged/Unprivileged (post-STE override)", S);
 const IND: FieldDef = en("InD", 98, 1, &[e(0, "Data", "data access"), e(1, "Instruction", "instruction fetch")], "Instruction/Data (post-STE override)", S);
 const RNW: FieldDef = en("RnW", 99, 1, &[e(0, "Write", "the transaction was a write"), e(1, "Read", "the transaction was a read")], "Read/Write of the incoming transaction", S);
-const NSIPA: FieldDef = flag("NSIPA", 100, "Fault occurred in the Non-secure IPA space (Secure event queue, S2 == 1 only)", S);
+const NSIPA: FieldDef = en("NSIPA", 100, 1, &[e(0, "Secure/none", "zero unless a Secure-queue stage 2 fault in Non-secure IPA space"), e(1, "Non-secure IPA", "a Secure stream faulted in the Non-secure IPA space")], "Non-secure IPA", S);
 const S2: FieldDef = en("S2", 103, 1, &[e(0, "Stage 1", "stage 1 fault"), e(1, "Stage 2", "stage 2 fault")], "Stage of the fault", S);
 const CLASS: FieldDef = en("CLASS", 104, 2, &[
     e(0, "CD", "CD fetch"),

@@ -96,7 +96,14 @@ pub fn ste_report(words: &[u64], regs: &crate::regset::RegisterSet) -> Structure
 
 /// Decodes a CD and checks it.
 pub fn cd_report(words: &[u64], regs: &crate::regset::RegisterSet, s1_stall_disabled: bool) -> StructureReport {
-    report(&CD, words, legality::cd(words, regs, s1_stall_disabled), None)
+    let mut r = report(&CD, words, legality::cd(words, regs, s1_stall_disabled), None);
+    // A reserved granule encoding does not matter for a disabled half.
+    for (epd, tg) in [("EPD0", "TG0"), ("EPD1", "TG1")] {
+        if get(&CD, words, epd) != 0 {
+            r.problems.retain(|p| !p.ends_with(&format!(" of {tg}")));
+        }
+    }
+    r
 }
 
 #[cfg(test)]

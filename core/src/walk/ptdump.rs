@@ -1,1 +1,331 @@
-pub fn placeholder() {}
+//! Every mapping of a stream's translation tables, adjacent ranges with equal attributes
+//! coalesced (`smmu ptdump`).
+
+use super::tt::{desc_addr, fields, g, mair_str, s2_memattr_str, size_str, TtParams};
+use super::{Missing, Stop, Walker};
+use crate::mem::PhysMem;
+use crate::regset::RegisterSet;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DumpStage {
+    /// Stage 1: IOVA -> output (an IPA when stage 2 also translates).
+    S1,
+    /// Stage 2: IPA -> PA.
+    S2,
+    /// Both: IOVA -> PA through stage 1 and stage 2.
+    Nested,
+}
+
+fn hex<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{v:#x}"))
+}
+
+/// One coalesced range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mapping {
+    #[serde(serialize_with = "hex")]
+    pub input: u64,
+    #[serde(serialize_with = "hex")]
+    pub output: u64,
+    #[serde(serialize_with = "hex")]
+    pub size: u64,
+    /// Permissions: stage 1 `p:rwx u:r--` (privileged, unprivileged); stage 2 `rwx`.
+    pub perms: String,
+    pub attrs: String,
+    /// Size of the leaves (pages or blocks) making up the range.
+    #[serde(serialize_with = "hex")]
+    pub leaf_size: u64,
+    pub leaves: u64,
+    /// Flags worth seeing: AF=0, DBM, contiguous hint, nG.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub flags: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PtDump {
+    pub sid: u32,
+    pub ssid: Option<u32>,
+    pub stage: DumpStage,
+    pub mappings: Vec<Mapping>,
+    pub tables: u64,
+    pub leaves: u64,
+    /// Tables that are not in the memory image (their ranges are not listed).
+    pub missing: Vec<Missing>,
+    /// Descriptors that are malformed (reserved level 3 type, block at a level that has none).
+    pub invalid: Vec<String>,
+}
+
+struct Dumper<'a> {
+    mem: &'a dyn PhysMem,
+    out: Vec<Mapping>,
+    tables: u64,
+    leaves: u64,
+    missing: Vec<Missing>,
+    invalid: Vec<String>,
+    /// Nested stage 1: translate table IPAs with this stage 2.
+    s2: Option<(&'a TtParams, &'a RegisterSet)>,
+    buf: Vec<u8>,
+}
+
+fn push(out: &mut Vec<Mapping>, m: Mapping) {
+    if let Some(l) = out.last_mut() {
+        if l.input.checked_add(l.size) == Some(m.input)
+            && l.output.checked_add(l.size) == Some(m.output)
+            && l.perms == m.perms
+            && l.attrs == m.attrs
+            && l.flags == m.flags
+            && l.leaf_size == m.leaf_size
+        {
+            l.size += m.size;
+            l.leaves += m.leaves;
+            return;
+        }
+    }
+    out.push(m);
+}
+
+fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
+    let f = fields();
+    let (no_el0, ro_t, uxn_t, pxn_t) = hier;
+    let ap1 = g(f.ap1, d) != 0 && !no_el0;
+    let ro = g(f.ap2, d) != 0 || ro_t;
+    let uxn = g(f.uxn, d) != 0 || uxn_t;
+    let pxn = g(f.pxn, d) != 0 || pxn_t;
+    let pw = !ro;
+    let px = !pxn && !(ap1 && !ro) && !(wxn && pw);
+    let ur = ap1;
+    let uw = ap1 && !ro;
+    let ux = !uxn && !(wxn && uw);
+    let c = |b: bool, ch: char| if b { ch } else { '-' };
+    format!("p:r{}{} u:{}{}{}", c(pw, 'w'), c(px, 'x'), c(ur, 'r'), c(uw, 'w'), c(ux, 'x'))
+}
+
+impl Dumper<'_> {
+    fn table(&mut self, p: &TtParams, table: u64, level: i32, base_in: u64, hier: (bool, bool, bool, bool), depth: u32) {
+        if depth > 5 || level > 3 {
+            return;
+        }
+        let f = fields();
+        let gs = p.granule.trailing_zeros();
+        let stride = gs - 3;
+        let shift = gs + (3 - level) as u32 * stride;
+        let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { stride };
+        let n = 1usize << bits.min(20);
+        let table_pa = match self.s2 {
+            Some((s2, regs)) => {
+                let mut w = Walker::new(regs, self.mem);
+                w.trace = false;
+                let acc = super::tt::Acc { write: false, exec: false, privileged: true };
+                match w.stage2(s2, table, acc, super::event::Class::TT, None) {
+                    Ok(l) => l.oa,
+                    Err(Stop::Missing(m)) => {
+                        self.missing.push(m);
+                        return;
+                    }
+                    Err(_) => {
+                        self.invalid.push(format!("stage 1 level {level} table at IPA {table:#x}: stage 2 does not map it"));
+                        return;
+                    }
+                }
+            }
+            None => table,
+        };
+        self.tables += 1;
+        self.buf.resize(n * 8, 0);
+        let mut buf = std::mem::take(&mut self.buf);
+        if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(table_pa, &mut buf) {
+            self.missing.push(Missing { address: addr, len, what: format!("stage {} level {level} table", p.stage) });
+            self.buf = buf;
+            return;
+        }
+        let descs: Vec<u64> = buf
+            .chunks_exact(8)
+            .map(|c| {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(c);
+                u64::from_le_bytes(a)
+            })
+            .collect();
+        self.buf = buf;
+        for (i, d) in descs.into_iter().enumerate() {
+            if g(f.valid, d) == 0 {
+                continue;
+            }
+            let input = base_in | ((i as u64) << shift);
+            let is_table = g(f.ty, d) != 0;
+            if level < 3 && is_table {
+                let next = desc_addr(p, f, d, gs);
+                let mut h = hier;
+                if p.stage == 1 && !p.had {
+                    let apt = g(f.apt, d);
+                    h = (h.0 || apt & 1 != 0, h.1 || apt & 2 != 0, h.2 || g(f.xnt, d) != 0, h.3 || g(f.pxnt, d) != 0);
+                }
+                self.table(p, next, level + 1, input, h, depth + 1);
+                continue;
+            }
+            if level == 3 && !is_table {
+                self.invalid.push(format!("input {input:#x}: reserved level 3 descriptor {d:#x}"));
+                continue;
+            }
+            let block_ok = match p.granule {
+                4096 => level == 1 || level == 2 || (level == 0 && p.ds),
+                16384 => level == 2 || (level == 1 && p.ds),
+                _ => level == 2 || (level == 1 && p.lpa),
+            };
+            if level < 3 && !block_ok {
+                self.invalid.push(format!("input {input:#x}: block descriptor at level {level} is not allowed"));
+                continue;
+            }
+            self.leaves += 1;
+            let size = 1u64 << shift;
+            let oa = desc_addr(p, f, d, shift);
+            let (perms, attrs) = if p.stage == 1 {
+                (s1_perms(d, hier, p.wxn), mair_str((p.mair >> (8 * g(f.attrindx, d))) & 0xff))
+            } else {
+                let c = |b: bool, ch: char| if b { ch } else { '-' };
+                (
+                    format!("{}{}{}", c(g(f.s2r, d) != 0, 'r'), c(g(f.s2w, d) != 0, 'w'), c(g(f.s2xn, d) == 0, 'x')),
+                    s2_memattr_str(g(f.memattr, d), p.fwb),
+                )
+            };
+            let mut flags = vec![];
+            if g(f.af, d) == 0 {
+                flags.push("AF=0");
+            }
+            if g(f.dbm, d) != 0 {
+                flags.push("DBM");
+            }
+            if g(f.cont, d) != 0 {
+                flags.push("Contiguous");
+            }
+            push(&mut self.out, Mapping { input, output: oa, size, perms, attrs, leaf_size: size, leaves: 1, flags: flags.join(",") });
+        }
+    }
+}
+
+/// Dumps one walk's tables (no stream table: used directly by benchmarks and tests).
+pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, Vec<Missing>, Vec<String>) {
+    let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2: None, buf: vec![] };
+    d.table(p, p.ttb, p.start_level, 0, (false, false, false, false), 0);
+    (d.out, d.tables, d.leaves, d.missing, d.invalid)
+}
+
+/// Dumps the mappings of `sid`/`ssid` for a stage.
+pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>, stage: DumpStage) -> Result<PtDump, String> {
+    let mut w = Walker::new(regs, mem);
+    w.trace = false;
+    let sc = w.resolve(sid, ssid).map_err(|e| match e {
+        Stop::Fault { kind, reason, .. } => format!("{}: {reason}", kind.name()),
+        Stop::Missing(m) => format!("memory at {:#x} ({}) is not in the image", m.address, m.what),
+        Stop::Abort(r) | Stop::Incomplete(r) => r,
+    })?;
+    let mut res = PtDump { sid, ssid, stage, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![] };
+    let run = |p: &TtParams, s2: Option<(&TtParams, &RegisterSet)>, upper: bool, res: &mut PtDump| {
+        let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2, buf: vec![] };
+        let base = if upper && p.ia_bits < 64 { u64::MAX << p.ia_bits } else { 0 };
+        d.table(p, p.ttb, p.start_level, base, (false, false, false, false), 0);
+        res.mappings.extend(d.out);
+        res.tables += d.tables;
+        res.leaves += d.leaves;
+        res.missing.extend(d.missing);
+        res.invalid.extend(d.invalid);
+    };
+    let s2 = sc.s2.as_ref();
+    match stage {
+        DumpStage::S2 => {
+            let p = s2.ok_or("stage 2 does not translate for this stream")?;
+            run(p, None, false, &mut res);
+        }
+        DumpStage::S1 | DumpStage::Nested => {
+            let p = sc.s1.as_ref().ok_or("stage 1 does not translate for this stream (or is bypassed by S1DSS)")?;
+            let nest = s2.map(|x| (x, regs));
+            if !p.epd0 {
+                run(p, nest, false, &mut res);
+            }
+            if let Some(p1) = &p.ttb1 {
+                run(p1, nest, true, &mut res);
+            }
+            if stage == DumpStage::Nested {
+                let p2 = s2.ok_or("stage 2 does not translate for this stream: use --stage 1")?;
+                let mut d2 = PtDump { sid, ssid, stage: DumpStage::S2, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![] };
+                run(p2, None, false, &mut d2);
+                res.mappings = compose(&res.mappings, &d2.mappings);
+                res.tables += d2.tables;
+                res.missing.extend(d2.missing);
+                res.invalid.extend(d2.invalid);
+            }
+        }
+    }
+    Ok(res)
+}
+
+/// Stage 1 ranges (IOVA -> IPA) through stage 2 ranges (IPA -> PA).
+fn compose(s1: &[Mapping], s2: &[Mapping]) -> Vec<Mapping> {
+    let mut out = vec![];
+    for m in s1 {
+        let (a, end) = (m.output, m.output.saturating_add(m.size));
+        let start = s2.partition_point(|x| x.input.saturating_add(x.size) <= a);
+        for x in s2.get(start..).unwrap_or(&[]) {
+            if x.input >= end {
+                break;
+            }
+            let lo = a.max(x.input);
+            let hi = end.min(x.input.saturating_add(x.size));
+            if hi <= lo {
+                continue;
+            }
+            let sz = hi - lo;
+            push(
+                &mut out,
+                Mapping {
+                    input: m.input + (lo - a),
+                    output: x.output + (lo - x.input),
+                    size: sz,
+                    perms: format!("{} s2:{}", m.perms, x.perms),
+                    attrs: format!("{} / s2 {}", m.attrs, x.attrs),
+                    leaf_size: m.leaf_size.min(x.leaf_size),
+                    leaves: 1,
+                    flags: [m.flags.as_str(), x.flags.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(","),
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Text table of a dump.
+pub fn render(d: &PtDump) -> String {
+    let mut s = format!(
+        "{} mapping range(s) from {} leaves in {} tables\n{:<20} {:<20} {:>10} {:<8} {:<24} {}\n",
+        d.mappings.len(),
+        d.leaves,
+        d.tables,
+        "input",
+        "output",
+        "size",
+        "leaf",
+        "perms",
+        "attributes"
+    );
+    for m in &d.mappings {
+        s.push_str(&format!(
+            "{:<20} {:<20} {:>10} {:<8} {:<24} {}{}\n",
+            format!("{:#x}", m.input),
+            format!("{:#x}", m.output),
+            size_str(m.size),
+            size_str(m.leaf_size),
+            m.perms,
+            m.attrs,
+            if m.flags.is_empty() { String::new() } else { format!(" [{}]", m.flags) }
+        ));
+    }
+    for m in &d.missing {
+        s.push_str(&format!("missing: {} at {:#x} is not in the image\n", m.what, m.address));
+    }
+    for i in &d.invalid {
+        s.push_str(&format!("invalid: {i}\n"));
+    }
+    s
+}

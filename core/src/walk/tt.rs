@@ -200,7 +200,6 @@ pub(crate) struct Leaf {
     pub size: u64,
     pub perms: String,
     pub attrs: Attrs,
-    pub device: bool,
 }
 
 /// Raw result of a table walk before permission checks.
@@ -521,9 +520,8 @@ impl Walker<'_> {
         let s1a = mair_str(attr_byte);
         self.leaf_step(p, &r, oa, format!("stage 1 output {oa:#x}{} ({perms}, {s1a})", if s2.is_some() { " (IPA)" } else { "" }), s2.is_some());
         self.notes.extend(notes);
-        let device = attr_byte & 0xf0 == 0;
         let sh = sh_str(g(f.sh, d), p.ds);
-        Ok(Leaf { oa, size, perms, attrs: Attrs { memory_type: s1a.clone(), stage1: Some(s1a), stage2: None, shareability: sh }, device })
+        Ok(Leaf { oa, size, perms, attrs: Attrs { memory_type: s1a.clone(), stage1: Some(s1a), stage2: None, shareability: sh } })
     }
 
     fn leaf_step(&mut self, p: &TtParams, r: &RawLeaf, oa: u64, decision: String, nested: bool) {
@@ -629,7 +627,7 @@ impl Walker<'_> {
         let perms = format!("{}{}{}", if rd { 'r' } else { '-' }, if wr { 'w' } else { '-' }, if ex { 'x' } else { '-' });
         let s2a = s2_memattr_str(memattr, p.fwb);
         self.leaf_step(p, &r, oa, format!("stage 2 output {oa:#x} ({perms}, {s2a})"), false);
-        Ok(Leaf { oa, size, perms, attrs: Attrs { memory_type: s2a.clone(), stage1: None, stage2: Some(s2a), shareability: sh_str(g(f.sh, d), p.ds) }, device })
+        Ok(Leaf { oa, size, perms, attrs: Attrs { memory_type: s2a.clone(), stage1: None, stage2: Some(s2a), shareability: sh_str(g(f.sh, d), p.ds) } })
     }
 
     /// Stage 2 translation of an IPA the SMMU fetches a structure or table from.

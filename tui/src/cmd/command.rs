@@ -1,14 +1,48 @@
-//! `smmu cmd`. OWNER: events helper.
-use crate::common::{CliError, CliResult};
+//! `smmu cmd DW0 DW1`: decode a command, say whether it is legal and what iommufd does
+//! with it from a guest. OWNER: events helper.
+use super::event::{parse_words, render_fields};
+use crate::common::{print_json, print_text, CliResult, Style};
+use smmu_core::queues::cmd;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input file, or - for standard input.
-    pub file: Option<String>,
+    /// The command's two 64-bit words in hex. Read from standard input when none are given.
+    pub words: Vec<String>,
+    /// Check as issued on the Secure Command queue.
+    #[arg(long)]
+    pub secure: bool,
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Usage("smmu cmd: not implemented yet".into()))
+pub fn render_command(c: &cmd::CommandInfo, st: &Style) -> String {
+    let mut s = format!("{} ({}) {} [IHI 0070 {}]\n", st.bold(c.name), c.opcode, c.description, c.section);
+    s.push_str(&format!("  {}\n", c.summary));
+    s.push_str(&render_fields(&c.fields, st));
+    if c.problems.is_empty() {
+        s.push_str(&format!("  {}\n", st.good("legal: no CERROR_ILL reason found")));
+    }
+    for p in &c.problems {
+        let line = format!("{}: {} [{}]", p.kind, p.message, p.section);
+        s.push_str(&format!("  {}\n", if p.kind == "CERROR_ILL" { st.bad(&line) } else { st.warn(&line) }));
+    }
+    let g = &c.iommufd;
+    s.push_str(&format!(
+        "  iommufd (guest IOMMU_VIOMMU_INVALIDATE): {}: {}; {}\n",
+        if g.accepted { "accepted" } else { "rejected" },
+        g.rewrite,
+        g.explanation
+    ));
+    s
+}
+
+pub fn run(args: Args) -> CliResult {
+    let w = parse_words(&args.words, 2, "smmu cmd")?;
+    let ctx = cmd::CheckContext { queue: if args.secure { cmd::QueueKind::Secure } else { cmd::QueueKind::NonSecure }, regs: None };
+    let info = cmd::decode_with(&[w[0], w[1]], &ctx);
+    if args.json {
+        return print_json(&info);
+    }
+    print_text(&render_command(&info, &Style::detect()));
+    Ok(())
 }

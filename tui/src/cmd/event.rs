@@ -1,14 +1,80 @@
-//! `smmu event`. OWNER: events helper.
-use crate::common::{CliError, CliResult};
+//! `smmu event DW0 DW1 DW2 DW3`: decode an event record. OWNER: events helper.
+use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
+use smmu_core::model::FieldInfo;
+use smmu_core::queues::event;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input file, or - for standard input.
-    pub file: Option<String>,
+    /// The record's four 64-bit words in hex (0x optional). Read from standard input when
+    /// none are given (or `-`).
+    pub words: Vec<String>,
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Usage("smmu event: not implemented yet".into()))
+/// Parses hex words: `0x...` or bare hex digits, `_` allowed.
+pub fn parse_words(tokens: &[String], want: usize, what: &str) -> Result<Vec<u64>, CliError> {
+    let toks: Vec<String> = if tokens.is_empty() || (tokens.len() == 1 && tokens[0] == "-") {
+        let inp = read_input(None)?;
+        inp.text()?.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).map(str::to_string).collect()
+    } else {
+        if tokens.len() != want {
+            return Err(CliError::Usage(format!("{what} takes {want} 64-bit words, got {}", tokens.len())));
+        }
+        tokens.to_vec()
+    };
+    if toks.len() != want {
+        return Err(CliError::Input(format!("{what}: expected {want} 64-bit words on standard input, found {}", toks.len())));
+    }
+    toks.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let s = t.trim().replace('_', "");
+            let h = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(&s);
+            if h.is_empty() || h.len() > 16 {
+                return Err(CliError::Input(format!("word {i} ({t:?}): not a 64-bit hex number")));
+            }
+            u64::from_str_radix(h, 16).map_err(|e| CliError::Input(format!("word {i} ({t:?}): {e}")))
+        })
+        .collect()
+}
+
+/// Renders decoded fields one per line: name, bits, value, meaning.
+pub fn render_fields(fields: &[FieldInfo], st: &Style) -> String {
+    let mut s = String::new();
+    for f in fields {
+        let bits = if f.width == 1 { format!("[{}]", f.lsb) } else { format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb) };
+        let line = format!("  {:<12} {:<10} {:<#18x} {}", f.name, bits, f.value, f.meaning);
+        if f.flags.is_empty() {
+            s.push_str(&line);
+        } else {
+            s.push_str(&st.warn(&line));
+            for fl in &f.flags {
+                s.push_str(&format!("  <- {fl}"));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+pub fn render_event(e: &event::EventInfo, st: &Style) -> String {
+    let mut s = format!("{} ({}) {} [IHI 0070 {}]\n", st.bold(&e.type_name), e.code, e.description, e.section);
+    s.push_str(&format!("  {}\n", e.summary));
+    s.push_str(&render_fields(&e.fields, st));
+    for p in &e.problems {
+        s.push_str(&format!("  {}\n", st.warn(&format!("problem: {p}"))));
+    }
+    s
+}
+
+pub fn run(args: Args) -> CliResult {
+    let w = parse_words(&args.words, 4, "smmu event")?;
+    let words = [w[0], w[1], w[2], w[3]];
+    let info = event::decode(&words);
+    if args.json {
+        return print_json(&info);
+    }
+    print_text(&render_event(&info, &Style::detect()));
+    Ok(())
 }

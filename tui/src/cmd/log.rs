@@ -1,14 +1,117 @@
-//! `smmu log`. OWNER: events helper.
-use crate::common::{CliError, CliResult};
+//! `smmu log [FILE|-]`: find and explain every SMMU event, command error and probe banner in
+//! a kernel log. OWNER: events helper.
+use super::command::render_command;
+use super::event::render_event;
+use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
+use smmu_core::klog::{self, features::KernelVersion};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Input file, or - for standard input.
     pub file: Option<String>,
+    /// Kernel version that printed the log (names the feature bits), e.g. 6.1, 6.12, 7.3.
+    #[arg(long)]
+    pub kernel: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Usage("smmu log: not implemented yet".into()))
+pub fn run(args: Args) -> CliResult {
+    let kernel = match &args.kernel {
+        Some(k) => Some(KernelVersion::parse(k).ok_or_else(|| CliError::Usage(format!("--kernel {k:?}: expected a version like 6.12")))?),
+        None => None,
+    };
+    let input = read_input(args.file.as_deref())?;
+    // Logs are often not clean UTF-8 (serial consoles): decode lossily.
+    let text = String::from_utf8_lossy(&input.bytes);
+    let rep = klog::parse(&text, &klog::Options { kernel });
+    if args.json {
+        return print_json(&rep);
+    }
+    print_text(&render(&rep, &input.name));
+    Ok(())
+}
+
+pub fn render(r: &klog::LogReport, name: &str) -> String {
+    let st = Style::detect();
+    let mut s = String::new();
+    s.push_str(&format!(
+        "{name}: {} event(s), {} command error(s), {} probe banner(s), {} global error(s)\n",
+        r.events.len(),
+        r.command_errors.len(),
+        r.probe.len(),
+        r.global_errors.len()
+    ));
+    for p in &r.probe {
+        s.push_str(&format!("\n{} line {}: {}\n", st.bold("probe"), p.line, p.device));
+        if let Some(i) = p.ias {
+            s.push_str(&format!("  ias {i}-bit (input/IPA size)\n"));
+        }
+        if let Some(o) = p.oas {
+            s.push_str(&format!("  oas {o}-bit (output/physical address size)\n"));
+        }
+        s.push_str(&format!("  features {} as Linux {} numbers ARM_SMMU_FEAT_*:\n", p.features, p.kernel));
+        for i in &p.implies {
+            s.push_str(&format!("    {i}\n"));
+        }
+        for b in &p.unknown_bits {
+            s.push_str(&format!("    {}\n", st.warn(&format!("bit {b}: not defined by Linux {} (newer kernel? pass --kernel)", p.kernel))));
+        }
+    }
+    for o in &r.options {
+        s.push_str(&format!("\n{} line {}: mask {}\n", st.bold("options"), o.line, o.mask));
+        for n in &o.options {
+            s.push_str(&format!("    {n}\n"));
+        }
+    }
+    for e in &r.events {
+        s.push_str(&format!("\n{} line {}: {}\n", st.bold("event"), e.line, e.device));
+        s.push_str(&render_event(&e.event, &st));
+        if let Some(c) = &e.client {
+            s.push_str(&format!("  client device: {c}\n"));
+        }
+        for n in &e.notes {
+            s.push_str(&format!("  {}\n", st.warn(n)));
+        }
+        if !e.unknown_fields.is_empty() {
+            s.push_str(&format!("  {}\n", st.warn(&format!("unknown (dword missing): {}", e.unknown_fields.join(", ")))));
+        }
+        for c in &e.checks {
+            let line = format!("kernel {} = {} / record {}", c.field, c.kernel, c.record);
+            s.push_str(&format!("  {}\n", if c.agrees { st.good(&format!("agrees: {line}")) } else { st.bad(&format!("DISAGREES: {line}")) }));
+        }
+    }
+    for c in &r.command_errors {
+        s.push_str(&format!("\n{} line {}: {}\n", st.bold("command error"), c.line, c.device));
+        s.push_str(&format!(
+            "  CMDQ_CONS {} -> {} ({}){}\n  {}\n",
+            if c.cons.is_empty() { "?" } else { &c.cons },
+            c.error.as_deref().unwrap_or("?"),
+            c.kernel_message,
+            c.index.map(|i| format!(", command at index {i}")).unwrap_or_default(),
+            c.explanation
+        ));
+        if let Some(cmd) = &c.command {
+            s.push_str(&render_command(cmd, &st));
+        }
+        if !c.missing_dwords.is_empty() {
+            s.push_str(&format!("  {}\n", st.warn(&format!("command dword(s) missing or damaged: {:?}", c.missing_dwords))));
+        }
+    }
+    for g in &r.global_errors {
+        s.push_str(&format!("\n{} line {}: active {}\n", st.bold("global error"), g.line, g.value));
+        for e in &g.errors {
+            s.push_str(&format!("    {e}\n"));
+        }
+    }
+    for m in &r.messages {
+        s.push_str(&format!("\nline {}: {}\n  {}\n", m.line, m.text, m.explanation));
+    }
+    for u in &r.unparsed {
+        s.push_str(&format!("\n{}\n", st.warn(&format!("line {}: not understood ({}): {}", u.line, u.reason, u.text))));
+    }
+    if let Some(k) = &r.kernel {
+        s.push_str(&format!("\nkernel version for feature names: {k} ({})\n", r.kernel_source));
+    }
+    s
 }

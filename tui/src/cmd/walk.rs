@@ -1,14 +1,218 @@
-//! `smmu walk`. OWNER: walker helper.
-use crate::common::{CliError, CliResult};
+//! `smmu walk`: translate one transaction (or a batch) step by step. OWNER: walker helper.
+use crate::common::{parse_num, print_json, print_text, read_input, CliError, CliResult, Style};
+use crate::memfile::MappedImage;
+use smmu_core::mem::{Layered, PhysMem};
+use smmu_core::snapshot::Snapshot;
+use smmu_core::walk::{self, Access, Outcome, WalkRequest, WalkResult};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input file, or - for standard input.
-    pub file: Option<String>,
+    /// Snapshot file (JSON), or - for standard input.
+    pub snapshot: String,
+    /// StreamID.
+    #[arg(long)]
+    pub sid: Option<String>,
+    /// SubstreamID (PASID).
+    #[arg(long)]
+    pub ssid: Option<String>,
+    /// Input address (IOVA).
+    #[arg(long)]
+    pub iova: Option<String>,
+    /// read, write or exec.
+    #[arg(long, default_value = "read")]
+    pub access: String,
+    /// Unprivileged access (PnU = 0); privileged by default.
+    #[arg(long)]
+    pub unpriv: bool,
+    /// File with one `sid iova [access] [ssid]` per line (# comments allowed).
+    #[arg(long)]
+    pub batch: Option<String>,
+    /// Extra memory: a raw image at a base (FILE@0xBASE) or an ELF core (FILE). Repeatable.
+    #[arg(long = "mem")]
+    pub mem: Vec<String>,
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Usage("smmu walk: not implemented yet".into()))
+/// A snapshot and the memory images given beside it.
+pub struct Loaded {
+    pub snap: Snapshot,
+    pub images: Vec<MappedImage>,
+}
+
+impl Loaded {
+    pub fn open(path: &str, mems: &[String]) -> Result<Self, CliError> {
+        let input = read_input(Some(path))?;
+        let snap = Snapshot::from_json(input.text()?).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
+        let mut images = vec![];
+        for m in mems {
+            images.push(MappedImage::open_spec(m).map_err(CliError::Input)?);
+        }
+        Ok(Loaded { snap, images })
+    }
+    pub fn mem(&self) -> Layered<'_> {
+        let mut layers: Vec<&dyn PhysMem> = vec![&self.snap.memory];
+        for i in &self.images {
+            layers.push(i);
+        }
+        Layered { layers }
+    }
+}
+
+fn num_arg(name: &str, v: &str) -> Result<u64, CliError> {
+    parse_num(v).map_err(|e| CliError::Usage(format!("--{name}: {e}")))
+}
+
+fn u32_arg(name: &str, v: &str) -> Result<u32, CliError> {
+    let n = num_arg(name, v)?;
+    u32::try_from(n).map_err(|_| CliError::Usage(format!("--{name}: {n:#x} does not fit in 32 bits")))
+}
+
+pub fn run(a: Args) -> CliResult {
+    let access = Access::parse(&a.access).ok_or_else(|| CliError::Usage(format!("--access {}: expected read, write or exec", a.access)))?;
+    let l = Loaded::open(&a.snapshot, &a.mem)?;
+    let mem = l.mem();
+    if let Some(b) = &a.batch {
+        return run_batch(&l, &mem, b, a.unpriv, a.json);
+    }
+    let sid = u32_arg("sid", a.sid.as_deref().ok_or_else(|| CliError::Usage("smmu walk: --sid is required (or --batch FILE)".into()))?)?;
+    let iova = num_arg("iova", a.iova.as_deref().ok_or_else(|| CliError::Usage("smmu walk: --iova is required (or --batch FILE)".into()))?)?;
+    let ssid = a.ssid.as_deref().map(|s| u32_arg("ssid", s)).transpose()?;
+    let req = WalkRequest { sid, ssid, iova, access, unpriv: a.unpriv };
+    let res = walk::translate(&l.snap.registers, &mem, &req);
+    if a.json {
+        print_json(&res)
+    } else {
+        print_text(&render(&req, &res, &Style::detect()));
+        Ok(())
+    }
+}
+
+fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool) -> CliResult {
+    let input = read_input(Some(path))?;
+    let text = input.text()?;
+    let mut out = vec![];
+    let mut lines = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let t = line.split('#').next().unwrap_or("").trim();
+        if t.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = t.split_whitespace().collect();
+        let bad = |m: String| CliError::Input(format!("{}:{}: {m}", input.name, n + 1));
+        if f.len() < 2 || f.len() > 4 {
+            return Err(bad(format!("expected `sid iova [access] [ssid]`, got {t:?}")));
+        }
+        let sid = parse_num(f[0]).map_err(|e| bad(format!("sid {e}")))?;
+        let sid = u32::try_from(sid).map_err(|_| bad(format!("sid {sid:#x} does not fit in 32 bits")))?;
+        let iova = parse_num(f[1]).map_err(|e| bad(format!("iova {e}")))?;
+        let access = match f.get(2) {
+            Some(s) => Access::parse(s).ok_or_else(|| bad(format!("access {s:?}: expected read, write or exec")))?,
+            None => Access::Read,
+        };
+        let ssid = match f.get(3) {
+            Some(s) => {
+                let v = parse_num(s).map_err(|e| bad(format!("ssid {e}")))?;
+                Some(u32::try_from(v).map_err(|_| bad(format!("ssid {v:#x} does not fit in 32 bits")))?)
+            }
+            None => None,
+        };
+        let req = WalkRequest { sid, ssid, iova, access, unpriv };
+        let res = walk::translate(&l.snap.registers, mem, &req);
+        if json {
+            out.push(res);
+        } else {
+            lines.push_str(&format!("sid {sid:#x} iova {iova:#x} {:?}: {}\n", access, res.summary).to_lowercase_first());
+        }
+    }
+    if json {
+        print_json(&out)
+    } else {
+        print_text(&lines);
+        Ok(())
+    }
+}
+
+trait LowerFirst {
+    fn to_lowercase_first(self) -> String;
+}
+impl LowerFirst for String {
+    fn to_lowercase_first(self) -> String {
+        self.replacen("Read", "read", 1).replacen("Write", "write", 1).replacen("Exec", "exec", 1)
+    }
+}
+
+/// Human-readable trace.
+pub fn render(req: &WalkRequest, r: &WalkResult, st: &Style) -> String {
+    let mut s = String::new();
+    s.push_str(&st.bold(&format!(
+        "walk sid {:#x}{} iova {:#x} {:?} {}\n",
+        req.sid,
+        req.ssid.map(|x| format!(" ssid {x:#x}")).unwrap_or_default(),
+        req.iova,
+        req.access,
+        if req.unpriv { "unprivileged" } else { "privileged" }
+    )));
+    for (i, step) in r.steps.iter().enumerate() {
+        let where_ = match (step.stage, step.level) {
+            ("config", _) => "config".to_string(),
+            (stg, Some(l)) => format!("S{stg} L{l}"),
+            (stg, None) => format!("S{stg}"),
+        };
+        s.push_str(&format!("{:>3}. {:<7} {:<8} ", i + 1, where_, step.kind));
+        if let (Some(a), Some(v)) = (step.address, step.value) {
+            s.push_str(&format!("[{a:#x}] = {v:#018x}  "));
+        }
+        s.push_str(&step.explanation);
+        s.push('\n');
+        if let Some(p) = &step.purpose {
+            s.push_str(&format!("              {}\n", st.dim(&format!("for {p}"))));
+        }
+        if let (Some(ix), Some(bits)) = (step.index, &step.index_bits) {
+            s.push_str(&format!("              index {ix} = {bits}\n"));
+        }
+        if !step.decode.is_empty() && step.kind != "STE" && step.kind != "CD" {
+            s.push_str(&format!("              {}\n", st.dim(&step.decode.join(" "))));
+        }
+        if !step.decision.is_empty() {
+            s.push_str(&format!("              -> {}\n", step.decision));
+        }
+    }
+    for n in &r.notes {
+        s.push_str(&format!("note: {n}\n"));
+    }
+    let line = match r.outcome {
+        Outcome::Translated => st.good(&format!(
+            "translated: PA {:#x}{} {}{}",
+            r.pa.unwrap_or(0),
+            r.ipa.map(|i| format!(" (IPA {i:#x})")).unwrap_or_default(),
+            r.permissions.clone().unwrap_or_default(),
+            r.attributes.as_ref().map(|a| format!(" {}", a.memory_type)).unwrap_or_default()
+        )),
+        Outcome::Bypass => st.warn(&r.summary),
+        Outcome::Abort => st.bad(&r.summary),
+        Outcome::MissingMemory => st.warn(&format!("missing memory: {}", r.summary)),
+        Outcome::Incomplete => st.warn(&format!("incomplete snapshot: {}", r.summary)),
+        Outcome::Fault => st.bad(&format!("fault: {}", r.summary)),
+    };
+    s.push_str(&line);
+    s.push('\n');
+    if let Some(e) = &r.event {
+        s.push_str(&format!(
+            "event {} (code {:#04x}) sid {:#x} ssid {} input {} ipa {} {} {} {} s2={} class={}\n  raw: {}\n",
+            e.kind.name(),
+            e.code,
+            e.sid,
+            e.ssid.map(|x| format!("{x:#x}")).unwrap_or("-".into()),
+            e.input_addr.map(|x| format!("{x:#x}")).unwrap_or("-".into()),
+            e.ipa.map(|x| format!("{x:#x}")).unwrap_or("-".into()),
+            if e.pnu { "priv" } else { "unpriv" },
+            if e.ind { "inst" } else { "data" },
+            if e.rnw { "read" } else { "write" },
+            e.s2 as u8,
+            e.class.map(|c| format!("{c:?}")).unwrap_or("-".into()),
+            e.raw.join(" ")
+        ));
+    }
+    s
 }

@@ -207,3 +207,43 @@ pub fn read_registers(dm: &Devmem, base: u64, page0_only: bool) -> Result<Vec<Re
     }
     Ok(out)
 }
+
+/// Registers that change while the SMMU runs (queue indexes, errors, enable acknowledgements):
+/// what a live view re-reads without probing everything again.
+pub const DYNAMIC: &[&str] = &[
+    "CR0ACK", "STATUSR", "IRQ_CTRLACK", "GERROR", "GERRORN", "CMDQ_PROD", "CMDQ_CONS", "EVTQ_PROD", "EVTQ_CONS",
+    "PRIQ_PROD", "PRIQ_CONS",
+];
+
+/// Re-reads the named registers (unknown names are skipped) of the SMMU at `base`, mapping
+/// only the pages they live in.
+pub fn read_named(dm: &Devmem, base: u64, names: &[&str], page0_only: bool) -> Result<Vec<RegRead>, DevmemError> {
+    let regs: Vec<&'static RegDef> = names
+        .iter()
+        .filter_map(|n| smmu_core::regs::by_name(n))
+        .filter(|r| readable_registers(page0_only).any(|x| x.name == r.name))
+        .collect();
+    let mut windows: Vec<(u64, Window)> = Vec::new();
+    let mut out = Vec::new();
+    for r in regs {
+        let page = u64::from(r.offset) / SMMU_PAGE * SMMU_PAGE;
+        let page_pa = base.checked_add(page).ok_or_else(|| DevmemError::Other("base overflows".into()))?;
+        if !windows.iter().any(|(p, _)| *p == page_pa) {
+            windows.push((page_pa, dm.window(page_pa, SMMU_PAGE)?));
+        }
+        let w = windows.iter().find(|(p, _)| *p == page_pa).map(|(_, w)| w);
+        let pa = base.saturating_add(u64::from(r.offset));
+        let value = match w {
+            Some(w) => w.read32(pa).and_then(|lo| {
+                if r.width == 64 {
+                    Ok(u64::from(lo) | (u64::from(w.read32(pa.saturating_add(4))?) << 32))
+                } else {
+                    Ok(u64::from(lo))
+                }
+            }),
+            None => Err(DevmemError::Other("page not mapped".into())),
+        };
+        out.push(RegRead { reg: r, value, pa });
+    }
+    Ok(out)
+}

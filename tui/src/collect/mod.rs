@@ -777,3 +777,17 @@ pub fn render_text(c: &Collection, st: &crate::common::Style) -> String {
     }
     o
 }
+
+/// Live refresh: re-reads only the registers that change at run time ([`devmem::DYNAMIC`]) of
+/// the SMMU at `base`, through the same memory source as [`collect`].
+pub fn refresh(opts: &Options, base: u64) -> Result<RegisterSet, String> {
+    let path = opts.devmem.clone().unwrap_or_else(|| opts.root.join("dev/mem"));
+    let dm = devmem::Devmem::open(&path).map_err(|e| e.to_string())?;
+    let mut set = RegisterSet::new();
+    for r in devmem::read_named(&dm, base, devmem::DYNAMIC, false).map_err(|e| e.to_string())? {
+        if let Ok(v) = r.value {
+            set.insert(r.reg, v, Origin { line: None, source: format!("{} {:#x}", path.display(), r.pa) });
+        }
+    }
+    Ok(set)
+}

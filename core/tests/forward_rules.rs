@@ -1,0 +1,197 @@
+//! Verdict rules: table consistency, total coverage, and verdicts on independent hosts.
+//! Expected values come from the uAPI kdoc (include/uapi/linux/iommufd.h, struct
+//! iommu_hw_info_arm_smmuv3) and from QEMU 10.0's published register values.
+
+use smmu_core::forward::{self, Class, ForwardOptions, Verdict};
+use smmu_core::parse::{parse_bytes, ParseOptions};
+use smmu_core::regs;
+use smmu_core::regset::{Origin, RegisterSet};
+
+fn asset(text: &str) -> RegisterSet {
+    parse_bytes(text.as_bytes(), &ParseOptions::default()).expect("asset parses").registers
+}
+fn qemu_nested() -> RegisterSet {
+    asset(include_str!("../../assets/hosts/qemu-10.0-nested.txt"))
+}
+fn full() -> RegisterSet {
+    asset(include_str!("../../assets/hosts/handmade-full.txt"))
+}
+fn idr0_only(v: u64) -> RegisterSet {
+    let mut s = RegisterSet::new();
+    s.insert_named("IDR0", v, Origin::default());
+    s
+}
+fn verdicts(h: RegisterSet, o: &ForwardOptions) -> Vec<Verdict> {
+    forward::analyze(&[("h", h)], o).verdicts
+}
+fn find<'a>(v: &'a [Verdict], reg: &str, field: &str) -> &'a Verdict {
+    v.iter().find(|x| x.register == reg && x.field == field).unwrap_or_else(|| panic!("no verdict for {reg}.{field}"))
+}
+
+/// Every (register, field) a rule names exists in the register table (guards typos; the
+/// names are IHI 0070's spelling).
+#[test]
+fn every_rule_names_a_real_field() {
+    let mut missing = Vec::new();
+    for (r, f) in forward::rule_names() {
+        match regs::by_name(r) {
+            Some(d) if d.layout.field(f).is_some() => {}
+            _ => missing.push(format!("{r}.{f}")),
+        }
+    }
+    assert!(missing.is_empty(), "rules name fields the table lacks: {missing:?}");
+}
+
+/// A verdict for every field of IDR0-IDR6/IIDR/AIDR in the table, none skipped.
+#[test]
+fn every_id_field_gets_exactly_one_verdict() {
+    for host in [qemu_nested(), full(), RegisterSet::new()] {
+        let v = verdicts(host, &ForwardOptions::default());
+        let mut want = Vec::new();
+        for r in forward::ID_REGISTERS {
+            if let Some(d) = regs::by_name(r) {
+                for f in d.layout.fields {
+                    want.push((d.name, f.name));
+                }
+            }
+        }
+        let got: Vec<(&str, &str)> = v.iter().map(|x| (x.register, x.field)).collect();
+        assert_eq!(got, want);
+        for x in &v {
+            assert!(!x.reason.trim().is_empty(), "{}.{} has no reason", x.register, x.field);
+            assert!(!x.refs.is_empty(), "{}.{} has no refs", x.register, x.field);
+            assert!(!x.would_change.trim().is_empty(), "{}.{}", x.register, x.field);
+            assert!(x.refs[0].starts_with("IHI 0070"), "first ref is the spec section");
+        }
+    }
+}
+
+/// The kdoc's list: these fields are `direct` and forwarded unchanged.
+#[test]
+fn kdoc_listed_fields_are_direct() {
+    let v = verdicts(full(), &ForwardOptions::default());
+    let kdoc = [
+        ("IDR0", "ST_LEVEL"),
+        ("IDR0", "TERM_MODEL"),
+        ("IDR0", "STALL_MODEL"),
+        ("IDR0", "TTENDIAN"),
+        ("IDR0", "CD2L"),
+        ("IDR0", "ASID16"),
+        ("IDR0", "TTF"),
+        ("IDR1", "SIDSIZE"),
+        ("IDR1", "SSIDSIZE"),
+        ("IDR3", "BBML"),
+        ("IDR3", "RIL"),
+        ("IDR5", "VAX"),
+        ("IDR5", "GRAN64K"),
+        ("IDR5", "GRAN16K"),
+        ("IDR5", "GRAN4K"),
+    ];
+    for (r, f) in kdoc {
+        let x = find(&v, r, f);
+        assert_eq!(x.class, Class::Direct, "{r}.{f}");
+        assert_eq!(Some(x.guest), x.host, "{r}.{f} forwarded as is");
+    }
+}
+
+/// kdoc: S1P and COHACC assumed, ATS per device, HTTU/BTM not supported for nesting.
+#[test]
+fn kdoc_special_cases() {
+    // QEMU 10.0 nested: IDR0 = 0x0d44101b (S2P, S1P, TTF=AArch64, COHACC, ASID16, VMID16,
+    // TTENDIAN=LE, STALL_MODEL=1, TERM_MODEL=1, ST_LEVEL=2-level).
+    let v = verdicts(idr0_only(0x0d44101b), &ForwardOptions::default());
+    assert_eq!(find(&v, "IDR0", "S1P").class, Class::Assumed);
+    assert_eq!(find(&v, "IDR0", "S1P").guest, 1);
+    assert_eq!(find(&v, "IDR0", "COHACC").class, Class::Assumed);
+    assert_eq!(find(&v, "IDR0", "COHACC").guest, 1);
+    assert_eq!(find(&v, "IDR0", "ATS").class, Class::PerDevice);
+    assert_eq!(find(&v, "IDR0", "S2P").class, Class::HostOnly);
+    assert_eq!(find(&v, "IDR0", "S2P").guest, 0);
+    assert_eq!(find(&v, "IDR0", "Hyp").class, Class::HostOnly);
+
+    // Hand-made: BTM=1, HTTU=0b10 (0x0d44101b | BTM bit 5 | HTTU 0b10 at bits 7:6).
+    let v = verdicts(idr0_only(0x0d44101b | 1 << 5 | 2 << 6), &ForwardOptions::default());
+    for f in ["BTM", "HTTU"] {
+        let x = find(&v, "IDR0", f);
+        assert_eq!(x.class, Class::NeedsKernel, "{f}");
+        assert_eq!(x.guest, 0, "{f} stays off");
+        assert!(x.host.unwrap_or(0) > 0);
+    }
+    // HTTU=0b11 (hand-made), IORT HTTU override, dirty-tracking cap: still off.
+    let mut o = ForwardOptions::default();
+    o.firmware.httu_override = Some(2);
+    o.caps = Some(smmu_core::forward::Caps { dirty_tracking: true, ..Default::default() });
+    let v = verdicts(idr0_only(0x0d44101b | 3 << 6), &o);
+    assert_eq!(find(&v, "IDR0", "HTTU").guest, 0);
+    assert_eq!(find(&v, "IDR0", "HTTU").host, Some(2), "firmware override replaces IDR0.HTTU");
+}
+
+/// The strict guest IDR0 of QEMU's nested SMMU: S2P and VMID16 dropped (host-only).
+#[test]
+fn strict_guest_idr0_for_qemu_nested() {
+    let r = forward::analyze(&[("qemu", idr0_only(0x0d44101b))], &ForwardOptions::default());
+    // 0x0d44101b without S2P (bit 0) and VMID16 (bit 18): from IHI 0070 6.3.1 positions.
+    assert_eq!(r.guest.get("IDR0").map(String::as_str), Some("0x0d40101a"));
+}
+
+#[test]
+fn ats_is_per_device_and_follows_the_capability() {
+    // Host with ATS (bit 10).
+    let host = idr0_only(0x0d44101b | 1 << 10);
+    let v = verdicts(host.clone(), &ForwardOptions::default());
+    assert_eq!(find(&v, "IDR0", "ATS").guest, 1);
+    let mut o = ForwardOptions::default();
+    o.caps = Some(smmu_core::forward::Caps::parse("pci-ats-not-supported").unwrap());
+    let v = verdicts(host, &o);
+    assert_eq!(find(&v, "IDR0", "ATS").guest, 0);
+    assert!(find(&v, "IDR0", "ATS").reason.contains("ATS_NOT_SUPPORTED"));
+}
+
+#[test]
+fn cohacc_zero_becomes_a_firmware_question() {
+    // 0x0d44101b without COHACC (bit 4).
+    let host = idr0_only(0x0d44100b);
+    let v = verdicts(host.clone(), &ForwardOptions::default());
+    assert_eq!(find(&v, "IDR0", "COHACC").class, Class::NeedsFirmware);
+    assert_eq!(find(&v, "IDR0", "COHACC").guest, 0);
+    let mut o = ForwardOptions::default();
+    o.firmware.coherent = Some(true);
+    let v = verdicts(host, &o);
+    assert_eq!(find(&v, "IDR0", "COHACC").guest, 1);
+}
+
+#[test]
+fn ssidsize_is_capped_by_max_pasid_log2() {
+    let v = verdicts(full(), &ForwardOptions { max_pasid_log2: Some(8), ..Default::default() });
+    let x = find(&v, "IDR1", "SSIDSIZE");
+    assert_eq!(x.host, Some(20));
+    assert_eq!(x.guest, 8);
+}
+
+#[test]
+fn feature_rich_host_verdicts() {
+    // handmade-full.txt: SIDSIZE 32, OAS 0b110, MPAM, FWB, PRI, E0PD.
+    let v = verdicts(full(), &ForwardOptions::default());
+    assert_eq!(find(&v, "IDR1", "SIDSIZE").guest, 32);
+    assert_eq!(find(&v, "IDR5", "OAS").guest, 6);
+    assert_eq!(find(&v, "IDR5", "OAS").class, Class::VmmDefined);
+    assert_eq!(find(&v, "IDR3", "MPAM").class, Class::NeedsVmFlag);
+    assert_eq!(find(&v, "IDR3", "MPAM").guest, 0);
+    assert_eq!(find(&v, "IDR3", "FWB").class, Class::HostOnly);
+    assert_eq!(find(&v, "IDR0", "PRI").class, Class::NeedsKernel);
+    assert_eq!(find(&v, "IDR3", "E0PD").guest, 0);
+    assert_eq!(find(&v, "IIDR", "ProductID").class, Class::VmmDefined);
+    assert_eq!(find(&v, "IIDR", "ProductID").guest, 0);
+    // AIDR 0x2 (SMMUv3.2): strict emulates 3.1.
+    assert_eq!(find(&v, "AIDR", "ArchMinorRev").guest, 1);
+    // STALL_MODEL 0 (both): STALL_MAX forwarded.
+    assert_eq!(find(&v, "IDR5", "STALL_MAX").guest, 0x80);
+}
+
+#[test]
+fn old_kernel_is_refused_everywhere() {
+    let o = ForwardOptions { kernel: Some(smmu_core::forward::KernelVersion::new(6, 12)), ..Default::default() };
+    let r = forward::analyze(&[("qemu", qemu_nested())], &o);
+    assert!(r.vmm.iter().all(|v| !v.accepts));
+    assert!(r.vmm.iter().all(|v| v.messages.iter().any(|m| m.contains("6.13"))));
+}
