@@ -118,7 +118,14 @@ pub struct App {
 
 impl App {
     pub fn new(data: Dataset, theme: ThemeName, mouse: bool) -> App {
-        let view = if data.hosts.len() >= 2 { V_DIFF } else { V_OVERVIEW };
+        let klog_only = data.hosts.first().is_some_and(|h| h.registers.is_empty() && h.klog.is_some());
+        let view = if data.hosts.len() >= 2 {
+            V_DIFF
+        } else if klog_only {
+            V_QUEUES
+        } else {
+            V_OVERVIEW
+        };
         let mut regs = RegistersState::default();
         regs.list.select(Some(0));
         let mut app = App {
@@ -146,7 +153,7 @@ impl App {
                 unpriv: true,
                 ..Default::default()
             },
-            queues_pane: 0,
+            queues_pane: if klog_only { 2 } else { 0 },
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),

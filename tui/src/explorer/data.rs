@@ -141,17 +141,6 @@ impl Host {
     }
 }
 
-/// A kernel log as users paste it mentions the SMMU driver somewhere.
-fn looks_like_kernel_log(t: &str) -> bool {
-    t.lines().any(|line| {
-        let l = line.to_ascii_lowercase();
-        l.contains("smmu")
-            && ["event 0x", "cmdq error", "gerror", "-bit, oas", "oas ", "features 0x", "skipping command"]
-                .iter()
-                .any(|k| l.contains(k))
-    })
-}
-
 /// A loaded session: one or more hosts plus what the start-up said about them.
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -482,16 +471,61 @@ pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Resu
     Ok((head, rows))
 }
 
-/// The kernel log decoded: (line, decode) rows.
+/// The kernel log decoded by smmu-core's log parser: (line, decode) rows in line order.
 pub fn klog_decoded(h: &Host) -> Result<Vec<(String, String)>, String> {
-    match &h.klog {
-        None => Err("no kernel log loaded: open one with smmu tui FILE.log".into()),
-        Some(t) => Ok(t
-            .lines()
-            .filter(|l| l.to_ascii_lowercase().contains("smmu"))
-            .map(|l| (l.trim().to_string(), "(not decoded: kernel log decoder core::klog not available yet)".to_string()))
-            .collect()),
+    let t = h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
+    let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
+    let mut rows: Vec<(usize, String, String)> = Vec::new();
+    for p in &r.probe {
+        let mut d = format!(
+            "probe: ias {} oas {} features {} = {}",
+            p.ias.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            p.oas.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            p.features,
+            p.feature_names.join(" ")
+        );
+        if !p.implies.is_empty() {
+            d.push_str(&format!("; implies {}", p.implies.join(", ")));
+        }
+        if !p.kernel.is_empty() {
+            d.push_str(&format!(" (numbering of {})", p.kernel));
+        }
+        rows.push((p.line, "probe".into(), d));
     }
+    for e in &r.events {
+        let mut d = e.event.summary.clone();
+        if !e.missing_dwords.is_empty() {
+            d.push_str(&format!("; dwords {:?} missing", e.missing_dwords));
+        }
+        for c in e.checks.iter().filter(|c| !c.agrees) {
+            d.push_str(&format!("; kernel says {} = {} but the record has {}", c.field, c.kernel, c.record));
+        }
+        rows.push((e.line, "event".into(), d));
+    }
+    for c in &r.command_errors {
+        let cmd = c.command.as_ref().map(|x| x.summary.clone()).unwrap_or_default();
+        rows.push((c.line, "CMDQ error".into(), format!("{} {} {}", c.error.clone().unwrap_or_default(), c.explanation, cmd)));
+    }
+    for g in &r.global_errors {
+        rows.push((g.line, "GERROR".into(), format!("{} {}", g.value, g.errors.join(", "))));
+    }
+    for o in &r.options {
+        rows.push((o.line, "options".into(), format!("{} {}", o.mask, o.options.join(", "))));
+    }
+    for m in &r.messages {
+        rows.push((m.line, "message".into(), format!("{}: {}", m.text, m.explanation)));
+    }
+    for u in &r.unparsed {
+        rows.push((u.line, "unparsed".into(), format!("{} ({})", u.text, u.reason)));
+    }
+    rows.sort_by_key(|r| r.0);
+    Ok(rows.into_iter().map(|(l, k, d)| (format!("line {l} {k}"), d)).collect())
+}
+
+/// True when smmu-core's log parser finds SMMU messages in the text.
+fn looks_like_kernel_log(t: &str) -> bool {
+    let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
+    !(r.events.is_empty() && r.probe.is_empty() && r.command_errors.is_empty() && r.global_errors.is_empty() && r.messages.is_empty())
 }
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:
