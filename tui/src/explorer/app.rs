@@ -114,6 +114,8 @@ pub struct App {
     pub queues: ListState,
     pub diff: TableState,
     pub hit: HitAreas,
+    /// What `r` re-reads.
+    pub reload: super::data::Reload,
 }
 
 impl App {
@@ -157,6 +159,7 @@ impl App {
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),
+            reload: super::data::Reload::None,
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
         // Start the Walk view on the sample's faulting DMA when there is memory to walk.
@@ -289,6 +292,21 @@ impl App {
                 self.walk.editing = Some(0);
                 self.status = "Walk inputs: type, Tab for the next input, Enter runs, Esc cancels".into();
             }
+            Action::Reload => match self.reload.load() {
+                None => self.status = "Nothing to re-read: this data is built in".into(),
+                Some(Err(e)) => self.status = format!("Reload failed: {e}"),
+                Some(Ok(d)) => {
+                    let n = d.hosts.len();
+                    self.data = d;
+                    self.host = self.host.min(n.saturating_sub(1));
+                    if self.host().is_some_and(|h| h.snapshot.is_some()) {
+                        let step = self.walk.step;
+                        self.run_walk();
+                        self.walk.step = step.min(views::walk::step_count(&self.walk));
+                    }
+                    self.status = format!("Re-read {n} host(s)");
+                }
+            },
             Action::TogglePriv => {
                 self.walk.unpriv = !self.walk.unpriv;
                 self.run_walk();

@@ -149,6 +149,36 @@ pub struct Dataset {
     pub banner: Vec<String>,
 }
 
+/// How to read the data again (`r`): live hosts change (queues, events, GERROR).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Reload {
+    /// Nothing to re-read (tests, built from memory).
+    #[default]
+    None,
+    /// `smmu` with no arguments: the live host, else the sample.
+    Default,
+    Files(Vec<String>),
+}
+
+impl Reload {
+    pub fn load(&self) -> Option<Result<Dataset, String>> {
+        match self {
+            Reload::None => None,
+            Reload::Default => Some(default_dataset()),
+            Reload::Files(f) => Some(load_files(f)),
+        }
+    }
+}
+
+/// Loads each file as a host.
+pub fn load_files(files: &[String]) -> Result<Dataset, String> {
+    let mut hosts = Vec::new();
+    for f in files {
+        hosts.push(Host::load_file(f)?);
+    }
+    Ok(Dataset { hosts, banner: vec![] })
+}
+
 impl Dataset {
     pub fn single(h: Host, banner: Vec<String>) -> Self {
         Dataset { hosts: vec![h], banner }

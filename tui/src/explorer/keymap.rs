@@ -64,6 +64,7 @@ pub enum Action {
     StepBack,
     StepForward,
     TogglePriv,
+    Reload,
     NextPane,
     // Text input
     Accept,
@@ -178,6 +179,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::Enter)], C::Global, A::Expand, "expand the focused item"),
     b(&[Char('y')], C::Global, A::Copy, "copy the focused item as text (OSC 52; also printed on exit)"),
     b(&[Char('t')], C::Global, A::ToggleTheme, "switch light/dark theme"),
+    b(&[Char('r')], C::Global, A::Reload, "re-read the data (the live host's queues, events, GERROR; or the files)"),
 ];
 
 /// The action for a key in a context: context bindings first, then global ones (except

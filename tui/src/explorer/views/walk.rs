@@ -14,6 +14,14 @@ use serde_json::Value;
 
 const LABELS: [&str; 4] = ["SID", "SSID", "IOVA", "access"];
 
+/// A JSON number as hex (StreamIDs, event codes), anything else as text.
+fn jhex(v: Option<&Value>) -> String {
+    match v.and_then(|x| x.as_u64()) {
+        Some(n) => format!("{n:#x}"),
+        None => jtext(v),
+    }
+}
+
 pub fn step_count(w: &WalkState) -> usize {
     match &w.result {
         Some(Ok(v)) => steps(v).len(),
@@ -193,11 +201,11 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         if let Some(ev) = v.get("event").filter(|e| !e.is_null()) {
             d.push(Line::styled(
                 format!(
-                    "Event {} ({}) sid {} ssid {} input {} ipa {} class {} s2 {} rnw {}: {}",
+                    "Event {} (code {}) sid {} ssid {} input {} ipa {} class {} s2 {} rnw {}: {}",
                     jtext(ev.get("type")),
-                    jtext(ev.get("code")),
-                    jtext(ev.get("sid")),
-                    if ev.get("ssid").is_none_or(|x| x.is_null()) { "-".into() } else { jtext(ev.get("ssid")) },
+                    jhex(ev.get("code")),
+                    jhex(ev.get("sid")),
+                    if ev.get("ssid").is_none_or(|x| x.is_null()) { "-".into() } else { jhex(ev.get("ssid")) },
                     jtext(ev.get("input_addr")),
                     jtext(ev.get("ipa")),
                     jtext(ev.get("class")),
