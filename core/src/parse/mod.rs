@@ -199,6 +199,12 @@ fn snapshot(text: &str) -> Result<Parsed, ParseError> {
         return Err(lex::err(1, 1, "snapshot: no registers (\"registers\" is empty)"));
     }
     let mut notes = Vec::new();
+    for name in &s.unknown_registers {
+        let (line, column) = json::locate(text, name, 0);
+        notes.push(format!(
+            "line {line}, column {column}: snapshot register {name:?} is unknown to this build and was not decoded"
+        ));
+    }
     let chunks = s.memory.chunks().count();
     if chunks > 0 {
         notes.push(format!("snapshot also holds {chunks} memory chunks (not used for register decoding)"));
