@@ -220,3 +220,36 @@ fn without_a_terminal_smmu_prints_a_summary_and_exits_0() {
     assert!(s.contains("not a terminal"), "{s}");
     assert!(s.contains("Output address size") || s.contains("live host"), "{s}");
 }
+
+#[test]
+fn nested_scenario_walk_shows_24_table_reads_in_the_grid() {
+    // IHI 0070 3.3 / Arm ARM: with 4-level stage 1 over 4-level stage 2, each of the 4
+    // stage-1 table addresses and the output IPA take a 4-level stage-2 walk: 4 x 4 + 4 +
+    // 4 stage-1 reads = 24 descriptor reads; the CD's IPA takes another 4.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/scenarios/05-nested-4k-over-4k.json");
+    let h = Host::load_file(path).expect("scenario loads");
+    assert!(h.format.starts_with("scenario"), "{}", h.format);
+    assert!(!h.walks.is_empty());
+    let mut a = App::new(Dataset::single(h, vec![]), ThemeName::Dark, true);
+    ch(&mut a, '5');
+    let v = match &a.walk.result {
+        Some(Ok(v)) => v.clone(),
+        other => panic!("walk ran: {other:?}"),
+    };
+    assert_eq!(v["outcome"], "translated");
+    let steps = v["steps"].as_array().unwrap().clone();
+    let grid = smmu_tui::explorer::views::walk::nested_grid(&steps, steps.len()).expect("nested");
+    // CD + four stage-1 tables + output: six stage-2 walks of four levels each.
+    assert_eq!(grid.len(), 6, "{:?}", grid.iter().map(|r| &r.purpose).collect::<Vec<_>>());
+    assert!(grid.iter().all(|r| r.levels == vec![0, 1, 2, 3]));
+    let s1_reads = steps.iter().filter(|s| s["stage"] == "1" && !s["level"].is_null()).count();
+    let s2_reads: usize = grid.iter().skip(1).map(|r| r.levels.len()).sum();
+    assert_eq!(s1_reads + s2_reads, 24);
+    let s = render(&mut a, 100, 40);
+    assert!(s.contains("stage-2 walk for"), "{s}");
+    assert!(s.contains("scenario expects translated"), "{s}");
+    // s moves to the scenario's next walk (a stage-1 translation fault).
+    ch(&mut a, 's');
+    let s = render(&mut a, 100, 40);
+    assert!(s.contains("F_TRANSLATION"), "{s}");
+}

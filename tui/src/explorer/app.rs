@@ -73,6 +73,8 @@ pub struct WalkState {
     /// Privileged (false) or unprivileged (true) access; PCIe DMA without a PASID prefix
     /// is unprivileged.
     pub unpriv: bool,
+    /// Which suggested walk (of the host's scenario) the inputs came from.
+    pub suggestion: usize,
 }
 
 /// Screen areas remembered from the last draw, for mouse hit-testing.
@@ -162,7 +164,11 @@ impl App {
             reload: super::data::Reload::None,
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
-        // Start the Walk view on the sample's faulting DMA when there is memory to walk.
+        // Start the Walk view on a scenario's first walk, or the sample's faulting DMA.
+        if let Some(w) = app.host().and_then(|h| h.walks.first()).cloned() {
+            app.walk.inputs = w.inputs;
+            app.walk.unpriv = w.unpriv;
+        }
         if app.host().is_some_and(|h| h.snapshot.is_some()) {
             app.run_walk();
         }
@@ -307,6 +313,19 @@ impl App {
                     self.status = format!("Re-read {n} host(s)");
                 }
             },
+            Action::NextWalk => {
+                let walks = self.host().map(|h| h.walks.clone()).unwrap_or_default();
+                if walks.is_empty() {
+                    self.status = "No suggested walks: this input is not a scenario".into();
+                } else {
+                    self.walk.suggestion = (self.walk.suggestion + 1) % walks.len();
+                    let w = &walks[self.walk.suggestion];
+                    self.walk.inputs = w.inputs.clone();
+                    self.walk.unpriv = w.unpriv;
+                    self.run_walk();
+                    self.status = format!("Scenario walk {}/{}: expect {}", self.walk.suggestion + 1, walks.len(), w.expect);
+                }
+            }
             Action::TogglePriv => {
                 self.walk.unpriv = !self.walk.unpriv;
                 self.run_walk();

@@ -43,12 +43,24 @@ pub struct Host {
     pub klog: Option<String>,
     /// Things worth telling the user (parser notes, missing data).
     pub notes: Vec<String>,
+    /// Walks worth trying (a teaching scenario's `walks`), for the Walk view.
+    pub walks: Vec<SuggestedWalk>,
+}
+
+/// A walk a scenario suggests, with what the spec says should happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestedWalk {
+    /// SID, SSID, IOVA, access as the Walk view's inputs.
+    pub inputs: [String; 4],
+    pub unpriv: bool,
+    pub expect: String,
+    pub note: String,
 }
 
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![] }
+        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![] }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -97,6 +109,35 @@ impl Host {
             if Snapshot::looks_like(t) {
                 let snap = Snapshot::from_json(t).map_err(|e| format!("{name}: {e}"))?;
                 return Ok(Host::from_snapshot(name, snap, kind));
+            }
+            if t.trim_start().starts_with('{') && t.contains("\"streams\"") {
+                if let Ok(sc) = smmu_core::scenario::parse(t) {
+                    let snap = smmu_core::scenario::build(&sc).map_err(|e| format!("{name}: scenario {}: {e}", sc.name))?;
+                    let mut h = Host::from_snapshot(name, snap, kind);
+                    h.format = format!("scenario {}", sc.name);
+                    if !sc.description.is_empty() {
+                        h.notes.insert(0, sc.description.clone());
+                    }
+                    h.walks = sc
+                        .walks
+                        .iter()
+                        .map(|w| SuggestedWalk {
+                            inputs: [
+                                format!("{:#x}", w.sid.0),
+                                w.ssid.map(|v| format!("{v:#x}")).unwrap_or_default(),
+                                format!("{:#x}", w.iova.0),
+                                w.access.clone().unwrap_or_else(|| "read".into()),
+                            ],
+                            unpriv: w.unpriv,
+                            expect: match &w.pa {
+                                Some(pa) => format!("{} PA {:#x}", w.expect, pa.0),
+                                None => w.expect.clone(),
+                            },
+                            note: w.note.clone(),
+                        })
+                        .collect();
+                    return Ok(h);
+                }
             }
         }
         match parse::parse_bytes(bytes, &ParseOptions::default()) {

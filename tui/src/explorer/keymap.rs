@@ -64,6 +64,7 @@ pub enum Action {
     StepBack,
     StepForward,
     TogglePriv,
+    NextWalk,
     Reload,
     NextPane,
     // Text input
@@ -153,6 +154,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "step back one descriptor read"),
     b(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step forward one descriptor read"),
     b(&[Char('u')], C::Walk, A::TogglePriv, "toggle privileged/unprivileged (PnU) and rerun the walk"),
+    b(&[Char('s')], C::Walk, A::NextWalk, "next walk suggested by the scenario (with what the spec expects)"),
     b(&[Char('w')], C::Queues, A::NextPane, "switch between command queue, event queue and kernel log"),
     b(&[Char('?')], C::Global, A::Help, "show this help"),
     b(&[Char('q'), Ctrl('c')], C::Global, A::Quit, "quit"),
