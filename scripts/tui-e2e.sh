@@ -34,6 +34,8 @@ expect_not() {
   if screen | grep -qF -- "$1"; then echo "FAIL: did not expect '$1':"; screen | sed 's/^/  | /'; fails=$((fails+1)); else echo "ok: no '$1'"; fi
 }
 n=0; SESS=e2e0
+# A session that lives for the whole test, so the tmux server never exits between cases.
+T -f /dev/null new-session -d -s hold -x 20 -y 5 "sleep 600"
 start() { # start COLS ROWS CMD...
   local cols=$1 rows=$2; shift 2
   T kill-session -t "$SESS" 2>/dev/null || true
