@@ -287,7 +287,14 @@ use smmu_core::walk::{self, Access, WalkRequest};
 
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
 /// as (label, value) rows, and its warnings.
-pub fn summary(h: &Host) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+/// (label, value) rows.
+pub type Rows = Vec<(String, String)>;
+/// A CD by SubstreamID: its address and decode, or why it could not be read.
+pub type CdEntry = (Option<u32>, Result<(u64, structs::StructureReport), String>);
+/// (register, field) -> (matters to a guest, why).
+pub type PoolDiff = std::collections::BTreeMap<(String, String), (bool, String)>;
+
+pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
     if h.registers.is_empty() {
         return Err("no register values in this input, so nothing to summarize".into());
     }
@@ -414,7 +421,7 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
 
 /// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
 /// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
-pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<(Option<u32>, Result<(u64, structs::StructureReport), String>)> {
+pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
     let d = structs::layouts::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
@@ -601,7 +608,7 @@ fn looks_like_kernel_log(t: &str) -> bool {
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:
 /// (register, field) -> (matters, why).
-pub fn pool_diff(hosts: &[&Host]) -> Result<std::collections::BTreeMap<(String, String), (bool, String)>, String> {
+pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
     let v = forward_report(hosts, None)?;
     let mut m = std::collections::BTreeMap::new();
     if let Some(a) = v.get("pool").and_then(|p| p.get("diff")).and_then(|x| x.as_array()) {
