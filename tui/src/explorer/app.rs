@@ -361,6 +361,16 @@ impl App {
                     self.walk.editing = None;
                 }
             }
+            Action::ClearInput => {
+                if self.search.typing {
+                    self.search.query.clear();
+                    self.after_search_change();
+                } else if let Some(i) = self.walk.editing {
+                    if let Some(s) = self.walk.inputs.get_mut(i) {
+                        s.clear();
+                    }
+                }
+            }
             Action::DeleteChar => {
                 if self.search.typing {
                     self.search.query.pop();
@@ -514,7 +524,7 @@ impl App {
                 }
                 None => {}
             }
-        } else if self.view == V_FORWARDING || self.view == V_DIFF {
+        } else if self.view != V_WALK {
             self.cycle_host(-1);
         }
     }
@@ -526,7 +536,7 @@ impl App {
                     self.move_cursor(1);
                 }
             }
-        } else if self.view == V_FORWARDING || self.view == V_DIFF {
+        } else if self.view != V_WALK {
             self.cycle_host(1);
         }
     }

@@ -71,6 +71,7 @@ pub enum Action {
     Accept,
     Cancel,
     DeleteChar,
+    ClearInput,
 }
 
 /// A key as the table spells it.
@@ -137,6 +138,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::Enter)], C::TextInput, A::Accept, "finish typing (search: keep the filter; walk: run)"),
     b(&[Code(KeyCode::Esc)], C::TextInput, A::Cancel, "cancel typing"),
     b(&[Code(KeyCode::Backspace)], C::TextInput, A::DeleteChar, "delete the last character"),
+    b(&[Ctrl('u')], C::TextInput, A::ClearInput, "clear the input"),
     b(&[Code(KeyCode::Tab)], C::TextInput, A::NextPane, "walk inputs: next input field"),
     b(&[Code(KeyCode::Esc), Char('?'), Char('q')], C::Help, A::Back, "close the help"),
     b(&[Code(KeyCode::Up), Char('k')], C::Help, A::Up, "scroll the help"),
@@ -170,8 +172,8 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('7')], C::Global, A::GoView(6), "Diff: two or more hosts side by side"),
     b(&[Code(KeyCode::Up), Char('k')], C::Global, A::Up, "move up"),
     b(&[Code(KeyCode::Down), Char('j')], C::Global, A::Down, "move down"),
-    b(&[Code(KeyCode::Left), Char('h')], C::Global, A::Left, "collapse / move left"),
-    b(&[Code(KeyCode::Right), Char('l')], C::Global, A::Right, "expand / move right"),
+    b(&[Code(KeyCode::Left), Char('h')], C::Global, A::Left, "collapse (Registers); previous host when several are loaded"),
+    b(&[Code(KeyCode::Right), Char('l')], C::Global, A::Right, "expand (Registers); next host when several are loaded"),
     b(&[Code(KeyCode::PageUp)], C::Global, A::PageUp, "page up"),
     b(&[Code(KeyCode::PageDown)], C::Global, A::PageDown, "page down"),
     b(&[Code(KeyCode::Home), Char('g')], C::Global, A::Top, "go to the first row"),
