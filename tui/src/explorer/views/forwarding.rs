@@ -101,19 +101,22 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                 None => Span::raw(""),
             },
         ]),
-        Line::styled(msgs, t.warn),
-        Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]),
     ];
+    let guest_line = Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]);
     let exceeds: Vec<String> = vmm
         .and_then(|e| e.get("exceeds_strict"))
         .and_then(|x| x.as_array())
         .map(|a| a.iter().map(|f| format!("{}.{}={}", jtext(f.get("register")), jtext(f.get("field")), jtext(f.get("value")))).collect())
         .unwrap_or_default();
-    let mut hl = hl;
+    let mut gl = vec![guest_line];
     if !exceeds.is_empty() {
-        hl.push(Line::styled(format!("Presents more than strict: {}", exceeds.join(" ")), t.warn));
+        gl.push(Line::styled(format!("Presents more than strict: {}", exceeds.join(" ")), t.warn));
     }
-    f.render_widget(Paragraph::new(hl).wrap(Wrap { trim: true }), head);
+    // Header: profile line, the VMM's messages (2 lines, y copies them all), guest IDRs.
+    let [h1, h2, h3] = Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(2)]).areas(head);
+    f.render_widget(Paragraph::new(hl), h1);
+    f.render_widget(Paragraph::new(Line::styled(msgs, t.warn)).wrap(Wrap { trim: true }), h2);
+    f.render_widget(Paragraph::new(gl).wrap(Wrap { trim: true }), h3);
     let rows: Vec<Row> = rows_v
         .iter()
         .map(|e| {
