@@ -92,6 +92,12 @@ fn kdoc_listed_fields_are_direct() {
         assert_eq!(x.class, Class::Direct, "{r}.{f}");
         assert_eq!(Some(x.guest), x.host, "{r}.{f} forwarded as is");
     }
+    // And nothing else is direct: the kdoc says VMMs must not read other bits.
+    for x in &v {
+        if x.class == Class::Direct {
+            assert!(kdoc.contains(&(x.register, x.field)), "{}.{} is direct but not in the kdoc list", x.register, x.field);
+        }
+    }
 }
 
 /// kdoc: S1P and COHACC assumed, ATS per device, HTTU/BTM not supported for nesting.

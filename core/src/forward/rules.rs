@@ -124,10 +124,15 @@ fn direct(c: &Ctx, f: &FieldDef, reg: &str, extra: &str) -> D {
         );
     }
     let v = c.hz(reg, f.name);
+    let reserved = if f.is_reserved(v) {
+        format!(" The host value {v} is a reserved encoding: a careful VMM refuses this host rather than forward it.")
+    } else {
+        String::new()
+    };
     d(
         Class::Direct,
         v,
-        format!("The uAPI kdoc lists {reg}.{} as a field a VMM may read from idr[] and present as is (rule 4).{extra}", f.name),
+        format!("The uAPI kdoc lists {reg}.{} as a field a VMM may read from idr[] and present as is (rule 4).{extra}{reserved}", f.name),
         "Only a different host value changes it.",
         &[KDOC, RULE4],
     )
@@ -456,4 +461,27 @@ pub(crate) fn evaluate(c: &Ctx, reg: &str, f: &FieldDef) -> (D, Order, bool) {
 /// Every (register, field) a specific rule names, for the table-consistency test.
 pub fn rule_names() -> Vec<(&'static str, &'static str)> {
     RULES.iter().map(|r| (r.reg, r.field)).collect()
+}
+
+/// The kdoc-listed fields (class `direct`).
+pub(crate) const KDOC_LIST: &[(&str, &str)] = &[
+    ("IDR0", "ST_LEVEL"),
+    ("IDR0", "TERM_MODEL"),
+    ("IDR0", "STALL_MODEL"),
+    ("IDR0", "TTENDIAN"),
+    ("IDR0", "CD2L"),
+    ("IDR0", "ASID16"),
+    ("IDR0", "TTF"),
+    ("IDR1", "SIDSIZE"),
+    ("IDR1", "SSIDSIZE"),
+    ("IDR3", "BBML"),
+    ("IDR3", "RIL"),
+    ("IDR5", "VAX"),
+    ("IDR5", "GRAN64K"),
+    ("IDR5", "GRAN16K"),
+    ("IDR5", "GRAN4K"),
+];
+
+pub(crate) fn is_direct(reg: &str, field: &str) -> bool {
+    KDOC_LIST.iter().any(|(r, f)| *r == reg && f.eq_ignore_ascii_case(field))
 }
