@@ -246,3 +246,15 @@ fn no_hosts_or_empty_host_never_panics() {
     assert!(r.verdicts.iter().all(|v| v.host.is_none()));
     let _ = (r.to_text(true), r.to_email());
 }
+
+/// QEMU 10.0 stage-2-only SMMU (real capture, IDR0=0x0d441019: S2P without S1P): no
+/// nesting, so S1P is not offered and every profile is refused by the kernel check.
+#[test]
+fn qemu_stage2_only_cannot_nest() {
+    let s2 = asset(include_str!("../../assets/samples/qemu-10.0-s2.txt"));
+    let r = forward::analyze(&[("s2", s2)], &ForwardOptions::default());
+    let s1p = find(&r.verdicts, "IDR0", "S1P");
+    assert_eq!((s1p.host, s1p.guest, s1p.class), (Some(0), 0, Class::Assumed));
+    assert!(r.vmm.iter().all(|v| !v.accepts));
+    assert!(r.vmm.iter().all(|v| v.messages.iter().any(|m| m.contains("IDR0.S1P=0, IDR0.S2P=1"))));
+}
