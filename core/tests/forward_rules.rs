@@ -181,7 +181,7 @@ fn feature_rich_host_verdicts() {
     assert_eq!(find(&v, "IDR1", "SIDSIZE").guest, 32);
     assert_eq!(find(&v, "IDR5", "OAS").guest, 6);
     assert_eq!(find(&v, "IDR5", "OAS").class, Class::VmmDefined);
-    assert_eq!(find(&v, "IDR3", "MPAM").class, Class::NeedsVmFlag);
+    assert_eq!(find(&v, "IDR3", "MPAM").class, Class::NeedsKernel);
     assert_eq!(find(&v, "IDR3", "MPAM").guest, 0);
     assert_eq!(find(&v, "IDR3", "FWB").class, Class::HostOnly);
     assert_eq!(find(&v, "IDR0", "PRI").class, Class::NeedsKernel);

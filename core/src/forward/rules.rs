@@ -318,10 +318,10 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR3", "BBML", Order::AtMost, |c, f| direct(c, f, "IDR3", "")),
     r("IDR3", "MPAM", Order::AtMost, |c, _| {
         let hv = c.hz("IDR3", "MPAM");
-        zero(Class::NeedsVmFlag,
-            format!("{}MPAM partition IDs are, as this tool reads the rules, a per-VM assignment the VMM would have to request at IOMMU_VIOMMU_ALLOC (rule 3), which has no flags (must be 0); the uAPI kdoc also lists MPAM as unsupported for nesting (rule 1).", if hv == 1 { "The host has MPAM, but " } else { "" }),
-            "An IOMMU_VIOMMU_ALLOC flag requesting MPAM for the VM, with kernel support (rules 1 and 3).",
-            &[KDOC, RULE3, RULE1])
+        zero(Class::NeedsKernel,
+            format!("{}the uAPI kdoc lists MPAM as unsupported for nesting: the kernel would have to program partition IDs for the guest and report that with a capability bit (rule 1). Using it per VM would also need a request flag at IOMMU_VIOMMU_ALLOC (rule 3), which has none (flags must be 0).", if hv == 1 { "The host has MPAM, but " } else { "" }),
+            "A kernel capability bit for nested MPAM, plus an IOMMU_VIOMMU_ALLOC flag requesting it for the VM (rules 1 and 3).",
+            &[KDOC, RULE1, RULE3])
     }),
     r("IDR3", "XNX", Order::AtMost, |_, _| {
         zero(Class::HostOnly, "A stage-2 execute-never feature; the guest has no stage 2.", "A guest stage 2.", &[])
