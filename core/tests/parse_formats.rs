@@ -223,3 +223,21 @@ fn trace_without_prefix_and_simpletrace() {
     let p = parse(t, &ParseOptions::default()).unwrap();
     expect_exact(&p, &[("IDR0", 0x0d44101a), ("IDR1", 0x02730010)]);
 }
+
+#[test]
+fn page0_alias_of_the_queue_pointers() {
+    // QEMU answers EVENTQ_PROD/CONS at Page 0 0xa8/0xac too: a Page-0-only dump still gives them.
+    let t = "00000000  1a 10 44 0d 10 00 73 02  00 00 00 00 04 14 00 00  |..D...s.........|\n\
+             00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n\
+             *\n\
+             000000a0  0f 00 e0 7b 00 00 00 40  05 00 00 00 05 00 00 00  |...{...@........|\n\
+             000000b0\n";
+    let p = parse(t, &ParseOptions::default()).unwrap();
+    assert_eq!(p.registers.get("EVENTQ_PROD"), Some(5));
+    assert_eq!(p.registers.get("EVENTQ_CONS"), Some(5));
+    assert!(p.notes.iter().any(|n| n.contains("Page 0 alias")), "{:?}", p.notes);
+    assert!(!p.notes.iter().any(|n| n.contains("no register")), "{:?}", p.notes);
+    // With Page 1 present and equal (the full-frame dump), nothing is flagged.
+    let q = run("hexdump-C.txt");
+    assert!(!q.notes.iter().any(|n| n.contains("no register") || n.contains("alias")), "{:?}", q.notes);
+}

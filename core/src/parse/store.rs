@@ -271,6 +271,44 @@ pub(crate) fn assemble(
         }
         set.insert(r, le_value(&got), Origin { line, source: source.clone() });
     }
+    // IHI 0070 6.2.1: Page 0 offsets 0xA8/0xAC/0xC8/0xCC may alias the Page 1 queue
+    // pointers (QEMU and Page-0-only implementations do). A non-zero value there stands in
+    // for an absent Page 1 register; a zero one may be RAZ and is not used.
+    for r in regs::REGISTERS.iter().filter(|r| r.page() == 1) {
+        let Some(alias) = r.offset.checked_sub(0x10000) else { continue };
+        if regs::page0_alias(alias).map(|a| a.name) != Some(r.name) {
+            continue;
+        }
+        let n = r.width as u64 / 8;
+        let got: Vec<Option<(u8, usize)>> = (0..n).map(|i| bytes.get(alias as u64 + i)).collect();
+        if got.iter().any(|g| g.is_none()) {
+            continue;
+        }
+        let v = le_value(&got.iter().map(|g| g.map(|x| x.0).unwrap_or(0)).collect::<Vec<_>>());
+        let line = got.iter().filter_map(|g| g.and_then(|x| pieces.get(x.1)).map(|p| p.line)).min();
+        for i in 0..n {
+            if let Some(u) = used.get_mut((alias as u64 + i) as usize) {
+                *u = true;
+            }
+        }
+        match set.get(r.name) {
+            None if v != 0 => {
+                notes.push(format!(
+                    "{} = {} taken from offset {alias:#x}, its optional Page 0 alias (IHI 0070 6.2.1)",
+                    r.name,
+                    hex_n(v, n as usize)
+                ));
+                set.insert(r, v, Origin { line, source: source.clone() });
+            }
+            Some(p1) if p1 != v => notes.push(format!(
+                "offset {alias:#x} (optional Page 0 alias of {}) holds {} but Page 1 holds {}; the Page 1 value is used",
+                r.name,
+                hex_n(v, n as usize),
+                hex_n(p1, n as usize)
+            )),
+            _ => {}
+        }
+    }
     let is_used = |o: u64| used.get(o as usize).copied().unwrap_or(false);
     let stray: Vec<u64> = bytes.iter().filter(|(o, b, _)| *b != 0 && !is_used(*o)).map(|(o, _, _)| o).collect();
     if let Some(first) = stray.first() {
