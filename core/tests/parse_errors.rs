@@ -196,3 +196,11 @@ fn devmem_value_too_wide() {
     let err = e("# devmem 0x09050000 7\n0x0D44101A\n");
     at(&err, 1, 21);
 }
+
+#[test]
+fn tool_names_in_comments_do_not_change_the_format() {
+    let t = "# read with devmem 0x09050000 32 and traced with smmuv3_read_mmio\nIDR0 = 0x0d44101a\n";
+    let p = parse(t, &ParseOptions::default()).unwrap();
+    assert_eq!(p.format, smmu_core::parse::Format::NameValue);
+    assert_eq!(p.registers.get("IDR0"), Some(0x0d44101a));
+}

@@ -120,13 +120,19 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
             }
         }
     }
+    // A trace or devmem transcript that yields no value (the words only appear in a comment,
+    // say) falls through to the other formats.
     if trace::detect(text) {
         let out = trace::parse(text)?;
-        return store::assemble(out.pieces, Format::QemuTrace, opts, true, out.notes);
+        if !out.pieces.is_empty() {
+            return store::assemble(out.pieces, Format::QemuTrace, opts, true, out.notes);
+        }
     }
     if devmem::detect(text) {
         let out = devmem::parse(text)?;
-        return store::assemble(out.pieces, Format::Devmem, opts, false, out.notes);
+        if !out.pieces.is_empty() {
+            return store::assemble(out.pieces, Format::Devmem, opts, false, out.notes);
+        }
     }
     if hwinfo::detect(text) {
         let out = hwinfo::parse_text(text)?;

@@ -55,6 +55,11 @@ pub(crate) fn parse(text: &str) -> Result<TraceOut, ParseError> {
         let name_len = if is_write { WRITE.len() } else { READ.len() };
         let body_start = ev + name_len;
         let body = raw.get(body_start..).unwrap_or("");
+        if field(body, "addr").is_none() {
+            // The event name without its fields (a comment, a command line): not an access.
+            other += 1;
+            continue;
+        }
         let get = |name: &str, what: &str| -> Result<(u64, usize), ParseError> {
             let Some((o, tok)) = field(body, name) else {
                 return Err(err(ln, col(raw, raw.len()), format!("expected `{name}: 0x...` ({what}) in the {} line", if is_write { WRITE } else { READ })));
