@@ -317,10 +317,13 @@ pub(crate) fn assemble(
             stray.len()
         ));
     }
-    let unplaced = bytes.iter().filter(|(o, _, _)| !is_used(*o)).count();
+    let unplaced: Vec<u64> = bytes.iter().filter(|(o, _, _)| !is_used(*o)).map(|(o, _, _)| o).collect();
     if set.is_empty() {
-        let msg = if unplaced > 0 {
-            format!("no SMMU register found: the {unplaced} bytes given are at offsets with no register")
+        let msg = if let Some(first) = unplaced.first() {
+            format!(
+                "no SMMU register found: the {} bytes given are at offsets with no register (first at offset {first:#x}; is the base right?)",
+                unplaced.len()
+            )
         } else {
             "no SMMU register values found".to_string()
         };
