@@ -204,3 +204,12 @@ fn tool_names_in_comments_do_not_change_the_format() {
     assert_eq!(p.format, smmu_core::parse::Format::NameValue);
     assert_eq!(p.registers.get("IDR0"), Some(0x0d44101a));
 }
+
+#[test]
+fn duplicate_json_keys_conflict() {
+    let err = e("{\n  \"IDR0\": \"0x1\",\n  \"IDR0\": \"0x2\"\n}\n");
+    at(&err, 3, 3);
+    assert!(err.message.contains("conflicts with line 2"), "{err}");
+    let p = parse("{\"IDR0\": \"0x1\", \"IDR0\": 1}", &ParseOptions::default()).unwrap();
+    assert_eq!(p.registers.get("IDR0"), Some(1));
+}

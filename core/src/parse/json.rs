@@ -110,14 +110,21 @@ pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
         Some(r) => r,
         None => v,
     };
+    // serde_json's map keeps only the last of duplicate keys: read the top-level entries in
+    // order so that `{"IDR0": "0x1", "IDR0": "0x2"}` is a conflict, not a silent choice.
+    let entries: Vec<(String, Value)> = match (regs_v, serde_json::from_str::<Entries>(text)) {
+        (Value::Object(_), Ok(Entries(e))) if std::ptr::eq(regs_v, v) => e,
+        (Value::Object(m), _) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
+        _ => Vec::new(),
+    };
     match regs_v {
-        Value::Object(m) => {
+        Value::Object(_) => {
             let mut seen: std::collections::HashMap<&str, usize> = Default::default();
-            for (k, val) in m {
+            for (k, val) in &entries {
                 let nth = seen.entry(k.as_str()).or_insert(0);
                 let at = locate(text, k, *nth);
                 *nth += 1;
-                if regs_v == v && k == "notes" {
+                if std::ptr::eq(regs_v, v) && k == "notes" {
                     continue;
                 }
                 let t = lines::lookup_name(k.trim())
@@ -150,4 +157,27 @@ fn push(out: &mut JsonOut, t: &Target, at: (usize, usize), n: u64) -> Result<(),
         out.pieces.push(p);
     }
     Ok(())
+}
+
+/// A JSON object's entries in order, duplicates included.
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Entries, A::Error> {
+                let mut v = Vec::new();
+                while let Some(e) = m.next_entry::<String, Value>()? {
+                    v.push(e);
+                }
+                Ok(Entries(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
