@@ -3,7 +3,7 @@
 //! idr = {...}, iidr = 0, aidr = 1}`) and as its 40 raw bytes.
 
 use super::lex::{self, err};
-use super::lines::{self, named_piece, reg_for_word, HW_INFO_IDRS, HW_INFO_WORDS};
+use super::lines::{named_piece, reg_for_word, HW_INFO_IDRS, HW_INFO_WORDS};
 use super::store::Piece;
 use super::ParseError;
 
@@ -351,13 +351,12 @@ fn finish(words: &[Option<(u64, usize, usize)>]) -> Result<HwOut, ParseError> {
             }
             _ => {
                 let t = reg_for_word(w).map_err(|e| err(l, c, e))?;
-                if let Some(p) = named_piece(&t, l, c, c, v)? {
+                if let Some(p) = named_piece(&t, l, c, v)? {
                     pieces.push(p);
                 }
             }
         }
     }
-    let _ = lines::hw_info_word;
     Ok(HwOut { pieces, notes })
 }
 

@@ -217,7 +217,7 @@ pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
 }
 
 fn push(out: &mut JsonOut, t: &Target, at: (usize, usize), n: u64) -> Result<(), ParseError> {
-    if let Some(p) = named_piece(t, at.0, at.1, at.1, n)? {
+    if let Some(p) = named_piece(t, at.0, at.1, n)? {
         out.pieces.push(p);
     }
     Ok(())

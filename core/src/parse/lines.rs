@@ -137,7 +137,6 @@ pub(crate) struct KvOut {
 pub(crate) fn named_piece(
     t: &Target,
     line: usize,
-    kcol: usize,
     vcol: usize,
     value: u64,
 ) -> Result<Option<Piece>, ParseError> {
@@ -164,7 +163,6 @@ pub(crate) fn named_piece(
                     format!("value {value:#x} does not fit {what}; expected at most 0xffffffff"),
                 ));
             }
-            let _ = kcol;
             Ok(Some(Piece::named(
                 line,
                 vcol,
@@ -182,7 +180,7 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
     let mut notes = Vec::new();
     let mut noise = 0usize;
     let mut prompts = 0usize;
-    let (mut named, mut addressed, mut hw) = (0usize, 0usize, 0usize);
+    let (mut addressed, mut hw) = (0usize, 0usize);
     let mut flags: Option<u64> = None;
     for (i, raw) in text.lines().enumerate() {
         let ln = i + 1;
@@ -232,7 +230,7 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
         if let Some(Err(e)) = &target {
             return Err(err(ln, kcol, format!("{e}; expected a register name (IDR0, SMMU_CR0, STRTAB_BASE_LO...), idr[N] or an address")));
         }
-        let Some(&(voff, vtok_raw)) = toks.first() else {
+        let Some(&(_, vtok_raw)) = toks.first() else {
             return Err(err(
                 ln,
                 col(raw, lex::offset_in(raw, t) + t.len()),
@@ -249,7 +247,6 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
                 ),
             ));
         }
-        let _ = voff;
         let vtok = unquote(vtok_raw);
         let vcol = col_of(raw, vtok_raw);
         let num = lex::reg_value(vtok).map_err(|e| err(ln, vcol, e))?;
@@ -261,8 +258,7 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
                     }
                     continue;
                 }
-                named += 1;
-                if let Some(p) = named_piece(&tg, ln, kcol, vcol, num.value)? {
+                if let Some(p) = named_piece(&tg, ln, vcol, num.value)? {
                     pieces.push(p);
                 }
             }
@@ -283,7 +279,6 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
             }
         }
     }
-    let _ = named;
     if let Some(f) = flags {
         notes.push(format!("iommu_hw_info_arm_smmuv3.flags = {f:#x}"));
     }

@@ -2,7 +2,7 @@
 //! `smmuv3_write_mmio ...`, with any prefix (`12345@1700000000.123456:`, timestamps), and
 //! simpletrace's `addr=0x0 val=0x... size=0x4 r=0x0`. `addr` is the offset in the SMMU frame.
 
-use super::lex::{self, col, err, show};
+use super::lex::{self, col, err};
 use super::store::{le_bytes, Key, Piece};
 use super::ParseError;
 
@@ -75,7 +75,6 @@ pub(crate) fn parse(text: &str) -> Result<TraceOut, ParseError> {
             };
             let c = col(raw, body_start + o);
             let n = lex::c_value(tok).map_err(|e| err(ln, c, format!("{name}: {e}")))?;
-            let _ = show;
             Ok((n.value, c))
         };
         let (addr, acol) = get("addr", "the register offset")?;
