@@ -221,3 +221,24 @@ fn memory_capture_follows_the_stream_table() {
     let back = smmu_core::snapshot::Snapshot::from_json(&c.snapshot.to_json()).unwrap();
     assert_eq!(back.memory.read_u64_le(0x7bc2_0200).unwrap(), 0b1011);
 }
+
+#[test]
+fn two_smmus_each_get_their_registers() {
+    use std::os::unix::fs::FileExt;
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("root");
+    for base in ["0x0000000009050000", "0x000000000a000000"] {
+        std::fs::create_dir_all(root.join(format!("sys/class/iommu/smmu3.{base}"))).unwrap();
+    }
+    let mem = qemu_devmem(t.path(), 0x0a00_0000);
+    let f = std::fs::OpenOptions::new().write(true).open(&mem).unwrap();
+    // The first SMMU: IDR0 of QEMU's stage-2 model.
+    f.write_all_at(&0x0d44_1019u32.to_le_bytes(), 0x0905_0000).unwrap();
+    let c = collect::collect(&Options { root, devmem: Some(mem), ..Default::default() });
+    assert_eq!(c.smmus.len(), 2);
+    let idr0: Vec<Option<&String>> = c.smmus.iter().map(|s| s.registers.get("IDR0")).collect();
+    assert_eq!(idr0, [Some(&"0x0d441019".to_string()), Some(&"0x0d44101a".to_string())]);
+    assert_eq!(c.snapshot.registers.get("IDR0"), Some(0x0d44_1019), "registers = the first SMMU");
+    assert!(c.notes.iter().any(|n| n.contains("several SMMUs")), "{:?}", c.notes);
+    assert_eq!(source(&c, "registers").len(), 2);
+}
