@@ -309,6 +309,20 @@ run_guest dt-s2 2 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.
   -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1"
 check dt-s2 fdt 2 || fail "stage-2 device-tree boot: collected values are wrong (console in $OUT/dt-s2-console.txt)"
 
+# ---------------------------------------------------------------- without iomem=relaxed
+# CONFIG_IO_STRICT_DEVMEM refuses the register page the driver holds: collect must say so and
+# name the fix.
+run_guest dt-strict 1 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  -append "console=ttyAMA0 loglevel=1 panic=-1"
+python3 - "$OUT/dt-strict-snapshot.json" <<'PY' || fail "boot without iomem=relaxed: the refusal is not explained"
+import json, sys
+s = json.load(open(sys.argv[1]))
+r = [x for x in s["provenance"]["sources"] if x["source"] == "registers"]
+ok = bool(r) and r[0]["status"] == "refused" and "iomem=relaxed" in (r[0].get("fix") or "")
+print(("  ok   " if ok else "  FAIL ") + f"without iomem=relaxed: registers {r[0]['status'] if r else None}: {r[0].get('reason') if r else None}; fix: {r[0].get('fix') if r else None}")
+sys.exit(0 if ok else 1)
+PY
+
 # ---------------------------------------------------------------- UEFI / ACPI boot
 if [ $DT_ONLY = 0 ]; then
   EFI=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
