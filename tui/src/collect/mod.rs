@@ -568,7 +568,7 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
                             let origin = Origin { line: None, source: format!("{shown} {:#x}", rd.pa) };
                             r.regset.insert(rd.reg, v, origin);
                             ok += 1;
-                            if reports_first(cx, base) {
+                            if first_smmu_read(cx) {
                                 cx.provenance.insert(format!("registers.{}", rd.reg.name), format!("{shown} at {:#x} ({how})", rd.pa));
                             }
                         }
@@ -599,8 +599,9 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
     }
 }
 
-fn reports_first(cx: &Ctx, _base: u64) -> bool {
-    // Provenance is recorded for the first SMMU read (the one in "registers").
+/// Provenance is recorded for the first SMMU whose registers were read (the one the snapshot's
+/// "registers" holds).
+fn first_smmu_read(cx: &Ctx) -> bool {
     !cx.sources.iter().any(|s| s.source == "registers" && s.status == Status::Found)
 }
 
