@@ -130,6 +130,10 @@ fn qemu_acpi_guest() {
     assert_eq!(node["smmu_v3"]["cohacc_override"], true);
     assert_eq!(node["smmu_v3"]["httu_override"], 0);
     assert_eq!(c.snapshot.registers.get("IDR5"), Some(0x74));
+    // The probe banner the guest kernel printed ("ias 44-bit, oas 44-bit (features 0x00008305)"),
+    // decoded as `smmu log` does, with the kernel version from /proc/version.
+    let probe = &snap["kernel"]["log_decoded"]["probe"][0];
+    assert_eq!((probe["features"].as_str(), probe["oas"].as_u64(), probe["kernel"].as_str()), (Some("0x00008305"), Some(44), Some("6.12")));
 }
 
 fn copy_tree(from: &Path, to: &Path) {

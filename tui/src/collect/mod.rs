@@ -419,6 +419,14 @@ pub fn collect(opts: &Options) -> Collection {
     match kmsg::read(&cx.p("/dev/kmsg")) {
         Ok(log) => {
             cx.found("kernel.log", &path, format!("{} SMMU/IOMMU line(s) of {} record(s)", log.lines.len(), log.total));
+            // The same decode `smmu log` gives: probe banner features, events, command errors.
+            let kv = kernel
+                .get("version")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.split_whitespace().nth(2))
+                .and_then(smmu_core::klog::features::KernelVersion::parse);
+            let report = smmu_core::klog::parse(&log.lines.join("\n"), &smmu_core::klog::Options { kernel: kv });
+            kernel.insert("log_decoded".into(), serde_json::to_value(&report).unwrap_or(Value::Null));
             kernel.insert("log".into(), json!(log.lines));
         }
         Err(e) => {
