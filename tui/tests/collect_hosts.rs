@@ -28,8 +28,12 @@ fn qemu_devmem(dir: &Path, base: u64) -> PathBuf {
 }
 
 fn run_bin(args: &[&str], as_nobody: bool) -> (i32, String, String) {
+    run_exe(Path::new(env!("CARGO_BIN_EXE_smmu")), args, as_nobody)
+}
+
+fn run_exe(exe: &Path, args: &[&str], as_nobody: bool) -> (i32, String, String) {
     use std::os::unix::process::CommandExt;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_smmu"));
+    let mut c = Command::new(exe);
     c.args(args);
     if as_nobody {
         c.uid(65534).gid(65534);
@@ -169,7 +173,11 @@ fn unprivileged_run_explains_every_refusal() {
         std::fs::set_permissions(root.join(l), std::fs::Permissions::from_mode(0o000)).unwrap();
     }
     let is_root = rustix::process::geteuid().is_root();
-    let (rc, out, err) = run_bin(&["collect", "--root", root.to_str().unwrap(), "--json"], is_root);
+    // uid 65534 may not reach the build directory (/root/...): run a copy from the tempdir.
+    let exe = tmp.path().join("smmu");
+    std::fs::copy(env!("CARGO_BIN_EXE_smmu"), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (rc, out, err) = run_exe(&exe, &["collect", "--root", root.to_str().unwrap(), "--json"], is_root);
     assert_eq!(rc, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let st = |name: &str| -> (String, String) {
@@ -186,7 +194,7 @@ fn unprivileged_run_explains_every_refusal() {
     assert_eq!(v["host"]["smmus"][0]["base"], "0x9050000");
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("run as root")));
     // The summary says the same in words.
-    let (rc, out, _) = run_bin(&["collect", "--root", root.to_str().unwrap()], is_root);
+    let (rc, out, _) = run_exe(&exe, &["collect", "--root", root.to_str().unwrap()], is_root);
     assert_eq!(rc, 0);
     assert!(out.contains("refused") && out.contains("fix: run as root"), "{out}");
 }
