@@ -138,12 +138,29 @@ IRD=$OUT/initramfs
 rm -rf "$IRD"; mkdir -p "$IRD"/{bin,sbin,proc,sys,dev,tmp,etc}
 cp "$CACHE/busybox/bin/busybox" "$IRD/bin/busybox"
 cp "$BIN" "$IRD/bin/smmu"
+# The drivers the test needs: built in on Debian's arm64 kernels; if a kernel has them as
+# modules, the .ko files from the same package go into the initramfs and init loads them.
+MODDIR=$(ls -d "$CACHE"/kernel/root/usr/lib/modules/* "$CACHE"/kernel/root/lib/modules/* 2>/dev/null | head -1 || true)
+mkdir -p "$IRD/lib/modules"; : > "$IRD/lib/modules/load"
+for m in pci-host-common pci-host-generic virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci arm_smmu_v3; do
+  if grep -q "/$m.ko" "$MODDIR/modules.builtin" 2>/dev/null; then continue; fi
+  ko=$(find "$MODDIR" -name "$m.ko*" | head -1)
+  [ -n "$ko" ] || { log "note: $m is neither built in nor a module of $KVER"; continue; }
+  case $ko in
+    *.xz) xz -dc "$ko" > "$IRD/lib/modules/$m.ko" ;;
+    *.zst) zstd -qdc "$ko" > "$IRD/lib/modules/$m.ko" ;;
+    *) cp "$ko" "$IRD/lib/modules/$m.ko" ;;
+  esac
+  echo "$m" >> "$IRD/lib/modules/load"
+done
+log "modules to load in the guest: $(tr '\n' ' ' < "$IRD/lib/modules/load")(arm_smmu_v3 and virtio-pci built in unless listed)"
 cat > "$IRD/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+for m in $(cat /lib/modules/load); do insmod /lib/modules/$m.ko || echo "insmod $m failed"; done
 echo "===E2E-BOOTED==="
 # Independent cross-check of one register with busybox's own /dev/mem reader.
 echo "BUSYBOX-DEVMEM-IDR0 $(devmem 0x09050000 32 2>&1)"
