@@ -285,6 +285,9 @@ use smmu_core::mem::PhysMem;
 use smmu_core::structs::{self, geometry};
 use smmu_core::walk::{self, Access, WalkRequest};
 
+const NO_MEMORY: &str = "this snapshot has no memory image (a live host is read without RAM): \
+capture one with `sudo smmu collect --memory -o host.json`, then `smmu tui host.json`";
+
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
 /// as (label, value) rows, and its warnings.
 /// (label, value) rows.
@@ -339,6 +342,9 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
     let snap = h.snapshot.as_ref().ok_or(
         "this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table",
     )?;
+    if snap.memory.total_bytes() == 0 {
+        return Err(NO_MEMORY.into());
+    }
     let st = geometry::StreamTable::from_regs(&h.registers)?;
     let mut notes = vec![format!(
         "{} stream table at {:#x}, 2^{} StreamIDs{}",
@@ -491,6 +497,9 @@ pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_js
 pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Vec<(String, String)>), String> {
     use smmu_core::queues::queue::{decode_entry, DecodedEntry, QueueState};
     let snap = h.snapshot.as_ref().ok_or("this input has no memory image: queue contents need a snapshot")?;
+    if snap.memory.total_bytes() == 0 {
+        return Err(NO_MEMORY.into());
+    }
     let q = QueueState::from_registers(which, &h.registers).map_err(|e| e.to_string())?;
     let mut head = format!(
         "{} entries at {}, PROD {} (wrap {}), CONS {} (wrap {}): {} outstanding{}{}",
