@@ -229,7 +229,12 @@ impl Dataset {
 /// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3
 /// whose registers can be read, else the built-in sample, saying which and why.
 pub fn default_dataset() -> Result<Dataset, String> {
-    let c = crate::collect::collect(&crate::collect::Options::default());
+    dataset_from_collection(crate::collect::collect(&crate::collect::Options::default()))
+}
+
+/// The live host when the collection found an SMMUv3 and read its registers, else the
+/// built-in sample with the reason.
+pub fn dataset_from_collection(c: crate::collect::Collection) -> Result<Dataset, String> {
     let n = c.snapshot.registers.len();
     if !c.smmus.is_empty() && n > 0 {
         let which = c
