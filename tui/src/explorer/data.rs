@@ -45,6 +45,17 @@ pub struct Host {
     pub notes: Vec<String>,
     /// Walks worth trying (a teaching scenario's `walks`), for the Walk view.
     pub walks: Vec<SuggestedWalk>,
+    /// Results computed from this host's data, kept so redraws do not recompute them.
+    pub cache: HostCache,
+}
+
+/// Memoized core results for one host (the data never changes; `r` builds new hosts).
+#[derive(Debug, Clone, Default)]
+pub struct HostCache {
+    streams: std::cell::OnceCell<Result<(Vec<StreamRow>, Vec<String>), String>>,
+    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
+    klog: std::cell::OnceCell<Result<Rows, String>>,
+    cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
 }
 
 /// A walk a scenario suggests, with what the spec says should happen.
@@ -60,7 +71,7 @@ pub struct SuggestedWalk {
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![] }
+        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![], cache: HostCache::default() }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -183,11 +194,13 @@ impl Host {
 }
 
 /// A loaded session: one or more hosts plus what the start-up said about them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub hosts: Vec<Host>,
     /// Start-up messages ("no SMMUv3 on this host, showing the built-in sample", ...).
     pub banner: Vec<String>,
+    /// The migration-pool diff of all hosts (memoized).
+    pub pool: std::cell::OnceCell<Result<PoolDiff, String>>,
 }
 
 /// How to read the data again (`r`): live hosts change (queues, events, GERROR).
@@ -217,12 +230,12 @@ pub fn load_files(files: &[String]) -> Result<Dataset, String> {
     for f in files {
         hosts.push(Host::load_file(f)?);
     }
-    Ok(Dataset { hosts, banner: vec![] })
+    Ok(Dataset { hosts, banner: vec![], ..Default::default() })
 }
 
 impl Dataset {
     pub fn single(h: Host, banner: Vec<String>) -> Self {
-        Dataset { hosts: vec![h], banner }
+        Dataset { hosts: vec![h], banner, ..Default::default() }
     }
 }
 
@@ -313,6 +326,19 @@ pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
 /// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm,
 /// pool), computed by smmu-core with the given kernel capabilities (None: not given).
 pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+    // One host (the Forwarding view): memoized per capability set.
+    if let [h] = hosts {
+        if let Some(v) = h.cache.forward.borrow().get(&caps) {
+            return v.clone();
+        }
+        let v = compute_forward(hosts, caps);
+        h.cache.forward.borrow_mut().insert(caps, v.clone());
+        return v;
+    }
+    compute_forward(hosts, caps)
+}
+
+fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
     let named: Vec<(String, RegisterSet)> = hosts
         .iter()
         .filter(|h| !h.registers.is_empty())
@@ -343,7 +369,14 @@ const MAX_STES: u64 = 4096;
 
 /// The stream table: every StreamID with V = 1, found through the table geometry
 /// (linear or 2-level), each STE decoded with its legality.
-pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
+pub fn streams(h: &Host) -> Result<(&[StreamRow], &[String]), String> {
+    match h.cache.streams.get_or_init(|| compute_streams(h)) {
+        Ok((r, n)) => Ok((r.as_slice(), n.as_slice())),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
     let snap = h.snapshot.as_ref().ok_or(
         "this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table",
     )?;
@@ -433,6 +466,15 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
 /// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
 /// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
 pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
+    if let Some(v) = h.cache.cds.borrow().get(&sid) {
+        return v.clone();
+    }
+    let v = compute_cds(h, sid, ste);
+    h.cache.cds.borrow_mut().insert(sid, v.clone());
+    v
+}
+
+fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
     let d = structs::layouts::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
@@ -564,7 +606,11 @@ pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Resu
 }
 
 /// The kernel log decoded by smmu-core's log parser: (line, decode) rows in line order.
-pub fn klog_decoded(h: &Host) -> Result<Vec<(String, String)>, String> {
+pub fn klog_decoded(h: &Host) -> Result<Rows, String> {
+    h.cache.klog.get_or_init(|| compute_klog(h)).clone()
+}
+
+fn compute_klog(h: &Host) -> Result<Rows, String> {
     let t = h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
     let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
     let mut rows: Vec<(usize, String, String)> = Vec::new();
@@ -622,6 +668,10 @@ fn looks_like_kernel_log(t: &str) -> bool {
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:
 /// (register, field) -> (matters, why).
+pub fn dataset_pool_diff(d: &Dataset) -> Result<PoolDiff, String> {
+    d.pool.get_or_init(|| pool_diff(&d.hosts.iter().collect::<Vec<_>>())).clone()
+}
+
 pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
     let v = forward_report(hosts, None)?;
     let mut m = std::collections::BTreeMap::new();
