@@ -102,14 +102,20 @@ impl Host {
 
     /// Loads a file in any format the CLI reads: snapshot JSON, any register dump, or a
     /// kernel log.
+    /// `-` reads standard input (the explorer then reads keys from the terminal).
     pub fn load_file(path: &str) -> Result<Host, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let name = std::path::Path::new(path)
+        let input = crate::common::read_input(Some(path)).map_err(|e| e.to_string())?;
+        let bytes = input.bytes;
+        let name = std::path::Path::new(&input.name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.to_string());
+            .unwrap_or_else(|| input.name.clone());
         let mut h = Host::from_bytes(&name, &bytes, SourceKind::File)?;
-        h.description = format!("file {path} ({})", h.format);
+        h.description = if path == "-" {
+            format!("standard input ({})", h.format)
+        } else {
+            format!("file {path} ({})", h.format)
+        };
         Ok(h)
     }
 
@@ -219,6 +225,8 @@ impl Reload {
         match self {
             Reload::None => None,
             Reload::Default => Some(default_dataset()),
+            // Standard input cannot be read twice.
+            Reload::Files(f) if f.iter().any(|x| x == "-") => None,
             Reload::Files(f) => Some(load_files(f)),
         }
     }
