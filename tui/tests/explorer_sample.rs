@@ -253,3 +253,20 @@ fn nested_scenario_walk_shows_24_table_reads_in_the_grid() {
     let s = render(&mut a, 100, 40);
     assert!(s.contains("F_TRANSLATION"), "{s}");
 }
+
+#[test]
+fn smmu_tui_dash_reads_standard_input() {
+    use std::io::Write;
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_smmu"))
+        .args(["tui", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(b"IDR0 = 0x0d44101a\n").unwrap();
+    let out = c.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("standard input"), "{s}");
+    assert!(s.contains("0x0d44101a"), "{s}");
+}
