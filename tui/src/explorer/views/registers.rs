@@ -137,6 +137,15 @@ fn register_detail(app: &App, r: &RegisterInfo) -> Vec<Line<'static>> {
         Line::styled(r.description.to_string(), t.text),
         Line::from(vec![Span::styled("Value ", t.dim), Span::styled(r.value.clone(), t.accent)]),
     ];
+    if let Some(o) = app.host().and_then(|h| h.registers.get_entry(r.name)).map(|e| &e.origin) {
+        let mut from = o.source.clone();
+        if let Some(l) = o.line {
+            from = if from.is_empty() { format!("line {l}") } else { format!("{from}, line {l}") };
+        }
+        if !from.is_empty() {
+            v.push(Line::from(vec![Span::styled("Read from ", t.dim), Span::styled(from, t.dim)]));
+        }
+    }
     let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
     v.extend(bit_lines(app, r.width, value, None));
     for p in &r.problems {
