@@ -56,6 +56,7 @@ pub struct HostCache {
     forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
     klog: std::cell::OnceCell<Result<Rows, String>>,
     cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
+    queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<(String, Rows), String>>>,
 }
 
 /// A walk a scenario suggests, with what the spec says should happen.
@@ -549,7 +550,17 @@ pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_js
 
 /// Command queue or event queue: its state and entries between CONS and PROD, decoded; when
 /// none are outstanding, the most recent consumed entries (marked as such).
-pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Vec<(String, String)>), String> {
+pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
+    let key = which.prefix();
+    if let Some(v) = h.cache.queues.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute_queue(h, which);
+    h.cache.queues.borrow_mut().insert(key, v.clone());
+    v
+}
+
+fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
     use smmu_core::queues::queue::{decode_entry, DecodedEntry, QueueState};
     let snap = h.snapshot.as_ref().ok_or("this input has no memory image: queue contents need a snapshot")?;
     if snap.memory.total_bytes() == 0 {
