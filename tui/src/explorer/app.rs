@@ -648,6 +648,45 @@ impl App {
         }
     }
 
+    /// Handles pasted text (bracketed paste). In an input it is typed; otherwise a kernel
+    /// log is decoded in the Queues & log view (attached to the current host), and a
+    /// register dump or snapshot becomes a new host (so it can be diffed).
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        if self.search.typing || self.walk.editing.is_some() {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                self.type_char(c);
+            }
+            return true;
+        }
+        // Terminals (and tmux) send pasted line breaks as CR.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        match super::data::Host::from_bytes("pasted", text.as_bytes(), super::data::SourceKind::File) {
+            Ok(mut h) if !h.registers.is_empty() => {
+                let n = self.data.hosts.len() + 1;
+                h.name = format!("pasted-{n}");
+                h.description = format!("pasted text ({})", h.format);
+                self.data.hosts.push(h);
+                self.data.pool = std::cell::OnceCell::new();
+                self.host = n - 1;
+                self.status = format!("Pasted register dump added as host {n}; 7 compares the hosts");
+            }
+            Ok(h) if h.klog.is_some() => {
+                let t = h.klog.clone().unwrap_or_default();
+                match self.data.hosts.get_mut(self.host) {
+                    Some(cur) => cur.set_klog(t),
+                    None => self.data.hosts.push(h),
+                }
+                self.view = V_QUEUES;
+                self.queues_pane = 2;
+                self.queues.select(Some(0));
+                self.status = "Pasted kernel log decoded".into();
+            }
+            Ok(_) => self.status = "Pasted text has no SMMU registers or kernel log lines".into(),
+            Err(e) => self.status = format!("Pasted text not understood: {e}"),
+        }
+        true
+    }
+
     /// Handles a mouse event. Returns true when the screen must be redrawn.
     pub fn on_mouse(&mut self, ev: MouseEvent) -> bool {
         if !self.mouse {

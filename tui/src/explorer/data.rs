@@ -194,6 +194,12 @@ impl Host {
         h
     }
 
+    /// Attaches a (pasted) kernel log to this host.
+    pub fn set_klog(&mut self, text: String) {
+        self.klog = Some(text);
+        self.cache.klog = std::cell::OnceCell::new();
+    }
+
     /// The decoded register by name.
     pub fn register(&self, name: &str) -> Option<&RegisterInfo> {
         self.decoded.iter().find(|r| r.name.eq_ignore_ascii_case(name))

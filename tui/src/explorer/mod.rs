@@ -20,7 +20,7 @@ pub use app::App;
 pub use data::{Dataset, Host};
 pub use theme::ThemeName;
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 use std::io::Write;
 
@@ -38,6 +38,7 @@ pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
     let mut app = App::new(data, opts.theme, opts.mouse);
     app.reload = opts.reload.clone();
     let mut terminal = ratatui::try_init()?;
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     if opts.mouse {
         let _ = execute!(std::io::stdout(), EnableMouseCapture);
     }
@@ -45,6 +46,7 @@ pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
     if opts.mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     r?;
     Ok(app.copied)
@@ -57,6 +59,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
         let dirty = match event::read()? {
             Event::Key(k) => app.on_key(k),
             Event::Mouse(m) => app.on_mouse(m),
+            Event::Paste(t) => app.on_paste(&t),
             Event::Resize(..) => true,
             _ => false,
         };
