@@ -184,6 +184,10 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
     for fl in &fld.flags {
         v.push(Line::styled(format!("! {fl}"), t.bad));
     }
+    // The register value with this field's bits highlighted (and marked ^ below them).
+    v.push(Line::from(vec![Span::styled(format!("SMMU_{} = ", r.name), t.dim), Span::styled(r.value.clone(), t.accent)]));
+    let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
+    v.extend(bit_lines(app, r.width, value, Some((fld.lsb, fld.width))));
     if let Some(d) = def {
         if !d.values.is_empty() {
             v.push(Line::raw(""));
@@ -193,8 +197,16 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
                 let cur = e.value == fld.value;
                 let mark = if cur { "▶ " } else { "  " };
                 let style = if cur { t.selected } else { t.text };
-                let name = if e.name.is_empty() { String::new() } else { format!("{}: ", e.name) };
-                v.push(Line::styled(format!("{mark}0b{:0w$b} {name}{}", e.value, e.meaning, w = fld.width as usize), style));
+                // Named encodings show their name (the current one also its meaning), so
+                // the list fits a small terminal; unnamed ones show their meaning.
+                let text = if e.name.is_empty() {
+                    e.meaning.to_string()
+                } else if cur {
+                    format!("{}: {}", e.name, e.meaning)
+                } else {
+                    e.name.to_string()
+                };
+                v.push(Line::styled(format!("{mark}0b{:0w$b} {text}", e.value, w = fld.width as usize), style));
             }
             if d.fmt == Fmt::Enum && d.encoding(fld.value).is_none() {
                 v.push(Line::styled(format!("▶ 0b{:0w$b} reserved encoding", fld.value, w = fld.width as usize), t.bad));
@@ -211,10 +223,6 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
             }
         }
     }
-    v.push(Line::raw(""));
-    v.push(Line::from(vec![Span::styled(format!("SMMU_{} = ", r.name), t.dim), Span::styled(r.value.clone(), t.accent)]));
-    let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
-    v.extend(bit_lines(app, r.width, value, Some((fld.lsb, fld.width))));
     v
 }
 
