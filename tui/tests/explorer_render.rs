@@ -292,3 +292,17 @@ fn clicking_a_register_row_focuses_it_and_a_second_click_expands_it() {
     // The wheel scrolls.
     a.on_mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: l.x, row: l.y, modifiers: KeyModifiers::NONE });
 }
+
+#[test]
+fn brackets_scroll_the_detail_pane() {
+    let mut a = app_with(vec![host("s1", S1)]);
+    assert!(a.focus_field("IDR0", "ST_LEVEL"));
+    let s = render(&mut a, 80, 12);
+    assert!(s.contains("SMMU_IDR0.ST_LEVEL"), "{s}");
+    ch(&mut a, ']');
+    let s = render(&mut a, 80, 12);
+    assert!(!s.contains("SMMU_IDR0.ST_LEVEL  bits"), "scrolled past the title: {s}");
+    ch(&mut a, '[');
+    let s = render(&mut a, 80, 12);
+    assert!(s.contains("SMMU_IDR0.ST_LEVEL"), "{s}");
+}

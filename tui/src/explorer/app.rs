@@ -116,6 +116,8 @@ pub struct App {
     pub queues: ListState,
     pub diff: TableState,
     pub hit: HitAreas,
+    /// Scroll offset of the detail pane (reset when the focus moves).
+    pub detail_scroll: u16,
     /// What `r` re-reads.
     pub reload: super::data::Reload,
 }
@@ -161,6 +163,7 @@ impl App {
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),
+            detail_scroll: 0,
             reload: super::data::Reload::None,
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
@@ -313,6 +316,8 @@ impl App {
                     self.status = format!("Re-read {n} host(s)");
                 }
             },
+            Action::DetailDown => self.detail_scroll = self.detail_scroll.saturating_add(3).min(400),
+            Action::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(3),
             Action::NextWalk => {
                 let walks = self.host().map(|h| h.walks.clone()).unwrap_or_default();
                 if walks.is_empty() {
@@ -431,6 +436,7 @@ impl App {
 
     pub fn go_view(&mut self, i: usize) {
         if i < VIEWS.len() {
+            self.detail_scroll = 0;
             if i == V_STREAMS && self.view != V_STREAMS {
                 self.focus_walk_stream();
             }
@@ -459,6 +465,7 @@ impl App {
             *h = (*h as i64 + d).clamp(0, 500) as u16;
             return;
         }
+        self.detail_scroll = 0;
         let len = self.row_count();
         let clamp = |cur: Option<usize>| -> Option<usize> {
             if len == 0 {

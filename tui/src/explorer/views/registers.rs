@@ -83,7 +83,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         Some(RegRow::Field(..)) => "Field",
         _ => "Register",
     };
-    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }).block(super::block(&t, title)), right);
+    f.render_widget(
+        Paragraph::new(detail).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)).block(super::block(&t, title)),
+        right,
+    );
 }
 
 /// The register value in binary, MSB first, nibbles separated, the field's bits styled.

@@ -141,7 +141,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let title = if app.streams_cds { "CDs" } else { "STE" };
     app.hit.list = body;
     f.render_stateful_widget(table, list_a, &mut app.streams);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(super::block(&t, title)), detail);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)).block(super::block(&t, format!("{title} ([ ] scroll)"))),
+        detail,
+    );
 }
 
 pub fn focused_text(app: &App) -> Option<String> {

@@ -251,7 +251,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         e.append(&mut d);
         d = e;
     }
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).block(super::block(&t, "Step")), detail);
+    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Step")), detail);
 }
 
 pub fn focused_text(app: &App) -> Option<String> {
