@@ -85,15 +85,7 @@ fn cd_detail(app: &App, h: &data::Host, s: &StreamRow) -> Vec<Line<'static>> {
             Ok((addr, rep)) => {
                 out.push(Line::styled(format!("{label}: CD at {addr:#x}"), t.accent));
                 legality_lines(app, &rep, &mut out);
-                for name in ["V", "ASID", "TTB0", "T0SZ", "TG0", "IPS", "EPD1", "AA64", "S", "R", "A", "HA", "HD"] {
-                    if let Some(f) = field(&rep, name) {
-                        out.push(Line::from(vec![
-                            Span::styled(format!("  {:<8}", f.name), t.text),
-                            Span::styled(format!("{:>16}  ", f.value), t.accent),
-                            Span::styled(f.meaning.clone(), t.dim),
-                        ]));
-                    }
-                }
+                fields_lines(app, &rep, &mut out, true);
             }
             Err(e) => out.push(Line::styled(format!("{label}: {e}"), t.warn)),
         }
