@@ -446,6 +446,8 @@ fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
             let mut sid = 0u64;
             while sid < total && read < MAX_STES {
                 let Some(l1a) = st.l1std_addr(sid as u32) else { break };
+                // Every L1STD read counts towards the bound, so a huge sparse table stays quick.
+                read += 1;
                 let Ok(d) = mem.read_u64_le(l1a) else {
                     missing += 1;
                     sid += per_l1;
@@ -470,7 +472,7 @@ fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
         }
     }
     if read >= MAX_STES {
-        notes.push(format!("listing stopped after {MAX_STES} STEs"));
+        notes.push(format!("listing stopped after {MAX_STES} descriptor reads"));
     }
     if missing > 0 {
         notes.push(format!("{missing} descriptors are not in the memory image"));
