@@ -52,12 +52,17 @@ pub struct Host {
 /// Memoized core results for one host (the data never changes; `r` builds new hosts).
 #[derive(Debug, Clone, Default)]
 pub struct HostCache {
-    streams: std::cell::OnceCell<Result<(Vec<StreamRow>, Vec<String>), String>>,
+    streams: std::cell::OnceCell<Result<StreamList, String>>,
     forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
     klog: std::cell::OnceCell<Result<Rows, String>>,
     cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
-    queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<(String, Rows), String>>>,
+    queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<QueueListing, String>>>,
 }
+
+/// The valid STEs and notes about the table.
+type StreamList = (Vec<StreamRow>, Vec<String>);
+/// A queue's state line and its entries.
+type QueueListing = (String, Rows);
 
 /// A walk a scenario suggests, with what the spec says should happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
