@@ -37,7 +37,20 @@ pub struct Options {
 pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
     let mut app = App::new(data, opts.theme, opts.mouse);
     app.reload = opts.reload.clone();
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e);
+        }
+    };
+    // On a panic, also turn mouse capture and bracketed paste off before ratatui's hook
+    // restores the screen, so the shell is usable afterwards.
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        prev(info);
+    }));
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     if opts.mouse {
         let _ = execute!(std::io::stdout(), EnableMouseCapture);
