@@ -195,3 +195,36 @@ fn old_kernel_is_refused_everywhere() {
     assert!(r.vmm.iter().all(|v| !v.accepts));
     assert!(r.vmm.iter().all(|v| v.messages.iter().any(|m| m.contains("6.13"))));
 }
+
+/// Orders follow the IHI 0070 encodings: STALL_MODEL 0 = stall and terminate, 1 = terminate
+/// only, 2 = stall forced; TTENDIAN 0 = mixed, 2 = little, 3 = big; TTF 1/2/3 = AArch32,
+/// AArch64, both; TERM_MODEL 1 = abort only (less than 0).
+#[test]
+fn orders_follow_the_encodings() {
+    use smmu_core::forward::Order;
+    assert!(Order::StallModel.safe(1, 0) && Order::StallModel.safe(2, 0));
+    assert!(!Order::StallModel.safe(0, 1) && !Order::StallModel.safe(1, 2) && !Order::StallModel.safe(0, 2));
+    assert!(Order::Endian.safe(2, 0) && Order::Endian.safe(3, 0));
+    assert!(!Order::Endian.safe(0, 2) && !Order::Endian.safe(3, 2));
+    assert!(Order::Subset.safe(2, 3) && !Order::Subset.safe(3, 2) && !Order::Subset.safe(1, 2));
+    assert!(Order::AtLeast.safe(1, 0) && !Order::AtLeast.safe(0, 1));
+    assert_eq!(Order::StallModel.meet(0, 2), (2, false));
+    assert!(Order::StallModel.meet(1, 2).1, "terminate-only and stall-forced cannot be pooled");
+    assert!(Order::Endian.meet(2, 3).1);
+    assert_eq!(Order::Subset.meet(3, 2), (2, false));
+}
+
+/// The TERM_MODEL and STALL_MODEL values of the hand-made stall-forced host reach the guest.
+#[test]
+fn stall_forced_host() {
+    let odd = asset(include_str!("../../assets/hosts/handmade-odd.txt"));
+    let v = verdicts(odd, &ForwardOptions::default());
+    assert_eq!(find(&v, "IDR0", "STALL_MODEL").guest, 2);
+    assert_eq!(find(&v, "IDR0", "TERM_MODEL").guest, 1);
+    assert_eq!(find(&v, "IDR0", "TTENDIAN").guest, 3);
+    // HTTU=0b11 on the host still gives the guest nothing.
+    assert_eq!(find(&v, "IDR0", "HTTU").host, Some(3));
+    assert_eq!(find(&v, "IDR0", "HTTU").guest, 0);
+    // STALL_MODEL 2 allows stalls, so STALL_MAX is forwarded (the host has 0).
+    assert_eq!(find(&v, "IDR5", "STALL_MAX").guest, 0);
+}

@@ -229,3 +229,15 @@ fn all_profiles_listed() {
     assert_eq!(names, vec!["strict", "qemu-accel", "cloud-hypervisor", "openvmm"]);
     assert!(r.vmm.iter().all(|v| !v.refs.is_empty()));
 }
+
+#[test]
+fn comparison_table_marks_what_exceeds_strict() {
+    // handmade-odd: big-endian-only walks; QEMU and OpenVMM refuse, Cloud Hypervisor presents
+    // little-endian (TTENDIAN=0b10) anyway.
+    let r = forward::analyze(&[("odd", odd())], &ForwardOptions::default());
+    let row = r.comparison.iter().find(|x| x.field == "TTENDIAN").expect("TTENDIAN row");
+    assert_eq!((row.host, row.strict), (Some(3), 3));
+    let ch = row.profiles.iter().find(|p| p.vmm == "cloud-hypervisor").expect("ch");
+    assert_eq!((ch.value, ch.exceeds), (Some(2), true));
+    assert!(r.comparison.iter().all(|x| x.profiles.iter().any(|p| p.value != Some(x.strict))));
+}

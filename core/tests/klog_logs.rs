@@ -198,3 +198,21 @@ fn garbage_never_panics() {
         let _ = parse(t);
     }
 }
+
+#[test]
+fn implied_fields_exist_in_the_register_model() {
+    for f in klog::features::FEATURES {
+        for tok in f.implies.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',') {
+            if let Some(rest) = tok.strip_prefix("SMMU_") {
+                let (reg, field) = rest.split_once('.').unwrap();
+                let r = smmu_core::regs::by_name(reg).unwrap_or_else(|| panic!("{}: no register {reg}", f.name));
+                assert!(r.layout.field(field).is_some(), "{}: no field {reg}.{field}", f.name);
+            }
+        }
+    }
+    for c in smmu_core::queues::cmd::COMMANDS {
+        if let smmu_core::queues::cmd::Needs::Feature(reg, field) = c.needs {
+            assert!(smmu_core::regs::by_name(reg).and_then(|r| r.layout.field(field)).is_some(), "{reg}.{field}");
+        }
+    }
+}

@@ -186,13 +186,13 @@ pub(crate) static RULES: &[Rule] = &[
     }),
     r("IDR0", "BTM", Order::AtMost, |c, f| {
         let mut x = not_for_nesting(c, f, "IDR0", "broadcast TLB maintenance (BTM)");
-        x.would_change.push_str(" It would also need the vSMMU to share KVM's VMID, requested per VM at IOMMU_VIOMMU_ALLOC (rule 3).");
+        x.would_change.push_str(" As proposed upstream, it would also need the vSMMU to share KVM's VMID, requested per VM at IOMMU_VIOMMU_ALLOC (rule 3).");
         x.refs.push(RULE3.into());
         x
     }),
     r("IDR0", "HTTU", Order::AtMost, |c, f| {
         let mut x = not_for_nesting(c, f, "IDR0", "hardware translation table update (HTTU)");
-        x.reason = format!("{} {}", x.reason, "The guest's stage-1 HA/HD updates would be writes through the host stage 2 that the kernel neither allows nor tracks. IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.");
+        x.reason.push_str(" IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.");
         if let Some(o) = c.opts.firmware.httu_override {
             x.reason.push_str(&format!(" Firmware HTTU override {o} replaces the register value."));
         }
@@ -314,7 +314,7 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR3", "MPAM", Order::AtMost, |c, _| {
         let hv = c.hz("IDR3", "MPAM");
         zero(Class::NeedsVmFlag,
-            format!("{}MPAM partition IDs are a per-VM assignment the VMM would have to request at IOMMU_VIOMMU_ALLOC (rule 3), which has no flags (must be 0); the uAPI kdoc also lists MPAM as unsupported for nesting.", if hv == 1 { "The host has MPAM, but " } else { "" }),
+            format!("{}MPAM partition IDs are, as this tool reads the rules, a per-VM assignment the VMM would have to request at IOMMU_VIOMMU_ALLOC (rule 3), which has no flags (must be 0); the uAPI kdoc also lists MPAM as unsupported for nesting (rule 1).", if hv == 1 { "The host has MPAM, but " } else { "" }),
             "An IOMMU_VIOMMU_ALLOC flag requesting MPAM for the VM, with kernel support (rules 1 and 3).",
             &[KDOC, RULE3, RULE1])
     }),
@@ -371,10 +371,10 @@ pub(crate) static RULES: &[Rule] = &[
         zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
     }),
     // ---- IIDR
-    r("IIDR", "ProductID", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Variant", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Revision", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Implementer", Order::Free, |c, f| iidr(c, f)),
+    r("IIDR", "ProductID", Order::Free, iidr),
+    r("IIDR", "Variant", Order::Free, iidr),
+    r("IIDR", "Revision", Order::Free, iidr),
+    r("IIDR", "Implementer", Order::Free, iidr),
     // ---- AIDR
     r("AIDR", "ArchMajorRev", Order::AtMost, |c, _| {
         d(Class::VmmDefined, 0, format!("The architecture revision the VMM's emulation implements: SMMUv3 (major 0). The host says {}.", c.hz("AIDR", "ArchMajorRev")), "Nothing short of a new architecture.", &[])

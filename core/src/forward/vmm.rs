@@ -36,6 +36,9 @@ fn oas_enc(bits: u32) -> Option<u64> {
     [32u32, 36, 40, 42, 44, 48, 52, 56].iter().position(|b| *b == bits).map(|p| p as u64)
 }
 
+/// The kernel version that added IOMMU_VEVENTQ_ALLOC (guest fault forwarding).
+const VEVENTQ_KERNEL: crate::forward::KernelVersion = crate::forward::KernelVersion::new(6, 15);
+
 /// One profile run on one host.
 struct Run {
     accepts: bool,
@@ -53,6 +56,18 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
             refuse.push(format!(
                 "kernel {k}: no IOMMU_HW_INFO_TYPE_ARM_SMMUV3 / IOMMU_VIOMMU_TYPE_ARM_SMMUV3 before Linux {NESTING_KERNEL}, so IOMMU_VIOMMU_ALLOC fails"
             ));
+        } else if k < VEVENTQ_KERNEL {
+            warn.push(format!(
+                "warning: kernel {k} predates IOMMU_VEVENTQ_ALLOC (Linux {VEVENTQ_KERNEL}): faults of the guest's stage 1 are not forwarded to the vSMMU event queue"
+            ));
+        }
+    }
+    if let Some(fl) = c.opts.hw_info_flags {
+        if fl & 1 != 0 {
+            warn.push("warning: hw_info flags report IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI: the host SMMU needs every TLBI/CFGI issued twice, and nothing in the guest IDRs or IIDR tells a guest that".into());
+        }
+        if fl & !1 != 0 {
+            warn.push(format!("warning: unknown hw_info flags {:#x}", fl & !1));
         }
     }
     if !c.host.contains("IDR0") {

@@ -100,7 +100,9 @@ pub(crate) fn detect(text: &str) -> bool {
     let Ok(toks) = tokenize(text) else { return false };
     toks.windows(3).any(|w| match (&w[0].tok, &w[1].tok, &w[2].tok) {
         (Tok::Ident(a), Tok::Punct('='), Tok::Punct('{')) => a.eq_ignore_ascii_case("idr"),
-        (Tok::Punct('.'), Tok::Ident(a), Tok::Punct(c)) => a.eq_ignore_ascii_case("idr") && (*c == '[' || *c == '='),
+        (Tok::Punct('.'), Tok::Ident(a), Tok::Punct(c)) => {
+            FIELDS.iter().any(|f| a.eq_ignore_ascii_case(f)) && (*c == '[' || *c == '=')
+        }
         _ => false,
     })
 }

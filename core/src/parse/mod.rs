@@ -175,15 +175,6 @@ pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseErr
 }
 
 fn snapshot(text: &str) -> Result<Parsed, ParseError> {
-    // Register names are ASCII: reject others here, with their position.
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-        if let Some(m) = v.get("registers").and_then(|r| r.as_object()) {
-            if let Some(k) = m.keys().find(|k| !k.is_ascii()) {
-                let (line, column) = json::locate(text, k, 0);
-                return Err(lex::err(line, column, format!("snapshot: registers.{k}: unknown register name")));
-            }
-        }
-    }
     let s = Snapshot::from_json(text).map_err(|e| {
         let (line, column) = match &e {
             SnapshotError::UnknownRegister { name } | SnapshotError::BadRegisterValue { name, .. } => json::locate(text, name, 0),

@@ -5,7 +5,6 @@ use super::lex::err;
 use super::{Format, ParseError, ParseOptions};
 use crate::regs::{self, RegDef};
 use crate::regset::{Origin, RegisterSet};
-use std::collections::BTreeMap;
 
 /// Size of the SMMU register frame (Page 0 and Page 1, 64 KiB each), unless the register
 /// table reaches further.
@@ -154,7 +153,7 @@ pub(crate) fn assemble(
     let frame = frame_size();
     let base = resolve_base(&pieces, opts, frame, &mut notes);
     // offset -> (byte, piece index)
-    let mut bytes: BTreeMap<u64, (u8, usize)> = BTreeMap::new();
+    let mut bytes = ByteMap::new(frame);
     let mut clipped = 0u64;
     let mut superseded = 0usize;
     for (idx, p) in pieces.iter().enumerate() {
@@ -205,8 +204,8 @@ pub(crate) fn assemble(
             let k = (pos - start).rem_euclid(len);
             let b = p.bytes.get(k as usize).copied().unwrap_or(0);
             let off = pos as u64;
-            match bytes.get(&off) {
-                Some(&(old, oidx)) if !overwrite && old != b => {
+            match bytes.get(off) {
+                Some((old, oidx)) if !overwrite && old != b => {
                     let q = pieces.get(oidx).unwrap_or(p);
                     let qs = match q.key {
                         Key::Off(o) => o,
@@ -223,10 +222,10 @@ pub(crate) fn assemble(
                     };
                     return Err(err(p.line, p.col, msg));
                 }
-                Some(&(_, oidx)) if overwrite && oidx != idx => replaced = true,
+                Some((_, oidx)) if overwrite && oidx != idx => replaced = true,
                 _ => {}
             }
-            bytes.insert(off, (b, idx));
+            bytes.insert(off, b, idx);
             pos += 1;
         }
         if replaced {
@@ -240,7 +239,7 @@ pub(crate) fn assemble(
         notes.push(format!("{superseded} accesses superseded by later ones (the last access to each register wins)"));
     }
     let mut set = RegisterSet::new();
-    let mut used: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
+    let mut used = vec![false; bytes.src.len()];
     let source = format.describe().to_string();
     for r in regs::REGISTERS {
         let n = r.width as u64 / 8;
@@ -249,10 +248,12 @@ pub(crate) fn assemble(
         let mut line: Option<usize> = None;
         for i in 0..n {
             let off = r.offset as u64 + i;
-            match bytes.get(&off) {
-                Some(&(b, idx)) => {
+            match bytes.get(off) {
+                Some((b, idx)) => {
                     got.push(b);
-                    used.insert(off);
+                    if let Some(u) = used.get_mut(off as usize) {
+                        *u = true;
+                    }
                     let l = pieces.get(idx).map(|p| p.line).unwrap_or(0);
                     line = Some(line.map_or(l, |x: usize| x.min(l)));
                 }
@@ -270,14 +271,15 @@ pub(crate) fn assemble(
         }
         set.insert(r, le_value(&got), Origin { line, source: source.clone() });
     }
-    let stray: Vec<u64> = bytes.iter().filter(|(o, (b, _))| *b != 0 && !used.contains(o)).map(|(o, _)| *o).collect();
+    let is_used = |o: u64| used.get(o as usize).copied().unwrap_or(false);
+    let stray: Vec<u64> = bytes.iter().filter(|(o, b, _)| *b != 0 && !is_used(*o)).map(|(o, _, _)| o).collect();
     if let Some(first) = stray.first() {
         notes.push(format!(
             "{} non-zero bytes at offsets with no register ignored (first at offset {first:#x})",
             stray.len()
         ));
     }
-    let unplaced = bytes.keys().filter(|o| !used.contains(o)).count();
+    let unplaced = bytes.iter().filter(|(o, _, _)| !is_used(*o)).count();
     if set.is_empty() {
         let msg = if unplaced > 0 {
             format!("no SMMU register found: the {unplaced} bytes given are at offsets with no register")
@@ -288,6 +290,47 @@ pub(crate) fn assemble(
         return Err(err(l, c, msg));
     }
     Ok(super::Parsed { registers: set, format, notes })
+}
+
+/// Bytes of the register frame, each with the index of the piece that gave it.
+struct ByteMap {
+    val: Vec<u8>,
+    /// Piece index + 1; 0 = not given.
+    src: Vec<u32>,
+}
+
+impl ByteMap {
+    fn new(_frame: u64) -> Self {
+        ByteMap { val: Vec::new(), src: Vec::new() }
+    }
+    fn get(&self, off: u64) -> Option<(u8, usize)> {
+        let i = usize::try_from(off).ok()?;
+        let s = *self.src.get(i)?;
+        if s == 0 {
+            return None;
+        }
+        Some((self.val.get(i).copied().unwrap_or(0), s as usize - 1))
+    }
+    fn insert(&mut self, off: u64, b: u8, idx: usize) {
+        let Ok(i) = usize::try_from(off) else { return };
+        if i >= self.src.len() && i < 1 << 24 {
+            let n = (i + 1).next_power_of_two().max(256);
+            self.src.resize(n, 0);
+            self.val.resize(n, 0);
+        }
+        if let (Some(v), Some(s)) = (self.val.get_mut(i), self.src.get_mut(i)) {
+            *v = b;
+            *s = u32::try_from(idx.saturating_add(1)).unwrap_or(u32::MAX);
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (u64, u8, usize)> + '_ {
+        self.src
+            .iter()
+            .zip(self.val.iter())
+            .enumerate()
+            .filter(|(_, (s, _))| **s != 0)
+            .map(|(i, (s, v))| (i as u64, *v, *s as usize - 1))
+    }
 }
 
 fn missing_note(r: &RegDef, missing: &[u64]) -> String {

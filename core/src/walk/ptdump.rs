@@ -55,7 +55,14 @@ pub struct PtDump {
     pub missing: Vec<Missing>,
     /// Descriptors that are malformed (reserved level 3 type, block at a level that has none).
     pub invalid: Vec<String>,
+    /// The dump stopped at MAX_TABLES tables or MAX_LEAVES leaves (tables pointing at
+    /// themselves or at each other can describe more mappings than exist).
+    pub truncated: bool,
 }
+
+/// Bounds on one dump: enough for 32M pages of real tables.
+pub const MAX_TABLES: u64 = 1 << 16;
+pub const MAX_LEAVES: u64 = 1 << 22;
 
 struct Dumper<'a> {
     mem: &'a dyn PhysMem,
@@ -64,6 +71,7 @@ struct Dumper<'a> {
     leaves: u64,
     missing: Vec<Missing>,
     invalid: Vec<String>,
+    truncated: bool,
     /// Nested stage 1: translate table IPAs with this stage 2.
     s2: Option<(&'a TtParams, &'a RegisterSet)>,
     buf: Vec<u8>,
@@ -104,7 +112,10 @@ fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
 
 impl Dumper<'_> {
     fn table(&mut self, p: &TtParams, table: u64, level: i32, base_in: u64, hier: (bool, bool, bool, bool), depth: u32) {
-        if depth > 5 || level > 3 {
+        if depth > 5 || level > 3 || self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
+            if self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
+                self.truncated = true;
+            }
             return;
         }
         let f = fields();
@@ -152,6 +163,10 @@ impl Dumper<'_> {
         for (i, d) in descs.into_iter().enumerate() {
             if g(f.valid, d) == 0 {
                 continue;
+            }
+            if self.leaves >= MAX_LEAVES || self.tables >= MAX_TABLES {
+                self.truncated = true;
+                return;
             }
             let input = base_in | ((i as u64) << shift);
             let is_table = g(f.ty, d) != 0;
@@ -207,7 +222,8 @@ impl Dumper<'_> {
 
 /// Dumps one walk's tables (no stream table: used directly by benchmarks and tests).
 pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, Vec<Missing>, Vec<String>) {
-    let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2: None, buf: vec![] };
+    // (mappings, tables, leaves, missing, invalid)
+    let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2: None, buf: vec![], truncated: false };
     d.table(p, p.ttb, p.start_level, 0, (false, false, false, false), 0);
     (d.out, d.tables, d.leaves, d.missing, d.invalid)
 }
@@ -221,9 +237,9 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
         Stop::Missing(m) => format!("memory at {:#x} ({}) is not in the image", m.address, m.what),
         Stop::Abort(r) | Stop::Incomplete(r) => r,
     })?;
-    let mut res = PtDump { sid, ssid, stage, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![] };
+    let mut res = PtDump { sid, ssid, stage, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], truncated: false };
     let run = |p: &TtParams, s2: Option<(&TtParams, &RegisterSet)>, upper: bool, res: &mut PtDump| {
-        let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2, buf: vec![] };
+        let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2, buf: vec![], truncated: false };
         let base = if upper && p.ia_bits < 64 { u64::MAX << p.ia_bits } else { 0 };
         d.table(p, p.ttb, p.start_level, base, (false, false, false, false), 0);
         res.mappings.extend(d.out);
@@ -231,6 +247,7 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
         res.leaves += d.leaves;
         res.missing.extend(d.missing);
         res.invalid.extend(d.invalid);
+        res.truncated |= d.truncated;
     };
     let s2 = sc.s2.as_ref();
     match stage {
@@ -249,7 +266,7 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
             }
             if stage == DumpStage::Nested {
                 let p2 = s2.ok_or("stage 2 does not translate for this stream: use --stage 1")?;
-                let mut d2 = PtDump { sid, ssid, stage: DumpStage::S2, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![] };
+                let mut d2 = PtDump { sid, ssid, stage: DumpStage::S2, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], truncated: false };
                 run(p2, None, false, &mut d2);
                 res.mappings = compose(&res.mappings, &d2.mappings);
                 res.tables += d2.tables;
@@ -326,6 +343,9 @@ pub fn render(d: &PtDump) -> String {
     }
     for i in &d.invalid {
         s.push_str(&format!("invalid: {i}\n"));
+    }
+    if d.truncated {
+        s.push_str(&format!("truncated: stopped after {} tables / {} leaves (tables point at themselves or each other?)\n", d.tables, d.leaves));
     }
     s
 }

@@ -42,6 +42,9 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
         r.probe.len(),
         r.global_errors.len()
     ));
+    if r.events.is_empty() && r.command_errors.is_empty() && r.probe.is_empty() && r.global_errors.is_empty() && r.messages.is_empty() {
+        s.push_str("no SMMU messages found (looked for arm-smmu-v3, kvm-arm-smmu-v3 and Xen SMMUv3 lines)\n");
+    }
     for p in &r.probe {
         s.push_str(&format!("\n{} line {}: {}\n", st.bold("probe"), p.line, p.device));
         if let Some(i) = p.ias {

@@ -284,6 +284,10 @@ pub fn collect(opts: &Options) -> Collection {
                 }
                 firmware.insert("iort".into(), serde_json::to_value(&t).unwrap_or(Value::Null));
                 firmware.insert("iort_raw".into(), json!(encode_hex_bytes(&bytes)));
+                let named = t.named_component_streams();
+                if !named.is_empty() {
+                    firmware.insert("iort_named_component_streams".into(), serde_json::to_value(&named).unwrap_or(Value::Null));
+                }
                 iort_table = Some(t);
             }
             Err(e) => cx.report("firmware.iort", &path, Status::Error, None, Some(e.to_string()), None),
@@ -689,6 +693,9 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
         let mut buf = vec![0u8; len as usize];
         match dm.read_mem(a, &mut buf) {
             Ok(()) => {
+                if role == "stream table" && fmt == Some(1) {
+                    capture_l2_tables(cx, &dm, &shown, &buf, mem);
+                }
                 mem.insert(a, buf);
                 cx.provenance.insert(format!("memory.{a:#x}"), format!("{role}: {shown} at {a:#x}, {len} bytes"));
                 cx.found("memory", &shown, format!("{role} at {a:#x}, {len} bytes"));
@@ -702,6 +709,50 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
                 Some("CONFIG_STRICT_DEVMEM refuses RAM through /dev/mem; capture with QEMU dump-guest-memory or kdump instead"),
             ),
         }
+    }
+}
+
+/// For a 2-level stream table: reads every level-2 STE array a valid L1STD points at
+/// (2^(Span-1) STEs of 64 bytes each), at most 1024 tables and 4 MiB in all.
+fn capture_l2_tables(cx: &mut Ctx, dm: &devmem::Devmem, shown: &str, l1: &[u8], mem: &mut SparseMem) {
+    use smmu_core::structs::L1STD;
+    let (Some(span_f), Some(ptr_f)) = (L1STD.field("Span"), L1STD.field("L2Ptr")) else { return };
+    let shift = match ptr_f.fmt {
+        smmu_core::model::Fmt::Addr(s) => u32::from(s),
+        _ => u32::from(ptr_f.lsb as u8),
+    };
+    let mut total = 0u64;
+    let mut tables = 0;
+    let mut refused = None;
+    for d in l1.chunks_exact(8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(d);
+        let word = [u64::from_le_bytes(w)];
+        let span = span_f.get(&word);
+        if span == 0 || span > 12 {
+            continue;
+        }
+        let Some(pa) = ptr_f.get(&word).checked_shl(shift) else { continue };
+        let len = (1u64 << (span - 1)) * 64;
+        if tables >= 1024 || total + len > (4 << 20) {
+            cx.notes.push("memory: level-2 stream tables beyond 1024 tables / 4 MiB not captured".into());
+            break;
+        }
+        let mut buf = vec![0u8; len as usize];
+        match dm.read_mem(pa, &mut buf) {
+            Ok(()) => {
+                mem.insert(pa, buf);
+                total += len;
+                tables += 1;
+            }
+            Err(e) => refused = Some(e.to_string()),
+        }
+    }
+    if tables > 0 {
+        cx.found("memory", shown, format!("{tables} level-2 stream table(s), {total} bytes"));
+    }
+    if let Some(e) = refused {
+        cx.report("memory", shown, Status::Refused, Some("level-2 stream tables".into()), Some(e), None);
     }
 }
 

@@ -43,12 +43,24 @@ pub struct Host {
     pub klog: Option<String>,
     /// Things worth telling the user (parser notes, missing data).
     pub notes: Vec<String>,
+    /// Walks worth trying (a teaching scenario's `walks`), for the Walk view.
+    pub walks: Vec<SuggestedWalk>,
+}
+
+/// A walk a scenario suggests, with what the spec says should happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestedWalk {
+    /// SID, SSID, IOVA, access as the Walk view's inputs.
+    pub inputs: [String; 4],
+    pub unpriv: bool,
+    pub expect: String,
+    pub note: String,
 }
 
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![] }
+        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![] }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -96,23 +108,36 @@ impl Host {
         if let Some(t) = text {
             if Snapshot::looks_like(t) {
                 let snap = Snapshot::from_json(t).map_err(|e| format!("{name}: {e}"))?;
-                let mut h = Host::new(
-                    name.to_string(),
-                    kind,
-                    String::new(),
-                    "snapshot".into(),
-                    snap.registers.clone(),
-                );
-                h.notes.extend(snap.file.notes.iter().cloned());
-                // The kernel's SMMU lines, when the snapshot carries them.
-                if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
-                    let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
-                    if !t.is_empty() {
-                        h.klog = Some(t.join("\n"));
+                return Ok(Host::from_snapshot(name, snap, kind));
+            }
+            if t.trim_start().starts_with('{') && t.contains("\"streams\"") {
+                if let Ok(sc) = smmu_core::scenario::parse(t) {
+                    let snap = smmu_core::scenario::build(&sc).map_err(|e| format!("{name}: scenario {}: {e}", sc.name))?;
+                    let mut h = Host::from_snapshot(name, snap, kind);
+                    h.format = format!("scenario {}", sc.name);
+                    if !sc.description.is_empty() {
+                        h.notes.insert(0, sc.description.clone());
                     }
+                    h.walks = sc
+                        .walks
+                        .iter()
+                        .map(|w| SuggestedWalk {
+                            inputs: [
+                                format!("{:#x}", w.sid.0),
+                                w.ssid.map(|v| format!("{v:#x}")).unwrap_or_default(),
+                                format!("{:#x}", w.iova.0),
+                                w.access.clone().unwrap_or_else(|| "read".into()),
+                            ],
+                            unpriv: w.unpriv,
+                            expect: match &w.pa {
+                                Some(pa) => format!("{} PA {:#x}", w.expect, pa.0),
+                                None => w.expect.clone(),
+                            },
+                            note: w.note.clone(),
+                        })
+                        .collect();
+                    return Ok(h);
                 }
-                h.snapshot = Some(snap);
-                return Ok(h);
             }
         }
         match parse::parse_bytes(bytes, &ParseOptions::default()) {
@@ -136,21 +161,25 @@ impl Host {
         }
     }
 
+    /// A host from a loaded snapshot (file, sample or live collection).
+    pub fn from_snapshot(name: &str, snap: Snapshot, kind: SourceKind) -> Host {
+        let mut h = Host::new(name.to_string(), kind, String::new(), "snapshot".into(), snap.registers.clone());
+        h.notes.extend(snap.file.notes.iter().cloned());
+        // The kernel's SMMU lines, when the snapshot carries them.
+        if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
+            let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
+            if !t.is_empty() {
+                h.klog = Some(t.join("\n"));
+            }
+        }
+        h.snapshot = Some(snap);
+        h
+    }
+
     /// The decoded register by name.
     pub fn register(&self, name: &str) -> Option<&RegisterInfo> {
         self.decoded.iter().find(|r| r.name.eq_ignore_ascii_case(name))
     }
-}
-
-/// A kernel log as users paste it mentions the SMMU driver somewhere.
-fn looks_like_kernel_log(t: &str) -> bool {
-    t.lines().any(|line| {
-        let l = line.to_ascii_lowercase();
-        l.contains("smmu")
-            && ["event 0x", "cmdq error", "gerror", "-bit, oas", "oas ", "features 0x", "skipping command"]
-                .iter()
-                .any(|k| l.contains(k))
-    })
 }
 
 /// A loaded session: one or more hosts plus what the start-up said about them.
@@ -161,23 +190,90 @@ pub struct Dataset {
     pub banner: Vec<String>,
 }
 
+/// How to read the data again (`r`): live hosts change (queues, events, GERROR).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Reload {
+    /// Nothing to re-read (tests, built from memory).
+    #[default]
+    None,
+    /// `smmu` with no arguments: the live host, else the sample.
+    Default,
+    Files(Vec<String>),
+}
+
+impl Reload {
+    pub fn load(&self) -> Option<Result<Dataset, String>> {
+        match self {
+            Reload::None => None,
+            Reload::Default => Some(default_dataset()),
+            Reload::Files(f) => Some(load_files(f)),
+        }
+    }
+}
+
+/// Loads each file as a host.
+pub fn load_files(files: &[String]) -> Result<Dataset, String> {
+    let mut hosts = Vec::new();
+    for f in files {
+        hosts.push(Host::load_file(f)?);
+    }
+    Ok(Dataset { hosts, banner: vec![] })
+}
+
 impl Dataset {
     pub fn single(h: Host, banner: Vec<String>) -> Self {
         Dataset { hosts: vec![h], banner }
     }
 }
 
-/// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3,
-/// else the built-in sample, saying which.
+/// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3
+/// whose registers can be read, else the built-in sample, saying which and why.
 pub fn default_dataset() -> Result<Dataset, String> {
-    let why = live_unavailable_reason();
-    let h = Host::builtin_sample()?;
-    Ok(Dataset::single(h, vec![format!("Showing the built-in sample: {why}.")]))
+    let c = crate::collect::collect(&crate::collect::Options::default());
+    let n = c.snapshot.registers.len();
+    if !c.smmus.is_empty() && n > 0 {
+        let which = c
+            .smmus
+            .first()
+            .map(|s| s.instance.device.clone().or(s.instance.base.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        let mut h = Host::from_snapshot("live", c.snapshot, SourceKind::Live);
+        h.description = format!("live host: SMMUv3 {which} ({n} registers read; {} SMMUs found)", c.smmus.len());
+        h.notes.extend(c.notes);
+        for src in c.sources.iter().filter(|s| s.status == crate::collect::Status::Refused) {
+            h.notes.push(format!(
+                "{} ({}): refused: {}{}",
+                src.source,
+                src.path,
+                src.reason.clone().unwrap_or_default(),
+                src.fix.as_ref().map(|f| format!("; fix: {f}")).unwrap_or_default()
+            ));
+        }
+        return Ok(Dataset::single(h, vec![format!("Showing the live host ({which}).")]));
+    }
+    let why = if c.smmus.is_empty() {
+        "this host has no SMMUv3 (none in sysfs)".to_string()
+    } else {
+        let refused: Vec<String> = c
+            .sources
+            .iter()
+            .filter(|s| s.source.contains("register") || s.source.contains("devmem"))
+            .filter(|s| s.status != crate::collect::Status::Found)
+            .map(|s| format!("{}{}", s.reason.clone().unwrap_or_else(|| s.status.as_str().into()), s.fix.as_ref().map(|f| format!(" (fix: {f})")).unwrap_or_default()))
+            .collect();
+        format!(
+            "this host has {} SMMUv3 but its registers could not be read{}",
+            c.smmus.len(),
+            if refused.is_empty() { String::new() } else { format!(": {}", refused.join("; ")) }
+        )
+    };
+    sample_dataset(&why)
 }
 
-/// Why the live host is not shown.
-fn live_unavailable_reason() -> String {
-    "live host collection is not available in this build yet".to_string()
+/// The built-in sample, with the reason it is shown.
+pub fn sample_dataset(why: &str) -> Result<Dataset, String> {
+    let h = Host::builtin_sample()?;
+    Ok(Dataset::single(h, vec![format!("Showing the built-in sample: {why}.")]))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -191,7 +287,14 @@ use smmu_core::walk::{self, Access, WalkRequest};
 
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
 /// as (label, value) rows, and its warnings.
-pub fn summary(h: &Host) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+/// (label, value) rows.
+pub type Rows = Vec<(String, String)>;
+/// A CD by SubstreamID: its address and decode, or why it could not be read.
+pub type CdEntry = (Option<u32>, Result<(u64, structs::StructureReport), String>);
+/// (register, field) -> (matters to a guest, why).
+pub type PoolDiff = std::collections::BTreeMap<(String, String), (bool, String)>;
+
+pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
     if h.registers.is_empty() {
         return Err("no register values in this input, so nothing to summarize".into());
     }
@@ -318,7 +421,7 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
 
 /// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
 /// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
-pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<(Option<u32>, Result<(u64, structs::StructureReport), String>)> {
+pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
     let d = structs::layouts::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
@@ -446,21 +549,66 @@ pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Resu
     Ok((head, rows))
 }
 
-/// The kernel log decoded: (line, decode) rows.
+/// The kernel log decoded by smmu-core's log parser: (line, decode) rows in line order.
 pub fn klog_decoded(h: &Host) -> Result<Vec<(String, String)>, String> {
-    match &h.klog {
-        None => Err("no kernel log loaded: open one with smmu tui FILE.log".into()),
-        Some(t) => Ok(t
-            .lines()
-            .filter(|l| l.to_ascii_lowercase().contains("smmu"))
-            .map(|l| (l.trim().to_string(), "(not decoded: kernel log decoder core::klog not available yet)".to_string()))
-            .collect()),
+    let t = h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
+    let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
+    let mut rows: Vec<(usize, String, String)> = Vec::new();
+    for p in &r.probe {
+        let mut d = format!(
+            "probe: ias {} oas {} features {} = {}",
+            p.ias.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            p.oas.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            p.features,
+            p.feature_names.join(" ")
+        );
+        if !p.implies.is_empty() {
+            d.push_str(&format!("; implies {}", p.implies.join(", ")));
+        }
+        if !p.kernel.is_empty() {
+            d.push_str(&format!(" (numbering of {})", p.kernel));
+        }
+        rows.push((p.line, "probe".into(), d));
     }
+    for e in &r.events {
+        let mut d = e.event.summary.clone();
+        if !e.missing_dwords.is_empty() {
+            d.push_str(&format!("; dwords {:?} missing", e.missing_dwords));
+        }
+        for c in e.checks.iter().filter(|c| !c.agrees) {
+            d.push_str(&format!("; kernel says {} = {} but the record has {}", c.field, c.kernel, c.record));
+        }
+        rows.push((e.line, "event".into(), d));
+    }
+    for c in &r.command_errors {
+        let cmd = c.command.as_ref().map(|x| x.summary.clone()).unwrap_or_default();
+        rows.push((c.line, "CMDQ error".into(), format!("{} {} {}", c.error.clone().unwrap_or_default(), c.explanation, cmd)));
+    }
+    for g in &r.global_errors {
+        rows.push((g.line, "GERROR".into(), format!("{} {}", g.value, g.errors.join(", "))));
+    }
+    for o in &r.options {
+        rows.push((o.line, "options".into(), format!("{} {}", o.mask, o.options.join(", "))));
+    }
+    for m in &r.messages {
+        rows.push((m.line, "message".into(), format!("{}: {}", m.text, m.explanation)));
+    }
+    for u in &r.unparsed {
+        rows.push((u.line, "unparsed".into(), format!("{} ({})", u.text, u.reason)));
+    }
+    rows.sort_by_key(|r| r.0);
+    Ok(rows.into_iter().map(|(l, k, d)| (format!("line {l} {k}"), d)).collect())
+}
+
+/// True when smmu-core's log parser finds SMMU messages in the text.
+fn looks_like_kernel_log(t: &str) -> bool {
+    let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
+    !(r.events.is_empty() && r.probe.is_empty() && r.command_errors.is_empty() && r.global_errors.is_empty() && r.messages.is_empty())
 }
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:
 /// (register, field) -> (matters, why).
-pub fn pool_diff(hosts: &[&Host]) -> Result<std::collections::BTreeMap<(String, String), (bool, String)>, String> {
+pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
     let v = forward_report(hosts, None)?;
     let mut m = std::collections::BTreeMap::new();
     if let Some(a) = v.get("pool").and_then(|p| p.get("diff")).and_then(|x| x.as_array()) {

@@ -24,16 +24,19 @@ use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, E
 use ratatui::crossterm::execute;
 use std::io::Write;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub theme: ThemeName,
     pub mouse: bool,
+    /// What `r` re-reads.
+    pub reload: data::Reload,
 }
 
 /// Runs the explorer on the terminal until the user quits. Returns what was copied with
 /// `y`, for printing after the terminal is restored.
 pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
     let mut app = App::new(data, opts.theme, opts.mouse);
+    app.reload = opts.reload.clone();
     let mut terminal = ratatui::try_init()?;
     if opts.mouse {
         let _ = execute!(std::io::stdout(), EnableMouseCapture);

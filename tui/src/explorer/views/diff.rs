@@ -37,7 +37,7 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<DiffRow> = Vec::new();
     for reg in names {
         let infos: Vec<_> = hosts.iter().map(|h| h.register(reg)).collect();
         let Some(any) = infos.iter().flatten().next() else { continue };
@@ -62,6 +62,12 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
             });
         }
     }
+    // Differences that matter to a guest first, then other ID fields, then the rest.
+    out.sort_by_key(|r| match r.guest {
+        Some(true) => 0,
+        Some(false) => 1,
+        None => 2,
+    });
     out
 }
 

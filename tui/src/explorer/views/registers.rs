@@ -24,8 +24,6 @@ fn bits_label(f: &FieldInfo) -> String {
 fn fmt_value(f: &FieldInfo) -> String {
     if f.width == 1 {
         format!("{}", f.value)
-    } else if f.width <= 8 {
-        format!("{:#x}", f.value)
     } else {
         format!("{:#x}", f.value)
     }

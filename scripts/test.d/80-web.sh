@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The browser app: native UI tests (egui_kittest), then the wasm build served on 127.0.0.1
+# and driven in headless Chromium (playwright-core), compared with the CLI's JSON.
+# Installs what is missing: the wasm32 target, wasm-bindgen-cli at the pinned version
+# (web/build.sh), Debian's chromium, playwright-core from npm in web/.tools/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+cargo test -p smmu-web
+
+command -v timeout >/dev/null
+if [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  timeout 600 apt-get update -qq
+  timeout 900 apt-get install -y -qq chromium >/dev/null
+fi
+TOOLS="$ROOT/web/.tools"
+if [ ! -d "$TOOLS/node_modules/playwright-core" ] || [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && [ -f package.json ] || echo '{"private": true}' > package.json)
+  (cd "$TOOLS" && timeout 300 npm install --no-audit --no-fund --silent playwright-core@1 binaryen@132 >/dev/null)
+fi
+
+timeout 1800 bash web/build.sh
+cargo build -p smmu-tui
+
+OUT="$ROOT/target/web-test"
+mkdir -p "$OUT"
+CLI_JSON="$OUT/cli-decode.json"
+if target/debug/smmu decode --json assets/samples/qemu-10.0-s1.txt > "$CLI_JSON" 2>/dev/null \
+   && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$CLI_JSON" 2>/dev/null; then
+  :
+else
+  CLI_JSON=none
+fi
+
+# A free port on 127.0.0.1 (asked of the kernel), and a server that is always cleaned up.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+python3 -m http.server "$PORT" -b 127.0.0.1 -d web/dist > "$OUT/http.log" 2>&1 &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2)' "$PORT" 2>/dev/null && break
+  sleep 0.1
+done
+
+timeout 180 node scripts/web-test.mjs --url "http://127.0.0.1:$PORT" --dist web/dist \
+  --sample assets/samples/qemu-10.0-s1.txt --cli-json "$CLI_JSON" --out "$OUT" --modules "$TOOLS"
+RAW=$(stat -c %s web/dist/smmu_web_bg.wasm)
+GZ=$(gzip -9 -c web/dist/smmu_web_bg.wasm | wc -c)
+echo "web: smmu_web_bg.wasm $RAW bytes raw, $GZ bytes gzipped (goal < 1.5 MB gzipped); screenshot $OUT/web-decode.png"
+[ "$GZ" -lt 1572864 ] || { echo "web: wasm over 1.5 MB gzipped" >&2; exit 1; }
