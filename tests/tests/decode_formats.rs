@@ -296,7 +296,7 @@ fn usage_errors_exit_2() {
 /// A 20-byte binary file is neither text nor the 40-byte struct: the error should say so
 /// rather than call the bytes an unknown register name.
 #[test]
-#[ignore = "QA finding 9: truncated iommu_hw_info binary is reported as an unknown register name"]
+#[ignore = "QA finding 8: truncated iommu_hw_info binary is reported as an unknown register name"]
 fn truncated_hw_info_binary_says_truncated() {
     let mut bin = Vec::new();
     for v in [0u32, 0, 0x0d44101a, 0x02730010, 0] {
@@ -306,4 +306,59 @@ fn truncated_hw_info_binary_says_truncated() {
     let r = smmu(["decode".as_ref(), f.as_os_str()]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("40") || r.stderr.to_lowercase().contains("binary"), "{}", r.stderr);
+}
+
+fn meaning(text: &str, reg: &str, field_name: &str) -> (String, bool) {
+    let v = smmu_stdin(["decode", "--json", "-"], text.as_bytes()).json();
+    let f = field(register(&v, reg), field_name).clone();
+    let flagged = f.get("flags").and_then(|x| x.as_array()).is_some_and(|a| !a.is_empty());
+    (f["meaning"].as_str().unwrap_or("").to_string(), flagged)
+}
+
+/// Enumerations from IHI 0070 6.3.1/6.3.6: reserved encodings are flagged, the others named.
+#[test]
+fn enumerated_values_and_reserved_encodings() {
+    // IDR0.TTF [3:2]: 0b00 reserved, 0b01 AArch32 LPAE, 0b10 AArch64, 0b11 both.
+    let ttf = |v: u32| meaning(&format!("IDR0 = 0x{:08x}\n", v << 2), "IDR0", "TTF");
+    assert!(ttf(0).1, "TTF 0b00 is reserved");
+    assert!(ttf(2).0.contains("AArch64") && !ttf(2).1);
+    // IDR0.TTENDIAN [22:21]: 0b01 reserved, 0b10 LE, 0b11 BE.
+    let te = |v: u32| meaning(&format!("IDR0 = 0x{:08x}\n", (v << 21) | 0x8), "IDR0", "TTENDIAN");
+    assert!(te(1).1, "TTENDIAN 0b01 is reserved");
+    assert!(te(2).0.to_lowercase().contains("little"));
+    assert!(te(3).0.to_lowercase().contains("big"));
+    // IDR0.STALL_MODEL [25:24]: 0b11 reserved; IDR0.ST_LEVEL [28:27]: 0b10, 0b11 reserved.
+    assert!(meaning("IDR0 = 0x03000008\n", "IDR0", "STALL_MODEL").1);
+    assert!(meaning("IDR0 = 0x10000008\n", "IDR0", "ST_LEVEL").1);
+    // IDR0.HTTU [7:6]: 0b01 Access flag, 0b10 Access flag and dirty state.
+    assert!(meaning("IDR0 = 0x00000048\n", "IDR0", "HTTU").0.contains("Access"));
+    assert!(meaning("IDR0 = 0x00000088\n", "IDR0", "HTTU").0.to_lowercase().contains("dirty"));
+    // IDR5.OAS [2:0]: 32, 36, 40, 42, 44, 48, 52, 56 bits.
+    for (enc, bits) in [(0u32, 32), (1, 36), (2, 40), (3, 42), (4, 44), (5, 48), (6, 52), (7, 56)] {
+        let (m, _) = meaning(&format!("IDR5 = 0x{:08x}\n", enc | 0x10), "IDR5", "OAS");
+        assert!(m.starts_with(&format!("{bits} bits")), "OAS {enc}: {m}");
+    }
+    // IDR5.VAX [11:10]: 0b00 48-bit, 0b01 52-bit, 0b11 reserved.
+    assert!(meaning("IDR5 = 0x00000010\n", "IDR5", "VAX").0.contains("48"));
+    assert!(meaning("IDR5 = 0x00000410\n", "IDR5", "VAX").0.contains("52"));
+    assert!(meaning("IDR5 = 0x00000c10\n", "IDR5", "VAX").1);
+    // AIDR: ArchMinorRev 0..4 = SMMUv3.0..3.4.
+    for minor in 0..=4u32 {
+        let v = smmu_stdin(["decode", "--json", "-"], format!("AIDR = 0x{minor:08x}\n").as_bytes()).json();
+        assert_eq!(v["summary"]["architecture"], format!("SMMUv3.{minor}"));
+    }
+}
+
+/// IHI 0070 6.3.2: "When SMMU_IDR1.SIDSIZE >= 7, SMMU_IDR0.ST_LEVEL != 0b00"; 6.3.4: HAD is
+/// mandatory from SMMUv3.1 when stage 1 is supported. decode warns on both.
+#[test]
+fn spec_consistency_warnings() {
+    let v = smmu_stdin(["decode", "--json", "-"], b"IDR0 = 0x0540101a\nIDR1 = 0x01080010\nIDR3 = 0x0\nIDR5 = 0x14\nAIDR = 0x1\n").json();
+    let w: Vec<String> = v["summary"]["warnings"].as_array().expect("warnings").iter().map(|x| x.as_str().unwrap_or("").to_string()).collect();
+    assert!(w.iter().any(|x| x.contains("ST_LEVEL")), "{w:?}");
+    assert!(w.iter().any(|x| x.contains("HAD")), "{w:?}");
+    // QEMU's stage-1 capture is consistent except CR2.PTM set with BTM == 0 (6.3.12: RES0).
+    let v = smmu(["decode".as_ref(), "--json".as_ref(), asset("samples/qemu-10.0-s1.txt").as_os_str()]).json();
+    let w = v["summary"]["warnings"].as_array().expect("warnings");
+    assert!(w.iter().all(|x| x.as_str().unwrap_or("").contains("PTM")), "{w:?}");
 }

@@ -259,7 +259,7 @@ fn pool_guest_is_safe_on_every_host() {
 /// own consistency checks give no warning for it (IHI 0070 6.3.4: HAD is mandatory in
 /// SMMUv3.1 and later when stage 1 is supported; the strict guest has AIDR 3.1, S1P, HAD 0).
 #[test]
-#[ignore = "QA finding 2: strict guest IDRs drop IDR3.HAD but keep AIDR = SMMUv3.1; decode warns"]
+#[ignore = "QA finding 1: strict guest IDRs drop IDR3.HAD but keep AIDR = SMMUv3.1; decode warns"]
 fn strict_guest_passes_decode_consistency() {
     let v = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--vmm".as_ref(), "strict".as_ref(), "--json".as_ref()]).json();
     let text: String = v["guest"].as_object().expect("guest").iter().map(|(k, x)| format!("{k} = {}\n", x.as_str().unwrap_or(""))).collect();
@@ -281,4 +281,21 @@ fn forward_bad_inputs() {
     let r = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--fw-httu-override".as_ref(), "9".as_ref()]);
     assert!(r.code == 1 || r.code == 2, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
+}
+
+/// Linux facts: IOMMU_HW_INFO_TYPE_ARM_SMMUV3 / IOMMU_VIOMMU_TYPE_ARM_SMMUV3 arrived in 6.13,
+/// so an older host kernel cannot nest at all; arm-smmu-v3-iommufd.c refuses a vIOMMU when
+/// the device is not CANWBS and the SMMU has no S2FWB (IDR3.FWB = 0 on QEMU's SMMU).
+#[test]
+fn kernel_version_and_canwbs_gate_every_vmm() {
+    let n = asset("samples/qemu-10.0-nested.txt");
+    let v = smmu(["forward".as_ref(), n.as_os_str(), "--kernel".as_ref(), "6.12".as_ref(), "--json".as_ref()]).json();
+    assert!(v["vmm"].as_array().expect("vmm").iter().all(|m| m["accepts"] == false), "6.12 cannot nest");
+    let v = smmu(["forward".as_ref(), n.as_os_str(), "--kernel".as_ref(), "6.13".as_ref(), "--fw-canwbs=true".as_ref(), "--json".as_ref()]).json();
+    assert!(v["vmm"].as_array().expect("vmm").iter().any(|m| m["accepts"] == true), "6.13 with CANWBS can nest");
+    let v = smmu(["forward".as_ref(), n.as_os_str(), "--fw-canwbs=false".as_ref(), "--json".as_ref()]).json();
+    for m in v["vmm"].as_array().expect("vmm") {
+        assert_eq!(m["accepts"], false, "{}: no CANWBS and no S2FWB", m["name"]);
+    }
+    assert_eq!(smmu(["forward".as_ref(), n.as_os_str(), "--kernel".as_ref(), "banana".as_ref()]).code, 2);
 }

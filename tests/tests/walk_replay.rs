@@ -243,7 +243,6 @@ fn ptdump_agrees_with_qemu_translations() {
 /// issue 4 defines one event shape; the walk's event for a fault should be what
 /// `smmu event --json` gives for the same four dwords.
 #[test]
-#[ignore = "QA finding 3: walk --json event has code as integer, ipa null and no fields; event/log --json differ"]
 fn walk_event_json_has_the_same_shape_as_event_json() {
     let snap = capture_snapshot("qemu-s1-4k");
     let w = smmu(["walk".as_ref(), snap.as_os_str(), "--sid".as_ref(), "0x18".as_ref(), "--iova".as_ref(), "0x12345000".as_ref(), "--unpriv".as_ref(), "--json".as_ref()]).json();
