@@ -323,3 +323,46 @@ fn raw_decoders_reject_bad_words() {
         assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
     }
 }
+
+/// IHI 0070 5.5 "Fault configuration (A, R, S bits)": on an SMMU with IDR0.TERM_MODEL = 1
+/// (QEMU's), "configuring CD.A == 0 renders the CD ILLEGAL"; with stage 1 enabled "an STE is
+/// considered ILLEGAL if SMMU_IDR0.STALL_MODEL != 0b00 and STE.S1STALLD == 1" (QEMU's
+/// STALL_MODEL is 0b01). The capture's CD/STE of SID 0 with just that bit changed.
+#[test]
+#[ignore = "QA finding 3: CD.A = 0 with TERM_MODEL = 1 and STE.S1STALLD = 1 with STALL_MODEL != 0 are not ILLEGAL (5.5)"]
+fn fault_configuration_legality() {
+    let snap = capture_snapshot("qemu-s1-4k");
+    // CD dword 0 0x0001e204c0003510 without A (bit 46).
+    let cd = format!("{:#x}", 0x0001_e204_c000_3510u64 & !(1 << 46));
+    let v = smmu(["cd".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), cd.as_ref(), "0x45333000".as_ref(), "0".as_ref(), "0xfffffffff404ff44".as_ref()]).json();
+    assert_eq!(v["legality"]["valid"], false, "CD.A = 0 on TERM_MODEL = 1: {}", v["legality"]);
+    assert_eq!(v["legality"]["event"], "C_BAD_CD");
+    // STE dword 1 0xd6 plus S1STALLD (bit 27 of dword 1).
+    let d1 = format!("{:#x}", 0xd6u64 | (1 << 27));
+    let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), "0x4532200b".as_ref(), d1.as_ref()]).json();
+    assert_eq!(v["legality"]["valid"], false, "S1STALLD = 1 on STALL_MODEL = 0b01: {}", v["legality"]);
+    assert_eq!(v["legality"]["event"], "C_BAD_STE");
+}
+
+/// The same CD rules the walker already enforces (IHI 0070 5.4): HA = 1 is ILLEGAL when
+/// IDR0.HTTU == 0b00, S = 1 when STALL_MODEL == 0b01, AA64 = 0 without AArch32 tables, TG0 =
+/// 0b11 reserved, V = 0.
+#[test]
+fn cd_legality_rules_the_spec_gives() {
+    let snap = capture_snapshot("qemu-s1-4k");
+    let base = 0x0001_e204_c000_3510u64;
+    for (what, dw0) in [
+        ("HA without HTTU", base | (1 << 43)),
+        ("S with STALL_MODEL 0b01", base | (1 << 44)),
+        ("AA64 = 0 with TTF AArch64 only", base & !(1 << 41)),
+        ("TG0 = 0b11", base | (3 << 6)),
+        ("V = 0", base & !(1 << 31)),
+        ("ENDI = 1 with TTENDIAN LE only", base | (1 << 15)),
+    ] {
+        let d = format!("{dw0:#x}");
+        let v = smmu(["cd".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), d.as_ref(), "0x45333000".as_ref(), "0".as_ref(), "0xfffffffff404ff44".as_ref()]).json();
+        assert_eq!(v["legality"]["valid"], false, "{what}: {}", v["legality"]);
+    }
+    let v = smmu(["cd".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), "0x0001e204c0003510".as_ref(), "0x45333000".as_ref(), "0".as_ref(), "0xfffffffff404ff44".as_ref()]).json();
+    assert_eq!(v["legality"]["valid"], true, "the CD Linux wrote is legal");
+}
