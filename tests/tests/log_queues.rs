@@ -342,6 +342,32 @@ fn fault_configuration_legality() {
     let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), "0x4532200b".as_ref(), d1.as_ref()]).json();
     assert_eq!(v["legality"]["valid"], false, "S1STALLD = 1 on STALL_MODEL = 0b01: {}", v["legality"]);
     assert_eq!(v["legality"]["event"], "C_BAD_STE");
+    // Stage 2 (stage-2 capture, STE of SID 0x8) with S2S = 1 (dword 2 bit 57): "an STE is
+    // considered ILLEGAL if SMMU_IDR0.STALL_MODEL == 0b01 and STE.S2S == 1".
+    let snap2 = capture_snapshot("qemu-s2-4k");
+    let d2 = format!("{:#x}", 0x044c_3594_0000_0002u64 | (1 << 57));
+    let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap2.as_os_str(), "0xd".as_ref(), "0".as_ref(), d2.as_ref(), "0x45322000".as_ref()]).json();
+    assert_eq!(v["legality"]["valid"], false, "S2S = 1 on STALL_MODEL = 0b01: {}", v["legality"]);
+}
+
+/// Stage-2 STE rules the product enforces (IHI 0070 5.2): S2AA64 = 0 without AArch32 tables,
+/// S2ENDI = 1 on a little-endian-only SMMU, S2HA/S2HD without HTTU, S2TG = 0b11 reserved.
+#[test]
+fn stage2_ste_legality_rules() {
+    let snap2 = capture_snapshot("qemu-s2-4k");
+    let base = 0x044c_3594_0000_0002u64;
+    for (what, d2) in [
+        ("S2AA64 = 0", base & !(1 << 51)),
+        ("S2ENDI = 1", base | (1 << 52)),
+        ("S2HD = 1", base | (1 << 55)),
+        ("S2HA = 1", base | (1 << 56)),
+        ("S2TG = 0b11", base | (3 << 46)),
+    ] {
+        let d = format!("{d2:#x}");
+        let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap2.as_os_str(), "0xd".as_ref(), "0".as_ref(), d.as_ref(), "0x45322000".as_ref()]).json();
+        assert_eq!(v["legality"]["valid"], false, "{what}: {}", v["legality"]);
+        assert_eq!(v["legality"]["event"], "C_BAD_STE");
+    }
 }
 
 /// The same CD rules the walker already enforces (IHI 0070 5.4): HA = 1 is ILLEGAL when
