@@ -241,3 +241,11 @@ fn comparison_table_marks_what_exceeds_strict() {
     assert_eq!((ch.value, ch.exceeds), (Some(2), true));
     assert!(r.comparison.iter().all(|x| x.profiles.iter().any(|p| p.value != Some(x.strict))));
 }
+
+#[test]
+fn strict_refuses_reserved_encodings_in_kdoc_fields() {
+    // TTENDIAN=0b01 is reserved (IHI 0070 6.3.1): bits 22:21 of the QEMU nested IDR0.
+    let r = run(Vmm::Strict, with(nested(), "IDR0", 0x0d44101b & !(3 << 21) | 1 << 21), &ForwardOptions::default());
+    assert!(!r.accepts);
+    assert!(errors(&r).iter().any(|m| m.contains("IDR0.TTENDIAN=1 is a reserved encoding")), "{:?}", r.messages);
+}

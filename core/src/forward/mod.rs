@@ -19,6 +19,10 @@
 //!   and returns a [`ForwardReport`]: one [`Verdict`] per field of IDR0-IDR6/IIDR/AIDR in
 //!   the register table, the strict guest IDRs, one [`VmmResult`] per VMM profile, the
 //!   pool diff (several hosts) and the claim check.
+//! - [`ForwardReport::profile_table`] lists the fields where a VMM departs from the strict
+//!   guest; [`check_claim`] checks a proposed guest IDR set; [`facts_from_snapshot`] reads
+//!   the kernel version, iommufd capabilities and firmware overrides a `smmu collect`
+//!   snapshot holds, and [`ForwardOptions::fill_from`] applies them to options not given.
 //! - Verdict rules are keyed by (register, field) names and read values only through the
 //!   field model (`regs::by_name(..).layout.field(..)`); nothing here restates a bit.
 //! - Rendering lives in [`render`] so every frontend prints the same text.

@@ -40,6 +40,15 @@ impl Out {
         };
         self.paint(code, c.name())
     }
+    /// One line kept as is (spacing preserved) when it fits, else a wrapped paragraph.
+    fn fit(&mut self, indent: usize, width: usize, text: &str) {
+        if indent + text.chars().count() <= width {
+            let pad = " ".repeat(indent);
+            self.line(&format!("{pad}{}", text.trim_end()));
+        } else {
+            self.para(indent, width, text);
+        }
+    }
     /// Wrapped paragraph with an indent; words longer than the width are split.
     fn para(&mut self, indent: usize, width: usize, text: &str) {
         for l in wrap(text, width.saturating_sub(indent).max(20)) {
@@ -159,6 +168,20 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     o.para(0, width, &format!("Strict guest: {}", guest_line(&r.guest)));
     let counts: Vec<String> = r.summary.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
     o.para(0, width, &format!("{} fields: {}", r.verdicts.len(), counts.join(", ")));
+    for v in &r.vmm {
+        let first_err = v.messages.iter().find(|m| !m.contains("warning:") && !m.contains("note:"));
+        let n_exceed = v.exceeds_strict.len();
+        let line = if !v.accepts {
+            format!("{}: refuses: {}", v.name, first_err.map(String::as_str).unwrap_or("see below"))
+        } else if v.name == "strict" {
+            format!("{}: accepts", v.name)
+        } else if n_exceed > 0 {
+            format!("{}: accepts; presents {n_exceed} field(s) beyond the strict verdicts", v.name)
+        } else {
+            format!("{}: accepts; nothing beyond the strict verdicts", v.name)
+        };
+        o.para(2, width, &line);
+    }
     if email {
         o.para(0, width, "Fields that are 0 on every host and for the guest are listed without their reasons (smmu forward --json has them all).");
     }
@@ -188,7 +211,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let all_zero = v.guest == 0 && v.host.unwrap_or(0) == 0 && v.hosts.iter().all(|h| h.unwrap_or(0) == 0);
         let dflt = if v.rule == "default" { " (default rule)" } else { "" };
         if email {
-            o.para(2, width, &format!("{head}{}{dflt}", v.class.name()));
+            o.fit(2, width, &format!("{head}{}{dflt}", v.class.name()));
         } else {
             let cls = o.class(v.class);
             o.line(&format!("  {head}{cls}{dflt}"));
@@ -219,7 +242,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let (yes, no) = if names.len() > 1 { ("accepts every host", "refuses a host") } else { ("accepts the host", "refuses the host") };
         let verdict = if v.accepts { o.paint("32", yes) } else { o.paint("1;31", no) };
         if email {
-            o.para(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
+            o.fit(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
         } else {
             o.line(&format!("  {:<17} {verdict}", v.name));
         }
@@ -277,7 +300,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             let tag = if d.matters { o.paint("1;33", "matters") } else { o.dim("invisible to the guest") };
             let name = format!("{}.{}", d.register, d.field);
             if email {
-                o.para(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
+                o.fit(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
             } else {
                 o.line(&format!("  {name:<20} {vals:<12} {tag}"));
             }

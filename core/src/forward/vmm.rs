@@ -111,9 +111,17 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
     (refuse, warn)
 }
 
-/// The strict profile presents the verdicts' guest values (safe on every host given).
-fn strict(strict_guest: &GuestRegs) -> Run {
-    Run { accepts: true, messages: vec![], guest: strict_guest.clone(), unverified: vec![] }
+/// The strict profile presents the verdicts' guest values (safe on every host given), and
+/// refuses a host whose kdoc-listed fields hold reserved encodings.
+fn strict(c: &Ctx, strict_guest: &GuestRegs) -> Run {
+    let mut messages = Vec::new();
+    for (reg, f) in super::id_fields() {
+        let Some(v) = c.h(reg, f.name) else { continue };
+        if f.is_reserved(v) && super::rules::is_direct(reg, f.name) {
+            messages.push(format!("host {reg}.{}={v} is a reserved encoding; a strict VMM does not forward it", f.name));
+        }
+    }
+    Run { accepts: messages.is_empty(), messages, guest: strict_guest.clone(), unverified: vec![] }
 }
 
 /// QEMU `-device arm-smmuv3,accel=on` (stage 1 only).
@@ -404,7 +412,7 @@ pub(crate) fn run_profile(
         let c = Ctx::new(h, opts);
         let (refuse, warn) = kernel_checks(&c);
         let mut run = match v {
-            Vmm::Strict => strict(strict_guest),
+            Vmm::Strict => strict(&c, strict_guest),
             Vmm::QemuAccel => qemu(&c),
             Vmm::CloudHypervisor => cloud_hypervisor(&c),
             Vmm::OpenVmm => openvmm(&c),
