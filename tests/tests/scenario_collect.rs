@@ -198,3 +198,28 @@ fn no_args_off_a_terminal_does_not_hang() {
     assert!(!text.contains("panicked"), "{text}");
     assert!(!text.is_empty(), "says something");
 }
+
+/// ptdump coalesces adjacent leaves with equal attributes: scenario 05's stage 2 maps one
+/// 2MB range with 4KB pages ("blocks": false): 512 leaves, one range; scenario 01 has a 2MB
+/// block (rw) and a 4KB page (r) next to it: two ranges, since their permissions differ.
+#[test]
+fn ptdump_coalesces_equal_neighbours() {
+    let sc = asset("scenarios/05-nested-4k-over-4k.json");
+    let out = scratch("05p.snapshot.json", b"");
+    smmu(["scenario".as_ref(), "build".as_ref(), sc.as_os_str(), "-o".as_ref(), out.as_os_str()]).ok();
+    let v = smmu(["ptdump".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x40".as_ref(), "--stage".as_ref(), "2".as_ref(), "--json".as_ref()]).json();
+    let maps = v["mappings"].as_array().expect("mappings");
+    let m = maps.iter().find(|m| hex(&m["input"]) == 0x2_0000_0000).expect("the 2MB stage-2 mapping");
+    assert_eq!(hex(&m["output"]), 0x9_0000_0000);
+    assert_eq!(hex(&m["size"]), 0x20_0000);
+    assert_eq!(hex(&m["leaf_size"]), 0x1000);
+    assert_eq!(m["leaves"], 512);
+    let sc = asset("scenarios/01-s1-4k-48bit-2m-block.json");
+    let out = scratch("01p.snapshot.json", b"");
+    smmu(["scenario".as_ref(), "build".as_ref(), sc.as_os_str(), "-o".as_ref(), out.as_os_str()]).ok();
+    let v = smmu(["ptdump".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x8".as_ref(), "--json".as_ref()]).json();
+    let maps = v["mappings"].as_array().expect("mappings");
+    assert_eq!(maps.len(), 2, "{maps:?}");
+    assert_eq!((hex(&maps[0]["input"]), hex(&maps[0]["size"]), hex(&maps[0]["output"])), (0x1_0000_0000, 0x20_0000, 0x4020_0000));
+    assert_eq!((hex(&maps[1]["input"]), hex(&maps[1]["size"]), hex(&maps[1]["output"])), (0x1_0020_0000, 0x1000, 0x5000_1000));
+}
