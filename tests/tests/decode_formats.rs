@@ -64,7 +64,7 @@ fn formats(regs: &[(&str, u64, u64)]) -> Vec<(&'static str, Vec<u8>)> {
         .collect();
     out.push(("busybox devmem", devmem.into_bytes()));
     // The page bytes, little endian, as hexdump -C / xxd / od -A x -t x4 print them.
-    let mut page = vec![0u8; 0x20];
+    let mut page = [0u8; 0x20];
     for (_, o, v) in regs {
         page[*o as usize..*o as usize + 4].copy_from_slice(&(*v as u32).to_le_bytes());
     }

@@ -113,7 +113,7 @@ random unrelated line
     let events = v["events"].as_array().expect("events");
     assert_eq!(events.len(), 2, "{events:?}");
     let xen = events.iter().find(|e| e["type"] == "F_PERMISSION").expect("Xen event");
-    assert_eq!(hex(&xen["input_addr"]), 0xfedc_ba98_040);
+    assert_eq!(hex(&xen["input_addr"]), 0x0fed_cba9_8040);
     assert_eq!(num(&xen["sid"]), 0x18);
     let partial = events.iter().find(|e| e["type"] == "F_TRANSLATION").expect("damaged event");
     assert_eq!(num(&partial["sid"]), 0x18);

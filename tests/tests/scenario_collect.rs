@@ -107,7 +107,7 @@ fn block_descriptor_encoding() {
     smmu(["scenario".as_ref(), "build".as_ref(), sc.as_os_str(), "-o".as_ref(), out.as_os_str()]).ok();
     let v = smmu(["walk".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x8".as_ref(), "--iova".as_ref(), "0x100123456".as_ref(), "--json".as_ref()]).json();
     let steps = v["steps"].as_array().expect("steps");
-    let leaf = steps.iter().filter(|s| s["stage"] == "1" && !s["value"].is_null()).last().expect("leaf");
+    let leaf = steps.iter().rev().find(|s| s["stage"] == "1" && !s["value"].is_null()).expect("leaf");
     let d = hex(&leaf["value"]);
     assert_eq!(d & 3, 0b01, "block descriptor: {d:#x}");
     assert_eq!(d & 0x0000_ffff_ffe0_0000, 0x4020_0000, "OA[47:21]");
