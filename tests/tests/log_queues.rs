@@ -122,7 +122,7 @@ random unrelated line
 }
 
 #[test]
-#[ignore = "QA finding 9: smmu log lists an incomplete event after later complete ones (not in log order)"]
+#[ignore = "QA finding 10: smmu log lists an incomplete event after later complete ones (not in log order)"]
 fn events_come_out_in_log_order() {
     let text = "\
 [    7.839997] arm-smmu-v3 9050000.smmuv3: event 0x10 received:
@@ -302,7 +302,7 @@ fn stage2_ste_from_the_capture_and_its_legality() {
 /// issue 4: a structure's `fields` are `{"name", "value", "meaning"}` "as in smmu decode",
 /// where `value` is an integer.
 #[test]
-#[ignore = "QA finding 8: smmu ste/cd --json field values are hex strings, smmu decode's are integers"]
+#[ignore = "QA finding 9: smmu ste/cd --json field values are hex strings, smmu decode's are integers"]
 fn structure_field_values_are_integers_like_decode() {
     let v = smmu(["ste", "--json", "0x4532200b", "0xd6"]).json();
     let f = &v["fields"][0];
@@ -397,7 +397,7 @@ fn cd_legality_rules_the_spec_gives() {
 /// hwcons 0x%08x]" when the SMMU stops consuming commands: a log with it must not come back
 /// as if nothing SMMU-related were in it.
 #[test]
-#[ignore = "QA finding 6: CMD_SYNC timeout lines are dropped silently (not decoded, not in unparsed)"]
+#[ignore = "QA finding 7: CMD_SYNC timeout lines are dropped silently (not decoded, not in unparsed)"]
 fn cmd_sync_timeout_is_reported() {
     let text = "[  100.7] arm-smmu-v3 arm-smmu-v3.0.auto: CMD_SYNC timeout at 0x00000146 [hwprod 0x00000146, hwcons 0x00000145]\n";
     let v = smmu_stdin(["log", "--json", "-"], text.as_bytes()).json();
