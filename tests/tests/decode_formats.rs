@@ -418,3 +418,17 @@ fn every_register_offset_width_and_res0() {
         }
     }
 }
+
+/// IIDR (IHI 0070 6.3.7: Implementer [11:0], Revision [15:12], Variant [19:16], ProductID
+/// [31:20]) with Linux's arm-smmu-v3.h IIDR_IMPLEMENTER_ARM = 0x43b, IIDR_PRODUCTID_ARM_MMU_600
+/// = 0x483, IIDR_PRODUCTID_ARM_MMU_700 = 0x487 (the values its errata workarounds key on).
+#[test]
+fn iidr_names_arm_products() {
+    for (iidr, product, rev) in [(0x4830_043bu32, "MMU-600", "r0p0"), (0x4871_243b, "MMU-700", "r1p2"), (0x4832_043b, "MMU-600", "r2p0")] {
+        let v = smmu_stdin(["decode", "--json", "-"], format!("IIDR = 0x{iidr:08x}\n").as_bytes()).json();
+        let i = &v["summary"]["implementer"];
+        assert_eq!(i["implementer_name"], "Arm", "{iidr:#x}");
+        assert_eq!(i["product"], product, "{iidr:#x}");
+        assert_eq!(i["rev"], rev, "{iidr:#x}");
+    }
+}
