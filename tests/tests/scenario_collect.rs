@@ -223,3 +223,80 @@ fn ptdump_coalesces_equal_neighbours() {
     assert_eq!((hex(&maps[0]["input"]), hex(&maps[0]["size"]), hex(&maps[0]["output"])), (0x1_0000_0000, 0x20_0000, 0x4020_0000));
     assert_eq!((hex(&maps[1]["input"]), hex(&maps[1]["size"]), hex(&maps[1]["output"])), (0x1_0020_0000, 0x1000, 0x5000_1000));
 }
+
+/// `smmu collect --root` on a sysfs/procfs tree built from what the stage-1 capture's guest
+/// reported (PCI devices, iommu groups, default domain types, kernel version and command line)
+/// with the repository's QEMU virt device tree blob, and `--devmem` an image holding the
+/// registers QEMU's monitor read at the SMMU base 0x09050000: the snapshot has the capture's
+/// register values and each PCI device's StreamID as the capture lists it (DT iommu-map
+/// rid-base 0: StreamID = RID).
+#[cfg(unix)]
+#[test]
+fn collect_a_tree_built_from_the_capture() {
+    use std::os::unix::fs::symlink;
+    let cap = capture("qemu-s1-4k");
+    let root = scratch("host-s1", b"");
+    let _ = std::fs::remove_file(&root);
+    let mk = |p: &str| std::fs::create_dir_all(root.join(p)).expect("mkdir");
+    let put = |p: &str, s: &str| std::fs::write(root.join(p), s).expect("write");
+    for d in ["proc", "sys/firmware", "sys/kernel/iommu_groups", "sys/bus/pci/devices", "sys/devices/platform/9050000.smmuv3", "sys/bus/platform/drivers/arm-smmu-v3", "sys/class/iommu/smmu3.0x0000000009050000/devices"] {
+        mk(d);
+    }
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hosts/qemu-virt-dt/sys/firmware/fdt"), root.join("sys/firmware/fdt")).expect("fdt");
+    put("proc/version", &format!("{}\n", cap["kernel"]["version"].as_str().expect("version")));
+    put("proc/cmdline", &format!("{}\n", cap["kernel"]["cmdline"].as_str().expect("cmdline")));
+    put("proc/iomem", "09050000-0906ffff : 9050000.smmuv3\n40000000-7fffffff : System RAM\n");
+    symlink("../../../devices/platform/9050000.smmuv3", root.join("sys/class/iommu/smmu3.0x0000000009050000/device")).expect("ln");
+    symlink("../../../../bus/platform/drivers/arm-smmu-v3", root.join("sys/devices/platform/9050000.smmuv3/driver")).expect("ln");
+    symlink("../../../../devices/platform/9050000.smmuv3", root.join("sys/bus/platform/drivers/arm-smmu-v3/9050000.smmuv3")).expect("ln");
+    let devs = cap["pci_devices"].as_array().expect("pci");
+    for d in devs {
+        let bdf = d["bdf"].as_str().expect("bdf");
+        let p = format!("sys/bus/pci/devices/{bdf}");
+        mk(&p);
+        for k in ["vendor", "device", "class"] {
+            put(&format!("{p}/{k}"), &format!("{}\n", d[k].as_str().expect(k)));
+        }
+        let g = d["iommu_group"].as_str().expect("group");
+        mk(&format!("sys/kernel/iommu_groups/{g}/devices"));
+        put(&format!("sys/kernel/iommu_groups/{g}/type"), &format!("{}\n", d["domain_type"].as_str().expect("type")));
+        symlink(format!("../../../../kernel/iommu_groups/{g}"), root.join(format!("{p}/iommu_group"))).expect("ln");
+        symlink(format!("../../../../bus/pci/devices/{bdf}"), root.join(format!("sys/kernel/iommu_groups/{g}/devices/{bdf}"))).expect("ln");
+        symlink(format!("../../../../bus/pci/devices/{bdf}"), root.join(format!("sys/class/iommu/smmu3.0x0000000009050000/devices/{bdf}"))).expect("ln");
+        symlink("../../../class/iommu/smmu3.0x0000000009050000", root.join(format!("{p}/iommu"))).expect("ln");
+    }
+    // /dev/mem image: the capture's registers at smmu_base + offset.
+    let base = hex(&cap["smmu_base"]);
+    let mut img = vec![0u8; (base + 0x20000) as usize];
+    for (name, v) in cap["registers"].as_object().expect("regs") {
+        if name.starts_with("rsvd") {
+            continue;
+        }
+        let off = (base + hex(&v["offset"])) as usize;
+        img[off..off + 4].copy_from_slice(&(hex(&v["qemu_monitor_at_snapshot"]) as u32).to_le_bytes());
+    }
+    let mem = scratch("devmem-s1.img", &img);
+    let out = scratch("collect-s1.json", b"");
+    let r = smmu(["collect".as_ref(), "--root".as_ref(), root.as_os_str(), "--devmem".as_ref(), mem.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = read_json(&out);
+    for (name, val, _) in capture_registers(&cap) {
+        let name = name.replace("EVTQ_", "EVENTQ_");
+        if let Some(got) = v["registers"].get(&name) {
+            assert_eq!(hex(got), val, "register {name}");
+        } else {
+            assert!(name == "AGBPA", "register {name} not collected");
+        }
+    }
+    let text = v.to_string();
+    assert!(text.contains("7.3.4+deb13-arm64"), "kernel version recorded");
+    let pci = v["host"]["pci_devices"].as_array().expect("pci_devices");
+    assert_eq!(pci.len(), devs.len());
+    for d in devs {
+        let p = pci.iter().find(|p| p["bdf"] == d["bdf"]).expect("device");
+        assert_eq!(p["sid"], d["sid"], "{}", d["bdf"]);
+        assert_eq!(p["iommu_group"], d["iommu_group"]);
+    }
+    let groups = v["host"]["iommu_groups"].as_array().expect("groups");
+    assert!(groups.iter().all(|g| g["default_domain_type"] == "DMA"));
+}
