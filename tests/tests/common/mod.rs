@@ -116,7 +116,10 @@ where
 pub fn scratch(name: &str, contents: &[u8]) -> PathBuf {
     let dir = bin().parent().expect("dir").join("qa-scratch");
     std::fs::create_dir_all(&dir).expect("mkdir scratch");
-    let p = dir.join(format!("{}-{name}", std::process::id()));
+    // Unique per call: tests in one process run in parallel threads.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = dir.join(format!("{}-{n}-{name}", std::process::id()));
     std::fs::write(&p, contents).expect("write scratch");
     p
 }
