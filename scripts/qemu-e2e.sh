@@ -6,6 +6,7 @@
 # with the device tree and once through UEFI (ACPI IORT), and checks the collected registers
 # against the values QEMU's model reports.
 #
+# Runs: device tree + stage 1, device tree + stage 2, UEFI/ACPI + stage 1.
 # Usage: scripts/qemu-e2e.sh [--prepare-only] [--dt-only]
 # Exit 0 = pass, 1 = fail, 77 = a prerequisite could not be had (the reason is printed).
 set -euo pipefail
@@ -22,6 +23,7 @@ for a in "$@"; do
     *) echo "usage: $0 [--prepare-only] [--dt-only]" >&2; exit 2 ;;
   esac
 done
+main() {
 T0=$(date +%s)
 log() { echo "[e2e $(( $(date +%s) - T0 ))s] $*"; }
 skip() { echo "SKIP: $*"; exit 77; }
@@ -68,6 +70,7 @@ prereqs() {
   command -v qemu-aarch64-static >/dev/null || need=1
   [ -f /usr/share/qemu-efi-aarch64/QEMU_EFI.fd ] || need=1
   command -v cpio >/dev/null || need=1
+  command -v python3 >/dev/null || need=1
   if [ $need = 1 ]; then
     apt_sources || skip "apt-get update failed (no network?)"
     log "installing qemu-system-arm (bookworm-backports), qemu-user-static, qemu-efi-aarch64, cpio"
@@ -76,7 +79,7 @@ prereqs() {
       || timeout 900 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
       qemu-system-arm qemu-user-static qemu-efi-aarch64 >/dev/null \
       || skip "cannot install qemu-system-arm/qemu-user-static/qemu-efi-aarch64"
-    timeout 300 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq cpio >/dev/null || skip "cannot install cpio"
+    timeout 300 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq cpio python3 >/dev/null || skip "cannot install cpio/python3"
   fi
   qemu-system-aarch64 --version | grep -qE 'version (9\.[1-9]|[1-9][0-9])' \
     || skip "qemu-system-aarch64 >= 9.1 needed for -M virt-9.1 (have: $(qemu-system-aarch64 --version | head -1))"
@@ -135,21 +138,41 @@ IRD=$OUT/initramfs
 rm -rf "$IRD"; mkdir -p "$IRD"/{bin,sbin,proc,sys,dev,tmp,etc}
 cp "$CACHE/busybox/bin/busybox" "$IRD/bin/busybox"
 cp "$BIN" "$IRD/bin/smmu"
+# The drivers the test needs: built in on Debian's arm64 kernels; if a kernel has them as
+# modules, the .ko files from the same package go into the initramfs and init loads them.
+MODDIR=$(ls -d "$CACHE"/kernel/root/usr/lib/modules/* "$CACHE"/kernel/root/lib/modules/* 2>/dev/null | head -1 || true)
+mkdir -p "$IRD/lib/modules"; : > "$IRD/lib/modules/load"
+for m in pci-host-common pci-host-generic virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci arm_smmu_v3; do
+  if grep -q "/$m.ko" "$MODDIR/modules.builtin" 2>/dev/null; then continue; fi
+  ko=$(find "$MODDIR" -name "$m.ko*" | head -1)
+  [ -n "$ko" ] || { log "note: $m is neither built in nor a module of $KVER"; continue; }
+  case $ko in
+    *.xz) xz -dc "$ko" > "$IRD/lib/modules/$m.ko" ;;
+    *.zst) zstd -qdc "$ko" > "$IRD/lib/modules/$m.ko" ;;
+    *) cp "$ko" "$IRD/lib/modules/$m.ko" ;;
+  esac
+  echo "$m" >> "$IRD/lib/modules/load"
+done
+log "modules to load in the guest: $(tr '\n' ' ' < "$IRD/lib/modules/load")(arm_smmu_v3 and virtio-pci built in unless listed)"
 cat > "$IRD/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+for m in $(cat /lib/modules/load); do insmod /lib/modules/$m.ko || echo "insmod $m failed"; done
 echo "===E2E-BOOTED==="
 # Independent cross-check of one register with busybox's own /dev/mem reader.
 echo "BUSYBOX-DEVMEM-IDR0 $(devmem 0x09050000 32 2>&1)"
 echo "BUSYBOX-DEVMEM-AIDR $(devmem 0x0905001c 32 2>&1)"
-smmu collect -o /tmp/snap.json > /tmp/summary.txt 2>&1; echo "COLLECT-RC $?"
+smmu collect --memory -o /tmp/snap.json > /tmp/summary.txt 2>&1; echo "COLLECT-RC $?"
 echo "===SUMMARY-BEGIN==="; cat /tmp/summary.txt; echo "===SUMMARY-END==="
 echo "===SNAPSHOT-BEGIN==="; cat /tmp/snap.json; echo "===SNAPSHOT-END==="
 # The same as an unprivileged user: every refusal must be explained.
-setpriv --reuid=65534 --regid=65534 --clear-groups smmu collect --json > /tmp/unpriv.json 2>/tmp/unpriv.err; echo "UNPRIV-RC $?"
+printf 'root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' > /etc/passwd
+printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
+su -s /bin/sh nobody -c '/bin/smmu collect --json' > /tmp/unpriv.json 2>/tmp/unpriv.err; echo "UNPRIV-RC $?"
+echo "UNPRIV-STDERR $(head -c 300 /tmp/unpriv.err)"
 echo "===UNPRIV-BEGIN==="; cat /tmp/unpriv.json; echo "===UNPRIV-END==="
 # A copy of the sysfs/procfs files collect reads, for the fixture trees under tests/fixtures/hosts.
 echo "===TREE-BEGIN==="
@@ -163,6 +186,7 @@ for l in /sys/class/iommu/* /sys/class/iommu/*/device /sys/class/iommu/*/device/
          /sys/bus/pci/devices/* /sys/bus/pci/devices/*/driver /sys/bus/pci/devices/*/iommu_group /sys/bus/pci/devices/*/iommu; do
   [ -L "$l" ] && echo "L $l $(readlink "$l")"
 done
+su -s /bin/sh nobody -c 'cat /proc/iomem' > /tmp/iomem.unpriv 2>&1 && echo "F /unprivileged/proc/iomem $(base64 -w0 < /tmp/iomem.unpriv)"
 echo "===TREE-END==="
 echo "===E2E-DONE==="
 poweroff -f
@@ -171,40 +195,74 @@ chmod +x "$IRD/init"
 (cd "$IRD" && find . | cpio -o -H newc --quiet | gzip -1 > "$OUT/initrd.cpio.gz")
 log "initramfs $(stat -c %s "$OUT/initrd.cpio.gz") bytes (busybox $(stat -c %s "$IRD/bin/busybox"), smmu $(stat -c %s "$IRD/bin/smmu"))"
 
-QEMU_COMMON=(qemu-system-aarch64 -M virt-9.1,iommu=smmuv3 -global arm-smmuv3.stage=1
+QEMU_COMMON=(qemu-system-aarch64 -M virt-9.1,iommu=smmuv3
   -cpu max,pauth-impdef=on -accel tcg -smp 1 -m 1G -display none -serial stdio -monitor none -no-reboot
   -netdev user,id=n0,restrict=on
   -device virtio-net-pci,netdev=n0,addr=01.0,iommu_platform=on,disable-legacy=on,romfile=
   -device edu,addr=03.0)
 
-run_guest() { # name timeout extra-args...
-  local name=$1 tmo=$2; shift 2
+run_guest() { # name stage timeout extra-args...
+  local name=$1 stage=$2 tmo=$3; shift 3
   local t=$(date +%s)
-  log "booting $name: ${QEMU_COMMON[*]} $*"
-  timeout "$tmo" "${QEMU_COMMON[@]}" "$@" > "$OUT/$name-console.log" 2>&1 || true
+  log "booting $name: ${QEMU_COMMON[*]} -global arm-smmuv3.stage=$stage $*"
+  echo "$name: ${QEMU_COMMON[*]} -global arm-smmuv3.stage=$stage $*" >> "$OUT/PROVENANCE.txt"
+  timeout "$tmo" "${QEMU_COMMON[@]}" -global arm-smmuv3.stage=$stage "$@" > "$OUT/$name-console.log" 2>&1 || true
   tr -d '\r' < "$OUT/$name-console.log" > "$OUT/$name-console.txt"
   grep -q "===E2E-DONE===" "$OUT/$name-console.txt" || { tail -30 "$OUT/$name-console.txt"; fail "$name: the guest did not finish within ${tmo}s"; }
   sed -n '/===SNAPSHOT-BEGIN===/,/===SNAPSHOT-END===/p' "$OUT/$name-console.txt" | sed '1d;$d' > "$OUT/$name-snapshot.json"
   sed -n '/===UNPRIV-BEGIN===/,/===UNPRIV-END===/p' "$OUT/$name-console.txt" | sed '1d;$d' > "$OUT/$name-unpriv.json"
   sed -n '/===TREE-BEGIN===/,/===TREE-END===/p' "$OUT/$name-console.txt" | sed '1d;$d' > "$OUT/$name-tree.txt"
   sed -n '/===SUMMARY-BEGIN===/,/===SUMMARY-END===/p' "$OUT/$name-console.txt" | sed '1d;$d'
+  # Rebuild the guest's sysfs/procfs files as a tree (what tests/fixtures/hosts/ holds).
+  rm -rf "$OUT/$name-tree"
+  python3 - "$OUT/$name-tree.txt" "$OUT/$name-tree" "$OUT/$name-snapshot.json" <<'PY' || log "note: could not rebuild the $name tree"
+import base64, os, sys, json
+tree_txt, out, snap = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(out, exist_ok=True)
+root = os.path.realpath(out)
+def inside(p):  # absolute guest path -> path under root with its parents' links resolved
+    parent, name = os.path.split(p.lstrip('/'))
+    rp = os.path.realpath(os.path.join(root, parent))
+    assert rp.startswith(root), p
+    os.makedirs(rp, exist_ok=True)
+    return os.path.join(rp, name)
+lines = [l.rstrip('\n').split(' ', 2) for l in open(tree_txt) if l[:2] in ('F ', 'L ')]
+for kind, path, val in sorted((x for x in lines if x[0] == 'L'), key=lambda x: x[1].count('/')):
+    at = inside(path)
+    if not os.path.lexists(at):
+        os.symlink(val, at)
+    os.makedirs(os.path.realpath(at), exist_ok=True)
+for kind, path, val in (x for x in lines if x[0] == 'F'):
+    open(inside(path), 'wb').write(base64.b64decode(val))
+s = json.load(open(snap))
+log = s.get('kernel', {}).get('log', [])
+if log:
+    open(inside('/dev/kmsg'), 'w').write('\n'.join(log) + '\n')
+iort = s.get('firmware', {}).get('iort_raw')
+if iort:
+    open(inside('/sys/firmware/acpi/tables/IORT'), 'wb').write(bytes.fromhex(iort))
+PY
   log "$name: guest finished in $(( $(date +%s) - t ))s"
 }
 
-check() { # name firmware(fdt|iort)
-  python3 - "$OUT/$1-snapshot.json" "$OUT/$1-unpriv.json" "$OUT/$1-console.txt" "$2" "$ROOT/target/debug/smmu" <<'PY'
+check() { # name firmware(fdt|iort) stage
+  python3 - "$OUT/$1-snapshot.json" "$OUT/$1-unpriv.json" "$OUT/$1-console.txt" "$2" "$ROOT/target/debug/smmu" "$3" <<'PY'
 import json, re, sys, subprocess
-snap_p, unpriv_p, console_p, fw, host_smmu = sys.argv[1:6]
+snap_p, unpriv_p, console_p, fw, host_smmu, stage = sys.argv[1:7]
 s = json.load(open(snap_p))
 errs = []
 def want(cond, msg):
     print(("  ok   " if cond else "  FAIL ") + msg)
     if not cond: errs.append(msg)
-# Values QEMU 10.0's SMMUv3 model reports for stage 1 (see tests/fixtures/hosts/PROVENANCE.md).
-expect = {"IDR0": "0x0d44101a", "IDR1": "0x02730010", "IDR3": "0x00001404", "IDR5": "0x00000074", "AIDR": "0x00000001", "IIDR": "0x00000000"}
+# Values QEMU 10.0's SMMUv3 model reports (read by QEMU's monitor and by a guest's devmem in
+# the shared qemu-s1-4k / qemu-s2-4k captures): stage 1 sets IDR0.S1P, stage 2 IDR0.S2P and
+# IDR3.XNX (0x1414); the rest is common.
+expect = {"IDR0": {"1": "0x0d44101a", "2": "0x0d441019"}[stage], "IDR1": "0x02730010",
+          "IDR3": {"1": "0x00001404", "2": "0x00001414"}[stage], "IDR5": "0x00000074",
+          "AIDR": "0x00000001", "IIDR": "0x00000000"}
 r = s.get("registers", {})
 for k, v in expect.items():
-    want(r.get(k) == v, f"registers.{k} = {r.get(k)} (QEMU stage-1 model: {v})")
+    want(r.get(k) == v, f"registers.{k} = {r.get(k)} (QEMU stage-{stage} model: {v})")
 con = open(console_p).read()
 m = re.search(r"BUSYBOX-DEVMEM-IDR0 (0x[0-9A-Fa-f]+)", con)
 want(m is not None and int(m.group(1), 16) == int(r.get("IDR0", "0"), 16), f"busybox devmem IDR0 {m.group(1) if m else None} agrees")
@@ -235,6 +293,12 @@ else:
 # The snapshot is read back by the host build.
 out = subprocess.run([host_smmu, "decode", snap_p, "--json"], capture_output=True, text=True)
 want(out.returncode == 0 and "IDR0" in out.stdout, f"smmu decode reads the snapshot (rc {out.returncode}) {out.stderr.strip()[:200]}")
+out = subprocess.run([host_smmu, "forward", snap_p], capture_output=True, text=True)
+want(out.returncode == 0, f"smmu forward reads the snapshot (rc {out.returncode}) {out.stderr.strip()[:200]}")
+# --memory: RAM through /dev/mem is found, or refused with the reason (CONFIG_STRICT_DEVMEM).
+mem = bysrc.get("memory", [])
+want(bool(mem) and all(x["status"] == "found" or (x["status"] == "refused" and x.get("reason") and x.get("fix")) for x in mem),
+     f"memory capture reported: {[(x['status'], x.get('detail'), x.get('reason')) for x in mem]}")
 # Unprivileged: registers refused with a reason and a fix.
 try:
     u = json.load(open(unpriv_p))
@@ -246,20 +310,43 @@ sys.exit(1 if errs else 0)
 PY
 }
 
-[ -x "$ROOT/target/debug/smmu" ] || cargo build -q -p smmu-tui --bin smmu
+timeout 900 cargo build -q -p smmu-tui --bin smmu || fail "host build of smmu failed"
 
 # ---------------------------------------------------------------- device tree boot
 timeout 60 qemu-system-aarch64 -M virt-9.1,iommu=smmuv3,dumpdtb="$OUT/virt-9.1-smmuv3.dtb" -global arm-smmuv3.stage=1 \
   -cpu max,pauth-impdef=on -m 1G -display none >/dev/null 2>&1 || true
-run_guest dt 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+{ echo "QEMU: $(qemu-system-aarch64 --version | head -1)"; echo "kernel: $(ls "$CACHE"/debs/linux-image-*.deb)";
+  echo "busybox: $(ls "$CACHE"/debs/busybox-static_*.deb)"; echo "date: $(date -u +%FT%TZ)"; } > "$OUT/PROVENANCE.txt"
+run_guest dt 1 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
   -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1"
-check dt fdt || fail "device-tree boot: collected values are wrong (see above; console in $OUT/dt-console.txt)"
+check dt fdt 1 || fail "device-tree boot: collected values are wrong (see above; console in $OUT/dt-console.txt)"
+
+# ---------------------------------------------------------------- stage-2-only SMMU, device tree
+run_guest dt-s2 2 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1"
+check dt-s2 fdt 2 || fail "stage-2 device-tree boot: collected values are wrong (console in $OUT/dt-s2-console.txt)"
+
+# ---------------------------------------------------------------- without iomem=relaxed
+# CONFIG_IO_STRICT_DEVMEM refuses the register page the driver holds: collect must say so and
+# name the fix.
+run_guest dt-strict 1 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  -append "console=ttyAMA0 loglevel=1 panic=-1"
+python3 - "$OUT/dt-strict-snapshot.json" <<'PY' || fail "boot without iomem=relaxed: the refusal is not explained"
+import json, sys
+s = json.load(open(sys.argv[1]))
+r = [x for x in s["provenance"]["sources"] if x["source"] == "registers"]
+ok = bool(r) and r[0]["status"] == "refused" and "iomem=relaxed" in (r[0].get("fix") or "")
+print(("  ok   " if ok else "  FAIL ") + f"without iomem=relaxed: registers {r[0]['status'] if r else None}: {r[0].get('reason') if r else None}; fix: {r[0].get('fix') if r else None}")
+sys.exit(0 if ok else 1)
+PY
 
 # ---------------------------------------------------------------- UEFI / ACPI boot
 if [ $DT_ONLY = 0 ]; then
   EFI=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
-  run_guest acpi 420 -bios "$EFI" -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  run_guest acpi 1 420 -bios "$EFI" -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
     -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1 acpi=force"
-  check acpi iort || fail "UEFI/ACPI boot: collected values are wrong (see above; console in $OUT/acpi-console.txt)"
+  check acpi iort 1 || fail "UEFI/ACPI boot: collected values are wrong (see above; console in $OUT/acpi-console.txt)"
 fi
 log "PASS (total $(( $(date +%s) - T0 ))s)"
+}
+main "$@"; exit $?

@@ -12,6 +12,8 @@ if [ -z "${BIN:-}" ]; then cargo build -q --release -p smmu-tui; BIN="$PWD/targe
 SOCK="smmu-measure-$$"; TMP="$(mktemp -d)"
 T() { tmux -L "$SOCK" "$@"; }
 trap 'T kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
+# A session that lives for the whole measurement, so the tmux server never exits between runs.
+T -f /dev/null new-session -d -s hold -x 20 -y 5 "sleep 600"
 runs=5; total=0; best=999999
 for i in $(seq $runs); do
   T -f /dev/null new-session -d -s "m$i" -x 100 -y 30 "date +%s%N > $TMP/t0; exec $BIN ${ARGS:-}"
@@ -22,6 +24,10 @@ for i in $(seq $runs); do
   [ "$i" -lt $runs ] && T kill-session -t "m$i"
 done
 echo "time to first frame: mean $((total / runs)) ms, best $best ms over $runs runs (100x30, $(basename "$BIN") ${ARGS:-<no args>})"
+# Harness overhead: the same measurement of a program that prints the text at once.
+T -f /dev/null new-session -d -s base -x 100 -y 30 "date +%s%N > $TMP/b0; exec sh -c 'echo \"7 Diff\"; exec sleep 60'"
+until T capture-pane -p -t base 2>/dev/null | grep -qF "7 Diff"; do sleep 0.002; done
+b1=$(date +%s%N); echo "harness overhead (echo instead of smmu): $(( (b1 - $(cat "$TMP/b0")) / 1000000 )) ms"
 PID=$(T display -p -t "m$runs" '#{pane_pid}')
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }

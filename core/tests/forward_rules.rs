@@ -92,6 +92,12 @@ fn kdoc_listed_fields_are_direct() {
         assert_eq!(x.class, Class::Direct, "{r}.{f}");
         assert_eq!(Some(x.guest), x.host, "{r}.{f} forwarded as is");
     }
+    // And nothing else is direct: the kdoc says VMMs must not read other bits.
+    for x in &v {
+        if x.class == Class::Direct {
+            assert!(kdoc.contains(&(x.register, x.field)), "{}.{} is direct but not in the kdoc list", x.register, x.field);
+        }
+    }
 }
 
 /// kdoc: S1P and COHACC assumed, ATS per device, HTTU/BTM not supported for nesting.
@@ -175,7 +181,7 @@ fn feature_rich_host_verdicts() {
     assert_eq!(find(&v, "IDR1", "SIDSIZE").guest, 32);
     assert_eq!(find(&v, "IDR5", "OAS").guest, 6);
     assert_eq!(find(&v, "IDR5", "OAS").class, Class::VmmDefined);
-    assert_eq!(find(&v, "IDR3", "MPAM").class, Class::NeedsVmFlag);
+    assert_eq!(find(&v, "IDR3", "MPAM").class, Class::NeedsKernel);
     assert_eq!(find(&v, "IDR3", "MPAM").guest, 0);
     assert_eq!(find(&v, "IDR3", "FWB").class, Class::HostOnly);
     assert_eq!(find(&v, "IDR0", "PRI").class, Class::NeedsKernel);
@@ -194,4 +200,61 @@ fn old_kernel_is_refused_everywhere() {
     let r = forward::analyze(&[("qemu", qemu_nested())], &o);
     assert!(r.vmm.iter().all(|v| !v.accepts));
     assert!(r.vmm.iter().all(|v| v.messages.iter().any(|m| m.contains("6.13"))));
+}
+
+/// Orders follow the IHI 0070 encodings: STALL_MODEL 0 = stall and terminate, 1 = terminate
+/// only, 2 = stall forced; TTENDIAN 0 = mixed, 2 = little, 3 = big; TTF 1/2/3 = AArch32,
+/// AArch64, both; TERM_MODEL 1 = abort only (less than 0).
+#[test]
+fn orders_follow_the_encodings() {
+    use smmu_core::forward::Order;
+    assert!(Order::StallModel.safe(1, 0) && Order::StallModel.safe(2, 0));
+    assert!(!Order::StallModel.safe(0, 1) && !Order::StallModel.safe(1, 2) && !Order::StallModel.safe(0, 2));
+    assert!(Order::Endian.safe(2, 0) && Order::Endian.safe(3, 0));
+    assert!(!Order::Endian.safe(0, 2) && !Order::Endian.safe(3, 2));
+    assert!(Order::Subset.safe(2, 3) && !Order::Subset.safe(3, 2) && !Order::Subset.safe(1, 2));
+    assert!(Order::AtLeast.safe(1, 0) && !Order::AtLeast.safe(0, 1));
+    assert_eq!(Order::StallModel.meet(0, 2), (2, false));
+    assert!(Order::StallModel.meet(1, 2).1, "terminate-only and stall-forced cannot be pooled");
+    assert!(Order::Endian.meet(2, 3).1);
+    assert_eq!(Order::Subset.meet(3, 2), (2, false));
+}
+
+/// The TERM_MODEL and STALL_MODEL values of the hand-made stall-forced host reach the guest.
+#[test]
+fn stall_forced_host() {
+    let odd = asset(include_str!("../../assets/hosts/handmade-odd.txt"));
+    let v = verdicts(odd, &ForwardOptions::default());
+    assert_eq!(find(&v, "IDR0", "STALL_MODEL").guest, 2);
+    assert_eq!(find(&v, "IDR0", "TERM_MODEL").guest, 1);
+    assert_eq!(find(&v, "IDR0", "TTENDIAN").guest, 3);
+    // HTTU=0b11 on the host still gives the guest nothing.
+    assert_eq!(find(&v, "IDR0", "HTTU").host, Some(3));
+    assert_eq!(find(&v, "IDR0", "HTTU").guest, 0);
+    // STALL_MODEL 2 allows stalls, so STALL_MAX is forwarded (the host has 0).
+    assert_eq!(find(&v, "IDR5", "STALL_MAX").guest, 0);
+}
+
+#[test]
+fn no_hosts_or_empty_host_never_panics() {
+    let none: [(&str, RegisterSet); 0] = [];
+    let r = forward::analyze(&none, &ForwardOptions::default());
+    assert!(r.vmm.iter().all(|v| !v.accepts));
+    let _ = (r.to_text(true), r.to_email());
+    let r = forward::analyze(&[("empty", RegisterSet::new())], &ForwardOptions::default());
+    assert!(r.vmm.iter().all(|v| !v.accepts), "no IDR0: nobody can tell whether the host nests");
+    assert!(r.verdicts.iter().all(|v| v.host.is_none()));
+    let _ = (r.to_text(true), r.to_email());
+}
+
+/// QEMU 10.0 stage-2-only SMMU (real capture, IDR0=0x0d441019: S2P without S1P): no
+/// nesting, so S1P is not offered and every profile is refused by the kernel check.
+#[test]
+fn qemu_stage2_only_cannot_nest() {
+    let s2 = asset(include_str!("../../assets/samples/qemu-10.0-s2.txt"));
+    let r = forward::analyze(&[("s2", s2)], &ForwardOptions::default());
+    let s1p = find(&r.verdicts, "IDR0", "S1P");
+    assert_eq!((s1p.host, s1p.guest, s1p.class), (Some(0), 0, Class::Assumed));
+    assert!(r.vmm.iter().all(|v| !v.accepts));
+    assert!(r.vmm.iter().all(|v| v.messages.iter().any(|m| m.contains("IDR0.S1P=0, IDR0.S2P=1"))));
 }

@@ -229,3 +229,23 @@ fn all_profiles_listed() {
     assert_eq!(names, vec!["strict", "qemu-accel", "cloud-hypervisor", "openvmm"]);
     assert!(r.vmm.iter().all(|v| !v.refs.is_empty()));
 }
+
+#[test]
+fn comparison_table_marks_what_exceeds_strict() {
+    // handmade-odd: big-endian-only walks; QEMU and OpenVMM refuse, Cloud Hypervisor presents
+    // little-endian (TTENDIAN=0b10) anyway.
+    let r = forward::analyze(&[("odd", odd())], &ForwardOptions::default());
+    let row = r.comparison.iter().find(|x| x.field == "TTENDIAN").expect("TTENDIAN row");
+    assert_eq!((row.host, row.strict), (Some(3), 3));
+    let ch = row.profiles.iter().find(|p| p.vmm == "cloud-hypervisor").expect("ch");
+    assert_eq!((ch.value, ch.exceeds), (Some(2), true));
+    assert!(r.comparison.iter().all(|x| x.profiles.iter().any(|p| p.value != Some(x.strict))));
+}
+
+#[test]
+fn strict_refuses_reserved_encodings_in_kdoc_fields() {
+    // TTENDIAN=0b01 is reserved (IHI 0070 6.3.1): bits 22:21 of the QEMU nested IDR0.
+    let r = run(Vmm::Strict, with(nested(), "IDR0", 0x0d44101b & !(3 << 21) | 1 << 21), &ForwardOptions::default());
+    assert!(!r.accepts);
+    assert!(errors(&r).iter().any(|m| m.contains("IDR0.TTENDIAN=1 is a reserved encoding")), "{:?}", r.messages);
+}

@@ -198,3 +198,32 @@ fn garbage_never_panics() {
         let _ = parse(t);
     }
 }
+
+#[test]
+fn implied_fields_exist_in_the_register_model() {
+    for f in klog::features::FEATURES {
+        for tok in f.implies.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',') {
+            if let Some(rest) = tok.strip_prefix("SMMU_") {
+                let (reg, field) = rest.split_once('.').unwrap();
+                let r = smmu_core::regs::by_name(reg).unwrap_or_else(|| panic!("{}: no register {reg}", f.name));
+                assert!(r.layout.field(field).is_some(), "{}: no field {reg}.{field}", f.name);
+            }
+        }
+    }
+    for c in smmu_core::queues::cmd::COMMANDS {
+        if let smmu_core::queues::cmd::Needs::Feature(reg, field) = c.needs {
+            assert!(smmu_core::regs::by_name(reg).and_then(|r| r.layout.field(field)).is_some(), "{reg}.{field}");
+        }
+    }
+}
+
+#[test]
+fn unexpected_pri_request() {
+    // The two-line form Linux prints from arm_smmu_handle_ppr.
+    let log = "[ 5.0] arm-smmu-v3 s: unexpected PRI request received:\n[ 5.0] arm-smmu-v3 s: \tsid 0x00000100.0x00001: [3L] unprivileged RW access at iova 0x0000ffff80001000\n";
+    let r = parse(log);
+    assert_eq!(r.pri_requests.len(), 1);
+    let p = &r.pri_requests[0];
+    assert_eq!((p.sid, p.ssid, p.prg_index, p.last, p.privileged), (Some(0x100), Some(1), Some(3), true, false));
+    assert_eq!((p.access.as_str(), p.iova.as_deref()), ("RW", Some("0xffff80001000")));
+}

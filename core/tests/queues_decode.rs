@@ -182,6 +182,7 @@ fn encode_by_name() {
     assert_eq!(cmd::encode("CMD_CFGI_ALL", &[]).unwrap(), [0x04, 0x1f]);
     assert_eq!(cmd::encode("TLBI_NH_ASID", &[("ASID", 4)]).unwrap(), [0x0004000000000011, 0]);
     assert!(cmd::encode("CMD_NOPE", &[]).is_err());
+    assert!(cmd::by_name("é€x").is_none() && cmd::by_name("CMD_").is_none() && event::by_name("ü").is_none());
     assert!(cmd::encode("CMD_SYNC", &[("StreamID", 1)]).is_err());
 }
 
@@ -247,4 +248,31 @@ fn address_fields_say_their_shift() {
             }
         }
     }
+}
+
+#[test]
+fn range_invalidation_rules() {
+    let ns = cmd::CheckContext::default();
+    let ill = |w: [u64; 2], ctx: &cmd::CheckContext| cmd::check(&w, ctx).iter().any(|p| p.kind == "CERROR_ILL");
+    // CMD_TLBI_NH_VA with TG=4KB and NUM=SCALE=TTL=0: Reserved combination (4.4.1.1).
+    let tg4k = 1u64 << 10;
+    assert!(ill([0x12, tg4k], &ns));
+    // Linux's form (TTL=3) is legal.
+    assert!(!ill([0x12, tg4k | 3 << 8], &ns));
+    // 16KB granule with TTL=1 is Reserved unless SMMU_IDR5.DS == 1.
+    let w16 = [0x12, 2 << 10 | 1 << 8];
+    assert!(ill(w16, &ns));
+    let mut regs = smmu_core::regset::RegisterSet::new();
+    let ds = smmu_core::regs::by_name("IDR5").unwrap().layout.field("DS").unwrap();
+    regs.insert_named("IDR5", 1 << ds.lsb, Default::default());
+    assert!(!ill(w16, &cmd::CheckContext { queue: cmd::QueueKind::NonSecure, regs: Some(&regs) }));
+    // Commands that need an ID feature.
+    let mut none = smmu_core::regset::RegisterSet::new();
+    none.insert_named("IDR0", 0, Default::default());
+    none.insert_named("IDR3", 0, Default::default());
+    let ctx = cmd::CheckContext { queue: cmd::QueueKind::NonSecure, regs: Some(&none) };
+    for op in [0x05u64, 0x10, 0x20, 0x28, 0x40, 0x41, 0x07, 0x70] {
+        assert!(ill([op, if op == 0x05 { 1 } else { 0 }], &ctx), "{op:#x}");
+    }
+    assert!(!ill([0x46, 0], &ctx));
 }

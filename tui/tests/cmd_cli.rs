@@ -33,3 +33,13 @@ fn cfgi_all_and_illegal() {
     assert_eq!(smmu(&["cmd", "0x1"]).0, 2);
     assert_eq!(smmu(&["cmd", "nothex", "0"]).0, 1);
 }
+
+#[test]
+fn feature_checks_with_idr0() {
+    // QEMU 10.0's stage-1-only SMMU: IDR0 without PRI, ATS or S2P.
+    let (_, out) = smmu(&["cmd", "--idr0", "0x0", "0x41", "0x0"]);
+    assert!(out.contains("SMMU_IDR0.PRI"), "{out}");
+    let (_, out) = smmu(&["cmd", "--idr0", "0x10000", "0x41", "0x0"]);
+    assert!(!out.contains("SMMU_IDR0.PRI"), "{out}");
+    assert_eq!(smmu(&["cmd", "--idr0", "zz", "0x41", "0x0"]).0, 2);
+}

@@ -100,3 +100,42 @@ proptest! {
         if let Ok(tree) = fdt::parse_blob(&b[..cut]) { let _ = fdt::summarize(&tree); }
     }
 }
+
+#[test]
+fn platform_device_iommus_and_quirks() {
+    // A board tree in the unpacked form: an SMMUv3 with the Cavium page-1 quirk under a
+    // bus with `ranges`, and a platform device with `iommus = <&smmu 0x42>`.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let be = |v: &[u32]| v.iter().flat_map(|x| x.to_be_bytes()).collect::<Vec<u8>>();
+    std::fs::write(root.join("#address-cells"), be(&[2])).unwrap();
+    std::fs::write(root.join("#size-cells"), be(&[2])).unwrap();
+    let bus = root.join("soc");
+    std::fs::create_dir(&bus).unwrap();
+    std::fs::write(bus.join("#address-cells"), be(&[1])).unwrap();
+    std::fs::write(bus.join("#size-cells"), be(&[1])).unwrap();
+    // child 0x0 -> parent 0x1_0000_0000, 1 GiB long
+    std::fs::write(bus.join("ranges"), be(&[0x0, 0x1, 0x0, 0x4000_0000])).unwrap();
+    let smmu = bus.join("iommu@2b400000");
+    std::fs::create_dir(&smmu).unwrap();
+    std::fs::write(smmu.join("compatible"), b"arm,smmu-v3\0").unwrap();
+    std::fs::write(smmu.join("reg"), be(&[0x2b40_0000, 0x20000])).unwrap();
+    std::fs::write(smmu.join("phandle"), be(&[7])).unwrap();
+    std::fs::write(smmu.join("#iommu-cells"), be(&[1])).unwrap();
+    std::fs::write(smmu.join("cavium,cn9900-broken-page1-regspace"), b"").unwrap();
+    std::fs::write(smmu.join("msi-parent"), be(&[9])).unwrap();
+    let its = bus.join("msi-controller@2f020000");
+    std::fs::create_dir(&its).unwrap();
+    std::fs::write(its.join("phandle"), be(&[9])).unwrap();
+    let dev = bus.join("dma@3000");
+    std::fs::create_dir(&dev).unwrap();
+    std::fs::write(dev.join("iommus"), be(&[7, 0x42])).unwrap();
+    let s = fdt::summarize(&fdt::read_dir(root).unwrap());
+    assert_eq!(s.smmus.len(), 1);
+    assert_eq!(s.smmus[0].base_num, Some(0x1_2b40_0000), "reg translated through the bus ranges");
+    assert!(!s.smmus[0].dma_coherent);
+    assert_eq!(s.smmus[0].quirks[0].property, "cavium,cn9900-broken-page1-regspace");
+    assert_eq!(s.smmus[0].msi_parent.as_deref(), Some("/soc/msi-controller@2f020000"));
+    assert_eq!(s.platform_stream_ids.len(), 1);
+    assert_eq!((s.platform_stream_ids[0].node.as_str(), s.platform_stream_ids[0].sid.as_str()), ("/soc/dma@3000", "0x42"));
+}

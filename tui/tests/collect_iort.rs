@@ -173,9 +173,14 @@ fn real_qemu_iort() {
     assert_eq!(s.base, "0x9050000");
     assert!(s.cohacc_override);
     assert_eq!(s.model, 0);
+    // virt's SMMU SPI base 74 (+32) = GSIV 106: event, PRI, sync, GERR in that order.
+    assert_eq!((s.event_gsiv, s.pri_gsiv, s.sync_gsiv, s.gerr_gsiv), (106, 107, 108, 109));
+    assert_eq!(t.revision, 3);
     assert!(t.nodes.iter().any(|n| n.root_complex.as_ref().is_some_and(|r| r.pci_segment == 0)));
     assert_eq!(t.stream_id(0, 0x8).map(|x| x.1), Some(0x8));
     assert_eq!(t.stream_id(0, 0x18).map(|x| x.1), Some(0x18));
+    // Only bus 0 sits behind the SMMU; other RequesterIDs go straight to the ITS group.
+    assert_eq!(t.stream_id(0, 0x100), None);
 }
 
 proptest! {
@@ -191,4 +196,59 @@ proptest! {
         if pos < b.len() { b[pos] = val; }
         if let Ok(t) = iort::parse(&b) { let _ = t.stream_id(1, 8); }
     }
+}
+
+#[test]
+fn named_component_stream_ids() {
+    // Header, SMMUv3 node at 0x30 (68 bytes, no mappings), named component at 0x74:
+    // flags, memory access (8 bytes), address limit, "\_SB.DMA0\0", then one ID mapping
+    // (single, output StreamID 0x42 on the SMMU).
+    let mut t = Vec::new();
+    t.extend_from_slice(b"IORT");
+    u32le(&mut t, 0);
+    t.extend_from_slice(&[5, 0]);
+    t.extend_from_slice(b"SMMUEXTESTIORT");
+    for x in [1u32, 0, 0, 2, 48, 0] {
+        u32le(&mut t, x);
+    }
+    t.truncate(36);
+    for x in [2u32, 48, 0] {
+        u32le(&mut t, x);
+    }
+    let smmu_at = t.len() as u32;
+    t.push(4);
+    t.extend_from_slice(&68u16.to_le_bytes());
+    t.push(4);
+    for x in [0u32, 0, 0] {
+        u32le(&mut t, x);
+    }
+    t.extend_from_slice(&0x2b40_0000u64.to_le_bytes());
+    t.resize(smmu_at as usize + 68, 0);
+    let nc_at = t.len();
+    let name = b"\\_SB.DMA0\0";
+    let map_off = 29 + name.len() as u32;
+    let map_off = (map_off + 3) & !3;
+    let nc_len = map_off + 20;
+    t.push(1);
+    t.extend_from_slice(&(nc_len as u16).to_le_bytes());
+    t.push(4);
+    for x in [1u32, 1, map_off] {
+        u32le(&mut t, x);
+    }
+    u32le(&mut t, 0);
+    t.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0]);
+    t.push(40);
+    t.extend_from_slice(name);
+    t.resize(nc_at + map_off as usize, 0);
+    id_map(&mut t, 0, 0, 0x42, smmu_at, 1);
+    let len = t.len() as u32;
+    t[4..8].copy_from_slice(&len.to_le_bytes());
+    let parsed = iort::parse(&t).unwrap();
+    let nc = parsed.nodes[1].named_component.as_ref().unwrap();
+    assert_eq!(nc.device_name, "\\_SB.DMA0");
+    assert_eq!(nc.memory_address_size_limit, 40);
+    let s = parsed.named_component_streams();
+    assert_eq!(s.len(), 1);
+    assert_eq!((s[0].sid_base.as_str(), s[0].smmu_base.as_str(), s[0].id_count), ("0x42", "0x2b400000", 1));
+    assert!(!parsed.checksum_ok, "checksum not fixed up here");
 }

@@ -23,7 +23,7 @@ fn host(name: &str, text: &str) -> Host {
 }
 
 fn app_with(hosts: Vec<Host>) -> App {
-    App::new(Dataset { hosts, banner: vec!["test banner".into()] }, ThemeName::Dark, true)
+    App::new(Dataset { hosts, banner: vec!["test banner".into()], ..Default::default() }, ThemeName::Dark, true)
 }
 
 fn render(app: &mut App, w: u16, h: u16) -> String {
@@ -151,7 +151,7 @@ fn number_keys_tab_and_mouse_switch_views() {
     a.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: r.x + 1, row: r.y, modifiers: KeyModifiers::NONE });
     assert_eq!(a.view, app::V_REGISTERS);
     // --no-mouse ignores the mouse.
-    let mut b = App::new(Dataset { hosts: vec![host("s1", S1)], banner: vec![] }, ThemeName::Dark, false);
+    let mut b = App::new(Dataset { hosts: vec![host("s1", S1)], banner: vec![], ..Default::default() }, ThemeName::Dark, false);
     render(&mut b, 80, 24);
     let r = b.hit.tabs[1];
     b.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: r.x + 1, row: r.y, modifiers: KeyModifiers::NONE });
@@ -163,7 +163,7 @@ fn every_view_renders_at_80x24_and_tiny_sizes() {
     let sets = vec![vec![host("s1", S1)], vec![host("s1", S1), host("s2", S2)], vec![]];
     for hosts in sets {
         for theme in [ThemeName::Dark, ThemeName::Light] {
-            let mut a = App::new(Dataset { hosts: hosts.clone(), banner: vec![] }, theme, true);
+            let mut a = App::new(Dataset { hosts: hosts.clone(), banner: vec![], ..Default::default() }, theme, true);
             for v in 0..app::VIEWS.len() {
                 a.go_view(v);
                 for (w, h) in [(80, 24), (100, 30), (20, 6), (1, 1)] {
@@ -244,4 +244,65 @@ fn walk_inputs_are_edited_and_validated() {
     assert!(s.contains("0x18q"), "{s}");
     // The bad SID is reported, not a panic.
     assert!(s.contains("SID:"), "{s}");
+}
+
+#[test]
+fn docs_list_every_key() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/tui.md")).expect("docs/tui.md");
+    for bd in KEYMAP {
+        assert!(doc.contains(bd.help), "docs/tui.md misses {:?} (regenerate with smmu tui --keys)", bd.help);
+    }
+}
+
+#[test]
+fn r_rereads_the_files() {
+    let dir = std::env::temp_dir().join(format!("smmu-tui-reload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("host.txt");
+    std::fs::write(&p, S1).unwrap();
+    let files = vec![p.to_string_lossy().into_owned()];
+    let mut a = App::new(smmu_tui::explorer::data::load_files(&files).unwrap(), ThemeName::Dark, true);
+    a.reload = smmu_tui::explorer::data::Reload::Files(files);
+    assert!(render(&mut a, 100, 30).contains("0x0d44101a"));
+    std::fs::write(&p, S2).unwrap();
+    ch(&mut a, 'r');
+    let s = render(&mut a, 100, 30);
+    assert!(s.contains("0x0d441019"), "{s}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn clicking_a_register_row_focuses_it_and_a_second_click_expands_it() {
+    let mut a = app_with(vec![host("s1", S1)]);
+    ch(&mut a, '2');
+    key(&mut a, KeyCode::Enter);
+    render(&mut a, 100, 30);
+    let l = a.hit.list;
+    // Row 3 of the tree: IDR0, S2P, S1P, TTF -> TTF.
+    let click = |a: &mut App, row: u16| {
+        a.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: l.x + 2, row: l.y + row, modifiers: KeyModifiers::NONE })
+    };
+    click(&mut a, 3);
+    let s = render(&mut a, 100, 30);
+    assert!(s.contains("SMMU_IDR0.TTF"), "{s}");
+    // Click the register row twice: collapses it.
+    click(&mut a, 0);
+    click(&mut a, 0);
+    assert_eq!(a.reg_rows().len(), 1);
+    // The wheel scrolls.
+    a.on_mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: l.x, row: l.y, modifiers: KeyModifiers::NONE });
+}
+
+#[test]
+fn brackets_scroll_the_detail_pane() {
+    let mut a = app_with(vec![host("s1", S1)]);
+    assert!(a.focus_field("IDR0", "ST_LEVEL"));
+    let s = render(&mut a, 80, 12);
+    assert!(s.contains("SMMU_IDR0.ST_LEVEL"), "{s}");
+    ch(&mut a, ']');
+    let s = render(&mut a, 80, 12);
+    assert!(!s.contains("SMMU_IDR0.ST_LEVEL  bits"), "scrolled past the title: {s}");
+    ch(&mut a, '[');
+    let s = render(&mut a, 80, 12);
+    assert!(s.contains("SMMU_IDR0.ST_LEVEL"), "{s}");
 }

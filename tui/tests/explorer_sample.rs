@@ -180,3 +180,116 @@ fn every_view_of_the_sample_renders_at_80x24() {
         render(&mut a, 30, 8);
     }
 }
+
+#[test]
+fn a_kernel_log_opens_on_its_decoded_events() {
+    // John Garry's public bug report (linux-scsi, May 2022; provenance in
+    // core/tests/data/README.md): raw event dwords 0x0000741000000010 ... = event 0x10
+    // (F_TRANSLATION) from StreamID 0x7410.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/hisi-fio-5.18.log");
+    let h = Host::load_file(path).expect("a kernel log loads");
+    assert_eq!(h.format, "kernel log");
+    let mut a = App::new(Dataset::single(h, vec![]), ThemeName::Dark, true);
+    assert_eq!(a.view, app::V_QUEUES);
+    let s = render(&mut a, 120, 30);
+    assert!(s.contains("F_TRANSLATION"), "{s}");
+    assert!(s.contains("StreamID 0x7410"), "{s}");
+}
+
+#[test]
+fn a_bad_file_is_an_error_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("smmu-tui-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("bad.txt");
+    std::fs::write(&p, "this is not a register dump\n").unwrap();
+    let e = Host::load_file(p.to_str().unwrap()).unwrap_err();
+    assert!(e.contains("bad.txt"), "{e}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smmu")).arg("tui").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "bad input exits 1");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn without_a_terminal_smmu_prints_a_summary_and_exits_0() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smmu"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("not a terminal"), "{s}");
+    assert!(s.contains("Output address size") || s.contains("live host"), "{s}");
+}
+
+#[test]
+fn nested_scenario_walk_shows_24_table_reads_in_the_grid() {
+    // IHI 0070 3.3 / Arm ARM: with 4-level stage 1 over 4-level stage 2, each of the 4
+    // stage-1 table addresses and the output IPA take a 4-level stage-2 walk: 4 x 4 + 4 +
+    // 4 stage-1 reads = 24 descriptor reads; the CD's IPA takes another 4.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/scenarios/05-nested-4k-over-4k.json");
+    let h = Host::load_file(path).expect("scenario loads");
+    assert!(h.format.starts_with("scenario"), "{}", h.format);
+    assert!(!h.walks.is_empty());
+    let mut a = App::new(Dataset::single(h, vec![]), ThemeName::Dark, true);
+    ch(&mut a, '5');
+    let v = match &a.walk.result {
+        Some(Ok(v)) => v.clone(),
+        other => panic!("walk ran: {other:?}"),
+    };
+    assert_eq!(v["outcome"], "translated");
+    let steps = v["steps"].as_array().unwrap().clone();
+    let grid = smmu_tui::explorer::views::walk::nested_grid(&steps, steps.len()).expect("nested");
+    // CD + four stage-1 tables + output: six stage-2 walks of four levels each.
+    assert_eq!(grid.len(), 6, "{:?}", grid.iter().map(|r| &r.purpose).collect::<Vec<_>>());
+    assert!(grid.iter().all(|r| r.levels == vec![0, 1, 2, 3]));
+    let s1_reads = steps.iter().filter(|s| s["stage"] == "1" && !s["level"].is_null()).count();
+    let s2_reads: usize = grid.iter().skip(1).map(|r| r.levels.len()).sum();
+    assert_eq!(s1_reads + s2_reads, 24);
+    let s = render(&mut a, 100, 40);
+    assert!(s.contains("stage-2 walk for"), "{s}");
+    assert!(s.contains("scenario expects translated"), "{s}");
+    // s moves to the scenario's next walk (a stage-1 translation fault).
+    ch(&mut a, 's');
+    let s = render(&mut a, 100, 40);
+    assert!(s.contains("F_TRANSLATION"), "{s}");
+}
+
+#[test]
+fn smmu_tui_dash_reads_standard_input() {
+    use std::io::Write;
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_smmu"))
+        .args(["tui", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(b"IDR0 = 0x0d44101a\n").unwrap();
+    let out = c.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("standard input"), "{s}");
+    assert!(s.contains("0x0d44101a"), "{s}");
+}
+
+#[test]
+fn pasting_a_kernel_log_decodes_it_and_pasting_a_dump_adds_a_host() {
+    let mut a = sample_app();
+    // The guest kernel's printout of the sample's first event (capture dmesg).
+    let log = "[    7.839997] arm-smmu-v3 9050000.smmuv3: event 0x10 received:\n\
+               [    7.840176] arm-smmu-v3 9050000.smmuv3: \t0x0000001800000010\n\
+               [    7.840235] arm-smmu-v3 9050000.smmuv3: \t0x0000020800000000\n\
+               [    7.840268] arm-smmu-v3 9050000.smmuv3: \t0x0000000012345000\n\
+               [    7.840301] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n";
+    // Terminals send pasted line breaks as CR.
+    assert!(a.on_paste(&log.replace('\n', "\r")));
+    assert_eq!(a.view, app::V_QUEUES);
+    let s = render(&mut a, 120, 30);
+    assert!(s.contains("F_TRANSLATION"), "{s}");
+    assert!(s.contains("StreamID 0x18"), "{s}");
+    // A stage-2-only QEMU IDR0 pasted becomes a second host; the diff shows S1P/S2P.
+    a.on_paste("IDR0 = 0x0d441019\n");
+    assert_eq!(a.data.hosts.len(), 2);
+    ch(&mut a, '7');
+    let s = render(&mut a, 120, 30);
+    assert!(s.contains("IDR0.S2P") && s.contains("IDR0.S1P"), "{s}");
+}

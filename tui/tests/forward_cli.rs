@@ -105,3 +105,20 @@ fn exit_codes() {
     assert!(err.contains("line 1"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn snapshot_facts_fill_options_not_given() {
+    // The built-in QEMU stage-1 snapshot records kernel.version (Linux 7.3.x).
+    let s = asset("samples/qemu-10.0-s1-4k.snapshot.json");
+    let (code, out, err) = run(&["forward", &s, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["options"]["kernel"]["major"], 7);
+    assert!(v["notes"].as_array().is_some_and(|n| n.iter().any(|x| x.as_str().unwrap_or("").contains("kernel 7.3 from the snapshot"))));
+    // A flag given on the command line wins over the snapshot.
+    let (_, out, _) = run(&["forward", &s, "--kernel", "6.12", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["options"]["kernel"]["minor"], 12);
+    // stage-1-only SMMU: no nesting, every profile's kernel check refuses.
+    assert!(v["vmm"].as_array().is_some_and(|a| a.iter().all(|x| x["accepts"] == false)));
+}

@@ -19,13 +19,20 @@
 //!   and returns a [`ForwardReport`]: one [`Verdict`] per field of IDR0-IDR6/IIDR/AIDR in
 //!   the register table, the strict guest IDRs, one [`VmmResult`] per VMM profile, the
 //!   pool diff (several hosts) and the claim check.
+//! - [`ForwardReport::profile_table`] lists the fields where a VMM departs from the strict
+//!   guest; [`check_claim`] checks a proposed guest IDR set; [`facts_from_snapshot`] reads
+//!   the kernel version, iommufd capabilities and firmware overrides a `smmu collect`
+//!   snapshot holds, and [`ForwardOptions::fill_from`] applies them to options not given.
 //! - Verdict rules are keyed by (register, field) names and read values only through the
 //!   field model (`regs::by_name(..).layout.field(..)`); nothing here restates a bit.
 //! - Rendering lives in [`render`] so every frontend prints the same text.
 
+mod facts;
 mod rules;
 pub mod render;
 mod vmm;
+
+pub use facts::{facts_from_snapshot, SnapshotFacts};
 
 use crate::regs;
 use crate::regset::{hex_value, Origin, RegisterSet};
@@ -333,6 +340,9 @@ pub struct ForwardOptions {
     pub max_pasid_log2: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel: Option<KernelVersion>,
+    /// `struct iommu_hw_info_arm_smmuv3::flags` (bit 0: ERRATA_REPEAT_TLBI_CFGI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hw_info_flags: Option<u64>,
     pub firmware: Firmware,
     pub qemu: QemuOptions,
     pub openvmm: OpenVmmOptions,
@@ -342,6 +352,35 @@ pub struct ForwardOptions {
     /// A proposed guest IDR set to check for over-claims.
     #[serde(skip)]
     pub claim: Option<(String, RegisterSet)>,
+    /// Where options came from when not given (for example a collect snapshot); shown in
+    /// the report's notes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<String>,
+}
+
+impl ForwardOptions {
+    /// Fills options not yet set from a snapshot's facts; returns the notes to show.
+    pub fn fill_from(&mut self, f: &SnapshotFacts) {
+        if self.caps.is_none() {
+            self.caps = f.caps;
+        }
+        if self.max_pasid_log2.is_none() {
+            self.max_pasid_log2 = f.max_pasid_log2;
+        }
+        if self.kernel.is_none() {
+            self.kernel = f.kernel;
+        }
+        if self.hw_info_flags.is_none() {
+            self.hw_info_flags = f.hw_info_flags;
+        }
+        if self.firmware.coherent.is_none() {
+            self.firmware.coherent = f.coherent;
+        }
+        if self.firmware.httu_override.is_none() {
+            self.firmware.httu_override = f.httu_override;
+        }
+        self.provenance.extend(f.notes.iter().cloned());
+    }
 }
 
 /// The VMM profiles.
@@ -512,6 +551,8 @@ pub struct ForwardReport {
     pub notes: Vec<String>,
     /// Counts per class.
     pub summary: BTreeMap<&'static str, usize>,
+    /// Fields where a VMM profile departs from the strict guest ([`ForwardReport::profile_table`]).
+    pub comparison: Vec<render::ProfileRow>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -667,7 +708,7 @@ pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
 
 /// Analyzes one or more hosts. Hosts are `(name, registers)`.
 pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) -> ForwardReport {
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = opts.provenance.clone();
     let names: Vec<String> = hosts.iter().map(|(n, _)| n.as_ref().to_string()).collect();
     let sets: Vec<&RegisterSet> = hosts.iter().map(|(_, s)| s).collect();
     let host_infos: Vec<HostInfo> = hosts
@@ -773,7 +814,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         summary.insert(c.name(), verdicts.iter().filter(|v| v.class == c).count());
     }
 
-    ForwardReport {
+    let mut report = ForwardReport {
         verdicts,
         guest: guest.to_hex_map(),
         vmm,
@@ -783,7 +824,10 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         options: opts.clone(),
         notes,
         summary,
-    }
+        comparison: vec![],
+    };
+    report.comparison = report.profile_table();
+    report
 }
 
 /// Lists every field of `claim` that exceeds the strict verdicts.

@@ -40,6 +40,15 @@ impl Out {
         };
         self.paint(code, c.name())
     }
+    /// One line kept as is (spacing preserved) when it fits, else a wrapped paragraph.
+    fn fit(&mut self, indent: usize, width: usize, text: &str) {
+        if indent + text.chars().count() <= width {
+            let pad = " ".repeat(indent);
+            self.line(&format!("{pad}{}", text.trim_end()));
+        } else {
+            self.para(indent, width, text);
+        }
+    }
     /// Wrapped paragraph with an indent; words longer than the width are split.
     fn para(&mut self, indent: usize, width: usize, text: &str) {
         for l in wrap(text, width.saturating_sub(indent).max(20)) {
@@ -99,6 +108,17 @@ fn guest_line(g: &BTreeMap<String, String>) -> String {
         .join(" ")
 }
 
+/// Column headers for the profile comparison (six characters).
+fn short_name(n: &str) -> &str {
+    match n {
+        "strict" => "strict",
+        "qemu-accel" => "qemu",
+        "cloud-hypervisor" => "ch",
+        "openvmm" => "ovmm",
+        other => other,
+    }
+}
+
 /// Numbers every distinct reference, in first-use order.
 fn ref_index(r: &ForwardReport) -> Vec<String> {
     let mut all: Vec<String> = Vec::new();
@@ -148,6 +168,20 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     o.para(0, width, &format!("Strict guest: {}", guest_line(&r.guest)));
     let counts: Vec<String> = r.summary.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
     o.para(0, width, &format!("{} fields: {}", r.verdicts.len(), counts.join(", ")));
+    for v in &r.vmm {
+        let first_err = v.messages.iter().find(|m| !m.contains("warning:") && !m.contains("note:"));
+        let n_exceed = v.exceeds_strict.len();
+        let line = if !v.accepts {
+            format!("{}: refuses: {}", v.name, first_err.map(String::as_str).unwrap_or("see below"))
+        } else if v.name == "strict" {
+            format!("{}: accepts", v.name)
+        } else if n_exceed > 0 {
+            format!("{}: accepts; presents {n_exceed} field(s) beyond the strict verdicts", v.name)
+        } else {
+            format!("{}: accepts; nothing beyond the strict verdicts", v.name)
+        };
+        o.para(2, width, &line);
+    }
     if email {
         o.para(0, width, "Fields that are 0 on every host and for the guest are listed without their reasons (smmu forward --json has them all).");
     }
@@ -177,7 +211,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let all_zero = v.guest == 0 && v.host.unwrap_or(0) == 0 && v.hosts.iter().all(|h| h.unwrap_or(0) == 0);
         let dflt = if v.rule == "default" { " (default rule)" } else { "" };
         if email {
-            o.para(2, width, &format!("{head}{}{dflt}", v.class.name()));
+            o.fit(2, width, &format!("{head}{}{dflt}", v.class.name()));
         } else {
             let cls = o.class(v.class);
             o.line(&format!("  {head}{cls}{dflt}"));
@@ -208,7 +242,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let (yes, no) = if names.len() > 1 { ("accepts every host", "refuses a host") } else { ("accepts the host", "refuses the host") };
         let verdict = if v.accepts { o.paint("32", yes) } else { o.paint("1;31", no) };
         if email {
-            o.para(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
+            o.fit(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
         } else {
             o.line(&format!("  {:<17} {verdict}", v.name));
         }
@@ -223,6 +257,37 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             o.para(6, width, &format!("on {}: {}", ph.host, guest_line(&ph.guest)));
         }
     }
+    // Field by field across the profiles: only fields where some profile departs from strict.
+    let table = r.profile_table();
+    let cols: Vec<&str> = r.vmm.iter().filter(|v| v.name != "strict").map(|v| short_name(v.name)).collect();
+    let mut rows = Vec::new();
+    for row in &table {
+        let mut line = format!(
+            "{:<20} {:>6} {:>6}",
+            format!("{}.{}", row.register, row.field),
+            fval(row.register, row.field, row.host),
+            fval(row.register, row.field, Some(row.strict))
+        );
+        for c in &row.profiles {
+            line.push_str(&format!(" {:>6}{}", fval(row.register, row.field, c.value), if c.exceeds { "!" } else { " " }));
+        }
+        rows.push(line);
+    }
+    if !rows.is_empty() {
+        o.line("");
+        let b = o.bold("Where the profiles differ from strict (! = more than strict allows)");
+        for l in wrap(&b, width) {
+            o.line(&l);
+        }
+        let mut head = format!("{:<20} {:>6} {:>6}", "field", "host", "strict");
+        for n in &cols {
+            head.push_str(&format!(" {n:>6} "));
+        }
+        o.line(&format!("  {}", head.trim_end()));
+        for l in rows {
+            o.line(&format!("  {}", l.trim_end()));
+        }
+    }
     if let Some(p) = &r.pool {
         o.line("");
         let b = o.bold("Pool: differences between hosts");
@@ -235,7 +300,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             let tag = if d.matters { o.paint("1;33", "matters") } else { o.dim("invisible to the guest") };
             let name = format!("{}.{}", d.register, d.field);
             if email {
-                o.para(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
+                o.fit(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
             } else {
                 o.line(&format!("  {name:<20} {vals:<12} {tag}"));
             }
@@ -291,7 +356,61 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     o.s
 }
 
+/// One profile's value in a [`ProfileRow`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileValue {
+    pub vmm: &'static str,
+    pub value: Option<u64>,
+    /// More than the strict verdict allows, in a hardware-backed field.
+    pub exceeds: bool,
+}
+
+/// A field where some VMM profile presents something other than the strict guest value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileRow {
+    pub register: &'static str,
+    pub field: &'static str,
+    pub host: Option<u64>,
+    pub strict: u64,
+    /// Every non-strict profile, in report order.
+    pub profiles: Vec<ProfileValue>,
+}
+
 impl ForwardReport {
+    /// Fields where a non-strict profile departs from the strict guest, with each value.
+    pub fn profile_table(&self) -> Vec<ProfileRow> {
+        let cols: Vec<(&'static str, BTreeMap<&str, u64>)> = self
+            .vmm
+            .iter()
+            .filter(|v| v.name != "strict")
+            .map(|v| {
+                let m = v
+                    .guest
+                    .iter()
+                    .filter_map(|(k, x)| u64::from_str_radix(x.trim_start_matches("0x"), 16).ok().map(|n| (k.as_str(), n)))
+                    .collect();
+                (v.name, m)
+            })
+            .collect();
+        let mut rows = Vec::new();
+        for v in &self.verdicts {
+            let Some(f) = super::field_def(v.register, v.field) else { continue };
+            let profiles: Vec<ProfileValue> = cols
+                .iter()
+                .map(|(n, m)| {
+                    let value = m.get(v.register).map(|w| f.get(&[*w]));
+                    let exceeds = matches!(value, Some(x) if v.hardware_backed && !v.order.safe(x, v.guest));
+                    ProfileValue { vmm: n, value, exceeds }
+                })
+                .collect();
+            if profiles.iter().all(|p| p.value == Some(v.guest)) {
+                continue;
+            }
+            rows.push(ProfileRow { register: v.register, field: v.field, host: v.host, strict: v.guest, profiles });
+        }
+        rows
+    }
+
     /// Terminal text; `colour` adds ANSI colour (callers decide: tty and NO_COLOR).
     pub fn to_text(&self, colour: bool) -> String {
         render(self, colour, TEXT_WIDTH, false)

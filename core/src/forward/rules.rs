@@ -124,10 +124,15 @@ fn direct(c: &Ctx, f: &FieldDef, reg: &str, extra: &str) -> D {
         );
     }
     let v = c.hz(reg, f.name);
+    let reserved = if f.is_reserved(v) {
+        format!(" The host value {v} is a reserved encoding: a careful VMM refuses this host rather than forward it.")
+    } else {
+        String::new()
+    };
     d(
         Class::Direct,
         v,
-        format!("The uAPI kdoc lists {reg}.{} as a field a VMM may read from idr[] and present as is (rule 4).{extra}", f.name),
+        format!("The uAPI kdoc lists {reg}.{} as a field a VMM may read from idr[] and present as is (rule 4).{extra}{reserved}", f.name),
         "Only a different host value changes it.",
         &[KDOC, RULE4],
     )
@@ -186,13 +191,13 @@ pub(crate) static RULES: &[Rule] = &[
     }),
     r("IDR0", "BTM", Order::AtMost, |c, f| {
         let mut x = not_for_nesting(c, f, "IDR0", "broadcast TLB maintenance (BTM)");
-        x.would_change.push_str(" It would also need the vSMMU to share KVM's VMID, requested per VM at IOMMU_VIOMMU_ALLOC (rule 3).");
+        x.would_change.push_str(" As proposed upstream, it would also need the vSMMU to share KVM's VMID, requested per VM at IOMMU_VIOMMU_ALLOC (rule 3).");
         x.refs.push(RULE3.into());
         x
     }),
     r("IDR0", "HTTU", Order::AtMost, |c, f| {
         let mut x = not_for_nesting(c, f, "IDR0", "hardware translation table update (HTTU)");
-        x.reason = format!("{} {}", x.reason, "The guest's stage-1 HA/HD updates would be writes through the host stage 2 that the kernel neither allows nor tracks. IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.");
+        x.reason.push_str(" IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.");
         if let Some(o) = c.opts.firmware.httu_override {
             x.reason.push_str(&format!(" Firmware HTTU override {o} replaces the register value."));
         }
@@ -313,10 +318,10 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR3", "BBML", Order::AtMost, |c, f| direct(c, f, "IDR3", "")),
     r("IDR3", "MPAM", Order::AtMost, |c, _| {
         let hv = c.hz("IDR3", "MPAM");
-        zero(Class::NeedsVmFlag,
-            format!("{}MPAM partition IDs are a per-VM assignment the VMM would have to request at IOMMU_VIOMMU_ALLOC (rule 3), which has no flags (must be 0); the uAPI kdoc also lists MPAM as unsupported for nesting.", if hv == 1 { "The host has MPAM, but " } else { "" }),
-            "An IOMMU_VIOMMU_ALLOC flag requesting MPAM for the VM, with kernel support (rules 1 and 3).",
-            &[KDOC, RULE3, RULE1])
+        zero(Class::NeedsKernel,
+            format!("{}the uAPI kdoc lists MPAM as unsupported for nesting: the kernel would have to program partition IDs for the guest and report that with a capability bit (rule 1). Using it per VM would also need a request flag at IOMMU_VIOMMU_ALLOC (rule 3), which has none (flags must be 0).", if hv == 1 { "The host has MPAM, but " } else { "" }),
+            "A kernel capability bit for nested MPAM, plus an IOMMU_VIOMMU_ALLOC flag requesting it for the VM (rules 1 and 3).",
+            &[KDOC, RULE1, RULE3])
     }),
     r("IDR3", "XNX", Order::AtMost, |_, _| {
         zero(Class::HostOnly, "A stage-2 execute-never feature; the guest has no stage 2.", "A guest stage 2.", &[])
@@ -371,10 +376,10 @@ pub(crate) static RULES: &[Rule] = &[
         zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
     }),
     // ---- IIDR
-    r("IIDR", "ProductID", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Variant", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Revision", Order::Free, |c, f| iidr(c, f)),
-    r("IIDR", "Implementer", Order::Free, |c, f| iidr(c, f)),
+    r("IIDR", "ProductID", Order::Free, iidr),
+    r("IIDR", "Variant", Order::Free, iidr),
+    r("IIDR", "Revision", Order::Free, iidr),
+    r("IIDR", "Implementer", Order::Free, iidr),
     // ---- AIDR
     r("AIDR", "ArchMajorRev", Order::AtMost, |c, _| {
         d(Class::VmmDefined, 0, format!("The architecture revision the VMM's emulation implements: SMMUv3 (major 0). The host says {}.", c.hz("AIDR", "ArchMajorRev")), "Nothing short of a new architecture.", &[])
@@ -456,4 +461,27 @@ pub(crate) fn evaluate(c: &Ctx, reg: &str, f: &FieldDef) -> (D, Order, bool) {
 /// Every (register, field) a specific rule names, for the table-consistency test.
 pub fn rule_names() -> Vec<(&'static str, &'static str)> {
     RULES.iter().map(|r| (r.reg, r.field)).collect()
+}
+
+/// The kdoc-listed fields (class `direct`).
+pub(crate) const KDOC_LIST: &[(&str, &str)] = &[
+    ("IDR0", "ST_LEVEL"),
+    ("IDR0", "TERM_MODEL"),
+    ("IDR0", "STALL_MODEL"),
+    ("IDR0", "TTENDIAN"),
+    ("IDR0", "CD2L"),
+    ("IDR0", "ASID16"),
+    ("IDR0", "TTF"),
+    ("IDR1", "SIDSIZE"),
+    ("IDR1", "SSIDSIZE"),
+    ("IDR3", "BBML"),
+    ("IDR3", "RIL"),
+    ("IDR5", "VAX"),
+    ("IDR5", "GRAN64K"),
+    ("IDR5", "GRAN16K"),
+    ("IDR5", "GRAN4K"),
+];
+
+pub(crate) fn is_direct(reg: &str, field: &str) -> bool {
+    KDOC_LIST.iter().any(|(r, f)| *r == reg && f.eq_ignore_ascii_case(field))
 }

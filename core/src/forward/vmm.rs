@@ -36,6 +36,9 @@ fn oas_enc(bits: u32) -> Option<u64> {
     [32u32, 36, 40, 42, 44, 48, 52, 56].iter().position(|b| *b == bits).map(|p| p as u64)
 }
 
+/// The kernel version that added IOMMU_VEVENTQ_ALLOC (guest fault forwarding).
+const VEVENTQ_KERNEL: crate::forward::KernelVersion = crate::forward::KernelVersion::new(6, 15);
+
 /// One profile run on one host.
 struct Run {
     accepts: bool,
@@ -53,6 +56,18 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
             refuse.push(format!(
                 "kernel {k}: no IOMMU_HW_INFO_TYPE_ARM_SMMUV3 / IOMMU_VIOMMU_TYPE_ARM_SMMUV3 before Linux {NESTING_KERNEL}, so IOMMU_VIOMMU_ALLOC fails"
             ));
+        } else if k < VEVENTQ_KERNEL {
+            warn.push(format!(
+                "warning: kernel {k} predates IOMMU_VEVENTQ_ALLOC (Linux {VEVENTQ_KERNEL}): faults of the guest's stage 1 are not forwarded to the vSMMU event queue"
+            ));
+        }
+    }
+    if let Some(fl) = c.opts.hw_info_flags {
+        if fl & 1 != 0 {
+            warn.push("warning: hw_info flags report IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI: the host SMMU needs every TLBI/CFGI issued twice, and nothing in the guest IDRs or IIDR tells a guest that".into());
+        }
+        if fl & !1 != 0 {
+            warn.push(format!("warning: unknown hw_info flags {:#x}", fl & !1));
         }
     }
     if !c.host.contains("IDR0") {
@@ -96,9 +111,17 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
     (refuse, warn)
 }
 
-/// The strict profile presents the verdicts' guest values (safe on every host given).
-fn strict(strict_guest: &GuestRegs) -> Run {
-    Run { accepts: true, messages: vec![], guest: strict_guest.clone(), unverified: vec![] }
+/// The strict profile presents the verdicts' guest values (safe on every host given), and
+/// refuses a host whose kdoc-listed fields hold reserved encodings.
+fn strict(c: &Ctx, strict_guest: &GuestRegs) -> Run {
+    let mut messages = Vec::new();
+    for (reg, f) in super::id_fields() {
+        let Some(v) = c.h(reg, f.name) else { continue };
+        if f.is_reserved(v) && super::rules::is_direct(reg, f.name) {
+            messages.push(format!("host {reg}.{}={v} is a reserved encoding; a strict VMM does not forward it", f.name));
+        }
+    }
+    Run { accepts: messages.is_empty(), messages, guest: strict_guest.clone(), unverified: vec![] }
 }
 
 /// QEMU `-device arm-smmuv3,accel=on` (stage 1 only).
@@ -389,7 +412,7 @@ pub(crate) fn run_profile(
         let c = Ctx::new(h, opts);
         let (refuse, warn) = kernel_checks(&c);
         let mut run = match v {
-            Vmm::Strict => strict(strict_guest),
+            Vmm::Strict => strict(&c, strict_guest),
             Vmm::QemuAccel => qemu(&c),
             Vmm::CloudHypervisor => cloud_hypervisor(&c),
             Vmm::OpenVmm => openvmm(&c),

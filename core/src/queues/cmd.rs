@@ -17,8 +17,9 @@ const SSID_CD: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the CD to i
 const SID: FieldDef = hex("StreamID", 32, 32, "StreamID", "4.1.6");
 const LEAF_CFG: FieldDef = en("Leaf", 64, 1, &[e(0, "All levels", "invalidate the entry and any L1 descriptor caching it"), e(1, "Leaf only", "invalidate only the STE/CD itself")], "Leaf", "4.3");
 const RANGE: FieldDef = num("Range", 64, 5, "Invalidate 2^(Range+1) STEs from StreamID aligned down (31 = all: CMD_CFGI_ALL)", "4.3.2");
-const NUM: FieldDef = num("NUM", 12, 5, "Range invalidation: number of TG-sized blocks is (NUM+1) * 2^SCALE", "4.4.1");
-const SCALE: FieldDef = num("SCALE", 20, 5, "Range invalidation: scale exponent", "4.4.1");
+const NUM: FieldDef = num("NUM", 12, 5, "Range invalidation: number of TG-sized blocks is (NUM+1) * 2^SCALE", "4.4.1.1");
+const SCALE: FieldDef = num("SCALE", 20, 6, "Range invalidation: scale exponent (bit 25 is RES0 unless SMMU_IDR5.DS == 1)", "4.4.1.1");
+const TTL128: FieldDef = flag("TTL128", 71, "The TTL hint applies to 128-bit descriptors", "4.4.1.1");
 const VMID: FieldDef = hex("VMID", 32, 16, "Virtual machine identifier", "4.4");
 const ASID: FieldDef = hex("ASID", 48, 16, "Address space identifier", "4.4");
 const LEAF: FieldDef = en("Leaf", 64, 1, &[e(0, "All levels", "walk-cache (table) entries are invalidated too"), e(1, "Leaf only", "only last-level entries are invalidated")], "Leaf", "4.4");
@@ -27,13 +28,13 @@ const TTL: FieldDef = en("TTL", 72, 2, &[
     e(1, "Level 1", "entries are at level 1"),
     e(2, "Level 2", "entries are at level 2"),
     e(3, "Level 3", "entries are at level 3"),
-], "Translation table level hint", "4.4.1");
+], "Translation table level hint", "4.4.1.1");
 const TG: FieldDef = en("TG", 74, 2, &[
     e(0, "None", "no granule hint; NUM, SCALE and TTL are not used"),
     e(1, "4KB", "4KB translation granule"),
     e(2, "16KB", "16KB translation granule"),
     e(3, "64KB", "64KB translation granule"),
-], "Translation granule of the entries to invalidate", "4.4.1");
+], "Translation granule of the entries to invalidate", "4.4.1.1");
 const VA: FieldDef = at("Address", 76, 52, 12, "Virtual address, bits [63:12]", "4.1.6");
 const IPA: FieldDef = at("Address", 76, 44, 12, "IPA, bits [55:12]", "4.1.6");
 
@@ -53,20 +54,20 @@ layout!(CFGI_STE, "CMD_CFGI_STE", "Invalidate cached STE (and L1STD unless Leaf)
 layout!(CFGI_STE_RANGE, "CMD_CFGI_STE_RANGE", "Invalidate cached STEs for a range of StreamIDs (Range 31: CMD_CFGI_ALL)", "4.3.2", [OP, SSEC, SID, RANGE]);
 layout!(CFGI_CD, "CMD_CFGI_CD", "Invalidate a cached CD (and L1CD unless Leaf)", "4.3.3", [OP, SSEC, SSID_CD, SID, LEAF_CFG]);
 layout!(CFGI_CD_ALL, "CMD_CFGI_CD_ALL", "Invalidate all cached CDs of a StreamID", "4.3.4", [OP, SSEC, SID]);
-layout!(CFGI_VMS_PIDM, "CMD_CFGI_VMS_PIDM", "Invalidate cached VMS PARTID map for a VMID", "4.3.6", [OP, SSEC, VMID]);
-layout!(TLBI_NH_ALL, "CMD_TLBI_NH_ALL", "Invalidate all non-hypervisor stage 1 TLB entries of a VMID", "4.4.2", [OP, VMID]);
-layout!(TLBI_NH_ASID, "CMD_TLBI_NH_ASID", "Invalidate stage 1 TLB entries of an ASID in a VMID", "4.4.3", [OP, VMID, ASID]);
-layout!(TLBI_NH_VA, "CMD_TLBI_NH_VA", "Invalidate stage 1 TLB entries of a VA for an ASID in a VMID", "4.4.4", [OP, NUM, SCALE, VMID, ASID, LEAF, TTL, TG, VA]);
-layout!(TLBI_NH_VAA, "CMD_TLBI_NH_VAA", "Invalidate stage 1 TLB entries of a VA for all ASIDs in a VMID", "4.4.5", [OP, NUM, SCALE, VMID, LEAF, TTL, TG, VA]);
-layout!(TLBI_EL3_ALL, "CMD_TLBI_EL3_ALL", "Invalidate all EL3 TLB entries (Secure Command queue only)", "4.4.6", [OP]);
-layout!(TLBI_EL3_VA, "CMD_TLBI_EL3_VA", "Invalidate EL3 TLB entries of a VA (Secure Command queue only)", "4.4.7", [OP, NUM, SCALE, LEAF, TTL, TG, VA]);
-layout!(TLBI_EL2_ALL, "CMD_TLBI_EL2_ALL", "Invalidate all EL2 TLB entries", "4.4.8", [OP]);
-layout!(TLBI_EL2_ASID, "CMD_TLBI_EL2_ASID", "Invalidate EL2 TLB entries of an ASID", "4.4.9", [OP, ASID]);
-layout!(TLBI_EL2_VA, "CMD_TLBI_EL2_VA", "Invalidate EL2 TLB entries of a VA for an ASID", "4.4.10", [OP, NUM, SCALE, ASID, LEAF, TTL, TG, VA]);
-layout!(TLBI_EL2_VAA, "CMD_TLBI_EL2_VAA", "Invalidate EL2 TLB entries of a VA for all ASIDs", "4.4.11", [OP, NUM, SCALE, LEAF, TTL, TG, VA]);
-layout!(TLBI_S12_VMALL, "CMD_TLBI_S12_VMALL", "Invalidate all stage 1 and stage 2 TLB entries of a VMID", "4.4.12", [OP, VMID]);
-layout!(TLBI_S2_IPA, "CMD_TLBI_S2_IPA", "Invalidate stage 2 TLB entries of an IPA in a VMID", "4.4.13", [OP, NUM, SCALE, VMID, LEAF, TTL, TG, IPA]);
-layout!(TLBI_NSNH_ALL, "CMD_TLBI_NSNH_ALL", "Invalidate all Non-secure non-hypervisor TLB entries (all VMIDs)", "4.4.14", [OP]);
+layout!(CFGI_VMS_PIDM, "CMD_CFGI_VMS_PIDM", "Invalidate cached VMS PARTID map for a VMID", "4.3.5", [OP, SSEC, VMID]);
+layout!(TLBI_NH_ALL, "CMD_TLBI_NH_ALL", "Invalidate all non-hypervisor stage 1 TLB entries of a VMID", "4.4.2.1", [OP, VMID]);
+layout!(TLBI_NH_ASID, "CMD_TLBI_NH_ASID", "Invalidate stage 1 TLB entries of an ASID in a VMID", "4.4.2.2", [OP, VMID, ASID]);
+layout!(TLBI_NH_VA, "CMD_TLBI_NH_VA", "Invalidate stage 1 TLB entries of a VA for an ASID in a VMID", "4.4.2.4", [OP, NUM, SCALE, VMID, ASID, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_NH_VAA, "CMD_TLBI_NH_VAA", "Invalidate stage 1 TLB entries of a VA for all ASIDs in a VMID", "4.4.2.3", [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_EL3_ALL, "CMD_TLBI_EL3_ALL", "Invalidate all EL3 TLB entries (Secure Command queue only)", "4.4.2.5", [OP]);
+layout!(TLBI_EL3_VA, "CMD_TLBI_EL3_VA", "Invalidate EL3 TLB entries of a VA (Secure Command queue only)", "4.4.2.6", [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_EL2_ALL, "CMD_TLBI_EL2_ALL", "Invalidate all EL2 TLB entries", "4.4.2.7", [OP]);
+layout!(TLBI_EL2_ASID, "CMD_TLBI_EL2_ASID", "Invalidate EL2 TLB entries of an ASID", "4.4.2.10", [OP, ASID]);
+layout!(TLBI_EL2_VA, "CMD_TLBI_EL2_VA", "Invalidate EL2 TLB entries of a VA for an ASID", "4.4.2.8", [OP, NUM, SCALE, ASID, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_EL2_VAA, "CMD_TLBI_EL2_VAA", "Invalidate EL2 TLB entries of a VA for all ASIDs", "4.4.2.9", [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_S12_VMALL, "CMD_TLBI_S12_VMALL", "Invalidate all stage 1 and stage 2 TLB entries of a VMID", "4.4.3.2", [OP, VMID]);
+layout!(TLBI_S2_IPA, "CMD_TLBI_S2_IPA", "Invalidate stage 2 TLB entries of an IPA in a VMID", "4.4.3.1", [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, IPA]);
+layout!(TLBI_NSNH_ALL, "CMD_TLBI_NSNH_ALL", "Invalidate all Non-secure non-hypervisor TLB entries (all VMIDs)", "4.4.4.1", [OP]);
 layout!(ATC_INV, "CMD_ATC_INV", "Invalidate a device's ATS translation cache (ATC)", "4.5.1", [
     OP,
     flag("Global", 9, "Invalidate global entries of all SubstreamIDs too", "4.5.1"),
@@ -83,14 +84,14 @@ layout!(PRI_RESP, "CMD_PRI_RESP", "Respond to a PRI Page Request Group", "4.6.1"
         e(2, "Success", "the pages are now available; retry the ATS request"),
     ], "Response code sent to the device", "4.6.1"),
 ]);
-layout!(RESUME, "CMD_RESUME", "Resume or terminate a stalled transaction", "4.7.2", [
+layout!(RESUME, "CMD_RESUME", "Resume or terminate a stalled transaction", "4.7.1", [
     OP, SSEC,
-    en("Ac", 12, 1, &[e(0, "Terminate", "terminate the stalled transaction"), e(1, "Retry", "retry the stalled transaction")], "Action", "4.7.2"),
-    en("Ab", 13, 1, &[e(0, "RAZ/WI", "a terminated transaction completes RAZ/WI"), e(1, "Abort", "a terminated transaction aborts")], "Abort behaviour when Ac == 0", "4.7.2"),
+    en("Ac", 12, 1, &[e(0, "Terminate", "terminate the stalled transaction"), e(1, "Retry", "retry the stalled transaction")], "Action", "4.7.1"),
+    en("Ab", 13, 1, &[e(0, "RAZ/WI", "a terminated transaction completes RAZ/WI"), e(1, "Abort", "a terminated transaction aborts")], "Abort behaviour when Ac == 0", "4.7.1"),
     SID,
-    hex("STAG", 64, 16, "Stall tag from the stall event record", "4.7.2"),
+    hex("STAG", 64, 16, "Stall tag from the stall event record", "4.7.1"),
 ]);
-layout!(STALL_TERM, "CMD_STALL_TERM", "Terminate all stalled transactions of a StreamID", "4.7.3", [OP, SSEC, SID]);
+layout!(STALL_TERM, "CMD_STALL_TERM", "Terminate all stalled transactions of a StreamID", "4.7.2", [OP, SSEC, SID]);
 layout!(SYNC, "CMD_SYNC", "Complete all earlier commands, then signal", "4.7.3", [
     OP,
     en("CS", 12, 2, &[
@@ -103,15 +104,15 @@ layout!(SYNC, "CMD_SYNC", "Complete all earlier commands, then signal", "4.7.3",
     hex("MSIData", 32, 32, "Data written by the completion MSI", "4.7.3"),
     at("MSIAddr", 66, 54, 2, "Address of the completion MSI, bits [55:2]", "4.7.3"),
 ]);
-layout!(TLBI_S_EL2_ALL, "CMD_TLBI_S_EL2_ALL", "Invalidate all Secure EL2 TLB entries (Secure Command queue only)", "4.4.15", [OP]);
-layout!(TLBI_S_EL2_ASID, "CMD_TLBI_S_EL2_ASID", "Invalidate Secure EL2 TLB entries of an ASID (Secure Command queue only)", "4.4.15", [OP, ASID]);
-layout!(TLBI_S_EL2_VA, "CMD_TLBI_S_EL2_VA", "Invalidate Secure EL2 TLB entries of a VA for an ASID (Secure Command queue only)", "4.4.15", [OP, NUM, SCALE, ASID, LEAF, TTL, TG, VA]);
-layout!(TLBI_S_EL2_VAA, "CMD_TLBI_S_EL2_VAA", "Invalidate Secure EL2 TLB entries of a VA for all ASIDs (Secure Command queue only)", "4.4.15", [OP, NUM, SCALE, LEAF, TTL, TG, VA]);
-layout!(TLBI_S_S12_VMALL, "CMD_TLBI_S_S12_VMALL", "Invalidate Secure stage 1 and 2 TLB entries of a VMID (Secure Command queue only)", "4.4.15", [OP, VMID]);
-layout!(TLBI_S_S2_IPA, "CMD_TLBI_S_S2_IPA", "Invalidate Secure stage 2 TLB entries of an IPA (Secure Command queue only)", "4.4.15", [OP, NUM, SCALE, VMID, LEAF, TTL, TG, IPA]);
-layout!(TLBI_SNH_ALL, "CMD_TLBI_SNH_ALL", "Invalidate all Secure non-hypervisor TLB entries (Secure Command queue only)", "4.4.15", [OP]);
-layout!(DPTI_ALL, "CMD_DPTI_ALL", "Invalidate all cached Device Permission Table entries", "4.9", [OP]);
-layout!(DPTI_PA, "CMD_DPTI_PA", "Invalidate cached Device Permission Table entries for a PA", "4.9", [OP]);
+layout!(TLBI_S_EL2_ALL, "CMD_TLBI_S_EL2_ALL", "Invalidate all Secure EL2 TLB entries (Secure Command queue only)", "4.4.2.11", [OP]);
+layout!(TLBI_S_EL2_ASID, "CMD_TLBI_S_EL2_ASID", "Invalidate Secure EL2 TLB entries of an ASID (Secure Command queue only)", "4.4.2.14", [OP, ASID]);
+layout!(TLBI_S_EL2_VA, "CMD_TLBI_S_EL2_VA", "Invalidate Secure EL2 TLB entries of a VA for an ASID (Secure Command queue only)", "4.4.2.12", [OP, NUM, SCALE, ASID, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_S_EL2_VAA, "CMD_TLBI_S_EL2_VAA", "Invalidate Secure EL2 TLB entries of a VA for all ASIDs (Secure Command queue only)", "4.4.2.13", [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]);
+layout!(TLBI_S_S12_VMALL, "CMD_TLBI_S_S12_VMALL", "Invalidate Secure stage 1 and 2 TLB entries of a VMID (Secure Command queue only)", "4.4.3.4", [OP, VMID]);
+layout!(TLBI_S_S2_IPA, "CMD_TLBI_S_S2_IPA", "Invalidate Secure stage 2 TLB entries of an IPA (Secure Command queue only)", "4.4.3.3", [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, IPA]);
+layout!(TLBI_SNH_ALL, "CMD_TLBI_SNH_ALL", "Invalidate all Secure non-hypervisor TLB entries (Secure Command queue only)", "4.4.4.2", [OP]);
+layout!(DPTI_ALL, "CMD_DPTI_ALL", "Invalidate all cached Device Permission Table entries", "4.1.1", [OP]);
+layout!(DPTI_PA, "CMD_DPTI_PA", "Invalidate cached Device Permission Table entries for a PA", "4.1.1", [OP]);
 
 /// What a command needs from the SMMU to be legal on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +146,7 @@ pub static COMMANDS: &[CommandDef] = &[
     CommandDef { opcode: 0x04, layout: &CFGI_STE_RANGE, needs: Needs::None },
     CommandDef { opcode: 0x05, layout: &CFGI_CD, needs: Needs::Feature("IDR0", "S1P") },
     CommandDef { opcode: 0x06, layout: &CFGI_CD_ALL, needs: Needs::Feature("IDR0", "S1P") },
-    CommandDef { opcode: 0x07, layout: &CFGI_VMS_PIDM, needs: Needs::None },
+    CommandDef { opcode: 0x07, layout: &CFGI_VMS_PIDM, needs: Needs::Feature("IDR3", "MPAM") },
     CommandDef { opcode: 0x10, layout: &TLBI_NH_ALL, needs: Needs::Feature("IDR0", "S1P") },
     CommandDef { opcode: 0x11, layout: &TLBI_NH_ASID, needs: Needs::Feature("IDR0", "S1P") },
     CommandDef { opcode: 0x12, layout: &TLBI_NH_VA, needs: Needs::Feature("IDR0", "S1P") },
@@ -186,7 +187,7 @@ pub fn by_opcode(op: u8) -> Option<&'static CommandDef> {
 /// CMD_CFGI_STE_RANGE.
 pub fn by_name(name: &str) -> Option<&'static CommandDef> {
     let n = name.trim();
-    let n = if n.len() > 4 && n[..4].eq_ignore_ascii_case("CMD_") { &n[4..] } else { n };
+    let n = match n.get(..4) { Some(p) if p.eq_ignore_ascii_case("CMD_") && n.len() > 4 => n.get(4..).unwrap_or(n), _ => n };
     if n.eq_ignore_ascii_case("CFGI_ALL") {
         return by_opcode(0x04);
     }
@@ -229,10 +230,10 @@ fn ill(message: String, section: &'static str) -> Problem {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct GuestVerdict {
     pub accepted: bool,
-    /// What Linux does to the command before issuing it on the host queue.
+    /// What Linux does to the command before issuing it on the host queue (see
+    /// [`guest_rewrite`] for the rewritten words).
     pub rewrite: String,
-    /// The command as issued, when the rewrite needs only values shown (`vmid`, `sid` given
-    /// as placeholders in `rewrite` otherwise).
+    /// Why.
     pub explanation: String,
 }
 
@@ -354,11 +355,11 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
     // Range invalidation fields (4.4.1): NUM/SCALE only mean something with TG != 0 and
     // SMMU_IDR3.RIL == 1.
     if let (Some(tg), Some(num), Some(scale)) = (get("TG"), get("NUM"), get("SCALE")) {
-        if tg == 0 && (num != 0 || scale != 0) {
+        if tg == 0 && (num != 0 || scale != 0 || get("TTL").unwrap_or(0) != 0) {
             out.push(Problem {
                 kind: "CERROR_ILL_OPTIONAL",
-                message: "NUM/SCALE non-zero with TG == 0: range fields are RES0 without a granule".into(),
-                section: "4.4.1",
+                message: "NUM/SCALE/TTL non-zero with TG == 0: these fields are RES0 without a granule".into(),
+                section: "4.4.1.1",
             });
         }
         if tg != 0 {
@@ -366,22 +367,29 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
                 out.push(Problem {
                     kind: "CERROR_ILL_OPTIONAL",
                     message: "TG != 0 (range invalidation) but SMMU_IDR3.RIL == 0: TG, NUM, SCALE, TTL are RES0".into(),
-                    section: "4.4.1",
+                    section: "4.4.1.1",
                 });
             }
         }
     }
-    if let (Some(tg), Some(ttl)) = (get("TG"), get("TTL")) {
-        if tg == 2 && ttl == 1 {
-            out.push(ill("TTL == 1 with TG == 16KB: there are no level 1 blocks with a 16KB granule".into(), "4.4.1"));
+    if let (Some(tg), Some(ttl), Some(num), Some(scale)) = (get("TG"), get("TTL"), get("NUM"), get("SCALE")) {
+        if tg != 0 && ttl == 0 && num == 0 && scale == 0 {
+            out.push(ill("TG != 0 with NUM == 0, SCALE == 0 and TTL == 0 is a Reserved combination".into(), "4.4.1.1"));
         }
-        if tg == 3 && ttl == 1 {
+        let ds = ctx.regs.and_then(|r| r.field("IDR5", "DS"));
+        if tg == 2 && ttl == 1 && ds != Some(1) {
+            out.push(ill("TTL == 0b01 with TG == 16KB is Reserved unless SMMU_IDR5.DS == 1 (no level 1 leaves with a 16KB granule)".into(), "4.4.1.1"));
+        }
+        if scale >> 5 != 0 && ds != Some(1) {
             out.push(Problem {
-                kind: "NOTE",
-                message: "TTL == 1 with TG == 64KB names level 1 entries, which exist only with 52-bit addresses".into(),
-                section: "4.4.1",
+                kind: "CERROR_ILL_OPTIONAL",
+                message: "SCALE bit 25 is RES0 unless SMMU_IDR5.DS == 1".into(),
+                section: "4.4.1.1",
             });
         }
+    }
+    if get("TTL128") == Some(1) && (get("TG") == Some(0) || get("TTL") == Some(0)) {
+        out.push(Problem { kind: "CERROR_ILL_OPTIONAL", message: "TTL128 is RES0 when TG == 0b00 or TTL == 0b00".into(), section: "4.4.1.1" });
     }
     if op == 0x46 && get("CS") == Some(2) {
         if let Some(0) = ctx.regs.and_then(|r| r.field("IDR0", "SEV")) {

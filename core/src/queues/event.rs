@@ -177,6 +177,8 @@ pub struct EventInfo {
     pub section: &'static str,
     /// One line: what happened, to whom, where.
     pub summary: String,
+    /// What usually causes this event and where to look next.
+    pub advice: &'static str,
     pub fields: Vec<FieldInfo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
@@ -232,6 +234,13 @@ pub fn decode_words(words: &[u64]) -> EventInfo {
         None => problems.push(format!("event number {code:#04x} is Reserved (7.3.21): not an architected event")),
         _ => {}
     }
+    if code != F_PERMISSION && layout.field("TTRnW").is_none() && layout.field("CLASS").is_some() {
+        if let Some(tt) = F_PERMISSION_L.field("TTRnW") {
+            if tt.get(words) == 1 {
+                problems.push(format!("bit {} is set: it is TTRnW only in F_PERMISSION records and RES0 here (some implementations, e.g. HiSilicon, set it anyway)", tt.lsb));
+            }
+        }
+    }
     if class.as_deref() == Some("Reserved") {
         problems.push("CLASS == 0b11 is Reserved".to_string());
     }
@@ -253,11 +262,39 @@ pub fn decode_words(words: &[u64]) -> EventInfo {
         description: layout.desc,
         section: layout.section,
         summary: String::new(),
+        advice: "",
         fields: d.fields,
         problems,
     };
     let summary = summarize(&info);
-    EventInfo { summary, ..info }
+    let advice = advice(code, info.class.as_deref(), info.s2);
+    EventInfo { summary, advice, ..info }
+}
+
+/// The usual causes of each event (IHI 0070 7.3 and how Linux uses the SMMU).
+pub fn advice(code: u8, class: Option<&str>, s2: Option<bool>) -> &'static str {
+    match (code, class, s2) {
+        (F_UUT, _, _) => "the device issued a transaction type the SMMU does not support; Reason is IMPLEMENTATION DEFINED (see the SMMU's TRM)",
+        (C_BAD_STREAMID, _, _) => "the StreamID is beyond the stream table (STRTAB_BASE_CFG.LOG2SIZE) or its L1STD is invalid: firmware (IORT/DT iommu-map) and the SMMU disagree about this device",
+        (F_STE_FETCH, _, _) | (F_CD_FETCH, _, _) | (F_VMS_FETCH, _, _) => "the SMMU got an external abort reading its configuration at FetchAddr: stream/CD table memory is wrong or not accessible",
+        (C_BAD_STE, _, _) => "the STE for this StreamID is invalid (V == 0 or an ILLEGAL combination): usually a device the kernel never attached; decode it with `smmu ste`",
+        (F_BAD_ATS_TREQ, _, _) => "the device sent an ATS Translation Request but ATS is disabled for it (STE.EATS == 0b00 or SMMUEN == 0)",
+        (F_STREAM_DISABLED, _, _) => "the STE allows only SubstreamID traffic (S1DSS) and the device sent a transaction without one (or with SubstreamID 0)",
+        (F_TRANSL_FORBIDDEN, _, _) => "an ATS Translated transaction arrived but bypass is not allowed for this StreamID (EATS, Config, or the DPT denied it)",
+        (C_BAD_SUBSTREAMID, _, _) => "the SubstreamID (PASID) is out of range of STE.S1CDMax or its L1CD is invalid: PASID used before it was bound",
+        (C_BAD_CD, _, _) => "the CD for this SubstreamID is invalid (V == 0 or ILLEGAL): decode it with `smmu cd`",
+        (F_WALK_EABT, _, _) => "an external abort fetching a page-table descriptor at FetchAddr: the table memory is wrong or not accessible",
+        (F_TRANSLATION, Some("IN"), Some(false)) => "no valid stage 1 mapping for the IOVA: the driver DMAed to an address it never mapped, or after unmapping it",
+        (F_TRANSLATION, Some("IN"), Some(true)) => "no valid stage 2 mapping for the IPA: the VMM/VFIO did not map this guest address",
+        (F_TRANSLATION, Some("TT"), _) | (F_ADDR_SIZE, Some("TT"), _) | (F_ACCESS, Some("TT"), _) | (F_PERMISSION, Some("TT"), _) => "stage 2 does not map the IPA of a stage 1 table (IPA field): the guest's page tables are outside its memory",
+        (F_TRANSLATION, Some("CD"), _) | (F_ADDR_SIZE, Some("CD"), _) | (F_ACCESS, Some("CD"), _) | (F_PERMISSION, Some("CD"), _) => "stage 2 does not map the IPA of the CD (IPA field): the guest's CD table is outside its memory",
+        (F_ADDR_SIZE, _, _) => "a descriptor (or bypassed input) produced an address beyond the configured output size (CD.IPS / STE.S2PS / OAS)",
+        (F_ACCESS, _, _) => "the page is mapped with AF == 0 and hardware Access flag update is off",
+        (F_PERMISSION, _, _) => "the page is mapped without the permission the access needs (write to read-only, execute, privilege)",
+        (F_TLB_CONFLICT, _, _) | (F_CFG_CONFLICT, _, _) => "overlapping cache entries: usually a missing invalidation (CMD_TLBI_* / CMD_CFGI_*) or a break-before-make violation",
+        (E_PAGE_REQUEST, _, _) => "a hint that the device will soon access this range; no response needed",
+        _ => "",
+    }
 }
 
 fn summarize(e: &EventInfo) -> String {

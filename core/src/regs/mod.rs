@@ -162,7 +162,11 @@ pub fn page0_alias(offset: u32) -> Option<&'static RegDef> {
 /// Looks a register up by name: case-insensitive, optional `SMMU_` prefix, aliases.
 pub fn by_name(name: &str) -> Option<&'static RegDef> {
     let n = name.trim();
-    let n = if n.len() > 5 && n[..5].eq_ignore_ascii_case("SMMU_") { &n[5..] } else { n };
+    // `get` keeps a multi-byte character at byte 5 from panicking.
+    let n = match (n.get(..5), n.get(5..)) {
+        (Some(p), Some(rest)) if !rest.is_empty() && p.eq_ignore_ascii_case("SMMU_") => rest,
+        _ => n,
+    };
     REGISTERS
         .iter()
         .find(|r| r.name.eq_ignore_ascii_case(n) || r.aliases.iter().any(|a| a.eq_ignore_ascii_case(n)))

@@ -1,10 +1,12 @@
 //! The event record a failed translation makes the SMMU write (IHI 0070 7.3), decoded and as
 //! four raw dwords.
 //!
-//! The record layout used for the raw dwords lives in [`RECORD`] here, the single place that
-//! encodes it, until the events helper's full table (core/src/queues) replaces it.
+//! The record layouts are the events module's (core/src/queues/event.rs): this file only
+//! says which fields a walk fault sets, encodes through [`queues::event::EventRecord`], and
+//! decodes the words back with [`queues::event::decode`] so the walk's event has exactly the
+//! shape `smmu event --json` prints.
 
-use crate::model::*;
+use crate::queues::event as qe;
 use serde::Serialize;
 
 #[allow(non_camel_case_types)]
@@ -85,75 +87,44 @@ pub enum Class {
     IN,
 }
 
-impl Class {
-    fn enc(self) -> u64 {
-        match self {
-            Class::CD => 0,
-            Class::TT => 1,
-            Class::IN => 2,
-        }
-    }
-}
 
-/// Record layout (IHI 0070 7.3): the fields shared by the event types the walker writes.
-/// IPA and FetchAddr share DW3 (translation faults carry IPA, fetch faults FetchAddr).
-pub static RECORD: Layout = Layout {
-    name: "EVENT",
-    bits: 256,
-    desc: "Event record (the fields of translation, configuration and fetch faults)",
-    section: "7.3",
-    fields: &[
-        hex("Type", 0, 8, "Event type", "7.3"),
-        flag("SSV", 11, "SubstreamID valid", "7.3"),
-        num("SubstreamID", 12, 20, "SubstreamID of the transaction", "7.3"),
-        num("StreamID", 32, 32, "StreamID of the transaction", "7.3"),
-        num("STAG", 64, 16, "Stall tag", "7.3"),
-        flag("Stall", 95, "The transaction is stalled", "7.3"),
-        flag("PnU", 97, "Privileged (1) or unprivileged (0)", "7.3"),
-        flag("InD", 98, "Instruction (1) or data (0)", "7.3"),
-        flag("RnW", 99, "Read (1) or write (0)", "7.3"),
-        flag("S2", 103, "The fault arose at stage 2", "7.3"),
-        hex("CLASS", 104, 2, "What the faulting access was for: CD, TT or IN", "7.3"),
-        hex("InputAddr", 128, 64, "Input address of the transaction", "7.3"),
-        FieldDef { name: "IPA", lsb: 204, width: 40, fmt: Fmt::Addr(12), values: &[], desc: "IPA bits [51:12] (stage 2 faults)", section: "7.3" },
-        FieldDef { name: "FetchAddr", lsb: 195, width: 49, fmt: Fmt::Addr(3), values: &[], desc: "PA bits [51:3] of the fetch that faulted", section: "7.3" },
-    ],
-};
-
-/// A decoded event record, with the JSON keys `smmu event --json` uses.
+/// The event a walk fault produces: the decoded record (the keys of `smmu event --json`:
+/// `type`, `code`, `sid`, `ssid`, `input_addr`, `ipa`, `rnw`, `s2`, `class`, ...), why the
+/// SMMU raised it, and the four raw dwords.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
-    #[serde(rename = "type")]
-    pub kind: EventType,
-    pub code: u8,
-    pub sid: u32,
-    /// Null when SSV = 0.
-    pub ssid: Option<u32>,
-    #[serde(serialize_with = "hex_opt")]
-    pub input_addr: Option<u64>,
-    #[serde(serialize_with = "hex_opt")]
-    pub ipa: Option<u64>,
-    #[serde(serialize_with = "hex_opt")]
-    pub fetch_addr: Option<u64>,
-    pub rnw: bool,
-    pub ind: bool,
-    pub pnu: bool,
-    pub s2: bool,
-    pub class: Option<Class>,
-    pub stall: bool,
-    pub stag: u16,
+    #[serde(flatten)]
+    pub decoded: qe::EventInfo,
     /// Why the SMMU raised it, in one line.
     pub reason: String,
     /// The record as the SMMU writes it to the event queue: four 64-bit words.
     pub raw: [String; 4],
+    #[serde(skip)]
+    pub kind: EventType,
+    #[serde(skip)]
+    pub sid: u32,
+    #[serde(skip)]
+    pub ssid: Option<u32>,
+    #[serde(skip)]
+    pub input_addr: Option<u64>,
+    #[serde(skip)]
+    pub ipa: Option<u64>,
+    #[serde(skip)]
+    pub fetch_addr: Option<u64>,
+    #[serde(skip)]
+    pub rnw: bool,
+    #[serde(skip)]
+    pub ind: bool,
+    #[serde(skip)]
+    pub pnu: bool,
+    #[serde(skip)]
+    pub s2: bool,
+    #[serde(skip)]
+    pub class: Option<Class>,
+    #[serde(skip)]
+    pub code: u8,
 }
 
-fn hex_opt<S: serde::Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(x) => s.serialize_str(&format!("{x:#x}")),
-        None => s.serialize_none(),
-    }
-}
 
 /// The fields of an event before encoding.
 #[derive(Debug, Clone)]
@@ -173,49 +144,59 @@ pub struct EventFields {
 }
 
 impl EventFields {
-    /// Encodes the four dwords (the one place the record is written).
+    /// Encodes the four dwords with the events module's layout for this type. Only fields
+    /// the record type has are set.
     pub fn encode(&self) -> [u64; 4] {
-        let mut w = [0u64; 4];
-        let mut put = |name: &str, v: u64| {
-            if let Some(f) = RECORD.field(name) {
-                let _ = f.set(&mut w, v & f.mask());
-            }
-        };
-        put("Type", self.kind.code() as u64);
-        put("StreamID", self.sid as u64);
-        if let Some(ss) = self.ssid {
-            put("SSV", 1);
-            put("SubstreamID", ss as u64);
+        let code = self.kind.code();
+        let layout = qe::layout_for(code);
+        let has = |n: &str| layout.field(n).is_some();
+        let mut r = qe::EventRecord { code, sid: self.sid, ..Default::default() };
+        if has("SubstreamID") {
+            r.ssid = self.ssid;
         }
-        if self.kind.is_translation_fault() {
-            put("PnU", self.pnu as u64);
-            put("InD", self.ind as u64);
-            put("RnW", self.rnw as u64);
-            put("S2", self.s2 as u64);
-            if let Some(c) = self.class {
-                put("CLASS", c.enc());
-            }
-            if let Some(a) = self.input_addr {
-                put("InputAddr", a);
-            }
-            if self.kind != EventType::F_WALK_EABT {
-                if let Some(ipa) = self.ipa {
-                    put("IPA", ipa >> 12);
-                }
-            }
+        if has("PnU") {
+            r.pnu = self.pnu;
         }
-        if self.kind.has_fetch_addr() {
-            if let Some(fa) = self.fetch_addr {
-                put("FetchAddr", fa >> 3);
-            }
+        if has("InD") {
+            r.ind = self.ind;
         }
-        w
+        if has("RnW") {
+            r.rnw = self.rnw;
+        }
+        if has("S2") {
+            r.s2 = self.s2;
+        }
+        if has("CLASS") {
+            r.class = self.class.map(|c| match c {
+                Class::CD => qe::Class::Cd,
+                Class::TT => qe::Class::Tt,
+                Class::IN => qe::Class::In,
+            });
+        }
+        if has("InputAddr") {
+            r.input_addr = self.input_addr.unwrap_or(0);
+        }
+        if has("IPA") {
+            r.ipa = self.ipa.unwrap_or(0);
+        }
+        if has("FetchAddr") {
+            r.fetch_addr = self.fetch_addr.unwrap_or(0);
+        }
+        // Values that do not fit their field (addresses beyond the field) are truncated by
+        // the hardware; encode what fits rather than fail.
+        r.encode().unwrap_or_else(|_| {
+            let mut w = [0u64; 4];
+            w[0] = code as u64 | ((self.sid as u64) << 32);
+            w
+        })
     }
     pub fn finish(self) -> Event {
         let raw = self.encode();
         Event {
+            decoded: qe::decode(&raw),
+            reason: self.reason,
+            raw: raw.map(|x| format!("{x:#018x}")),
             kind: self.kind,
-            code: self.kind.code(),
             sid: self.sid,
             ssid: self.ssid,
             input_addr: self.input_addr,
@@ -226,10 +207,7 @@ impl EventFields {
             pnu: self.pnu,
             s2: self.s2,
             class: self.class,
-            stall: false,
-            stag: 0,
-            reason: self.reason,
-            raw: raw.map(|x| format!("{x:#018x}")),
+            code: self.kind.code(),
         }
     }
 }
@@ -256,5 +234,8 @@ mod tests {
             reason: String::new(),
         };
         assert_eq!(e.encode(), [0x0000001800000010, 0x0000028800000000, 0x12345000, 0x12345000]);
+        let ev = e.finish();
+        assert_eq!(ev.decoded.type_name, "F_TRANSLATION");
+        assert_eq!(ev.decoded.class.as_deref(), Some("IN"));
     }
 }

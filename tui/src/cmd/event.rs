@@ -61,6 +61,9 @@ pub fn render_fields(fields: &[FieldInfo], st: &Style) -> String {
 pub fn render_event(e: &event::EventInfo, st: &Style) -> String {
     let mut s = format!("{} ({}) {} [IHI 0070 {}]\n", st.bold(&e.type_name), e.code, e.description, e.section);
     s.push_str(&format!("  {}\n", e.summary));
+    if !e.advice.is_empty() {
+        s.push_str(&format!("  likely cause: {}\n", e.advice));
+    }
     s.push_str(&render_fields(&e.fields, st));
     for p in &e.problems {
         s.push_str(&format!("  {}\n", st.warn(&format!("problem: {p}"))));

@@ -1,8 +1,8 @@
 //! `smmu forward`: what a VMM may forward to a guest vSMMU, field by field. OWNER: forwarding helper.
 //! All analysis and rendering is in `smmu_core::forward`; this file reads inputs and options.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
-use smmu_core::forward::{self, Caps, ForwardOptions, KernelVersion, NumOrAuto, OnOffAuto, Vmm};
-use smmu_core::parse::{parse_bytes, ParseOptions};
+use smmu_core::forward::{self, Caps, ForwardOptions, KernelVersion, NumOrAuto, OnOffAuto, SnapshotFacts, Vmm};
+use smmu_core::parse::{parse_bytes, Format, ParseOptions};
 use smmu_core::regset::RegisterSet;
 
 #[derive(clap::Args, Debug)]
@@ -44,6 +44,9 @@ pub struct Args {
     /// Host kernel version (for example 6.13).
     #[arg(long)]
     pub kernel: Option<String>,
+    /// struct iommu_hw_info_arm_smmuv3 flags (bit 0: ERRATA_REPEAT_TLBI_CFGI).
+    #[arg(long, value_name = "N")]
+    pub hw_info_flags: Option<String>,
     /// Firmware (IORT COHACC override / DT dma-coherent) says the SMMU is coherent.
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub fw_coherent: Option<bool>,
@@ -93,6 +96,9 @@ pub fn options(a: &Args) -> Result<ForwardOptions, CliError> {
     if let Some(k) = &a.kernel {
         o.kernel = Some(KernelVersion::parse(k).map_err(usage)?);
     }
+    if let Some(f) = &a.hw_info_flags {
+        o.hw_info_flags = Some(crate::common::parse_num(f).map_err(|e| usage(format!("--hw-info-flags {e}")))?);
+    }
     o.firmware.coherent = a.fw_coherent;
     o.firmware.canwbs = a.fw_canwbs;
     if let Some(h) = a.fw_httu_override {
@@ -112,13 +118,19 @@ fn parse_opts(a: &Args) -> Result<ParseOptions, CliError> {
     Ok(ParseOptions { base })
 }
 
-fn read_regs(path: &str, popts: &ParseOptions) -> Result<(String, RegisterSet), CliError> {
+/// A host (or claim) as read: name, registers, and the facts a collect snapshot holds.
+fn read_regs(path: &str, popts: &ParseOptions) -> Result<(String, RegisterSet, Option<SnapshotFacts>), CliError> {
     let input = read_input(Some(path))?;
     let parsed = parse_bytes(&input.bytes, popts).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
     if parsed.registers.is_empty() {
         return Err(CliError::Input(format!("{}: no registers found", input.name)));
     }
-    Ok((input.name, parsed.registers))
+    let facts = if parsed.format == Format::Snapshot {
+        serde_json::from_slice::<serde_json::Value>(&input.bytes).ok().map(|v| forward::facts_from_snapshot(&v))
+    } else {
+        None
+    };
+    Ok((input.name, parsed.registers, facts))
 }
 
 pub fn run(a: Args) -> CliResult {
@@ -132,11 +144,21 @@ pub fn run(a: Args) -> CliResult {
     }
     let popts = parse_opts(&a)?;
     let mut hosts = Vec::new();
+    let mut filled = false;
     for h in &a.hosts {
-        hosts.push(read_regs(h, &popts)?);
+        let (name, regs, facts) = read_regs(h, &popts)?;
+        // Options not given on the command line come from the first snapshot that has them.
+        if let (Some(f), false) = (&facts, filled) {
+            let mut f = f.clone();
+            f.notes = f.notes.iter().map(|n| format!("{name}: {n}")).collect();
+            opts.fill_from(&f);
+            filled = true;
+        }
+        hosts.push((name, regs));
     }
     if let Some(c) = &a.claim {
-        opts.claim = Some(read_regs(c, &popts)?);
+        let (name, regs, _) = read_regs(c, &popts)?;
+        opts.claim = Some((name, regs));
     }
     let report = forward::analyze(&hosts, &opts);
     match format.as_str() {

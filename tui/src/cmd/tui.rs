@@ -1,6 +1,7 @@
 //! `smmu tui FILE...` and `smmu` with no arguments: the interactive explorer. OWNER: TUI helper.
 use crate::common::{CliError, CliResult};
-use crate::explorer::{self, Dataset, Host, Options, ThemeName};
+use crate::explorer::data::Reload;
+use crate::explorer::{self, Dataset, Options, ThemeName};
 use std::io::IsTerminal;
 
 #[derive(clap::Args, Debug)]
@@ -14,26 +15,34 @@ pub struct Args {
     /// Do not capture the mouse (lets the terminal select text).
     #[arg(long)]
     pub no_mouse: bool,
+    /// Open the built-in sample even on a host with an SMMUv3.
+    #[arg(long, conflicts_with = "files")]
+    pub sample: bool,
+    /// Print the keymap (every key, as the ? help shows it) and exit.
+    #[arg(long)]
+    pub keys: bool,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let data = if args.files.is_empty() {
-        explorer::data::default_dataset().map_err(CliError::Input)?
+    if args.keys {
+        crate::common::print_text(&explorer::keymap::help_text());
+        return Ok(());
+    }
+    let (data, reload) = if args.sample {
+        (explorer::data::sample_dataset("asked for with --sample").map_err(CliError::Input)?, Reload::None)
+    } else if args.files.is_empty() {
+        (explorer::data::default_dataset().map_err(CliError::Input)?, Reload::Default)
     } else {
-        let mut hosts = Vec::new();
-        for f in &args.files {
-            hosts.push(Host::load_file(f).map_err(CliError::Input)?);
-        }
-        Dataset { hosts, banner: vec![] }
+        (explorer::data::load_files(&args.files).map_err(CliError::Input)?, Reload::Files(args.files.clone()))
     };
-    start(data, Options { theme: args.theme, mouse: !args.no_mouse })
+    start(data, Options { theme: args.theme, mouse: !args.no_mouse, reload })
 }
 
 /// `smmu` with no arguments: the explorer on the live host when it has an SMMUv3, else on
 /// the built-in sample (saying which).
 pub fn run_default() -> CliResult {
     let data = explorer::data::default_dataset().map_err(CliError::Input)?;
-    start(data, Options { theme: ThemeName::Dark, mouse: true })
+    start(data, Options { theme: ThemeName::Dark, mouse: true, reload: Reload::Default })
 }
 
 fn start(data: Dataset, opts: Options) -> CliResult {

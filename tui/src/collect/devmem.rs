@@ -63,7 +63,7 @@ impl Drop for Window {
 impl Window {
     /// One 32-bit load at `pa` (must lie in the window and be 4-byte aligned).
     pub fn read32(&self, pa: u64) -> Result<u32, DevmemError> {
-        if pa % 4 != 0 {
+        if !pa.is_multiple_of(4) {
             return Err(DevmemError::Other(format!("{pa:#x} is not 4-byte aligned")));
         }
         match self {

@@ -233,12 +233,22 @@ impl IommuMap {
     }
 }
 
+/// A platform device's `iommus = <&smmu StreamID>` entry.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct IommusEntry {
+    pub node: String,
+    pub iommu: String,
+    pub sid: String,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct DtSummary {
     pub model: Option<String>,
     pub compatible: Vec<String>,
     pub smmus: Vec<DtSmmu>,
     pub iommu_maps: Vec<IommuMap>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platform_stream_ids: Vec<IommusEntry>,
 }
 
 struct Walk<'a> {
@@ -351,6 +361,21 @@ pub fn summarize(root: &DtNode) -> DtSummary {
                 quirks,
                 status: w.node.strings("status").into_iter().next(),
             });
+        }
+    }
+    for w in &nodes {
+        let Some(c) = w.node.cells("iommus") else { continue };
+        let mut i = 0usize;
+        while i < c.len() {
+            let target = by_phandle(c[i]);
+            let n = target.and_then(|t| t.node.u32("#iommu-cells")).unwrap_or(1) as usize;
+            let Some(t) = target.filter(|t| t.node.is_compatible("arm,smmu-v3")) else { break };
+            if let Some(&sid) = c.get(i + 1) {
+                if n >= 1 {
+                    s.platform_stream_ids.push(IommusEntry { node: w.path.clone(), iommu: t.path.clone(), sid: format!("{sid:#x}") });
+                }
+            }
+            i = i.saturating_add(1 + n);
         }
     }
     for w in &nodes {

@@ -373,7 +373,35 @@ fn parse_node(n: &[u8], off: usize, what: &str) -> Result<Node, BlobError> {
     Ok(node)
 }
 
+/// A named component's StreamID(s) on an SMMUv3.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NamedStream {
+    pub device_name: String,
+    pub smmu_base: String,
+    pub sid_base: String,
+    pub id_count: u64,
+}
+
 impl Iort {
+    /// StreamIDs of named components (platform devices) behind an SMMUv3.
+    pub fn named_component_streams(&self) -> Vec<NamedStream> {
+        let mut v = Vec::new();
+        for n in &self.nodes {
+            let Some(nc) = &n.named_component else { continue };
+            for m in &n.id_mappings {
+                if let Some(s) = self.node_at(m.output_ref_num).and_then(|t| t.smmu_v3.as_ref()) {
+                    v.push(NamedStream {
+                        device_name: nc.device_name.clone(),
+                        smmu_base: s.base.clone(),
+                        sid_base: format!("{:#x}", m.output_base),
+                        id_count: if m.single { 1 } else { m.id_count },
+                    });
+                }
+            }
+        }
+        v
+    }
+
     pub fn smmus(&self) -> impl Iterator<Item = (&Node, &SmmuV3)> {
         self.nodes.iter().filter_map(|n| n.smmu_v3.as_ref().map(|s| (n, s)))
     }

@@ -73,6 +73,8 @@ pub struct WalkState {
     /// Privileged (false) or unprivileged (true) access; PCIe DMA without a PASID prefix
     /// is unprivileged.
     pub unpriv: bool,
+    /// Which suggested walk (of the host's scenario) the inputs came from.
+    pub suggestion: usize,
 }
 
 /// Screen areas remembered from the last draw, for mouse hit-testing.
@@ -114,11 +116,22 @@ pub struct App {
     pub queues: ListState,
     pub diff: TableState,
     pub hit: HitAreas,
+    /// Scroll offset of the detail pane (reset when the focus moves).
+    pub detail_scroll: u16,
+    /// What `r` re-reads.
+    pub reload: super::data::Reload,
 }
 
 impl App {
     pub fn new(data: Dataset, theme: ThemeName, mouse: bool) -> App {
-        let view = if data.hosts.len() >= 2 { V_DIFF } else { V_OVERVIEW };
+        let klog_only = data.hosts.first().is_some_and(|h| h.registers.is_empty() && h.klog.is_some());
+        let view = if data.hosts.len() >= 2 {
+            V_DIFF
+        } else if klog_only {
+            V_QUEUES
+        } else {
+            V_OVERVIEW
+        };
         let mut regs = RegistersState::default();
         regs.list.select(Some(0));
         let mut app = App {
@@ -146,13 +159,19 @@ impl App {
                 unpriv: true,
                 ..Default::default()
             },
-            queues_pane: 0,
+            queues_pane: if klog_only { 2 } else { 0 },
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),
+            detail_scroll: 0,
+            reload: super::data::Reload::None,
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
-        // Start the Walk view on the sample's faulting DMA when there is memory to walk.
+        // Start the Walk view on a scenario's first walk, or the sample's faulting DMA.
+        if let Some(w) = app.host().and_then(|h| h.walks.first()).cloned() {
+            app.walk.inputs = w.inputs;
+            app.walk.unpriv = w.unpriv;
+        }
         if app.host().is_some_and(|h| h.snapshot.is_some()) {
             app.run_walk();
         }
@@ -282,6 +301,36 @@ impl App {
                 self.walk.editing = Some(0);
                 self.status = "Walk inputs: type, Tab for the next input, Enter runs, Esc cancels".into();
             }
+            Action::Reload => match self.reload.load() {
+                None => self.status = "Nothing to re-read: this data is built in".into(),
+                Some(Err(e)) => self.status = format!("Reload failed: {e}"),
+                Some(Ok(d)) => {
+                    let n = d.hosts.len();
+                    self.data = d;
+                    self.host = self.host.min(n.saturating_sub(1));
+                    if self.host().is_some_and(|h| h.snapshot.is_some()) {
+                        let step = self.walk.step;
+                        self.run_walk();
+                        self.walk.step = step.min(views::walk::step_count(&self.walk));
+                    }
+                    self.status = format!("Re-read {n} host(s)");
+                }
+            },
+            Action::DetailDown => self.detail_scroll = self.detail_scroll.saturating_add(3).min(400),
+            Action::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(3),
+            Action::NextWalk => {
+                let walks = self.host().map(|h| h.walks.clone()).unwrap_or_default();
+                if walks.is_empty() {
+                    self.status = "No suggested walks: this input is not a scenario".into();
+                } else {
+                    self.walk.suggestion = (self.walk.suggestion + 1) % walks.len();
+                    let w = &walks[self.walk.suggestion];
+                    self.walk.inputs = w.inputs.clone();
+                    self.walk.unpriv = w.unpriv;
+                    self.run_walk();
+                    self.status = format!("Scenario walk {}/{}: expect {}", self.walk.suggestion + 1, walks.len(), w.expect);
+                }
+            }
             Action::TogglePriv => {
                 self.walk.unpriv = !self.walk.unpriv;
                 self.run_walk();
@@ -315,6 +364,16 @@ impl App {
                     self.clear_search();
                 } else {
                     self.walk.editing = None;
+                }
+            }
+            Action::ClearInput => {
+                if self.search.typing {
+                    self.search.query.clear();
+                    self.after_search_change();
+                } else if let Some(i) = self.walk.editing {
+                    if let Some(s) = self.walk.inputs.get_mut(i) {
+                        s.clear();
+                    }
                 }
             }
             Action::DeleteChar => {
@@ -377,7 +436,22 @@ impl App {
 
     pub fn go_view(&mut self, i: usize) {
         if i < VIEWS.len() {
+            self.detail_scroll = 0;
+            if i == V_STREAMS && self.view != V_STREAMS {
+                self.focus_walk_stream();
+            }
             self.view = i;
+        }
+    }
+
+    /// Streams view: focus the StreamID of the walk inputs, so the walk and its STE meet.
+    fn focus_walk_stream(&mut self) {
+        let Ok(sid) = crate::common::parse_num(&self.walk.inputs[0]) else { return };
+        let Some(h) = self.host() else { return };
+        if let Ok((rows, _)) = super::data::streams(h) {
+            if let Some(i) = rows.iter().position(|r| r.sid as u64 == sid) {
+                self.streams.select(Some(i));
+            }
         }
     }
 
@@ -391,6 +465,7 @@ impl App {
             *h = (*h as i64 + d).clamp(0, 500) as u16;
             return;
         }
+        self.detail_scroll = 0;
         let len = self.row_count();
         let clamp = |cur: Option<usize>| -> Option<usize> {
             if len == 0 {
@@ -456,7 +531,7 @@ impl App {
                 }
                 None => {}
             }
-        } else if self.view == V_FORWARDING || self.view == V_DIFF {
+        } else if self.view != V_WALK {
             self.cycle_host(-1);
         }
     }
@@ -468,7 +543,7 @@ impl App {
                     self.move_cursor(1);
                 }
             }
-        } else if self.view == V_FORWARDING || self.view == V_DIFF {
+        } else if self.view != V_WALK {
             self.cycle_host(1);
         }
     }
@@ -578,6 +653,45 @@ impl App {
             }
             _ => self.status = "Nothing to copy here".into(),
         }
+    }
+
+    /// Handles pasted text (bracketed paste). In an input it is typed; otherwise a kernel
+    /// log is decoded in the Queues & log view (attached to the current host), and a
+    /// register dump or snapshot becomes a new host (so it can be diffed).
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        if self.search.typing || self.walk.editing.is_some() {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                self.type_char(c);
+            }
+            return true;
+        }
+        // Terminals (and tmux) send pasted line breaks as CR.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        match super::data::Host::from_bytes("pasted", text.as_bytes(), super::data::SourceKind::File) {
+            Ok(mut h) if !h.registers.is_empty() => {
+                let n = self.data.hosts.len() + 1;
+                h.name = format!("pasted-{n}");
+                h.description = format!("pasted text ({})", h.format);
+                self.data.hosts.push(h);
+                self.data.pool = std::cell::OnceCell::new();
+                self.host = n - 1;
+                self.status = format!("Pasted register dump added as host {n}; 7 compares the hosts");
+            }
+            Ok(h) if h.klog.is_some() => {
+                let t = h.klog.clone().unwrap_or_default();
+                match self.data.hosts.get_mut(self.host) {
+                    Some(cur) => cur.set_klog(t),
+                    None => self.data.hosts.push(h),
+                }
+                self.view = V_QUEUES;
+                self.queues_pane = 2;
+                self.queues.select(Some(0));
+                self.status = "Pasted kernel log decoded".into();
+            }
+            Ok(_) => self.status = "Pasted text has no SMMU registers or kernel log lines".into(),
+            Err(e) => self.status = format!("Pasted text not understood: {e}"),
+        }
+        true
     }
 
     /// Handles a mouse event. Returns true when the screen must be redrawn.

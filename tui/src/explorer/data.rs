@@ -43,12 +43,41 @@ pub struct Host {
     pub klog: Option<String>,
     /// Things worth telling the user (parser notes, missing data).
     pub notes: Vec<String>,
+    /// Walks worth trying (a teaching scenario's `walks`), for the Walk view.
+    pub walks: Vec<SuggestedWalk>,
+    /// Results computed from this host's data, kept so redraws do not recompute them.
+    pub cache: HostCache,
+}
+
+/// Memoized core results for one host (the data never changes; `r` builds new hosts).
+#[derive(Debug, Clone, Default)]
+pub struct HostCache {
+    streams: std::cell::OnceCell<Result<StreamList, String>>,
+    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
+    klog: std::cell::OnceCell<Result<Rows, String>>,
+    cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
+    queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<QueueListing, String>>>,
+}
+
+/// The valid STEs and notes about the table.
+type StreamList = (Vec<StreamRow>, Vec<String>);
+/// A queue's state line and its entries.
+type QueueListing = (String, Rows);
+
+/// A walk a scenario suggests, with what the spec says should happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestedWalk {
+    /// SID, SSID, IOVA, access as the Walk view's inputs.
+    pub inputs: [String; 4],
+    pub unpriv: bool,
+    pub expect: String,
+    pub note: String,
 }
 
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![] }
+        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![], cache: HostCache::default() }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -79,14 +108,20 @@ impl Host {
 
     /// Loads a file in any format the CLI reads: snapshot JSON, any register dump, or a
     /// kernel log.
+    /// `-` reads standard input (the explorer then reads keys from the terminal).
     pub fn load_file(path: &str) -> Result<Host, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let name = std::path::Path::new(path)
+        let input = crate::common::read_input(Some(path)).map_err(|e| e.to_string())?;
+        let bytes = input.bytes;
+        let name = std::path::Path::new(&input.name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.to_string());
+            .unwrap_or_else(|| input.name.clone());
         let mut h = Host::from_bytes(&name, &bytes, SourceKind::File)?;
-        h.description = format!("file {path} ({})", h.format);
+        h.description = if path == "-" {
+            format!("standard input ({})", h.format)
+        } else {
+            format!("file {path} ({})", h.format)
+        };
         Ok(h)
     }
 
@@ -96,23 +131,36 @@ impl Host {
         if let Some(t) = text {
             if Snapshot::looks_like(t) {
                 let snap = Snapshot::from_json(t).map_err(|e| format!("{name}: {e}"))?;
-                let mut h = Host::new(
-                    name.to_string(),
-                    kind,
-                    String::new(),
-                    "snapshot".into(),
-                    snap.registers.clone(),
-                );
-                h.notes.extend(snap.file.notes.iter().cloned());
-                // The kernel's SMMU lines, when the snapshot carries them.
-                if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
-                    let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
-                    if !t.is_empty() {
-                        h.klog = Some(t.join("\n"));
+                return Ok(Host::from_snapshot(name, snap, kind));
+            }
+            if t.trim_start().starts_with('{') && t.contains("\"streams\"") {
+                if let Ok(sc) = smmu_core::scenario::parse(t) {
+                    let snap = smmu_core::scenario::build(&sc).map_err(|e| format!("{name}: scenario {}: {e}", sc.name))?;
+                    let mut h = Host::from_snapshot(name, snap, kind);
+                    h.format = format!("scenario {}", sc.name);
+                    if !sc.description.is_empty() {
+                        h.notes.insert(0, sc.description.clone());
                     }
+                    h.walks = sc
+                        .walks
+                        .iter()
+                        .map(|w| SuggestedWalk {
+                            inputs: [
+                                format!("{:#x}", w.sid.0),
+                                w.ssid.map(|v| format!("{v:#x}")).unwrap_or_default(),
+                                format!("{:#x}", w.iova.0),
+                                w.access.clone().unwrap_or_else(|| "read".into()),
+                            ],
+                            unpriv: w.unpriv,
+                            expect: match &w.pa {
+                                Some(pa) => format!("{} PA {:#x}", w.expect, pa.0),
+                                None => w.expect.clone(),
+                            },
+                            note: w.note.clone(),
+                        })
+                        .collect();
+                    return Ok(h);
                 }
-                h.snapshot = Some(snap);
-                return Ok(h);
             }
         }
         match parse::parse_bytes(bytes, &ParseOptions::default()) {
@@ -136,48 +184,134 @@ impl Host {
         }
     }
 
+    /// A host from a loaded snapshot (file, sample or live collection).
+    pub fn from_snapshot(name: &str, snap: Snapshot, kind: SourceKind) -> Host {
+        let mut h = Host::new(name.to_string(), kind, String::new(), "snapshot".into(), snap.registers.clone());
+        h.notes.extend(snap.file.notes.iter().cloned());
+        // The kernel's SMMU lines, when the snapshot carries them.
+        if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
+            let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
+            if !t.is_empty() {
+                h.klog = Some(t.join("\n"));
+            }
+        }
+        h.snapshot = Some(snap);
+        h
+    }
+
+    /// Attaches a (pasted) kernel log to this host.
+    pub fn set_klog(&mut self, text: String) {
+        self.klog = Some(text);
+        self.cache.klog = std::cell::OnceCell::new();
+    }
+
     /// The decoded register by name.
     pub fn register(&self, name: &str) -> Option<&RegisterInfo> {
         self.decoded.iter().find(|r| r.name.eq_ignore_ascii_case(name))
     }
 }
 
-/// A kernel log as users paste it mentions the SMMU driver somewhere.
-fn looks_like_kernel_log(t: &str) -> bool {
-    t.lines().any(|line| {
-        let l = line.to_ascii_lowercase();
-        l.contains("smmu")
-            && ["event 0x", "cmdq error", "gerror", "-bit, oas", "oas ", "features 0x", "skipping command"]
-                .iter()
-                .any(|k| l.contains(k))
-    })
-}
-
 /// A loaded session: one or more hosts plus what the start-up said about them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub hosts: Vec<Host>,
     /// Start-up messages ("no SMMUv3 on this host, showing the built-in sample", ...).
     pub banner: Vec<String>,
+    /// The migration-pool diff of all hosts (memoized).
+    pub pool: std::cell::OnceCell<Result<PoolDiff, String>>,
+}
+
+/// How to read the data again (`r`): live hosts change (queues, events, GERROR).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Reload {
+    /// Nothing to re-read (tests, built from memory).
+    #[default]
+    None,
+    /// `smmu` with no arguments: the live host, else the sample.
+    Default,
+    Files(Vec<String>),
+}
+
+impl Reload {
+    pub fn load(&self) -> Option<Result<Dataset, String>> {
+        match self {
+            Reload::None => None,
+            Reload::Default => Some(default_dataset()),
+            // Standard input cannot be read twice.
+            Reload::Files(f) if f.iter().any(|x| x == "-") => None,
+            Reload::Files(f) => Some(load_files(f)),
+        }
+    }
+}
+
+/// Loads each file as a host.
+pub fn load_files(files: &[String]) -> Result<Dataset, String> {
+    let mut hosts = Vec::new();
+    for f in files {
+        hosts.push(Host::load_file(f)?);
+    }
+    Ok(Dataset { hosts, banner: vec![], ..Default::default() })
 }
 
 impl Dataset {
     pub fn single(h: Host, banner: Vec<String>) -> Self {
-        Dataset { hosts: vec![h], banner }
+        Dataset { hosts: vec![h], banner, ..Default::default() }
     }
 }
 
-/// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3,
-/// else the built-in sample, saying which.
+/// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3
+/// whose registers can be read, else the built-in sample, saying which and why.
 pub fn default_dataset() -> Result<Dataset, String> {
-    let why = live_unavailable_reason();
-    let h = Host::builtin_sample()?;
-    Ok(Dataset::single(h, vec![format!("Showing the built-in sample: {why}.")]))
+    dataset_from_collection(crate::collect::collect(&crate::collect::Options::default()))
 }
 
-/// Why the live host is not shown.
-fn live_unavailable_reason() -> String {
-    "live host collection is not available in this build yet".to_string()
+/// The live host when the collection found an SMMUv3 and read its registers, else the
+/// built-in sample with the reason.
+pub fn dataset_from_collection(c: crate::collect::Collection) -> Result<Dataset, String> {
+    let n = c.snapshot.registers.len();
+    if !c.smmus.is_empty() && n > 0 {
+        let which = c
+            .smmus
+            .first()
+            .map(|s| s.instance.device.clone().or(s.instance.base.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        let mut h = Host::from_snapshot("live", c.snapshot, SourceKind::Live);
+        h.description = format!("live host: SMMUv3 {which} ({n} registers read; {} SMMUs found)", c.smmus.len());
+        h.notes.extend(c.notes);
+        for src in c.sources.iter().filter(|s| s.status == crate::collect::Status::Refused) {
+            h.notes.push(format!(
+                "{} ({}): refused: {}{}",
+                src.source,
+                src.path,
+                src.reason.clone().unwrap_or_default(),
+                src.fix.as_ref().map(|f| format!("; fix: {f}")).unwrap_or_default()
+            ));
+        }
+        return Ok(Dataset::single(h, vec![format!("Showing the live host ({which}).")]));
+    }
+    let why = if c.smmus.is_empty() {
+        "this host has no SMMUv3 (none in sysfs)".to_string()
+    } else {
+        let refused: Vec<String> = c
+            .sources
+            .iter()
+            .filter(|s| s.source.contains("register") || s.source.contains("devmem"))
+            .filter(|s| s.status != crate::collect::Status::Found)
+            .map(|s| format!("{}{}", s.reason.clone().unwrap_or_else(|| s.status.as_str().into()), s.fix.as_ref().map(|f| format!(" (fix: {f})")).unwrap_or_default()))
+            .collect();
+        format!(
+            "this host has {} SMMUv3 but its registers could not be read{}",
+            c.smmus.len(),
+            if refused.is_empty() { String::new() } else { format!(": {}", refused.join("; ")) }
+        )
+    };
+    sample_dataset(&why)
+}
+
+/// The built-in sample, with the reason it is shown.
+pub fn sample_dataset(why: &str) -> Result<Dataset, String> {
+    let h = Host::builtin_sample()?;
+    Ok(Dataset::single(h, vec![format!("Showing the built-in sample: {why}.")]))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -189,9 +323,19 @@ use smmu_core::mem::PhysMem;
 use smmu_core::structs::{self, geometry};
 use smmu_core::walk::{self, Access, WalkRequest};
 
+const NO_MEMORY: &str = "this snapshot has no memory image (a live host is read without RAM): \
+capture one with `sudo smmu collect --memory -o host.json`, then `smmu tui host.json`";
+
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
 /// as (label, value) rows, and its warnings.
-pub fn summary(h: &Host) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+/// (label, value) rows.
+pub type Rows = Vec<(String, String)>;
+/// A CD by SubstreamID: its address and decode, or why it could not be read.
+pub type CdEntry = (Option<u32>, Result<(u64, structs::StructureReport), String>);
+/// (register, field) -> (matters to a guest, why).
+pub type PoolDiff = std::collections::BTreeMap<(String, String), (bool, String)>;
+
+pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
     if h.registers.is_empty() {
         return Err("no register values in this input, so nothing to summarize".into());
     }
@@ -202,6 +346,19 @@ pub fn summary(h: &Host) -> Result<(Vec<(String, String)>, Vec<String>), String>
 /// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm,
 /// pool), computed by smmu-core with the given kernel capabilities (None: not given).
 pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+    // One host (the Forwarding view): memoized per capability set.
+    if let [h] = hosts {
+        if let Some(v) = h.cache.forward.borrow().get(&caps) {
+            return v.clone();
+        }
+        let v = compute_forward(hosts, caps);
+        h.cache.forward.borrow_mut().insert(caps, v.clone());
+        return v;
+    }
+    compute_forward(hosts, caps)
+}
+
+fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
     let named: Vec<(String, RegisterSet)> = hosts
         .iter()
         .filter(|h| !h.registers.is_empty())
@@ -232,10 +389,20 @@ const MAX_STES: u64 = 4096;
 
 /// The stream table: every StreamID with V = 1, found through the table geometry
 /// (linear or 2-level), each STE decoded with its legality.
-pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
+pub fn streams(h: &Host) -> Result<(&[StreamRow], &[String]), String> {
+    match h.cache.streams.get_or_init(|| compute_streams(h)) {
+        Ok((r, n)) => Ok((r.as_slice(), n.as_slice())),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
     let snap = h.snapshot.as_ref().ok_or(
         "this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table",
     )?;
+    if snap.memory.total_bytes() == 0 {
+        return Err(NO_MEMORY.into());
+    }
     let st = geometry::StreamTable::from_regs(&h.registers)?;
     let mut notes = vec![format!(
         "{} stream table at {:#x}, 2^{} StreamIDs{}",
@@ -284,6 +451,8 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
             let mut sid = 0u64;
             while sid < total && read < MAX_STES {
                 let Some(l1a) = st.l1std_addr(sid as u32) else { break };
+                // Every L1STD read counts towards the bound, so a huge sparse table stays quick.
+                read += 1;
                 let Ok(d) = mem.read_u64_le(l1a) else {
                     missing += 1;
                     sid += per_l1;
@@ -308,7 +477,7 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
         }
     }
     if read >= MAX_STES {
-        notes.push(format!("listing stopped after {MAX_STES} STEs"));
+        notes.push(format!("listing stopped after {MAX_STES} descriptor reads"));
     }
     if missing > 0 {
         notes.push(format!("{missing} descriptors are not in the memory image"));
@@ -318,7 +487,16 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
 
 /// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
 /// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
-pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<(Option<u32>, Result<(u64, structs::StructureReport), String>)> {
+pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
+    if let Some(v) = h.cache.cds.borrow().get(&sid) {
+        return v.clone();
+    }
+    let v = compute_cds(h, sid, ste);
+    h.cache.cds.borrow_mut().insert(sid, v.clone());
+    v
+}
+
+fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
     let d = structs::layouts::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
@@ -385,9 +563,22 @@ pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_js
 
 /// Command queue or event queue: its state and entries between CONS and PROD, decoded; when
 /// none are outstanding, the most recent consumed entries (marked as such).
-pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Vec<(String, String)>), String> {
+pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
+    let key = which.prefix();
+    if let Some(v) = h.cache.queues.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute_queue(h, which);
+    h.cache.queues.borrow_mut().insert(key, v.clone());
+    v
+}
+
+fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
     use smmu_core::queues::queue::{decode_entry, DecodedEntry, QueueState};
     let snap = h.snapshot.as_ref().ok_or("this input has no memory image: queue contents need a snapshot")?;
+    if snap.memory.total_bytes() == 0 {
+        return Err(NO_MEMORY.into());
+    }
     let q = QueueState::from_registers(which, &h.registers).map_err(|e| e.to_string())?;
     let mut head = format!(
         "{} entries at {}, PROD {} (wrap {}), CONS {} (wrap {}): {} outstanding{}{}",
@@ -446,21 +637,74 @@ pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Resu
     Ok((head, rows))
 }
 
-/// The kernel log decoded: (line, decode) rows.
-pub fn klog_decoded(h: &Host) -> Result<Vec<(String, String)>, String> {
-    match &h.klog {
-        None => Err("no kernel log loaded: open one with smmu tui FILE.log".into()),
-        Some(t) => Ok(t
-            .lines()
-            .filter(|l| l.to_ascii_lowercase().contains("smmu"))
-            .map(|l| (l.trim().to_string(), "(not decoded: kernel log decoder core::klog not available yet)".to_string()))
-            .collect()),
+/// The kernel log decoded by smmu-core's log parser: (line, decode) rows in line order.
+pub fn klog_decoded(h: &Host) -> Result<Rows, String> {
+    h.cache.klog.get_or_init(|| compute_klog(h)).clone()
+}
+
+fn compute_klog(h: &Host) -> Result<Rows, String> {
+    let t = h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
+    let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
+    let mut rows: Vec<(usize, String, String)> = Vec::new();
+    for p in &r.probe {
+        let mut d = format!(
+            "probe: ias {} oas {} features {} = {}",
+            p.ias.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            p.oas.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            p.features,
+            p.feature_names.join(" ")
+        );
+        if !p.implies.is_empty() {
+            d.push_str(&format!("; implies {}", p.implies.join(", ")));
+        }
+        if !p.kernel.is_empty() {
+            d.push_str(&format!(" (numbering of {})", p.kernel));
+        }
+        rows.push((p.line, "probe".into(), d));
     }
+    for e in &r.events {
+        let mut d = e.event.summary.clone();
+        if !e.missing_dwords.is_empty() {
+            d.push_str(&format!("; dwords {:?} missing", e.missing_dwords));
+        }
+        for c in e.checks.iter().filter(|c| !c.agrees) {
+            d.push_str(&format!("; kernel says {} = {} but the record has {}", c.field, c.kernel, c.record));
+        }
+        rows.push((e.line, "event".into(), d));
+    }
+    for c in &r.command_errors {
+        let cmd = c.command.as_ref().map(|x| x.summary.clone()).unwrap_or_default();
+        rows.push((c.line, "CMDQ error".into(), format!("{} {} {}", c.error.clone().unwrap_or_default(), c.explanation, cmd)));
+    }
+    for g in &r.global_errors {
+        rows.push((g.line, "GERROR".into(), format!("{} {}", g.value, g.errors.join(", "))));
+    }
+    for o in &r.options {
+        rows.push((o.line, "options".into(), format!("{} {}", o.mask, o.options.join(", "))));
+    }
+    for m in &r.messages {
+        rows.push((m.line, "message".into(), format!("{}: {}", m.text, m.explanation)));
+    }
+    for u in &r.unparsed {
+        rows.push((u.line, "unparsed".into(), format!("{} ({})", u.text, u.reason)));
+    }
+    rows.sort_by_key(|r| r.0);
+    Ok(rows.into_iter().map(|(l, k, d)| (format!("line {l} {k}"), d)).collect())
+}
+
+/// True when smmu-core's log parser finds SMMU messages in the text.
+fn looks_like_kernel_log(t: &str) -> bool {
+    let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
+    !(r.events.is_empty() && r.probe.is_empty() && r.command_errors.is_empty() && r.global_errors.is_empty() && r.messages.is_empty())
 }
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:
 /// (register, field) -> (matters, why).
-pub fn pool_diff(hosts: &[&Host]) -> Result<std::collections::BTreeMap<(String, String), (bool, String)>, String> {
+pub fn dataset_pool_diff(d: &Dataset) -> Result<PoolDiff, String> {
+    d.pool.get_or_init(|| pool_diff(&d.hosts.iter().collect::<Vec<_>>())).clone()
+}
+
+pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
     let v = forward_report(hosts, None)?;
     let mut m = std::collections::BTreeMap::new();
     if let Some(a) = v.get("pool").and_then(|p| p.get("diff")).and_then(|x| x.as_array()) {

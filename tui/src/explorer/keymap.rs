@@ -64,11 +64,16 @@ pub enum Action {
     StepBack,
     StepForward,
     TogglePriv,
+    NextWalk,
+    DetailDown,
+    DetailUp,
+    Reload,
     NextPane,
     // Text input
     Accept,
     Cancel,
     DeleteChar,
+    ClearInput,
 }
 
 /// A key as the table spells it.
@@ -135,6 +140,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::Enter)], C::TextInput, A::Accept, "finish typing (search: keep the filter; walk: run)"),
     b(&[Code(KeyCode::Esc)], C::TextInput, A::Cancel, "cancel typing"),
     b(&[Code(KeyCode::Backspace)], C::TextInput, A::DeleteChar, "delete the last character"),
+    b(&[Ctrl('u')], C::TextInput, A::ClearInput, "clear the input"),
     b(&[Code(KeyCode::Tab)], C::TextInput, A::NextPane, "walk inputs: next input field"),
     b(&[Code(KeyCode::Esc), Char('?'), Char('q')], C::Help, A::Back, "close the help"),
     b(&[Code(KeyCode::Up), Char('k')], C::Help, A::Up, "scroll the help"),
@@ -144,11 +150,15 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('p')], C::Forwarding, A::NextProfile, "next VMM profile (strict, qemu-accel, cloud-hypervisor, openvmm)"),
     b(&[Char('f')], C::Forwarding, A::NextClassFilter, "filter by class (all, then each class in turn)"),
     b(&[Char('c')], C::Forwarding, A::ToggleCap, "cycle the kernel capabilities assumed"),
+    b(&[Code(KeyCode::Left), Char('h')], C::Forwarding, A::Left, "previous host (when several are loaded)"),
+    b(&[Code(KeyCode::Right), Char('l')], C::Forwarding, A::Right, "next host (when several are loaded)"),
+    b(&[Code(KeyCode::Left), Char('h'), Code(KeyCode::Right), Char('l')], C::Diff, A::Right, "focus another host (Forwarding and Overview follow it)"),
     b(&[Code(KeyCode::Enter)], C::Streams, A::Expand, "show the focused stream's CDs"),
     b(&[Char('e'), Code(KeyCode::Enter)], C::Walk, A::EditWalk, "edit SID/SSID/IOVA/access, Enter runs the walk"),
     b(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "step back one descriptor read"),
     b(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step forward one descriptor read"),
     b(&[Char('u')], C::Walk, A::TogglePriv, "toggle privileged/unprivileged (PnU) and rerun the walk"),
+    b(&[Char('s')], C::Walk, A::NextWalk, "next walk suggested by the scenario (with what the spec expects)"),
     b(&[Char('w')], C::Queues, A::NextPane, "switch between command queue, event queue and kernel log"),
     b(&[Char('?')], C::Global, A::Help, "show this help"),
     b(&[Char('q'), Ctrl('c')], C::Global, A::Quit, "quit"),
@@ -164,17 +174,20 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('7')], C::Global, A::GoView(6), "Diff: two or more hosts side by side"),
     b(&[Code(KeyCode::Up), Char('k')], C::Global, A::Up, "move up"),
     b(&[Code(KeyCode::Down), Char('j')], C::Global, A::Down, "move down"),
-    b(&[Code(KeyCode::Left), Char('h')], C::Global, A::Left, "collapse / move left"),
-    b(&[Code(KeyCode::Right), Char('l')], C::Global, A::Right, "expand / move right"),
+    b(&[Code(KeyCode::Left), Char('h')], C::Global, A::Left, "collapse (Registers); previous host when several are loaded"),
+    b(&[Code(KeyCode::Right), Char('l')], C::Global, A::Right, "expand (Registers); next host when several are loaded"),
     b(&[Code(KeyCode::PageUp)], C::Global, A::PageUp, "page up"),
     b(&[Code(KeyCode::PageDown)], C::Global, A::PageDown, "page down"),
     b(&[Code(KeyCode::Home), Char('g')], C::Global, A::Top, "go to the first row"),
     b(&[Code(KeyCode::End), Char('G')], C::Global, A::Bottom, "go to the last row"),
+    b(&[Char(']')], C::Global, A::DetailDown, "scroll the detail pane (right/bottom) down"),
+    b(&[Char('[')], C::Global, A::DetailUp, "scroll the detail pane up"),
     b(&[Char('/')], C::Global, A::Search, "search fields by name or meaning"),
     b(&[Char('n')], C::Global, A::NextMatch, "next search match"),
     b(&[Code(KeyCode::Enter)], C::Global, A::Expand, "expand the focused item"),
     b(&[Char('y')], C::Global, A::Copy, "copy the focused item as text (OSC 52; also printed on exit)"),
     b(&[Char('t')], C::Global, A::ToggleTheme, "switch light/dark theme"),
+    b(&[Char('r')], C::Global, A::Reload, "re-read the data (the live host's queues, events, GERROR; or the files)"),
 ];
 
 /// The action for a key in a context: context bindings first, then global ones (except
@@ -222,6 +235,24 @@ pub fn help_lines() -> Vec<(Context, String, &'static str)> {
         for bd in KEYMAP.iter().filter(|bd| bd.context == ctx) {
             out.push((ctx, keys_label(bd), bd.help));
         }
+    }
+    out
+}
+
+/// The keymap as plain text (`smmu tui --keys`), grouped by context.
+pub fn help_text() -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for (ctx, keys, help) in help_lines() {
+        if last != Some(ctx) {
+            if last.is_some() {
+                out.push('\n');
+            }
+            out.push_str(ctx.title());
+            out.push('\n');
+            last = Some(ctx);
+        }
+        out.push_str(&format!("  {keys:<18} {help}\n"));
     }
     out
 }

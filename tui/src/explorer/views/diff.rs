@@ -27,8 +27,7 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
     if hosts.len() < 2 {
         return vec![];
     }
-    let refs: Vec<&data::Host> = hosts.iter().collect();
-    let pool = data::pool_diff(&refs).ok();
+    let pool = data::dataset_pool_diff(&app.data).ok();
     let mut names: Vec<&'static str> = Vec::new();
     for h in hosts {
         for r in &h.decoded {
@@ -37,7 +36,7 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<DiffRow> = Vec::new();
     for reg in names {
         let infos: Vec<_> = hosts.iter().map(|h| h.register(reg)).collect();
         let Some(any) = infos.iter().flatten().next() else { continue };
@@ -62,6 +61,12 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
             });
         }
     }
+    // Differences that matter to a guest first, then other ID fields, then the rest.
+    out.sort_by_key(|r| match r.guest {
+        Some(true) => 0,
+        Some(false) => 1,
+        None => 2,
+    });
     out
 }
 
@@ -75,7 +80,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         return;
     }
     let rs = rows(app);
-    let guest_known = data::pool_diff(&app.data.hosts.iter().collect::<Vec<_>>()).err();
+    let guest_known = data::dataset_pool_diff(&app.data).err();
     let mut header = vec!["Field".to_string(), "Guest?".to_string()];
     header.extend(app.data.hosts.iter().map(|h| h.name.clone()));
     let table_rows: Vec<Row> = rs

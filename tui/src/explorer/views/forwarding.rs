@@ -70,7 +70,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     };
     let rows_v = verdicts(app, &v);
     let [head, table_a, detail] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(5), Constraint::Length(7)]).areas(area);
+        Layout::vertical([Constraint::Length(5), Constraint::Min(5), Constraint::Length(7)]).areas(area);
     // Header: profile, caps, filter, acceptance, guest IDRs.
     let prof = PROFILES[app.fwd_profile];
     let vmm = v.get("vmm").and_then(|x| x.as_array()).and_then(|a| {
@@ -78,8 +78,11 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     });
     let accepts = vmm.and_then(|e| e.get("accepts")).and_then(|x| x.as_bool());
     let msgs = vmm.map(|e| jtext(e.get("messages"))).unwrap_or_default();
-    let guest = v
-        .get("guest")
+    // The selected profile's guest IDRs (the strict ones when the profile has none).
+    let guest = vmm
+        .and_then(|e| e.get("guest"))
+        .filter(|g| g.as_object().is_some_and(|o| !o.is_empty()))
+        .or(v.get("guest"))
         .and_then(|g| g.as_object())
         .map(|o| o.iter().map(|(k, x)| format!("{k}={}", jtext(Some(x)))).collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
@@ -98,10 +101,22 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                 None => Span::raw(""),
             },
         ]),
-        Line::styled(msgs, t.warn),
-        Line::from(vec![Span::styled("Guest: ", t.dim), Span::styled(guest, t.text)]),
     ];
-    f.render_widget(Paragraph::new(hl).wrap(Wrap { trim: true }), head);
+    let guest_line = Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]);
+    let exceeds: Vec<String> = vmm
+        .and_then(|e| e.get("exceeds_strict"))
+        .and_then(|x| x.as_array())
+        .map(|a| a.iter().map(|f| format!("{}.{}={}", jtext(f.get("register")), jtext(f.get("field")), jtext(f.get("value")))).collect())
+        .unwrap_or_default();
+    let mut gl = vec![guest_line];
+    if !exceeds.is_empty() {
+        gl.push(Line::styled(format!("Presents more than strict: {}", exceeds.join(" ")), t.warn));
+    }
+    // Header: profile line, the VMM's messages (2 lines, y copies them all), guest IDRs.
+    let [h1, h2, h3] = Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(2)]).areas(head);
+    f.render_widget(Paragraph::new(hl), h1);
+    f.render_widget(Paragraph::new(Line::styled(msgs, t.warn)).wrap(Wrap { trim: true }), h2);
+    f.render_widget(Paragraph::new(gl).wrap(Wrap { trim: true }), h3);
     let rows: Vec<Row> = rows_v
         .iter()
         .map(|e| {
@@ -145,7 +160,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         ],
         None => vec![Line::styled("no verdict matches the filter", t.dim)],
     };
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).block(super::block(&t, "Why")), detail);
+    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Why")), detail);
 }
 
 pub fn focused_text(app: &App) -> Option<String> {

@@ -28,6 +28,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Some(s) if s.memory.total_bytes() > 0 => format!("{} bytes in the snapshot", s.memory.total_bytes()),
         _ => "none (structures, walks and queues need a snapshot)".into(),
     }));
+    if h.klog.is_some() {
+        let n = data::klog_decoded(h).map(|r| r.len()).unwrap_or(0);
+        out.push(kv("Kernel log", format!("{n} SMMU items decoded (view 6, w switches to the log)")));
+    }
     for b in &app.data.banner {
         out.push(Line::styled(b.clone(), t.accent));
     }

@@ -16,7 +16,7 @@ fn entries(app: &App) -> Result<(String, Vec<(String, String)>), String> {
     match app.queues_pane {
         0 => data::queue_entries(h, QueueId::Cmdq),
         1 => data::queue_entries(h, QueueId::Evtq),
-        _ => data::klog_decoded(h).map(|r| (format!("{} SMMU lines", r.len()), r)),
+        _ => data::klog_decoded(h).map(|r| (format!("{} SMMU items decoded from the kernel log", r.len()), r)),
     }
 }
 

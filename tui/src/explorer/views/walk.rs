@@ -14,6 +14,14 @@ use serde_json::Value;
 
 const LABELS: [&str; 4] = ["SID", "SSID", "IOVA", "access"];
 
+/// A JSON number as hex (StreamIDs, event codes), anything else as text.
+fn jhex(v: Option<&Value>) -> String {
+    match v.and_then(|x| x.as_u64()) {
+        Some(n) => format!("{n:#x}"),
+        None => jtext(v),
+    }
+}
+
 pub fn step_count(w: &WalkState) -> usize {
     match &w.result {
         Some(Ok(v)) => steps(v).len(),
@@ -35,35 +43,57 @@ fn stage_label(s: &Value) -> String {
     }
 }
 
-/// The nested grid: one row per stage-1 descriptor read (and the final output), with the
-/// stage-2 levels read on its behalf, for the steps shown so far.
-fn nested_grid(st: &[Value], shown: usize) -> Option<Vec<(String, Vec<i64>, bool)>> {
-    let nested = st.iter().any(|s| jtext(s.get("stage")) == "2") && st.iter().any(|s| jtext(s.get("stage")) == "1");
+/// One row of the nested grid: the stage-2 walk done for one purpose (the CD's IPA, a
+/// stage-1 table's IPA, the output IPA), which levels it read, and the read it enabled.
+pub struct GridRow {
+    pub purpose: String,
+    pub levels: Vec<i64>,
+    /// The descriptor read that used the translated address (`S1 L0 table`, `CD`, ...).
+    pub then: String,
+    /// The current step is in this row.
+    pub current: bool,
+}
+
+/// The nested grid for the steps shown so far; None when the walk is not nested.
+pub fn nested_grid(st: &[Value], shown: usize) -> Option<Vec<GridRow>> {
+    let nested = st.iter().any(|s| jtext(s.get("stage")) == "2" && s.get("purpose").is_some_and(|p| !p.is_null()));
     if !nested {
         return None;
     }
-    let mut rows = Vec::new();
-    let mut pending: Vec<i64> = Vec::new();
-    let mut pending_purpose = String::new();
+    let mut rows: Vec<GridRow> = Vec::new();
+    let mut open: Option<usize> = None;
     for (i, s) in st.iter().enumerate().take(shown) {
-        let stage = jtext(s.get("stage"));
         let cur = i + 1 == shown;
+        let stage = jtext(s.get("stage"));
+        let purpose = s.get("purpose").filter(|p| !p.is_null()).map(|p| jtext(Some(p)));
         if stage == "2" {
+            if purpose.is_none() && s.get("level").is_none_or(|l| l.is_null()) {
+                continue; // stage 2 configuration, not a walk
+            }
+            let purpose = purpose.unwrap_or_else(|| "output IPA".into());
+            let idx = match open {
+                Some(k) if rows[k].purpose == purpose => k,
+                _ => {
+                    rows.push(GridRow { purpose, levels: vec![], then: String::new(), current: false });
+                    rows.len() - 1
+                }
+            };
             if let Some(l) = s.get("level").and_then(|l| l.as_i64()) {
-                pending.push(l);
+                rows[idx].levels.push(l);
             }
-            pending_purpose = jtext(s.get("purpose"));
-            if cur {
-                rows.push((format!("(stage 2 for {})", if pending_purpose.is_empty() { "output" } else { &pending_purpose }), pending.clone(), true));
-                return Some(rows);
+            rows[idx].current |= cur;
+            open = Some(idx);
+        } else {
+            let kind = jtext(s.get("kind"));
+            if let Some(k) = open.take() {
+                if kind != "decision" {
+                    rows[k].then = format!("{} {}", stage_label(s), kind);
+                    rows[k].current |= cur;
+                } else {
+                    open = Some(k);
+                }
             }
-        } else if stage == "1" {
-            rows.push((stage_label(s), std::mem::take(&mut pending), cur));
-            pending_purpose.clear();
         }
-    }
-    if !pending.is_empty() {
-        rows.push((format!("output IPA{}", if pending_purpose.is_empty() { String::new() } else { format!(" ({pending_purpose})") }), pending, false));
     }
     Some(rows)
 }
@@ -105,7 +135,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let grid = nested_grid(&st, shown);
     let grid_h = grid.as_ref().map(|g| g.len() as u16 + 3).unwrap_or(0);
     let [head, trace, grid_a, detail] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Min(3),
         Constraint::Length(grid_h),
         Constraint::Length(if v.get("event").is_some_and(|e| !e.is_null()) { 9 } else { 7 }),
@@ -124,10 +154,11 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         hs.push(Span::styled(format!("  IPA {}", jtext(Some(ipa))), t.accent));
     }
     hs.push(Span::styled(format!("  {}  step {shown}/{}  ({} descriptor reads)", jtext(v.get("config")), st.len(), jtext(v.get("descriptor_reads"))), t.dim));
-    f.render_widget(
-        Paragraph::new(vec![Line::from(hs), Line::styled(jtext(v.get("summary")), t.text)]).wrap(Wrap { trim: true }),
-        head,
-    );
+    let mut second = vec![Span::styled(jtext(v.get("summary")), t.text)];
+    if let Some(w) = app.host().and_then(|h| h.walks.get(app.walk.suggestion)).filter(|w| w.inputs == app.walk.inputs) {
+        second.push(Span::styled(format!("  [scenario expects {}{}; s: next]", w.expect, if w.note.is_empty() { String::new() } else { format!(": {}", w.note) }), t.dim));
+    }
+    f.render_widget(Paragraph::new(vec![Line::from(hs), Line::from(second)]).wrap(Wrap { trim: true }), head);
     // Trace: the steps shown so far, the current one highlighted, scrolled to keep it visible.
     let inner_h = super::inner(trace).height as usize;
     let first = shown.saturating_sub(inner_h.max(1));
@@ -148,13 +179,14 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     }
     f.render_widget(Paragraph::new(lines).block(super::block(&t, "Trace")), trace);
     if let Some(g) = grid {
-        let mut gl = vec![Line::styled(format!("{:<28} S2 L0  L1  L2  L3", "stage-1 read"), t.title)];
-        for (label, levels, cur) in g {
-            let mut cells = String::new();
+        let mut gl = vec![Line::styled(format!("{:<40} S2:L0 L1 L2 L3  then", "stage-2 walk for"), t.title)];
+        for r in g {
+            let mut cells = String::from("   ");
             for l in 0..4 {
-                cells.push_str(if levels.contains(&l) { "  ●  " } else { "  ·  " });
+                cells.push_str(if r.levels.contains(&l) { " ● " } else { " · " });
             }
-            gl.push(Line::styled(format!("{label:<28}{cells}"), if cur { t.selected } else { t.text }));
+            let label: String = r.purpose.chars().take(40).collect();
+            gl.push(Line::styled(format!("{label:<40}{cells}  {}", r.then), if r.current { t.selected } else { t.text }));
         }
         f.render_widget(Paragraph::new(gl).block(super::block(&t, "Nested: stage-2 walks per stage-1 read")), grid_a);
     }
@@ -189,31 +221,37 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             }
         }
     }
+    // The walk is over: the event record first (what the SMMU writes), then the step.
     if shown >= st.len() {
+        let mut e = Vec::new();
         if let Some(ev) = v.get("event").filter(|e| !e.is_null()) {
-            d.push(Line::styled(
+            e.push(Line::styled(
                 format!(
-                    "Event {} ({}) sid {} ssid {} input {} ipa {} class {} s2 {} rnw {}: {}",
+                    "Event {} (0x{:02x}) S2={} CLASS={} sid {} ssid {} input {} ipa {} RnW={} PnU={} InD={}",
                     jtext(ev.get("type")),
-                    jtext(ev.get("code")),
-                    jtext(ev.get("sid")),
-                    if ev.get("ssid").is_none_or(|x| x.is_null()) { "-".into() } else { jtext(ev.get("ssid")) },
-                    jtext(ev.get("input_addr")),
-                    jtext(ev.get("ipa")),
-                    jtext(ev.get("class")),
+                    ev.get("code").and_then(|c| c.as_u64()).unwrap_or(0),
                     jtext(ev.get("s2")),
+                    jtext(ev.get("class")),
+                    jhex(ev.get("sid")),
+                    if ev.get("ssid").is_none_or(|x| x.is_null()) { "-".into() } else { jhex(ev.get("ssid")) },
+                    jtext(ev.get("input_addr")),
+                    if ev.get("ipa").is_none_or(|x| x.is_null()) { "-".into() } else { jtext(ev.get("ipa")) },
                     jtext(ev.get("rnw")),
-                    jtext(ev.get("reason"))
+                    jtext(ev.get("pnu")),
+                    jtext(ev.get("ind")),
                 ),
                 t.bad,
             ));
-            d.push(Line::styled(format!("raw: {}", jtext(ev.get("raw"))), t.accent));
+            e.push(Line::styled(format!("raw: {}", jtext(ev.get("raw"))), t.accent));
+            e.push(Line::styled(jtext(ev.get("reason")), t.text));
         }
         if let Some(m) = v.get("missing").filter(|e| !e.is_null()) {
-            d.push(Line::styled(format!("Not in the memory image: {} ({} bytes at {})", jtext(m.get("what")), jtext(m.get("len")), jtext(m.get("address"))), t.warn));
+            e.push(Line::styled(format!("Not in the memory image: {} ({} bytes at {})", jtext(m.get("what")), jtext(m.get("len")), jtext(m.get("address"))), t.warn));
         }
+        e.append(&mut d);
+        d = e;
     }
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).block(super::block(&t, "Step")), detail);
+    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Step")), detail);
 }
 
 pub fn focused_text(app: &App) -> Option<String> {
