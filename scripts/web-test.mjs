@@ -123,6 +123,8 @@ try {
   const fwdVerdicts = (await tree(page)).some(labelHas("BTM"));
   const fwdNotice = (await tree(page)).some(labelHas("not available in this build yet"));
   check("forward view shows verdicts or says they are not available", fwdVerdicts || fwdNotice, fwdVerdicts ? "verdicts" : "notice");
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: path.join(args.out, "web-forward.png") });
   await click(page, "Decode");
 
   // 4. The URL fragment carries the state.
