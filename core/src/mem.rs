@@ -37,35 +37,49 @@ impl SparseMem {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Adds bytes at `pa`, overwriting any overlap.
+    /// Adds bytes at `pa`, overwriting any overlap. Chunks that merely touch stay separate
+    /// (reads may span them), so adding many pages costs O(n log n).
     pub fn insert(&mut self, pa: u64, bytes: Vec<u8>) {
-        // Simple, correct approach: write byte ranges into existing chunks, else add.
         if bytes.is_empty() {
             return;
         }
-        self.chunks.insert(pa, bytes);
-        self.normalize();
-    }
-    fn normalize(&mut self) {
-        // Merge overlapping/adjacent chunks so lookups find one chunk per address.
-        let old = std::mem::take(&mut self.chunks);
-        let mut out: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
-        for (base, data) in old {
-            if let Some((&pb, pd)) = out.range_mut(..=base).next_back() {
-                let pend = pb.saturating_add(pd.len() as u64);
-                if base <= pend {
-                    let off = (base - pb) as usize;
-                    let need = off + data.len();
-                    if pd.len() < need {
-                        pd.resize(need, 0);
-                    }
-                    pd[off..need].copy_from_slice(&data);
-                    continue;
-                }
-            }
-            out.insert(base, data);
+        let end = pa.saturating_add(bytes.len() as u64);
+        let overlaps_prev = self
+            .chunks
+            .range(..=pa)
+            .next_back()
+            .is_some_and(|(&b, d)| b.saturating_add(d.len() as u64) > pa);
+        let overlaps_next = self.chunks.range(pa..end).next().is_some();
+        if !overlaps_prev && !overlaps_next {
+            self.chunks.insert(pa, bytes);
+            return;
         }
-        self.chunks = out;
+        // Merge every overlapping chunk with the new bytes (new bytes win).
+        let mut lo = pa;
+        let mut hi = end;
+        let keys: Vec<u64> = self
+            .chunks
+            .range(..end)
+            .rev()
+            .take_while(|(&b, d)| b.saturating_add(d.len() as u64) > pa)
+            .map(|(&b, _)| b)
+            .collect();
+        let mut old = Vec::new();
+        for k in keys {
+            if let Some(d) = self.chunks.remove(&k) {
+                lo = lo.min(k);
+                hi = hi.max(k.saturating_add(d.len() as u64));
+                old.push((k, d));
+            }
+        }
+        let mut merged = vec![0u8; (hi - lo) as usize];
+        for (k, d) in old {
+            let o = (k - lo) as usize;
+            merged[o..o + d.len()].copy_from_slice(&d);
+        }
+        let o = (pa - lo) as usize;
+        merged[o..o + bytes.len()].copy_from_slice(&bytes);
+        self.chunks.insert(lo, merged);
     }
     pub fn chunks(&self) -> impl Iterator<Item = (u64, &[u8])> {
         self.chunks.iter().map(|(a, d)| (*a, d.as_slice()))
@@ -78,11 +92,20 @@ impl SparseMem {
 impl PhysMem for SparseMem {
     fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
         let missing = MemError::Missing { addr: pa, len: buf.len() };
-        let (&base, data) = self.chunks.range(..=pa).next_back().ok_or(missing.clone())?;
-        let off = usize::try_from(pa - base).map_err(|_| missing.clone())?;
-        let end = off.checked_add(buf.len()).ok_or(missing.clone())?;
-        let src = data.get(off..end).ok_or(missing)?;
-        buf.copy_from_slice(src);
+        let mut done = 0usize;
+        // Usually one chunk; a read may continue into chunks that follow without a gap.
+        while done < buf.len() {
+            let at = pa.checked_add(done as u64).ok_or(missing.clone())?;
+            let (&base, data) = self.chunks.range(..=at).next_back().ok_or(MemError::Missing { addr: at, len: buf.len() - done })?;
+            let off = usize::try_from(at - base).map_err(|_| missing.clone())?;
+            let avail = data.len().saturating_sub(off);
+            if avail == 0 {
+                return Err(MemError::Missing { addr: at, len: buf.len() - done });
+            }
+            let n = avail.min(buf.len() - done);
+            buf[done..done + n].copy_from_slice(&data[off..off + n]);
+            done += n;
+        }
         Ok(())
     }
 }
@@ -116,5 +139,12 @@ mod tests {
         assert_eq!(m.read_u64_le(0x1010).unwrap(), u64::MAX);
         assert!(m.read_u64_le(0x1014).is_err());
         assert!(m.read_u64_le(0xfff).is_err());
+        // Touching chunks stay separate but a read spans them.
+        m.insert(0x1018, vec![0xaa; 8]);
+        assert_eq!(m.read_u64_le(0x1014).unwrap(), 0xaaaa_aaaa_ffff_ffff);
+        assert!(m.read_u64_le(0x101c).is_err());
+        // Overlap: new bytes win, one chunk remains for the overlapped range.
+        m.insert(0x1004, vec![0x11; 8]);
+        assert_eq!(m.read_u64_le(0x1000).unwrap(), 0x1111_1111_0302_0100);
     }
 }

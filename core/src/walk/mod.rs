@@ -155,7 +155,7 @@ pub struct WalkResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<Missing>,
     /// What the stream's configuration is (`"S1 trans"`, `"nested"`, ...).
-    pub config: String,
+    pub config: &'static str,
     /// Permissions granted by the final mapping, e.g. `"rw-"` (stage 1 and 2 combined).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<String>,
@@ -201,6 +201,9 @@ pub struct Walker<'a> {
     pub(crate) steps: Vec<Step>,
     pub(crate) reads: u32,
     pub(crate) notes: Vec<String>,
+    /// Batch mode: stream configurations already fetched (like the SMMU's configuration
+    /// cache), and SMMU_CR0.SMMUEN.
+    pub(crate) cache: Option<(Option<u64>, std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>)>,
 }
 
 /// The stream's configuration after the STE (and CD) have been fetched.
@@ -215,6 +218,9 @@ pub struct StreamConfig {
     pub s2: Option<TtParams>,
     /// Stage 1 bypassed by S1DSS for this transaction.
     pub s1_bypassed: bool,
+    /// STE.INSTCFG and STE.PRIVCFG.
+    pub instcfg: u64,
+    pub privcfg: u64,
 }
 
 fn config_name(cfg: u64) -> &'static str {
@@ -230,7 +236,7 @@ fn config_name(cfg: u64) -> &'static str {
 
 impl<'a> Walker<'a> {
     pub fn new(regs: &'a RegisterSet, mem: &'a dyn PhysMem) -> Self {
-        Walker { regs, mem, trace: true, steps: vec![], reads: 0, notes: vec![] }
+        Walker { regs, mem, trace: true, steps: vec![], reads: 0, notes: vec![], cache: None }
     }
 
     #[inline]
@@ -520,7 +526,17 @@ impl<'a> Walker<'a> {
             let t = p.describe();
             self.step(|| Step::new("2", None, "decision", format!("stage 2 configuration from the STE: {t}")));
         }
-        let mut out = StreamConfig { ste, ste_addr, config: cfg, s1: None, cd: None, s2: s2.clone(), s1_bypassed: false };
+        let mut out = StreamConfig {
+            ste,
+            ste_addr,
+            config: cfg,
+            s1: None,
+            cd: None,
+            s2: s2.clone(),
+            s1_bypassed: false,
+            instcfg: structs::get(&STE, &ste, "INSTCFG"),
+            privcfg: structs::get(&STE, &ste, "PRIVCFG"),
+        };
         if !s1_on {
             if ssid.is_some() && cfg != 0 && cfg != 0b100 {
                 return Err(Stop::fault(
@@ -555,6 +571,39 @@ pub fn translate_fast(regs: &RegisterSet, mem: &dyn PhysMem, req: &WalkRequest) 
     w.translate(req)
 }
 
+/// Many walks over one snapshot without step traces, keeping each stream's fetched STE and
+/// CD between walks (as the SMMU's configuration cache does): the fast path for batches.
+pub struct Batch<'a> {
+    w: Walker<'a>,
+}
+
+impl<'a> Batch<'a> {
+    pub fn new(regs: &'a RegisterSet, mem: &'a dyn PhysMem) -> Self {
+        let mut w = Walker::new(regs, mem);
+        w.trace = false;
+        w.cache = Some((regs.field("CR0", "SMMUEN"), std::collections::HashMap::new()));
+        Batch { w }
+    }
+    pub fn translate(&mut self, req: &WalkRequest) -> WalkResult {
+        self.w.translate(req)
+    }
+    /// Only the outcome and the output address: no result strings are built. `Err` carries
+    /// the outcome of a walk that did not translate (fault, abort, missing memory, ...).
+    pub fn pa(&mut self, req: &WalkRequest) -> Result<u64, Outcome> {
+        self.w.reads = 0;
+        let mut config = "";
+        let mut ipa = None;
+        match self.w.translate_inner(req, &mut config, &mut ipa) {
+            Ok(Done::Translated { pa, .. }) => Ok(pa),
+            Ok(Done::Bypass { .. }) => Err(Outcome::Bypass),
+            Err(Stop::Abort(_)) => Err(Outcome::Abort),
+            Err(Stop::Missing(_)) => Err(Outcome::MissingMemory),
+            Err(Stop::Incomplete(_)) => Err(Outcome::Incomplete),
+            Err(Stop::Fault { .. }) => Err(Outcome::Fault),
+        }
+    }
+}
+
 /// Convenience for a loaded snapshot.
 pub fn translate_snapshot(s: &crate::snapshot::Snapshot, req: &WalkRequest) -> WalkResult {
     translate(&s.registers, &s.memory, req)
@@ -565,7 +614,7 @@ impl Walker<'_> {
         self.steps.clear();
         self.reads = 0;
         self.notes.clear();
-        let mut config = String::new();
+        let mut config = "";
         let mut ipa_out = None;
         let r = self.translate_inner(req, &mut config, &mut ipa_out);
         let steps = std::mem::take(&mut self.steps);
@@ -586,12 +635,22 @@ impl Walker<'_> {
             summary: String::new(),
         };
         match r {
-            Ok(Done::Translated { pa, perms, attrs, size }) => {
+            Ok(Done::Translated { pa, l1, l2 }) => {
                 res.outcome = Outcome::Translated;
                 res.pa = Some(pa);
-                res.permissions = Some(perms);
-                res.attributes = attrs;
-                res.mapping_size = size;
+                let p = l1.as_ref().map_or(7, |l| l.perms) & l2.as_ref().map_or(7, |l| l.perms);
+                res.permissions = Some(tt::perm_str(p));
+                res.attributes = match (&l1, &l2) {
+                    (Some(a), None) => Some(a.attrs()),
+                    (a, Some(b)) => Some(tt::combine_attrs(a.as_ref().map(|x| x.attrs()).as_ref(), &b.attrs(), b.fwb)),
+                    (None, None) => None,
+                };
+                res.mapping_size = match (&l1, &l2) {
+                    (Some(a), Some(b)) => Some(a.size.min(b.size)),
+                    (Some(a), None) => Some(a.size),
+                    (None, Some(b)) => Some(b.size),
+                    (None, None) => None,
+                };
                 res.summary = format!("IOVA {:#x} -> PA {pa:#x}", req.iova);
             }
             Ok(Done::Bypass { pa, why }) => {
@@ -613,7 +672,7 @@ impl Walker<'_> {
                 res.summary = why;
             }
             Err(Stop::Fault { kind, s2, class, ipa, fetch, reason }) => {
-                let (rnw, ind, pnu) = effective_access(self.regs, req, None);
+                let (rnw, ind, pnu) = effective_access(req, None);
                 let ev = EventFields {
                     kind,
                     sid: req.sid,
@@ -636,13 +695,16 @@ impl Walker<'_> {
         res
     }
 
-    fn translate_inner(&mut self, req: &WalkRequest, config: &mut String, ipa_out: &mut Option<u64>) -> Result<Done, Stop> {
+    fn translate_inner(&mut self, req: &WalkRequest, config: &mut &'static str, ipa_out: &mut Option<u64>) -> Result<Done, Stop> {
         // SMMU enable and global bypass.
-        let en = self.regs.field("CR0", "SMMUEN");
+        let en = match &self.cache {
+            Some((en, _)) => *en,
+            None => self.regs.field("CR0", "SMMUEN"),
+        };
         match en {
             Some(0) => {
                 let abort = self.reg("GBPA", "ABORT")?;
-                *config = "SMMU disabled".into();
+                *config = "SMMU disabled";
                 self.step(|| {
                     let mut s = Step::new(
                         "config",
@@ -664,57 +726,56 @@ impl Walker<'_> {
                 self.notes.push("SMMU_CR0 not in the register set: assuming SMMUEN = 1".into());
             }
         }
-        let sc = self.resolve(req.sid, req.ssid)?;
-        *config = config_name(sc.config).into();
+        let cached = self.cache.as_ref().and_then(|(_, c)| c.get(&(req.sid, req.ssid)).cloned());
+        let sc = match cached {
+            Some(sc) => sc,
+            None => {
+                let sc = std::rc::Rc::new(self.resolve(req.sid, req.ssid)?);
+                if let Some((_, c)) = &mut self.cache {
+                    c.insert((req.sid, req.ssid), sc.clone());
+                }
+                sc
+            }
+        };
+        *config = config_name(sc.config);
         match sc.config {
             0b000 => return Err(Stop::Abort("STE.Config = abort: the transaction is aborted, no event recorded".into())),
             0b100 => return Ok(Done::Bypass { pa: req.iova, why: "STE.Config = bypass".into() }),
             _ => {}
         }
-        let (rnw, ind, pnu) = effective_access(self.regs, req, Some(&sc.ste));
+        let (rnw, ind, pnu) = effective_access(req, Some((sc.instcfg, sc.privcfg)));
         let acc = tt::Acc { write: !rnw, exec: ind, privileged: pnu };
-        let mut perms = String::from("rwx");
-        let mut attrs1 = None;
-        let mut size: Option<u64> = None;
-        let ipa = match &sc.s1 {
-            Some(p) => {
-                let l = self.stage1(p, sc.s2.as_ref(), req.iova, acc)?;
-                perms = l.perms.clone();
-                attrs1 = Some(l.attrs.clone());
-                size = Some(l.size);
-                l.oa
-            }
-            None => req.iova,
+        let l1 = match &sc.s1 {
+            Some(p) => Some(self.stage1(p, sc.s2.as_ref(), req.iova, acc)?),
+            None => None,
         };
+        let ipa = l1.as_ref().map_or(req.iova, |l| l.oa);
         let Some(p2) = &sc.s2 else {
-            return Ok(Done::Translated { pa: ipa, perms, attrs: attrs1, size });
+            return Ok(Done::Translated { pa: ipa, l1, l2: None });
         };
         *ipa_out = if sc.s1.is_some() { Some(ipa) } else { None };
         let l2 = self.stage2(p2, ipa, acc, Class::IN, None)?;
-        let perms = tt::combine_perms(&perms, &l2.perms);
-        let attrs = tt::combine_attrs(attrs1.as_ref(), &l2.attrs, p2.fwb);
-        let size = Some(size.map_or(l2.size, |s| s.min(l2.size)));
-        Ok(Done::Translated { pa: l2.oa, perms, attrs: Some(attrs), size })
+        Ok(Done::Translated { pa: l2.oa, l1, l2: Some(l2) })
     }
 }
 
 pub(crate) enum Done {
-    Translated { pa: u64, perms: String, attrs: Option<Attrs>, size: Option<u64> },
+    Translated { pa: u64, l1: Option<tt::Leaf>, l2: Option<tt::Leaf> },
     Bypass { pa: u64, why: String },
 }
 
 /// RnW, InD, PnU after STE.INSTCFG / PRIVCFG overrides (IHI 0070 5.2).
-fn effective_access(_regs: &RegisterSet, req: &WalkRequest, ste: Option<&[u64; 8]>) -> (bool, bool, bool) {
+fn effective_access(req: &WalkRequest, cfg: Option<(u64, u64)>) -> (bool, bool, bool) {
     let rnw = req.access != Access::Write;
     let mut ind = req.access == Access::Exec;
     let mut pnu = !req.unpriv;
-    if let Some(ste) = ste {
-        match structs::get(&STE, ste, "INSTCFG") {
+    if let Some((instcfg, privcfg)) = cfg {
+        match instcfg {
             2 => ind = false,
             3 if rnw => ind = true,
             _ => {}
         }
-        match structs::get(&STE, ste, "PRIVCFG") {
+        match privcfg {
             2 => pnu = false,
             3 => pnu = true,
             _ => {}

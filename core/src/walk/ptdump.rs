@@ -72,6 +72,7 @@ struct Dumper<'a> {
     missing: Vec<Missing>,
     invalid: Vec<String>,
     truncated: bool,
+    pending: Option<Pending>,
     /// Nested stage 1: translate table IPAs with this stage 2.
     s2: Option<(&'a TtParams, &'a RegisterSet)>,
     buf: Vec<u8>,
@@ -110,7 +111,46 @@ fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
     format!("p:r{}{} u:{}{}{}", c(pw, 'w'), c(px, 'x'), c(ur, 'r'), c(uw, 'w'), c(ux, 'x'))
 }
 
+struct Pending {
+    input: u64,
+    output: u64,
+    size: u64,
+    leaf_size: u64,
+    leaves: u64,
+    key: u64,
+    desc: u64,
+    hier: (bool, bool, bool, bool),
+}
+
 impl Dumper<'_> {
+    /// Turns the range being built into a [`Mapping`] (strings made once per range).
+    fn flush(&mut self, p: &TtParams) {
+        let Some(pd) = self.pending.take() else { return };
+        let f = fields();
+        let d = pd.desc;
+        let (perms, attrs) = if p.stage == 1 {
+            (s1_perms(d, pd.hier, p.wxn), mair_str((p.mair >> (8 * g(f.attrindx, d))) & 0xff))
+        } else {
+            let c = |b: bool, ch: char| if b { ch } else { '-' };
+            (
+                format!("{}{}{}", c(g(f.s2r, d) != 0, 'r'), c(g(f.s2w, d) != 0, 'w'), c(g(f.s2xn, d) == 0, 'x')),
+                s2_memattr_str(g(f.memattr, d), p.fwb),
+            )
+        };
+        let mut flags = vec![];
+        if g(f.af, d) == 0 {
+            flags.push("AF=0");
+        }
+        if g(f.dbm, d) != 0 {
+            flags.push("DBM");
+        }
+        if g(f.cont, d) != 0 {
+            flags.push("Contiguous");
+        }
+        let _ = pd.key;
+        push(&mut self.out, Mapping { input: pd.input, output: pd.output, size: pd.size, perms, attrs, leaf_size: pd.leaf_size, leaves: pd.leaves, flags: flags.join(",") });
+    }
+
     fn table(&mut self, p: &TtParams, table: u64, level: i32, base_in: u64, hier: (bool, bool, bool, bool), depth: u32) {
         if depth > 5 || level > 3 || self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
             if self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
@@ -196,26 +236,22 @@ impl Dumper<'_> {
             self.leaves += 1;
             let size = 1u64 << shift;
             let oa = desc_addr(p, f, d, shift);
-            let (perms, attrs) = if p.stage == 1 {
-                (s1_perms(d, hier, p.wxn), mair_str((p.mair >> (8 * g(f.attrindx, d))) & 0xff))
+            // Attribute key: everything that makes two leaves print differently.
+            let key = if p.stage == 1 {
+                g(f.attrindx, d) | g(f.ap1, d) << 3 | g(f.ap2, d) << 4 | g(f.uxn, d) << 5 | g(f.pxn, d) << 6
+                    | (hier.0 as u64) << 7 | (hier.1 as u64) << 8 | (hier.2 as u64) << 9 | (hier.3 as u64) << 10
             } else {
-                let c = |b: bool, ch: char| if b { ch } else { '-' };
-                (
-                    format!("{}{}{}", c(g(f.s2r, d) != 0, 'r'), c(g(f.s2w, d) != 0, 'w'), c(g(f.s2xn, d) == 0, 'x')),
-                    s2_memattr_str(g(f.memattr, d), p.fwb),
-                )
-            };
-            let mut flags = vec![];
-            if g(f.af, d) == 0 {
-                flags.push("AF=0");
+                g(f.memattr, d) | g(f.s2r, d) << 4 | g(f.s2w, d) << 5 | g(f.s2xn, d) << 6
+            } | g(f.af, d) << 11 | g(f.dbm, d) << 12 | g(f.cont, d) << 13;
+            if let Some(pd) = &mut self.pending {
+                if pd.key == key && pd.leaf_size == size && pd.input.checked_add(pd.size) == Some(input) && pd.output.checked_add(pd.size) == Some(oa) {
+                    pd.size += size;
+                    pd.leaves += 1;
+                    continue;
+                }
             }
-            if g(f.dbm, d) != 0 {
-                flags.push("DBM");
-            }
-            if g(f.cont, d) != 0 {
-                flags.push("Contiguous");
-            }
-            push(&mut self.out, Mapping { input, output: oa, size, perms, attrs, leaf_size: size, leaves: 1, flags: flags.join(",") });
+            self.flush(p);
+            self.pending = Some(Pending { input, output: oa, size, leaf_size: size, leaves: 1, key, desc: d, hier });
         }
     }
 }
@@ -223,8 +259,9 @@ impl Dumper<'_> {
 /// Dumps one walk's tables (no stream table: used directly by benchmarks and tests).
 pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, Vec<Missing>, Vec<String>) {
     // (mappings, tables, leaves, missing, invalid)
-    let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2: None, buf: vec![], truncated: false };
+    let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2: None, buf: vec![], truncated: false, pending: None };
     d.table(p, p.ttb, p.start_level, 0, (false, false, false, false), 0);
+    d.flush(p);
     (d.out, d.tables, d.leaves, d.missing, d.invalid)
 }
 
@@ -239,9 +276,10 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
     })?;
     let mut res = PtDump { sid, ssid, stage, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], truncated: false };
     let run = |p: &TtParams, s2: Option<(&TtParams, &RegisterSet)>, upper: bool, res: &mut PtDump| {
-        let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2, buf: vec![], truncated: false };
+        let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2, buf: vec![], truncated: false, pending: None };
         let base = if upper && p.ia_bits < 64 { u64::MAX << p.ia_bits } else { 0 };
         d.table(p, p.ttb, p.start_level, base, (false, false, false, false), 0);
+        d.flush(p);
         res.mappings.extend(d.out);
         res.tables += d.tables;
         res.leaves += d.leaves;

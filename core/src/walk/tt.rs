@@ -194,12 +194,34 @@ pub struct Attrs {
     pub shareability: String,
 }
 
-/// A leaf found by a walk.
+/// A leaf found by a walk. Attributes stay raw until the result is built.
 pub(crate) struct Leaf {
     pub oa: u64,
     pub size: u64,
-    pub perms: String,
-    pub attrs: Attrs,
+    /// bit 0 read, bit 1 write, bit 2 execute.
+    pub perms: u8,
+    /// Stage 1: the MAIR attribute byte; stage 2: MemAttr.
+    pub attr: u8,
+    pub sh: u8,
+    pub ds: bool,
+    pub stage: u8,
+    pub fwb: bool,
+}
+
+pub(crate) fn perm_str(p: u8) -> String {
+    format!("{}{}{}", if p & 1 != 0 { 'r' } else { '-' }, if p & 2 != 0 { 'w' } else { '-' }, if p & 4 != 0 { 'x' } else { '-' })
+}
+
+impl Leaf {
+    pub fn attrs(&self) -> Attrs {
+        let t = if self.stage == 1 { mair_str(self.attr as u64) } else { s2_memattr_str(self.attr as u64, self.fwb) };
+        Attrs {
+            memory_type: t.clone(),
+            stage1: if self.stage == 1 { Some(t.clone()) } else { None },
+            stage2: if self.stage == 2 { Some(t) } else { None },
+            shareability: sh_str(self.sh as u64, self.ds),
+        }
+    }
 }
 
 /// Raw result of a table walk before permission checks.
@@ -355,7 +377,10 @@ impl Walker<'_> {
                 table &= !((1u64 << tsz_log2.min(63)) - 1);
             }
             let table_pa = match s2 {
-                Some(p2) => self.s2_table_fetch(p2, table, Class::TT, &format!("stage 1 level {level} table"))?,
+                Some(p2) => {
+                    let what = if self.trace { format!("stage 1 level {level} table") } else { String::new() };
+                    self.s2_table_fetch(p2, table, Class::TT, &what)?
+                }
                 None => table,
             };
             let da = table_pa.wrapping_add(idx * 8);
@@ -509,19 +534,22 @@ impl Walker<'_> {
             notes.push("write to a clean DBM page: the SMMU clears AP[2] (marks it dirty, CD.HD = 1)".into());
         }
         if let Some(w) = why {
-            self.leaf_step(p, &r, oa, format!("F_PERMISSION: {w}"), s2.is_some());
+            if self.trace {
+                self.leaf_step(p, &r, oa, format!("F_PERMISSION: {w}"), s2.is_some());
+            }
             return Err(Stop::fault(EventType::F_PERMISSION, format!("stage 1: {w}")));
         }
         if !acc.privileged {
             wr = wr && rd;
         }
-        let perms = format!("{}{}{}", if rd { 'r' } else { '-' }, if wr { 'w' } else { '-' }, if ex { 'x' } else { '-' });
+        let perms = rd as u8 | (wr as u8) << 1 | (ex as u8) << 2;
         let attr_byte = (p.mair >> (8 * g(f.attrindx, d))) & 0xff;
-        let s1a = mair_str(attr_byte);
-        self.leaf_step(p, &r, oa, format!("stage 1 output {oa:#x}{} ({perms}, {s1a})", if s2.is_some() { " (IPA)" } else { "" }), s2.is_some());
+        if self.trace {
+            let msg = format!("stage 1 output {oa:#x}{} ({}, {})", if s2.is_some() { " (IPA)" } else { "" }, perm_str(perms), mair_str(attr_byte));
+            self.leaf_step(p, &r, oa, msg, s2.is_some());
+        }
         self.notes.extend(notes);
-        let sh = sh_str(g(f.sh, d), p.ds);
-        Ok(Leaf { oa, size, perms, attrs: Attrs { memory_type: s1a.clone(), stage1: Some(s1a), stage2: None, shareability: sh } })
+        Ok(Leaf { oa, size, perms, attr: attr_byte as u8, sh: g(f.sh, d) as u8, ds: p.ds, stage: 1, fwb: false })
     }
 
     fn leaf_step(&mut self, p: &TtParams, r: &RawLeaf, oa: u64, decision: String, nested: bool) {
@@ -618,27 +646,31 @@ impl Walker<'_> {
             why = Some("read from a page without stage 2 read permission (S2AP[0] = 0)".into());
         }
         if let Some(w) = why {
-            self.leaf_step(p, &r, oa, format!("F_PERMISSION: {w}"), false);
+            if self.trace {
+                self.leaf_step(p, &r, oa, format!("F_PERMISSION: {w}"), false);
+            }
             return Err(s2f(EventType::F_PERMISSION, format!("stage 2: {w}")));
         }
         if acc.write && g(f.s2w, d) == 0 && dbm_ok && class == Class::IN {
             self.notes.push("write to a clean stage 2 DBM page: the SMMU sets S2AP[1] (STE.S2HD = 1)".into());
         }
-        let perms = format!("{}{}{}", if rd { 'r' } else { '-' }, if wr { 'w' } else { '-' }, if ex { 'x' } else { '-' });
-        let s2a = s2_memattr_str(memattr, p.fwb);
-        self.leaf_step(p, &r, oa, format!("stage 2 output {oa:#x} ({perms}, {s2a})"), false);
-        Ok(Leaf { oa, size, perms, attrs: Attrs { memory_type: s2a.clone(), stage1: None, stage2: Some(s2a), shareability: sh_str(g(f.sh, d), p.ds) } })
+        let perms = rd as u8 | (wr as u8) << 1 | (ex as u8) << 2;
+        if self.trace {
+            let msg = format!("stage 2 output {oa:#x} ({}, {})", perm_str(perms), s2_memattr_str(memattr, p.fwb));
+            self.leaf_step(p, &r, oa, msg, false);
+        }
+        Ok(Leaf { oa, size, perms, attr: memattr as u8, sh: g(f.sh, d) as u8, ds: p.ds, stage: 2, fwb: p.fwb })
     }
 
     /// Stage 2 translation of an IPA the SMMU fetches a structure or table from.
     pub(crate) fn s2_table_fetch(&mut self, p: &TtParams, ipa: u64, class: Class, what: &str) -> Result<u64, Stop> {
-        let purpose = format!("{what} at IPA {ipa:#x}");
+        let purpose = if self.trace { Some(format!("{what} at IPA {ipa:#x}")) } else { None };
         self.step(|| {
             let mut s = Step::new("2", None, "decision", format!("{what} is at IPA {ipa:#x}: stage 2 translates it first"));
-            s.purpose = Some(purpose.clone());
+            s.purpose = purpose.clone();
             s
         });
-        let l = self.stage2(p, ipa, Acc { write: false, exec: false, privileged: true }, class, Some(&purpose))?;
+        let l = self.stage2(p, ipa, Acc { write: false, exec: false, privileged: true }, class, purpose.as_deref())?;
         Ok(l.oa)
     }
 }
@@ -737,9 +769,6 @@ pub fn s2_memattr_str(m: u64, fwb: bool) -> String {
     format!("Normal Inner-{} Outer-{}", s2_cache(inner), s2_cache(m >> 2))
 }
 
-pub(crate) fn combine_perms(a: &str, b: &str) -> String {
-    a.chars().zip(b.chars()).map(|(x, y)| if x != '-' && y != '-' { x } else { '-' }).collect()
-}
 
 /// Combines stage 1 and stage 2 memory types: Device wins; for Normal, the weaker
 /// cacheability of each level wins (Arm ARM D8.5.5). FWB lets stage 2 override.

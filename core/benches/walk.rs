@@ -1,0 +1,144 @@
+//! Walker speed, in one run (`cargo bench -p smmu-core --bench walk`):
+//! - batch walks per second, stage 1 4-level (4KB) and nested 4-level over 4-level, each
+//!   beside a bare reference loop doing the same descriptor loads with no checks;
+//! - ptdump of a stage 1 table with 1M 4KB leaves.
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use smmu_core::mem::PhysMem;
+use smmu_core::scenario::{self, Scenario};
+use smmu_core::snapshot::Snapshot;
+use smmu_core::walk::{self, ptdump, Access, Batch, WalkRequest};
+use std::hint::black_box;
+
+const N: u64 = 4096;
+
+fn scen(json: serde_json::Value) -> Snapshot {
+    let s: Scenario = serde_json::from_value(json).unwrap();
+    scenario::build(&s).unwrap()
+}
+
+/// Table walk with no checks: the same loads the walker makes (4KB granule, 4 levels).
+#[inline]
+fn bare_walk(mem: &dyn PhysMem, ttb: u64, va: u64) -> u64 {
+    let mut t = ttb;
+    for l in 0..4u32 {
+        let idx = (va >> (39 - 9 * l)) & 0x1ff;
+        let d = mem.read_u64_le(t + idx * 8).unwrap_or(0);
+        t = d & 0x0000_ffff_ffff_f000;
+    }
+    t | (va & 0xfff)
+}
+
+fn ttb_of(snap: &Snapshot, sid: u32, iova: u64) -> (u64, Option<u64>) {
+    let r = walk::translate_snapshot(snap, &WalkRequest::new(sid, iova, Access::Read));
+    let s1 = r.steps.iter().find(|s| s.stage == "1" && s.level == Some(0)).and_then(|s| s.table);
+    let s2 = r.steps.iter().find(|s| s.stage == "2" && s.level == Some(0)).and_then(|s| s.table);
+    (s1.unwrap_or(0), s2)
+}
+
+fn benches(c: &mut Criterion) {
+    // Stage 1: 4096 pages spread over the 48-bit space (distinct level 1/2/3 tables).
+    let maps: Vec<_> = (0..N)
+        .map(|i| serde_json::json!({"va": format!("{:#x}", (i << 30) | ((i & 7) << 21) | 0x1000), "pa": format!("{:#x}", 0x1_0000_0000u64 + i * 0x1000), "size": "0x1000"}))
+        .collect();
+    let s1 = scen(serde_json::json!({"name": "bench-s1", "streams": [{"sid": 1, "config": "s1",
+        "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": maps}]}}]}));
+    let vas: Vec<u64> = (0..N).map(|i| (i << 30) | ((i & 7) << 21) | 0x1234).collect();
+    let (ttb, _) = ttb_of(&s1, 1, vas[0]);
+    for &va in vas.iter().take(16) {
+        let r = walk::translate_snapshot(&s1, &WalkRequest::new(1, va, Access::Read));
+        assert_eq!(r.pa, Some(bare_walk(&s1.memory, ttb, va)));
+    }
+    let mut g = c.benchmark_group("s1_4level");
+    g.throughput(Throughput::Elements(N));
+    g.bench_function("walker_batch", |b| {
+        b.iter(|| {
+            let mut bw = Batch::new(&s1.registers, &s1.memory);
+            for &va in &vas {
+                black_box(bw.pa(&WalkRequest::new(1, va, Access::Read)).ok());
+            }
+        })
+    });
+    g.bench_function("bare_reference", |b| {
+        b.iter(|| {
+            for &va in &vas {
+                black_box(bare_walk(&s1.memory, ttb, va));
+            }
+        })
+    });
+    g.bench_function("walker_batch_full_result", |b| {
+        b.iter(|| {
+            let mut bw = Batch::new(&s1.registers, &s1.memory);
+            for &va in &vas {
+                black_box(bw.translate(&WalkRequest::new(1, va, Access::Read)).pa);
+            }
+        })
+    });
+    g.bench_function("walker_traced", |b| {
+        b.iter(|| {
+            for &va in vas.iter().take(256) {
+                black_box(walk::translate_snapshot(&s1, &WalkRequest::new(1, va, Access::Read)).pa);
+            }
+        })
+    });
+    g.finish();
+
+    // Nested 4-level over 4-level, 4KB pages at both stages.
+    let nmaps: Vec<_> = (0..N)
+        .map(|i| serde_json::json!({"va": format!("{:#x}", (i << 30) | 0x1000), "pa": format!("{:#x}", 0x40_0000_0000u64 + i * 0x1000), "size": "0x1000"}))
+        .collect();
+    let n = scen(serde_json::json!({"name": "bench-nested", "streams": [{"sid": 2, "config": "nested",
+        "s2": {"granule": 4096, "ia_bits": 48, "mappings": [{"va": "0x4000000000", "pa": "0x1000000000", "size": format!("{:#x}", N * 0x1000), "blocks": false}]},
+        "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": nmaps}]}}]}));
+    let nvas: Vec<u64> = (0..N).map(|i| (i << 30) | 0x1234).collect();
+    let (s1ttb, s2ttb) = ttb_of(&n, 2, nvas[0]);
+    let s2ttb = s2ttb.unwrap();
+    let nested_bare = |mem: &dyn PhysMem, va: u64| -> u64 {
+        let mut t = s1ttb;
+        for l in 0..4u32 {
+            let tpa = bare_walk(mem, s2ttb, t);
+            let idx = (va >> (39 - 9 * l)) & 0x1ff;
+            t = mem.read_u64_le(tpa + idx * 8).unwrap_or(0) & 0x0000_ffff_ffff_f000;
+        }
+        bare_walk(mem, s2ttb, t | (va & 0xfff))
+    };
+    for &va in nvas.iter().take(16) {
+        let r = walk::translate_snapshot(&n, &WalkRequest::new(2, va, Access::Read));
+        assert_eq!(r.pa, Some(nested_bare(&n.memory, va)), "{}", r.summary);
+        assert_eq!(r.descriptor_reads, 28);
+    }
+    let mut g = c.benchmark_group("nested_4over4");
+    g.throughput(Throughput::Elements(N));
+    g.bench_function("walker_batch", |b| {
+        b.iter(|| {
+            let mut bw = Batch::new(&n.registers, &n.memory);
+            for &va in &nvas {
+                black_box(bw.pa(&WalkRequest::new(2, va, Access::Read)).ok());
+            }
+        })
+    });
+    g.bench_function("bare_reference", |b| {
+        b.iter(|| {
+            for &va in &nvas {
+                black_box(nested_bare(&n.memory, va));
+            }
+        })
+    });
+    g.finish();
+
+    // ptdump: one stage 1 table with 1M 4KB leaves (4GB of pages, 2048 level 3 tables).
+    let big = scen(serde_json::json!({"name": "bench-ptdump", "streams": [{"sid": 3, "config": "s1",
+        "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": [{"va": "0x100000000", "pa": "0x100000000", "size": "0x100000000", "blocks": false}]}]}}]}));
+    let d = ptdump::ptdump(&big.registers, &big.memory, 3, None, ptdump::DumpStage::S1).unwrap();
+    assert_eq!(d.leaves, 1 << 20);
+    assert_eq!(d.mappings.len(), 1, "equal attributes coalesce into one range");
+    let mut g = c.benchmark_group("ptdump");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1 << 20));
+    g.bench_function("1M_4k_leaves", |b| {
+        b.iter(|| black_box(ptdump::ptdump(&big.registers, &big.memory, 3, None, ptdump::DumpStage::S1).unwrap().leaves))
+    });
+    g.finish();
+}
+
+criterion_group!(walkers, benches);
+criterion_main!(walkers);
