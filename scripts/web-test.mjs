@@ -127,6 +127,25 @@ try {
   await page.screenshot({ path: path.join(args.out, "web-forward.png") });
   await click(page, "Decode");
 
+  // 3b. The plain HTML text box and the file chooser (paste fallbacks).
+  await click(page, "Plain text box");
+  const plainShown = await page.evaluate(() => !document.getElementById("plain").hidden);
+  check("Plain text box opens the HTML text area", plainShown);
+  await page.fill("#plain-text", "IDR0 = 0x0d44101b\n");
+  await page.click("#plain-load");
+  await waitFor(page, labelHas("IDR0  0x0d44101b"), "the plain text box's input to be decoded");
+  check("text from the plain text box is decoded", true);
+  await page.setInputFiles("#file-input", { name: "s2.txt", mimeType: "text/plain", buffer: Buffer.from("IDR0 = 0x0d441019\n") });
+  await waitFor(page, labelHas("IDR0  0x0d441019"), "the opened file to be decoded");
+  check("an opened file is decoded", true);
+  await page.mouse.click(900, 600);
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData("text/plain", text);
+    document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+  }, sample);
+  await waitFor(page, labelHas("IDR0  0x0d44101a"), "the sample again");
+
   // 4. The URL fragment carries the state.
   const hash = await page.evaluate(() => location.hash);
   check("state is in the URL fragment", hash.startsWith("#s1."), `${hash.length} characters`);
