@@ -212,6 +212,13 @@ try {
   await page.screenshot({ path: shot });
   check("screenshot taken", fs.statSync(shot).size > 10000, shot);
 
+  // 6b. The light theme.
+  await click(page, "Light theme");
+  await waitFor(page, byLabel("Dark theme"), "the theme switch");
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: path.join(args.out, "web-light.png") });
+  check("theme switches to light", true);
+
   // 7. Opening the link decodes it without a server round trip: time navigation -> first decoded frame.
   const times = [];
   for (let i = 0; i < 3; i++) {
