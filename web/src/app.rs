@@ -147,15 +147,14 @@ impl App {
             theme_applied: None,
             platform,
         };
-        match fragment.map(str::trim).filter(|f| !f.is_empty() && *f != "#") {
-            Some(f) => match share::decode(f) {
+        if let Some(f) = fragment.map(str::trim).filter(|f| !f.is_empty() && *f != "#") {
+            match share::decode(f) {
                 Ok(s) => {
                     app.state = s;
                     app.status = Some(("Opened a shared link: decoded here, nothing was sent anywhere.".into(), false));
                 }
                 Err(e) => app.status = Some((e, true)),
-            },
-            None => {}
+            }
         }
         app.normalize();
         if !app.state.sid.is_empty() && !app.state.iova.is_empty() && app.state.step > 0 {

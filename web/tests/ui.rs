@@ -74,7 +74,7 @@ fn row(h: &Harness<'_, App>, field: &str) -> Vec<String> {
     let Some(y) = h
         .query_all_by(|n| n.label().as_deref() == Some(field) || n.value().as_deref() == Some(field))
         .filter_map(|n| n.accesskit_node().bounding_box().map(|b| (b.y0 + b.y1) / 2.0))
-        .last()
+        .next_back()
     else {
         return vec![];
     };
