@@ -138,12 +138,29 @@ IRD=$OUT/initramfs
 rm -rf "$IRD"; mkdir -p "$IRD"/{bin,sbin,proc,sys,dev,tmp,etc}
 cp "$CACHE/busybox/bin/busybox" "$IRD/bin/busybox"
 cp "$BIN" "$IRD/bin/smmu"
+# The drivers the test needs: built in on Debian's arm64 kernels; if a kernel has them as
+# modules, the .ko files from the same package go into the initramfs and init loads them.
+MODDIR=$(ls -d "$CACHE"/kernel/root/usr/lib/modules/* "$CACHE"/kernel/root/lib/modules/* 2>/dev/null | head -1 || true)
+mkdir -p "$IRD/lib/modules"; : > "$IRD/lib/modules/load"
+for m in pci-host-common pci-host-generic virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci arm_smmu_v3; do
+  if grep -q "/$m.ko" "$MODDIR/modules.builtin" 2>/dev/null; then continue; fi
+  ko=$(find "$MODDIR" -name "$m.ko*" | head -1)
+  [ -n "$ko" ] || { log "note: $m is neither built in nor a module of $KVER"; continue; }
+  case $ko in
+    *.xz) xz -dc "$ko" > "$IRD/lib/modules/$m.ko" ;;
+    *.zst) zstd -qdc "$ko" > "$IRD/lib/modules/$m.ko" ;;
+    *) cp "$ko" "$IRD/lib/modules/$m.ko" ;;
+  esac
+  echo "$m" >> "$IRD/lib/modules/load"
+done
+log "modules to load in the guest: $(tr '\n' ' ' < "$IRD/lib/modules/load")(arm_smmu_v3 and virtio-pci built in unless listed)"
 cat > "$IRD/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+for m in $(cat /lib/modules/load); do insmod /lib/modules/$m.ko || echo "insmod $m failed"; done
 echo "===E2E-BOOTED==="
 # Independent cross-check of one register with busybox's own /dev/mem reader.
 echo "BUSYBOX-DEVMEM-IDR0 $(devmem 0x09050000 32 2>&1)"
@@ -308,6 +325,20 @@ check dt fdt 1 || fail "device-tree boot: collected values are wrong (see above;
 run_guest dt-s2 2 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
   -append "console=ttyAMA0 iomem=relaxed loglevel=1 panic=-1"
 check dt-s2 fdt 2 || fail "stage-2 device-tree boot: collected values are wrong (console in $OUT/dt-s2-console.txt)"
+
+# ---------------------------------------------------------------- without iomem=relaxed
+# CONFIG_IO_STRICT_DEVMEM refuses the register page the driver holds: collect must say so and
+# name the fix.
+run_guest dt-strict 1 240 -kernel "$CACHE/kernel/vmlinuz" -initrd "$OUT/initrd.cpio.gz" \
+  -append "console=ttyAMA0 loglevel=1 panic=-1"
+python3 - "$OUT/dt-strict-snapshot.json" <<'PY' || fail "boot without iomem=relaxed: the refusal is not explained"
+import json, sys
+s = json.load(open(sys.argv[1]))
+r = [x for x in s["provenance"]["sources"] if x["source"] == "registers"]
+ok = bool(r) and r[0]["status"] == "refused" and "iomem=relaxed" in (r[0].get("fix") or "")
+print(("  ok   " if ok else "  FAIL ") + f"without iomem=relaxed: registers {r[0]['status'] if r else None}: {r[0].get('reason') if r else None}; fix: {r[0].get('fix') if r else None}")
+sys.exit(0 if ok else 1)
+PY
 
 # ---------------------------------------------------------------- UEFI / ACPI boot
 if [ $DT_ONLY = 0 ]; then

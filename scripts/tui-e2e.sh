@@ -94,6 +94,11 @@ keys 6
 expect "CMD_SYNC"
 keys w
 expect "F_TRANSLATION"
+echo "--- paste a kernel log (bracketed paste): it is decoded"
+T set-buffer "$(printf '[ 9.1] arm-smmu-v3 9050000.smmuv3: event 0x10 received:\n[ 9.1] arm-smmu-v3 9050000.smmuv3: \t0x0000077700000010\n[ 9.1] arm-smmu-v3 9050000.smmuv3: \t0x0000020800000000\n[ 9.1] arm-smmu-v3 9050000.smmuv3: \t0x00000000deadb000\n[ 9.1] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000')"
+T paste-buffer -p -t "$SESS"
+expect "Pasted kernel log decoded"
+expect "StreamID 0x777"
 keys q
 exited
 

@@ -18,7 +18,9 @@ const args = util.parseArgs({
     url: { type: "string" },
     dist: { type: "string" },
     sample: { type: "string" },
-    "cli-json": { type: "string", default: "none" },
+    cli: { type: "string", default: "" },
+    snapshot: { type: "string" },
+    klog: { type: "string" },
     out: { type: "string", default: "." },
     modules: { type: "string", default: "" },
   },
@@ -64,7 +66,10 @@ async function openPage(suffix) {
   return { page, t0 };
 }
 
-const tree = (page) => page.evaluate(async () => JSON.parse((await import("./smmu_web.js")).widget_tree()));
+// The module may not be initialised yet on a fresh page: then there is no tree yet.
+const tree = (page) => page.evaluate(async () => {
+  try { return JSON.parse((await import("./smmu_web.js")).widget_tree()); } catch { return []; }
+});
 
 async function waitFor(page, pred, what, ms = 10000) {
   const end = Date.now() + ms;
@@ -76,7 +81,7 @@ async function waitFor(page, pred, what, ms = 10000) {
     await page.waitForTimeout(25);
   }
 }
-const byLabel = (l) => (n) => n.label === l;
+const byLabel = (l) => (n) => n.label === l || n.value === l;
 const labelHas = (s) => (n) => (n.label || "").includes(s) || (n.value || "").includes(s);
 
 async function click(page, label) {
@@ -101,8 +106,9 @@ try {
     document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
   }, sample);
   const decoded = await waitFor(page, (n) => labelHas("registers decoded")(n) || labelHas("line ")(n), "the pasted dump to be decoded");
-  const regsDecoded = decoded.label.includes("registers decoded");
-  check("paste is taken as the input", true, decoded.label);
+  const decodedText = decoded.label || decoded.value;
+  const regsDecoded = decodedText.includes("registers decoded");
+  check("paste is taken as the input", true, decodedText);
   if (regsDecoded) {
     await waitFor(page, labelHas("IDR0  0x0d44101a"), "the IDR0 header");
     check("decode view shows IDR0 = 0x0d44101a", true);
@@ -128,18 +134,48 @@ try {
     const m = await import("./smmu_web.js");
     try { return JSON.parse(m.decode(text)); } catch (e) { return { error: String(e) }; }
   }, sample);
-  if (args["cli-json"] !== "none") {
-    const cli = JSON.parse(fs.readFileSync(args["cli-json"], "utf8"));
-    check("JS decode() equals `smmu decode --json`", util.isDeepStrictEqual(apiJson, cli),
-      util.isDeepStrictEqual(apiJson, cli) ? "" : JSON.stringify(apiJson).slice(0, 300));
-  } else {
-    console.log("skip JS decode() vs CLI: the CLI in this build prints no decode JSON");
+  // Each call beside the CLI command that produced the file (80-web.sh ran them).
+  const snapshot = fs.readFileSync(args.snapshot, "utf8");
+  const klog = fs.readFileSync(args.klog, "utf8");
+  const parity = [
+    ["decode", "cli-decode.json", "smmu decode --json", (m, a) => m.decode(a.sample)],
+    ["forward", "cli-forward.json", "smmu forward --json", (m, a) => m.forward(a.sample, { names: [a.samplePath] })],
+    ["walk", "cli-walk.json", "smmu walk --sid 0x18 --iova 0x12345000 --unpriv --json", (m, a) => m.walk(a.snapshot, { sid: "0x18", iova: "0x12345000", unpriv: true })],
+    ["log", "cli-log.json", "smmu log --json", (m, a) => m.log(a.klog)],
+  ];
+  const inputs = { sample, samplePath: args.sample, snapshot, klog };
+  for (const [fn, file, cmd, call] of parity) {
+    const cliFile = path.join(args.cli, file);
+    if (!args.cli || !fs.existsSync(cliFile)) {
+      console.log(`skip ${fn}(): no CLI output (${cmd}) in this build`);
+      continue;
+    }
+    const cli = JSON.parse(fs.readFileSync(cliFile, "utf8"));
+    const inPage = await page.evaluate(async ({ fn, inputs }) => {
+      const m = await import("./smmu_web.js");
+      const calls = {
+        decode: (a) => m.decode(a.sample),
+        forward: (a) => m.forward(a.sample, { names: [a.samplePath] }),
+        walk: (a) => m.walk(a.snapshot, { sid: "0x18", iova: "0x12345000", unpriv: true }),
+        log: (a) => m.log(a.klog),
+      };
+      try { return JSON.parse(calls[fn](inputs)); } catch (e) { return { error: String(e) }; }
+    }, { fn, inputs });
+    const same = util.isDeepStrictEqual(inPage, cli);
+    check(`JS ${fn}() in the page equals \`${cmd}\``, same, same ? "" : JSON.stringify(inPage).slice(0, 300));
+    parity.find((p) => p[0] === fn).push(inPage);
   }
   const glue = await import(path.resolve(args.dist, "smmu_web.js"));
   await glue.default({ module_or_path: fs.readFileSync(path.resolve(args.dist, "smmu_web_bg.wasm")) });
   let nodeJson;
   try { nodeJson = JSON.parse(glue.decode(sample)); } catch (e) { nodeJson = { error: String(e) }; }
   check("the module works in Node without starting the app", util.isDeepStrictEqual(nodeJson, apiJson));
+  for (const [fn, , , call, inPage] of parity) {
+    if (inPage === undefined) continue;
+    let out;
+    try { out = JSON.parse(call(glue, inputs)); } catch (e) { out = { error: String(e) }; }
+    check(`Node ${fn}() equals the page's`, util.isDeepStrictEqual(out, inPage));
+  }
   let threw = false;
   try { glue.decode("\u0000 not a dump ]["); } catch (e) { threw = e instanceof Error; }
   check("bad input throws an Error (no trap)", threw);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the browser app into web/dist/: index.html and friends from assets/web/, the .wasm,
 # and the JS glue made by the wasm-bindgen CLI (pinned to the wasm-bindgen crate version in
-# Cargo.lock, installed here when missing or different). wasm-opt from the npm `binaryen`
-# package is used when present (web/.tools/); `--opt` installs it. No trunk, no network at run time.
+# Cargo.lock, installed here when missing or different). `--opt` also runs wasm-opt from the npm
+# `binaryen` package (installed into web/.tools/; slow). No trunk, no network at run time.
 #
 #   bash web/build.sh [--opt] [--debug]
 set -euo pipefail
@@ -30,6 +30,8 @@ if [ "$HAVE" != "$WB_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
+# Size over speed for the download (the root profile says "s"; "z" is smaller here).
+export CARGO_PROFILE_RELEASE_WASM_OPT_LEVEL="${CARGO_PROFILE_RELEASE_WASM_OPT_LEVEL:-z}"
 cargo build -p smmu-web --lib --target wasm32-unknown-unknown --profile "$PROFILE"
 DIR=$PROFILE; [ "$PROFILE" = dev ] && DIR=debug
 WASM="$ROOT/target/wasm32-unknown-unknown/$DIR/smmu_web.wasm"
@@ -37,7 +39,7 @@ WASM="$ROOT/target/wasm32-unknown-unknown/$DIR/smmu_web.wasm"
 DIST="$ROOT/web/dist"
 rm -rf "$DIST"
 mkdir -p "$DIST"
-wasm-bindgen --target web --no-typescript --out-dir "$DIST" --out-name smmu_web "$WASM"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$DIST" --out-name smmu_web "$WASM"
 
 TOOLS="$ROOT/web/.tools"
 if [ "$OPT" = 1 ] && [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then
@@ -45,7 +47,7 @@ if [ "$OPT" = 1 ] && [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then
   (cd "$TOOLS" && npm install --no-audit --no-fund --silent binaryen@132 >/dev/null) \
     || echo "build.sh: could not install binaryen from npm; skipping wasm-opt" >&2
 fi
-if [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] && [ "$PROFILE" != dev ]; then
+if [ "$OPT" = 1 ] && [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] && [ "$PROFILE" != dev ]; then
   # Debian's wasm-opt (binaryen 108) breaks this module; the npm build is current.
   "$TOOLS/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

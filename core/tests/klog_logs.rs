@@ -216,3 +216,14 @@ fn implied_fields_exist_in_the_register_model() {
         }
     }
 }
+
+#[test]
+fn unexpected_pri_request() {
+    // The two-line form Linux prints from arm_smmu_handle_ppr.
+    let log = "[ 5.0] arm-smmu-v3 s: unexpected PRI request received:\n[ 5.0] arm-smmu-v3 s: \tsid 0x00000100.0x00001: [3L] unprivileged RW access at iova 0x0000ffff80001000\n";
+    let r = parse(log);
+    assert_eq!(r.pri_requests.len(), 1);
+    let p = &r.pri_requests[0];
+    assert_eq!((p.sid, p.ssid, p.prg_index, p.last, p.privileged), (Some(0x100), Some(1), Some(3), true, false));
+    assert_eq!((p.access.as_str(), p.iova.as_deref()), ("RW", Some("0xffff80001000")));
+}

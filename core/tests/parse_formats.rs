@@ -52,7 +52,13 @@ const QEMU_S1_PAGE: &[(&str, u64)] = &[
 
 fn expect(p: &smmu_core::parse::Parsed, want: &[(&str, u64)]) {
     for (n, v) in want {
-        assert_eq!(p.registers.get(n), Some(*v), "{n} in {:?}; notes {:?}", p.format, p.notes);
+        assert_eq!(
+            p.registers.get(n),
+            Some(*v),
+            "{n} in {:?}; notes {:?}",
+            p.format,
+            p.notes
+        );
     }
 }
 
@@ -66,9 +72,17 @@ fn name_value_lines() {
     let p = run("name-value.txt");
     assert_eq!(p.format, Format::NameValue);
     let mut want = QEMU_S1_ID.to_vec();
-    want.extend([("CR0", 0xd), ("CR1", 0xd75), ("STRTAB_BASE", 0x40000000450d7000), ("STRTAB_BASE_CFG", 0x10210)]);
+    want.extend([
+        ("CR0", 0xd),
+        ("CR1", 0xd75),
+        ("STRTAB_BASE", 0x40000000450d7000),
+        ("STRTAB_BASE_CFG", 0x10210),
+    ]);
     expect_exact(&p, &want);
-    assert_eq!(p.registers.get_entry("IDR0").and_then(|e| e.origin.line), Some(2));
+    assert_eq!(
+        p.registers.get_entry("IDR0").and_then(|e| e.origin.line),
+        Some(2)
+    );
 }
 
 #[test]
@@ -76,7 +90,13 @@ fn address_value_lines_infer_the_base() {
     let p = run("address-value.txt");
     assert_eq!(p.format, Format::AddressValue);
     expect_exact(&p, QEMU_S1_ID);
-    assert!(p.notes.iter().any(|n| n.contains("0x9050000") && n.contains("inferred")), "{:?}", p.notes);
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("0x9050000") && n.contains("inferred")),
+        "{:?}",
+        p.notes
+    );
 }
 
 #[test]
@@ -85,7 +105,15 @@ fn offset_value_lines() {
     assert_eq!(p.format, Format::AddressValue);
     expect_exact(
         &p,
-        &[("IDR0", 0x0d44101a), ("IDR1", 0x02730010), ("IDR3", 0x1404), ("IDR5", 0x74), ("AIDR", 1), ("STRTAB_BASE", 0x40000000450d7000), ("EVENTQ_PROD", 5)],
+        &[
+            ("IDR0", 0x0d44101a),
+            ("IDR1", 0x02730010),
+            ("IDR3", 0x1404),
+            ("IDR5", 0x74),
+            ("AIDR", 1),
+            ("STRTAB_BASE", 0x40000000450d7000),
+            ("EVENTQ_PROD", 5),
+        ],
     );
 }
 
@@ -96,7 +124,11 @@ fn devmem_transcript() {
     let mut want = QEMU_S1_ID.to_vec();
     want.extend([("STRTAB_BASE", 0x40000000450d7000), ("EVENTQ_PROD", 5)]);
     expect_exact(&p, &want);
-    assert!(p.notes.iter().any(|n| n.contains("skipped")), "{:?}", p.notes);
+    assert!(
+        p.notes.iter().any(|n| n.contains("skipped")),
+        "{:?}",
+        p.notes
+    );
 }
 
 #[test]
@@ -115,9 +147,19 @@ fn hexdump_c_with_absolute_addresses() {
     let p = run("hexdump-C-devmem-addr.txt");
     expect(&p, QEMU_S1_ID);
     expect(&p, &QEMU_S1_PAGE[..13]);
-    assert!(p.notes.iter().any(|n| n.contains("0x9050000")), "{:?}", p.notes);
+    assert!(
+        p.notes.iter().any(|n| n.contains("0x9050000")),
+        "{:?}",
+        p.notes
+    );
     // Given the base explicitly: same registers.
-    let q = parse_bytes(&data("hexdump-C-devmem-addr.txt"), &ParseOptions { base: Some(0x0905_0000) }).unwrap();
+    let q = parse_bytes(
+        &data("hexdump-C-devmem-addr.txt"),
+        &ParseOptions {
+            base: Some(0x0905_0000),
+        },
+    )
+    .unwrap();
     assert_eq!(values(&p), values(&q));
 }
 
@@ -157,7 +199,11 @@ fn hw_info_text_forms() {
         let p = run(f);
         assert_eq!(p.format, Format::HwInfoText, "{f}");
         expect_exact(&p, QEMU_S1_ID);
-        assert!(p.notes.iter().any(|n| n.contains("flags = 0x0")), "{f}: {:?}", p.notes);
+        assert!(
+            p.notes.iter().any(|n| n.contains("flags = 0x0")),
+            "{f}: {:?}",
+            p.notes
+        );
     }
 }
 
@@ -176,7 +222,16 @@ fn json_forms() {
     assert_eq!(p.format, Format::Json);
     expect_exact(
         &p,
-        &[("IDR0", 0x0d44101a), ("IDR1", 0x02730010), ("IDR2", 0), ("IDR3", 0x1404), ("IDR5", 0x74), ("IIDR", 0), ("AIDR", 1), ("STRTAB_BASE", 0x40000000450d7000)],
+        &[
+            ("IDR0", 0x0d44101a),
+            ("IDR1", 0x02730010),
+            ("IDR2", 0),
+            ("IDR3", 0x1404),
+            ("IDR5", 0x74),
+            ("IIDR", 0),
+            ("AIDR", 1),
+            ("STRTAB_BASE", 0x40000000450d7000),
+        ],
     );
     let h = run("json-hwinfo.json");
     assert_eq!(h.format, Format::Json);
@@ -189,7 +244,15 @@ fn snapshot_file() {
     assert_eq!(p.format, Format::Snapshot);
     expect_exact(
         &p,
-        &[("IDR0", 0x0d44101a), ("IDR1", 0x02730010), ("IDR3", 0x1404), ("IDR5", 0x74), ("AIDR", 1), ("STRTAB_BASE", 0x40000000450d7000), ("STRTAB_BASE_CFG", 0x10210)],
+        &[
+            ("IDR0", 0x0d44101a),
+            ("IDR1", 0x02730010),
+            ("IDR3", 0x1404),
+            ("IDR5", 0x74),
+            ("AIDR", 1),
+            ("STRTAB_BASE", 0x40000000450d7000),
+            ("STRTAB_BASE_CFG", 0x10210),
+        ],
     );
 }
 
@@ -213,7 +276,11 @@ fn qemu_trace_last_access_wins() {
             ("EVENTQ_PROD", 5),
         ],
     );
-    assert!(p.notes.iter().any(|n| n.contains("1 other lines skipped")), "{:?}", p.notes);
+    assert!(
+        p.notes.iter().any(|n| n.contains("1 other lines skipped")),
+        "{:?}",
+        p.notes
+    );
 }
 
 #[test]
@@ -222,4 +289,36 @@ fn trace_without_prefix_and_simpletrace() {
              smmuv3_read_mmio 1.234 pid=77 addr=0x4 val=0x2730010 size=0x4 r=0x0\n";
     let p = parse(t, &ParseOptions::default()).unwrap();
     expect_exact(&p, &[("IDR0", 0x0d44101a), ("IDR1", 0x02730010)]);
+}
+
+#[test]
+fn page0_alias_of_the_queue_pointers() {
+    // QEMU answers EVENTQ_PROD/CONS at Page 0 0xa8/0xac too: a Page-0-only dump still gives them.
+    let t = "00000000  1a 10 44 0d 10 00 73 02  00 00 00 00 04 14 00 00  |..D...s.........|\n\
+             00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|\n\
+             *\n\
+             000000a0  0f 00 e0 7b 00 00 00 40  05 00 00 00 05 00 00 00  |...{...@........|\n\
+             000000b0\n";
+    let p = parse(t, &ParseOptions::default()).unwrap();
+    assert_eq!(p.registers.get("EVENTQ_PROD"), Some(5));
+    assert_eq!(p.registers.get("EVENTQ_CONS"), Some(5));
+    assert!(
+        p.notes.iter().any(|n| n.contains("Page 0 alias")),
+        "{:?}",
+        p.notes
+    );
+    assert!(
+        !p.notes.iter().any(|n| n.contains("no register")),
+        "{:?}",
+        p.notes
+    );
+    // With Page 1 present and equal (the full-frame dump), nothing is flagged.
+    let q = run("hexdump-C.txt");
+    assert!(
+        !q.notes
+            .iter()
+            .any(|n| n.contains("no register") || n.contains("alias")),
+        "{:?}",
+        q.notes
+    );
 }

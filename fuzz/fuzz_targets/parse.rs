@@ -6,5 +6,10 @@ use smmu_core::parse::{parse_bytes, ParseOptions};
 
 fuzz_target!(|data: &[u8]| {
     let _ = parse_bytes(data, &ParseOptions::default());
-    let _ = parse_bytes(data, &ParseOptions { base: Some(0x0905_0000) });
+    let _ = parse_bytes(
+        data,
+        &ParseOptions {
+            base: Some(0x0905_0000),
+        },
+    );
 });

@@ -64,7 +64,7 @@ fn formats(regs: &[(&str, u64, u64)]) -> Vec<(&'static str, Vec<u8>)> {
         .collect();
     out.push(("busybox devmem", devmem.into_bytes()));
     // The page bytes, little endian, as hexdump -C / xxd / od -A x -t x4 print them.
-    let mut page = vec![0u8; 0x20];
+    let mut page = [0u8; 0x20];
     for (_, o, v) in regs {
         page[*o as usize..*o as usize + 4].copy_from_slice(&(*v as u32).to_le_bytes());
     }
@@ -296,7 +296,7 @@ fn usage_errors_exit_2() {
 /// A 20-byte binary file is neither text nor the 40-byte struct: the error should say so
 /// rather than call the bytes an unknown register name.
 #[test]
-#[ignore = "QA finding 9: truncated iommu_hw_info binary is reported as an unknown register name"]
+#[ignore = "QA finding 11: truncated iommu_hw_info binary is reported as an unknown register name"]
 fn truncated_hw_info_binary_says_truncated() {
     let mut bin = Vec::new();
     for v in [0u32, 0, 0x0d44101a, 0x02730010, 0] {
@@ -306,4 +306,129 @@ fn truncated_hw_info_binary_says_truncated() {
     let r = smmu(["decode".as_ref(), f.as_os_str()]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("40") || r.stderr.to_lowercase().contains("binary"), "{}", r.stderr);
+}
+
+fn meaning(text: &str, reg: &str, field_name: &str) -> (String, bool) {
+    let v = smmu_stdin(["decode", "--json", "-"], text.as_bytes()).json();
+    let f = field(register(&v, reg), field_name).clone();
+    let flagged = f.get("flags").and_then(|x| x.as_array()).is_some_and(|a| !a.is_empty());
+    (f["meaning"].as_str().unwrap_or("").to_string(), flagged)
+}
+
+/// Enumerations from IHI 0070 6.3.1/6.3.6: reserved encodings are flagged, the others named.
+#[test]
+fn enumerated_values_and_reserved_encodings() {
+    // IDR0.TTF [3:2]: 0b00 reserved, 0b01 AArch32 LPAE, 0b10 AArch64, 0b11 both.
+    let ttf = |v: u32| meaning(&format!("IDR0 = 0x{:08x}\n", v << 2), "IDR0", "TTF");
+    assert!(ttf(0).1, "TTF 0b00 is reserved");
+    assert!(ttf(2).0.contains("AArch64") && !ttf(2).1);
+    // IDR0.TTENDIAN [22:21]: 0b01 reserved, 0b10 LE, 0b11 BE.
+    let te = |v: u32| meaning(&format!("IDR0 = 0x{:08x}\n", (v << 21) | 0x8), "IDR0", "TTENDIAN");
+    assert!(te(1).1, "TTENDIAN 0b01 is reserved");
+    assert!(te(2).0.to_lowercase().contains("little"));
+    assert!(te(3).0.to_lowercase().contains("big"));
+    // IDR0.STALL_MODEL [25:24]: 0b11 reserved; IDR0.ST_LEVEL [28:27]: 0b10, 0b11 reserved.
+    assert!(meaning("IDR0 = 0x03000008\n", "IDR0", "STALL_MODEL").1);
+    assert!(meaning("IDR0 = 0x10000008\n", "IDR0", "ST_LEVEL").1);
+    // IDR0.HTTU [7:6]: 0b01 Access flag, 0b10 Access flag and dirty state.
+    assert!(meaning("IDR0 = 0x00000048\n", "IDR0", "HTTU").0.contains("Access"));
+    assert!(meaning("IDR0 = 0x00000088\n", "IDR0", "HTTU").0.to_lowercase().contains("dirty"));
+    // IDR5.OAS [2:0]: 32, 36, 40, 42, 44, 48, 52, 56 bits.
+    for (enc, bits) in [(0u32, 32), (1, 36), (2, 40), (3, 42), (4, 44), (5, 48), (6, 52), (7, 56)] {
+        let (m, _) = meaning(&format!("IDR5 = 0x{:08x}\n", enc | 0x10), "IDR5", "OAS");
+        assert!(m.starts_with(&format!("{bits} bits")), "OAS {enc}: {m}");
+    }
+    // IDR5.VAX [11:10]: 0b00 48-bit, 0b01 52-bit, 0b11 reserved.
+    assert!(meaning("IDR5 = 0x00000010\n", "IDR5", "VAX").0.contains("48"));
+    assert!(meaning("IDR5 = 0x00000410\n", "IDR5", "VAX").0.contains("52"));
+    assert!(meaning("IDR5 = 0x00000c10\n", "IDR5", "VAX").1);
+    // AIDR: ArchMinorRev 0..4 = SMMUv3.0..3.4.
+    for minor in 0..=4u32 {
+        let v = smmu_stdin(["decode", "--json", "-"], format!("AIDR = 0x{minor:08x}\n").as_bytes()).json();
+        assert_eq!(v["summary"]["architecture"], format!("SMMUv3.{minor}"));
+    }
+}
+
+/// IHI 0070 6.3.2: "When SMMU_IDR1.SIDSIZE >= 7, SMMU_IDR0.ST_LEVEL != 0b00"; 6.3.4: HAD is
+/// mandatory from SMMUv3.1 when stage 1 is supported. decode warns on both.
+#[test]
+fn spec_consistency_warnings() {
+    let v = smmu_stdin(["decode", "--json", "-"], b"IDR0 = 0x0540101a\nIDR1 = 0x01080010\nIDR3 = 0x0\nIDR5 = 0x14\nAIDR = 0x1\n").json();
+    let w: Vec<String> = v["summary"]["warnings"].as_array().expect("warnings").iter().map(|x| x.as_str().unwrap_or("").to_string()).collect();
+    assert!(w.iter().any(|x| x.contains("ST_LEVEL")), "{w:?}");
+    assert!(w.iter().any(|x| x.contains("HAD")), "{w:?}");
+    // QEMU's stage-1 capture is consistent except CR2.PTM set with BTM == 0 (6.3.12: RES0).
+    let v = smmu(["decode".as_ref(), "--json".as_ref(), asset("samples/qemu-10.0-s1.txt").as_os_str()]).json();
+    let w = v["summary"]["warnings"].as_array().expect("warnings");
+    assert!(w.iter().all(|x| x.as_str().unwrap_or("").contains("PTM")), "{w:?}");
+}
+
+/// Register offsets (IHI 0070 6.2; Linux arm-smmu-v3.h ARM_SMMU_* and QEMU smmuv3-internal.h
+/// REG32/REG64 use the same), widths, and the issue 2 JSON keys for every register: random
+/// values decode into fields that rebuild the value exactly, and any bit outside the fields
+/// (RES0) is flagged.
+#[test]
+fn every_register_offset_width_and_res0() {
+    let regs: &[(&str, u64, u32)] = &[
+        ("IDR0", 0x0, 32), ("IDR1", 0x4, 32), ("IDR2", 0x8, 32), ("IDR3", 0xc, 32), ("IDR4", 0x10, 32),
+        ("IDR5", 0x14, 32), ("IIDR", 0x18, 32), ("AIDR", 0x1c, 32), ("CR0", 0x20, 32), ("CR0ACK", 0x24, 32),
+        ("CR1", 0x28, 32), ("CR2", 0x2c, 32), ("S2PII", 0x30, 64), ("STATUSR", 0x40, 32), ("GBPA", 0x44, 32),
+        ("AGBPA", 0x48, 32), ("IRQ_CTRL", 0x50, 32), ("IRQ_CTRLACK", 0x54, 32), ("GERROR", 0x60, 32),
+        ("GERRORN", 0x64, 32), ("GERROR_IRQ_CFG0", 0x68, 64), ("GERROR_IRQ_CFG1", 0x70, 32),
+        ("GERROR_IRQ_CFG2", 0x74, 32), ("STRTAB_BASE", 0x80, 64), ("STRTAB_BASE_CFG", 0x88, 32),
+        ("CMDQ_BASE", 0x90, 64), ("CMDQ_PROD", 0x98, 32), ("CMDQ_CONS", 0x9c, 32), ("EVENTQ_BASE", 0xa0, 64),
+        ("EVENTQ_IRQ_CFG0", 0xb0, 64), ("EVENTQ_IRQ_CFG1", 0xb8, 32), ("EVENTQ_IRQ_CFG2", 0xbc, 32),
+        ("PRIQ_BASE", 0xc0, 64), ("PRIQ_IRQ_CFG0", 0xd0, 64), ("PRIQ_IRQ_CFG1", 0xd8, 32),
+        ("PRIQ_IRQ_CFG2", 0xdc, 32), ("EVENTQ_PROD", 0x100a8, 32), ("EVENTQ_CONS", 0x100ac, 32),
+        ("PRIQ_PROD", 0x100c8, 32), ("PRIQ_CONS", 0x100cc, 32),
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut text = String::new();
+    for (n, _, w) in regs {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let v = if *w == 64 { x } else { x & 0xffff_ffff };
+        text.push_str(&format!("{n} = 0x{v:0width$x}\n", width = (*w / 4) as usize));
+    }
+    let v = smmu_stdin(["decode", "--json", "-"], text.as_bytes()).json();
+    let warnings = v["summary"]["warnings"].to_string();
+    for (n, off, w) in regs {
+        let r = register(&v, n);
+        assert_eq!(hex(&r["offset"]), *off, "{n} offset");
+        assert_eq!(r["width"].as_u64(), Some(*w as u64), "{n} width");
+        let val = hex(&r["value"]);
+        let (mut mask, mut rebuilt) = (0u64, 0u64);
+        let mut flagged = r.get("problems").and_then(|p| p.as_array()).is_some_and(|p| !p.is_empty()) || warnings.contains(n);
+        for f in r["fields"].as_array().expect("fields") {
+            for k in ["name", "lsb", "width", "value", "meaning", "section"] {
+                assert!(f.get(k).is_some(), "{n}.{} has {k}", f["name"]);
+            }
+            let (lsb, fw) = (f["lsb"].as_u64().expect("lsb"), f["width"].as_u64().expect("width"));
+            assert!(lsb + fw <= *w as u64, "{n}.{} inside the register", f["name"]);
+            let m = if fw == 64 { u64::MAX } else { ((1u64 << fw) - 1) << lsb };
+            assert_eq!(mask & m, 0, "{n}.{} overlaps another field", f["name"]);
+            mask |= m;
+            rebuilt |= f["value"].as_u64().expect("value") << lsb;
+            flagged |= f.get("flags").and_then(|x| x.as_array()).is_some_and(|a| !a.is_empty());
+        }
+        assert_eq!(rebuilt, val & mask, "{n}: fields rebuild the value");
+        if val & !mask != 0 {
+            assert!(flagged, "{n}: RES0 bits {:#x} set but not flagged", val & !mask);
+        }
+    }
+}
+
+/// IIDR (IHI 0070 6.3.7: Implementer [11:0], Revision [15:12], Variant [19:16], ProductID
+/// [31:20]) with Linux's arm-smmu-v3.h IIDR_IMPLEMENTER_ARM = 0x43b, IIDR_PRODUCTID_ARM_MMU_600
+/// = 0x483, IIDR_PRODUCTID_ARM_MMU_700 = 0x487 (the values its errata workarounds key on).
+#[test]
+fn iidr_names_arm_products() {
+    for (iidr, product, rev) in [(0x4830_043bu32, "MMU-600", "r0p0"), (0x4871_243b, "MMU-700", "r1p2"), (0x4832_043b, "MMU-600", "r2p0")] {
+        let v = smmu_stdin(["decode", "--json", "-"], format!("IIDR = 0x{iidr:08x}\n").as_bytes()).json();
+        let i = &v["summary"]["implementer"];
+        assert_eq!(i["implementer_name"], "Arm", "{iidr:#x}");
+        assert_eq!(i["product"], product, "{iidr:#x}");
+        assert_eq!(i["rev"], rev, "{iidr:#x}");
+    }
 }

@@ -21,6 +21,7 @@ enum Command {
     Event(cmd::event::Args),
     /// Decode a command given as two 64-bit words.
     Cmd(cmd::command::Args),
+    #[command(about = "List a snapshot's Command/Event/PRI queue: PROD/CONS, wrap, overflow and the entries between CONS and PROD, decoded.")] Queue(cmd::queue::Args),
     /// Decode a Stream Table Entry given as eight 64-bit words.
     Ste(cmd::structure::Args),
     /// Decode a Context Descriptor given as eight 64-bit words.
@@ -45,6 +46,7 @@ fn main() {
         Some(Command::Log(a)) => cmd::log::run(a),
         Some(Command::Event(a)) => cmd::event::run(a),
         Some(Command::Cmd(a)) => cmd::command::run(a),
+        Some(Command::Queue(a)) => cmd::queue::run(a),
         Some(Command::Ste(a)) => cmd::structure::run_ste(a),
         Some(Command::Cd(a)) => cmd::structure::run_cd(a),
         Some(Command::Walk(a)) => cmd::walk::run(a),

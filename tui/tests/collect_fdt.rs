@@ -123,6 +123,10 @@ fn platform_device_iommus_and_quirks() {
     std::fs::write(smmu.join("phandle"), be(&[7])).unwrap();
     std::fs::write(smmu.join("#iommu-cells"), be(&[1])).unwrap();
     std::fs::write(smmu.join("cavium,cn9900-broken-page1-regspace"), b"").unwrap();
+    std::fs::write(smmu.join("msi-parent"), be(&[9])).unwrap();
+    let its = bus.join("msi-controller@2f020000");
+    std::fs::create_dir(&its).unwrap();
+    std::fs::write(its.join("phandle"), be(&[9])).unwrap();
     let dev = bus.join("dma@3000");
     std::fs::create_dir(&dev).unwrap();
     std::fs::write(dev.join("iommus"), be(&[7, 0x42])).unwrap();
@@ -131,6 +135,7 @@ fn platform_device_iommus_and_quirks() {
     assert_eq!(s.smmus[0].base_num, Some(0x1_2b40_0000), "reg translated through the bus ranges");
     assert!(!s.smmus[0].dma_coherent);
     assert_eq!(s.smmus[0].quirks[0].property, "cavium,cn9900-broken-page1-regspace");
+    assert_eq!(s.smmus[0].msi_parent.as_deref(), Some("/soc/msi-controller@2f020000"));
     assert_eq!(s.platform_stream_ids.len(), 1);
     assert_eq!((s.platform_stream_ids[0].node.as_str(), s.platform_stream_ids[0].sid.as_str()), ("/soc/dma@3000", "0x42"));
 }

@@ -28,8 +28,12 @@ fn qemu_devmem(dir: &Path, base: u64) -> PathBuf {
 }
 
 fn run_bin(args: &[&str], as_nobody: bool) -> (i32, String, String) {
+    run_exe(Path::new(env!("CARGO_BIN_EXE_smmu")), args, as_nobody)
+}
+
+fn run_exe(exe: &Path, args: &[&str], as_nobody: bool) -> (i32, String, String) {
     use std::os::unix::process::CommandExt;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_smmu"));
+    let mut c = Command::new(exe);
     c.args(args);
     if as_nobody {
         c.uid(65534).gid(65534);
@@ -130,6 +134,10 @@ fn qemu_acpi_guest() {
     assert_eq!(node["smmu_v3"]["cohacc_override"], true);
     assert_eq!(node["smmu_v3"]["httu_override"], 0);
     assert_eq!(c.snapshot.registers.get("IDR5"), Some(0x74));
+    // The probe banner the guest kernel printed ("ias 44-bit, oas 44-bit (features 0x00008305)"),
+    // decoded as `smmu log` does, with the kernel version from /proc/version.
+    let probe = &snap["kernel"]["log_decoded"]["probe"][0];
+    assert_eq!((probe["features"].as_str(), probe["oas"].as_u64(), probe["kernel"].as_str()), (Some("0x00008305"), Some(44), Some("6.12")));
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -165,7 +173,11 @@ fn unprivileged_run_explains_every_refusal() {
         std::fs::set_permissions(root.join(l), std::fs::Permissions::from_mode(0o000)).unwrap();
     }
     let is_root = rustix::process::geteuid().is_root();
-    let (rc, out, err) = run_bin(&["collect", "--root", root.to_str().unwrap(), "--json"], is_root);
+    // uid 65534 may not reach the build directory (/root/...): run a copy from the tempdir.
+    let exe = tmp.path().join("smmu");
+    std::fs::copy(env!("CARGO_BIN_EXE_smmu"), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (rc, out, err) = run_exe(&exe, &["collect", "--root", root.to_str().unwrap(), "--json"], is_root);
     assert_eq!(rc, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let st = |name: &str| -> (String, String) {
@@ -182,7 +194,7 @@ fn unprivileged_run_explains_every_refusal() {
     assert_eq!(v["host"]["smmus"][0]["base"], "0x9050000");
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("run as root")));
     // The summary says the same in words.
-    let (rc, out, _) = run_bin(&["collect", "--root", root.to_str().unwrap()], is_root);
+    let (rc, out, _) = run_exe(&exe, &["collect", "--root", root.to_str().unwrap()], is_root);
     assert_eq!(rc, 0);
     assert!(out.contains("refused") && out.contains("fix: run as root"), "{out}");
 }
@@ -220,4 +232,25 @@ fn memory_capture_follows_the_stream_table() {
     // Round trip through the snapshot file.
     let back = smmu_core::snapshot::Snapshot::from_json(&c.snapshot.to_json()).unwrap();
     assert_eq!(back.memory.read_u64_le(0x7bc2_0200).unwrap(), 0b1011);
+}
+
+#[test]
+fn two_smmus_each_get_their_registers() {
+    use std::os::unix::fs::FileExt;
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("root");
+    for base in ["0x0000000009050000", "0x000000000a000000"] {
+        std::fs::create_dir_all(root.join(format!("sys/class/iommu/smmu3.{base}"))).unwrap();
+    }
+    let mem = qemu_devmem(t.path(), 0x0a00_0000);
+    let f = std::fs::OpenOptions::new().write(true).open(&mem).unwrap();
+    // The first SMMU: IDR0 of QEMU's stage-2 model.
+    f.write_all_at(&0x0d44_1019u32.to_le_bytes(), 0x0905_0000).unwrap();
+    let c = collect::collect(&Options { root, devmem: Some(mem), ..Default::default() });
+    assert_eq!(c.smmus.len(), 2);
+    let idr0: Vec<Option<&String>> = c.smmus.iter().map(|s| s.registers.get("IDR0")).collect();
+    assert_eq!(idr0, [Some(&"0x0d441019".to_string()), Some(&"0x0d44101a".to_string())]);
+    assert_eq!(c.snapshot.registers.get("IDR0"), Some(0x0d44_1019), "registers = the first SMMU");
+    assert!(c.notes.iter().any(|n| n.contains("several SMMUs")), "{:?}", c.notes);
+    assert_eq!(source(&c, "registers").len(), 2);
 }

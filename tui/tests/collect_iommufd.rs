@@ -73,3 +73,16 @@ fn missing_devices_are_reported_not_fatal() {
     let e = get_hw_info(std::path::Path::new("/nonexistent/vfio0"), std::path::Path::new("/nonexistent/iommu")).unwrap_err();
     assert!(matches!(e, IommufdError::Missing(_)), "{e:?}");
 }
+
+#[test]
+fn hw_info_becomes_registers() {
+    let data = IommuHwInfoArmSmmuv3 { flags: 0, reserved: 0, idr: [0x0d44101a, 0x02730010, 0, 0x1404, 0, 0x74], iidr: 0x43b, aidr: 1 };
+    let h = hw_info_from("/dev/vfio/devices/vfio0".into(), &IommuHwInfo::default(), data);
+    let r = smmu_tui::collect::registers_from_hw_info(&h);
+    assert_eq!(r.len(), 8);
+    assert_eq!(r.get("IDR0"), Some(0x0d44101a));
+    assert_eq!(r.get("IDR5"), Some(0x74));
+    assert_eq!(r.get("IIDR"), Some(0x43b));
+    assert_eq!(r.get("AIDR"), Some(1));
+    assert!(r.get_entry("IDR3").unwrap().origin.source.contains("IOMMU_GET_HW_INFO"));
+}

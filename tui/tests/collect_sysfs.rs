@@ -61,3 +61,17 @@ fn kmsg_records() {
     // Bad escapes and multibyte text never panic.
     let _ = kmsg::format_record("6,1,2,-;\\x\\xZ\\x4 caf\u{e9} \\x");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    #[test]
+    fn text_parsers_never_panic(s in "\\PC{0,200}", b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+        let lossy = String::from_utf8_lossy(&b).into_owned();
+        for t in [s.as_str(), lossy.as_str()] {
+            let _ = kmsg::format_record(t);
+            let _ = sysfs::parse_iomem(t);
+            let _ = sysfs::parse_bdf(t);
+            let _ = sysfs::base_from_class_name(t);
+        }
+    }
+}

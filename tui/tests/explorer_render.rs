@@ -23,7 +23,7 @@ fn host(name: &str, text: &str) -> Host {
 }
 
 fn app_with(hosts: Vec<Host>) -> App {
-    App::new(Dataset { hosts, banner: vec!["test banner".into()] }, ThemeName::Dark, true)
+    App::new(Dataset { hosts, banner: vec!["test banner".into()], ..Default::default() }, ThemeName::Dark, true)
 }
 
 fn render(app: &mut App, w: u16, h: u16) -> String {
@@ -151,7 +151,7 @@ fn number_keys_tab_and_mouse_switch_views() {
     a.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: r.x + 1, row: r.y, modifiers: KeyModifiers::NONE });
     assert_eq!(a.view, app::V_REGISTERS);
     // --no-mouse ignores the mouse.
-    let mut b = App::new(Dataset { hosts: vec![host("s1", S1)], banner: vec![] }, ThemeName::Dark, false);
+    let mut b = App::new(Dataset { hosts: vec![host("s1", S1)], banner: vec![], ..Default::default() }, ThemeName::Dark, false);
     render(&mut b, 80, 24);
     let r = b.hit.tabs[1];
     b.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: r.x + 1, row: r.y, modifiers: KeyModifiers::NONE });
@@ -163,7 +163,7 @@ fn every_view_renders_at_80x24_and_tiny_sizes() {
     let sets = vec![vec![host("s1", S1)], vec![host("s1", S1), host("s2", S2)], vec![]];
     for hosts in sets {
         for theme in [ThemeName::Dark, ThemeName::Light] {
-            let mut a = App::new(Dataset { hosts: hosts.clone(), banner: vec![] }, theme, true);
+            let mut a = App::new(Dataset { hosts: hosts.clone(), banner: vec![], ..Default::default() }, theme, true);
             for v in 0..app::VIEWS.len() {
                 a.go_view(v);
                 for (w, h) in [(80, 24), (100, 30), (20, 6), (1, 1)] {
@@ -291,4 +291,18 @@ fn clicking_a_register_row_focuses_it_and_a_second_click_expands_it() {
     assert_eq!(a.reg_rows().len(), 1);
     // The wheel scrolls.
     a.on_mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: l.x, row: l.y, modifiers: KeyModifiers::NONE });
+}
+
+#[test]
+fn brackets_scroll_the_detail_pane() {
+    let mut a = app_with(vec![host("s1", S1)]);
+    assert!(a.focus_field("IDR0", "ST_LEVEL"));
+    let s = render(&mut a, 80, 12);
+    assert!(s.contains("SMMU_IDR0.ST_LEVEL"), "{s}");
+    ch(&mut a, ']');
+    let s = render(&mut a, 80, 12);
+    assert!(!s.contains("SMMU_IDR0.ST_LEVEL  bits"), "scrolled past the title: {s}");
+    ch(&mut a, '[');
+    let s = render(&mut a, 80, 12);
+    assert!(s.contains("SMMU_IDR0.ST_LEVEL"), "{s}");
 }

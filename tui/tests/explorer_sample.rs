@@ -253,3 +253,43 @@ fn nested_scenario_walk_shows_24_table_reads_in_the_grid() {
     let s = render(&mut a, 100, 40);
     assert!(s.contains("F_TRANSLATION"), "{s}");
 }
+
+#[test]
+fn smmu_tui_dash_reads_standard_input() {
+    use std::io::Write;
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_smmu"))
+        .args(["tui", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(b"IDR0 = 0x0d44101a\n").unwrap();
+    let out = c.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("standard input"), "{s}");
+    assert!(s.contains("0x0d44101a"), "{s}");
+}
+
+#[test]
+fn pasting_a_kernel_log_decodes_it_and_pasting_a_dump_adds_a_host() {
+    let mut a = sample_app();
+    // The guest kernel's printout of the sample's first event (capture dmesg).
+    let log = "[    7.839997] arm-smmu-v3 9050000.smmuv3: event 0x10 received:\n\
+               [    7.840176] arm-smmu-v3 9050000.smmuv3: \t0x0000001800000010\n\
+               [    7.840235] arm-smmu-v3 9050000.smmuv3: \t0x0000020800000000\n\
+               [    7.840268] arm-smmu-v3 9050000.smmuv3: \t0x0000000012345000\n\
+               [    7.840301] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n";
+    // Terminals send pasted line breaks as CR.
+    assert!(a.on_paste(&log.replace('\n', "\r")));
+    assert_eq!(a.view, app::V_QUEUES);
+    let s = render(&mut a, 120, 30);
+    assert!(s.contains("F_TRANSLATION"), "{s}");
+    assert!(s.contains("StreamID 0x18"), "{s}");
+    // A stage-2-only QEMU IDR0 pasted becomes a second host; the diff shows S1P/S2P.
+    a.on_paste("IDR0 = 0x0d441019\n");
+    assert_eq!(a.data.hosts.len(), 2);
+    ch(&mut a, '7');
+    let s = render(&mut a, 120, 30);
+    assert!(s.contains("IDR0.S2P") && s.contains("IDR0.S1P"), "{s}");
+}

@@ -5,7 +5,10 @@
 
 use serde_json::Value;
 use smmu_core::parse::{self, ParseOptions, Parsed};
+use smmu_core::forward::{self, Caps, ForwardOptions, ForwardReport, KernelVersion, NumOrAuto, OnOffAuto, Vmm};
+use smmu_core::klog;
 use smmu_core::snapshot::Snapshot;
+use smmu_core::walk::{Access, WalkRequest};
 
 /// Why a call produced no result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +43,6 @@ pub fn options_from_json(text: &str) -> Result<Value, ApiError> {
     Ok(v)
 }
 
-fn opt_str<'a>(opts: &'a Value, key: &str) -> Option<&'a str> {
-    opts.get(key).and_then(|v| v.as_str())
-}
-
 /// `ParseOptions` from `{"base": "0x09050000"}`.
 pub fn parse_options(opts: &Value) -> Result<ParseOptions, ApiError> {
     let mut po = ParseOptions::default();
@@ -63,37 +62,219 @@ pub fn parse_options(opts: &Value) -> Result<ParseOptions, ApiError> {
     Ok(po)
 }
 
-/// Parses register input in any format the CLI accepts (snapshots included).
-pub fn parse_registers(text: &str, po: &ParseOptions) -> Result<Parsed, ApiError> {
-    if Snapshot::looks_like(text) {
-        let s = Snapshot::from_json(text).map_err(|e| ApiError::Input(e.to_string()))?;
-        return Ok(Parsed { registers: s.registers, format: parse::Format::Snapshot, notes: vec![] });
+/// Parses register input in any format `smmu decode` accepts (snapshots and the binary
+/// `struct iommu_hw_info_arm_smmuv3` included), as the CLI does: through `parse_bytes`.
+pub fn parse_registers(bytes: &[u8], po: &ParseOptions) -> Result<Parsed, ApiError> {
+    let parsed = parse::parse_bytes(bytes, po).map_err(|e| ApiError::Input(e.to_string()))?;
+    if parsed.registers.is_empty() {
+        return Err(ApiError::Input("no SMMU registers found".into()));
     }
-    parse::parse(text, po).map_err(|e| ApiError::Input(e.to_string()))
+    Ok(parsed)
+}
+
+/// What `smmu decode --json` prints. The CLI assembles the same four keys in
+/// tui/src/cmd/decode.rs (`DecodeOutput`); they belong in core, and this follows them.
+#[derive(serde::Serialize)]
+pub struct DecodeOutput {
+    pub registers: Vec<smmu_core::regset::RegisterInfo>,
+    pub summary: smmu_core::derived::Summary,
+    pub format: parse::Format,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl DecodeOutput {
+    pub fn new(p: &Parsed) -> Self {
+        DecodeOutput {
+            registers: p.registers.decode(),
+            summary: smmu_core::derived::summarize(&p.registers),
+            format: p.format,
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> ApiResult {
+    serde_json::to_value(v).map_err(|e| ApiError::Input(e.to_string()))
 }
 
 /// `smmu decode --json`.
 pub fn decode(text: &str, opts: &Value) -> ApiResult {
     let po = parse_options(opts)?;
-    let parsed = parse_registers(text, &po)?;
-    serde_json::to_value(serde_json::json!({ "registers": parsed.registers.decode() }))
-        .map_err(|e| ApiError::Input(e.to_string()))
+    let parsed = parse_registers(text.as_bytes(), &po)?;
+    to_value(&DecodeOutput::new(&parsed))
 }
 
-/// `smmu forward --json` with `{"vmm": "...", "claim": "...", "hosts": [...]}`.
-pub fn forward(_text: &str, opts: &Value) -> ApiResult {
-    let _ = opt_str(opts, "vmm");
-    Err(ApiError::Unavailable("forward (VMM forwarding verdicts)"))
+fn bad(key: &str, e: impl std::fmt::Display) -> ApiError {
+    ApiError::Input(format!("options.{key}: {e}"))
 }
 
-/// `smmu walk SNAPSHOT --json` with `{"sid": N, "ssid": N, "iova": "0x...", "access": "read"}`.
-pub fn walk(_snapshot: &str, _request: &Value) -> ApiResult {
-    Err(ApiError::Unavailable("walk (page-table walker)"))
+/// A string or number option as text (`"44"`, `44`, `"auto"`, `true`).
+fn opt_text(opts: &Value, key: &str) -> Option<String> {
+    match opts.get(key).or_else(|| opts.get(key.replace('_', "-").as_str()))? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
-/// `smmu log --json`.
-pub fn log(_text: &str) -> ApiResult {
-    Err(ApiError::Unavailable("log (kernel-log decode)"))
+fn opt_bool(opts: &Value, key: &str) -> Result<Option<bool>, ApiError> {
+    match opt_text(opts, key) {
+        None => Ok(None),
+        Some(t) => match t.as_str() {
+            "true" | "1" | "yes" | "on" => Ok(Some(true)),
+            "false" | "0" | "no" | "off" => Ok(Some(false)),
+            _ => Err(bad(key, format!("{t:?}: expected true or false"))),
+        },
+    }
+}
+
+fn opt_num(opts: &Value, key: &str) -> Result<Option<u64>, ApiError> {
+    match opt_text(opts, key) {
+        None => Ok(None),
+        Some(t) => {
+            let s = t.trim();
+            let v = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+                u64::from_str_radix(h, 16).ok()
+            } else {
+                s.parse::<u64>().ok()
+            };
+            v.map(Some).ok_or_else(|| bad(key, format!("{t:?} is not a number")))
+        }
+    }
+}
+
+/// The forward options, spelled as the CLI's flags (`vmm`, `qemu_ril`, `qemu_ats`,
+/// `qemu_oas`, `qemu_ssidsize`, `openvmm_oas`, `openvmm_sidsize`, `caps`, `max_pasid_log2`,
+/// `kernel`, `fw_coherent`, `fw_canwbs`, `fw_httu_override`; `-` may stand for `_`).
+pub fn forward_options(opts: &Value) -> Result<ForwardOptions, ApiError> {
+    let mut o = ForwardOptions::default();
+    let vmms: Vec<String> = match opts.get("vmm") {
+        None | Some(Value::Null) => vec![],
+        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
+        Some(Value::Array(a)) => a.iter().map(|v| v.as_str().unwrap_or("?").to_string()).collect(),
+        Some(_) => return Err(bad("vmm", "expected a name or a list of names")),
+    };
+    for v in vmms.iter().filter(|v| !v.trim().is_empty()) {
+        let vm = Vmm::parse(v).map_err(|e| bad("vmm", e))?;
+        if !o.vmms.contains(&vm) {
+            o.vmms.push(vm);
+        }
+    }
+    if let Some(t) = opt_text(opts, "qemu_ril") {
+        o.qemu.ril = OnOffAuto::parse(&t).map_err(|e| bad("qemu_ril", e))?;
+    }
+    if let Some(t) = opt_text(opts, "qemu_ats") {
+        o.qemu.ats = OnOffAuto::parse(&t).map_err(|e| bad("qemu_ats", e))?;
+    }
+    if let Some(t) = opt_text(opts, "qemu_oas") {
+        o.qemu.oas = NumOrAuto::parse(&t).map_err(|e| bad("qemu_oas", e))?;
+    }
+    if let Some(t) = opt_text(opts, "qemu_ssidsize") {
+        o.qemu.ssidsize = NumOrAuto::parse(&t).map_err(|e| bad("qemu_ssidsize", e))?;
+    }
+    if let Some(t) = opt_text(opts, "openvmm_oas") {
+        o.openvmm.oas = NumOrAuto::parse(&t).map_err(|e| bad("openvmm_oas", e))?;
+    }
+    if let Some(n) = opt_num(opts, "openvmm_sidsize")? {
+        o.openvmm.sidsize = u8::try_from(n).map_err(|_| bad("openvmm_sidsize", format!("{n} is too large")))?;
+    }
+    if let Some(t) = opt_text(opts, "caps") {
+        o.caps = Some(Caps::parse(&t).map_err(|e| bad("caps", e))?);
+    }
+    if let Some(n) = opt_num(opts, "max_pasid_log2")? {
+        o.max_pasid_log2 = Some(u8::try_from(n).map_err(|_| bad("max_pasid_log2", format!("{n} is too large")))?);
+    }
+    if let Some(t) = opt_text(opts, "kernel") {
+        o.kernel = Some(KernelVersion::parse(&t).map_err(|e| bad("kernel", e))?);
+    }
+    o.firmware.coherent = opt_bool(opts, "fw_coherent")?;
+    o.firmware.canwbs = opt_bool(opts, "fw_canwbs")?;
+    if let Some(h) = opt_num(opts, "fw_httu_override")? {
+        if h > 3 {
+            return Err(bad("fw_httu_override", format!("{h}: HTTU is a 2-bit field (0-3)")));
+        }
+        o.firmware.httu_override = Some(h);
+    }
+    Ok(o)
+}
+
+/// The forward report, as `smmu forward HOST [HOST...] [--claim FILE]` computes it.
+/// `text` is the first host; `opts.hosts` more host texts (a migration pool), `opts.names`
+/// their names (the CLI uses file names), `opts.claim` a proposed guest IDR set.
+pub fn forward_report(text: &str, opts: &Value) -> Result<ForwardReport, ApiError> {
+    let po = parse_options(opts)?;
+    let mut fo = forward_options(opts)?;
+    let names: Vec<String> = opts
+        .get("names")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|v| v.as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default();
+    let name = |i: usize, default: String| names.get(i).filter(|n| !n.is_empty()).cloned().unwrap_or(default);
+    let mut texts = vec![text.to_string()];
+    match opts.get("hosts") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(a)) => {
+            for (i, h) in a.iter().enumerate() {
+                texts.push(h.as_str().ok_or_else(|| bad("hosts", format!("[{i}] is not a string")))?.to_string());
+            }
+        }
+        Some(_) => return Err(bad("hosts", "expected a list of host dumps")),
+    }
+    let mut hosts = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let n = name(i, if i == 0 { "host".into() } else { format!("host {}", i + 1) });
+        let p = parse_registers(t.as_bytes(), &po).map_err(|e| ApiError::Input(format!("{n}: {e}")))?;
+        hosts.push((n, p.registers));
+    }
+    if let Some(c) = opt_text(opts, "claim").filter(|c| !c.trim().is_empty()) {
+        let n = opt_text(opts, "claim_name").unwrap_or_else(|| "claim".into());
+        let p = parse_registers(c.as_bytes(), &po).map_err(|e| ApiError::Input(format!("{n}: {e}")))?;
+        fo.claim = Some((n, p.registers));
+    }
+    Ok(forward::analyze(&hosts, &fo))
+}
+
+/// `smmu forward --json`.
+pub fn forward(text: &str, opts: &Value) -> ApiResult {
+    to_value(&forward_report(text, opts)?)
+}
+
+/// `smmu walk SNAPSHOT --json` with `{"sid": N, "ssid": N, "iova": "0x...", "access": "read", "unpriv": false}`.
+pub fn walk(snapshot: &str, request: &Value) -> ApiResult {
+    let snap = Snapshot::from_json(snapshot).map_err(|e| ApiError::Input(e.to_string()))?;
+    let u32_of = |key: &str| -> Result<Option<u32>, ApiError> {
+        match opt_num(request, key)? {
+            None => Ok(None),
+            Some(n) => u32::try_from(n).map(Some).map_err(|_| bad(key, format!("{n:#x} does not fit in 32 bits"))),
+        }
+    };
+    let sid = u32_of("sid")?.ok_or_else(|| bad("sid", "required (the StreamID)"))?;
+    let ssid = match opt_text(request, "ssid") {
+        Some(t) if t.trim().is_empty() => None,
+        _ => u32_of("ssid")?,
+    };
+    let iova = opt_num(request, "iova")?.ok_or_else(|| bad("iova", "required (the input address)"))?;
+    let access = match opt_text(request, "access") {
+        None => Access::Read,
+        Some(a) => Access::parse(&a).ok_or_else(|| bad("access", format!("{a:?}: expected read, write or exec")))?,
+    };
+    let unpriv = opt_bool(request, "unpriv")?.unwrap_or(false);
+    let req = WalkRequest { sid, ssid, iova, access, unpriv };
+    to_value(&smmu_core::walk::translate(&snap.registers, &snap.memory, &req))
+}
+
+/// `smmu log --json` with `{"kernel": "6.12"}`.
+pub fn log(text: &str, opts: &Value) -> ApiResult {
+    let kernel = match opt_text(opts, "kernel") {
+        None => None,
+        Some(k) => Some(
+            klog::features::KernelVersion::parse(&k)
+                .ok_or_else(|| bad("kernel", format!("{k:?}: expected a version like 6.12")))?,
+        ),
+    };
+    to_value(&klog::parse(text, &klog::Options { kernel }))
 }
 
 /// The JS-facing form: pretty JSON text, or an error message.
@@ -124,6 +305,7 @@ mod tests {
         // QEMU 10.0 stage-1 IDR0 = 0x0d44101a: ST_LEVEL (bits 28:27) = 0b01 (2-level),
         // TTENDIAN (22:21) = 0b10 (little endian), S1P (bit 1) = 1, S2P (bit 0) = 0.
         let v = decode("IDR0 = 0x0d44101a", &Value::Null).unwrap();
+        assert_eq!(v["format"], "name-value");
         let fields = &v["registers"][0]["fields"];
         let get = |n: &str| {
             fields.as_array().unwrap().iter().find(|f| f["name"] == n).map(|f| f["value"].as_u64().unwrap())
@@ -136,8 +318,32 @@ mod tests {
     }
 
     #[test]
+    fn forward_options_follow_the_cli_flags() {
+        let o = options_from_json(r#"{"vmm":"qemu-accel,openvmm","qemu-oas":"auto","caps":"dirty-tracking","fw_coherent":true,"fw_httu_override":2}"#).unwrap();
+        let f = forward_options(&o).unwrap();
+        assert_eq!(f.vmms, vec![Vmm::QemuAccel, Vmm::OpenVmm]);
+        assert_eq!(f.qemu.oas, NumOrAuto::Auto);
+        assert_eq!(f.firmware.coherent, Some(true));
+        assert_eq!(f.firmware.httu_override, Some(2));
+        for bad in [r#"{"vmm":"xen"}"#, r#"{"qemu_ril":"maybe"}"#, r#"{"fw_httu_override":4}"#, r#"{"openvmm_sidsize":999}"#, r#"{"vmm":7}"#] {
+            assert!(forward_options(&options_from_json(bad).unwrap()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn walk_requests_are_checked() {
+        let snap = r#"{"smmu_explorer_snapshot":1,"registers":{"IDR0":"0x0d44101a"}}"#;
+        for bad in [r#"{}"#, r#"{"sid":0}"#, r#"{"sid":"0x1ffffffff","iova":0}"#, r#"{"sid":0,"iova":"zz"}"#, r#"{"sid":0,"iova":0,"access":"jump"}"#] {
+            assert!(matches!(walk(snap, &options_from_json(bad).unwrap()), Err(ApiError::Input(_))), "{bad}");
+        }
+        assert!(walk("not json", &options_from_json(r#"{"sid":0,"iova":0}"#).unwrap()).is_err());
+        let v = walk(snap, &options_from_json(r#"{"sid":0,"iova":"0x1000"}"#).unwrap()).unwrap();
+        assert!(v.get("outcome").is_some());
+    }
+
+    #[test]
     fn bad_input_is_an_error() {
-        for bad in ["\u{0}\u{1}garbage", "IDR0 = zz", "{\"smmu_explorer_snapshot\": 7}", "{\"smmu_explorer_snapshot\""] {
+        for bad in ["", "\u{0}\u{1}garbage", "IDR0 = zz", "{\"smmu_explorer_snapshot\": 7}", "{\"smmu_explorer_snapshot\""] {
             assert!(matches!(decode(bad, &Value::Null), Err(ApiError::Input(_))), "{bad:?}");
         }
     }

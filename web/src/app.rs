@@ -32,6 +32,26 @@ const ACCESSES: &[&str] = &["read", "write", "exec"];
 /// The built-in sample: a real QEMU 10.0 stage-1 dump (provenance in the file).
 pub const SAMPLE: &str = include_str!("../../assets/samples/qemu-10.0-s1.txt");
 
+/// The fonts: egui's Hack for all text (one font keeps the download small; a monospaced UI
+/// suits register tables), and egui's small icon font for its own symbols. The browser draws
+/// any glyph Hack lacks (eframe's canvas fallback).
+pub fn fonts() -> egui::FontDefinitions {
+    use std::sync::Arc;
+    let mut d = egui::FontDefinitions::empty();
+    d.font_data.insert("Hack".into(), Arc::new(egui::FontData::from_static(epaint_default_fonts::HACK_REGULAR)));
+    d.font_data.insert(
+        "egui-icons".into(),
+        Arc::new(
+            egui::FontData::from_static(epaint_default_fonts::EGUI_ICONS)
+                .tweak(egui::FontTweak { scale: 0.9, ..Default::default() }),
+        ),
+    );
+    for fam in [egui::FontFamily::Monospace, egui::FontFamily::Proportional] {
+        d.families.insert(fam, vec!["Hack".into(), "egui-icons".into()]);
+    }
+    d
+}
+
 /// What the page shell (or a test) hands the app: files opened or pasted outside the canvas.
 static INBOX: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
 
@@ -69,8 +89,11 @@ impl Platform for NoPlatform {}
 #[derive(Default)]
 struct Analysis {
     registers: Vec<RegisterInfo>,
+    /// Derived facts (architecture, OAS, granules, queue sizes...), from core.
+    summary: Vec<(&'static str, String)>,
     decode: Option<ApiResult>,
     forward: Option<ApiResult>,
+    report: Option<smmu_core::forward::ForwardReport>,
     log: Option<ApiResult>,
     is_snapshot: bool,
 }
@@ -174,26 +197,34 @@ impl App {
         let text = self.state.input.as_str();
         let mut a = Analysis { is_snapshot: smmu_core::snapshot::Snapshot::looks_like(text), ..Default::default() };
         if !text.trim().is_empty() {
-            let po = Default::default();
-            if let Ok(p) = api::parse_registers(text, &po) {
+            if let Ok(p) = api::parse_registers(text.as_bytes(), &Default::default()) {
                 a.registers = p.registers.decode();
+                a.summary = smmu_core::derived::summarize(&p.registers).lines();
             }
             a.decode = Some(api::decode(text, &Value::Null));
-            a.forward = Some(api::forward(text, &self.forward_options()));
-            a.log = Some(api::log(text));
+            let fo = self.forward_options();
+            match api::forward_report(text, &fo) {
+                Ok(r) => {
+                    a.forward = Some(serde_json::to_value(&r).map_err(|e| ApiError::Input(e.to_string())));
+                    a.report = Some(r);
+                }
+                Err(e) => a.forward = Some(Err(e)),
+            }
+            a.log = Some(api::log(text, &Value::Null));
         }
         self.analysis = a;
         self.dirty = false;
     }
 
+    /// Every VMM profile is computed; the switch chooses which one is shown.
     fn forward_options(&self) -> Value {
         let mut o = serde_json::Map::new();
-        o.insert("vmm".into(), Value::String(self.state.vmm.clone()));
         if !self.state.claim.trim().is_empty() {
             o.insert("claim".into(), Value::String(self.state.claim.clone()));
         }
         if !self.state.other.trim().is_empty() {
             o.insert("hosts".into(), Value::Array(vec![Value::String(self.state.other.clone())]));
+            o.insert("names".into(), serde_json::json!(["this host", "other host"]));
         }
         Value::Object(o)
     }
@@ -204,6 +235,7 @@ impl App {
             "ssid": self.state.ssid.trim(),
             "iova": self.state.iova.trim(),
             "access": self.state.access,
+            "unpriv": self.state.unpriv,
         })
     }
 
@@ -228,7 +260,10 @@ impl App {
 
     fn current_text(&self) -> Option<String> {
         match self.state.view.as_str() {
-            "decode" if !self.analysis.registers.is_empty() => Some(decode_text(&self.analysis.registers)),
+            "decode" if !self.analysis.registers.is_empty() => Some(decode_text(&self.analysis.registers, &self.analysis.summary)),
+            "forward" | "guest" | "claim" | "diff" if self.analysis.report.is_some() => {
+                self.analysis.report.as_ref().map(|r| r.to_text(false))
+            }
             _ => {
                 let v = match self.state.view.as_str() {
                     "log" => self.analysis.log.as_ref(),
@@ -349,11 +384,9 @@ impl App {
                     let t = self.current_json();
                     self.copy(ui, "JSON", t);
                 }
-                if ui.button("Copy email").on_hover_text("Plain text under 76 columns for a mailing-list reply").clicked() {
-                    self.status = Some((
-                        ApiError::Unavailable("the mailing-list format (smmu forward --format email)").to_string(),
-                        true,
-                    ));
+                if ui.button("Copy email").on_hover_text("The forwarding verdicts as plain text under 76 columns, for a mailing-list reply").clicked() {
+                    let t = self.analysis.report.as_ref().map(|r| r.to_email());
+                    self.copy(ui, "mailing-list text", t);
                 }
                 ui.separator();
                 let theme_label = if self.dark { "Light theme" } else { "Dark theme" };
@@ -488,6 +521,17 @@ impl App {
         if !self.analysis.registers.is_empty() {
             self.platform.mark_decoded();
         }
+        if !self.analysis.summary.is_empty() {
+            egui::CollapsingHeader::new(RichText::new("Derived facts").strong()).default_open(true).show(ui, |ui| {
+                egui::Grid::new("summary").striped(true).num_columns(2).show(ui, |ui| {
+                    for (k, v) in &self.analysis.summary {
+                        ui.strong(*k);
+                        ui.add(egui::Label::new(v).wrap());
+                        ui.end_row();
+                    }
+                });
+            });
+        }
         for r in &self.analysis.registers {
             let title = format!("{}  {}  {}  (§{})", r.name, r.value, r.description, r.section);
             egui::CollapsingHeader::new(RichText::new(title).monospace())
@@ -498,27 +542,27 @@ impl App {
                         ui.strong("Field");
                         ui.strong("Bits");
                         ui.strong("Value");
-                        ui.strong("Meaning");
                         ui.strong("Section");
+                        ui.strong("Meaning");
                         ui.end_row();
                         for f in &r.fields {
                             ui.monospace(f.name).on_hover_text(f.desc);
                             ui.monospace(bits(f.lsb, f.width));
                             ui.monospace(f.value.to_string());
+                            ui.label(RichText::new(format!("§{}", f.section)).weak());
                             if f.flags.is_empty() {
                                 ui.label(&f.meaning);
                             } else {
                                 ui.label(
-                                    RichText::new(format!("{} ⚠ {}", f.meaning, f.flags.join("; ")))
+                                    RichText::new(format!("{} (!) {}", f.meaning, f.flags.join("; ")))
                                         .color(ui.visuals().warn_fg_color),
                                 );
                             }
-                            ui.label(RichText::new(format!("§{}", f.section)).weak());
                             ui.end_row();
                         }
                     });
                     for p in &r.problems {
-                        ui.label(RichText::new(format!("⚠ {p}")).color(ui.visuals().warn_fg_color));
+                        ui.label(RichText::new(format!("! {p}")).color(ui.visuals().warn_fg_color));
                     }
                 });
         }
@@ -539,30 +583,10 @@ impl App {
     fn forward_view(&mut self, ui: &mut Ui) {
         self.vmm_switch(ui);
         let Some(v) = self.forward_value(ui) else { return };
-        if let Some(vmms) = v.get("vmm").and_then(Value::as_array) {
-            for m in vmms {
-                let name = m.get("name").and_then(Value::as_str).unwrap_or("");
-                if name != self.state.vmm && vmms.len() > 1 {
-                    continue;
-                }
-                let accepts = m.get("accepts").and_then(Value::as_bool).unwrap_or(false);
-                let (t, c) = if accepts {
-                    (format!("{name} accepts this host"), Color32::from_rgb(0x3a, 0xa0, 0x55))
-                } else {
-                    (format!("{name} refuses this host"), ui.visuals().error_fg_color)
-                };
-                ui.label(RichText::new(t).strong().color(c));
-                for msg in m.get("messages").and_then(Value::as_array).into_iter().flatten() {
-                    ui.monospace(value_str(msg));
-                }
-            }
-        }
+        self.vmm_verdict(ui, &v);
         let q = self.state.search.trim().to_lowercase();
-        let rows: Vec<&Value> = v
-            .get("verdicts")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
+        let rows: Vec<&Value> = v.get("verdicts").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+        ui.label(RichText::new("Strict verdict per field: what a careful VMM presents, and why (hover a reason for its references).").small());
         egui::Grid::new("verdicts").striped(true).num_columns(6).show(ui, |ui| {
             for h in ["Register", "Field", "Host", "Guest", "Class", "Reason"] {
                 ui.strong(h);
@@ -576,14 +600,64 @@ impl App {
                 }
                 ui.monospace(&reg);
                 ui.monospace(&field);
-                ui.monospace(get("host"));
-                ui.monospace(get("guest"));
-                ui.label(RichText::new(get("class")).strong().color(class_colour(&get("class"))));
-                let refs = get("refs");
-                ui.label(&reason).on_hover_text(if refs.is_empty() { "no references".into() } else { refs });
+                let host = get("host");
+                ui.monospace(if host.is_empty() { "-".to_string() } else { host });
+                ui.monospace(get("guest")).on_hover_text(get("guest_meaning"));
+                let class = get("class");
+                ui.label(RichText::new(&class).strong().color(class_colour(&class)));
+                let mut tip = get("refs");
+                let change = get("would_change");
+                if !change.is_empty() {
+                    tip = format!("{tip}\nWould change: {change}");
+                }
+                ui.add(egui::Label::new(&reason).wrap()).on_hover_text(tip);
                 ui.end_row();
             }
         });
+        let notes = v.get("notes").and_then(Value::as_array).cloned().unwrap_or_default();
+        if !notes.is_empty() {
+            ui.separator();
+            ui.strong("Notes");
+            for n in notes {
+                ui.label(value_str(&n));
+            }
+        }
+    }
+
+    /// The selected VMM profile's answer: accepts or refuses, with its messages.
+    fn vmm_verdict(&self, ui: &mut Ui, v: &Value) {
+        let Some(m) = selected_vmm(v, &self.state.vmm) else { return };
+        let name = m.get("name").and_then(Value::as_str).unwrap_or("");
+        let accepts = m.get("accepts").and_then(Value::as_bool).unwrap_or(false);
+        let (t, c) = if accepts {
+            (format!("{name} accepts this host"), Color32::from_rgb(0x3a, 0xa0, 0x55))
+        } else {
+            (format!("{name} refuses this host"), ui.visuals().error_fg_color)
+        };
+        ui.label(RichText::new(t).strong().color(c));
+        for msg in m.get("messages").and_then(Value::as_array).into_iter().flatten() {
+            ui.monospace(value_str(msg));
+        }
+        let exceeds = m.get("exceeds_strict").and_then(Value::as_array).cloned().unwrap_or_default();
+        if !exceeds.is_empty() {
+            let list: Vec<String> = exceeds
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}.{} = {} (strict {})",
+                        e.get("register").map(value_str).unwrap_or_default(),
+                        e.get("field").map(value_str).unwrap_or_default(),
+                        e.get("value").map(value_str).unwrap_or_default(),
+                        e.get("strict").map(value_str).unwrap_or_default()
+                    )
+                })
+                .collect();
+            ui.label(
+                RichText::new(format!("Presents more than the strict verdict allows: {}", list.join(", ")))
+                    .color(ui.visuals().warn_fg_color),
+            );
+        }
+        ui.separator();
     }
 
     /// The forward result, or a notice drawn in its place.
@@ -601,12 +675,15 @@ impl App {
     fn guest_view(&mut self, ui: &mut Ui) {
         self.vmm_switch(ui);
         let Some(v) = self.forward_value(ui) else { return };
-        let Some(guest) = v.get("guest").and_then(Value::as_object) else {
-            ui.label("The verdicts carry no guest IDR set.");
-            return;
-        };
-        ui.label(format!("The ID registers the {} profile would present to the guest:", self.state.vmm));
-        for (name, val) in guest {
+        self.vmm_verdict(ui, &v);
+        let guest = selected_vmm(&v, &self.state.vmm)
+            .and_then(|m| m.get("guest"))
+            .or_else(|| v.get("guest"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        ui.label(format!("The ID registers the {} profile presents to the guest, beside the host's:", self.state.vmm));
+        for (name, val) in &guest {
             let s = value_str(val);
             let host = self.analysis.registers.iter().find(|r| r.name.eq_ignore_ascii_case(name));
             let decoded = smmu_core::regs::by_name(name)
@@ -617,30 +694,29 @@ impl App {
                 None => format!("{name}  guest {s}"),
             };
             egui::CollapsingHeader::new(RichText::new(head).monospace()).id_salt(("guest", name)).show(ui, |ui| {
-                if let Some(d) = decoded {
-                    egui::Grid::new(("guestf", name)).striped(true).show(ui, |ui| {
-                        for f in &d.fields {
-                            let hv = host.and_then(|h| h.fields.iter().find(|x| x.name == f.name)).map(|x| x.value);
-                            ui.monospace(f.name);
-                            ui.monospace(f.value.to_string());
-                            match hv {
-                                Some(h) if h != f.value => {
-                                    ui.label(RichText::new(format!("host {h}")).color(ui.visuals().warn_fg_color))
-                                }
-                                Some(h) => ui.label(RichText::new(format!("host {h}")).weak()),
-                                None => ui.label(""),
-                            };
-                            ui.label(&f.meaning);
-                            ui.end_row();
-                        }
-                    });
-                }
+                let Some(d) = decoded else { return };
+                egui::Grid::new(("guestf", name)).striped(true).show(ui, |ui| {
+                    for f in &d.fields {
+                        let hv = host.and_then(|h| h.fields.iter().find(|x| x.name == f.name)).map(|x| x.value);
+                        ui.monospace(f.name);
+                        ui.monospace(f.value.to_string());
+                        match hv {
+                            Some(h) if h != f.value => {
+                                ui.label(RichText::new(format!("host {h}")).color(ui.visuals().warn_fg_color))
+                            }
+                            Some(h) => ui.label(RichText::new(format!("host {h}")).weak()),
+                            None => ui.label(""),
+                        };
+                        ui.label(&f.meaning);
+                        ui.end_row();
+                    }
+                });
             });
         }
     }
 
     fn claim_view(&mut self, ui: &mut Ui) {
-        ui.label("Proposed guest ID registers (from a patch or a VMM log), in any input format:");
+        ui.label("Proposed guest ID registers (from a patch's cover letter or a VMM's log), in any input format:");
         let l = ui.label("Claimed IDRs");
         if ui
             .add(egui::TextEdit::multiline(&mut self.state.claim).font(egui::TextStyle::Monospace).desired_rows(6))
@@ -653,16 +729,48 @@ impl App {
             return;
         }
         let Some(v) = self.forward_value(ui) else { return };
-        match v.get("claim") {
-            Some(c) => json_tree(ui, "claim", c),
-            None => {
-                ui.label("The verdicts carry no claim check.");
+        let Some(c) = v.get("claim") else {
+            ui.label("No claim check in the result.");
+            return;
+        };
+        let over = c.get("over_claims").and_then(Value::as_array).cloned().unwrap_or_default();
+        if over.is_empty() {
+            ui.label(RichText::new("No field over-claims: every claimed value is safe on this host.").strong());
+        } else {
+            ui.label(
+                RichText::new(format!("{} field(s) over-claim:", over.len())).strong().color(ui.visuals().error_fg_color),
+            );
+            egui::Grid::new("overclaims").striped(true).show(ui, |ui| {
+                for h in ["Register", "Field", "Claimed", "Safe", "Host", "Class", "Reason"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for o in &over {
+                    let g = |k: &str| o.get(k).map(value_str).unwrap_or_default();
+                    ui.monospace(g("register"));
+                    ui.monospace(g("field"));
+                    ui.monospace(g("claimed"));
+                    ui.monospace(g("safe"));
+                    ui.monospace(g("host"));
+                    ui.label(RichText::new(g("class")).color(class_colour(&g("class"))));
+                    ui.add(egui::Label::new(g("reason")).wrap());
+                    ui.end_row();
+                }
+            });
+        }
+        for (k, t) in [("under_claims", "Claimed below what is safe"), ("ignored", "Ignored")] {
+            let items = c.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+            if !items.is_empty() {
+                ui.strong(t);
+                for i in items {
+                    ui.label(value_str(&i));
+                }
             }
         }
     }
 
     fn diff_view(&mut self, ui: &mut Ui) {
-        ui.label("A second host (for a migration pool), in any input format:");
+        ui.label("A second host (a migration pool), in any input format:");
         let l = ui.label("Other host");
         if ui
             .add(egui::TextEdit::multiline(&mut self.state.other).font(egui::TextStyle::Monospace).desired_rows(6))
@@ -675,34 +783,98 @@ impl App {
             return;
         }
         let Some(v) = self.forward_value(ui) else { return };
-        match v.get("diff").or_else(|| v.get("pool")) {
-            Some(d) => json_tree(ui, "diff", d),
-            None => {
-                ui.label("The verdicts carry no host diff.");
+        let Some(p) = v.get("pool") else {
+            ui.label("No pool in the result.");
+            return;
+        };
+        let diff = p.get("diff").and_then(Value::as_array).cloned().unwrap_or_default();
+        if diff.is_empty() {
+            ui.label(RichText::new("The hosts agree on every ID register field.").strong());
+        }
+        egui::Grid::new("pooldiff").striped(true).show(ui, |ui| {
+            for h in ["Register", "Field", "This host", "Other host", "Pool guest", "Matters", "Why"] {
+                ui.strong(h);
             }
+            ui.end_row();
+            for d in &diff {
+                let g = |k: &str| d.get(k).map(value_str).unwrap_or_default();
+                let vals: Vec<String> =
+                    d.get("values").and_then(Value::as_array).map(|a| a.iter().map(value_str).collect()).unwrap_or_default();
+                let matters = d.get("matters").and_then(Value::as_bool).unwrap_or(false);
+                ui.monospace(g("register"));
+                ui.monospace(g("field"));
+                ui.monospace(vals.first().cloned().unwrap_or_default());
+                ui.monospace(vals.get(1).cloned().unwrap_or_default());
+                ui.monospace(g("pooled_guest"));
+                if matters {
+                    ui.label(RichText::new("yes").strong().color(ui.visuals().warn_fg_color));
+                } else {
+                    ui.label("no");
+                }
+                ui.add(egui::Label::new(g("why")).wrap());
+                ui.end_row();
+            }
+        });
+        for c in p.get("conflicts").and_then(Value::as_array).into_iter().flatten() {
+            ui.label(RichText::new(value_str(c)).color(ui.visuals().error_fg_color));
         }
     }
 
     fn log_view(&mut self, ui: &mut Ui) {
-        match &self.analysis.log {
-            Some(Ok(v)) => {
-                for (key, title) in [("probe", "Probe banner"), ("events", "Events"), ("command_errors", "Command errors")] {
-                    let items = v.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
-                    ui.strong(format!("{title} ({})", items.len()));
-                    for (i, it) in items.iter().enumerate() {
-                        json_tree(ui, &format!("{key}{i}"), it);
-                    }
-                    ui.separator();
-                }
+        let v = match &self.analysis.log {
+            Some(Ok(v)) => v.clone(),
+            Some(Err(e)) => {
+                error_box(ui, e);
+                return;
             }
-            Some(Err(e)) => error_box(ui, e),
-            None => {}
+            None => return,
+        };
+        if let Some(k) = v.get("kernel").filter(|k| !k.is_null()) {
+            ui.label(format!(
+                "Kernel {} ({})",
+                value_str(k),
+                v.get("kernel_source").map(value_str).unwrap_or_default()
+            ));
+        }
+        let mut any = false;
+        for (key, title) in [
+            ("probe", "Probe banners"),
+            ("events", "Events"),
+            ("command_errors", "Command errors"),
+            ("global_errors", "Global errors"),
+            ("options", "Option masks"),
+            ("messages", "Other driver messages"),
+            ("unparsed", "Lines not understood"),
+        ] {
+            let items = v.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+            if items.is_empty() {
+                continue;
+            }
+            any = true;
+            ui.strong(format!("{title} ({})", items.len()));
+            for (i, it) in items.iter().enumerate() {
+                let line = it.get("line").map(value_str).unwrap_or_default();
+                let kind = it
+                    .get("type")
+                    .or_else(|| it.get("name"))
+                    .or_else(|| it.get("device"))
+                    .map(value_str)
+                    .unwrap_or_default();
+                egui::CollapsingHeader::new(RichText::new(format!("line {line}: {kind}")).monospace())
+                    .id_salt((key, i))
+                    .default_open(items.len() <= 4)
+                    .show(ui, |ui| json_tree(ui, &format!("{key}{i}"), it));
+            }
+            ui.separator();
+        }
+        if !any {
+            ui.label("No SMMU events, command errors or probe banners found in the input.");
         }
     }
 
     fn walk_view(&mut self, ui: &mut Ui) {
         if !self.analysis.is_snapshot {
-            ui.label("A walk needs a snapshot with memory (a JSON file with \"smmu_explorer_snapshot\"). Open one, e.g. from assets/samples/.");
+            ui.label("A walk needs a snapshot with memory (a JSON file with \"smmu_explorer_snapshot\", e.g. assets/samples/qemu-10.0-s1-4k.snapshot.json). Open or drop one.");
         }
         ui.horizontal_wrapped(|ui| {
             for (label, val, w) in [
@@ -719,6 +891,7 @@ impl App {
                     self.state.access = a.to_string();
                 }
             }
+            ui.checkbox(&mut self.state.unpriv, "unprivileged");
             if ui.button("Run walk").clicked() {
                 self.run_walk();
             }
@@ -731,13 +904,14 @@ impl App {
                 return;
             }
         };
+        ui.label(RichText::new(v.get("summary").map(value_str).unwrap_or_default()).strong());
         let steps = v.get("steps").and_then(Value::as_array).cloned().unwrap_or_default();
         let shown = self.state.step.min(steps.len());
         ui.horizontal(|ui| {
-            if ui.add_enabled(shown > 0, egui::Button::new("◀ Back")).clicked() {
+            if ui.add_enabled(shown > 0, egui::Button::new("Back")).clicked() {
                 self.state.step = shown.saturating_sub(1);
             }
-            if ui.add_enabled(shown < steps.len(), egui::Button::new("Step ▶")).clicked() {
+            if ui.add_enabled(shown < steps.len(), egui::Button::new("Step")).clicked() {
                 self.state.step = shown + 1;
             }
             if ui.button("All steps").clicked() {
@@ -750,10 +924,24 @@ impl App {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     ui.strong(format!("{}.", i + 1));
-                    ui.monospace(format!("stage {} level {} {}", g("stage"), g("level"), g("kind")));
-                    ui.monospace(format!("[{}] = {}", g("address"), g("value")));
+                    let level = g("level");
+                    let level = if level.is_empty() { String::new() } else { format!(" level {level}") };
+                    ui.monospace(format!("stage {}{level}  {}", g("stage"), g("kind")));
+                    if !g("address").is_empty() {
+                        ui.monospace(format!("[{}] = {}", g("address"), g("value")));
+                    }
+                    if !g("index_bits").is_empty() {
+                        ui.monospace(format!("index {} from {}", g("index"), g("index_bits")));
+                    }
                 });
                 ui.label(g("explanation"));
+                for d in s.get("decode").and_then(Value::as_array).into_iter().flatten() {
+                    ui.monospace(format!("  {}", value_str(d)));
+                }
+                let decision = g("decision");
+                if !decision.is_empty() {
+                    ui.label(RichText::new(format!("-> {decision}")).strong());
+                }
             });
         }
         if shown == steps.len() {
@@ -763,11 +951,16 @@ impl App {
                 ui.monospace(format!("PA {}", value_str(pa)));
             }
             if let Some(ev) = v.get("event").filter(|e| !e.is_null()) {
-                ui.strong("Event the SMMU would record:");
+                ui.strong("Event record the SMMU would write:");
                 json_tree(ui, "walk-event", ev);
             }
         }
     }
+}
+
+/// The VMM profile's entry in a forward report.
+fn selected_vmm<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v.get("vmm")?.as_array()?.iter().find(|m| m.get("name").and_then(Value::as_str) == Some(name))
 }
 
 fn error_box(ui: &mut Ui, e: &ApiError) {
@@ -823,8 +1016,14 @@ pub fn value_text(v: &Value, indent: usize) -> String {
 }
 
 /// The decode as plain text: one block per register, one line per field.
-pub fn decode_text(regs: &[RegisterInfo]) -> String {
+pub fn decode_text(regs: &[RegisterInfo], summary: &[(&str, String)]) -> String {
     let mut s = String::new();
+    for (k, v) in summary {
+        s.push_str(&format!("{k}: {v}\n"));
+    }
+    if !summary.is_empty() {
+        s.push('\n');
+    }
     for r in regs {
         s.push_str(&format!("{} ({}) = {}  {} [§{}]\n", r.name, r.offset, r.value, r.description, r.section));
         for f in &r.fields {

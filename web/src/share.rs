@@ -36,6 +36,7 @@ pub struct SharedState {
     pub ssid: String,
     pub iova: String,
     pub access: String,
+    pub unpriv: bool,
     pub step: usize,
 }
 

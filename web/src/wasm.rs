@@ -3,7 +3,6 @@
 use crate::{api, app, testhook};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast as _;
 
 thread_local! {
     static RUNNER: RefCell<Option<eframe::WebRunner>> = const { RefCell::new(None) };
@@ -50,10 +49,16 @@ pub fn walk(snapshot: &str, request: JsValue) -> Result<String, JsError> {
     result(api::walk(snapshot, &options(&request)?))
 }
 
-/// `smmu log --json`.
+/// `smmu log --json`. `options`: `{"kernel": "6.12"}`.
 #[wasm_bindgen]
-pub fn log(text: &str) -> Result<String, JsError> {
-    result(api::log(text))
+pub fn log(text: &str, options_: JsValue) -> Result<String, JsError> {
+    result(api::log(text, &options(&options_)?))
+}
+
+/// `smmu forward --format email`: the verdicts as plain text under 76 columns.
+#[wasm_bindgen]
+pub fn forward_email(text: &str, options_: JsValue) -> Result<String, JsError> {
+    api::forward_report(text, &options(&options_)?).map(|r| r.to_email()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The crate version, so a page can tell which build it runs.
@@ -180,6 +185,7 @@ pub async fn start(canvas_id: String) -> Result<(), JsValue> {
             canvas,
             eframe::WebOptions::default(),
             Box::new(move |cc| {
+                cc.egui_ctx.set_fonts(app::fonts());
                 if hook {
                     testhook::install(&cc.egui_ctx);
                 }

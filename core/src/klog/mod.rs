@@ -25,6 +25,8 @@ pub struct LogReport {
     pub command_errors: Vec<CommandError>,
     pub probe: Vec<Probe>,
     pub global_errors: Vec<GlobalError>,
+    /// PRI Page Requests Linux did not expect (`unexpected PRI request received:`).
+    pub pri_requests: Vec<PriRequest>,
     pub options: Vec<OptionMask>,
     /// Other SMMU driver messages, explained.
     pub messages: Vec<Message>,
@@ -122,6 +124,24 @@ pub struct GlobalError {
     pub errors: Vec<String>,
 }
 
+/// A PRI queue entry as Linux prints it: `sid 0x%08x.0x%05x: [%u%s] %sprivileged %s%s%s
+/// access at iova 0x%016llx`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriRequest {
+    pub line: usize,
+    pub device: String,
+    pub sid: Option<u32>,
+    pub ssid: Option<u32>,
+    pub prg_index: Option<u32>,
+    /// The L (last request of the group) flag.
+    pub last: bool,
+    pub privileged: bool,
+    /// `R`, `W`, `X` as requested.
+    pub access: String,
+    pub iova: Option<String>,
+    pub explanation: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionMask {
     pub line: usize,
@@ -190,7 +210,7 @@ fn strip_noise(mut s: &str) -> &str {
     }
 }
 
-const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "priv ", "unpriv "];
+const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "sid 0x", "priv ", "unpriv "];
 
 /// Lines wrapped by mail clients or terminals: a decoded `event:` or access line that is
 /// visibly incomplete continues on the next line(s).
@@ -421,6 +441,8 @@ impl Parser {
                     self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Skip { err }, words: Vec::new(), raw: Vec::new(), want: 2 });
                 }
             }
+        } else if msg.starts_with("sid 0x") && msg.contains(" access at iova ") {
+            self.pri_line(n, &dev, msg);
         } else if msg.starts_with("unexpected global error") {
             let v = hex_after(msg, "(0x").unwrap_or(0);
             let errors = gerror_names(v);
@@ -471,6 +493,31 @@ impl Parser {
             implies: d.implies,
             unknown_bits: d.unknown_bits,
             kernel: v.to_string(),
+        });
+    }
+
+    fn pri_line(&mut self, n: usize, dev: &str, msg: &str) {
+        let sid = hex_after(msg, "sid 0x").map(|v| v as u32);
+        let ssid = msg.find('.').and_then(|p| msg.get(p + 1..)).and_then(|r| hex_after(r, "0x")).map(|v| v as u32);
+        let grp = msg.find('[').and_then(|p| msg.get(p + 1..)).map(|r| {
+            let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            (r.get(..end).and_then(|d| d.parse::<u32>().ok()), r.get(end..).is_some_and(|t| t.starts_with('L')))
+        });
+        let after = msg.split_once("] ").map(|x| x.1).unwrap_or("");
+        let privileged = after.starts_with("privileged");
+        let access = after.split_whitespace().nth(1).filter(|a| *a != "access").unwrap_or("").to_string();
+        let iova = hex_after(msg, "access at iova 0x").map(|v| format!("{v:#x}"));
+        self.out.pri_requests.push(PriRequest {
+            line: n,
+            device: dev.to_string(),
+            sid,
+            ssid,
+            prg_index: grp.and_then(|g| g.0),
+            last: grp.is_some_and(|g| g.1),
+            privileged,
+            access,
+            iova,
+            explanation: "a PRI queue entry (8.1) for a device without an I/O page fault handler: Linux answers the group with CMD_PRI_RESP Deny".to_string(),
         });
     }
 

@@ -120,13 +120,19 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
             }
         }
     }
+    // A trace or devmem transcript that yields no value (the words only appear in a comment,
+    // say) falls through to the other formats.
     if trace::detect(text) {
         let out = trace::parse(text)?;
-        return store::assemble(out.pieces, Format::QemuTrace, opts, true, out.notes);
+        if !out.pieces.is_empty() {
+            return store::assemble(out.pieces, Format::QemuTrace, opts, true, out.notes);
+        }
     }
     if devmem::detect(text) {
         let out = devmem::parse(text)?;
-        return store::assemble(out.pieces, Format::Devmem, opts, false, out.notes);
+        if !out.pieces.is_empty() {
+            return store::assemble(out.pieces, Format::Devmem, opts, false, out.notes);
+        }
     }
     if hwinfo::detect(text) {
         let out = hwinfo::parse_text(text)?;
@@ -134,7 +140,11 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
     }
     let first = text.lines().find(|l| {
         let s = l.trim();
-        !(s.is_empty() || s.starts_with('#') || s.starts_with("//") || lex::prompt_rest(l).is_some() || lex::is_dmesg(l))
+        !(s.is_empty()
+            || s.starts_with('#')
+            || s.starts_with("//")
+            || lex::prompt_rest(l).is_some()
+            || lex::is_dmesg(l))
     });
     if let Some(kind) = first.and_then(dump::classify) {
         let out = dump::parse(text, kind)?;
@@ -142,8 +152,16 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
     }
     let out = lines::parse(text)?;
     if out.pieces.is_empty() {
-        let skipped = if out.notes.is_empty() { String::new() } else { format!(" ({})", out.notes.join("; ")) };
-        return Err(lex::err(1, 1, format!("no register values found{skipped}; {EXPECTED}")));
+        let skipped = if out.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", out.notes.join("; "))
+        };
+        return Err(lex::err(
+            1,
+            1,
+            format!("no register values found{skipped}; {EXPECTED}"),
+        ));
     }
     store::assemble(out.pieces, out.format, opts, false, out.notes)
 }
@@ -160,7 +178,12 @@ pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseErr
             let good = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
             let prefix = String::from_utf8_lossy(good);
             let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let column = prefix
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             Err(lex::err(
                 line,
                 column,
@@ -177,7 +200,8 @@ pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseErr
 fn snapshot(text: &str) -> Result<Parsed, ParseError> {
     let s = Snapshot::from_json(text).map_err(|e| {
         let (line, column) = match &e {
-            SnapshotError::UnknownRegister { name } | SnapshotError::BadRegisterValue { name, .. } => json::locate(text, name, 0),
+            SnapshotError::UnknownRegister { name }
+            | SnapshotError::BadRegisterValue { name, .. } => json::locate(text, name, 0),
             SnapshotError::Json(_) => match serde_json::from_str::<serde_json::Value>(text) {
                 Err(je) => return json::syntax_error(text, &je),
                 Ok(_) => (1, 1),
@@ -187,7 +211,11 @@ fn snapshot(text: &str) -> Result<Parsed, ParseError> {
         lex::err(line, column, format!("snapshot: {e}"))
     })?;
     if s.registers.is_empty() {
-        return Err(lex::err(1, 1, "snapshot: no registers (\"registers\" is empty)"));
+        return Err(lex::err(
+            1,
+            1,
+            "snapshot: no registers (\"registers\" is empty)",
+        ));
     }
     let mut notes = Vec::new();
     for name in &s.unknown_registers {
@@ -198,7 +226,13 @@ fn snapshot(text: &str) -> Result<Parsed, ParseError> {
     }
     let chunks = s.memory.chunks().count();
     if chunks > 0 {
-        notes.push(format!("snapshot also holds {chunks} memory chunks (not used for register decoding)"));
+        notes.push(format!(
+            "snapshot also holds {chunks} memory chunks (not used for register decoding)"
+        ));
     }
-    Ok(Parsed { registers: s.registers, format: Format::Snapshot, notes })
+    Ok(Parsed {
+        registers: s.registers,
+        format: Format::Snapshot,
+        notes,
+    })
 }

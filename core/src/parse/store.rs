@@ -44,10 +44,26 @@ pub(crate) struct Piece {
 
 impl Piece {
     pub fn named(line: usize, col: usize, off: u64, bytes: Vec<u8>, label: String) -> Self {
-        Piece { line, col, key: Key::Off(off), bytes, label: Some(label), clip: false, repeat_to: None }
+        Piece {
+            line,
+            col,
+            key: Key::Off(off),
+            bytes,
+            label: Some(label),
+            clip: false,
+            repeat_to: None,
+        }
     }
     pub fn at(line: usize, col: usize, key: Key, bytes: Vec<u8>) -> Self {
-        Piece { line, col, key, bytes, label: None, clip: false, repeat_to: None }
+        Piece {
+            line,
+            col,
+            key,
+            bytes,
+            label: None,
+            clip: false,
+            repeat_to: None,
+        }
     }
 }
 
@@ -76,7 +92,12 @@ fn describe(p: &Piece, off: u64) -> Option<String> {
     if at == 0 && n == w {
         Some(format!("{} = {}", r.name, hex_n(v, p.bytes.len())))
     } else if r.width == 64 && n == 4 && (at == 0 || at == 4) {
-        Some(format!("{}_{} = {}", r.name, if at == 0 { "LO" } else { "HI" }, hex_n(v, 4)))
+        Some(format!(
+            "{}_{} = {}",
+            r.name,
+            if at == 0 { "LO" } else { "HI" },
+            hex_n(v, 4)
+        ))
     } else {
         None
     }
@@ -86,7 +107,13 @@ fn reg_at(off: u64) -> String {
     u32::try_from(off)
         .ok()
         .and_then(regs::containing)
-        .map(|(r, at)| if at == 0 { format!(" ({})", r.name) } else { format!(" ({} byte {at})", r.name) })
+        .map(|(r, at)| {
+            if at == 0 {
+                format!(" ({})", r.name)
+            } else {
+                format!(" ({} byte {at})", r.name)
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -105,7 +132,9 @@ fn resolve_base(pieces: &[Piece], opts: &ParseOptions, frame: u64, notes: &mut V
         }
         return b;
     }
-    let (Some(&min), Some(&max)) = (addrs.iter().min(), addrs.iter().max()) else { return 0 };
+    let (Some(&min), Some(&max)) = (addrs.iter().min(), addrs.iter().max()) else {
+        return 0;
+    };
     if max < frame {
         notes.push("addresses read as offsets from the SMMU base (all are below 0x20000)".into());
         return 0;
@@ -184,12 +213,23 @@ pub(crate) fn assemble(
         if !p.clip && (start < 0 || end > frame as i128) {
             let what = match p.key {
                 Key::Addr(a) if base != 0 || opts.base.is_some() => {
-                    format!("address {a:#x} is outside the SMMU register frame {base:#x}..{:#x}", base as u128 + frame as u128)
+                    format!(
+                        "address {a:#x} is outside the SMMU register frame {base:#x}..{:#x}",
+                        base as u128 + frame as u128
+                    )
                 }
-                Key::Addr(a) => format!("address {a:#x} is outside the SMMU register frame (offsets 0x0..{frame:#x})"),
-                Key::Off(o) => format!("offset {o:#x} is outside the SMMU register frame (0x0..{frame:#x})"),
+                Key::Addr(a) => format!(
+                    "address {a:#x} is outside the SMMU register frame (offsets 0x0..{frame:#x})"
+                ),
+                Key::Off(o) => {
+                    format!("offset {o:#x} is outside the SMMU register frame (0x0..{frame:#x})")
+                }
             };
-            return Err(err(p.line, p.col, format!("{what}; expected an SMMU register address or offset")));
+            return Err(err(
+                p.line,
+                p.col,
+                format!("{what}; expected an SMMU register address or offset"),
+            ));
         }
         let lo = start.max(0);
         let hi = end.min(frame as i128);
@@ -233,7 +273,9 @@ pub(crate) fn assemble(
         }
     }
     if clipped > 0 {
-        notes.push(format!("{clipped} bytes outside the 128 KiB SMMU register frame ignored"));
+        notes.push(format!(
+            "{clipped} bytes outside the 128 KiB SMMU register frame ignored"
+        ));
     }
     if overwrite && superseded > 0 {
         notes.push(format!("{superseded} accesses superseded by later ones (the last access to each register wins)"));
@@ -269,27 +311,96 @@ pub(crate) fn assemble(
         if !missing.is_empty() {
             notes.push(missing_note(r, &missing));
         }
-        set.insert(r, le_value(&got), Origin { line, source: source.clone() });
+        set.insert(
+            r,
+            le_value(&got),
+            Origin {
+                line,
+                source: source.clone(),
+            },
+        );
+    }
+    // IHI 0070 6.2.1: Page 0 offsets 0xA8/0xAC/0xC8/0xCC may alias the Page 1 queue
+    // pointers (QEMU and Page-0-only implementations do). A non-zero value there stands in
+    // for an absent Page 1 register; a zero one may be RAZ and is not used.
+    for r in regs::REGISTERS.iter().filter(|r| r.page() == 1) {
+        let Some(alias) = r.offset.checked_sub(0x10000) else {
+            continue;
+        };
+        if regs::page0_alias(alias).map(|a| a.name) != Some(r.name) {
+            continue;
+        }
+        let n = r.width as u64 / 8;
+        let got: Vec<Option<(u8, usize)>> = (0..n).map(|i| bytes.get(alias as u64 + i)).collect();
+        if got.iter().any(|g| g.is_none()) {
+            continue;
+        }
+        let v = le_value(
+            &got.iter()
+                .map(|g| g.map(|x| x.0).unwrap_or(0))
+                .collect::<Vec<_>>(),
+        );
+        let line = got
+            .iter()
+            .filter_map(|g| g.and_then(|x| pieces.get(x.1)).map(|p| p.line))
+            .min();
+        for i in 0..n {
+            if let Some(u) = used.get_mut((alias as u64 + i) as usize) {
+                *u = true;
+            }
+        }
+        match set.get(r.name) {
+            None if v != 0 => {
+                notes.push(format!(
+                    "{} = {} taken from offset {alias:#x}, its optional Page 0 alias (IHI 0070 6.2.1)",
+                    r.name,
+                    hex_n(v, n as usize)
+                ));
+                set.insert(r, v, Origin { line, source: source.clone() });
+            }
+            Some(p1) if p1 != v => notes.push(format!(
+                "offset {alias:#x} (optional Page 0 alias of {}) holds {} but Page 1 holds {}; the Page 1 value is used",
+                r.name,
+                hex_n(v, n as usize),
+                hex_n(p1, n as usize)
+            )),
+            _ => {}
+        }
     }
     let is_used = |o: u64| used.get(o as usize).copied().unwrap_or(false);
-    let stray: Vec<u64> = bytes.iter().filter(|(o, b, _)| *b != 0 && !is_used(*o)).map(|(o, _, _)| o).collect();
+    let stray: Vec<u64> = bytes
+        .iter()
+        .filter(|(o, b, _)| *b != 0 && !is_used(*o))
+        .map(|(o, _, _)| o)
+        .collect();
     if let Some(first) = stray.first() {
         notes.push(format!(
             "{} non-zero bytes at offsets with no register ignored (first at offset {first:#x})",
             stray.len()
         ));
     }
-    let unplaced = bytes.iter().filter(|(o, _, _)| !is_used(*o)).count();
+    let unplaced: Vec<u64> = bytes
+        .iter()
+        .filter(|(o, _, _)| !is_used(*o))
+        .map(|(o, _, _)| o)
+        .collect();
     if set.is_empty() {
-        let msg = if unplaced > 0 {
-            format!("no SMMU register found: the {unplaced} bytes given are at offsets with no register")
+        let msg = if let Some(first) = unplaced.first() {
+            format!(
+                "no SMMU register found: the {} bytes given are at offsets with no register (first at offset {first:#x}; is the base right?)",
+                unplaced.len()
+            )
         } else {
             "no SMMU register values found".to_string()
         };
         let (l, c) = pieces.first().map(|p| (p.line, p.col)).unwrap_or((1, 1));
         return Err(err(l, c, msg));
     }
-    Ok(super::Parsed { registers: set, format, notes })
+    Ok(super::Parsed {
+        registers: set,
+        format,
+        notes,
+    })
 }
 
 /// Bytes of the register frame, each with the index of the piece that gave it.
@@ -301,7 +412,10 @@ struct ByteMap {
 
 impl ByteMap {
     fn new(_frame: u64) -> Self {
-        ByteMap { val: Vec::new(), src: Vec::new() }
+        ByteMap {
+            val: Vec::new(),
+            src: Vec::new(),
+        }
     }
     fn get(&self, off: u64) -> Option<(u8, usize)> {
         let i = usize::try_from(off).ok()?;
@@ -335,10 +449,19 @@ impl ByteMap {
 
 fn missing_note(r: &RegDef, missing: &[u64]) -> String {
     if r.width == 64 && missing == [4, 5, 6, 7] {
-        format!("{}: only the low half was given; the high half is taken as 0", r.name)
+        format!(
+            "{}: only the low half was given; the high half is taken as 0",
+            r.name
+        )
     } else if r.width == 64 && missing == [0, 1, 2, 3] {
-        format!("{}: only the high half was given; the low half is taken as 0", r.name)
+        format!(
+            "{}: only the high half was given; the low half is taken as 0",
+            r.name
+        )
     } else {
-        format!("{}: bytes {:?} were not given and are taken as 0", r.name, missing)
+        format!(
+            "{}: bytes {:?} were not given and are taken as 0",
+            r.name, missing
+        )
     }
 }

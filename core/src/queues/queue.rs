@@ -35,7 +35,7 @@ impl QueueId {
     pub fn parse(s: &str) -> Option<QueueId> {
         match s.trim().to_ascii_lowercase().as_str() {
             "cmdq" | "cmd" => Some(QueueId::Cmdq),
-            "evtq" | "evt" | "event" => Some(QueueId::Evtq),
+            "evtq" | "evt" | "event" | "eventq" | "events" => Some(QueueId::Evtq),
             "priq" | "pri" => Some(QueueId::Priq),
             _ => None,
         }
@@ -194,10 +194,23 @@ impl QueueState {
 
     /// Reads the outstanding entries from memory.
     pub fn read_entries(&self, mem: &dyn PhysMem) -> Vec<QueueEntry> {
+        self.read_at(mem, &self.outstanding_indices())
+    }
+
+    /// Indices of the last `n` entries before CONS (already consumed), oldest first. At most
+    /// `size - outstanding` of them: the other slots hold entries not yet consumed.
+    pub fn consumed_indices(&self, n: u64) -> Vec<u64> {
+        let n = n.min(self.size.saturating_sub(self.outstanding));
+        let mask = self.size.saturating_sub(1);
+        (0..n).rev().map(|k| self.cons_index.wrapping_sub(k + 1) & mask).collect()
+    }
+
+    /// Reads the entries at `indices` from memory and decodes them.
+    pub fn read_at(&self, mem: &dyn PhysMem, indices: &[u64]) -> Vec<QueueEntry> {
         let words = (self.queue.entry_bytes() / 8) as usize;
-        self.outstanding_indices()
-            .into_iter()
-            .map(|i| {
+        indices
+            .iter()
+            .map(|&i| {
                 let addr = self.entry_addr(i);
                 let mut w = Vec::with_capacity(words);
                 let mut error = None;

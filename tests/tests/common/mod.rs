@@ -115,8 +115,24 @@ where
 /// A scratch file under the target directory (no tempfile dependency needed).
 pub fn scratch(name: &str, contents: &[u8]) -> PathBuf {
     let dir = bin().parent().expect("dir").join("qa-scratch");
+    static CLEAN: OnceLock<()> = OnceLock::new();
+    CLEAN.get_or_init(|| {
+        // Drop what earlier runs left behind (older than 30 minutes).
+        if let Ok(rd) = std::fs::read_dir(&dir) {
+            for e in rd.flatten() {
+                let old = e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|d| d.as_secs() > 1800);
+                if old {
+                    let p = e.path();
+                    let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+                }
+            }
+        }
+    });
     std::fs::create_dir_all(&dir).expect("mkdir scratch");
-    let p = dir.join(format!("{}-{name}", std::process::id()));
+    // Unique per call: tests in one process run in parallel threads.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = dir.join(format!("{}-{n}-{name}", std::process::id()));
     std::fs::write(&p, contents).expect("write scratch");
     p
 }

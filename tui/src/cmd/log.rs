@@ -42,7 +42,7 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
         r.probe.len(),
         r.global_errors.len()
     ));
-    if r.events.is_empty() && r.command_errors.is_empty() && r.probe.is_empty() && r.global_errors.is_empty() && r.messages.is_empty() {
+    if r.events.is_empty() && r.command_errors.is_empty() && r.probe.is_empty() && r.global_errors.is_empty() && r.messages.is_empty() && r.pri_requests.is_empty() {
         s.push_str("no SMMU messages found (looked for arm-smmu-v3, kvm-arm-smmu-v3 and Xen SMMUv3 lines)\n");
     }
     for p in &r.probe {
@@ -100,6 +100,22 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
         if !c.missing_dwords.is_empty() {
             s.push_str(&format!("  {}\n", st.warn(&format!("command dword(s) missing or damaged: {:?}", c.missing_dwords))));
         }
+    }
+    for p in &r.pri_requests {
+        s.push_str(&format!(
+            "\n{} line {}: {}\n  StreamID {} SubstreamID {} PRG {}{} {}privileged {} at {}\n  {}\n",
+            st.bold("PRI request"),
+            p.line,
+            p.device,
+            p.sid.map(|v| format!("{v:#x}")).unwrap_or_else(|| "?".into()),
+            p.ssid.map(|v| format!("{v:#x}")).unwrap_or_else(|| "?".into()),
+            p.prg_index.map(|v| v.to_string()).unwrap_or_else(|| "?".into()),
+            if p.last { " (last)" } else { "" },
+            if p.privileged { "" } else { "un" },
+            p.access,
+            p.iova.as_deref().unwrap_or("?"),
+            p.explanation
+        ));
     }
     for g in &r.global_errors {
         s.push_str(&format!("\n{} line {}: active {}\n", st.bold("global error"), g.line, g.value));

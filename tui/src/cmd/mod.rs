@@ -5,6 +5,7 @@ pub mod forward;
 pub mod log;
 pub mod event;
 pub mod command;
+pub mod queue;
 pub mod structure;
 pub mod walk;
 pub mod ptdump;

@@ -412,13 +412,21 @@ pub fn collect(opts: &Options) -> Collection {
     read_all_registers(&mut cx, opts, &mut reports, iomem_relaxed);
 
     // iommufd.
-    collect_iommufd(&mut cx, opts, &mut host);
+    let hw_infos = collect_iommufd(&mut cx, opts, &mut host);
 
     // Kernel log.
     let path = cx.shown("/dev/kmsg");
     match kmsg::read(&cx.p("/dev/kmsg")) {
         Ok(log) => {
             cx.found("kernel.log", &path, format!("{} SMMU/IOMMU line(s) of {} record(s)", log.lines.len(), log.total));
+            // The same decode `smmu log` gives: probe banner features, events, command errors.
+            let kv = kernel
+                .get("version")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.split_whitespace().nth(2))
+                .and_then(smmu_core::klog::features::KernelVersion::parse);
+            let report = smmu_core::klog::parse(&log.lines.join("\n"), &smmu_core::klog::Options { kernel: kv });
+            kernel.insert("log_decoded".into(), serde_json::to_value(&report).unwrap_or(Value::Null));
             kernel.insert("log".into(), json!(log.lines));
         }
         Err(e) => {
@@ -445,6 +453,16 @@ pub fn collect(opts: &Options) -> Collection {
         }
         if opts.memory {
             capture_memory(&mut cx, opts, &regs, &mut memory);
+        }
+    }
+    if regs.is_empty() {
+        if let Some(h) = hw_infos.first() {
+            // /dev/mem gave nothing: the raw ID registers iommufd reports stand in.
+            regs = registers_from_hw_info(h);
+            for (r, v) in regs.iter() {
+                cx.provenance.insert(format!("registers.{}", r.name), v.origin.source.clone());
+            }
+            cx.notes.push(format!("registers IDR0-5, IIDR and AIDR come from iommufd ({}); /dev/mem gave none", h.device));
         }
     }
     if reports.is_empty() {
@@ -558,7 +576,7 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
                             let origin = Origin { line: None, source: format!("{shown} {:#x}", rd.pa) };
                             r.regset.insert(rd.reg, v, origin);
                             ok += 1;
-                            if reports_first(cx, base) {
+                            if first_smmu_read(cx) {
                                 cx.provenance.insert(format!("registers.{}", rd.reg.name), format!("{shown} at {:#x} ({how})", rd.pa));
                             }
                         }
@@ -589,12 +607,13 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
     }
 }
 
-fn reports_first(cx: &Ctx, _base: u64) -> bool {
-    // Provenance is recorded for the first SMMU read (the one in "registers").
+/// Provenance is recorded for the first SMMU whose registers were read (the one the snapshot's
+/// "registers" holds).
+fn first_smmu_read(cx: &Ctx) -> bool {
     !cx.sources.iter().any(|s| s.source == "registers" && s.status == Status::Found)
 }
 
-fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<String, Value>) {
+fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<String, Value>) -> Vec<iommufd::HwInfo> {
     let dir_shown = cx.shown("/dev/vfio/devices");
     if !opts.iommufd {
         let n = std::fs::read_dir(cx.p("/dev/vfio/devices")).map(|d| d.count()).unwrap_or(0);
@@ -606,13 +625,13 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
             Some("not requested: binding a VFIO device opens (and resets) it".into()),
             Some("pass --iommufd"),
         );
-        return;
+        return vec![];
     }
     let iommu = cx.p("/dev/iommu");
     let iommu_shown = cx.shown("/dev/iommu");
     if !iommu.exists() {
         cx.report("iommufd", &iommu_shown, Status::Missing, None, Some("no /dev/iommu: kernel without CONFIG_IOMMUFD (Debian's arm64 kernels lack it)".into()), Some("a kernel with CONFIG_IOMMUFD=y and CONFIG_VFIO_DEVICE_CDEV=y"));
-        return;
+        return vec![];
     }
     let devs = match std::fs::read_dir(cx.p("/dev/vfio/devices")) {
         Ok(d) => {
@@ -622,7 +641,7 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
         }
         Err(e) => {
             cx.io_fail("iommufd", &dir_shown, &e, "no VFIO cdevs: bind a device to vfio-pci (CONFIG_VFIO_DEVICE_CDEV=y)", Some("echo vfio-pci > /sys/bus/pci/devices/<BDF>/driver_override; echo <BDF> > /sys/bus/pci/drivers_probe"));
-            return;
+            return vec![];
         }
     };
     let mut infos = Vec::new();
@@ -642,6 +661,18 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
         cx.report("iommufd", &dir_shown, Status::Missing, None, Some("no device bound to vfio-pci".into()), None);
     }
     host.insert("iommufd".into(), serde_json::to_value(&infos).unwrap_or(Value::Null));
+    infos
+}
+
+/// The ID registers `IOMMU_GET_HW_INFO` returned (`idr[0..6]` = IDR0-IDR5, `iidr`, `aidr`).
+pub fn registers_from_hw_info(h: &iommufd::HwInfo) -> RegisterSet {
+    let src = format!("iommufd IOMMU_GET_HW_INFO on {}", h.device);
+    let mut regs = RegisterSet::new();
+    let ids = h.raw.idr.iter().enumerate().map(|(i, v)| (format!("IDR{i}"), *v));
+    for (name, v) in ids.chain([("IIDR".to_string(), h.raw.iidr), ("AIDR".to_string(), h.raw.aidr)]) {
+        regs.insert_named(&name, u64::from(v), Origin { line: None, source: src.clone() });
+    }
+    regs
 }
 
 /// Address held by an address field, through the field model (value << the field's shift).

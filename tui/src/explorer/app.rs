@@ -116,6 +116,8 @@ pub struct App {
     pub queues: ListState,
     pub diff: TableState,
     pub hit: HitAreas,
+    /// Scroll offset of the detail pane (reset when the focus moves).
+    pub detail_scroll: u16,
     /// What `r` re-reads.
     pub reload: super::data::Reload,
 }
@@ -161,6 +163,7 @@ impl App {
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
             hit: HitAreas::default(),
+            detail_scroll: 0,
             reload: super::data::Reload::None,
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();
@@ -313,6 +316,8 @@ impl App {
                     self.status = format!("Re-read {n} host(s)");
                 }
             },
+            Action::DetailDown => self.detail_scroll = self.detail_scroll.saturating_add(3).min(400),
+            Action::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(3),
             Action::NextWalk => {
                 let walks = self.host().map(|h| h.walks.clone()).unwrap_or_default();
                 if walks.is_empty() {
@@ -431,6 +436,7 @@ impl App {
 
     pub fn go_view(&mut self, i: usize) {
         if i < VIEWS.len() {
+            self.detail_scroll = 0;
             if i == V_STREAMS && self.view != V_STREAMS {
                 self.focus_walk_stream();
             }
@@ -459,6 +465,7 @@ impl App {
             *h = (*h as i64 + d).clamp(0, 500) as u16;
             return;
         }
+        self.detail_scroll = 0;
         let len = self.row_count();
         let clamp = |cur: Option<usize>| -> Option<usize> {
             if len == 0 {
@@ -646,6 +653,45 @@ impl App {
             }
             _ => self.status = "Nothing to copy here".into(),
         }
+    }
+
+    /// Handles pasted text (bracketed paste). In an input it is typed; otherwise a kernel
+    /// log is decoded in the Queues & log view (attached to the current host), and a
+    /// register dump or snapshot becomes a new host (so it can be diffed).
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        if self.search.typing || self.walk.editing.is_some() {
+            for c in text.chars().filter(|c| !c.is_control()) {
+                self.type_char(c);
+            }
+            return true;
+        }
+        // Terminals (and tmux) send pasted line breaks as CR.
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        match super::data::Host::from_bytes("pasted", text.as_bytes(), super::data::SourceKind::File) {
+            Ok(mut h) if !h.registers.is_empty() => {
+                let n = self.data.hosts.len() + 1;
+                h.name = format!("pasted-{n}");
+                h.description = format!("pasted text ({})", h.format);
+                self.data.hosts.push(h);
+                self.data.pool = std::cell::OnceCell::new();
+                self.host = n - 1;
+                self.status = format!("Pasted register dump added as host {n}; 7 compares the hosts");
+            }
+            Ok(h) if h.klog.is_some() => {
+                let t = h.klog.clone().unwrap_or_default();
+                match self.data.hosts.get_mut(self.host) {
+                    Some(cur) => cur.set_klog(t),
+                    None => self.data.hosts.push(h),
+                }
+                self.view = V_QUEUES;
+                self.queues_pane = 2;
+                self.queues.select(Some(0));
+                self.status = "Pasted kernel log decoded".into();
+            }
+            Ok(_) => self.status = "Pasted text has no SMMU registers or kernel log lines".into(),
+            Err(e) => self.status = format!("Pasted text not understood: {e}"),
+        }
+        true
     }
 
     /// Handles a mouse event. Returns true when the screen must be redrawn.

@@ -45,7 +45,24 @@ pub struct Host {
     pub notes: Vec<String>,
     /// Walks worth trying (a teaching scenario's `walks`), for the Walk view.
     pub walks: Vec<SuggestedWalk>,
+    /// Results computed from this host's data, kept so redraws do not recompute them.
+    pub cache: HostCache,
 }
+
+/// Memoized core results for one host (the data never changes; `r` builds new hosts).
+#[derive(Debug, Clone, Default)]
+pub struct HostCache {
+    streams: std::cell::OnceCell<Result<StreamList, String>>,
+    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
+    klog: std::cell::OnceCell<Result<Rows, String>>,
+    cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
+    queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<QueueListing, String>>>,
+}
+
+/// The valid STEs and notes about the table.
+type StreamList = (Vec<StreamRow>, Vec<String>);
+/// A queue's state line and its entries.
+type QueueListing = (String, Rows);
 
 /// A walk a scenario suggests, with what the spec says should happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +77,7 @@ pub struct SuggestedWalk {
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![] }
+        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![], cache: HostCache::default() }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -91,14 +108,20 @@ impl Host {
 
     /// Loads a file in any format the CLI reads: snapshot JSON, any register dump, or a
     /// kernel log.
+    /// `-` reads standard input (the explorer then reads keys from the terminal).
     pub fn load_file(path: &str) -> Result<Host, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-        let name = std::path::Path::new(path)
+        let input = crate::common::read_input(Some(path)).map_err(|e| e.to_string())?;
+        let bytes = input.bytes;
+        let name = std::path::Path::new(&input.name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.to_string());
+            .unwrap_or_else(|| input.name.clone());
         let mut h = Host::from_bytes(&name, &bytes, SourceKind::File)?;
-        h.description = format!("file {path} ({})", h.format);
+        h.description = if path == "-" {
+            format!("standard input ({})", h.format)
+        } else {
+            format!("file {path} ({})", h.format)
+        };
         Ok(h)
     }
 
@@ -176,6 +199,12 @@ impl Host {
         h
     }
 
+    /// Attaches a (pasted) kernel log to this host.
+    pub fn set_klog(&mut self, text: String) {
+        self.klog = Some(text);
+        self.cache.klog = std::cell::OnceCell::new();
+    }
+
     /// The decoded register by name.
     pub fn register(&self, name: &str) -> Option<&RegisterInfo> {
         self.decoded.iter().find(|r| r.name.eq_ignore_ascii_case(name))
@@ -183,11 +212,13 @@ impl Host {
 }
 
 /// A loaded session: one or more hosts plus what the start-up said about them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub hosts: Vec<Host>,
     /// Start-up messages ("no SMMUv3 on this host, showing the built-in sample", ...).
     pub banner: Vec<String>,
+    /// The migration-pool diff of all hosts (memoized).
+    pub pool: std::cell::OnceCell<Result<PoolDiff, String>>,
 }
 
 /// How to read the data again (`r`): live hosts change (queues, events, GERROR).
@@ -206,6 +237,8 @@ impl Reload {
         match self {
             Reload::None => None,
             Reload::Default => Some(default_dataset()),
+            // Standard input cannot be read twice.
+            Reload::Files(f) if f.iter().any(|x| x == "-") => None,
             Reload::Files(f) => Some(load_files(f)),
         }
     }
@@ -217,19 +250,24 @@ pub fn load_files(files: &[String]) -> Result<Dataset, String> {
     for f in files {
         hosts.push(Host::load_file(f)?);
     }
-    Ok(Dataset { hosts, banner: vec![] })
+    Ok(Dataset { hosts, banner: vec![], ..Default::default() })
 }
 
 impl Dataset {
     pub fn single(h: Host, banner: Vec<String>) -> Self {
-        Dataset { hosts: vec![h], banner }
+        Dataset { hosts: vec![h], banner, ..Default::default() }
     }
 }
 
 /// The start-up choice for `smmu` without arguments: the live host when it has an SMMUv3
 /// whose registers can be read, else the built-in sample, saying which and why.
 pub fn default_dataset() -> Result<Dataset, String> {
-    let c = crate::collect::collect(&crate::collect::Options::default());
+    dataset_from_collection(crate::collect::collect(&crate::collect::Options::default()))
+}
+
+/// The live host when the collection found an SMMUv3 and read its registers, else the
+/// built-in sample with the reason.
+pub fn dataset_from_collection(c: crate::collect::Collection) -> Result<Dataset, String> {
     let n = c.snapshot.registers.len();
     if !c.smmus.is_empty() && n > 0 {
         let which = c
@@ -285,6 +323,9 @@ use smmu_core::mem::PhysMem;
 use smmu_core::structs::{self, geometry};
 use smmu_core::walk::{self, Access, WalkRequest};
 
+const NO_MEMORY: &str = "this snapshot has no memory image (a live host is read without RAM): \
+capture one with `sudo smmu collect --memory -o host.json`, then `smmu tui host.json`";
+
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
 /// as (label, value) rows, and its warnings.
 /// (label, value) rows.
@@ -305,6 +346,19 @@ pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
 /// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm,
 /// pool), computed by smmu-core with the given kernel capabilities (None: not given).
 pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+    // One host (the Forwarding view): memoized per capability set.
+    if let [h] = hosts {
+        if let Some(v) = h.cache.forward.borrow().get(&caps) {
+            return v.clone();
+        }
+        let v = compute_forward(hosts, caps);
+        h.cache.forward.borrow_mut().insert(caps, v.clone());
+        return v;
+    }
+    compute_forward(hosts, caps)
+}
+
+fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
     let named: Vec<(String, RegisterSet)> = hosts
         .iter()
         .filter(|h| !h.registers.is_empty())
@@ -335,10 +389,20 @@ const MAX_STES: u64 = 4096;
 
 /// The stream table: every StreamID with V = 1, found through the table geometry
 /// (linear or 2-level), each STE decoded with its legality.
-pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
+pub fn streams(h: &Host) -> Result<(&[StreamRow], &[String]), String> {
+    match h.cache.streams.get_or_init(|| compute_streams(h)) {
+        Ok((r, n)) => Ok((r.as_slice(), n.as_slice())),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
     let snap = h.snapshot.as_ref().ok_or(
         "this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table",
     )?;
+    if snap.memory.total_bytes() == 0 {
+        return Err(NO_MEMORY.into());
+    }
     let st = geometry::StreamTable::from_regs(&h.registers)?;
     let mut notes = vec![format!(
         "{} stream table at {:#x}, 2^{} StreamIDs{}",
@@ -387,6 +451,8 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
             let mut sid = 0u64;
             while sid < total && read < MAX_STES {
                 let Some(l1a) = st.l1std_addr(sid as u32) else { break };
+                // Every L1STD read counts towards the bound, so a huge sparse table stays quick.
+                read += 1;
                 let Ok(d) = mem.read_u64_le(l1a) else {
                     missing += 1;
                     sid += per_l1;
@@ -411,7 +477,7 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
         }
     }
     if read >= MAX_STES {
-        notes.push(format!("listing stopped after {MAX_STES} STEs"));
+        notes.push(format!("listing stopped after {MAX_STES} descriptor reads"));
     }
     if missing > 0 {
         notes.push(format!("{missing} descriptors are not in the memory image"));
@@ -422,6 +488,15 @@ pub fn streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
 /// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
 /// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
 pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
+    if let Some(v) = h.cache.cds.borrow().get(&sid) {
+        return v.clone();
+    }
+    let v = compute_cds(h, sid, ste);
+    h.cache.cds.borrow_mut().insert(sid, v.clone());
+    v
+}
+
+fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
     let d = structs::layouts::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
@@ -488,9 +563,22 @@ pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_js
 
 /// Command queue or event queue: its state and entries between CONS and PROD, decoded; when
 /// none are outstanding, the most recent consumed entries (marked as such).
-pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Vec<(String, String)>), String> {
+pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
+    let key = which.prefix();
+    if let Some(v) = h.cache.queues.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute_queue(h, which);
+    h.cache.queues.borrow_mut().insert(key, v.clone());
+    v
+}
+
+fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
     use smmu_core::queues::queue::{decode_entry, DecodedEntry, QueueState};
     let snap = h.snapshot.as_ref().ok_or("this input has no memory image: queue contents need a snapshot")?;
+    if snap.memory.total_bytes() == 0 {
+        return Err(NO_MEMORY.into());
+    }
     let q = QueueState::from_registers(which, &h.registers).map_err(|e| e.to_string())?;
     let mut head = format!(
         "{} entries at {}, PROD {} (wrap {}), CONS {} (wrap {}): {} outstanding{}{}",
@@ -550,7 +638,11 @@ pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Resu
 }
 
 /// The kernel log decoded by smmu-core's log parser: (line, decode) rows in line order.
-pub fn klog_decoded(h: &Host) -> Result<Vec<(String, String)>, String> {
+pub fn klog_decoded(h: &Host) -> Result<Rows, String> {
+    h.cache.klog.get_or_init(|| compute_klog(h)).clone()
+}
+
+fn compute_klog(h: &Host) -> Result<Rows, String> {
     let t = h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
     let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
     let mut rows: Vec<(usize, String, String)> = Vec::new();
@@ -608,6 +700,10 @@ fn looks_like_kernel_log(t: &str) -> bool {
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:
 /// (register, field) -> (matters, why).
+pub fn dataset_pool_diff(d: &Dataset) -> Result<PoolDiff, String> {
+    d.pool.get_or_init(|| pool_diff(&d.hosts.iter().collect::<Vec<_>>())).clone()
+}
+
 pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
     let v = forward_report(hosts, None)?;
     let mut m = std::collections::BTreeMap::new();

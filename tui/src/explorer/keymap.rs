@@ -65,6 +65,8 @@ pub enum Action {
     StepForward,
     TogglePriv,
     NextWalk,
+    DetailDown,
+    DetailUp,
     Reload,
     NextPane,
     // Text input
@@ -178,6 +180,8 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::PageDown)], C::Global, A::PageDown, "page down"),
     b(&[Code(KeyCode::Home), Char('g')], C::Global, A::Top, "go to the first row"),
     b(&[Code(KeyCode::End), Char('G')], C::Global, A::Bottom, "go to the last row"),
+    b(&[Char(']')], C::Global, A::DetailDown, "scroll the detail pane (right/bottom) down"),
+    b(&[Char('[')], C::Global, A::DetailUp, "scroll the detail pane up"),
     b(&[Char('/')], C::Global, A::Search, "search fields by name or meaning"),
     b(&[Char('n')], C::Global, A::NextMatch, "next search match"),
     b(&[Code(KeyCode::Enter)], C::Global, A::Expand, "expand the focused item"),

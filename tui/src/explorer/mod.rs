@@ -20,7 +20,7 @@ pub use app::App;
 pub use data::{Dataset, Host};
 pub use theme::ThemeName;
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 use std::io::Write;
 
@@ -37,7 +37,21 @@ pub struct Options {
 pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
     let mut app = App::new(data, opts.theme, opts.mouse);
     app.reload = opts.reload.clone();
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e);
+        }
+    };
+    // On a panic, also turn mouse capture and bracketed paste off before ratatui's hook
+    // restores the screen, so the shell is usable afterwards.
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        prev(info);
+    }));
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     if opts.mouse {
         let _ = execute!(std::io::stdout(), EnableMouseCapture);
     }
@@ -45,6 +59,7 @@ pub fn run(data: Dataset, opts: Options) -> std::io::Result<Vec<String>> {
     if opts.mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     r?;
     Ok(app.copied)
@@ -57,6 +72,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
         let dirty = match event::read()? {
             Event::Key(k) => app.on_key(k),
             Event::Mouse(m) => app.on_mouse(m),
+            Event::Paste(t) => app.on_paste(&t),
             Event::Resize(..) => true,
             _ => false,
         };

@@ -27,8 +27,7 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
     if hosts.len() < 2 {
         return vec![];
     }
-    let refs: Vec<&data::Host> = hosts.iter().collect();
-    let pool = data::pool_diff(&refs).ok();
+    let pool = data::dataset_pool_diff(&app.data).ok();
     let mut names: Vec<&'static str> = Vec::new();
     for h in hosts {
         for r in &h.decoded {
@@ -81,7 +80,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         return;
     }
     let rs = rows(app);
-    let guest_known = data::pool_diff(&app.data.hosts.iter().collect::<Vec<_>>()).err();
+    let guest_known = data::dataset_pool_diff(&app.data).err();
     let mut header = vec!["Field".to_string(), "Guest?".to_string()];
     header.extend(app.data.hosts.iter().map(|h| h.name.clone()));
     let table_rows: Vec<Row> = rs

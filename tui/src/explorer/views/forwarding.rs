@@ -160,7 +160,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         ],
         None => vec![Line::styled("no verdict matches the filter", t.dim)],
     };
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).block(super::block(&t, "Why")), detail);
+    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Why")), detail);
 }
 
 pub fn focused_text(app: &App) -> Option<String> {

@@ -83,7 +83,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         Some(RegRow::Field(..)) => "Field",
         _ => "Register",
     };
-    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }).block(super::block(&t, title)), right);
+    f.render_widget(
+        Paragraph::new(detail).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)).block(super::block(&t, title)),
+        right,
+    );
 }
 
 /// The register value in binary, MSB first, nibbles separated, the field's bits styled.
@@ -137,6 +140,15 @@ fn register_detail(app: &App, r: &RegisterInfo) -> Vec<Line<'static>> {
         Line::styled(r.description.to_string(), t.text),
         Line::from(vec![Span::styled("Value ", t.dim), Span::styled(r.value.clone(), t.accent)]),
     ];
+    if let Some(o) = app.host().and_then(|h| h.registers.get_entry(r.name)).map(|e| &e.origin) {
+        let mut from = o.source.clone();
+        if let Some(l) = o.line {
+            from = if from.is_empty() { format!("line {l}") } else { format!("{from}, line {l}") };
+        }
+        if !from.is_empty() {
+            v.push(Line::from(vec![Span::styled("Read from ", t.dim), Span::styled(from, t.dim)]));
+        }
+    }
     let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
     v.extend(bit_lines(app, r.width, value, None));
     for p in &r.problems {
@@ -175,6 +187,10 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
     for fl in &fld.flags {
         v.push(Line::styled(format!("! {fl}"), t.bad));
     }
+    // The register value with this field's bits highlighted (and marked ^ below them).
+    v.push(Line::from(vec![Span::styled(format!("SMMU_{} = ", r.name), t.dim), Span::styled(r.value.clone(), t.accent)]));
+    let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
+    v.extend(bit_lines(app, r.width, value, Some((fld.lsb, fld.width))));
     if let Some(d) = def {
         if !d.values.is_empty() {
             v.push(Line::raw(""));
@@ -184,8 +200,16 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
                 let cur = e.value == fld.value;
                 let mark = if cur { "▶ " } else { "  " };
                 let style = if cur { t.selected } else { t.text };
-                let name = if e.name.is_empty() { String::new() } else { format!("{}: ", e.name) };
-                v.push(Line::styled(format!("{mark}0b{:0w$b} {name}{}", e.value, e.meaning, w = fld.width as usize), style));
+                // Named encodings show their name (the current one also its meaning), so
+                // the list fits a small terminal; unnamed ones show their meaning.
+                let text = if e.name.is_empty() {
+                    e.meaning.to_string()
+                } else if cur {
+                    format!("{}: {}", e.name, e.meaning)
+                } else {
+                    e.name.to_string()
+                };
+                v.push(Line::styled(format!("{mark}0b{:0w$b} {text}", e.value, w = fld.width as usize), style));
             }
             if d.fmt == Fmt::Enum && d.encoding(fld.value).is_none() {
                 v.push(Line::styled(format!("▶ 0b{:0w$b} reserved encoding", fld.value, w = fld.width as usize), t.bad));
@@ -202,10 +226,6 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
             }
         }
     }
-    v.push(Line::raw(""));
-    v.push(Line::from(vec![Span::styled(format!("SMMU_{} = ", r.name), t.dim), Span::styled(r.value.clone(), t.accent)]));
-    let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
-    v.extend(bit_lines(app, r.width, value, Some((fld.lsb, fld.width))));
     v
 }
 

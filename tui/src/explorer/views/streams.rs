@@ -85,15 +85,7 @@ fn cd_detail(app: &App, h: &data::Host, s: &StreamRow) -> Vec<Line<'static>> {
             Ok((addr, rep)) => {
                 out.push(Line::styled(format!("{label}: CD at {addr:#x}"), t.accent));
                 legality_lines(app, &rep, &mut out);
-                for name in ["V", "ASID", "TTB0", "T0SZ", "TG0", "IPS", "EPD1", "AA64", "S", "R", "A", "HA", "HD"] {
-                    if let Some(f) = field(&rep, name) {
-                        out.push(Line::from(vec![
-                            Span::styled(format!("  {:<8}", f.name), t.text),
-                            Span::styled(format!("{:>16}  ", f.value), t.accent),
-                            Span::styled(f.meaning.clone(), t.dim),
-                        ]));
-                    }
-                }
+                fields_lines(app, &rep, &mut out, true);
             }
             Err(e) => out.push(Line::styled(format!("{label}: {e}"), t.warn)),
         }
@@ -141,7 +133,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let title = if app.streams_cds { "CDs" } else { "STE" };
     app.hit.list = body;
     f.render_stateful_widget(table, list_a, &mut app.streams);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(super::block(&t, title)), detail);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)).block(super::block(&t, format!("{title} ([ ] scroll)"))),
+        detail,
+    );
 }
 
 pub fn focused_text(app: &App) -> Option<String> {

@@ -221,31 +221,37 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             }
         }
     }
+    // The walk is over: the event record first (what the SMMU writes), then the step.
     if shown >= st.len() {
+        let mut e = Vec::new();
         if let Some(ev) = v.get("event").filter(|e| !e.is_null()) {
-            d.push(Line::styled(
+            e.push(Line::styled(
                 format!(
-                    "Event {} (code {}) sid {} ssid {} input {} ipa {} class {} s2 {} rnw {}: {}",
+                    "Event {} (0x{:02x}) S2={} CLASS={} sid {} ssid {} input {} ipa {} RnW={} PnU={} InD={}",
                     jtext(ev.get("type")),
-                    jhex(ev.get("code")),
+                    ev.get("code").and_then(|c| c.as_u64()).unwrap_or(0),
+                    jtext(ev.get("s2")),
+                    jtext(ev.get("class")),
                     jhex(ev.get("sid")),
                     if ev.get("ssid").is_none_or(|x| x.is_null()) { "-".into() } else { jhex(ev.get("ssid")) },
                     jtext(ev.get("input_addr")),
-                    jtext(ev.get("ipa")),
-                    jtext(ev.get("class")),
-                    jtext(ev.get("s2")),
+                    if ev.get("ipa").is_none_or(|x| x.is_null()) { "-".into() } else { jtext(ev.get("ipa")) },
                     jtext(ev.get("rnw")),
-                    jtext(ev.get("reason"))
+                    jtext(ev.get("pnu")),
+                    jtext(ev.get("ind")),
                 ),
                 t.bad,
             ));
-            d.push(Line::styled(format!("raw: {}", jtext(ev.get("raw"))), t.accent));
+            e.push(Line::styled(format!("raw: {}", jtext(ev.get("raw"))), t.accent));
+            e.push(Line::styled(jtext(ev.get("reason")), t.text));
         }
         if let Some(m) = v.get("missing").filter(|e| !e.is_null()) {
-            d.push(Line::styled(format!("Not in the memory image: {} ({} bytes at {})", jtext(m.get("what")), jtext(m.get("len")), jtext(m.get("address"))), t.warn));
+            e.push(Line::styled(format!("Not in the memory image: {} ({} bytes at {})", jtext(m.get("what")), jtext(m.get("len")), jtext(m.get("address"))), t.warn));
         }
+        e.append(&mut d);
+        d = e;
     }
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).block(super::block(&t, "Step")), detail);
+    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Step")), detail);
 }
 
 pub fn focused_text(app: &App) -> Option<String> {
