@@ -358,7 +358,8 @@ impl Geo {
         if self.lpa {
             vec![("OA", (pa & ((1 << 48) - 1)) >> 12), ("OA_51_48", pa >> 48)]
         } else if self.ds {
-            vec![("OA", (pa & ((1 << 50) - 1)) >> 12)]
+            // DS (LPA2): OA[51:50] live in bits [9:8], where SH is without DS.
+            vec![("OA", (pa & ((1 << 50) - 1)) >> 12), ("SH", pa >> 50)]
         } else {
             vec![("OA", pa >> 12)]
         }
