@@ -29,6 +29,19 @@ pub const VMMS: &[(&str, &str)] = &[
 
 const ACCESSES: &[&str] = &["read", "write", "exec"];
 
+/// Forward inputs the page offers: (option key = CLI flag, label, hint).
+const FWD_OPTIONS: &[(&str, &str, &str)] = &[
+    ("caps", "Kernel caps", "dirty-tracking,pci-pasid-exec,..."),
+    ("kernel", "Host kernel", "6.13"),
+    ("max_pasid_log2", "max_pasid_log2", "20"),
+    ("fw_coherent", "FW coherent", "true/false"),
+    ("fw_canwbs", "FW CANWBS", "true/false"),
+    ("qemu_ril", "QEMU ril", "on/off/auto"),
+    ("qemu_ats", "QEMU ats", "on/off/auto"),
+    ("qemu_oas", "QEMU oas", "44/48/auto"),
+    ("qemu_ssidsize", "QEMU ssidsize", "0-20/auto"),
+];
+
 /// The built-in sample: a real QEMU 10.0 stage-1 dump (provenance in the file).
 pub const SAMPLE: &str = include_str!("../../assets/samples/qemu-10.0-s1.txt");
 
@@ -219,6 +232,11 @@ impl App {
     /// Every VMM profile is computed; the switch chooses which one is shown.
     fn forward_options(&self) -> Value {
         let mut o = serde_json::Map::new();
+        for (k, v) in &self.state.fwd {
+            if FWD_OPTIONS.iter().any(|(key, _, _)| key == k) && !v.trim().is_empty() {
+                o.insert(k.clone(), Value::String(v.trim().to_string()));
+            }
+        }
         if !self.state.claim.trim().is_empty() {
             o.insert("claim".into(), Value::String(self.state.claim.clone()));
         }
@@ -569,6 +587,24 @@ impl App {
     }
 
     fn vmm_switch(&mut self, ui: &mut Ui) {
+        egui::CollapsingHeader::new("Host facts and VMM options (as smmu forward's flags)").id_salt("fwdopts").show(ui, |ui| {
+            egui::Grid::new("fwdopts-grid").num_columns(4).show(ui, |ui| {
+                for (i, (key, label, hint)) in FWD_OPTIONS.iter().enumerate() {
+                    let l = ui.label(*label);
+                    let v = self.state.fwd.entry(key.to_string()).or_default();
+                    if ui
+                        .add(egui::TextEdit::singleline(v).hint_text(*hint).desired_width(190.0))
+                        .labelled_by(l.id)
+                        .changed()
+                    {
+                        self.dirty = true;
+                    }
+                    if i % 2 == 1 {
+                        ui.end_row();
+                    }
+                }
+            });
+        });
         ui.horizontal_wrapped(|ui| {
             ui.label("VMM profile:");
             for (k, l) in VMMS {

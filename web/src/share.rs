@@ -29,6 +29,10 @@ pub struct SharedState {
     pub claim: String,
     /// A second host for the host diff.
     pub other: String,
+    /// Forward inputs besides the host, spelled as the CLI's flags (`caps`, `kernel`,
+    /// `max_pasid_log2`, `qemu_ril`, `qemu_ats`, `qemu_oas`, `qemu_ssidsize`, `fw_coherent`,
+    /// `fw_canwbs`); empty means not given.
+    pub fwd: std::collections::BTreeMap<String, String>,
     /// The field search.
     pub search: String,
     /// Walk request: StreamID, SubstreamID, IOVA, access, and how many steps are shown.

@@ -277,3 +277,27 @@ fn test_hook_flattens_the_widget_tree() {
     assert_eq!(sample.role, "Button");
     assert!(sample.w > 0.0 && sample.h > 0.0);
 }
+
+#[test]
+fn forward_options_change_the_verdict() {
+    let mut h = harness(App::default());
+    h.run();
+    h.event(egui::Event::Paste(SAMPLE.into()));
+    h.run();
+    h.get_by_label("Forward").click();
+    h.run();
+    h.get_by_label("QEMU accel").click();
+    h.run();
+    // QEMU's host has IDR3.FWB = 0 (IDR3 = 0x00001404, bit 8 clear): nesting then needs
+    // firmware to mark the device CANWBS, which the verdict asks for until it is given.
+    assert!(shows(&h, "CANWBS"), "no CANWBS warning without the firmware fact");
+    h.state_mut().state.fwd.insert("fw_canwbs".into(), "true".into());
+    h.state_mut().set_input("again", SAMPLE.as_bytes());
+    h.run();
+    assert!(!shows(&h, "say so with"), "CANWBS warning still shown with fw_canwbs=true");
+    // A bad option is an error on the page, not a panic.
+    h.state_mut().state.fwd.insert("qemu_oas".into(), "lots".into());
+    h.state_mut().set_input("again", SAMPLE.as_bytes());
+    h.run();
+    assert!(shows(&h, "options.qemu_oas"));
+}
