@@ -89,6 +89,8 @@ impl Platform for NoPlatform {}
 #[derive(Default)]
 struct Analysis {
     registers: Vec<RegisterInfo>,
+    /// Derived facts (architecture, OAS, granules, queue sizes...), from core.
+    summary: Vec<(&'static str, String)>,
     decode: Option<ApiResult>,
     forward: Option<ApiResult>,
     report: Option<smmu_core::forward::ForwardReport>,
@@ -197,6 +199,7 @@ impl App {
         if !text.trim().is_empty() {
             if let Ok(p) = api::parse_registers(text.as_bytes(), &Default::default()) {
                 a.registers = p.registers.decode();
+                a.summary = smmu_core::derived::summarize(&p.registers).lines();
             }
             a.decode = Some(api::decode(text, &Value::Null));
             let fo = self.forward_options();
@@ -257,7 +260,7 @@ impl App {
 
     fn current_text(&self) -> Option<String> {
         match self.state.view.as_str() {
-            "decode" if !self.analysis.registers.is_empty() => Some(decode_text(&self.analysis.registers)),
+            "decode" if !self.analysis.registers.is_empty() => Some(decode_text(&self.analysis.registers, &self.analysis.summary)),
             "forward" | "guest" | "claim" | "diff" if self.analysis.report.is_some() => {
                 self.analysis.report.as_ref().map(|r| r.to_text(false))
             }
@@ -518,6 +521,17 @@ impl App {
         if !self.analysis.registers.is_empty() {
             self.platform.mark_decoded();
         }
+        if !self.analysis.summary.is_empty() {
+            egui::CollapsingHeader::new(RichText::new("Derived facts").strong()).default_open(true).show(ui, |ui| {
+                egui::Grid::new("summary").striped(true).num_columns(2).show(ui, |ui| {
+                    for (k, v) in &self.analysis.summary {
+                        ui.strong(*k);
+                        ui.add(egui::Label::new(v).wrap());
+                        ui.end_row();
+                    }
+                });
+            });
+        }
         for r in &self.analysis.registers {
             let title = format!("{}  {}  {}  (§{})", r.name, r.value, r.description, r.section);
             egui::CollapsingHeader::new(RichText::new(title).monospace())
@@ -528,13 +542,14 @@ impl App {
                         ui.strong("Field");
                         ui.strong("Bits");
                         ui.strong("Value");
-                        ui.strong("Meaning");
                         ui.strong("Section");
+                        ui.strong("Meaning");
                         ui.end_row();
                         for f in &r.fields {
                             ui.monospace(f.name).on_hover_text(f.desc);
                             ui.monospace(bits(f.lsb, f.width));
                             ui.monospace(f.value.to_string());
+                            ui.label(RichText::new(format!("§{}", f.section)).weak());
                             if f.flags.is_empty() {
                                 ui.label(&f.meaning);
                             } else {
@@ -543,7 +558,6 @@ impl App {
                                         .color(ui.visuals().warn_fg_color),
                                 );
                             }
-                            ui.label(RichText::new(format!("§{}", f.section)).weak());
                             ui.end_row();
                         }
                     });
@@ -1002,8 +1016,14 @@ pub fn value_text(v: &Value, indent: usize) -> String {
 }
 
 /// The decode as plain text: one block per register, one line per field.
-pub fn decode_text(regs: &[RegisterInfo]) -> String {
+pub fn decode_text(regs: &[RegisterInfo], summary: &[(&str, String)]) -> String {
     let mut s = String::new();
+    for (k, v) in summary {
+        s.push_str(&format!("{k}: {v}\n"));
+    }
+    if !summary.is_empty() {
+        s.push('\n');
+    }
     for r in regs {
         s.push_str(&format!("{} ({}) = {}  {} [§{}]\n", r.name, r.offset, r.value, r.description, r.section));
         for f in &r.fields {

@@ -47,6 +47,11 @@ fn pasting_the_qemu_sample_decodes_every_register() {
     // QEMU 10.0 stage-1 values (IHI 0070 6.3.1, 6.3.2): IDR1 = 0x02730010.
     assert!(shows(&h, "IDR1  0x02730010"));
     assert!(shows(&h, "SIDSIZE"));
+    // Derived facts from core: the guest kernel printed "oas 44-bit" for this SMMU
+    // (assets/samples/README.md), IDR5.OAS = 0b100.
+    assert!(shows(&h, "Derived facts"));
+    assert!(shows(&h, "Output address size"));
+    assert!(shows(&h, "44 bits"));
 }
 
 #[test]

@@ -204,6 +204,8 @@ pub struct Walker<'a> {
     /// Batch mode: stream configurations already fetched (like the SMMU's configuration
     /// cache), and SMMU_CR0.SMMUEN.
     pub(crate) cache: Option<(Option<u64>, std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>)>,
+    /// The stream being walked (for the event: STE overrides, CD.R/STE.S2R, stall model).
+    pub(crate) cur: Option<std::rc::Rc<StreamConfig>>,
 }
 
 /// The stream's configuration after the STE (and CD) have been fetched.
@@ -236,7 +238,7 @@ fn config_name(cfg: u64) -> &'static str {
 
 impl<'a> Walker<'a> {
     pub fn new(regs: &'a RegisterSet, mem: &'a dyn PhysMem) -> Self {
-        Walker { regs, mem, trace: true, steps: vec![], reads: 0, notes: vec![], cache: None }
+        Walker { regs, mem, trace: true, steps: vec![], reads: 0, notes: vec![], cache: None, cur: None }
     }
 
     #[inline]
@@ -616,6 +618,7 @@ impl Walker<'_> {
         self.notes.clear();
         let mut config = "";
         let mut ipa_out = None;
+        self.cur = None;
         let r = self.translate_inner(req, &mut config, &mut ipa_out);
         let steps = std::mem::take(&mut self.steps);
         let notes = std::mem::take(&mut self.notes);
@@ -672,7 +675,30 @@ impl Walker<'_> {
                 res.summary = why;
             }
             Err(Stop::Fault { kind, s2, class, ipa, fetch, reason }) => {
-                let (rnw, ind, pnu) = effective_access(req, None);
+                let cur = self.cur.take();
+                let (rnw, ind, pnu) = effective_access(req, cur.as_ref().map(|c| (c.instcfg, c.privcfg)));
+                if let Some(c) = &cur {
+                    if kind.is_translation_fault() {
+                        // Whether the SMMU records the fault and how the transaction ends.
+                        let (rec, stall) = if s2 {
+                            (structs::get(&STE, &c.ste, "S2R") != 0, structs::get(&STE, &c.ste, "S2S") != 0)
+                        } else {
+                            let cd = c.cd.as_ref().map(|x| x.0).unwrap_or([0; 8]);
+                            (structs::get(&CD, &cd, "R") != 0, structs::get(&CD, &cd, "S") != 0)
+                        };
+                        if stall {
+                            res.notes.push(format!(
+                                "{} = 1: the transaction stalls (Stall = 1, STAG set) until software resumes or terminates it",
+                                if s2 { "STE.S2S" } else { "CD.S" }
+                            ));
+                        } else if !rec {
+                            res.notes.push(format!(
+                                "{} = 0: the SMMU terminates the transaction without recording this event",
+                                if s2 { "STE.S2R" } else { "CD.R" }
+                            ));
+                        }
+                    }
+                }
                 let ev = EventFields {
                     kind,
                     sid: req.sid,
@@ -743,6 +769,7 @@ impl Walker<'_> {
             0b100 => return Ok(Done::Bypass { pa: req.iova, why: "STE.Config = bypass".into() }),
             _ => {}
         }
+        self.cur = Some(sc.clone());
         let (rnw, ind, pnu) = effective_access(req, Some((sc.instcfg, sc.privcfg)));
         let acc = tt::Acc { write: !rnw, exec: ind, privileged: pnu };
         let l1 = match &sc.s1 {

@@ -146,11 +146,11 @@ impl LowerFirst for String {
 pub fn render(req: &WalkRequest, r: &WalkResult, st: &Style) -> String {
     let mut s = String::new();
     s.push_str(&st.bold(&format!(
-        "walk sid {:#x}{} iova {:#x} {:?} {}\n",
+        "walk sid {:#x}{} iova {:#x} {} {}\n",
         req.sid,
         req.ssid.map(|x| format!(" ssid {x:#x}")).unwrap_or_default(),
         req.iova,
-        req.access,
+        format!("{:?}", req.access).to_lowercase(),
         if req.unpriv { "unprivileged" } else { "privileged" }
     )));
     for (i, step) in r.steps.iter().enumerate() {
