@@ -104,3 +104,24 @@ fn stage2_fault_on_stage1_table_fetch_is_class_tt() {
     assert_eq!(e.input_addr, Some(0x1_0000_0042));
     assert_ne!(e.ipa, Some(0x1_0000_0042));
 }
+
+#[test]
+fn bad_scenarios_are_errors_not_panics() {
+    let cases = [
+        r#"{"name": "a", "streams": [{"sid": 1, "config": "s1", "s1": {"granule": 0, "contexts": []}}]}"#,
+        r#"{"name": "b", "streams": [{"sid": 1, "config": "s1", "s1": {"ia_bits": 5, "contexts": []}}]}"#,
+        r#"{"name": "c", "streams": [{"sid": 1, "config": "s2", "s2": {"ia_bits": 40, "start_level": 7}}]}"#,
+        r#"{"name": "d", "smmu": {"sidsize": 64}, "streams": [{"sid": "0xffffffffffffffff", "config": "bypass"}]}"#,
+        r#"{"name": "e", "stream_table": {"format": "2-level", "split": 60}, "streams": [{"sid": 1, "config": "bypass"}]}"#,
+        r#"{"name": "f", "streams": [{"sid": 1, "config": "s1", "s1": {"contexts": [{"mappings": [{"va": "0x1000", "pa": "0xfffffffffffff000", "size": "0x2000"}]}]}}]}"#,
+        r#"{"name": "g", "streams": [{"sid": 1, "config": "s1", "s1": {"contexts": [{"mappings": [{"va": "0x1001", "pa": "0x0", "size": "0x1000"}]}]}}]}"#,
+        r#"{"name": "h", "streams": [{"sid": 1, "config": "weird"}]}"#,
+        r#"{"name": "i", "streams": [{"sid": 1, "config": "s1", "s1": {"ssid_bits": 30, "contexts": []}}]}"#,
+        r#"{"name": "j", "smmu": {"oas": 47}, "streams": [{"sid": 1, "config": "bypass"}]}"#,
+    ];
+    for c in cases {
+        let s = scenario::parse(c).unwrap_or_else(|e| panic!("{c}: {e}"));
+        assert!(scenario::build(&s).is_err(), "{c} should not build");
+    }
+    assert!(scenario::parse(r#"{"name": "x", "streams": [], "bogus": 1}"#).is_err());
+}

@@ -259,7 +259,6 @@ fn pool_guest_is_safe_on_every_host() {
 /// own consistency checks give no warning for it (IHI 0070 6.3.4: HAD is mandatory in
 /// SMMUv3.1 and later when stage 1 is supported; the strict guest has AIDR 3.1, S1P, HAD 0).
 #[test]
-#[ignore = "QA finding 1: strict guest IDRs drop IDR3.HAD but keep AIDR = SMMUv3.1; decode warns"]
 fn strict_guest_passes_decode_consistency() {
     let v = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--vmm".as_ref(), "strict".as_ref(), "--json".as_ref()]).json();
     let text: String = v["guest"].as_object().expect("guest").iter().map(|(k, x)| format!("{k} = {}\n", x.as_str().unwrap_or(""))).collect();
@@ -307,7 +306,6 @@ fn kernel_version_and_canwbs_gate_every_vmm() {
 /// COHACC | ASID16 | VMID16 | CD2L | TTENDIAN LE | STALL_MODEL 0b01 | ST_LEVEL 2-level;
 /// host-gated COHACC, ASID16, VMID16, CD2L, ST_LEVEL; IDR1_VALUE = SIDSIZE 16, CMDQS = EVENTQS = 19.
 #[test]
-#[ignore = "QA finding 6: the cloud-hypervisor profile does not host-gate IDR0.ST_LEVEL (IDR0_HOST_GATED includes it)"]
 fn cloud_hypervisor_profile_follows_its_source() {
     const IDR0_VALUE: u64 = 0x2 | (0b10 << 2) | (1 << 4) | (1 << 12) | (1 << 18) | (1 << 19) | (0b10 << 21) | (0b01 << 24) | (0b01 << 27);
     const GATED: u64 = (1 << 4) | (1 << 12) | (1 << 18) | (1 << 19) | (0b01 << 27);

@@ -154,6 +154,39 @@ mod tests {
         assert!(m.read_u64_le(0xff8).is_err());
     }
 
+    fn rss_kb() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn large_sparse_image_is_not_read_whole() {
+        // A 4GB raw image (sparse on disk): mapping it and reading a few words must not make
+        // the process resident size grow with the image.
+        let dir = std::env::temp_dir().join(format!("smmu-memfile-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("big.bin");
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(4 << 30).unwrap();
+        use std::io::{Seek, SeekFrom};
+        let mut f = f;
+        f.seek(SeekFrom::Start((3 << 30) + 0x100)).unwrap();
+        f.write_all(&0xfeed_f00d_u64.to_le_bytes()).unwrap();
+        drop(f);
+        let before = rss_kb();
+        let m = MappedImage::open_spec(&format!("{}@0x40000000", p.display())).unwrap();
+        assert_eq!(m.read_u64_le(0x4000_0000 + (3 << 30) + 0x100).unwrap(), 0xfeed_f00d);
+        for i in 0..64u64 {
+            let _ = m.read_u64_le(0x4000_0000 + i * (64 << 20));
+        }
+        let after = rss_kb();
+        assert!(after.saturating_sub(before) < 64 * 1024, "RSS grew by {} KB", after - before);
+        drop(m);
+        let _ = std::fs::remove_file(&p);
+    }
+
     #[test]
     fn elf_core_pt_load_by_paddr() {
         // A minimal ELF64 LE core: one PT_LOAD with p_paddr 0x4000_0000, 16 bytes.

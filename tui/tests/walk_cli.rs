@@ -127,3 +127,17 @@ fn walk_with_mem_image_fills_missing_memory() {
     assert_eq!(r["outcome"], "translated");
     assert_eq!(r["pa"], "0x40323456");
 }
+
+#[test]
+fn walk_accepts_a_scenario_file() {
+    let scen = format!("{}/../assets/scenarios/05-nested-4k-over-4k.json", env!("CARGO_MANIFEST_DIR"));
+    let (c, out, err) = smmu(&["walk", &scen, "--sid", "0x40", "--iova", "0x100000042", "--json"]);
+    assert_eq!(c, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["pa"], "0x900001042");
+    assert_eq!(v["ipa"], "0x200001042");
+    // 4 (CD IPA) + 4 x (4 + 1) (stage 1 tables, each through stage 2) + 4 (output).
+    assert_eq!(v["descriptor_reads"], 28);
+    let (c, _, _) = smmu(&["scenario", "check", &scen]);
+    assert_eq!(c, 0);
+}

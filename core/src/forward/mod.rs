@@ -455,6 +455,9 @@ pub struct VmmResult {
     pub per_host: Vec<HostGuest>,
     /// Fields where this VMM presents more than the strict verdict allows (first host).
     pub exceeds_strict: Vec<FieldValue>,
+    /// IHI 0070 6.3 consistency rules the presented guest IDRs break (`derived::summarize`
+    /// on them, as `smmu decode` would warn); several hosts: prefixed with the host name.
+    pub guest_warnings: Vec<String>,
     /// Sources the profile was read from (file and function).
     pub refs: Vec<String>,
     /// Rules of this profile not confirmed from the VMM's source.
@@ -540,6 +543,9 @@ pub struct ForwardReport {
     pub verdicts: Vec<Verdict>,
     /// Strict guest IDRs: `{"IDR0": "0x...", ...}`.
     pub guest: BTreeMap<String, String>,
+    /// Consistency warnings `derived::summarize` gives for `guest` (empty for a host that
+    /// can nest; see docs/forward.md).
+    pub guest_warnings: Vec<String>,
     pub vmm: Vec<VmmResult>,
     pub hosts: Vec<HostInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -817,6 +823,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
     let mut report = ForwardReport {
         verdicts,
         guest: guest.to_hex_map(),
+        guest_warnings: vmm::guest_warnings(&guest),
         vmm,
         hosts: host_infos,
         pool,

@@ -166,6 +166,9 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     }
     o.line("");
     o.para(0, width, &format!("Strict guest: {}", guest_line(&r.guest)));
+    for w in &r.guest_warnings {
+        o.para(2, width, &format!("warning: the strict guest IDRs break an IHI 0070 6.3 rule: {w}"));
+    }
     let counts: Vec<String> = r.summary.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
     o.para(0, width, &format!("{} fields: {}", r.verdicts.len(), counts.join(", ")));
     for v in &r.vmm {
@@ -179,6 +182,10 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             format!("{}: accepts; presents {n_exceed} field(s) beyond the strict verdicts", v.name)
         } else {
             format!("{}: accepts; nothing beyond the strict verdicts", v.name)
+        };
+        let line = match v.guest_warnings.len() {
+            0 => line,
+            n => format!("{line}; its guest IDRs break {n} IHI 0070 6.3 consistency rule(s)"),
         };
         o.para(2, width, &line);
     }
@@ -312,8 +319,10 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     }
     if let Some(c) = &r.claim {
         o.line("");
-        let b = o.bold(&format!("Claim check: {}", c.source));
-        o.line(&b);
+        for l in wrap(&format!("Claim check: {}", c.source), width) {
+            let b = o.bold(&l);
+            o.line(&b);
+        }
         o.para(2, width, &format!("claimed: {}", guest_line(&c.registers)));
         if c.over_claims.is_empty() {
             o.line("  no field over-claims");

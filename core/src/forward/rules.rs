@@ -94,6 +94,28 @@ impl<'a> Ctx<'a> {
     pub fn guest_stall_model(&self) -> u64 {
         self.hz("IDR0", "STALL_MODEL")
     }
+    /// IDR0.S1P the strict guest gets (1 exactly when the host can nest).
+    pub fn guest_s1p(&self) -> u64 {
+        self.nesting() as u64
+    }
+    /// IDR3.HAD the strict guest gets: the host's, when the guest has stage 1 (HAD is 0
+    /// without S1P, IHI 0070 6.3.4).
+    pub fn guest_had(&self) -> u64 {
+        if self.guest_s1p() == 1 { self.hz("IDR3", "HAD") } else { 0 }
+    }
+    /// AIDR.ArchMinorRev the strict guest gets: SMMUv3.1 at most, and SMMUv3.0 when the
+    /// host lacks HAD (HAD is mandatory with stage 1 from SMMUv3.1, IHI 0070 6.3.4). Tied
+    /// to the host's HAD alone, so a pool's revision is never above any member's.
+    pub fn guest_minor(&self) -> u64 {
+        if self.hz("IDR3", "HAD") == 0 {
+            return 0;
+        }
+        self.hz("AIDR", "ArchMinorRev").min(1)
+    }
+    /// IDR5.GRAN64K the strict guest gets (direct).
+    pub fn guest_gran64k(&self) -> u64 {
+        self.hz("IDR5", "GRAN64K")
+    }
     fn missing(&self, reg: &str) -> bool {
         !self.host.contains(reg)
     }
@@ -224,11 +246,10 @@ pub(crate) static RULES: &[Rule] = &[
             "IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED (--caps pci-ats-not-supported) forbids it; a VMM that describes no ATS device should leave it 0.",
             &[KDOC, KDOC_CAPS])
     }),
-    r("IDR0", "NS1ATS", Order::AtLeast, |c, _| {
-        let note = if c.guest_ats() == 1 { "" } else { " This guest gets no ATS, so it changes nothing, but a true statement is kept." };
-        d(Class::PerDevice, c.hz("IDR0", "NS1ATS"),
-            format!("Only meaningful with ATS, and inverted: a 1 says split-stage ATS is not supported, so the guest must see the host's 1 where the host has it.{note}"),
-            "Only a different host value changes it.", &[KDOC])
+    r("IDR0", "NS1ATS", Order::AtMost, |c, _| {
+        zero(Class::HostOnly,
+            format!("Split-stage ATS is about stage 2, which the guest does not have: IDR0.NS1ATS is RES0 when S2P == 0 (IHI 0070 6.3.1), so the guest sees 0 whatever the host says (host {}).", c.hz("IDR0", "NS1ATS")),
+            "A guest stage 2.", &[KDOC])
     }),
     r("IDR0", "ASID16", Order::AtMost, |c, f| direct(c, f, "IDR0", " Guest ASIDs go into the guest CDs the host hardware reads.")),
     r("IDR0", "MSI", Order::Free, |_, _| {
@@ -329,7 +350,20 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR3", "FWB", Order::AtMost, |_, _| {
         zero(Class::HostOnly, "Stage-2 forced write-back; the host uses it for the nesting parent (arm_vsmmu_alloc needs CANWBS or S2FWB), the guest has no stage 2.", "A guest stage 2.", &[VSMMU_ALLOC])
     }),
-    r("IDR3", "HAD", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
+    r("IDR3", "HAD", Order::AtMost, |c, f| {
+        let hv = c.hz("IDR3", f.name);
+        let g = c.guest_had();
+        let reason = if c.guest_s1p() == 0 {
+            "The guest gets no stage 1 on this host, and HAD must be 0 without S1P (IHI 0070 6.3.4).".to_string()
+        } else if hv == 1 {
+            "Not in the uAPI kdoc list, but presented as the host has it: HAD only says the hardware honours CD.HAD0/HAD1, and in nesting the host hardware reads the guest's CDs and walks its stage-1 tables itself (the kernel checks only vSTE fields), so no kernel support, firmware fact or VM flag is involved (rule 4). It is also required: HAD is mandatory with stage 1 from SMMUv3.1 (IHI 0070 6.3.4), and the strict guest claims SMMUv3.1. QEMU accel presents HAD=1 too.".to_string()
+        } else {
+            "The host lacks HAD, so the guest cannot have it (the host hardware walks the guest CDs); the strict guest therefore claims SMMUv3.0 in AIDR, where HAD is optional (IHI 0070 6.3.4).".to_string()
+        };
+        d(Class::Direct, g, reason,
+            "Only a different host value changes it; a kdoc list that named HAD would confirm it.",
+            &[KDOC, RULE4, QEMU_CHECK])
+    }),
     r("IDR3", "PBHA", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
     r("IDR3", "E0PD", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
     r("IDR3", "PPS", Order::AtMost, |c, f| not_for_nesting(c, f, "IDR3", "PRI (PASID in PRI responses)")),
@@ -349,15 +383,37 @@ pub(crate) static RULES: &[Rule] = &[
             return zero(Class::VmmDefined, "IDR5 was not in the input; the guest IPA size cannot be bounded.", "Give IDR5.", &[]);
         }
         let v = c.hz("IDR5", "OAS");
-        d(Class::VmmDefined, v,
-            "The guest's stage-1 output is an IPA that the host stage 2 translates, so the VMM sizes it from the VM's memory map, at most the host OAS (here offered equal). Not in the kdoc list, but QEMU, Cloud Hypervisor and OpenVMM all read it.",
+        // The guest has no DS and no D128 (not in the kdoc list): 52 bits needs GRAN64K and
+        // SMMUv3.1, 56 bits needs D128 and SMMUv3.4 (IHI 0070 6.3.6).
+        let max52 = if c.guest_gran64k() == 1 && c.guest_minor() >= 1 { 6 } else { 5 };
+        let g = if v >= 6 { v.min(max52) } else { v };
+        let clamp = if g != v {
+            format!(" The host's {v} is lowered to {g}: the guest IDRs could not be consistent with it (52-bit OAS needs GRAN64K and SMMUv3.1, 56-bit needs D128 and SMMUv3.4; the guest has neither DS nor D128, IHI 0070 6.3.6).")
+        } else {
+            String::new()
+        };
+        d(Class::VmmDefined, g,
+            format!("The guest's stage-1 output is an IPA that the host stage 2 translates, so the VMM sizes it from the VM's memory map, at most the host OAS (here offered equal). Not in the kdoc list, but QEMU, Cloud Hypervisor and OpenVMM all read it.{clamp}"),
             "A VMM that chooses a smaller IPA space (QEMU oas=44, Cloud Hypervisor 48-bit cap).",
             &[KDOC, QEMU_CHECK, CH_IDR, OVMM_CHECK])
     }),
     r("IDR5", "GRAN4K", Order::AtMost, |c, f| direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")),
     r("IDR5", "GRAN16K", Order::AtMost, |c, f| direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")),
     r("IDR5", "GRAN64K", Order::AtMost, |c, f| direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")),
-    r("IDR5", "VAX", Order::AtMost, |c, f| direct(c, f, "IDR5", "")),
+    r("IDR5", "VAX", Order::AtMost, |c, f| {
+        let mut x = direct(c, f, "IDR5", "");
+        // 52-bit VA needs GRAN64K (the guest has no DS) and SMMUv3.1; 56-bit needs D128.
+        let max = if c.guest_minor() == 0 { 0 } else if c.guest_gran64k() == 1 { 1 } else { 0 };
+        if x.guest > max {
+            x.reason.push_str(&format!(
+                " The host's {} is lowered to {max}: VAX is RES0 in SMMUv3.0, 52 bits needs GRAN64K or DS, 56 bits needs D128 (IHI 0070 6.3.6), and the guest has no DS or D128{}.",
+                x.guest,
+                if c.guest_minor() == 0 { " and claims SMMUv3.0" } else { "" }
+            ));
+            x.guest = max;
+        }
+        x
+    }),
     r("IDR5", "STALL_MAX", Order::AtMost, |c, _| {
         let sm = c.guest_stall_model();
         if sm == 1 {
@@ -386,9 +442,14 @@ pub(crate) static RULES: &[Rule] = &[
     }),
     r("AIDR", "ArchMinorRev", Order::AtMost, |c, _| {
         let h = c.hz("AIDR", "ArchMinorRev");
-        let g = h.min(1);
+        let g = c.guest_minor();
+        let why = if g < h.min(1) {
+            " but the host has no IDR3.HAD, which the guest's stage 1 would need from SMMUv3.1 on (IHI 0070 6.3.4), so the guest claims SMMUv3.0"
+        } else {
+            ""
+        };
         d(Class::VmmDefined, g,
-            format!("The revision the VMM's emulation implements, at most the host's (revisions add behaviour the host must provide); the strict profile emulates SMMUv3.1 like QEMU, so min(host {h}, 1) = {g}."),
+            format!("The revision the VMM's emulation implements, at most the host's (revisions add behaviour the host must provide); the strict profile emulates SMMUv3.1 like QEMU (3.2 would make RIL and BBML mandatory, which the host may lack), so min(host {h}, 1){why}: {g}."),
             "A VMM emulating a newer revision.", &[])
     }),
 ];

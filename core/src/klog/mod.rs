@@ -21,8 +21,11 @@ pub struct Options {
 /// Everything found: the JSON shape of `smmu log --json`.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct LogReport {
+    #[serde(serialize_with = "ser_events")]
     pub events: Vec<LogEvent>,
     pub command_errors: Vec<CommandError>,
+    /// `CMD_SYNC timeout at ... [hwprod ..., hwcons ...]`: the SMMU did not complete a CMD_SYNC.
+    pub cmd_sync_timeouts: Vec<CmdSyncTimeout>,
     pub probe: Vec<Probe>,
     pub global_errors: Vec<GlobalError>,
     /// PRI Page Requests Linux did not expect (`unexpected PRI request received:`).
@@ -35,6 +38,31 @@ pub struct LogReport {
     pub kernel_source: &'static str,
     /// Lines that looked SMMU-related but could not be understood.
     pub unparsed: Vec<Unparsed>,
+    /// Number of lines in the input.
+    pub lines: usize,
+    /// Number of SMMU-related lines found (0: nothing in the input concerns an SMMU).
+    pub smmu_lines: usize,
+}
+
+/// Linux `arm_smmu_cmdq_issue_cmdlist()`: waiting for a CMD_SYNC to complete timed out.
+#[derive(Debug, Clone, Serialize)]
+pub struct CmdSyncTimeout {
+    pub line: usize,
+    pub device: String,
+    /// The driver's producer position of the CMD_SYNC (`at 0x...`: index and wrap bit).
+    pub sync_at: Option<String>,
+    /// SMMU_CMDQ_PROD as the driver read it after the timeout.
+    pub hwprod: Option<String>,
+    /// SMMU_CMDQ_CONS as the driver read it after the timeout.
+    pub hwcons: Option<String>,
+    /// CMDQ_CONS.RD of `hwcons` (index and wrap bit): the next command the SMMU would consume.
+    pub cons_rd: Option<u64>,
+    /// CMDQ_CONS.ERR of `hwcons`, by name.
+    pub cons_error: Option<String>,
+    /// Commands produced but not consumed (hwprod - hwcons), when the queue size is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<u64>,
+    pub explanation: String,
 }
 
 /// A check of the kernel's decoded printout against our decode of the raw dwords.
@@ -71,6 +99,28 @@ pub struct LogEvent {
     pub checks: Vec<Check>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// JSON keys of the event whose values the log does not give (missing or damaged
+    /// dwords): serialized as null, and "unknown" in the summary, never as 0.
+    #[serde(skip)]
+    pub unknown_keys: Vec<&'static str>,
+}
+
+/// All the keys [`event::key_of_field`] can name.
+const EVENT_KEYS: &[&str] = &["sid", "ssid", "input_addr", "ipa", "fetch_addr", "rnw", "s2", "class", "stall", "stag", "pnu", "ind"];
+
+fn ser_events<S: serde::Serializer>(evs: &[LogEvent], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error, SerializeSeq};
+    let mut seq = s.serialize_seq(Some(evs.len()))?;
+    for e in evs {
+        let mut v = serde_json::to_value(e).map_err(S::Error::custom)?;
+        if let Some(o) = v.as_object_mut() {
+            for k in &e.unknown_keys {
+                o.insert((*k).to_string(), serde_json::Value::Null);
+            }
+        }
+        seq.serialize_element(&v)?;
+    }
+    seq.end()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,7 +260,7 @@ fn strip_noise(mut s: &str) -> &str {
     }
 }
 
-const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "sid 0x", "priv ", "unpriv "];
+const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "CMD_SYNC timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "sid 0x", "priv ", "unpriv "];
 
 /// Lines wrapped by mail clients or terminals: a decoded `event:` or access line that is
 /// visibly incomplete continues on the next line(s).
@@ -255,10 +305,26 @@ fn is_smmu_device(dev: &str) -> bool {
     l.contains("smmu")
 }
 
+/// Where the device prefix of a driver message ends: the first `": "` (`arm-smmu-v3
+/// 9050000.smmuv3: ...`), or the second for Xen's `SMMUv3: /smmuv3@9050000: ...`.
+fn device_end(s: &str) -> Option<usize> {
+    let q = s.find(": ")?;
+    let head = s.get(..q)?;
+    if head.trim() == "SMMUv3" {
+        let rest = s.get(q + 2..)?;
+        if let Some(q2) = rest.find(": ") {
+            let name = rest.get(..q2)?;
+            if !name.is_empty() && !name.contains(char::is_whitespace) {
+                return Some(q + 2 + q2);
+            }
+        }
+    }
+    Some(q)
+}
+
 /// Splits a cleaned line into device prefix and message.
 fn split(line: &str) -> Option<Split<'_>> {
     let s = strip_noise(line);
-    // A dword line: "<device>: \t0x...." - the last token after a ':'.
     let mut best: Option<usize> = None;
     for m in MARKERS {
         if let Some(p) = s.find(m) {
@@ -268,23 +334,30 @@ fn split(line: &str) -> Option<Split<'_>> {
             }
         }
     }
-    match best {
-        Some(p) => {
-            let dev = clean_device(s.get(..p).unwrap_or(""));
-            Some(Split { device: dev, msg: s.get(p..).unwrap_or("") })
-        }
-        None => {
-            // dword lines: prefix ends in ':' then whitespace then a hex-looking token.
-            let t = s.trim_end();
-            let tok_start = t.rfind(|c: char| c.is_whitespace()).map(|i| i + 1)?;
-            let tok = t.get(tok_start..)?;
-            let before = t.get(..tok_start)?.trim_end();
-            if !before.ends_with(':') || !looks_hex(tok) {
-                return None;
-            }
-            Some(Split { device: clean_device(before), msg: tok })
+    if let Some(p) = best {
+        // The message starts right after the device prefix, which may be before the marker
+        // ("...: device has entered Service Failure Mode!", "...: GERROR MSI write aborted").
+        return Some(match device_end(s).filter(|q| *q < p) {
+            Some(q) => Split { device: clean_device(s.get(..q).unwrap_or("")), msg: s.get(q + 2..).unwrap_or("") },
+            None => Split { device: clean_device(s.get(..p).unwrap_or("")), msg: s.get(p..).unwrap_or("") },
+        });
+    }
+    // dword lines: prefix ends in ':' then whitespace then a hex-looking token.
+    let t = s.trim_end();
+    if let Some(tok_start) = t.rfind(|c: char| c.is_whitespace()).map(|i| i + 1) {
+        let tok = t.get(tok_start..).unwrap_or("");
+        let before = t.get(..tok_start).unwrap_or("").trim_end();
+        if before.ends_with(':') && looks_hex(tok) {
+            return Some(Split { device: clean_device(before), msg: tok });
         }
     }
+    // Any other message of an SMMU driver: `<smmu device>: text`.
+    let q = device_end(s)?;
+    let device = clean_device(s.get(..q)?);
+    if !is_smmu_device(&device) {
+        return None;
+    }
+    Some(Split { device, msg: s.get(q + 2..).unwrap_or("") })
 }
 
 fn looks_hex(t: &str) -> bool {
@@ -368,6 +441,13 @@ pub fn parse(text: &str, opts: &Options) -> LogReport {
     for d in devs {
         p.flush(&d);
     }
+    // An incomplete dump is finished only when its device prints something else (or at the
+    // end): report events in the order the kernel printed them.
+    p.out.events.sort_by_key(|e| e.line);
+    for e in &mut p.out.events {
+        e.event.summary = event::summarize_known(&e.event, &e.unknown_keys);
+    }
+    p.out.lines = text.lines().count();
     let (v, src) = p.kernel();
     p.out.kernel = Some(v.to_string());
     p.out.kernel_source = src;
@@ -390,8 +470,10 @@ impl Parser {
         let msg = sp.msg.trim();
         let dev = sp.device;
         let smmu = is_smmu_device(&dev) || raw.contains("SMMUv3");
-        // dword continuation of a pending block from the same source.
-        if !msg.contains(' ') && looks_hex(msg) {
+        // dword continuation of a pending block from the same source; a single damaged
+        // token in a pending dump still takes its dword's place.
+        let damaged_dword = !msg.is_empty() && !msg.contains(char::is_whitespace) && msg.len() <= 24 && self.pending.iter().any(|p| p.device == dev);
+        if !msg.contains(' ') && (looks_hex(msg) || damaged_dword) {
             if let Some(pi) = self.pending.iter().position(|p| p.device == dev) {
                 let pend = &mut self.pending[pi];
                 pend.raw.push(Some(msg.to_string()));
@@ -399,12 +481,17 @@ impl Parser {
                 if pend.words.len() >= pend.want {
                     self.flush(&dev);
                 }
+                self.out.smmu_lines += 1;
+            } else if smmu {
+                self.unparsed(n, raw, "a dword with no `event 0x.. received:` or `skipping command` line before it");
+                self.out.smmu_lines += 1;
             }
             return;
         }
         if !smmu {
             return;
         }
+        self.out.smmu_lines += 1;
         // Any other message from this source ends its pending block.
         self.flush(&dev);
         if let Some(r) = msg.strip_prefix("event 0x") {
@@ -458,10 +545,61 @@ impl Parser {
                 self.cmdq_entries = dec_before(msg, " entries for cmdq").map(|v| v as u64);
             }
             self.message(n, &dev, msg, "queue allocated by the driver (entries = 2^LOG2SIZE of SMMU_*_BASE)");
+        } else if msg.starts_with("CMD_SYNC timeout") {
+            self.cmd_sync_timeout(n, &dev, msg);
         } else {
-            let expl = explain_message(msg);
-            self.message(n, &dev, msg, expl);
+            match explain_message(msg) {
+                Some(expl) => self.message(n, &dev, msg, expl),
+                None => self.unparsed(n, raw, "SMMU driver message not recognised"),
+            }
         }
+    }
+
+    /// `CMD_SYNC timeout at 0x%08x [hwprod 0x%08x, hwcons 0x%08x]` (Linux 5.x and later;
+    /// older kernels print only `CMD_SYNC timeout`).
+    fn cmd_sync_timeout(&mut self, n: usize, dev: &str, msg: &str) {
+        let at = hex_after(msg, "timeout at ");
+        let hwprod = hex_after(msg, "hwprod ");
+        let hwcons = hex_after(msg, "hwcons ");
+        let cons_field = |f: &str| hwcons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])));
+        let prod_wr = hwprod.and_then(|p| regs::by_name("CMDQ_PROD").and_then(|r| r.layout.field("WR")).map(|fd| fd.get(&[p])));
+        let cons_rd = cons_field("RD");
+        let err = cons_field("ERR");
+        let cons_error = err.map(|e| crate::queues::queue::cerror_name(e).to_string());
+        // RD/WR hold the index and, just above it, the wrap bit: 2 * entries positions.
+        let pending = match (prod_wr, cons_rd, self.cmdq_entries) {
+            (Some(p), Some(c), Some(e)) if e.is_power_of_two() => {
+                let m = e.saturating_mul(2).saturating_sub(1);
+                Some((p & m).wrapping_sub(c & m) & m)
+            }
+            _ => None,
+        };
+        let hex8 = |v: Option<u64>| v.map(|x| format!("{x:#010x}"));
+        let mut ex = String::from("The driver queued commands ending in a CMD_SYNC and waited for its completion (CMD_SYNC, IHI 0070 4.7.3), which never came within the poll timeout; hwprod/hwcons are SMMU_CMDQ_PROD/SMMU_CMDQ_CONS read afterwards. ");
+        match (prod_wr, cons_rd) {
+            (Some(_), Some(c)) if err.is_some_and(|e| e != 0) => ex.push_str(&format!(
+                "CMDQ_CONS.ERR = {}: The SMMU stopped on the command at CONS.RD {c:#x} (see the `CMDQ error` lines; SMMU_GERROR.CMDQ_ERR)",
+                cons_error.as_deref().unwrap_or("?")
+            )),
+            (Some(p), Some(c)) if p != c => ex.push_str(&format!(
+                "The SMMU stopped consuming at CONS {c:#x} while PROD is {p:#x}: it is stalled or wedged; read SMMU_CMDQ_CONS.ERR, SMMU_GERROR (CMDQ_ERR, SFM_ERR) and SMMU_CR0ACK.CMDQEN"
+            )),
+            (Some(_), Some(c)) => ex.push_str(&format!(
+                "The SMMU consumed every command (CONS {c:#x} == PROD) but the completion was not seen: check the CMD_SYNC's CS/MSI settings and SMMU_GERROR.MSI_CMDQ_ABT_ERR"
+            )),
+            _ => ex.push_str("Read SMMU_CMDQ_PROD/CONS (CONS.ERR) and SMMU_GERROR to see where the SMMU stopped"),
+        }
+        self.out.cmd_sync_timeouts.push(CmdSyncTimeout {
+            line: n,
+            device: dev.to_string(),
+            sync_at: hex8(at),
+            hwprod: hex8(hwprod),
+            hwcons: hex8(hwcons),
+            cons_rd,
+            cons_error,
+            pending,
+            explanation: ex,
+        });
     }
 
     fn message(&mut self, n: usize, dev: &str, text: &str, expl: &str) {
@@ -605,6 +743,14 @@ impl Parser {
                 for m in &missing {
                     notes.push(format!("dword {m} missing or damaged"));
                 }
+                let mut unknown_keys: Vec<&'static str> = Vec::new();
+                for k in unknown_fields.iter().filter_map(|f| event::key_of_field(f)) {
+                    if !unknown_keys.contains(&k) {
+                        unknown_keys.push(k);
+                    }
+                }
+                let mut info = event::forget(info, &unknown_keys);
+                info.fields.retain(|f| !unknown_fields.contains(&f.name));
                 self.out.events.push(LogEvent {
                     event: info,
                     line: p.line,
@@ -616,6 +762,7 @@ impl Parser {
                     client: None,
                     checks: Vec::new(),
                     notes,
+                    unknown_keys,
                 });
                 let idx = self.out.events.len() - 1;
                 self.last_event.retain(|(d, _)| d != &p.device);
@@ -642,18 +789,22 @@ impl Parser {
         }
         // No raw dump: build the event from the decoded line alone.
         let code = code.unwrap_or(0);
-        let info = event::decode(&[code as u64, 0, 0, 0]);
+        let mut info = event::decode(&[code as u64, 0, 0, 0]);
+        // No record: every field value is unknown (the decoded lines fill some in).
+        let unknown_fields: Vec<&'static str> = info.fields.iter().map(|f| f.name).filter(|n| *n != "Type").collect();
+        info.fields.clear();
         self.out.events.push(LogEvent {
             event: info,
             line: n,
             device: dev.to_string(),
             raw: vec![None, None, None, None],
             missing_dwords: vec![0, 1, 2, 3],
-            unknown_fields: Vec::new(),
+            unknown_fields,
             kernel_lines: Vec::new(),
             client: None,
             checks: Vec::new(),
             notes: vec!["no raw dwords in the log: fields come from the kernel's decoded line only".into()],
+            unknown_keys: EVENT_KEYS.to_vec(),
         });
         let i = self.out.events.len() - 1;
         self.last_event.retain(|(d, _)| d != dev);
@@ -671,20 +822,26 @@ impl Parser {
         ev.client = word_after(msg, "client:");
         if no_raw {
             // Fill what the kernel printed.
+            let known = |ev: &mut LogEvent, k: &str| ev.unknown_keys.retain(|x| *x != k);
             if let Some(s) = hex_after(msg, "sid: ") {
                 ev.event.sid = s as u32;
+                known(ev, "sid");
             }
             if let Some(a) = hex_after(msg, "iova: ") {
                 ev.event.input_addr = Some(format!("{a:#x}"));
+                known(ev, "input_addr");
             }
             if let Some(a) = hex_after(msg, "ipa: ") {
                 ev.event.ipa = Some(format!("{a:#x}"));
+                known(ev, "ipa");
             }
             if let Some(a) = hex_after(msg, "fetch_addr: ") {
                 ev.event.fetch_addr = Some(format!("{a:#x}"));
+                known(ev, "fetch_addr");
             }
             if let Some(s) = hex_after(msg, "ssid: ") {
                 ev.event.ssid = Some(s as u32);
+                known(ev, "ssid");
                 ev.notes.push("ssid from the kernel line: Linux prints 0 both for SubstreamID 0 and for no SubstreamID".into());
             }
             return;
@@ -739,6 +896,13 @@ impl Parser {
             ("stall", stall, ev.event.stall),
         ];
         if no_raw {
+            ev.unknown_keys.retain(|k| !matches!(*k, "pnu" | "ind" | "rnw" | "s2" | "stall"));
+            if stag.is_some() {
+                ev.unknown_keys.retain(|k| *k != "stag");
+            }
+            if class.is_some() {
+                ev.unknown_keys.retain(|k| *k != "class");
+            }
             ev.event.pnu = Some(kv[0].1);
             ev.event.ind = Some(kv[1].1);
             ev.event.rnw = Some(kv[2].1);
@@ -776,9 +940,9 @@ fn gerror_names(v: u64) -> Vec<String> {
     }
 }
 
-fn explain_message(msg: &str) -> &'static str {
+fn explain_message(msg: &str) -> Option<&'static str> {
     let m = msg;
-    if m.contains("EVTQ overflow") {
+    Some(    if m.contains("EVTQ overflow") {
         "the Event queue overflowed (EVTQ_PROD.OVFLG toggled): events were lost"
     } else if m.contains("PRIQ overflow") {
         "the PRI queue overflowed: page requests were lost and must be answered as failed"
@@ -802,9 +966,13 @@ fn explain_message(msg: &str) -> &'static str {
         "NVIDIA Tegra241 CMDQ-Virtualization extension found next to the SMMU"
     } else if m.contains("unexpected PRI request") {
         "a PRI Page Request arrived for a device without an I/O page fault handler"
+    } else if m.contains("probing hardware configuration") {
+        "the driver starts reading the SMMU_IDR registers"
+    } else if m.contains("CMDQ timeout") || m.contains("CMD_SYNC timeout") {
+        "the SMMU did not consume commands in time"
     } else {
-        "SMMU driver message"
-    }
+        return None;
+    })
 }
 
 #[cfg(test)]

@@ -288,6 +288,7 @@ pub fn advice(code: u8, class: Option<&str>, s2: Option<bool>) -> &'static str {
         (F_TRANSLATION, Some("IN"), Some(true)) => "no valid stage 2 mapping for the IPA: the VMM/VFIO did not map this guest address",
         (F_TRANSLATION, Some("TT"), _) | (F_ADDR_SIZE, Some("TT"), _) | (F_ACCESS, Some("TT"), _) | (F_PERMISSION, Some("TT"), _) => "stage 2 does not map the IPA of a stage 1 table (IPA field): the guest's page tables are outside its memory",
         (F_TRANSLATION, Some("CD"), _) | (F_ADDR_SIZE, Some("CD"), _) | (F_ACCESS, Some("CD"), _) | (F_PERMISSION, Some("CD"), _) => "stage 2 does not map the IPA of the CD (IPA field): the guest's CD table is outside its memory",
+        (F_TRANSLATION, _, _) => "no valid mapping for the address at the stage that faulted (CLASS and S2 say which table: decode the full record)",
         (F_ADDR_SIZE, _, _) => "a descriptor (or bypassed input) produced an address beyond the configured output size (CD.IPS / STE.S2PS / OAS)",
         (F_ACCESS, _, _) => "the page is mapped with AF == 0 and hardware Access flag update is off",
         (F_PERMISSION, _, _) => "the page is mapped without the permission the access needs (write to read-only, execute, privilege)",
@@ -298,21 +299,85 @@ pub fn advice(code: u8, class: Option<&str>, s2: Option<bool>) -> &'static str {
 }
 
 fn summarize(e: &EventInfo) -> String {
-    let mut s = format!("{} ({}) from StreamID {:#x}", e.type_name, e.description, e.sid);
+    summarize_known(e, &[])
+}
+
+/// The JSON keys of [`EventInfo`] each record field sets (for records with missing words).
+pub fn key_of_field(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "StreamID" => "sid",
+        "SubstreamID" | "SSV" => "ssid",
+        "InputAddr" => "input_addr",
+        "IPA" => "ipa",
+        "FetchAddr" => "fetch_addr",
+        "RnW" => "rnw",
+        "S2" => "s2",
+        "CLASS" => "class",
+        "Stall" => "stall",
+        "STAG" => "stag",
+        "PnU" => "pnu",
+        "InD" => "ind",
+        _ => return None,
+    })
+}
+
+/// Marks the keys in `unknown` (see [`key_of_field`]) as unknown: their values become null
+/// (sid cannot be null in `EventInfo`; callers serialize it as null) and the summary says
+/// "unknown" instead of showing a zero.
+pub fn forget(mut e: EventInfo, unknown: &[&str]) -> EventInfo {
+    for k in unknown {
+        match *k {
+            "ssid" => e.ssid = None,
+            "input_addr" => e.input_addr = None,
+            "ipa" => e.ipa = None,
+            "fetch_addr" => e.fetch_addr = None,
+            "rnw" => e.rnw = None,
+            "s2" => e.s2 = None,
+            "class" => e.class = None,
+            "stall" => e.stall = None,
+            "stag" => e.stag = None,
+            "pnu" => e.pnu = None,
+            "ind" => e.ind = None,
+            _ => {}
+        }
+    }
+    e.summary = summarize_known(&e, unknown);
+    if let Ok(code) = u8::from_str_radix(e.code.trim_start_matches("0x"), 16) {
+        e.advice = advice(code, e.class.as_deref(), e.s2);
+    }
+    e
+}
+
+/// The one-line summary; keys in `unknown` are said to be unknown.
+pub fn summarize_known(e: &EventInfo, unknown: &[&str]) -> String {
+    let unk = |k: &str| unknown.contains(&k);
+    let mut s = if unk("sid") {
+        format!("{} ({}) from an unknown StreamID", e.type_name, e.description)
+    } else {
+        format!("{} ({}) from StreamID {:#x}", e.type_name, e.description, e.sid)
+    };
     if let Some(ss) = e.ssid {
         s.push_str(&format!(" SubstreamID {ss:#x}"));
+    } else if unk("ssid") {
+        s.push_str(", SubstreamID unknown");
     }
     if let Some(rnw) = e.rnw {
         s.push_str(if rnw { ", read" } else { ", write" });
+    } else if unk("rnw") {
+        s.push_str(", read/write unknown");
     }
     if let Some(a) = &e.input_addr {
         s.push_str(&format!(" at {a}"));
+    } else if unk("input_addr") {
+        s.push_str(" at an unknown address");
     }
     if let Some(s2) = e.s2 {
         s.push_str(if s2 { ", stage 2" } else { ", stage 1" });
         if s2 {
             if let Some(ipa) = &e.ipa {
                 s.push_str(&format!(" (IPA {ipa})"));
+            } else if unk("ipa") {
+                s.push_str(" (IPA unknown)");
             }
         }
     }
@@ -327,9 +392,14 @@ fn summarize(e: &EventInfo) -> String {
     }
     if let Some(f) = &e.fetch_addr {
         s.push_str(&format!(", fetch address {f}"));
+    } else if unk("fetch_addr") {
+        s.push_str(", fetch address unknown");
     }
     if e.stall == Some(true) {
-        s.push_str(&format!(", stalled (STAG {:#x})", e.stag.unwrap_or(0)));
+        match e.stag {
+            Some(t) => s.push_str(&format!(", stalled (STAG {t:#x})")),
+            None => s.push_str(", stalled (STAG unknown)"),
+        }
     }
     s
 }

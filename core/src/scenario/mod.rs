@@ -271,6 +271,9 @@ enum Kind {
 
 impl Image {
     fn alloc(&mut self, size: u64, align: u64) -> Result<u64, String> {
+        if !align.is_power_of_two() || size > 1 << 32 {
+            return Err(format!("cannot allocate {size:#x} bytes aligned to {align:#x}"));
+        }
         let a = self.next.checked_add(align - 1).ok_or("allocator overflow")? & !(align - 1);
         self.next = a.checked_add(size).ok_or("allocator overflow")?;
         self.pages.insert(a, vec![0u8; usize::try_from(size).map_err(|_| "table too large")?]);
@@ -358,7 +361,8 @@ impl Geo {
         if self.lpa {
             vec![("OA", (pa & ((1 << 48) - 1)) >> 12), ("OA_51_48", pa >> 48)]
         } else if self.ds {
-            vec![("OA", (pa & ((1 << 50) - 1)) >> 12)]
+            // DS (LPA2): OA[51:50] live in bits [9:8], where SH is without DS.
+            vec![("OA", (pa & ((1 << 50) - 1)) >> 12), ("SH", pa >> 50)]
         } else {
             vec![("OA", pa >> 12)]
         }
@@ -514,8 +518,8 @@ fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
             lvl += 1;
         }
         let step = 1u64 << geo.shift(leaf_level);
-        va += step;
-        pa += step;
+        va = va.checked_add(step).ok_or("va overflows")?;
+        pa = pa.checked_add(step).ok_or("pa overflows 64 bits")?;
     }
     Ok(())
 }
@@ -535,9 +539,17 @@ pub fn build(s: &Scenario) -> Result<Snapshot, BuildError> {
     build_inner(s).map_err(|msg| BuildError { scenario: s.name.clone(), msg })
 }
 
+fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
+    tg0_enc(granule)?;
+    if !(16..=52).contains(&ia_bits) {
+        return Err(format!("{what} ia_bits {ia_bits}: expected 16 to 52"));
+    }
+    Ok(())
+}
+
 fn s1_geo(sp: &S1Spec, smmu: &SmmuSpec, root: u64) -> Result<Geo, String> {
-    let gshift = u32::try_from(sp.granule.trailing_zeros()).unwrap_or(12);
-    tg0_enc(sp.granule)?;
+    check_sizes(sp.granule, sp.ia_bits, "s1")?;
+    let gshift = sp.granule.trailing_zeros();
     let ips = sp.ips_bits.unwrap_or(smmu.oas).min(smmu.oas);
     Ok(Geo {
         stage: 1,
@@ -551,9 +563,13 @@ fn s1_geo(sp: &S1Spec, smmu: &SmmuSpec, root: u64) -> Result<Geo, String> {
 }
 
 fn s2_levels(sp: &S2Spec) -> Result<(i32, u32), String> {
+    check_sizes(sp.granule, sp.ia_bits, "s2")?;
     let gshift = sp.granule.trailing_zeros();
     let stride = gshift - 3;
     let start = sp.start_level.unwrap_or_else(|| s1_start_level(sp.granule, sp.ia_bits));
+    if !(-1..=3).contains(&start) {
+        return Err(format!("stage 2 start_level {start}: expected -1 to 3"));
+    }
     let sh = gshift + (3 - start) as u32 * stride;
     if sp.ia_bits <= sh {
         return Err(format!("stage 2 start level {start} resolves no bits of a {}-bit IPA", sp.ia_bits));
@@ -591,6 +607,9 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     reg(&mut rs, "IDR5", &[("OAS", ps_enc(smmu.oas)?), ("DS", smmu.ds as u64), ("GRAN4K", 1), ("GRAN16K", 1), ("GRAN64K", 1)])?;
     reg(&mut rs, "CR0", &[("SMMUEN", 1)])?;
     reg(&mut rs, "GBPA", &[("ABORT", 1)])?;
+    if smmu.sidsize > 32 || smmu.ssidsize > 20 {
+        return Err(format!("sidsize {} / ssidsize {}: at most 32 / 20", smmu.sidsize, smmu.ssidsize));
+    }
     let max_sid = s.streams.iter().map(|x| x.sid.0).max().unwrap_or(0);
     let log2size = (64 - max_sid.leading_zeros()).max(1) as u64;
     let two_level = match s.stream_table.format.as_deref() {
@@ -599,6 +618,9 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         Some(o) => return Err(format!("stream_table.format {o:?}: expected linear or 2-level")),
     };
     let split = s.stream_table.split.unwrap_or(8) as u64;
+    if !(1..=12).contains(&split) {
+        return Err(format!("stream_table.split {split}: expected 6, 8 or 10"));
+    }
     let log2size = if two_level { log2size.max(split + 1) } else { log2size };
     if log2size > smmu.sidsize {
         return Err(format!("StreamID {max_sid:#x} needs {log2size} bits but sidsize is {}", smmu.sidsize));
@@ -688,6 +710,10 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         let alloc_before = img.allocated.len();
         if cfg & 0b101 == 0b101 {
             let sp = st.s1.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s1 section", st.config))?;
+            check_sizes(sp.granule, sp.ia_bits, "s1")?;
+            if sp.ssid_bits > 20 {
+                return Err(format!("stream {sid:#x}: ssid_bits {} is more than 20", sp.ssid_bits));
+            }
             let cd2 = match sp.cd_table.as_deref() {
                 None | Some("linear") => false,
                 Some("2-level") | Some("2level") => true,

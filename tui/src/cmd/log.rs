@@ -22,6 +22,12 @@ pub fn run(args: Args) -> CliResult {
         None => None,
     };
     let input = read_input(args.file.as_deref())?;
+    if let Some(off) = binary_at(&input.bytes) {
+        return Err(CliError::Input(format!(
+            "{}: not a text log (binary data at byte offset {off}); `smmu log` reads kernel logs as printed by dmesg or journalctl",
+            input.name
+        )));
+    }
     // Logs are often not clean UTF-8 (serial consoles): decode lossily.
     let text = String::from_utf8_lossy(&input.bytes);
     let rep = klog::parse(&text, &klog::Options { kernel });
@@ -32,19 +38,51 @@ pub fn run(args: Args) -> CliResult {
     Ok(())
 }
 
+/// The offset of the first byte that makes the input binary rather than a (possibly
+/// slightly garbled) text log: a NUL byte, or, when more than 1 in 8 bytes are control
+/// characters or invalid UTF-8, the first of them.
+pub fn binary_at(b: &[u8]) -> Option<usize> {
+    if let Some(p) = b.iter().position(|&c| c == 0) {
+        return Some(p);
+    }
+    let text = String::from_utf8_lossy(b);
+    let mut bad = 0usize;
+    let mut first = None;
+    let mut off = 0usize;
+    for ch in text.chars() {
+        let is_bad = ch == char::REPLACEMENT_CHARACTER || (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t' | '\x1b' | '\x0c'));
+        if is_bad {
+            bad += 1;
+            first.get_or_insert(off);
+        }
+        off += if ch == char::REPLACEMENT_CHARACTER { 1 } else { ch.len_utf8() };
+    }
+    if bad > 0 && bad.saturating_mul(8) > text.chars().count() {
+        first
+    } else {
+        None
+    }
+}
+
 pub fn render(r: &klog::LogReport, name: &str) -> String {
     let st = Style::detect();
     let mut s = String::new();
+    if r.smmu_lines == 0 {
+        s.push_str(&format!(
+            "{name}: no SMMU-related lines found in {} line(s) (looked for arm-smmu-v3, kvm-arm-smmu-v3 and Xen SMMUv3 messages)\n",
+            r.lines
+        ));
+        return s;
+    }
     s.push_str(&format!(
-        "{name}: {} event(s), {} command error(s), {} probe banner(s), {} global error(s)\n",
+        "{name}: {} event(s), {} command error(s), {} CMD_SYNC timeout(s), {} probe banner(s), {} global error(s), {} line(s) not understood\n",
         r.events.len(),
         r.command_errors.len(),
+        r.cmd_sync_timeouts.len(),
         r.probe.len(),
-        r.global_errors.len()
+        r.global_errors.len(),
+        r.unparsed.len()
     ));
-    if r.events.is_empty() && r.command_errors.is_empty() && r.probe.is_empty() && r.global_errors.is_empty() && r.messages.is_empty() && r.pri_requests.is_empty() {
-        s.push_str("no SMMU messages found (looked for arm-smmu-v3, kvm-arm-smmu-v3 and Xen SMMUv3 lines)\n");
-    }
     for p in &r.probe {
         s.push_str(&format!("\n{} line {}: {}\n", st.bold("probe"), p.line, p.device));
         if let Some(i) = p.ias {
@@ -101,6 +139,21 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
             s.push_str(&format!("  {}\n", st.warn(&format!("command dword(s) missing or damaged: {:?}", c.missing_dwords))));
         }
     }
+    for t in &r.cmd_sync_timeouts {
+        let q = |v: &Option<String>| v.clone().unwrap_or_else(|| "not printed".into());
+        s.push_str(&format!(
+            "\n{} line {}: {}\n  CMD_SYNC at {}, SMMU_CMDQ_PROD {}, SMMU_CMDQ_CONS {}{}{}\n  {}\n",
+            st.bold("CMD_SYNC timeout"),
+            t.line,
+            t.device,
+            q(&t.sync_at),
+            q(&t.hwprod),
+            q(&t.hwcons),
+            t.cons_error.as_deref().map(|e| format!(" (CONS.ERR {e})")).unwrap_or_default(),
+            t.pending.map(|p| format!(", {p} command(s) not consumed")).unwrap_or_default(),
+            st.bad(&t.explanation)
+        ));
+    }
     for p in &r.pri_requests {
         s.push_str(&format!(
             "\n{} line {}: {}\n  StreamID {} SubstreamID {} PRG {}{} {}privileged {} at {}\n  {}\n",
@@ -124,13 +177,14 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
         }
     }
     for m in &r.messages {
-        s.push_str(&format!("\nline {}: {}\n  {}\n", m.line, m.text, m.explanation));
+        s.push_str(&format!("\nline {}: {}: {}\n  {}\n", m.line, m.device, m.text, m.explanation));
     }
     for u in &r.unparsed {
         s.push_str(&format!("\n{}\n", st.warn(&format!("line {}: not understood ({}): {}", u.line, u.reason, u.text))));
     }
-    if let Some(k) = &r.kernel {
-        s.push_str(&format!("\nkernel version for feature names: {k} ({})\n", r.kernel_source));
+    // Only the probe banner's feature word depends on the kernel version.
+    if let (Some(k), false) = (&r.kernel, r.probe.is_empty()) {
+        s.push_str(&format!("\nkernel version for feature names: {k}, {}\n", r.kernel_source));
     }
     s
 }

@@ -5,7 +5,7 @@ use smmu_core::walk::ptdump::{self, DumpStage};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Snapshot file (JSON), or - for standard input.
+    /// Snapshot file (JSON), a scenario file (built on the fly), or - for standard input.
     pub snapshot: String,
     #[arg(long)]
     pub sid: String,

@@ -7,7 +7,7 @@ use smmu_core::walk::{self, Access, Outcome, WalkRequest, WalkResult};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Snapshot file (JSON), or - for standard input.
+    /// Snapshot file (JSON), a scenario file (built on the fly), or - for standard input.
     pub snapshot: String,
     /// StreamID.
     #[arg(long)]
@@ -43,7 +43,14 @@ pub struct Loaded {
 impl Loaded {
     pub fn open(path: &str, mems: &[String]) -> Result<Self, CliError> {
         let input = read_input(Some(path))?;
-        let snap = Snapshot::from_json(input.text()?).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
+        let text = input.text()?;
+        // A teaching scenario is accepted in place of a snapshot: it is built first.
+        let snap = if !Snapshot::looks_like(text) && text.contains("\"streams\"") {
+            let sc = smmu_core::scenario::parse(text).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
+            smmu_core::scenario::build(&sc).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?
+        } else {
+            Snapshot::from_json(text).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?
+        };
         let mut images = vec![];
         for m in mems {
             images.push(MappedImage::open_spec(m).map_err(CliError::Input)?);
