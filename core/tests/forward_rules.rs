@@ -261,3 +261,69 @@ fn qemu_stage2_only_cannot_nest() {
     assert!(r.vmm.iter().all(|v| !v.accepts));
     assert!(r.vmm.iter().all(|v| v.messages.iter().any(|m| m.contains("IDR0.S1P=0, IDR0.S2P=1"))));
 }
+
+// ---- The strict guest as an SMMU of the revision it claims (IHI 0070 6.3).
+// Field positions used below (IHI 0070 6.3.4 SMMU_IDR3: HAD bit 2; 6.3.8 SMMU_AIDR:
+// ArchMinorRev [3:0]; 6.3.6 SMMU_IDR5: OAS [2:0], GRAN4K 4, GRAN64K 6, VAX [11:10];
+// 6.3.1 SMMU_IDR0: NS1ATS bit 11).
+
+fn guest_hex(r: &forward::ForwardReport, reg: &str) -> u64 {
+    r.guest.get(reg).and_then(|v| u64::from_str_radix(v.trim_start_matches("0x"), 16).ok()).unwrap_or(u64::MAX)
+}
+
+/// 6.3.4: "HAD ... mandatory in SMMUv3.1 and later when stage 1 is supported". QEMU's host
+/// has HAD (IDR3 0x1404) and AIDR 3.1: the strict guest keeps both and decodes cleanly.
+#[test]
+fn strict_guest_keeps_had_with_smmuv3_1() {
+    let r = forward::analyze(&[("q", qemu_nested())], &ForwardOptions::default());
+    assert_eq!(guest_hex(&r, "IDR3") >> 2 & 1, 1, "HAD");
+    assert_eq!(guest_hex(&r, "AIDR") & 0xf, 1, "SMMUv3.1");
+    let v = &r.verdicts;
+    assert_eq!(find(v, "IDR3", "HAD").class, Class::Direct);
+    assert!(find(v, "IDR3", "HAD").reason.contains("6.3.4"));
+    assert!(r.guest_warnings.is_empty(), "{:?}", r.guest_warnings);
+}
+
+/// The same host without HAD (IDR3 = 0x1400): the guest cannot have HAD, so it claims
+/// SMMUv3.0 (AIDR 0), where HAD is optional, and VAX (RES0 in 3.0) is 0.
+#[test]
+fn strict_guest_without_host_had_claims_smmuv3_0() {
+    let mut h = qemu_nested();
+    h.insert_named("IDR3", 0x1400, Origin::default());
+    h.insert_named("IDR5", 0x475, Origin::default()); // VAX 1, GRAN64K, 4K, OAS 44
+    let r = forward::analyze(&[("q", h)], &ForwardOptions::default());
+    assert_eq!(guest_hex(&r, "IDR3") >> 2 & 1, 0);
+    assert_eq!(guest_hex(&r, "AIDR") & 0xf, 0);
+    assert_eq!(guest_hex(&r, "IDR5") >> 10 & 3, 0, "VAX is RES0 in SMMUv3.0");
+    assert!(find(&r.verdicts, "AIDR", "ArchMinorRev").reason.contains("HAD"));
+    assert!(r.guest_warnings.is_empty(), "{:?}", r.guest_warnings);
+}
+
+/// 6.3.6: a 52-bit OAS needs GRAN64K, DS or D128. handmade-btm-52bit has OAS 0b110 with
+/// only GRAN4K (a host decode warns about); the guest has no DS/D128, so it gets 48 bits.
+#[test]
+fn strict_guest_oas_obeys_the_granule_rule() {
+    let h = asset(include_str!("../../assets/hosts/handmade-btm-52bit.txt"));
+    let r = forward::analyze(&[("b", h)], &ForwardOptions::default());
+    assert_eq!(guest_hex(&r, "IDR5") & 7, 0b101);
+    assert!(find(&r.verdicts, "IDR5", "OAS").reason.contains("lowered"));
+    assert!(r.guest_warnings.is_empty(), "{:?}", r.guest_warnings);
+}
+
+/// 6.3.1: NS1ATS is RES0 when S2P == 0; the guest never has stage 2.
+#[test]
+fn strict_guest_ns1ats_is_res0() {
+    let r = forward::analyze(&[("f", full())], &ForwardOptions::default());
+    assert_eq!(guest_hex(&r, "IDR0") >> 11 & 1, 0);
+    assert_eq!(guest_hex(&r, "IDR0") & 1, 0, "no S2P");
+}
+
+/// handmade-odd calls itself architected: smmu decode's consistency rules agree (QA
+/// finding 18: SIDSIZE >= 7 needs a 2-level stream table, 6.3.2; GRAN4K with TTF[0], 6.3.6).
+#[test]
+fn handmade_odd_is_consistent() {
+    let h = asset(include_str!("../../assets/hosts/handmade-odd.txt"));
+    assert_eq!(h.field("IDR1", "SIDSIZE"), Some(6));
+    assert_eq!(h.field("IDR0", "ST_LEVEL"), Some(0));
+    assert_eq!(smmu_core::derived::summarize(&h).warnings, Vec::<String>::new());
+}

@@ -257,3 +257,30 @@ fn strict_refuses_reserved_encodings_in_kdoc_fields() {
     assert!(!r.accepts);
     assert!(errors(&r).iter().any(|m| m.contains("IDR0.TTENDIAN=1 is a reserved encoding")), "{:?}", r.messages);
 }
+
+// ---- Guest IDR sets checked against IHI 0070 6.3 (QA finding 4).
+
+/// OpenVMM (SmmuDevice::new): ST_LEVEL 0b00 (linear only), SIDSIZE 16, AIDR 3.3 with IDR3 = 0.
+/// IHI 0070 6.3.2: SIDSIZE >= 7 requires ST_LEVEL != 0b00; 6.3.4: HAD (3.1, with stage 1),
+/// RIL and BBML (3.2) and E0PD (3.3) are mandatory. Each is reported in OpenVMM's entry.
+#[test]
+fn openvmm_guest_breaks_spec_rules_and_says_so() {
+    let r = run(Vmm::OpenVmm, nested(), &ForwardOptions::default());
+    assert!(r.accepts);
+    for needle in ["SIDSIZE == 16", "HAD", "RIL", "BBML", "E0PD"] {
+        assert!(r.guest_warnings.iter().any(|w| w.contains(needle)), "{needle}: {:?}", r.guest_warnings);
+        assert!(r.messages.iter().any(|m| m.starts_with("warning: guest IDRs break") && m.contains(needle)), "{needle}: {:?}", r.messages);
+    }
+}
+
+/// Cloud Hypervisor on a linear-only host (handmade-odd, ST_LEVEL 0b00): the gated
+/// ST_LEVEL becomes 0 while SIDSIZE stays 16 (IDR1_VALUE), which 6.3.2 forbids; flagged.
+#[test]
+fn cloud_hypervisor_linear_host_guest_is_flagged() {
+    let r = run(Vmm::CloudHypervisor, odd(), &ForwardOptions::default());
+    let idr0 = u64::from_str_radix(g(&r, "IDR0").trim_start_matches("0x"), 16).unwrap_or(0);
+    assert_eq!(idr0 >> 27 & 3, 0, "ST_LEVEL gated by the host");
+    assert!(r.guest_warnings.iter().any(|w| w.contains("ST_LEVEL")), "{:?}", r.guest_warnings);
+    // On QEMU's host (2-level) nothing is flagged.
+    assert!(run(Vmm::CloudHypervisor, nested(), &ForwardOptions::default()).guest_warnings.is_empty());
+}

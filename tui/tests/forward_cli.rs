@@ -122,3 +122,31 @@ fn snapshot_facts_fill_options_not_given() {
     // stage-1-only SMMU: no nesting, every profile's kernel check refuses.
     assert!(v["vmm"].as_array().is_some_and(|a| a.iter().all(|x| x["accepts"] == false)));
 }
+
+/// Every guest IDR set is checked with smmu decode's consistency rules: `guest_warnings`
+/// per profile and for the strict guest in JSON; the same lines in text and email output.
+/// OpenVMM's guest on QEMU's host has SIDSIZE 16 with ST_LEVEL 0b00 (IHI 0070 6.3.2 says
+/// SIDSIZE >= 7 needs a 2-level stream table).
+#[test]
+fn guest_warnings_in_every_format() {
+    let h = asset("hosts/qemu-10.0-nested.txt");
+    let (code, out, err) = run(&["forward", &h, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["guest_warnings"].as_array().map(Vec::len), Some(0), "strict guest is consistent");
+    for m in v["vmm"].as_array().expect("vmm") {
+        assert!(m["guest_warnings"].is_array(), "{}", m["name"]);
+    }
+    let ovmm = v["vmm"].as_array().and_then(|a| a.iter().find(|m| m["name"] == "openvmm")).expect("openvmm");
+    let w: Vec<&str> = ovmm["guest_warnings"].as_array().expect("array").iter().filter_map(|x| x.as_str()).collect();
+    assert!(w.iter().any(|x| x.contains("SIDSIZE") && x.contains("ST_LEVEL")), "{w:?}");
+    for fmt in [&["--format", "email"][..], &[][..]] {
+        let mut a = vec!["forward", h.as_str(), "--vmm", "openvmm"];
+        a.extend_from_slice(fmt);
+        let (code, out, err) = run(&a);
+        assert_eq!(code, 0, "{err}");
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("guest IDRs break an IHI 0070 6.3 rule"), "{out}");
+        assert!(flat.contains("requires IDR0.ST_LEVEL"), "{out}");
+    }
+}

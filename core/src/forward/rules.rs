@@ -362,7 +362,7 @@ pub(crate) static RULES: &[Rule] = &[
         };
         d(Class::Direct, g, reason,
             "Only a different host value changes it; a kdoc list that named HAD would confirm it.",
-            &[KDOC, RULE4, QEMU_CHECK])
+            &[KDOC, RULE4, "qemu hw/arm/smmuv3.c: smmuv3_init_id_regs (IDR3.HAD = 1; QEMU 10.0 reads back IDR3 = 0x1404), kept by accel=on"])
     }),
     r("IDR3", "PBHA", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
     r("IDR3", "E0PD", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
