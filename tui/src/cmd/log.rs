@@ -45,19 +45,26 @@ pub fn binary_at(b: &[u8]) -> Option<usize> {
     if let Some(p) = b.iter().position(|&c| c == 0) {
         return Some(p);
     }
-    let text = String::from_utf8_lossy(b);
-    let mut bad = 0usize;
+    let (mut bad, mut chars, mut off) = (0usize, 0usize, 0usize);
     let mut first = None;
-    let mut off = 0usize;
-    for ch in text.chars() {
-        let is_bad = ch == char::REPLACEMENT_CHARACTER || (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t' | '\x1b' | '\x0c'));
-        if is_bad {
+    for chunk in b.utf8_chunks() {
+        for ch in chunk.valid().chars() {
+            chars += 1;
+            if ch.is_control() && !matches!(ch, '\n' | '\r' | '\t' | '\x1b' | '\x0c') {
+                bad += 1;
+                first.get_or_insert(off);
+            }
+            off += ch.len_utf8();
+        }
+        let inv = chunk.invalid().len();
+        if inv > 0 {
+            chars += 1;
             bad += 1;
             first.get_or_insert(off);
+            off += inv;
         }
-        off += if ch == char::REPLACEMENT_CHARACTER { 1 } else { ch.len_utf8() };
     }
-    if bad > 0 && bad.saturating_mul(8) > text.chars().count() {
+    if bad > 0 && bad.saturating_mul(8) > chars {
         first
     } else {
         None
