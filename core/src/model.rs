@@ -304,7 +304,9 @@ pub fn ser_hex<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format!("{v:#x}"))
 }
 
-/// Shorthand constructors so tables stay one line per field.
+/// Shorthand constructors so tables stay one line per field. `addr` fields hold address bits
+/// from their bit position within their 64-bit word upwards (STE.S2TTB at STE bits [243:196]
+/// holds address bits [51:4]).
 pub const fn flag(name: &'static str, bit: u16, desc: &'static str, section: &'static str) -> FieldDef {
     FieldDef { name, lsb: bit, width: 1, fmt: Fmt::Flag, values: &[], desc, section }
 }
@@ -315,7 +317,7 @@ pub const fn hex(name: &'static str, lsb: u16, width: u8, desc: &'static str, se
     FieldDef { name, lsb, width, fmt: Fmt::Hex, values: &[], desc, section }
 }
 pub const fn addr(name: &'static str, lsb: u16, width: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Addr(lsb as u8), values: &[], desc, section }
+    FieldDef { name, lsb, width, fmt: Fmt::Addr((lsb % 64) as u8), values: &[], desc, section }
 }
 pub const fn en(
     name: &'static str,
