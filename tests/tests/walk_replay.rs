@@ -387,7 +387,6 @@ fn stream_table_base_is_aligned_like_the_smmu() {
 /// Two memory chunks that disagree about the same bytes are contradictory input, like two
 /// different values for one register.
 #[test]
-#[ignore = "QA finding 5: overlapping snapshot memory chunks with different bytes are accepted silently (last wins)"]
 fn conflicting_memory_chunks_are_an_error() {
     let mut snap = read_json(&capture_snapshot("qemu-s1-4k"));
     let first = snap["memory"][0].clone();
