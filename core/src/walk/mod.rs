@@ -225,7 +225,7 @@ pub struct StreamConfig {
     pub privcfg: u64,
 }
 
-fn config_name(cfg: u64) -> &'static str {
+pub(crate) fn config_name(cfg: u64) -> &'static str {
     match cfg {
         0b000 => "abort",
         0b100 => "bypass",

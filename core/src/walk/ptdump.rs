@@ -265,6 +265,19 @@ pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, 
     (d.out, d.tables, d.leaves, d.missing, d.invalid)
 }
 
+/// Why stage `which` has no tables to dump for this stream: the STE's Config (abort and
+/// bypass translate nothing), or S1DSS bypassing stage 1.
+fn not_translating(sc: &super::StreamConfig, which: u8) -> String {
+    let cfg = sc.config;
+    match cfg {
+        0b000 | 0b100 => format!("STE.Config = {cfg:#05b} ({}): nothing translates for this stream", super::config_name(cfg)),
+        _ if which == 1 && sc.s1_bypassed => {
+            format!("STE.Config = {cfg:#05b} ({}), but STE.S1DSS bypasses stage 1 for this transaction", super::config_name(cfg))
+        }
+        _ => format!("STE.Config = {cfg:#05b} ({}): stage {which} does not translate for this stream", super::config_name(cfg)),
+    }
+}
+
 /// Dumps the mappings of `sid`/`ssid` for a stage.
 pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>, stage: DumpStage) -> Result<PtDump, String> {
     let mut w = Walker::new(regs, mem);
@@ -290,11 +303,11 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
     let s2 = sc.s2.as_ref();
     match stage {
         DumpStage::S2 => {
-            let p = s2.ok_or("stage 2 does not translate for this stream")?;
+            let p = s2.ok_or_else(|| not_translating(&sc, 2))?;
             run(p, None, false, &mut res);
         }
         DumpStage::S1 | DumpStage::Nested => {
-            let p = sc.s1.as_ref().ok_or("stage 1 does not translate for this stream (or is bypassed by S1DSS)")?;
+            let p = sc.s1.as_ref().ok_or_else(|| not_translating(&sc, 1))?;
             let nest = s2.map(|x| (x, regs));
             if !p.epd0 {
                 run(p, nest, false, &mut res);
@@ -303,7 +316,7 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
                 run(p1, nest, true, &mut res);
             }
             if stage == DumpStage::Nested {
-                let p2 = s2.ok_or("stage 2 does not translate for this stream: use --stage 1")?;
+                let p2 = s2.ok_or_else(|| format!("{}: use --stage 1", not_translating(&sc, 2)))?;
                 let mut d2 = PtDump { sid, ssid, stage: DumpStage::S2, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], truncated: false };
                 run(p2, None, false, &mut d2);
                 res.mappings = compose(&res.mappings, &d2.mappings);
@@ -386,4 +399,29 @@ pub fn render(d: &PtDump) -> String {
         s.push_str(&format!("truncated: stopped after {} tables / {} leaves (tables point at themselves or each other?)\n", d.tables, d.leaves));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+
+    fn sample(name: &str) -> Snapshot {
+        let p = format!("{}/../assets/samples/{name}.snapshot.json", env!("CARGO_MANIFEST_DIR"));
+        Snapshot::from_json(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    /// IHI 0070 5.2 STE.Config: 0b000 aborts every transaction, so neither stage has tables to
+    /// dump; a stage the Config does not enable is named with the Config.
+    #[test]
+    fn no_tables_says_why_from_ste_config() {
+        let s = sample("qemu-10.0-s1-4k");
+        // SID 7's STE is Config = abort on this stage-1-only SMMU.
+        for st in [DumpStage::S1, DumpStage::S2, DumpStage::Nested] {
+            let e = ptdump(&s.registers, &s.memory, 7, None, st).unwrap_err();
+            assert_eq!(e, "STE.Config = 0b000 (abort): nothing translates for this stream");
+        }
+        let e = ptdump(&s.registers, &s.memory, 0x10, None, DumpStage::S2).unwrap_err();
+        assert!(e.starts_with("STE.Config = 0b101 (S1 translate, S2 bypass): stage 2"), "{e}");
+    }
 }
