@@ -2,12 +2,6 @@
 //! structures is declared here once; everything else looks fields up by name.
 use crate::model::*;
 
-/// An address field in a word other than the first: `model::addr` takes the shift from the
-/// absolute lsb, which is only right in word 0, so the in-word shift is given here.
-const fn addr_w(name: &'static str, lsb: u16, width: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Addr((lsb % 64) as u8), values: &[], desc, section }
-}
-
 static CONFIG: &[Enc] = &[
     e(0b000, "Abort", "abort all traffic, no event recorded"),
     e(0b100, "Bypass", "stage 1 and stage 2 bypass"),
@@ -149,7 +143,7 @@ pub static STE: Layout = Layout {
         flag("S2HA", 184, "Stage 2 hardware update of the Access flag", "5.2"),
         flag("S2S", 185, "Stage 2 faults stall (rather than terminate)", "5.2"),
         flag("S2R", 186, "Stage 2 faults are recorded (event queue)", "5.2"),
-        addr_w("S2TTB", 196, 48, "Stage 2 translation table base address (a PA)", "5.2"),
+        addr("S2TTB", 196, 48, "Stage 2 translation table base address (a PA)", "5.2"),
     ],
 };
 
@@ -190,17 +184,20 @@ pub static CD: Layout = Layout {
         flag("S", 44, "Stage 1 faults stall (rather than terminate)", "5.4"),
         flag("R", 45, "Stage 1 faults are recorded (event queue)", "5.4"),
         flag("A", 46, "Terminated transactions abort (rather than RAZ/WI)", "5.4"),
-        flag("ASET", 47, "ASID set: shared with PEs (0) or SMMU-private (1) for broadcast TLBI", "5.4"),
+        en("ASET", 47, 1, &[
+            e(0, "Shared ASID set", "shared with PEs: broadcast TLB invalidations apply to this ASID"),
+            e(1, "SMMU-private ASID set", "broadcast TLB invalidations do not apply to this ASID"),
+        ], "ASID set: whether broadcast TLB invalidation from PEs applies", "5.4"),
         num("ASID", 48, 16, "Address space identifier (stage 1 TLB tag)", "5.4"),
         en("NSCFG0", 64, 1, &[e(0, "Secure", "TTB0 walks are Secure"), e(1, "Non-secure", "TTB0 walks are Non-secure")], "Security of TTB0 walks (Secure streams)", "5.4"),
         flag("HAD0", 65, "Hierarchical attribute disable for TTB0 (table APTable/XNTable ignored)", "5.4"),
         flag("E0PD0", 66, "EL0 access to TTB0 addresses faults (non-speculatively)", "5.4"),
-        addr_w("TTB0", 68, 48, "Stage 1 TTB0 translation table base (an IPA when stage 2 translates)", "5.4"),
+        addr("TTB0", 68, 48, "Stage 1 TTB0 translation table base (an IPA when stage 2 translates)", "5.4"),
         hex("HWU0", 123, 4, "Stage 1 TTB0 descriptor bits 59-62 usable by hardware (PBHA)", "5.4"),
         en("NSCFG1", 128, 1, &[e(0, "Secure", "TTB1 walks are Secure"), e(1, "Non-secure", "TTB1 walks are Non-secure")], "Security of TTB1 walks (Secure streams)", "5.4"),
         flag("HAD1", 129, "Hierarchical attribute disable for TTB1", "5.4"),
         flag("E0PD1", 130, "EL0 access to TTB1 addresses faults (non-speculatively)", "5.4"),
-        addr_w("TTB1", 132, 48, "Stage 1 TTB1 translation table base", "5.4"),
+        addr("TTB1", 132, 48, "Stage 1 TTB1 translation table base", "5.4"),
         hex("HWU1", 187, 4, "Stage 1 TTB1 descriptor bits 59-62 usable by hardware (PBHA)", "5.4"),
         hex("MAIR", 192, 64, "Memory attribute indirection: attribute byte n for AttrIndx n", "5.4"),
         hex("AMAIR", 256, 64, "Auxiliary memory attribute indirection (IMPLEMENTATION DEFINED)", "5.4"),

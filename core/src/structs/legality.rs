@@ -400,6 +400,10 @@ pub struct VsteVerdict {
 pub const GUEST_STE_FIELDS: &[&str] =
     &["V", "Config", "S1Fmt", "S1ContextPtr", "S1CDMax", "EATS", "S1DSS", "S1CIR", "S1COR", "S1CSH", "S1STALLD"];
 
+/// What happens to a vSTE Linux rejects: arm_smmu_validate_vste() fails the nested domain
+/// allocation with -EIO.
+const VSTE_REJECTED: &str = "allocating the nested domain (IOMMU_HWPT_ALLOC) fails, so nothing is installed for this vSTE";
+
 pub fn guest_vste(w: &[u64]) -> VsteVerdict {
     let mut reasons = vec![];
     // Bits outside the accepted fields, in words 0 and 1; words 2..7 must be zero.
@@ -418,15 +422,16 @@ pub fn guest_vste(w: &[u64]) -> VsteVerdict {
                 .filter(|f| f.get(&pad(i, extra)) != 0)
                 .map(|f| f.name)
                 .collect();
-            reasons.push(format!(
-                "word {i} has bits {extra:#x} outside the fields a guest may set{}",
-                if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) }
-            ));
+            reasons.push(if names.is_empty() {
+                format!("word {i} sets bits {extra:#x}, outside every field a guest may set")
+            } else {
+                format!("word {i} sets {} (bits {extra:#x}), which a guest may not set", names.join(", "))
+            });
         }
     }
     let v = get(&STE, w, "V");
     let cfg = get(&STE, w, "Config");
-    let effect;
+    let effect: String;
     if v == 0 {
         effect = "V = 0: Linux installs an abort STE for the device".into();
     } else {
@@ -435,7 +440,7 @@ pub fn guest_vste(w: &[u64]) -> VsteVerdict {
             0b100 => effect = "Config = bypass: Linux installs the stage 2 (nesting parent) STE alone".into(),
             0b101 => effect = "Config = S1 translate: Linux installs a nested STE (Config = 0b111) with the guest's CD table pointer and its own stage 2".into(),
             _ => {
-                effect = "rejected".into();
+                effect = VSTE_REJECTED.into();
                 reasons.push(format!("Config = {cfg:#05b}: only abort, bypass and stage 1 translate are accepted"));
             }
         }
@@ -443,6 +448,7 @@ pub fn guest_vste(w: &[u64]) -> VsteVerdict {
             reasons.push("EATS other than Abort or Full ATS is not accepted".into());
         }
     }
+    let effect = if reasons.is_empty() { effect } else { VSTE_REJECTED.into() };
     VsteVerdict { accepted: reasons.is_empty(), taken: GUEST_STE_FIELDS.to_vec(), reasons, effect }
 }
 
@@ -452,4 +458,32 @@ fn pad(i: usize, word: u64) -> [u64; 8] {
         *x = word;
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rejected vSTE names the fields it sets that Linux does not take, and says what
+    /// happens once (no "rejected - rejected").
+    #[test]
+    fn vste_rejection_texts() {
+        // Stage-2-only STE (Config = 0b110) with S2VMID = 1 in word 2.
+        let v = guest_vste(&[0xd, 0, 0x1]);
+        assert!(!v.accepted);
+        assert_eq!(v.effect, VSTE_REJECTED);
+        assert_eq!(v.reasons[0], "word 2 sets S2VMID (bits 0x1), which a guest may not set");
+        // Linux's S1 STE: accepted, effect is the nested STE.
+        let v = guest_vste(&[0x4532200b, 0xd6]);
+        assert!(v.accepted, "{v:?}");
+        assert!(v.effect.contains("nested STE"));
+    }
+
+    /// IHI 0070 5.4 CD.ASET: 1 = SMMU-private ASID set (broadcast TLBI does not apply).
+    #[test]
+    fn aset_states_its_meaning() {
+        let f = CD.field("ASET").unwrap();
+        assert_eq!(f.meaning(1), "SMMU-private ASID set: broadcast TLB invalidations do not apply to this ASID");
+        assert!(f.meaning(0).starts_with("Shared ASID set"));
+    }
 }

@@ -68,7 +68,7 @@ fn show(r: &StructureReport, json: bool) -> CliResult {
     }
     if let Some(v) = &r.guest_vste {
         s.push_str(&format!(
-            "as a guest vSTE (Linux iommufd nesting): {} - {}\n",
+            "as a guest vSTE (Linux iommufd nesting): {}: {}\n",
             if v.accepted { "accepted" } else { "rejected (-EIO)" },
             v.effect
         ));
