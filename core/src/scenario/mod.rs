@@ -441,6 +441,14 @@ fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
     if geo.ia_bits < 64 && (va.checked_add(size).ok_or("va overflow")? - 1) >> geo.ia_bits != 0 {
         return Err(format!("mapping va {va:#x} size {size:#x} is beyond the {}-bit input range", geo.ia_bits));
     }
+    // VMSAv8-64 descriptors hold a 48-bit output address, 52 bits with LPA (64KB) or DS.
+    let out_bits = if geo.ds || geo.lpa { 52 } else { 48 };
+    if (pa.checked_add(size).ok_or("pa overflow")? - 1) >> out_bits != 0 {
+        return Err(format!(
+            "mapping pa {pa:#x} size {size:#x} is beyond the {out_bits}-bit output address a stage {} descriptor holds here",
+            geo.stage
+        ));
+    }
     let end = va + size;
     let mut guard = 0u64;
     while va < end {
@@ -543,6 +551,31 @@ fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
     tg0_enc(granule)?;
     if !(16..=52).contains(&ia_bits) {
         return Err(format!("{what} ia_bits {ia_bits}: expected 16 to 52"));
+    }
+    Ok(())
+}
+
+/// The input sizes the SMMU accepts (IHI 0070 5.4 CD.T0SZ, 5.2 STE.S2T0SZ): TxSZ from 16
+/// (12 with DS for 4KB/16KB; this builder never sets IDR5.VAX) to 39 (48 with IDR3.STT, 47 for
+/// 64KB). A scenario outside it would only build a structure the SMMU rejects.
+fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, event: &str) -> Result<(), String> {
+    let max_txsz: u32 = if smmu.stt { if granule == 65536 { 47 } else { 48 } } else { 39 };
+    let min_txsz: u32 = if smmu.ds && granule != 65536 { 12 } else { 16 };
+    let (lo, hi) = (64 - max_txsz, 64 - min_txsz);
+    if !(lo..=hi).contains(&ia_bits) {
+        let field = if what == "s2" { "S2T0SZ" } else { "T0SZ" };
+        let hint = if ia_bits < lo && !smmu.stt {
+            "; \"smmu\": {\"stt\": true} allows smaller input sizes"
+        } else if ia_bits > hi && !smmu.ds && granule != 65536 && ia_bits <= 52 {
+            "; \"smmu\": {\"ds\": true} allows 52 bits"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "{what} ia_bits {ia_bits}: the {}KB granule takes {lo} to {hi} input bits on this SMMU ({field} {min_txsz} to {max_txsz}{}); the SMMU would record {event}",
+            granule / 1024,
+            hint
+        ));
     }
     Ok(())
 }
@@ -671,6 +704,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         if cfg & 0b110 == 0b110 {
             let sp = st.s2.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s2 section", st.config))?;
             let (start, concat) = s2_levels(sp)?;
+            check_input_range(sp.granule, sp.ia_bits, "s2", smmu, "C_BAD_STE")?;
             let g = sp.granule as u64;
             let root_bytes = g << concat;
             let root = img.alloc(root_bytes, root_bytes)?;
@@ -711,6 +745,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         if cfg & 0b101 == 0b101 {
             let sp = st.s1.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s1 section", st.config))?;
             check_sizes(sp.granule, sp.ia_bits, "s1")?;
+            check_input_range(sp.granule, sp.ia_bits, "s1", smmu, "C_BAD_CD")?;
             if sp.ssid_bits > 20 {
                 return Err(format!("stream {sid:#x}: ssid_bits {} is more than 20", sp.ssid_bits));
             }
@@ -829,4 +864,32 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
 /// Parses a scenario file (JSON).
 pub fn parse(text: &str) -> Result<Scenario, String> {
     serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(json: &str) -> String {
+        build(&parse(json).unwrap()).unwrap_err().msg
+    }
+
+    /// IHI 0070 5.4: CD.T0SZ 16..39 without IDR3.STT (25..48 input bits); a 20-bit stage-1
+    /// input would be C_BAD_CD, so the builder says so instead of building it.
+    #[test]
+    fn input_sizes_the_smmu_rejects_are_refused() {
+        let e = err(r#"{"name":"x","streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":20,"contexts":[{"asid":1,"mappings":[]}]}}]}"#);
+        assert!(e.contains("25 to 48") && e.contains("C_BAD_CD"), "{e}");
+        let e = err(r#"{"name":"x","streams":[{"sid":1,"config":"s2","s2":{"granule":65536,"ia_bits":20}}]}"#);
+        assert!(e.contains("S2T0SZ 16 to 39") && e.contains("C_BAD_STE"), "{e}");
+        // With STT the same 4KB input size is fine (T0SZ up to 48).
+        let ok = r#"{"name":"x","smmu":{"stt":true},"streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":20,"contexts":[{"asid":1,"mappings":[]}]}}]}"#;
+        assert!(build(&parse(ok).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn output_beyond_the_descriptor_is_named_as_such() {
+        let e = err(r#"{"name":"x","streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":48,"contexts":[{"asid":1,"mappings":[{"va":"0x1000","pa":"0xfff000000000000","size":"0x1000"}]}]}}]}"#);
+        assert!(e.contains("pa 0xfff000000000000") && e.contains("48-bit output"), "{e}");
+    }
 }
