@@ -328,7 +328,6 @@ fn raw_decoders_reject_bad_words() {
 /// considered ILLEGAL if SMMU_IDR0.STALL_MODEL != 0b00 and STE.S1STALLD == 1" (QEMU's
 /// STALL_MODEL is 0b01). The capture's CD/STE of SID 0 with just that bit changed.
 #[test]
-#[ignore = "QA finding 3: CD.A = 0 with TERM_MODEL = 1 and STE.S1STALLD = 1 with STALL_MODEL != 0 are not ILLEGAL (5.5)"]
 fn fault_configuration_legality() {
     let snap = capture_snapshot("qemu-s1-4k");
     // CD dword 0 0x0001e204c0003510 without A (bit 46).

@@ -206,8 +206,20 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
         if cdmax != 0 && get(&STE, w, "S1DSS") == 3 {
             c.bad("S1DSS", "S1DSS = 0b11 is reserved".into(), "5.2");
         }
-        if get(&STE, w, "S1STALLD") != 0 && c.idr("IDR0", "STALL_MODEL") == Some(2) {
-            c.bad("S1STALLD", "S1STALLD = 1 but the SMMU forces the stall model (SMMU_IDR0.STALL_MODEL = 0b10)".into(), "5.2");
+        // 5.5: with stage 1 enabled, S1STALLD = 1 is ILLEGAL unless STALL_MODEL == 0b00
+        // (stall and terminate both supported and selectable).
+        if get(&STE, w, "S1STALLD") != 0 {
+            match c.idr("IDR0", "STALL_MODEL") {
+                Some(m) if m != 0 => c.bad(
+                    "S1STALLD",
+                    format!(
+                        "S1STALLD = 1 but SMMU_IDR0.STALL_MODEL = {m:#04b} ({}): S1STALLD = 1 is only legal when STALL_MODEL = 0b00",
+                        if m == 1 { "stall not supported" } else { "stall forced" }
+                    ),
+                    "5.5",
+                ),
+                _ => {}
+            }
         }
         if !s2 {
             if let Some(oas) = oas {
@@ -276,6 +288,10 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
             if get(&STE, w, "S2HD") != 0 && h < 2 {
                 c.bad("S2HD", "S2HD = 1 but SMMU_IDR0.HTTU gives no hardware dirty state update".into(), "5.2");
             }
+        }
+        // 5.5: with stage 2 enabled, S2S = 1 is ILLEGAL on an SMMU without stall support.
+        if get(&STE, w, "S2S") != 0 && c.idr("IDR0", "STALL_MODEL") == Some(1) {
+            c.bad("S2S", "S2S = 1 but SMMU_IDR0.STALL_MODEL = 0b01 (stall not supported)".into(), "5.5");
         }
         if get(&STE, w, "S2FWB") != 0 && c.idr("IDR3", "FWB") == Some(0) {
             c.bad("S2FWB", "S2FWB = 1 but SMMU_IDR3.FWB = 0".into(), "5.2");
@@ -352,6 +368,11 @@ pub fn cd(w: &[u64], regs: &RegisterSet, s1_stall_disabled: bool) -> Legality {
         if c.idr("IDR0", "STALL_MODEL") == Some(1) {
             c.bad("S", "S = 1 but the SMMU supports no stall (SMMU_IDR0.STALL_MODEL = 0b01)".into(), "5.4");
         }
+    }
+    // 5.5: an SMMU that only implements abort termination (SMMU_IDR0.TERM_MODEL = 1)
+    // renders a CD with A = 0 ILLEGAL.
+    if get(&CD, w, "A") == 0 && c.idr("IDR0", "TERM_MODEL") == Some(1) {
+        c.bad("A", "A = 0 (RAZ/WI termination) but SMMU_IDR0.TERM_MODEL = 1: the SMMU only implements abort termination".into(), "5.5");
     }
     if let Some(te) = c.idr("IDR0", "TTENDIAN") {
         let be = get(&CD, w, "ENDI") != 0;
