@@ -60,6 +60,17 @@ pub enum SnapshotError {
     BadRegisterValue { name: String, value: String },
     #[error("memory[{index}].{field}: {msg}")]
     BadMemory { index: usize, field: &'static str, msg: String },
+    /// Two chunks give different bytes for the same address (identical overlaps are fine).
+    #[error("memory[{first}] (pa {first_pa:#x}) and memory[{second}] (pa {second_pa:#x}) disagree at {addr:#x}: {first_byte:#04x} vs {second_byte:#04x}")]
+    ConflictingMemory {
+        first: usize,
+        first_pa: u64,
+        second: usize,
+        second_pa: u64,
+        addr: u64,
+        first_byte: u8,
+        second_byte: u8,
+    },
 }
 
 /// A loaded snapshot: registers and memory ready for use.
@@ -100,6 +111,43 @@ pub fn decode_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
         }
     }
     Ok(out)
+}
+
+/// Chunks that overlap must agree byte for byte: otherwise the snapshot contradicts itself
+/// (like two values for one register). Sweeps the chunks in address order, comparing each
+/// with the earlier chunks that still extend over it.
+fn check_overlaps(chunks: &[(u64, Vec<u8>)]) -> Result<(), SnapshotError> {
+    let end = |i: usize| chunks.get(i).map(|(pa, b)| pa.saturating_add(b.len() as u64)).unwrap_or(0);
+    let mut order: Vec<usize> = (0..chunks.len()).collect();
+    order.sort_by_key(|&i| (chunks.get(i).map(|c| c.0).unwrap_or(0), i));
+    let mut active: Vec<usize> = Vec::new();
+    for &j in &order {
+        let Some((pa_j, bytes_j)) = chunks.get(j) else { continue };
+        active.retain(|&i| end(i) > *pa_j);
+        for &i in &active {
+            let Some((pa_i, bytes_i)) = chunks.get(i) else { continue };
+            // Overlap is [pa_j, min(end_i, end_j)); pa_i <= pa_j.
+            let lo = *pa_j;
+            let hi = end(i).min(end(j));
+            let (Ok(oi), Ok(n)) = (usize::try_from(lo - pa_i), usize::try_from(hi.saturating_sub(lo))) else { continue };
+            let (Some(a), Some(b)) = (bytes_i.get(oi..oi.saturating_add(n)), bytes_j.get(..n)) else { continue };
+            if let Some(k) = a.iter().zip(b).position(|(x, y)| x != y) {
+                let (first, second) = if i < j { (i, j) } else { (j, i) };
+                let byte = |c: usize| if c == i { a.get(k) } else { b.get(k) }.copied().unwrap_or(0);
+                return Err(SnapshotError::ConflictingMemory {
+                    first,
+                    first_pa: chunks.get(first).map(|c| c.0).unwrap_or(0),
+                    second,
+                    second_pa: chunks.get(second).map(|c| c.0).unwrap_or(0),
+                    addr: lo.saturating_add(k as u64),
+                    first_byte: byte(first),
+                    second_byte: byte(second),
+                });
+            }
+        }
+        active.push(j);
+    }
+    Ok(())
 }
 
 pub fn encode_hex_bytes(b: &[u8]) -> String {
@@ -149,7 +197,7 @@ impl Snapshot {
                 unknown_registers.push(name.clone());
             }
         }
-        let mut memory = SparseMem::new();
+        let mut chunks: Vec<(u64, Vec<u8>)> = Vec::with_capacity(file.memory.len());
         for (index, c) in file.memory.iter().enumerate() {
             let pa = parse_hex_u64(&c.pa).ok_or_else(|| SnapshotError::BadMemory {
                 index,
@@ -161,6 +209,11 @@ impl Snapshot {
             if pa.checked_add(bytes.len() as u64).is_none() {
                 return Err(SnapshotError::BadMemory { index, field: "pa", msg: "chunk wraps past 2^64".into() });
             }
+            chunks.push((pa, bytes));
+        }
+        check_overlaps(&chunks)?;
+        let mut memory = SparseMem::new();
+        for (pa, bytes) in chunks {
             memory.insert(pa, bytes);
         }
         Ok(Snapshot { file, registers, memory, unknown_registers })
@@ -208,5 +261,25 @@ mod tests {
         .unwrap();
         assert_eq!(s.registers.get("IDR0"), Some(0x0d44101a));
         assert_eq!(s.memory.read_u64_le(0x1000).unwrap(), 0x0807060504030201);
+    }
+    #[test]
+    fn overlapping_chunks_must_agree() {
+        let snap = |mem: &str| {
+            Snapshot::from_json(&format!(r#"{{"smmu_explorer_snapshot":1,"registers":{{}},"memory":[{mem}]}}"#))
+        };
+        // Identical overlap (and touching chunks) load.
+        let s = snap(r#"{"pa":"0x1000","hex":"01020304"},{"pa":"0x1002","hex":"0304"},{"pa":"0x1004","hex":"05"}"#).unwrap();
+        assert_eq!(s.memory.read_u32_le(0x1001).unwrap(), 0x05040302);
+        // A later chunk inside an earlier one, one byte different: both named, with the address.
+        let e = snap(r#"{"pa":"0x1000","hex":"0102030405060708"},{"pa":"0x2000","hex":"00"},{"pa":"0x1004","hex":"05ff"}"#).unwrap_err();
+        assert_eq!(
+            e,
+            SnapshotError::ConflictingMemory { first: 0, first_pa: 0x1000, second: 2, second_pa: 0x1004, addr: 0x1005, first_byte: 6, second_byte: 0xff }
+        );
+        let msg = e.to_string();
+        assert!(msg.contains("memory[0]") && msg.contains("memory[2]") && msg.contains("0x1005"), "{msg}");
+        // Order in the file does not matter for which is "first".
+        let e = snap(r#"{"pa":"0x1004","hex":"ff"},{"pa":"0x1000","hex":"0102030405"}"#).unwrap_err();
+        assert!(matches!(e, SnapshotError::ConflictingMemory { first: 0, second: 1, addr: 0x1004, .. }), "{e:?}");
     }
 }

@@ -301,7 +301,6 @@ fn stage2_ste_from_the_capture_and_its_legality() {
 /// issue 4: a structure's `fields` are `{"name", "value", "meaning"}` "as in smmu decode",
 /// where `value` is an integer.
 #[test]
-#[ignore = "QA finding 9: smmu ste/cd --json field values are hex strings, smmu decode's are integers"]
 fn structure_field_values_are_integers_like_decode() {
     let v = smmu(["ste", "--json", "0x4532200b", "0xd6"]).json();
     let f = &v["fields"][0];

@@ -374,7 +374,6 @@ fn linear_stream_table_over_the_captured_stes() {
 /// 2-level table "to the larger of 64 bytes or the first-level table size". A base 0x40 above
 /// the table must give the same STE as the aligned base.
 #[test]
-#[ignore = "QA finding 2: STRTAB_BASE is not aligned to the table size as the SMMU does (6.3.24)"]
 fn stream_table_base_is_aligned_like_the_smmu() {
     let s = capture_snapshot_with("qemu-s1-4k", &[("STRTAB_BASE_CFG", "0x00000008"), ("STRTAB_BASE", "0x400000007bc20040")]);
     let v = smmu(["walk".as_ref(), s.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
@@ -388,7 +387,6 @@ fn stream_table_base_is_aligned_like_the_smmu() {
 /// Two memory chunks that disagree about the same bytes are contradictory input, like two
 /// different values for one register.
 #[test]
-#[ignore = "QA finding 5: overlapping snapshot memory chunks with different bytes are accepted silently (last wins)"]
 fn conflicting_memory_chunks_are_an_error() {
     let mut snap = read_json(&capture_snapshot("qemu-s1-4k"));
     let first = snap["memory"][0].clone();

@@ -17,7 +17,13 @@ pub enum StFormat {
 /// The stream table as SMMU_STRTAB_BASE and SMMU_STRTAB_BASE_CFG describe it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StreamTable {
+    /// Effective base address: SMMU_STRTAB_BASE.ADDR aligned as the SMMU aligns it (6.3.24).
     pub base: u64,
+    /// The base address as programmed (ADDR << 6), before alignment.
+    pub programmed_base: u64,
+    /// log2 of the alignment the SMMU applies: the table size for a linear table, the larger
+    /// of 64 bytes and the first-level table size for a 2-level table.
+    pub align_log2: u32,
     pub format: StFormat,
     /// log2 of the number of StreamIDs covered (min of LOG2SIZE and SMMU_IDR1.SIDSIZE).
     pub log2size: u32,
@@ -32,20 +38,62 @@ fn field(regs: &RegisterSet, reg: &str, f: &str) -> Result<u64, String> {
 impl StreamTable {
     pub fn from_regs(regs: &RegisterSet) -> Result<Self, String> {
         let base_field = field(regs, "STRTAB_BASE", "ADDR")?;
-        let base = base_field << 6;
+        let programmed_base = base_field.checked_shl(6).unwrap_or(0);
         let fmt = field(regs, "STRTAB_BASE_CFG", "FMT")?;
         let log2 = field(regs, "STRTAB_BASE_CFG", "LOG2SIZE")? as u32;
         let sidsize = regs.field("IDR1", "SIDSIZE").map(|v| v as u32).unwrap_or(32);
         let log2size = log2.min(sidsize).min(32);
+        // 6.3.24: the SMMU aligns the effective base using the literal LOG2SIZE (and SPLIT),
+        // not the value limited by SMMU_IDR1.SIDSIZE.
+        let aligned = |align_log2: u32| -> u64 {
+            if align_log2 >= 64 {
+                0
+            } else {
+                programmed_base & !((1u64 << align_log2) - 1)
+            }
+        };
         match fmt {
-            0 => Ok(StreamTable { base, format: StFormat::Linear, log2size, split: 0 }),
+            0 => {
+                // Linear: ADDR[LOG2SIZE+5:0] = 0 (2^LOG2SIZE STEs of 64 bytes).
+                let align_log2 = log2.saturating_add(6);
+                let base = aligned(align_log2);
+                Ok(StreamTable { base, programmed_base, align_log2, format: StFormat::Linear, log2size, split: 0 })
+            }
             1 => {
-                let split = field(regs, "STRTAB_BASE_CFG", "SPLIT")? as u32;
+                let split_f = field(regs, "STRTAB_BASE_CFG", "SPLIT")? as u32;
+                // 2-level: ADDR[MAX(5, LOG2SIZE-SPLIT-1+3):0] = 0: 2^(LOG2SIZE-SPLIT) L1STDs of
+                // 8 bytes, at least 64 bytes.
+                let align_log2 = log2.saturating_sub(split_f).saturating_add(3).max(6);
+                let base = aligned(align_log2);
                 // Only SPLIT = 6, 8 and 10 are architected; others behave as an UNKNOWN choice.
-                Ok(StreamTable { base, format: StFormat::TwoLevel, log2size, split: split.min(log2size) })
+                Ok(StreamTable {
+                    base,
+                    programmed_base,
+                    align_log2,
+                    format: StFormat::TwoLevel,
+                    log2size,
+                    split: split_f.min(log2size),
+                })
             }
             _ => Err(format!("SMMU_STRTAB_BASE_CFG.FMT = {fmt} is reserved")),
         }
+    }
+    /// When the programmed base has low bits the SMMU ignores: a sentence saying so.
+    pub fn alignment_note(&self) -> Option<String> {
+        if self.programmed_base == self.base {
+            return None;
+        }
+        let what = match self.format {
+            StFormat::Linear => "the table size",
+            StFormat::TwoLevel => "the larger of 64 bytes and the first-level table size",
+        };
+        Some(format!(
+            "SMMU_STRTAB_BASE.ADDR gives {:#x}, but the SMMU ignores ADDR bits [{}:6] and aligns the base to {what} (2^{} bytes): effective base {:#x} (IHI 0070 6.3.24)",
+            self.programmed_base,
+            self.align_log2.saturating_sub(1),
+            self.align_log2,
+            self.base
+        ))
     }
     /// True when `sid` is inside the table.
     pub fn covers(&self, sid: u32) -> bool {
@@ -89,5 +137,37 @@ pub fn cd_split(s1fmt: u64) -> Option<u32> {
         1 => Some(6),
         2 => Some(10),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regs(cfg: u64, base: u64) -> RegisterSet {
+        let mut r = RegisterSet::default();
+        r.insert_named("STRTAB_BASE_CFG", cfg, Default::default());
+        r.insert_named("STRTAB_BASE", base, Default::default());
+        r
+    }
+
+    /// IHI 0070 6.3.24: linear table base aligned to the table size (ADDR[LOG2SIZE+5:0] = 0);
+    /// 2-level to the larger of 64 bytes and the L1 table size.
+    #[test]
+    fn base_alignment_follows_6_3_24() {
+        // Linear, LOG2SIZE = 8: 256 * 64 = 16KB.
+        let t = StreamTable::from_regs(&regs(0x8, 0x7bc2_0040)).unwrap();
+        assert_eq!(t.base, 0x7bc2_0000);
+        assert_eq!(t.programmed_base, 0x7bc2_0040);
+        assert!(t.alignment_note().unwrap().contains("[13:6]"));
+        // 2-level (FMT = 1 at bit 16), SPLIT = 8 (bits [10:6]), LOG2SIZE = 16: 256 L1STDs = 2KB.
+        let t = StreamTable::from_regs(&regs((1 << 16) | (8 << 6) | 16, 0x450d_7040)).unwrap();
+        assert_eq!(t.base, 0x450d_7000);
+        // 2-level, LOG2SIZE = 8, SPLIT = 8: a single L1STD: 64-byte alignment.
+        let t = StreamTable::from_regs(&regs((1 << 16) | (8 << 6) | 8, 0x450d_7048)).unwrap();
+        assert_eq!(t.base, 0x450d_7040);
+        // Aligned bases are unchanged and say nothing.
+        let t = StreamTable::from_regs(&regs(0x8, 0x7bc2_0000)).unwrap();
+        assert_eq!(t.alignment_note(), None);
     }
 }

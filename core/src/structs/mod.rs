@@ -37,10 +37,12 @@ pub fn get_addr(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
 }
 
 /// One field as `smmu ste/cd --json` lists it: `{"name", "value", "meaning"}` plus where.
+/// `value` is the field's integer value as in `smmu decode --json`; `hex` is the same in hex.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldRow {
     pub name: &'static str,
-    pub value: String,
+    pub value: u64,
+    pub hex: String,
     pub meaning: String,
     pub bits: String,
     pub section: &'static str,
@@ -67,7 +69,8 @@ pub fn rows(d: &Decoded) -> Vec<FieldRow> {
         .iter()
         .map(|f| FieldRow {
             name: f.name,
-            value: format!("{:#x}", f.value),
+            value: f.value,
+            hex: format!("{:#x}", f.value),
             meaning: f.meaning.clone(),
             bits: if f.width == 1 { format!("[{}]", f.lsb) } else { format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb) },
             section: f.section,

@@ -283,6 +283,7 @@ impl<'a> Walker<'a> {
             });
             return Err(bad_sid(r));
         }
+        let align_note = st.alignment_note();
         let ste_addr = match st.format {
             geometry::StFormat::Linear => {
                 let a = st.linear_ste_addr(sid).ok_or_else(|| bad_sid("STE address overflows".into()))?;
@@ -298,6 +299,9 @@ impl<'a> Walker<'a> {
                     );
                     s.table = Some(st.base);
                     s.index = Some(sid as u64);
+                    if let Some(n) = &align_note {
+                        s.explanation = format!("{n}; {}", s.explanation);
+                    }
                     s
                 });
                 a
@@ -329,6 +333,9 @@ impl<'a> Walker<'a> {
                     s.index = Some(idx);
                     s.index_bits = Some(format!("StreamID[{}:{}]", st.log2size.saturating_sub(1).max(st.split), st.split));
                     s.decode = vec![format!("Span={span}"), format!("L2Ptr={l2ptr:#x}")];
+                    if let Some(n) = &align_note {
+                        s.explanation = format!("{n}; {}", s.explanation);
+                    }
                     s.decision = match &r {
                         Ok(a) => format!("STE index StreamID[{}:0] = {l2i:#x} in the level 2 table: STE at {a:#x}", st.split.saturating_sub(1)),
                         Err(e) => format!("C_BAD_STREAMID: {e}"),

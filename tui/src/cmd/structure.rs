@@ -46,10 +46,10 @@ fn show(r: &StructureReport, json: bool) -> CliResult {
     let mut s = st.bold(&format!("{} (IHI 0070 {})\n", r.layout, r.section));
     s.push_str(&format!("words: {}\n", r.words.join(" ")));
     for f in &r.fields {
-        if f.value == "0x0" && !matches!(f.name, "V" | "Config") {
+        if f.value == 0 && !matches!(f.name, "V" | "Config") {
             continue;
         }
-        s.push_str(&format!("  {:<14} {:<10} {:<18} {}\n", f.name, f.bits, f.value, f.meaning));
+        s.push_str(&format!("  {:<14} {:<10} {:<18} {}\n", f.name, f.bits, f.hex, f.meaning));
     }
     s.push_str(&st.dim("  (fields equal to 0 not shown; --json lists all)\n"));
     for p in &r.problems {

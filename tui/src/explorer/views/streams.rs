@@ -41,13 +41,13 @@ fn legality_lines(app: &App, r: &StructureReport, out: &mut Vec<Line<'static>>) 
 fn fields_lines(app: &App, r: &StructureReport, out: &mut Vec<Line<'static>>, nonzero_only: bool) {
     let t = app.theme;
     for f in &r.fields {
-        if nonzero_only && f.value == "0x0" {
+        if nonzero_only && f.value == 0 {
             continue;
         }
         out.push(Line::from(vec![
             Span::styled(format!("{:<13}", f.name), t.text),
             Span::styled(format!("{:>9} ", f.bits), t.dim),
-            Span::styled(format!("{:>10}  ", f.value), t.accent),
+            Span::styled(format!("{:>10}  ", f.hex), t.accent),
             Span::styled(f.meaning.clone(), t.text),
         ]));
     }
@@ -145,7 +145,7 @@ pub fn focused_text(app: &App) -> Option<String> {
     let e = s.get(app.streams.selected()?)?;
     let mut out = format!("STE StreamID {:#x} at {:#x}: {}\n", e.sid, e.ste_addr, e.report.words.join(" "));
     for f in &e.report.fields {
-        out.push_str(&format!("  {:<13} {:>9} {:>10}  {}\n", f.name, f.bits, f.value, f.meaning));
+        out.push_str(&format!("  {:<13} {:>9} {:>10}  {}\n", f.name, f.bits, f.hex, f.meaning));
     }
     Some(out)
 }
