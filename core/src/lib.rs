@@ -7,6 +7,7 @@ pub mod model;
 pub mod regs;
 pub mod regset;
 pub mod derived;
+pub mod decode;
 pub mod parse;
 pub mod forward;
 pub mod structs;

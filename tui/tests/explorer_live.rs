@@ -45,3 +45,32 @@ fn smmu_host_with_readable_registers_opens_live() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `r` on a live host re-reads only the run-time registers (IHI 0070 6.2: SMMU_EVENTQ_PROD is
+/// the Page 1 register at offset 0x100A8) and keeps the rest of the collection.
+#[test]
+fn live_reload_rereads_queue_pointers() {
+    use std::os::unix::fs::FileExt;
+    let dir = std::env::temp_dir().join(format!("smmu-tui-live-reload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mem = dir.join("mem");
+    let f = std::fs::File::create(&mem).unwrap();
+    let base = 0x0905_0000u64;
+    f.set_len(base + 0x20000).unwrap();
+    for (off, v) in [(0x0u64, 0x0d44101au32), (0x4, 0x02730010), (0x100A8, 5)] {
+        f.write_all_at(&v.to_le_bytes(), base + off).unwrap();
+    }
+    let opts = Options { root: fixture("qemu-virt-dt"), devmem: Some(mem.clone()), ..Default::default() };
+    let d = data::dataset_from_collection(collect::collect(&opts)).unwrap();
+    let h = &d.hosts[0];
+    assert_eq!(h.kind, SourceKind::Live);
+    assert_eq!(h.live_base, Some(base));
+    assert_eq!(h.registers.get("EVENTQ_PROD"), Some(5));
+    // The SMMU writes a new event: PROD moves on.
+    f.write_all_at(&7u32.to_le_bytes(), base + 0x100A8).unwrap();
+    let nh = data::refresh_live(h, &opts).unwrap();
+    assert_eq!(nh.registers.get("EVENTQ_PROD"), Some(7));
+    assert_eq!(nh.registers.get("IDR0"), Some(0x0d44101a));
+    assert!(nh.notes.iter().any(|n| n.starts_with("re-read ")), "{:?}", nh.notes);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -61,7 +61,8 @@ fn walk_of_the_faulting_dma_gives_the_event_the_kernel_printed() {
     ch(&mut a, '5');
     let s = render(&mut a, 120, 40);
     assert!(s.contains("Outcome fault"), "{s}");
-    assert!(s.contains("Event F_TRANSLATION"), "{s}");
+    // The kernel printed `event 0x10 received`: F_TRANSLATION is event number 0x10 (IHI 0070 7.3).
+    assert!(s.contains("Event F_TRANSLATION (0x10)"), "{s}");
     // The raw record equals the four dwords the kernel printed for this DMA.
     assert!(
         s.contains("0x0000001800000010, 0x0000020800000000, 0x0000000012345000, 0x0000000000000000"),

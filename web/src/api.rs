@@ -72,27 +72,8 @@ pub fn parse_registers(bytes: &[u8], po: &ParseOptions) -> Result<Parsed, ApiErr
     Ok(parsed)
 }
 
-/// What `smmu decode --json` prints. The CLI assembles the same four keys in
-/// tui/src/cmd/decode.rs (`DecodeOutput`); they belong in core, and this follows them.
-#[derive(serde::Serialize)]
-pub struct DecodeOutput {
-    pub registers: Vec<smmu_core::regset::RegisterInfo>,
-    pub summary: smmu_core::derived::Summary,
-    pub format: parse::Format,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
-
-impl DecodeOutput {
-    pub fn new(p: &Parsed) -> Self {
-        DecodeOutput {
-            registers: p.registers.decode(),
-            summary: smmu_core::derived::summarize(&p.registers),
-            format: p.format,
-            notes: p.notes.clone(),
-        }
-    }
-}
+/// What `--json` prints: defined once in core.
+pub use smmu_core::decode::DecodeOutput;
 
 fn to_value<T: serde::Serialize>(v: &T) -> ApiResult {
     serde_json::to_value(v).map_err(|e| ApiError::Input(e.to_string()))

@@ -1,8 +1,6 @@
 //! `smmu decode`. OWNER: registers helper (output), parser helper (input formats).
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
-use smmu_core::derived::{self, Summary};
-use smmu_core::parse::{self, ParseOptions, Parsed};
-use smmu_core::regset::RegisterInfo;
+use smmu_core::parse::{self, ParseOptions};
 use std::io::IsTerminal;
 
 #[derive(clap::Args, Debug)]
@@ -17,26 +15,8 @@ pub struct Args {
     pub base: Option<String>,
 }
 
-/// What `--json` prints. Keys are a stable contract.
-#[derive(serde::Serialize)]
-pub struct DecodeOutput {
-    pub registers: Vec<RegisterInfo>,
-    pub summary: Summary,
-    pub format: parse::Format,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
-
-impl DecodeOutput {
-    pub fn new(p: &Parsed) -> Self {
-        DecodeOutput {
-            registers: p.registers.decode(),
-            summary: derived::summarize(&p.registers),
-            format: p.format,
-            notes: p.notes.clone(),
-        }
-    }
-}
+/// What `--json` prints: defined once in core.
+pub use smmu_core::decode::DecodeOutput;
 
 const USAGE_HINT: &str =
     "smmu decode: no input. Give a file, or pipe a dump into standard input:\n  \

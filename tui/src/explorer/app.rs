@@ -301,7 +301,7 @@ impl App {
                 self.walk.editing = Some(0);
                 self.status = "Walk inputs: type, Tab for the next input, Enter runs, Esc cancels".into();
             }
-            Action::Reload => match self.reload.load() {
+            Action::Reload => match self.reload.load(&self.data) {
                 None => self.status = "Nothing to re-read: this data is built in".into(),
                 Some(Err(e)) => self.status = format!("Reload failed: {e}"),
                 Some(Ok(d)) => {

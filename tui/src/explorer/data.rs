@@ -47,6 +47,9 @@ pub struct Host {
     pub walks: Vec<SuggestedWalk>,
     /// Results computed from this host's data, kept so redraws do not recompute them.
     pub cache: HostCache,
+    /// For a live host: the register base of the SMMU shown, so `r` re-reads only the
+    /// registers that change at run time (queues, GERROR, ...) instead of re-probing.
+    pub live_base: Option<u64>,
 }
 
 /// Memoized core results for one host (the data never changes; `r` builds new hosts).
@@ -77,7 +80,7 @@ pub struct SuggestedWalk {
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![], cache: HostCache::default() }
+        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![], cache: HostCache::default(), live_base: None }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -233,15 +236,40 @@ pub enum Reload {
 }
 
 impl Reload {
-    pub fn load(&self) -> Option<Result<Dataset, String>> {
+    /// Reads the data again. A live host re-reads only its run-time registers (queue
+    /// pointers, GERROR, ...; [`crate::collect::refresh`]) and keeps everything else.
+    pub fn load(&self, current: &Dataset) -> Option<Result<Dataset, String>> {
         match self {
             Reload::None => None,
-            Reload::Default => Some(default_dataset()),
+            Reload::Default => Some(match current.hosts.first() {
+                Some(h) if h.kind == SourceKind::Live && h.live_base.is_some() && h.snapshot.is_some() => {
+                    refresh_live(h, &crate::collect::Options::default()).map(|nh| Dataset::single(nh, current.banner.clone()))
+                }
+                _ => default_dataset(),
+            }),
             // Standard input cannot be read twice.
             Reload::Files(f) if f.iter().any(|x| x == "-") => None,
             Reload::Files(f) => Some(load_files(f)),
         }
     }
+}
+
+/// A live host with its run-time registers read again through the memory source of `opts`.
+pub fn refresh_live(h: &Host, opts: &crate::collect::Options) -> Result<Host, String> {
+    let base = h.live_base.ok_or("no register base known for the live host")?;
+    let mut snap = h.snapshot.clone().ok_or("the live host has no snapshot")?;
+    let fresh = crate::collect::refresh(opts, base)?;
+    for (reg, v) in fresh.iter() {
+        snap.registers.insert(reg, v.value, v.origin.clone());
+        snap.file.registers.insert(reg.name.to_string(), smmu_core::regset::hex_value(reg, v.value));
+    }
+    let mut nh = Host::from_snapshot(&h.name, snap, SourceKind::Live);
+    nh.description = h.description.clone();
+    nh.notes = h.notes.clone();
+    nh.live_base = h.live_base;
+    nh.notes.retain(|n| !n.starts_with("re-read "));
+    nh.notes.push(format!("re-read {} run-time registers at {base:#x}", fresh.len()));
+    Ok(nh)
 }
 
 /// Loads each file as a host.
@@ -276,6 +304,11 @@ pub fn dataset_from_collection(c: crate::collect::Collection) -> Result<Dataset,
             .map(|s| s.instance.device.clone().or(s.instance.base.clone()).unwrap_or_default())
             .unwrap_or_default();
         let mut h = Host::from_snapshot("live", c.snapshot, SourceKind::Live);
+        h.live_base = c
+            .smmus
+            .first()
+            .and_then(|s| s.instance.base.as_deref())
+            .and_then(|b| crate::common::parse_num(b.split_whitespace().next().unwrap_or(b)).ok());
         h.description = format!("live host: SMMUv3 {which} ({n} registers read; {} SMMUs found)", c.smmus.len());
         h.notes.extend(c.notes);
         for src in c.sources.iter().filter(|s| s.status == crate::collect::Status::Refused) {

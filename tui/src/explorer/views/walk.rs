@@ -227,9 +227,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         if let Some(ev) = v.get("event").filter(|e| !e.is_null()) {
             e.push(Line::styled(
                 format!(
-                    "Event {} (0x{:02x}) S2={} CLASS={} sid {} ssid {} input {} ipa {} RnW={} PnU={} InD={}",
+                    "Event {} ({}) S2={} CLASS={} sid {} ssid {} input {} ipa {} RnW={} PnU={} InD={}",
                     jtext(ev.get("type")),
-                    ev.get("code").and_then(|c| c.as_u64()).unwrap_or(0),
+                    jtext(ev.get("code")),
                     jtext(ev.get("s2")),
                     jtext(ev.get("class")),
                     jhex(ev.get("sid")),
