@@ -296,7 +296,6 @@ fn usage_errors_exit_2() {
 /// A 20-byte binary file is neither text nor the 40-byte struct: the error should say so
 /// rather than call the bytes an unknown register name.
 #[test]
-#[ignore = "QA finding 11: truncated iommu_hw_info binary is reported as an unknown register name"]
 fn truncated_hw_info_binary_says_truncated() {
     let mut bin = Vec::new();
     for v in [0u32, 0, 0x0d44101a, 0x02730010, 0] {

@@ -172,6 +172,20 @@ pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseErr
         let out = hwinfo::parse_binary(bytes)?;
         return store::assemble(out.pieces, Format::HwInfoBinary, opts, false, out.notes);
     }
+    // A NUL byte never appears in a pasted dump: this is binary data of the wrong size.
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        let prefix = String::from_utf8_lossy(&bytes[..pos]);
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        return Err(lex::err(
+            line,
+            column,
+            format!(
+                "not text: NUL byte at byte {pos} (binary input is accepted only as the 40-byte struct iommu_hw_info_arm_smmuv3; this input is {} bytes)",
+                bytes.len()
+            ),
+        ));
+    }
     match std::str::from_utf8(bytes) {
         Ok(t) => parse(t, opts),
         Err(e) => {
