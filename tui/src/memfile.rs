@@ -1,7 +1,7 @@
 //! Memory-mapped memory images: raw binary files placed at a physical base address
 //! (`--mem FILE@0xBASE`) and ELF cores (QEMU `dump-guest-memory`, kdump vmcore) whose PT_LOAD
 //! segments give physical addresses. Files are mapped, never read whole: resident memory
-//! does not grow with the image size. OWNER: walker helper.
+//! does not grow with the image size.
 
 use memmap2::Mmap;
 use smmu_core::mem::{MemError, PhysMem};

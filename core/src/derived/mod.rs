@@ -2,7 +2,7 @@
 //! address sizes, granules, stages, queue and table geometry, and a list of warnings
 //! (reserved encodings, RES0 bits set, combinations the spec forbids).
 //!
-//! OWNER: registers helper. Every value is read through the field model
+//! Every value is read through the field model
 //! ([`RegisterSet::field`]); no bit position is restated here. Each fact is present only
 //! when the registers it needs are present.
 

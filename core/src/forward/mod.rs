@@ -1,5 +1,5 @@
 //! VMM forwarding verdicts: what a VMM may offer a guest vSMMU, field by field, and why.
-//! OWNER: forwarding helper.
+//!
 //!
 //! # API (used by the CLI, the TUI and the web app)
 //! ```

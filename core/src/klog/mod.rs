@@ -1,4 +1,4 @@
-//! Kernel log parsing: events, command errors, probe banner, feature masks. OWNER: events helper.
+//! Kernel log parsing: events, command errors, probe banner, feature masks.
 //!
 //! [`parse`] finds everything SMMU-related in a pasted kernel log (Linux `arm-smmu-v3`,
 //! pKVM `kvm-arm-smmu-v3`, Xen `(XEN) SMMUv3:`), tolerating timestamps, syslog/journal

@@ -1,4 +1,4 @@
-//! Parsers for pasted register dumps (all formats, auto-detected). OWNER: parser helper.
+//! Parsers for pasted register dumps (all formats, auto-detected).
 //!
 //! Contract used by every frontend (keep these signatures):
 //! `parse(text, &ParseOptions) -> Result<Parsed, ParseError>` for text input and

@@ -1,4 +1,4 @@
-//! Commands, event records, PRI entries, queue index arithmetic. OWNER: events helper.
+//! Commands, event records, PRI entries, queue index arithmetic.
 
 pub mod cmd;
 pub mod event;

@@ -1,6 +1,6 @@
 //! SMMUv3 Page 0 and Page 1 registers (IHI 0070 chapter 6), declared once.
 //!
-//! OWNER: registers helper. `REGISTERS` is the single table; `by_name` and `by_offset`
+//! `REGISTERS` is the single table; `by_name` and `by_offset`
 //! are the only lookups other modules use.
 
 use crate::model::*;

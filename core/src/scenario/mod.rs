@@ -1,6 +1,6 @@
 //! Teaching scenarios: a small description of streams and their mappings that the builder
 //! turns into a snapshot with real stream tables, STEs, CDs and translation tables.
-//! Format documented in docs/walk.md. OWNER: walker helper.
+//! Format documented in docs/walk.md.
 
 use crate::mem::SparseMem;
 use crate::model::Layout;

@@ -1,6 +1,6 @@
 //! Structures the SMMU reads from memory: STE, CD, L1STD, L1CD (IHI 0070 chapter 5);
 //! their legality given the SMMU's ID registers; stream and CD table geometry.
-//! OWNER: walker helper.
+//!
 
 pub mod layouts;
 pub mod legality;

@@ -4,7 +4,7 @@
 //! stage 2 walk of the output. Every descriptor read is a [`Step`]; a fault is the event
 //! record the SMMU would write; a read outside the memory image is reported as missing
 //! memory, distinct from a fault.
-//! OWNER: walker helper.
+//!
 
 pub mod event;
 pub mod tt;

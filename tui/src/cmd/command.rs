@@ -1,5 +1,5 @@
 //! `smmu cmd DW0 DW1`: decode a command, say whether it is legal and what iommufd does
-//! with it from a guest. OWNER: events helper.
+//! with it from a guest.
 use super::event::{parse_words, render_fields};
 use crate::common::{parse_num, print_json, print_text, CliError, CliResult, Style};
 use smmu_core::queues::cmd;

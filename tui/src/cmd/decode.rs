@@ -1,4 +1,4 @@
-//! `smmu decode`. OWNER: registers helper (output), parser helper (input formats).
+//! `smmu decode`.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
 use smmu_core::parse::{self, ParseOptions};
 use std::io::IsTerminal;

@@ -1,4 +1,4 @@
-//! `smmu event DW0 DW1 DW2 DW3`: decode an event record. OWNER: events helper.
+//! `smmu event DW0 DW1 DW2 DW3`: decode an event record.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
 use smmu_core::model::FieldInfo;
 use smmu_core::queues::event;

@@ -1,4 +1,4 @@
-//! `smmu forward`: what a VMM may forward to a guest vSMMU, field by field. OWNER: forwarding helper.
+//! `smmu forward`: what a VMM may forward to a guest vSMMU, field by field.
 //! All analysis and rendering is in `smmu_core::forward`; this file reads inputs and options.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
 use smmu_core::forward::{self, Caps, ForwardOptions, KernelVersion, NumOrAuto, OnOffAuto, SnapshotFacts, Vmm};

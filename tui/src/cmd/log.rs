@@ -1,5 +1,5 @@
 //! `smmu log [FILE|-]`: find and explain every SMMU event, command error and probe banner in
-//! a kernel log. OWNER: events helper.
+//! a kernel log.
 use super::command::render_command;
 use super::event::render_event;
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};

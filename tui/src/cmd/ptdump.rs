@@ -1,4 +1,4 @@
-//! `smmu ptdump`: every mapping of a stream's translation tables. OWNER: walker helper.
+//! `smmu ptdump`: every mapping of a stream's translation tables.
 use super::walk::Loaded;
 use crate::common::{parse_num, print_json, print_text, CliError, CliResult};
 use smmu_core::walk::ptdump::{self, DumpStage};

@@ -1,6 +1,6 @@
 //! `smmu queue SNAPSHOT`: the Command, Event and PRI queues of a snapshot (IHI 0070 3.5):
 //! base, size, PROD/CONS with wrap and overflow flags, the entries between CONS and PROD
-//! decoded, and optionally the last consumed entries. OWNER: events helper.
+//! decoded, and optionally the last consumed entries.
 use super::command::render_command;
 use super::event::{render_event, render_fields};
 use super::walk::Loaded;

@@ -1,4 +1,4 @@
-//! `smmu scenario build FILE -o SNAPSHOT`, `smmu scenario check FILE`. OWNER: walker helper.
+//! `smmu scenario build FILE -o SNAPSHOT`, `smmu scenario check FILE`.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult};
 use smmu_core::scenario;
 use smmu_core::walk::{self, Access, WalkRequest};

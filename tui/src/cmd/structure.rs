@@ -1,5 +1,5 @@
 //! `smmu ste DW0..DW7` and `smmu cd DW0..DW7`: decode an STE or CD given as 64-bit words,
-//! with its legality (C_BAD_STE / C_BAD_CD and the rule broken). OWNER: walker helper.
+//! with its legality (C_BAD_STE / C_BAD_CD and the rule broken).
 use crate::common::{parse_num, print_json, print_text, CliError, CliResult, Style};
 use smmu_core::regset::RegisterSet;
 use smmu_core::snapshot::Snapshot;

@@ -1,4 +1,4 @@
-//! `smmu tui FILE...` and `smmu` with no arguments: the interactive explorer. OWNER: TUI helper.
+//! `smmu tui FILE...` and `smmu` with no arguments: the interactive explorer.
 use crate::common::{CliError, CliResult};
 use crate::explorer::data::Reload;
 use crate::explorer::{self, Dataset, Options, ThemeName};

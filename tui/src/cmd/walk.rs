@@ -1,4 +1,4 @@
-//! `smmu walk`: translate one transaction (or a batch) step by step. OWNER: walker helper.
+//! `smmu walk`: translate one transaction (or a batch) step by step.
 use crate::common::{parse_num, print_json, print_text, read_input, CliError, CliResult, Style};
 use crate::memfile::MappedImage;
 use smmu_core::mem::{Layered, PhysMem};
