@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CACHE=${SMMU_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smmu-explorer-e2e}
+CACHE=${SMMU_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/smmu-explorer-e2e}
 OUT=${SMMU_E2E_OUT:-$ROOT/target/qemu-e2e}
 mkdir -p "$CACHE" "$OUT"
 PREPARE_ONLY=0; DT_ONLY=0
