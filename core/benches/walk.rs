@@ -135,7 +135,9 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(1 << 20));
     g.bench_function("1M_4k_leaves", |b| {
-        b.iter(|| black_box(ptdump::ptdump(&big.registers, &big.memory, 3, None, ptdump::DumpStage::S1).unwrap().leaves))
+        b.iter(|| {
+            black_box(ptdump::ptdump(&big.registers, &big.memory, 3, None, ptdump::DumpStage::S1).unwrap().leaves)
+        })
     });
     g.finish();
 }

@@ -3,17 +3,17 @@
 //! No I/O; builds for `wasm32-unknown-unknown`. Everything is derived from the declarative
 //! field tables in [`model`] and [`regs`].
 
-pub mod model;
-pub mod regs;
-pub mod regset;
-pub mod derived;
 pub mod decode;
-pub mod parse;
+pub mod derived;
 pub mod forward;
-pub mod structs;
-pub mod queues;
 pub mod klog;
 pub mod mem;
-pub mod snapshot;
-pub mod walk;
+pub mod model;
+pub mod parse;
+pub mod queues;
+pub mod regs;
+pub mod regset;
 pub mod scenario;
+pub mod snapshot;
+pub mod structs;
+pub mod walk;

@@ -44,11 +44,8 @@ impl SparseMem {
             return;
         }
         let end = pa.saturating_add(bytes.len() as u64);
-        let overlaps_prev = self
-            .chunks
-            .range(..=pa)
-            .next_back()
-            .is_some_and(|(&b, d)| b.saturating_add(d.len() as u64) > pa);
+        let overlaps_prev =
+            self.chunks.range(..=pa).next_back().is_some_and(|(&b, d)| b.saturating_add(d.len() as u64) > pa);
         let overlaps_next = self.chunks.range(pa..end).next().is_some();
         if !overlaps_prev && !overlaps_next {
             self.chunks.insert(pa, bytes);
@@ -96,7 +93,8 @@ impl PhysMem for SparseMem {
         // Usually one chunk; a read may continue into chunks that follow without a gap.
         while done < buf.len() {
             let at = pa.checked_add(done as u64).ok_or(missing.clone())?;
-            let (&base, data) = self.chunks.range(..=at).next_back().ok_or(MemError::Missing { addr: at, len: buf.len() - done })?;
+            let (&base, data) =
+                self.chunks.range(..=at).next_back().ok_or(MemError::Missing { addr: at, len: buf.len() - done })?;
             let off = usize::try_from(at - base).map_err(|_| missing.clone())?;
             let avail = data.len().saturating_sub(off);
             if avail == 0 {

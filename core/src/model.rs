@@ -49,9 +49,195 @@ pub struct FieldDef {
     pub desc: &'static str,
     /// Where in IHI 0070 the field is defined (for example `"6.3.1"`).
     pub section: &'static str,
+    /// The architecture version that introduced the field.
+    pub since: Version,
+    /// The ID-register feature without which the field does not exist (RES0).
+    pub gate: Option<Gate>,
+    /// Other spec names of the same bits (another version's name for them).
+    pub aliases: &'static [Alias],
+    /// The name of the layout the field belongs to (set by [`crate::layout!`]; empty for
+    /// a field built outside a layout).
+    pub layout: &'static str,
+}
+
+/// An SMMUv3 architecture version (SMMU_AIDR.ArchMajorRev/ArchMinorRev).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    pub major: u8,
+    pub minor: u8,
+}
+
+pub const V3_0: Version = Version { major: 3, minor: 0 };
+pub const V3_1: Version = Version { major: 3, minor: 1 };
+pub const V3_2: Version = Version { major: 3, minor: 2 };
+pub const V3_3: Version = Version { major: 3, minor: 3 };
+pub const V3_4: Version = Version { major: 3, minor: 4 };
+pub const V3_5: Version = Version { major: 3, minor: 5 };
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SMMUv{}.{}", self.major, self.minor)
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}.{}", self.major, self.minor))
+    }
+}
+
+/// An ID-register field that must be at least `min` for a field to exist.
+#[derive(Debug, Clone, Copy)]
+pub struct Gate {
+    pub field: &'static FieldDef,
+    pub min: u64,
+}
+
+impl Gate {
+    /// `IDR3.MPAM`.
+    pub fn label(&self) -> String {
+        format!("{}.{}", self.field.layout, self.field.name)
+    }
+}
+
+/// Another spec name for a field's bits, used from `since` on (or, with the same `since` as
+/// the field, the name used where the feature in `note` is implemented).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alias {
+    pub name: &'static str,
+    pub since: Version,
+    pub note: &'static str,
+}
+
+/// Whether a field exists on a given SMMU.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum FieldStatus {
+    /// Implemented (or nothing is known that says otherwise).
+    Present,
+    /// The SMMU's version or ID registers say the field does not exist: its bits are RES0.
+    Absent { why: String },
 }
 
 impl FieldDef {
+    /// The base of every constructor.
+    pub const fn new(
+        name: &'static str,
+        lsb: u16,
+        width: u8,
+        fmt: Fmt,
+        values: &'static [Enc],
+        desc: &'static str,
+        section: &'static str,
+    ) -> FieldDef {
+        FieldDef { name, lsb, width, fmt, values, desc, section, since: V3_0, gate: None, aliases: &[], layout: "" }
+    }
+    /// The version that introduced the field.
+    pub const fn since(mut self, v: Version) -> FieldDef {
+        self.since = v;
+        self
+    }
+    /// The ID-register field that must be `>= min` for this field to exist.
+    pub const fn gated(mut self, field: &'static FieldDef, min: u64) -> FieldDef {
+        self.gate = Some(Gate { field, min });
+        self
+    }
+    pub const fn aliases(mut self, a: &'static [Alias]) -> FieldDef {
+        self.aliases = a;
+        self
+    }
+    pub const fn with_values(mut self, v: &'static [Enc]) -> FieldDef {
+        self.values = v;
+        self
+    }
+    /// Used by [`crate::layout!`].
+    pub const fn in_layout(mut self, layout: &'static str) -> FieldDef {
+        self.layout = layout;
+        self
+    }
+    /// `[msb:lsb]`, or `[bit]` for one bit.
+    pub fn bits(&self) -> String {
+        if self.width == 1 {
+            format!("[{}]", self.lsb)
+        } else {
+            format!("[{}:{}]", self.msb(), self.lsb)
+        }
+    }
+    /// An address field's value as an address (`value << shift`); other fields' values as
+    /// they are.
+    pub fn address(&self, words: &[u64]) -> u64 {
+        let v = self.get(words);
+        match self.fmt {
+            Fmt::Addr(s) => v.checked_shl(s as u32).unwrap_or(0),
+            _ => v,
+        }
+    }
+    /// The inverse of [`FieldDef::address`]: the field value holding address `a`. Errors
+    /// when `a` has bits below the field's shift or above its top.
+    pub fn set_address(&self, words: &mut [u64], a: u64) -> Result<(), EncodeError> {
+        let shift = match self.fmt {
+            Fmt::Addr(s) => s as u32,
+            _ => 0,
+        };
+        if shift > 0 && a & ((1u64 << shift) - 1) != 0 {
+            return Err(EncodeError::Unaligned { field: self.name, value: a, align: 1u64 << shift });
+        }
+        self.set(words, a >> shift)
+    }
+    /// The name this field has on an SMMU of version `v` (an alias whose version applies,
+    /// else the field's own name).
+    pub fn name_for(&self, v: Option<Version>) -> &'static str {
+        match v {
+            Some(v) => self
+                .aliases
+                .iter()
+                .filter(|a| a.since > self.since && a.since <= v)
+                .max_by_key(|a| a.since)
+                .map(|a| a.name)
+                .unwrap_or(self.name),
+            None => self.name,
+        }
+    }
+    /// True for `name` being the field's name or one of its aliases (case-insensitive).
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name) || self.aliases.iter().any(|a| a.name.eq_ignore_ascii_case(name))
+    }
+    /// Whether this field exists on the SMMU whose registers are `regs`. Unknown registers
+    /// say nothing: the field is then taken as present.
+    pub fn status(&self, regs: &crate::regset::RegisterSet) -> FieldStatus {
+        let version = regs.version();
+        let mut lacks = Vec::new();
+        if let Some(v) = version {
+            if v < self.since {
+                lacks.push(format!("AIDR {}.{}", v.major, v.minor));
+            }
+        }
+        if let Some(g) = self.gate {
+            if let Some(have) = regs.read(g.field) {
+                if have < g.min {
+                    lacks.push(format!("{} {}", g.label(), have));
+                }
+            }
+        }
+        if lacks.is_empty() {
+            return FieldStatus::Present;
+        }
+        let what = match self.gate {
+            Some(g) => format!("{} field ({})", self.since, g.label()),
+            None => format!("{} field", self.since),
+        };
+        let mut have = Vec::new();
+        if let Some(v) = version {
+            have.push(format!("AIDR {}.{}", v.major, v.minor));
+        }
+        if let Some(g) = self.gate {
+            if let Some(x) = regs.read(g.field) {
+                have.push(format!("{} {}", g.label(), x));
+            }
+        }
+        FieldStatus::Absent { why: format!("{what}; this SMMU ({}) treats it as RES0", have.join(", ")) }
+    }
+
     pub const fn mask(&self) -> u64 {
         if self.width >= 64 {
             u64::MAX
@@ -87,11 +273,7 @@ impl FieldDef {
     /// The meaning of `value` in one line, derived from the definition.
     pub fn meaning(&self, value: u64) -> String {
         if let Some(e) = self.encoding(value) {
-            return if e.name.is_empty() {
-                e.meaning.to_string()
-            } else {
-                format!("{}: {}", e.name, e.meaning)
-            };
+            return if e.name.is_empty() { e.meaning.to_string() } else { format!("{}: {}", e.name, e.meaning) };
         }
         match self.fmt {
             Fmt::Flag => {
@@ -163,7 +345,7 @@ impl Layout {
     }
     /// Looks a field up by its spec name (case-insensitive).
     pub fn field(&self, name: &str) -> Option<&'static FieldDef> {
-        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.fields.iter().find(|f| f.is_named(name))
     }
     /// Bits not covered by any field (RES0 unless stated otherwise), per word.
     pub fn res0_mask(&self) -> Vec<u64> {
@@ -180,25 +362,49 @@ impl Layout {
         }
         m
     }
-    /// Decodes the words into a field tree.
+    /// Decodes the words into a field tree, knowing nothing of the SMMU.
     pub fn decode(&self, words: &[u64]) -> Decoded {
+        self.decode_with(words, None)
+    }
+    /// Decodes the words into a field tree. Where the SMMU's registers are known, each
+    /// field it lacks (by version or ID-register feature) carries that status, and is a
+    /// problem when its value is non-zero; names follow the SMMU's version.
+    pub fn decode_with(&self, words: &[u64], regs: Option<&crate::regset::RegisterSet>) -> Decoded {
+        let version = regs.and_then(|r| r.version());
         let fields = self
             .fields
             .iter()
             .map(|f| {
                 let value = f.get(words);
+                let status = regs.map(|r| f.status(r)).unwrap_or(FieldStatus::Present);
                 let mut flags = Vec::new();
-                if f.is_reserved(value) {
-                    flags.push(format!("reserved encoding {value:#x} of {}", f.name));
+                let name = f.name_for(version);
+                if let FieldStatus::Absent { why } = &status {
+                    if value != 0 {
+                        flags.push(format!("{name} = {value:#x}: {why}"));
+                    }
+                } else if f.is_reserved(value) {
+                    flags.push(format!("reserved encoding {value:#x} of {name}"));
                 }
                 FieldInfo {
-                    name: f.name,
+                    def: f,
+                    name,
                     lsb: f.lsb,
                     width: f.width,
                     value,
                     meaning: f.meaning(value),
                     desc: f.desc,
                     section: f.section,
+                    since: f.since,
+                    gate: f.gate.map(|g| g.label()),
+                    aliases: f
+                        .aliases
+                        .iter()
+                        .map(|a| a.name)
+                        .chain(std::iter::once(f.name))
+                        .filter(|n| *n != name)
+                        .collect(),
+                    status,
                     flags,
                 }
             })
@@ -218,10 +424,9 @@ impl Layout {
     pub fn encode(&self, values: &[(&str, u64)]) -> Result<Vec<u64>, EncodeError> {
         let mut words = vec![0u64; self.words()];
         for (name, v) in values {
-            let f = self.field(name).ok_or_else(|| EncodeError::UnknownField {
-                layout: self.name,
-                field: name.to_string(),
-            })?;
+            let f = self
+                .field(name)
+                .ok_or_else(|| EncodeError::UnknownField { layout: self.name, field: name.to_string() })?;
             f.set(&mut words, *v)?;
         }
         Ok(words)
@@ -239,13 +444,19 @@ pub enum EncodeError {
     TooWide { field: &'static str, value: u64, width: u8 },
     #[error("field {field} lies outside the structure")]
     OutOfRange { field: &'static str },
+    #[error("field {field}: address {value:#x} is not aligned to {align:#x}")]
+    Unaligned { field: &'static str, value: u64, align: u64 },
     #[error("{layout} has no field named {field}")]
     UnknownField { layout: &'static str, field: String },
 }
 
-/// One decoded field: what every frontend renders.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One decoded field: what every frontend renders. It carries its definition, so a
+/// renderer never looks a field up again.
+#[derive(Debug, Clone, Serialize)]
 pub struct FieldInfo {
+    #[serde(skip)]
+    pub def: &'static FieldDef,
+    /// The name that fits the SMMU's version (see [`FieldDef::name_for`]).
     pub name: &'static str,
     pub lsb: u16,
     pub width: u8,
@@ -254,9 +465,37 @@ pub struct FieldInfo {
     #[serde(rename = "description")]
     pub desc: &'static str,
     pub section: &'static str,
+    /// The architecture version that introduced the field.
+    pub since: Version,
+    /// The ID-register feature that gates it (`IDR3.MPAM`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+    /// The field's other spec names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<&'static str>,
+    /// Whether this SMMU has the field (only when its registers are known).
+    #[serde(skip_serializing_if = "FieldStatus::is_present")]
+    pub status: FieldStatus,
     /// Problems with this field's value (reserved encoding, ...). Empty when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
+}
+
+impl PartialEq for FieldInfo {
+    fn eq(&self, o: &Self) -> bool {
+        std::ptr::eq(self.def, o.def)
+            || (self.def.layout == o.def.layout && self.def.lsb == o.def.lsb && self.def.name == o.def.name)
+                && self.value == o.value
+                && self.status == o.status
+                && self.flags == o.flags
+    }
+}
+impl Eq for FieldInfo {}
+
+impl FieldStatus {
+    pub fn is_present(&self) -> bool {
+        matches!(self, FieldStatus::Present)
+    }
 }
 
 /// Non-zero bits where the layout defines no field.
@@ -280,8 +519,13 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// The decode of field `f` (a typed handle of this layout).
+    pub fn get(&self, f: &FieldDef) -> Option<&FieldInfo> {
+        self.fields.iter().find(|x| x.def.lsb == f.lsb && x.def.width == f.width && x.def.name == f.name)
+    }
+    /// Looks a decoded field up by a name a user typed (aliases included).
     pub fn field(&self, name: &str) -> Option<&FieldInfo> {
-        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+        self.fields.iter().find(|f| f.def.is_named(name))
     }
     pub fn value(&self, name: &str) -> Option<u64> {
         self.field(name).map(|f| f.value)
@@ -304,20 +548,63 @@ pub fn ser_hex<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format!("{v:#x}"))
 }
 
+/// Declares one layout and a typed handle (a `pub const` [`FieldDef`]) for each of its
+/// fields, in the current module: one layout per module.
+///
+/// ```ignore
+/// crate::layout! {
+///     /// Level 1 CD table descriptor (IHI 0070 5.3).
+///     LAYOUT: "L1CD", bits 64, "5.3", "Level 1 CD table descriptor";
+///     V = flag("V", 0, "L1CD valid", "5.3");
+/// }
+/// ```
+///
+/// The handle's identifier must be the field's spec name; a generated test checks it.
+#[macro_export]
+macro_rules! layout {
+    (
+        $(#[$meta:meta])*
+        $lay:ident: $name:literal, bits $bits:literal, $section:literal, $desc:literal;
+        $( $(#[$fmeta:meta])* $id:ident = $def:expr; )*
+    ) => {
+        $(
+            $(#[$fmeta])*
+            #[allow(non_upper_case_globals)]
+            pub const $id: $crate::model::FieldDef = ($def).in_layout($name);
+        )*
+        $(#[$meta])*
+        pub static $lay: $crate::model::Layout = $crate::model::Layout {
+            name: $name,
+            bits: $bits,
+            desc: $desc,
+            section: $section,
+            fields: &[$($id),*],
+        };
+        #[cfg(test)]
+        #[test]
+        fn layout_handles_are_spec_names() {
+            let idents: &[&str] = &[$(stringify!($id)),*];
+            for (i, f) in $lay.fields.iter().enumerate() {
+                assert_eq!(idents[i], f.name, "{}: handle {} names field {}", $name, idents[i], f.name);
+            }
+        }
+    };
+}
+
 /// Shorthand constructors so tables stay one line per field. `addr` fields hold address bits
 /// from their bit position within their 64-bit word upwards (STE.S2TTB at STE bits [243:196]
 /// holds address bits [51:4]).
 pub const fn flag(name: &'static str, bit: u16, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb: bit, width: 1, fmt: Fmt::Flag, values: &[], desc, section }
+    FieldDef::new(name, bit, 1, Fmt::Flag, &[], desc, section)
 }
 pub const fn num(name: &'static str, lsb: u16, width: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Num, values: &[], desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Num, &[], desc, section)
 }
 pub const fn hex(name: &'static str, lsb: u16, width: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Hex, values: &[], desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Hex, &[], desc, section)
 }
 pub const fn addr(name: &'static str, lsb: u16, width: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Addr((lsb % 64) as u8), values: &[], desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Addr((lsb % 64) as u8), &[], desc, section)
 }
 pub const fn en(
     name: &'static str,
@@ -327,7 +614,7 @@ pub const fn en(
     desc: &'static str,
     section: &'static str,
 ) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Enum, values, desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Enum, values, desc, section)
 }
 /// A numeric field with some named values (other values are legal numbers, not reserved).
 pub const fn numv(
@@ -338,7 +625,7 @@ pub const fn numv(
     desc: &'static str,
     section: &'static str,
 ) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Num, values, desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Num, values, desc, section)
 }
 /// A hex-shown field with some named values (other values are legal, not reserved), for
 /// example a JEP106 implementer code.
@@ -350,7 +637,7 @@ pub const fn hexv(
     desc: &'static str,
     section: &'static str,
 ) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Hex, values, desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Hex, values, desc, section)
 }
 pub const fn e(value: u64, name: &'static str, meaning: &'static str) -> Enc {
     Enc { value, name, meaning }

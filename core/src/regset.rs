@@ -58,6 +58,26 @@ impl RegisterSet {
         let v = self.values.get(r.name)?.value;
         r.layout_for(v).field(field).map(|f| f.get(&[v]))
     }
+    /// Reads field `f` (a typed handle of a register layout) of the register it belongs to.
+    /// `None` when that register is not in the set. For a register with more than one
+    /// layout (SMMU_GATOS_PAR), a field of a layout other than the one the value selects
+    /// reads as `None`.
+    pub fn read(&self, f: &crate::model::FieldDef) -> Option<u64> {
+        let r = regs::by_name(f.layout)?;
+        let v = self.values.get(r.name)?.value;
+        let layout = r.layout_for(v);
+        if !layout.fields.iter().any(|x| x.lsb == f.lsb && x.width == f.width && x.name == f.name) {
+            return None;
+        }
+        Some(f.get(&[v]))
+    }
+    /// The SMMU's architecture version from SMMU_AIDR, when known.
+    pub fn version(&self) -> Option<crate::model::Version> {
+        use regs::idr::aidr;
+        let major = self.read(&aidr::ArchMajorRev)?;
+        let minor = self.read(&aidr::ArchMinorRev)?;
+        Some(crate::model::Version { major: (major as u8).saturating_add(3), minor: minor as u8 })
+    }
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
@@ -69,11 +89,7 @@ impl RegisterSet {
     }
     /// Registers in offset order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static RegDef, &RegValue)> + '_ {
-        let mut v: Vec<_> = self
-            .values
-            .iter()
-            .filter_map(|(n, val)| regs::by_name(n).map(|r| (r, val)))
-            .collect();
+        let mut v: Vec<_> = self.values.iter().filter_map(|(n, val)| regs::by_name(n).map(|r| (r, val))).collect();
         v.sort_by_key(|(r, _)| r.offset);
         v.into_iter()
     }
@@ -83,9 +99,7 @@ impl RegisterSet {
     }
     /// `{"IDR0": "0x0d44101a", ...}`, the form snapshots store.
     pub fn to_hex_map(&self) -> BTreeMap<String, String> {
-        self.iter()
-            .map(|(r, v)| (r.name.to_string(), hex_value(r, v.value)))
-            .collect()
+        self.iter().map(|(r, v)| (r.name.to_string(), hex_value(r, v.value))).collect()
     }
 }
 

@@ -122,15 +122,23 @@ fn check_overlaps(chunks: &[(u64, Vec<u8>)]) -> Result<(), SnapshotError> {
     order.sort_by_key(|&i| (chunks.get(i).map(|c| c.0).unwrap_or(0), i));
     let mut active: Vec<usize> = Vec::new();
     for &j in &order {
-        let Some((pa_j, bytes_j)) = chunks.get(j) else { continue };
+        let Some((pa_j, bytes_j)) = chunks.get(j) else {
+            continue;
+        };
         active.retain(|&i| end(i) > *pa_j);
         for &i in &active {
-            let Some((pa_i, bytes_i)) = chunks.get(i) else { continue };
+            let Some((pa_i, bytes_i)) = chunks.get(i) else {
+                continue;
+            };
             // Overlap is [pa_j, min(end_i, end_j)); pa_i <= pa_j.
             let lo = *pa_j;
             let hi = end(i).min(end(j));
-            let (Ok(oi), Ok(n)) = (usize::try_from(lo - pa_i), usize::try_from(hi.saturating_sub(lo))) else { continue };
-            let (Some(a), Some(b)) = (bytes_i.get(oi..oi.saturating_add(n)), bytes_j.get(..n)) else { continue };
+            let (Ok(oi), Ok(n)) = (usize::try_from(lo - pa_i), usize::try_from(hi.saturating_sub(lo))) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (bytes_i.get(oi..oi.saturating_add(n)), bytes_j.get(..n)) else {
+                continue;
+            };
             if let Some(k) = a.iter().zip(b).position(|(x, y)| x != y) {
                 let (first, second) = if i < j { (i, j) } else { (j, i) };
                 let byte = |c: usize| if c == i { a.get(k) } else { b.get(k) }.copied().unwrap_or(0);
@@ -167,8 +175,7 @@ impl Snapshot {
     }
 
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        let v: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
         let ver = v
             .get("smmu_explorer_snapshot")
             .and_then(|x| x.as_u64())
@@ -176,8 +183,7 @@ impl Snapshot {
         if ver != SNAPSHOT_VERSION {
             return Err(SnapshotError::Version { found: ver });
         }
-        let file: SnapshotFile =
-            serde_json::from_value(v).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let file: SnapshotFile = serde_json::from_value(v).map_err(|e| SnapshotError::Json(e.to_string()))?;
         Self::from_file(file)
     }
 
@@ -188,10 +194,8 @@ impl Snapshot {
         let mut registers = RegisterSet::new();
         let mut unknown_registers = Vec::new();
         for (name, val) in &file.registers {
-            let value = parse_hex_u64(val).ok_or_else(|| SnapshotError::BadRegisterValue {
-                name: name.clone(),
-                value: val.clone(),
-            })?;
+            let value = parse_hex_u64(val)
+                .ok_or_else(|| SnapshotError::BadRegisterValue { name: name.clone(), value: val.clone() })?;
             let origin = Origin { line: None, source: format!("snapshot registers.{name}") };
             if registers.insert_named(name, value, origin).is_none() {
                 unknown_registers.push(name.clone());
@@ -204,8 +208,8 @@ impl Snapshot {
                 field: "pa",
                 msg: format!("{:?} is not a hex address", c.pa),
             })?;
-            let bytes = decode_hex_bytes(&c.hex)
-                .map_err(|msg| SnapshotError::BadMemory { index, field: "hex", msg })?;
+            let bytes =
+                decode_hex_bytes(&c.hex).map_err(|msg| SnapshotError::BadMemory { index, field: "hex", msg })?;
             if pa.checked_add(bytes.len() as u64).is_none() {
                 return Err(SnapshotError::BadMemory { index, field: "pa", msg: "chunk wraps past 2^64".into() });
             }
@@ -268,13 +272,24 @@ mod tests {
             Snapshot::from_json(&format!(r#"{{"smmu_explorer_snapshot":1,"registers":{{}},"memory":[{mem}]}}"#))
         };
         // Identical overlap (and touching chunks) load.
-        let s = snap(r#"{"pa":"0x1000","hex":"01020304"},{"pa":"0x1002","hex":"0304"},{"pa":"0x1004","hex":"05"}"#).unwrap();
+        let s = snap(r#"{"pa":"0x1000","hex":"01020304"},{"pa":"0x1002","hex":"0304"},{"pa":"0x1004","hex":"05"}"#)
+            .unwrap();
         assert_eq!(s.memory.read_u32_le(0x1001).unwrap(), 0x05040302);
         // A later chunk inside an earlier one, one byte different: both named, with the address.
-        let e = snap(r#"{"pa":"0x1000","hex":"0102030405060708"},{"pa":"0x2000","hex":"00"},{"pa":"0x1004","hex":"05ff"}"#).unwrap_err();
+        let e =
+            snap(r#"{"pa":"0x1000","hex":"0102030405060708"},{"pa":"0x2000","hex":"00"},{"pa":"0x1004","hex":"05ff"}"#)
+                .unwrap_err();
         assert_eq!(
             e,
-            SnapshotError::ConflictingMemory { first: 0, first_pa: 0x1000, second: 2, second_pa: 0x1004, addr: 0x1005, first_byte: 6, second_byte: 0xff }
+            SnapshotError::ConflictingMemory {
+                first: 0,
+                first_pa: 0x1000,
+                second: 2,
+                second_pa: 0x1004,
+                addr: 0x1005,
+                first_byte: 6,
+                second_byte: 0xff
+            }
         );
         let msg = e.to_string();
         assert!(msg.contains("memory[0]") && msg.contains("memory[2]") && msg.contains("0x1005"), "{msg}");

@@ -25,7 +25,12 @@ fn opts_strategy() -> impl Strategy<Value = ForwardOptions> {
         proptest::option::of(any::<bool>()),
         proptest::option::of(any::<bool>()),
         proptest::option::of(0u64..4),
-        (0usize..3, 0usize..3, prop_oneof![Just(NumOrAuto::Auto), Just(NumOrAuto::Bits(44)), Just(NumOrAuto::Bits(48))], proptest::option::of(0u8..21)),
+        (
+            0usize..3,
+            0usize..3,
+            prop_oneof![Just(NumOrAuto::Auto), Just(NumOrAuto::Bits(44)), Just(NumOrAuto::Bits(48))],
+            proptest::option::of(0u8..21),
+        ),
     )
         .prop_map(|(caps, pasid, kernel, coh, canwbs, httu, (ril, ats, oas, ssid))| {
             let oa = [OnOffAuto::On, OnOffAuto::Off, OnOffAuto::Auto];

@@ -98,7 +98,12 @@ fn kdoc_listed_fields_are_direct() {
     // guest CDs it walks (no kernel, firmware or VM-flag involvement: rule 4).
     for x in &v {
         if x.class == Class::Direct && (x.register, x.field) != ("IDR3", "HAD") {
-            assert!(kdoc.contains(&(x.register, x.field)), "{}.{} is direct but not in the kdoc list", x.register, x.field);
+            assert!(
+                kdoc.contains(&(x.register, x.field)),
+                "{}.{} is direct but not in the kdoc list",
+                x.register,
+                x.field
+            );
         }
     }
 }

@@ -86,18 +86,35 @@ fn qemu_options_and_auto() {
     let r = run(Vmm::QemuAccel, nested(), &o);
     assert_eq!(errors(&r), vec!["Host SMMUv3 SSIDSIZE not compatible (host=0, QEMU=8)"]);
     // oas=48 on a 44-bit host.
-    let o = ForwardOptions { qemu: forward::QemuOptions { oas: NumOrAuto::Bits(48), ..Default::default() }, ..Default::default() };
+    let o = ForwardOptions {
+        qemu: forward::QemuOptions { oas: NumOrAuto::Bits(48), ..Default::default() },
+        ..Default::default()
+    };
     let r = run(Vmm::QemuAccel, nested(), &o);
     assert_eq!(errors(&r), vec!["Host SMMUv3 supports only 44-bit IPA, but the vSMMU OAS implies 48-bit IPA"]);
     // oas=40 is rejected by property validation.
-    let o = ForwardOptions { qemu: forward::QemuOptions { oas: NumOrAuto::Bits(40), ..Default::default() }, ..Default::default() };
+    let o = ForwardOptions {
+        qemu: forward::QemuOptions { oas: NumOrAuto::Bits(40), ..Default::default() },
+        ..Default::default()
+    };
     assert_eq!(errors(&run(Vmm::QemuAccel, nested(), &o)), vec!["OAS can only be set to 44 or 48 bits"]);
     // ats=on on a host without ATS.
-    let o = ForwardOptions { qemu: forward::QemuOptions { ats: OnOffAuto::On, ..Default::default() }, ..Default::default() };
-    assert_eq!(errors(&run(Vmm::QemuAccel, nested(), &o)), vec!["Host SMMUv3 doesn't support Address Translation Services"]);
+    let o = ForwardOptions {
+        qemu: forward::QemuOptions { ats: OnOffAuto::On, ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(
+        errors(&run(Vmm::QemuAccel, nested(), &o)),
+        vec!["Host SMMUv3 doesn't support Address Translation Services"]
+    );
     // Everything auto on the feature-rich host: ATS, RIL, SSIDSIZE follow the host.
     let o = ForwardOptions {
-        qemu: forward::QemuOptions { ats: OnOffAuto::Auto, ril: OnOffAuto::Auto, ssidsize: NumOrAuto::Auto, oas: NumOrAuto::Bits(48) },
+        qemu: forward::QemuOptions {
+            ats: OnOffAuto::Auto,
+            ril: OnOffAuto::Auto,
+            ssidsize: NumOrAuto::Auto,
+            oas: NumOrAuto::Bits(48),
+        },
         ..Default::default()
     };
     let r = run(Vmm::QemuAccel, full(), &o);
@@ -107,7 +124,10 @@ fn qemu_options_and_auto() {
     assert_eq!(g(&r, "IDR1"), format!("{:#010x}", 0x02730010u32 | 20 << 6));
     assert_eq!(g(&r, "IDR5"), "0x00000075");
     // ril=off: RIL (IDR3 bit 10) cleared from 0x1404.
-    let o = ForwardOptions { qemu: forward::QemuOptions { ril: OnOffAuto::Off, ..Default::default() }, ..Default::default() };
+    let o = ForwardOptions {
+        qemu: forward::QemuOptions { ril: OnOffAuto::Off, ..Default::default() },
+        ..Default::default()
+    };
     assert_eq!(g(&run(Vmm::QemuAccel, nested(), &o), "IDR3"), "0x00001004");
 }
 
@@ -138,7 +158,8 @@ fn qemu_notes_where_it_exceeds_strict() {
 // Smmuv3::set_host_id_regs, Smmuv3::read_reg; devices/src/iommu/iommufd.rs IommufdIommu::new.
 
 /// IDR0_VALUE as the constants in devices/src/smmuv3.rs spell it.
-const CH_IDR0_VALUE: u32 = 1 << 1 | 0b10 << 2 | 1 << 4 | 1 << 12 | 1 << 18 | 1 << 19 | 0b10 << 21 | 0b01 << 24 | 0b01 << 27;
+const CH_IDR0_VALUE: u32 =
+    1 << 1 | 0b10 << 2 | 1 << 4 | 1 << 12 | 1 << 18 | 1 << 19 | 0b10 << 21 | 0b01 << 24 | 0b01 << 27;
 /// IDR0_HOST_GATED: COHACC | ASID16 | VMID16 | CD2L | STLEVEL_2LVL (commit 09af962).
 const CH_HOST_GATED: u32 = 1 << 4 | 1 << 12 | 1 << 18 | 1 << 19 | 0b01 << 27;
 const CH_ATS: u32 = 1 << 10;
@@ -199,10 +220,19 @@ fn openvmm_refusals() {
     let r = run(Vmm::OpenVmm, odd(), &ForwardOptions::default());
     assert_eq!(errors(&r), vec!["host SMMU does not support little-endian translation tables (IDR0.TTENDIAN=0b11)"]);
     let a32 = with(nested(), "IDR0", (0x0d44101b & !(3 << 2)) | 1 << 2);
-    assert_eq!(errors(&run(Vmm::OpenVmm, a32, &ForwardOptions::default())), vec!["host SMMU does not support AArch64 translation tables (IDR0.TTF=0b001)"]);
+    assert_eq!(
+        errors(&run(Vmm::OpenVmm, a32, &ForwardOptions::default())),
+        vec!["host SMMU does not support AArch64 translation tables (IDR0.TTF=0b001)"]
+    );
     let no4k = with(nested(), "IDR5", 0x64);
-    assert_eq!(errors(&run(Vmm::OpenVmm, no4k, &ForwardOptions::default())), vec!["host SMMU does not support the 4KB translation granule (IDR5.GRAN4K=0)"]);
-    let o = ForwardOptions { openvmm: forward::OpenVmmOptions { oas: NumOrAuto::Bits(48), sidsize: 16 }, ..Default::default() };
+    assert_eq!(
+        errors(&run(Vmm::OpenVmm, no4k, &ForwardOptions::default())),
+        vec!["host SMMU does not support the 4KB translation granule (IDR5.GRAN4K=0)"]
+    );
+    let o = ForwardOptions {
+        openvmm: forward::OpenVmmOptions { oas: NumOrAuto::Bits(48), sidsize: 16 },
+        ..Default::default()
+    };
     assert_eq!(
         errors(&run(Vmm::OpenVmm, nested(), &o)),
         vec!["configured SMMU oas=48 exceeds host SMMU OAS 44; lower the configured OAS or use oas=auto"]
@@ -269,7 +299,11 @@ fn openvmm_guest_breaks_spec_rules_and_says_so() {
     assert!(r.accepts);
     for needle in ["SIDSIZE == 16", "HAD", "RIL", "BBML", "E0PD"] {
         assert!(r.guest_warnings.iter().any(|w| w.contains(needle)), "{needle}: {:?}", r.guest_warnings);
-        assert!(r.messages.iter().any(|m| m.starts_with("warning: guest IDRs break") && m.contains(needle)), "{needle}: {:?}", r.messages);
+        assert!(
+            r.messages.iter().any(|m| m.starts_with("warning: guest IDRs break") && m.contains(needle)),
+            "{needle}: {:?}",
+            r.messages
+        );
     }
 }
 

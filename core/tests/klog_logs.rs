@@ -92,7 +92,24 @@ fn grace_probe_6_12_numbering() {
     assert_eq!((p.ias, p.oas), (Some(48), Some(48)));
     assert_eq!(
         p.feature_names,
-        ["2_LVL_STRTAB", "2_LVL_CDTAB", "TT_LE", "TT_BE", "PRI", "ATS", "MSI", "COHERENCY", "TRANS_S1", "TRANS_S2", "STALLS", "HYP", "SVA", "E2H", "NESTING", "ATTR_TYPES_OVR"]
+        [
+            "2_LVL_STRTAB",
+            "2_LVL_CDTAB",
+            "TT_LE",
+            "TT_BE",
+            "PRI",
+            "ATS",
+            "MSI",
+            "COHERENCY",
+            "TRANS_S1",
+            "TRANS_S2",
+            "STALLS",
+            "HYP",
+            "SVA",
+            "E2H",
+            "NESTING",
+            "ATTR_TYPES_OVR"
+        ]
     );
     assert_eq!(r.options[0].mask, "0x10");
     assert!(r.options[0].options[0].starts_with("TEGRA241_CMDQV"));
@@ -131,7 +148,11 @@ fn prefixes_spaces_and_interleaving() {
         assert_eq!(r.events.len(), 1, "{v}");
         let e = &r.events[0];
         assert!(e.missing_dwords.is_empty(), "{v}");
-        assert_eq!((e.event.sid, e.event.input_addr.as_deref(), e.event.rnw), (0x18, Some("0x12345000"), Some(true)), "{v}");
+        assert_eq!(
+            (e.event.sid, e.event.input_addr.as_deref(), e.event.rnw),
+            (0x18, Some("0x12345000"), Some(true)),
+            "{v}"
+        );
     }
 }
 
@@ -178,7 +199,10 @@ fn decoded_lines_without_raw_dump() {
     let e = &r.events[0];
     assert_eq!((e.event.type_name.as_str(), e.event.sid), ("F_PERMISSION", 0x100));
     assert_eq!(e.event.input_addr.as_deref(), Some("0xdead000"));
-    assert_eq!((e.event.pnu, e.event.rnw, e.event.s2, e.event.class.as_deref()), (Some(true), Some(false), Some(true), Some("TT")));
+    assert_eq!(
+        (e.event.pnu, e.event.rnw, e.event.s2, e.event.class.as_deref()),
+        (Some(true), Some(false), Some(true), Some("TT"))
+    );
 }
 
 #[test]
@@ -194,7 +218,22 @@ fn disagreement_is_reported() {
 
 #[test]
 fn garbage_never_panics() {
-    for t in ["", "\n\n", "event 0x", "arm-smmu-v3: event 0xZZ received:", "arm-smmu-v3: \t0x", "arm-smmu-v3: CMDQ error (cons 0x", "smmu: skipping command in error state:\nsmmu: 0x1", "smmu: ias -bit, oas -bit (features 0x", "[", "<", "(XEN)", "smmu: event: ", "smmu: unpriv", "\u{1F600} smmu: event 0x10 received:\n\u{1F600} smmu: \u{1F600}"] {
+    for t in [
+        "",
+        "\n\n",
+        "event 0x",
+        "arm-smmu-v3: event 0xZZ received:",
+        "arm-smmu-v3: \t0x",
+        "arm-smmu-v3: CMDQ error (cons 0x",
+        "smmu: skipping command in error state:\nsmmu: 0x1",
+        "smmu: ias -bit, oas -bit (features 0x",
+        "[",
+        "<",
+        "(XEN)",
+        "smmu: event: ",
+        "smmu: unpriv",
+        "\u{1F600} smmu: event 0x10 received:\n\u{1F600} smmu: \u{1F600}",
+    ] {
         let _ = parse(t);
     }
 }

@@ -5,10 +5,7 @@ use smmu_core::parse::{parse, parse_bytes, ParseError, ParseOptions};
 
 fn e(text: &str) -> ParseError {
     match parse(text, &ParseOptions::default()) {
-        Ok(p) => panic!(
-            "expected an error for {text:?}, got {:?} {:?}",
-            p.format, p.registers
-        ),
+        Ok(p) => panic!("expected an error for {text:?}, got {:?} {:?}", p.format, p.registers),
         Err(e) => e,
     }
 }
@@ -22,23 +19,13 @@ fn conflict_names_both_lines() {
     let t = "# dump\nIDR0 = 0x2\nIDR1 = 0x0\n\nCR0 = 0x1\n\nSMMU_IDR0 = 0x1\n";
     let err = e(t);
     at(&err, 7, 13);
-    assert_eq!(
-        err.message,
-        "IDR0 = 0x00000001 conflicts with line 2: IDR0 = 0x00000002"
-    );
-    assert_eq!(
-        err.to_string(),
-        "line 7, column 13: IDR0 = 0x00000001 conflicts with line 2: IDR0 = 0x00000002"
-    );
+    assert_eq!(err.message, "IDR0 = 0x00000001 conflicts with line 2: IDR0 = 0x00000002");
+    assert_eq!(err.to_string(), "line 7, column 13: IDR0 = 0x00000001 conflicts with line 2: IDR0 = 0x00000002");
 }
 
 #[test]
 fn same_value_twice_is_fine() {
-    let p = parse(
-        "IDR0 = 0x0d44101a\nsmmu_idr0: 0D44101A\n",
-        &ParseOptions::default(),
-    )
-    .unwrap();
+    let p = parse("IDR0 = 0x0d44101a\nsmmu_idr0: 0D44101A\n", &ParseOptions::default()).unwrap();
     assert_eq!(p.registers.get("IDR0"), Some(0x0d44101a));
 }
 
@@ -47,9 +34,7 @@ fn conflicting_halves_and_whole() {
     let err = e("STRTAB_BASE = 0x40000000450d7000\nSTRTAB_BASE_HI = 0x0\n");
     at(&err, 2, 18);
     assert!(
-        err.message.contains(
-            "STRTAB_BASE_HI = 0x00000000 conflicts with line 1: STRTAB_BASE = 0x40000000450d7000"
-        ),
+        err.message.contains("STRTAB_BASE_HI = 0x00000000 conflicts with line 1: STRTAB_BASE = 0x40000000450d7000"),
         "{err}"
     );
 }
@@ -69,10 +54,7 @@ fn conflict_in_address_lines_and_devmem() {
 fn unknown_register_names_the_name_and_column() {
     let err = e("IDR0 = 0x1\n  FOO_BAR = 0x1\n");
     at(&err, 2, 3);
-    assert!(
-        err.message.contains("unknown register \"FOO_BAR\""),
-        "{err}"
-    );
+    assert!(err.message.contains("unknown register \"FOO_BAR\""), "{err}");
     // Non-ASCII names are unknown, and columns count characters.
     let err = e("IDR0 = 0x1\nÉTAT = 0x1\n");
     at(&err, 2, 1);
@@ -122,16 +104,8 @@ fn noise_is_skipped_in_line_formats() {
     let t = "root@host:~# cat regs\n[   12.300000] some kernel line\nIDR0 = 0x0d44101a\n";
     let p = parse(t, &ParseOptions::default()).unwrap();
     assert_eq!(p.registers.get("IDR0"), Some(0x0d44101a));
-    assert!(
-        p.notes.iter().any(|n| n.contains("1 shell prompt")),
-        "{:?}",
-        p.notes
-    );
-    assert!(
-        p.notes.iter().any(|n| n.contains("1 kernel log")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("1 shell prompt")), "{:?}", p.notes);
+    assert!(p.notes.iter().any(|n| n.contains("1 kernel log")), "{:?}", p.notes);
 }
 
 #[test]
@@ -148,8 +122,7 @@ fn strict_dumps_reject_junk_lines() {
     let err = e(t);
     assert_eq!(err.line, 2);
     assert!(err.message.contains("backwards"), "{err}");
-    let t =
-        "000000 0d44101a 02730010 00000000 00001404\n000010 00000000 0000074 00000000 00000001\n";
+    let t = "000000 0d44101a 02730010 00000000 00001404\n000010 00000000 0000074 00000000 00000001\n";
     let err = e(t);
     at(&err, 2, 17);
     assert!(err.message.contains("8-digit"), "{err}");
@@ -157,23 +130,10 @@ fn strict_dumps_reject_junk_lines() {
 
 #[test]
 fn address_outside_the_frame() {
-    let err = parse(
-        "0x09050000: 0x0d44101a\n0x09090000: 0x1\n",
-        &ParseOptions::default(),
-    )
-    .unwrap_err();
+    let err = parse("0x09050000: 0x0d44101a\n0x09090000: 0x1\n", &ParseOptions::default()).unwrap_err();
     at(&err, 2, 13);
-    assert!(
-        err.message.contains("outside the SMMU register frame"),
-        "{err}"
-    );
-    let err = parse(
-        "0x09040000: 0x0d44101a\n",
-        &ParseOptions {
-            base: Some(0x0905_0000),
-        },
-    )
-    .unwrap_err();
+    assert!(err.message.contains("outside the SMMU register frame"), "{err}");
+    let err = parse("0x09040000: 0x0d44101a\n", &ParseOptions { base: Some(0x0905_0000) }).unwrap_err();
     assert!(err.message.contains("outside"), "{err}");
     let err = e("smmuv3_read_mmio addr: 0x30000 val:0x1 size: 0x4(0)\n");
     assert!(err.message.contains("outside"), "{err}");
@@ -203,13 +163,7 @@ fn json_errors_have_positions() {
     )
     .unwrap();
     assert_eq!(p.registers.get("IDR0"), Some(1));
-    assert!(
-        p.notes
-            .iter()
-            .any(|n| n.contains("BOGUS") && n.contains("column 60")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("BOGUS") && n.contains("column 60")), "{:?}", p.notes);
 }
 
 #[test]
@@ -248,8 +202,7 @@ fn devmem_value_too_wide() {
 
 #[test]
 fn tool_names_in_comments_do_not_change_the_format() {
-    let t =
-        "# read with devmem 0x09050000 32 and traced with smmuv3_read_mmio\nIDR0 = 0x0d44101a\n";
+    let t = "# read with devmem 0x09050000 32 and traced with smmuv3_read_mmio\nIDR0 = 0x0d44101a\n";
     let p = parse(t, &ParseOptions::default()).unwrap();
     assert_eq!(p.format, smmu_core::parse::Format::NameValue);
     assert_eq!(p.registers.get("IDR0"), Some(0x0d44101a));

@@ -52,13 +52,7 @@ const QEMU_S1_PAGE: &[(&str, u64)] = &[
 
 fn expect(p: &smmu_core::parse::Parsed, want: &[(&str, u64)]) {
     for (n, v) in want {
-        assert_eq!(
-            p.registers.get(n),
-            Some(*v),
-            "{n} in {:?}; notes {:?}",
-            p.format,
-            p.notes
-        );
+        assert_eq!(p.registers.get(n), Some(*v), "{n} in {:?}; notes {:?}", p.format, p.notes);
     }
 }
 
@@ -72,17 +66,9 @@ fn name_value_lines() {
     let p = run("name-value.txt");
     assert_eq!(p.format, Format::NameValue);
     let mut want = QEMU_S1_ID.to_vec();
-    want.extend([
-        ("CR0", 0xd),
-        ("CR1", 0xd75),
-        ("STRTAB_BASE", 0x40000000450d7000),
-        ("STRTAB_BASE_CFG", 0x10210),
-    ]);
+    want.extend([("CR0", 0xd), ("CR1", 0xd75), ("STRTAB_BASE", 0x40000000450d7000), ("STRTAB_BASE_CFG", 0x10210)]);
     expect_exact(&p, &want);
-    assert_eq!(
-        p.registers.get_entry("IDR0").and_then(|e| e.origin.line),
-        Some(2)
-    );
+    assert_eq!(p.registers.get_entry("IDR0").and_then(|e| e.origin.line), Some(2));
 }
 
 #[test]
@@ -90,13 +76,7 @@ fn address_value_lines_infer_the_base() {
     let p = run("address-value.txt");
     assert_eq!(p.format, Format::AddressValue);
     expect_exact(&p, QEMU_S1_ID);
-    assert!(
-        p.notes
-            .iter()
-            .any(|n| n.contains("0x9050000") && n.contains("inferred")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("0x9050000") && n.contains("inferred")), "{:?}", p.notes);
 }
 
 #[test]
@@ -124,11 +104,7 @@ fn devmem_transcript() {
     let mut want = QEMU_S1_ID.to_vec();
     want.extend([("STRTAB_BASE", 0x40000000450d7000), ("EVENTQ_PROD", 5)]);
     expect_exact(&p, &want);
-    assert!(
-        p.notes.iter().any(|n| n.contains("skipped")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("skipped")), "{:?}", p.notes);
 }
 
 #[test]
@@ -147,19 +123,9 @@ fn hexdump_c_with_absolute_addresses() {
     let p = run("hexdump-C-devmem-addr.txt");
     expect(&p, QEMU_S1_ID);
     expect(&p, &QEMU_S1_PAGE[..13]);
-    assert!(
-        p.notes.iter().any(|n| n.contains("0x9050000")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("0x9050000")), "{:?}", p.notes);
     // Given the base explicitly: same registers.
-    let q = parse_bytes(
-        &data("hexdump-C-devmem-addr.txt"),
-        &ParseOptions {
-            base: Some(0x0905_0000),
-        },
-    )
-    .unwrap();
+    let q = parse_bytes(&data("hexdump-C-devmem-addr.txt"), &ParseOptions { base: Some(0x0905_0000) }).unwrap();
     assert_eq!(values(&p), values(&q));
 }
 
@@ -199,11 +165,7 @@ fn hw_info_text_forms() {
         let p = run(f);
         assert_eq!(p.format, Format::HwInfoText, "{f}");
         expect_exact(&p, QEMU_S1_ID);
-        assert!(
-            p.notes.iter().any(|n| n.contains("flags = 0x0")),
-            "{f}: {:?}",
-            p.notes
-        );
+        assert!(p.notes.iter().any(|n| n.contains("flags = 0x0")), "{f}: {:?}", p.notes);
     }
 }
 
@@ -276,11 +238,7 @@ fn qemu_trace_last_access_wins() {
             ("EVENTQ_PROD", 5),
         ],
     );
-    assert!(
-        p.notes.iter().any(|n| n.contains("1 other lines skipped")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("1 other lines skipped")), "{:?}", p.notes);
 }
 
 #[test]
@@ -302,23 +260,9 @@ fn page0_alias_of_the_queue_pointers() {
     let p = parse(t, &ParseOptions::default()).unwrap();
     assert_eq!(p.registers.get("EVENTQ_PROD"), Some(5));
     assert_eq!(p.registers.get("EVENTQ_CONS"), Some(5));
-    assert!(
-        p.notes.iter().any(|n| n.contains("Page 0 alias")),
-        "{:?}",
-        p.notes
-    );
-    assert!(
-        !p.notes.iter().any(|n| n.contains("no register")),
-        "{:?}",
-        p.notes
-    );
+    assert!(p.notes.iter().any(|n| n.contains("Page 0 alias")), "{:?}", p.notes);
+    assert!(!p.notes.iter().any(|n| n.contains("no register")), "{:?}", p.notes);
     // With Page 1 present and equal (the full-frame dump), nothing is flagged.
     let q = run("hexdump-C.txt");
-    assert!(
-        !q.notes
-            .iter()
-            .any(|n| n.contains("no register") || n.contains("alias")),
-        "{:?}",
-        q.notes
-    );
+    assert!(!q.notes.iter().any(|n| n.contains("no register") || n.contains("alias")), "{:?}", q.notes);
 }

@@ -12,9 +12,7 @@ use std::fmt::Write;
 type Set = BTreeMap<&'static str, u64>;
 const BASE: u64 = 0x0905_0000;
 const FRAME: usize = 0x20000;
-const HW: [&str; 8] = [
-    "IDR0", "IDR1", "IDR2", "IDR3", "IDR4", "IDR5", "IIDR", "AIDR",
-];
+const HW: [&str; 8] = ["IDR0", "IDR1", "IDR2", "IDR3", "IDR4", "IDR5", "IIDR", "AIDR"];
 
 fn reg(n: &str) -> &'static RegDef {
     regs::by_name(n).unwrap_or_else(|| panic!("{n} not in the register table"))
@@ -34,10 +32,7 @@ fn image(set: &Set) -> Vec<u8> {
 /// Every register of the table, with the set's values and 0 elsewhere (what a dump of the
 /// whole frame holds).
 fn full(set: &Set) -> Set {
-    regs::REGISTERS
-        .iter()
-        .map(|r| (r.name, set.get(r.name).copied().unwrap_or(0)))
-        .collect()
+    regs::REGISTERS.iter().map(|r| (r.name, set.get(r.name).copied().unwrap_or(0))).collect()
 }
 
 /// 32-bit words of the set: (offset, value).
@@ -93,12 +88,7 @@ fn devmem(set: &Set) -> String {
     for (n, v) in set {
         let r = reg(n);
         if r.width == 64 {
-            writeln!(
-                s,
-                "/ # devmem 0x{:08x} 64\n0x{v:016X}",
-                BASE + r.offset as u64
-            )
-            .unwrap();
+            writeln!(s, "/ # devmem 0x{:08x} 64\n0x{v:016X}", BASE + r.offset as u64).unwrap();
         } else {
             writeln!(s, "/ # devmem 0x{:x}\n0x{v:08X}", BASE + r.offset as u64).unwrap();
         }
@@ -109,12 +99,7 @@ fn devmem(set: &Set) -> String {
 
 /// Squeezes identical consecutive lines into `*` as hexdump and od do; `end` prints the
 /// final offset line.
-fn squeeze(
-    img: &[u8],
-    per: usize,
-    line: impl Fn(usize, &[u8]) -> String,
-    end: Option<String>,
-) -> String {
+fn squeeze(img: &[u8], per: usize, line: impl Fn(usize, &[u8]) -> String, end: Option<String>) -> String {
     let mut s = String::new();
     let mut prev: Option<&[u8]> = None;
     let mut starred = false;
@@ -139,15 +124,7 @@ fn squeeze(
 }
 
 fn ascii(ch: &[u8]) -> String {
-    ch.iter()
-        .map(|&b| {
-            if (0x20..0x7f).contains(&b) {
-                b as char
-            } else {
-                '.'
-            }
-        })
-        .collect()
+    ch.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect()
 }
 
 fn hexdump_c(set: &Set) -> String {
@@ -227,11 +204,7 @@ fn xxd(set: &Set, little: bool) -> String {
 fn json_flat(set: &Set) -> String {
     let mut m = serde_json::Map::new();
     for (i, (n, v)) in set.iter().enumerate() {
-        let val = if i % 2 == 0 {
-            serde_json::json!(format!("0x{v:x}"))
-        } else {
-            serde_json::json!(v)
-        };
+        let val = if i % 2 == 0 { serde_json::json!(format!("0x{v:x}")) } else { serde_json::json!(v) };
         m.insert(n.to_string(), val);
     }
     serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap()
@@ -241,11 +214,7 @@ fn qemu_trace(set: &Set) -> String {
     let mut s = String::from("1234@1700000000.000001:smmuv3_cmdq_consume_out prod:0, cons:0\n");
     for (i, (n, v)) in set.iter().enumerate() {
         let r = reg(n);
-        let ev = if i % 3 == 2 {
-            "smmuv3_write_mmio"
-        } else {
-            "smmuv3_read_mmio"
-        };
+        let ev = if i % 3 == 2 { "smmuv3_write_mmio" } else { "smmuv3_read_mmio" };
         writeln!(
             s,
             "1234@1700000000.{:06}:{ev} addr: 0x{:x} val:0x{v:x} size: 0x{:x}(0)",
@@ -270,11 +239,7 @@ fn hw_lines(set: &Set) -> String {
     let mut s = String::from("flags = 0x0\n");
     for (i, n) in HW.iter().enumerate() {
         if let Some(v) = set.get(n) {
-            let key = if i < 6 {
-                format!("idr[{i}]")
-            } else {
-                n.to_lowercase()
-            };
+            let key = if i < 6 { format!("idr[{i}]") } else { n.to_lowercase() };
             writeln!(s, "{key}: 0x{v:08x}").unwrap();
         }
     }
@@ -305,10 +270,7 @@ fn hw_binary(set: &Set) -> Vec<u8> {
 }
 
 fn hw_json(set: &Set) -> String {
-    let idr: Vec<String> = HW[..6]
-        .iter()
-        .map(|n| format!("\"{:#x}\"", set.get(n).copied().unwrap_or(0)))
-        .collect();
+    let idr: Vec<String> = HW[..6].iter().map(|n| format!("\"{:#x}\"", set.get(n).copied().unwrap_or(0))).collect();
     format!(
         "{{\"flags\": 0, \"__reserved\": 0, \"idr\": [{}], \"iidr\": {}, \"aidr\": \"{:#x}\"}}",
         idr.join(", "),
@@ -318,17 +280,12 @@ fn hw_json(set: &Set) -> String {
 }
 
 fn hw_full(set: &Set) -> Set {
-    HW.iter()
-        .map(|n| (reg(n).name, set.get(n).copied().unwrap_or(0)))
-        .collect()
+    HW.iter().map(|n| (reg(n).name, set.get(n).copied().unwrap_or(0))).collect()
 }
 
 fn got(text: &str) -> (Set, Format) {
     match parse(text, &ParseOptions::default()) {
-        Ok(p) => (
-            p.registers.iter().map(|(r, v)| (r.name, v.value)).collect(),
-            p.format,
-        ),
+        Ok(p) => (p.registers.iter().map(|(r, v)| (r.name, v.value)).collect(), p.format),
         Err(e) => panic!("{e}\n--- input ---\n{text}"),
     }
 }
@@ -353,11 +310,7 @@ fn renderings(set: &Set) -> Vec<(Format, String, Set)> {
 }
 
 fn hw_renderings(set: &Set) -> Vec<(Format, String, Set)> {
-    let hw: Set = set
-        .iter()
-        .filter(|(n, _)| HW.contains(n))
-        .map(|(n, v)| (*n, *v & 0xffff_ffff))
-        .collect();
+    let hw: Set = set.iter().filter(|(n, _)| HW.contains(n)).map(|(n, v)| (*n, *v & 0xffff_ffff)).collect();
     let mut v = Vec::new();
     if !hw.is_empty() {
         v.push((Format::HwInfoText, hw_lines(&hw), hw.clone()));

@@ -38,10 +38,12 @@ fn every_qemu_cmdq_entry_decodes_as_qemu_did() {
         assert!(same, "{} {}: {} vs QEMU {}", c[0], c[1], info.name, qop);
         assert!(info.problems.iter().all(|p| p.kind != "CERROR_ILL"), "{line}: {:?}", info.problems);
         let f = |name: &str| info.fields.iter().find(|x| x.name == name).map(|x| x.value as i64);
-        let addr = |name: &str| info.fields.iter().find(|x| x.name == name).map(|x| match x.name {
-            "Address" => (x.value << 12) as i64,
-            _ => x.value as i64,
-        });
+        let addr = |name: &str| {
+            info.fields.iter().find(|x| x.name == name).map(|x| match x.name {
+                "Address" => (x.value << 12) as i64,
+                _ => x.value as i64,
+            })
+        };
         if let Some(v) = detail(det, "streamid=") {
             assert_eq!(f("StreamID"), Some(num(&v)), "{line}");
         }
@@ -96,7 +98,9 @@ fn linux_cmd_sync_as_built_by_7_3() {
 
 #[test]
 fn event_records_match_qemu_and_kernel() {
-    for (data, s2) in [(include_str!("data/qemu-s1-4k.evtq.tsv"), false), (include_str!("data/qemu-s2-4k.evtq.tsv"), true)] {
+    for (data, s2) in
+        [(include_str!("data/qemu-s1-4k.evtq.tsv"), false), (include_str!("data/qemu-s2-4k.evtq.tsv"), true)]
+    {
         for line in data.lines().filter(|l| !l.starts_with('#')) {
             let c: Vec<&str> = line.split('\t').collect();
             let w = [hex(c[1]), hex(c[2]), hex(c[3]), hex(c[4])];
@@ -133,7 +137,10 @@ fn hisilicon_stall_event() {
     // Kunpeng 920, Linux 6.14-rc2 (tui/tests/data/hisi-sva-6.14.log): the kernel printed
     // sid 0x7501 ssid 0x1 iova 0xaaaada7af000, "unpriv data write s1", stall, stag 0x176.
     let e = event::decode(&[0x0000750100001810, 0x0000120080000176, 0x0000aaaada7af000, 0x0000aaaada7af000]);
-    assert_eq!((e.sid, e.ssid, e.stall, e.stag, e.rnw, e.pnu, e.s2), (0x7501, Some(1), Some(true), Some(0x176), Some(false), Some(false), Some(false)));
+    assert_eq!(
+        (e.sid, e.ssid, e.stall, e.stag, e.rnw, e.pnu, e.s2),
+        (0x7501, Some(1), Some(true), Some(0x176), Some(false), Some(false), Some(false))
+    );
     assert_eq!(e.input_addr.as_deref(), Some("0xaaaada7af000"));
 }
 
@@ -146,7 +153,9 @@ fn reserved_and_impdef_events() {
 
 #[test]
 fn illegal_commands_are_explained() {
-    let k = |w: [u64; 2], ctx: &cmd::CheckContext| -> Vec<&'static str> { cmd::check(&w, ctx).iter().map(|p| p.kind).collect() };
+    let k = |w: [u64; 2], ctx: &cmd::CheckContext| -> Vec<&'static str> {
+        cmd::check(&w, ctx).iter().map(|p| p.kind).collect()
+    };
     let ns = cmd::CheckContext::default();
     assert_eq!(k([0, 0], &ns), ["CERROR_ILL"]); // opcode 0x00 Reserved
     assert_eq!(k([0x08, 0], &ns), ["CERROR_ILL"]);

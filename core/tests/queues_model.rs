@@ -15,7 +15,8 @@ fn mem() -> SparseMem {
     for l in include_str!("data/qemu-s1-4k.queues.hex").lines().filter(|l| !l.starts_with('#')) {
         let (pa, hex) = l.split_once(' ').unwrap();
         let pa = u64::from_str_radix(pa.trim_start_matches("0x"), 16).unwrap();
-        let bytes: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+        let bytes: Vec<u8> =
+            (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
         m.insert(pa, bytes);
     }
     m
@@ -59,7 +60,9 @@ fn entries_between_cons_and_prod() {
         .collect();
     let mut checked = 0;
     for (i, op) in qemu {
-        let Some(DecodedEntry::Command(ci)) = entries.get(i as usize).and_then(|e| e.decoded.clone()) else { panic!("entry {i}") };
+        let Some(DecodedEntry::Command(ci)) = entries.get(i as usize).and_then(|e| e.decoded.clone()) else {
+            panic!("entry {i}")
+        };
         assert!(ci.name == op || (ci.name == "CMD_CFGI_ALL" && op == "CMD_CFGI_STE_RANGE"), "{i}: {} vs {op}", ci.name);
         checked += 1;
     }

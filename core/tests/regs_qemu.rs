@@ -28,12 +28,37 @@ fn idr0_stage1() {
     //  bit 23 ATSRECERR = 0, [25:24] STALL_MODEL = 0b01 (no stall), bit 26 TERM_MODEL = 1,
     //  [28:27] ST_LEVEL = 0b01 (2-level), bit 30 RME_IMPL = 0.
     let r = set(&[("IDR0", 0x0d44101a)]);
-    fields(&r, "IDR0", &[
-        ("S2P", 0), ("S1P", 1), ("TTF", 2), ("COHACC", 1), ("BTM", 0), ("HTTU", 0), ("DORMHINT", 0),
-        ("Hyp", 0), ("ATS", 0), ("NS1ATS", 0), ("ASID16", 1), ("MSI", 0), ("SEV", 0), ("ATOS", 0),
-        ("PRI", 0), ("VMW", 0), ("VMID16", 1), ("CD2L", 0), ("VATOS", 0), ("TTENDIAN", 2),
-        ("ATSRECERR", 0), ("STALL_MODEL", 1), ("TERM_MODEL", 1), ("ST_LEVEL", 1), ("RME_IMPL", 0),
-    ]);
+    fields(
+        &r,
+        "IDR0",
+        &[
+            ("S2P", 0),
+            ("S1P", 1),
+            ("TTF", 2),
+            ("COHACC", 1),
+            ("BTM", 0),
+            ("HTTU", 0),
+            ("DORMHINT", 0),
+            ("Hyp", 0),
+            ("ATS", 0),
+            ("NS1ATS", 0),
+            ("ASID16", 1),
+            ("MSI", 0),
+            ("SEV", 0),
+            ("ATOS", 0),
+            ("PRI", 0),
+            ("VMW", 0),
+            ("VMID16", 1),
+            ("CD2L", 0),
+            ("VATOS", 0),
+            ("TTENDIAN", 2),
+            ("ATSRECERR", 0),
+            ("STALL_MODEL", 1),
+            ("TERM_MODEL", 1),
+            ("ST_LEVEL", 1),
+            ("RME_IMPL", 0),
+        ],
+    );
     let s = summarize(&r);
     let st = s.stages.expect("stages");
     assert!(st.stage1 && !st.stage2 && !st.nested);
@@ -73,11 +98,23 @@ fn idr1() {
     // [20:16] EVENTQS = (0x0273 & 0x1f) = 0x13 = 19; [25:21] CMDQS = 0x02730010 >> 21 = 0x13 = 19;
     // bits 26..31 = 0.
     let r = set(&[("IDR1", 0x02730010), ("IDR0", 0x0d44101a)]);
-    fields(&r, "IDR1", &[
-        ("SIDSIZE", 16), ("SSIDSIZE", 0), ("PRIQS", 0), ("EVENTQS", 19), ("CMDQS", 19),
-        ("ATTR_PERMS_OVR", 0), ("ATTR_TYPES_OVR", 0), ("REL", 0), ("QUEUES_PRESET", 0),
-        ("TABLES_PRESET", 0), ("ECMDQ", 0),
-    ]);
+    fields(
+        &r,
+        "IDR1",
+        &[
+            ("SIDSIZE", 16),
+            ("SSIDSIZE", 0),
+            ("PRIQS", 0),
+            ("EVENTQS", 19),
+            ("CMDQS", 19),
+            ("ATTR_PERMS_OVR", 0),
+            ("ATTR_TYPES_OVR", 0),
+            ("REL", 0),
+            ("QUEUES_PRESET", 0),
+            ("TABLES_PRESET", 0),
+            ("ECMDQ", 0),
+        ],
+    );
     let s = summarize(&r);
     assert_eq!(s.streamid_bits, Some(16));
     assert_eq!(s.substreamid_bits, Some(0));
@@ -90,8 +127,24 @@ fn idr1() {
 fn idr3() {
     // 0x00001404 = bit 2 (HAD) + bit 10 (RIL) + bit 12 ([12:11] BBML = 0b10, level 2).
     let r = set(&[("IDR3", 0x1404)]);
-    fields(&r, "IDR3", &[("HAD", 1), ("PBHA", 0), ("XNX", 0), ("PPS", 0), ("MPAM", 0), ("FWB", 0), ("STT", 0),
-        ("RIL", 1), ("BBML", 2), ("E0PD", 0), ("PTWNNC", 0), ("DPT", 0)]);
+    fields(
+        &r,
+        "IDR3",
+        &[
+            ("HAD", 1),
+            ("PBHA", 0),
+            ("XNX", 0),
+            ("PPS", 0),
+            ("MPAM", 0),
+            ("FWB", 0),
+            ("STT", 0),
+            ("RIL", 1),
+            ("BBML", 2),
+            ("E0PD", 0),
+            ("PTWNNC", 0),
+            ("DPT", 0),
+        ],
+    );
     // 0x00001414 adds bit 4: XNX = 1 (stage 2 execute-never distinction, QEMU stage 2).
     let r = set(&[("IDR3", 0x1414)]);
     fields(&r, "IDR3", &[("HAD", 1), ("XNX", 1), ("RIL", 1), ("BBML", 2)]);
@@ -103,7 +156,20 @@ fn idr5() {
     // bit 5 GRAN16K = 1; bit 6 GRAN64K = 1; bit 7 DS = 0; [11:10] VAX = 0 (48 bits);
     // [31:16] STALL_MAX = 0.
     let r = set(&[("IDR5", 0x74)]);
-    fields(&r, "IDR5", &[("OAS", 4), ("GRAN4K", 1), ("GRAN16K", 1), ("GRAN64K", 1), ("DS", 0), ("D128", 0), ("VAX", 0), ("STALL_MAX", 0)]);
+    fields(
+        &r,
+        "IDR5",
+        &[
+            ("OAS", 4),
+            ("GRAN4K", 1),
+            ("GRAN16K", 1),
+            ("GRAN64K", 1),
+            ("DS", 0),
+            ("D128", 0),
+            ("VAX", 0),
+            ("STALL_MAX", 0),
+        ],
+    );
     let s = summarize(&r);
     assert_eq!(s.oas_bits, Some(44)); // Linux prints "oas 44-bit" for this SMMU
     assert_eq!(s.input_address_bits, Some(48));
@@ -145,17 +211,33 @@ fn iidr_aidr() {
 fn qemu_configuration_after_boot() {
     // Values from assets/samples/qemu-10.0-s1.txt.
     let r = set(&[
-        ("IDR0", 0x0d44101a), ("IDR1", 0x02730010), ("CR0", 0xd), ("CR0ACK", 0xd), ("CR1", 0xd75), ("CR2", 0x6),
-        ("GBPA", 0x1000), ("GERROR", 0), ("GERRORN", 0),
-        ("STRTAB_BASE", 0x40000000450d7000), ("STRTAB_BASE_CFG", 0x00010210),
-        ("CMDQ_BASE", 0x400000007bd00010), ("CMDQ_PROD", 0x182), ("CMDQ_CONS", 0x182),
-        ("EVTQ_BASE", 0x400000007be0000f), ("EVTQ_PROD", 5), ("EVTQ_CONS", 5),
+        ("IDR0", 0x0d44101a),
+        ("IDR1", 0x02730010),
+        ("CR0", 0xd),
+        ("CR0ACK", 0xd),
+        ("CR1", 0xd75),
+        ("CR2", 0x6),
+        ("GBPA", 0x1000),
+        ("GERROR", 0),
+        ("GERRORN", 0),
+        ("STRTAB_BASE", 0x40000000450d7000),
+        ("STRTAB_BASE_CFG", 0x00010210),
+        ("CMDQ_BASE", 0x400000007bd00010),
+        ("CMDQ_PROD", 0x182),
+        ("CMDQ_CONS", 0x182),
+        ("EVTQ_BASE", 0x400000007be0000f),
+        ("EVTQ_PROD", 5),
+        ("EVTQ_CONS", 5),
     ]);
     // CR0 = 0b1101: SMMUEN (bit 0), EVENTQEN (bit 2), CMDQEN (bit 3); PRIQEN (bit 1) = 0.
     fields(&r, "CR0", &[("SMMUEN", 1), ("PRIQEN", 0), ("EVENTQEN", 1), ("CMDQEN", 1)]);
     // CR1 = 0xd75 = 11 01 01 11 01 01: TABLE_SH 0b11 ISH, TABLE_OC 01 WB, TABLE_IC 01 WB,
     // QUEUE_SH 0b11 ISH, QUEUE_OC 01 WB, QUEUE_IC 01 WB.
-    fields(&r, "CR1", &[("TABLE_SH", 3), ("TABLE_OC", 1), ("TABLE_IC", 1), ("QUEUE_SH", 3), ("QUEUE_OC", 1), ("QUEUE_IC", 1)]);
+    fields(
+        &r,
+        "CR1",
+        &[("TABLE_SH", 3), ("TABLE_OC", 1), ("TABLE_IC", 1), ("QUEUE_SH", 3), ("QUEUE_OC", 1), ("QUEUE_IC", 1)],
+    );
     // CR2 = 0b110: RECINVSID = 1, PTM = 1, E2H = 0.
     fields(&r, "CR2", &[("E2H", 0), ("RECINVSID", 1), ("PTM", 1)]);
     // GBPA = 0x1000: [13:12] SHCFG = 0b01 (use incoming), ABORT (bit 20) = 0.
@@ -175,7 +257,10 @@ fn qemu_configuration_after_boot() {
     assert_eq!((t.streams, t.split, t.l1_entries), (Some(65536), Some(8), Some(256)));
     // Linux printed "allocated 65536 entries for cmdq" and "32768 entries for evtq".
     let cq = &s.queues[0];
-    assert_eq!((cq.name, cq.entries, cq.base.as_str(), cq.prod_index, cq.pending), ("Command queue", 65536, "0x7bd00000", Some(0x182), Some(0)));
+    assert_eq!(
+        (cq.name, cq.entries, cq.base.as_str(), cq.prod_index, cq.pending),
+        ("Command queue", 65536, "0x7bd00000", Some(0x182), Some(0))
+    );
     let eq = &s.queues[1];
     assert_eq!((eq.entries, eq.base.as_str(), eq.cons_index), (32768, "0x7be00000", Some(5)));
     assert_eq!(s.active_global_errors, Some(vec![]));
@@ -210,7 +295,14 @@ fn qemu_stage2_had_is_flagged() {
     let s = summarize(&set(&[("IDR0", 0x0d441019), ("IDR3", 0x1414), ("AIDR", 1)]));
     assert_eq!(s.warnings, vec!["IDR3.HAD must be 0 when IDR0.S1P == 0".to_string()]);
     // The nested SMMU's ID registers are consistent.
-    let s = summarize(&set(&[("IDR0", 0x0d44101b), ("IDR1", 0x02730010), ("IDR3", 0x1414), ("IDR5", 0x74), ("IIDR", 0), ("AIDR", 1)]));
+    let s = summarize(&set(&[
+        ("IDR0", 0x0d44101b),
+        ("IDR1", 0x02730010),
+        ("IDR3", 0x1414),
+        ("IDR5", 0x74),
+        ("IIDR", 0),
+        ("AIDR", 1),
+    ]));
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
 

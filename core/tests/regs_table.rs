@@ -15,7 +15,15 @@ fn fields_do_not_overlap_and_fit_the_register() {
         let mut used = vec![0u64; l.words()];
         for f in l.fields {
             assert!(f.width > 0, "{}.{} has zero width", l.name, f.name);
-            assert!((f.msb() as usize) < l.bits as usize, "{}.{} [{}:{}] beyond {} bits", l.name, f.name, f.msb(), f.lsb, l.bits);
+            assert!(
+                (f.msb() as usize) < l.bits as usize,
+                "{}.{} [{}:{}] beyond {} bits",
+                l.name,
+                f.name,
+                f.msb(),
+                f.lsb,
+                l.bits
+            );
             for b in f.lsb..=f.msb() {
                 let (w, m) = ((b / 64) as usize, 1u64 << (b % 64));
                 assert_eq!(used[w] & m, 0, "{}.{} overlaps another field at bit {b}", l.name, f.name);
@@ -40,7 +48,14 @@ fn names_unique_sections_present_enums_fit() {
             }
             let mut seen = HashSet::new();
             for e in f.values {
-                assert!(e.value <= f.mask(), "{}.{} value {:#x} does not fit {} bits", l.name, f.name, e.value, f.width);
+                assert!(
+                    e.value <= f.mask(),
+                    "{}.{} value {:#x} does not fit {} bits",
+                    l.name,
+                    f.name,
+                    e.value,
+                    f.width
+                );
                 assert!(seen.insert(e.value), "{}.{} value {:#x} listed twice", l.name, f.name, e.value);
                 assert!(!e.meaning.is_empty(), "{}.{} value {:#x} has no meaning", l.name, f.name, e.value);
             }
@@ -74,14 +89,36 @@ fn registers_unique_ordered_and_non_overlapping() {
 fn lookups() {
     // IHI 0070 6.2.1 / 6.2.2 offsets.
     for (name, off) in [
-        ("IDR0", 0x0), ("IDR5", 0x14), ("IIDR", 0x18), ("AIDR", 0x1C), ("CR0", 0x20),
-        ("S2PII", 0x30), ("STATUSR", 0x40), ("GBPA", 0x44), ("AGBPA", 0x48), ("IRQ_CTRL", 0x50),
-        ("GERROR_IRQ_CFG0", 0x68), ("STRTAB_BASE", 0x80), ("STRTAB_BASE_CFG", 0x88),
-        ("CMDQ_BASE", 0x90), ("EVENTQ_BASE", 0xA0), ("EVENTQ_IRQ_CFG0", 0xB0), ("PRIQ_BASE", 0xC0),
-        ("PRIQ_IRQ_CFG2", 0xDC), ("GATOS_CTRL", 0x100), ("GATOS_PAR", 0x118), ("MPAMIDR", 0x130),
-        ("GBPMPAM", 0x13C), ("VATOS_SEL", 0x180), ("IDR6", 0x190), ("DPT_BASE", 0x200),
-        ("DPT_CFG_FAR", 0x210), ("EVENTQ_PROD", 0x100A8), ("EVENTQ_CONS", 0x100AC),
-        ("PRIQ_PROD", 0x100C8), ("PRIQ_CONS", 0x100CC),
+        ("IDR0", 0x0),
+        ("IDR5", 0x14),
+        ("IIDR", 0x18),
+        ("AIDR", 0x1C),
+        ("CR0", 0x20),
+        ("S2PII", 0x30),
+        ("STATUSR", 0x40),
+        ("GBPA", 0x44),
+        ("AGBPA", 0x48),
+        ("IRQ_CTRL", 0x50),
+        ("GERROR_IRQ_CFG0", 0x68),
+        ("STRTAB_BASE", 0x80),
+        ("STRTAB_BASE_CFG", 0x88),
+        ("CMDQ_BASE", 0x90),
+        ("EVENTQ_BASE", 0xA0),
+        ("EVENTQ_IRQ_CFG0", 0xB0),
+        ("PRIQ_BASE", 0xC0),
+        ("PRIQ_IRQ_CFG2", 0xDC),
+        ("GATOS_CTRL", 0x100),
+        ("GATOS_PAR", 0x118),
+        ("MPAMIDR", 0x130),
+        ("GBPMPAM", 0x13C),
+        ("VATOS_SEL", 0x180),
+        ("IDR6", 0x190),
+        ("DPT_BASE", 0x200),
+        ("DPT_CFG_FAR", 0x210),
+        ("EVENTQ_PROD", 0x100A8),
+        ("EVENTQ_CONS", 0x100AC),
+        ("PRIQ_PROD", 0x100C8),
+        ("PRIQ_CONS", 0x100CC),
     ] {
         assert_eq!(regs::by_name(name).map(|r| r.offset), Some(off), "{name}");
         assert_eq!(regs::by_offset(off).map(|r| r.name), Some(name), "{off:#x}");

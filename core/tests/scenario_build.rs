@@ -37,7 +37,11 @@ fn every_scenario_walk_behaves_as_expected() {
             let access = w.access.as_deref().map(|a| Access::parse(a).unwrap()).unwrap_or(Access::Read);
             let req = WalkRequest { sid: w.sid.0 as u32, ssid: w.ssid, iova: w.iova.0, access, unpriv: w.unpriv };
             let r = walk::translate_snapshot(&snap, &req);
-            let got = r.event.as_ref().map(|e| e.kind.name().to_string()).unwrap_or_else(|| format!("{:?}", r.outcome).to_lowercase());
+            let got = r
+                .event
+                .as_ref()
+                .map(|e| e.kind.name().to_string())
+                .unwrap_or_else(|| format!("{:?}", r.outcome).to_lowercase());
             assert_eq!(got, w.expect, "{path}: {:?}: {}", req, r.summary);
             if let Some(pa) = w.pa {
                 assert_eq!(r.pa, Some(pa.0), "{path}: {:?}", req);
@@ -46,7 +50,12 @@ fn every_scenario_walk_behaves_as_expected() {
                 assert_eq!(r.event.as_ref().map(|e| e.s2), Some(s2), "{path}: {:?}", req);
             }
             if let Some(c) = &w.class {
-                assert_eq!(r.event.as_ref().and_then(|e| e.class).map(|c| format!("{c:?}")), Some(c.clone()), "{path}: {:?}", req);
+                assert_eq!(
+                    r.event.as_ref().and_then(|e| e.class).map(|c| format!("{c:?}")),
+                    Some(c.clone()),
+                    "{path}: {:?}",
+                    req
+                );
             }
             // Every step's JSON has the contract keys.
             let j = serde_json::to_value(&r).unwrap();

@@ -5,12 +5,26 @@ use smmu_core::snapshot::Snapshot;
 use smmu_core::structs::{geometry, legality, CD, STE};
 
 fn qemu_regs() -> smmu_core::regset::RegisterSet {
-    let t = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/samples/qemu-10.0-s2-4k.snapshot.json")).unwrap();
+    let t = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/samples/qemu-10.0-s2-4k.snapshot.json"
+    ))
+    .unwrap();
     Snapshot::from_json(&t).unwrap().registers
 }
 
 fn ste_s2(t0sz: u64, sl0: u64, tg: u64, ttb: u64) -> Vec<u64> {
-    STE.encode(&[("V", 1), ("Config", 0b110), ("S2T0SZ", t0sz), ("S2SL0", sl0), ("S2TG", tg), ("S2PS", 4), ("S2AA64", 1), ("S2TTB", ttb >> 4)]).unwrap()
+    STE.encode(&[
+        ("V", 1),
+        ("Config", 0b110),
+        ("S2T0SZ", t0sz),
+        ("S2SL0", sl0),
+        ("S2TG", tg),
+        ("S2PS", 4),
+        ("S2AA64", 1),
+        ("S2TTB", ttb >> 4),
+    ])
+    .unwrap()
 }
 
 fn rule_fields(l: &legality::Legality) -> Vec<String> {
@@ -57,7 +71,9 @@ fn ste_rules_against_qemu_idrs() {
     assert_eq!(rule_fields(&l), vec!["Config"]);
     // QEMU's SMMU_IDR1.SSIDSIZE = 0: no substreams, so S1CDMax = 1 is ILLEGAL; and
     // SMMU_IDR0.CD2L = 0, so a 2-level CD table is too.
-    let w = STE.encode(&[("V", 1), ("Config", 0b101), ("S1Fmt", 1), ("S1CDMax", 1), ("S1ContextPtr", 0x45322000 >> 6)]).unwrap();
+    let w = STE
+        .encode(&[("V", 1), ("Config", 0b101), ("S1Fmt", 1), ("S1CDMax", 1), ("S1ContextPtr", 0x45322000 >> 6)])
+        .unwrap();
     let l = legality::ste(&w, &r);
     let f = rule_fields(&l);
     assert!(f.contains(&"S1CDMax".to_string()) && f.contains(&"S1Fmt".to_string()), "{f:?}");

@@ -23,17 +23,23 @@ fn walker_finds_aarch64_paging_mappings() {
         (0x7f_fffe_0000, 0xa000_0000, 0x10000, rw | A::READ_ONLY),
     ];
     for (va, pa, size, f) in maps {
-        root.map_range(&MemoryRegion::new(va as usize, (va + size) as usize), PhysicalAddress(pa as usize), f, Constraints::empty())
-            .unwrap();
+        root.map_range(
+            &MemoryRegion::new(va as usize, (va + size) as usize),
+            PhysicalAddress(pa as usize),
+            f,
+            Constraints::empty(),
+        )
+        .unwrap();
     }
     let bytes = root.translation().as_bytes();
     let ttb = root.to_physical().0 as u64;
 
     // Registers, stream table, STE and CD from the scenario builder; TTB0 pointed at the
     // aarch64-paging tables.
-    let s: scenario::Scenario = serde_json::from_value(serde_json::json!({"name": "x", "streams": [{"sid": 5, "config": "s1",
+    let s: scenario::Scenario =
+        serde_json::from_value(serde_json::json!({"name": "x", "streams": [{"sid": 5, "config": "s1",
         "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": []}]}}]}))
-    .unwrap();
+        .unwrap();
     let snap = scenario::build(&s).unwrap();
     let probe = walk::translate_snapshot(&snap, &WalkRequest::new(5, 0, Access::Read));
     let cd_addr = probe.steps.iter().find(|s| s.kind == "CD").unwrap().address.unwrap();
@@ -79,12 +85,14 @@ fn walker_finds_aarch64_paging_mappings() {
         .iter()
         .map(|(va, pa, size, f)| serde_json::json!({"va": va, "pa": pa, "size": size, "perm": if f.contains(A::READ_ONLY) { "r" } else { "rw" }}))
         .collect();
-    let s2: scenario::Scenario = serde_json::from_value(serde_json::json!({"name": "y", "streams": [{"sid": 5, "config": "s1",
+    let s2: scenario::Scenario =
+        serde_json::from_value(serde_json::json!({"name": "y", "streams": [{"sid": 5, "config": "s1",
         "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": ms}]}}]}))
-    .unwrap();
+        .unwrap();
     let ours = scenario::build(&s2).unwrap();
     let d2 = ptdump::ptdump(&ours.registers, &ours.memory, 5, None, ptdump::DumpStage::S1).unwrap();
-    let key = |d: &ptdump::PtDump| d.mappings.iter().map(|m| (m.input, m.output, m.size, m.leaf_size)).collect::<Vec<_>>();
+    let key =
+        |d: &ptdump::PtDump| d.mappings.iter().map(|m| (m.input, m.output, m.size, m.leaf_size)).collect::<Vec<_>>();
     assert_eq!(key(&d2), key(&d));
     assert_eq!(d2.tables, d.tables, "same number of tables");
 }

@@ -8,14 +8,28 @@ use smmu_core::scenario::{self, MapSpec, Num, Scenario};
 use smmu_core::walk::{self, ptdump, Access, Outcome, WalkRequest};
 
 fn map(va: u64, pa: u64, size: u64, blocks: bool) -> MapSpec {
-    MapSpec { va: Num(va), pa: Num(pa), size: Num(size), perm: Some("rw".into()), unpriv: true, attr: None, af: true, dbm: false, blocks, contiguous: false }
+    MapSpec {
+        va: Num(va),
+        pa: Num(pa),
+        size: Num(size),
+        perm: Some("rw".into()),
+        unpriv: true,
+        attr: None,
+        af: true,
+        dbm: false,
+        blocks,
+        contiguous: false,
+    }
 }
 
 fn scen(config: &str, granule: u32, maps: Vec<MapSpec>) -> Scenario {
     let mut j = serde_json::json!({"name": "prop", "streams": [{"sid": 1, "config": config}]});
     let m = serde_json::to_value(&maps).unwrap();
     match config {
-        "s1" => j["streams"][0]["s1"] = serde_json::json!({"granule": granule, "ia_bits": 48, "contexts": [{"mappings": m}]}),
+        "s1" => {
+            j["streams"][0]["s1"] =
+                serde_json::json!({"granule": granule, "ia_bits": 48, "contexts": [{"mappings": m}]})
+        }
         _ => j["streams"][0]["s2"] = serde_json::json!({"granule": granule, "ia_bits": 48, "mappings": m}),
     }
     serde_json::from_value(j).unwrap()

@@ -28,8 +28,15 @@ fn replay(name: &str) -> Replay {
     let snap_text = std::fs::read_to_string(format!("{root}/../assets/samples/{name}.snapshot.json")).unwrap();
     let snap = Snapshot::from_json(&snap_text).unwrap();
     let data: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{root}/tests/data/{name}.qemu-walks.json")).unwrap()).unwrap();
-    let mut r = Replay { walks_compared: 0, walks_skipped: 0, prefixes_compared: 0, events_compared: 0, translations_compared: 0 };
+        serde_json::from_str(&std::fs::read_to_string(format!("{root}/tests/data/{name}.qemu-walks.json")).unwrap())
+            .unwrap();
+    let mut r = Replay {
+        walks_compared: 0,
+        walks_skipped: 0,
+        prefixes_compared: 0,
+        events_compared: 0,
+        translations_compared: 0,
+    };
     for w in data["qemu_walks"].as_array().unwrap() {
         let miss = w["qemu_iotlb_miss"].as_str().unwrap();
         let result = w["result"].as_str().unwrap();
@@ -46,7 +53,11 @@ fn replay(name: &str) -> Replay {
         // Replayable only if every descriptor QEMU read is still in the snapshot unchanged.
         let present = reads.iter().all(|(a, v)| snap.memory.read_u64_le(*a).ok() == Some(*v));
         // QEMU's IOMMU permission of the access: 1 = read, 2 = write (write-only buffers).
-        let access = if result.contains("F_PERMISSION") || hexval(result, "perm=") == Some(2) { Access::Write } else { Access::Read };
+        let access = if result.contains("F_PERMISSION") || hexval(result, "perm=") == Some(2) {
+            Access::Write
+        } else {
+            Access::Read
+        };
         let req = WalkRequest { sid, ssid: None, iova, access, unpriv: true };
         let res = walk::translate_snapshot(&snap, &req);
         let ours: Vec<(u64, u64)> = res
@@ -64,7 +75,11 @@ fn replay(name: &str) -> Replay {
             // Leaf tables unmapped since: the part of the walk still in memory must match.
             let n = reads.iter().take_while(|(a, v)| snap.memory.read_u64_le(*a).ok() == Some(*v)).count();
             assert!(n >= 1);
-            assert_eq!(&ours[..n.min(ours.len())], &reads[..n], "{name}: sid {sid:#x} iova {iova:#x}: descriptor reads differ from QEMU's");
+            assert_eq!(
+                &ours[..n.min(ours.len())],
+                &reads[..n],
+                "{name}: sid {sid:#x} iova {iova:#x}: descriptor reads differ from QEMU's"
+            );
             r.prefixes_compared += 1;
             continue;
         }
@@ -73,7 +88,10 @@ fn replay(name: &str) -> Replay {
             assert_eq!(res.outcome, Outcome::Translated, "{name}: {iova:#x}: {}", res.summary);
             assert_eq!(res.pa, Some(t), "{name}: sid {sid:#x} iova {iova:#x}");
         } else {
-            let ev = res.event.as_ref().unwrap_or_else(|| panic!("{name}: {iova:#x}: expected an event, got {}", res.summary));
+            let ev = res
+                .event
+                .as_ref()
+                .unwrap_or_else(|| panic!("{name}: {iova:#x}: expected an event, got {}", res.summary));
             let want = result.split_whitespace().nth(1).unwrap().trim_start_matches("SMMU_EVT_");
             assert_eq!(ev.kind.name(), want, "{name}: {iova:#x}");
             // The same record must be in QEMU's event queue (written by QEMU, printed by Linux):
@@ -93,7 +111,8 @@ fn replay(name: &str) -> Replay {
         let sid = hexval(t["sid"].as_str().unwrap(), "0x").unwrap() as u32;
         let iova = hexval(t["iova"].as_str().unwrap(), "0x").unwrap();
         let want = hexval(t["qemu_translated"].as_str().unwrap(), "0x").unwrap();
-        let res = walk::translate_snapshot(&snap, &WalkRequest { sid, ssid: None, iova, access: Access::Read, unpriv: true });
+        let res =
+            walk::translate_snapshot(&snap, &WalkRequest { sid, ssid: None, iova, access: Access::Read, unpriv: true });
         // Buffers the DMA API unmapped before the snapshot no longer translate: skip those.
         if res.outcome == Outcome::Translated {
             if res.pa != Some(want) {
@@ -110,7 +129,10 @@ fn replay(name: &str) -> Replay {
 #[test]
 fn qemu_s1_4k_walks_reproduced() {
     let r = replay("qemu-10.0-s1-4k");
-    eprintln!("s1: {} walks compared, {} partial, {} skipped, {} events, {} translations", r.walks_compared, r.prefixes_compared, r.walks_skipped, r.events_compared, r.translations_compared);
+    eprintln!(
+        "s1: {} walks compared, {} partial, {} skipped, {} events, {} translations",
+        r.walks_compared, r.prefixes_compared, r.walks_skipped, r.events_compared, r.translations_compared
+    );
     assert!(r.walks_compared >= 10, "only {} walks replayable", r.walks_compared);
     assert!(r.prefixes_compared >= 100, "only {} partial walks replayable", r.prefixes_compared);
     assert!(r.events_compared >= 1);
@@ -120,7 +142,10 @@ fn qemu_s1_4k_walks_reproduced() {
 #[test]
 fn qemu_s2_4k_walks_reproduced() {
     let r = replay("qemu-10.0-s2-4k");
-    eprintln!("s2: {} walks compared, {} partial, {} skipped, {} events, {} translations", r.walks_compared, r.prefixes_compared, r.walks_skipped, r.events_compared, r.translations_compared);
+    eprintln!(
+        "s2: {} walks compared, {} partial, {} skipped, {} events, {} translations",
+        r.walks_compared, r.prefixes_compared, r.walks_skipped, r.events_compared, r.translations_compared
+    );
     assert!(r.walks_compared >= 10, "only {} walks replayable", r.walks_compared);
     assert!(r.prefixes_compared >= 100, "only {} partial walks replayable", r.prefixes_compared);
     assert!(r.events_compared >= 1);

@@ -58,10 +58,8 @@ fn formats(regs: &[(&str, u64, u64)]) -> Vec<(&'static str, Vec<u8>)> {
     out.push(("address: value", addr.into_bytes()));
     let bare: String = regs.iter().map(|(_, o, v)| format!("{:08x} {v:08x}\n", base + o)).collect();
     out.push(("bare address value", bare.into_bytes()));
-    let devmem: String = regs
-        .iter()
-        .map(|(_, o, v)| format!("/ # devmem 0x{:08x} 32\n0x{v:08X}\n", base + o))
-        .collect();
+    let devmem: String =
+        regs.iter().map(|(_, o, v)| format!("/ # devmem 0x{:08x} 32\n0x{v:08X}\n", base + o)).collect();
     out.push(("busybox devmem", devmem.into_bytes()));
     // The page bytes, little endian, as hexdump -C / xxd / od -A x -t x4 print them.
     let mut page = [0u8; 0x20];
@@ -74,17 +72,12 @@ fn formats(regs: &[(&str, u64, u64)]) -> Vec<(&'static str, Vec<u8>)> {
     for (i, chunk) in page.chunks(16).enumerate() {
         let off = i * 16;
         let bytes: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-        let ascii: String = chunk
-            .iter()
-            .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
-            .collect();
+        let ascii: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
         hd.push_str(&format!("{off:08x}  {}  {}  |{ascii}|\n", bytes[..8].join(" "), bytes[8..].join(" ")));
         let pairs: Vec<String> = chunk.chunks(2).map(|p| format!("{:02x}{:02x}", p[0], p[1])).collect();
         xxd.push_str(&format!("{off:08x}: {}  {ascii}\n", pairs.join(" ")));
-        let words: Vec<String> = chunk
-            .chunks(4)
-            .map(|w| format!("{:08x}", u32::from_le_bytes([w[0], w[1], w[2], w[3]])))
-            .collect();
+        let words: Vec<String> =
+            chunk.chunks(4).map(|w| format!("{:08x}", u32::from_le_bytes([w[0], w[1], w[2], w[3]]))).collect();
         od.push_str(&format!("{off:06x} {}\n", words.join(" ")));
     }
     hd.push_str(&format!("{:08x}\n", page.len()));
@@ -125,10 +118,8 @@ fn formats(regs: &[(&str, u64, u64)]) -> Vec<(&'static str, Vec<u8>)> {
         regs[7].2
     );
     out.push(("JSON idr array", j2.into_bytes()));
-    let trace: String = regs
-        .iter()
-        .map(|(_, o, v)| format!("smmuv3_read_mmio addr: 0x{o:x} val:0x{v:x} size: 0x4\n"))
-        .collect();
+    let trace: String =
+        regs.iter().map(|(_, o, v)| format!("smmuv3_read_mmio addr: 0x{o:x} val:0x{v:x} size: 0x4\n")).collect();
     out.push(("QEMU trace", trace.into_bytes()));
     out
 }
@@ -178,24 +169,49 @@ fn id_register_fields_match_the_spec() {
     ];
     for (n, lsb, w, v) in want0 {
         let f = field(idr0, n);
-        assert_eq!((f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()), (Some(lsb), Some(w), Some(v)), "IDR0.{n}");
+        assert_eq!(
+            (f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()),
+            (Some(lsb), Some(w), Some(v)),
+            "IDR0.{n}"
+        );
         assert!(f["meaning"].as_str().is_some_and(|m| !m.is_empty()), "IDR0.{n} has a meaning");
         assert_eq!(f["section"], "6.3.1", "IDR0.{n} section");
     }
     let idr1 = register(&s1, "IDR1");
-    for (n, lsb, w, v) in [("SIDSIZE", 0, 6, 16), ("SSIDSIZE", 6, 5, 0), ("PRIQS", 11, 5, 0), ("EVENTQS", 16, 5, 19), ("CMDQS", 21, 5, 19)] {
+    for (n, lsb, w, v) in [
+        ("SIDSIZE", 0, 6, 16),
+        ("SSIDSIZE", 6, 5, 0),
+        ("PRIQS", 11, 5, 0),
+        ("EVENTQS", 16, 5, 19),
+        ("CMDQS", 21, 5, 19),
+    ] {
         let f = field(idr1, n);
-        assert_eq!((f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()), (Some(lsb), Some(w), Some(v)), "IDR1.{n}");
+        assert_eq!(
+            (f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()),
+            (Some(lsb), Some(w), Some(v)),
+            "IDR1.{n}"
+        );
     }
     let idr3 = register(&s1, "IDR3");
-    for (n, lsb, w, v) in [("HAD", 2, 1, 1), ("XNX", 4, 1, 0), ("FWB", 8, 1, 0), ("RIL", 10, 1, 1), ("BBML", 11, 2, 2)] {
+    for (n, lsb, w, v) in [("HAD", 2, 1, 1), ("XNX", 4, 1, 0), ("FWB", 8, 1, 0), ("RIL", 10, 1, 1), ("BBML", 11, 2, 2)]
+    {
         let f = field(idr3, n);
-        assert_eq!((f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()), (Some(lsb), Some(w), Some(v)), "IDR3.{n}");
+        assert_eq!(
+            (f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()),
+            (Some(lsb), Some(w), Some(v)),
+            "IDR3.{n}"
+        );
     }
     let idr5 = register(&s1, "IDR5");
-    for (n, lsb, w, v) in [("OAS", 0, 3, 4), ("GRAN4K", 4, 1, 1), ("GRAN16K", 5, 1, 1), ("GRAN64K", 6, 1, 1), ("VAX", 10, 2, 0)] {
+    for (n, lsb, w, v) in
+        [("OAS", 0, 3, 4), ("GRAN4K", 4, 1, 1), ("GRAN16K", 5, 1, 1), ("GRAN64K", 6, 1, 1), ("VAX", 10, 2, 0)]
+    {
         let f = field(idr5, n);
-        assert_eq!((f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()), (Some(lsb), Some(w), Some(v)), "IDR5.{n}");
+        assert_eq!(
+            (f["lsb"].as_u64(), f["width"].as_u64(), f["value"].as_u64()),
+            (Some(lsb), Some(w), Some(v)),
+            "IDR5.{n}"
+        );
     }
     assert!(field(idr5, "OAS")["meaning"].as_str().unwrap_or("").contains("44"), "OAS 0b100 = 44 bits");
     let aidr = register(&s1, "AIDR");
@@ -216,9 +232,13 @@ fn id_register_fields_match_the_spec() {
 /// CMDQ_BASE/EVENTQ_BASE.LOG2SIZE), and SMMUv3.1 from AIDR.
 #[test]
 fn summary_agrees_with_what_linux_printed() {
-    for (fx, sample, stages) in [("qemu-s1-4k", "samples/qemu-10.0-s1.txt", (true, false)), ("qemu-s2-4k", "samples/qemu-10.0-s2.txt", (false, true))] {
+    for (fx, sample, stages) in [
+        ("qemu-s1-4k", "samples/qemu-10.0-s1.txt", (true, false)),
+        ("qemu-s2-4k", "samples/qemu-10.0-s2.txt", (false, true)),
+    ] {
         let cap = capture(fx);
-        let dmesg: Vec<&str> = cap["kernel_dmesg_smmu"].as_array().expect("dmesg").iter().filter_map(|l| l.as_str()).collect();
+        let dmesg: Vec<&str> =
+            cap["kernel_dmesg_smmu"].as_array().expect("dmesg").iter().filter_map(|l| l.as_str()).collect();
         let find = |pat: &str| -> u64 {
             let l = dmesg.iter().find(|l| l.contains(pat)).unwrap_or_else(|| panic!("no '{pat}' in dmesg"));
             let before = &l[..l.find(pat).expect("pat")];
@@ -228,16 +248,23 @@ fn summary_agrees_with_what_linux_printed() {
         let kernel_cmdq = find(" entries for cmdq");
         let kernel_evtq = find(" entries for evtq");
         let l = dmesg.iter().find(|l| l.contains("oas ")).expect("probe banner");
-        let oas: u64 = l.split("oas ").nth(1).and_then(|t| t.split('-').next()).and_then(|t| t.parse().ok()).expect("oas N-bit");
+        let oas: u64 =
+            l.split("oas ").nth(1).and_then(|t| t.split('-').next()).and_then(|t| t.parse().ok()).expect("oas N-bit");
 
         let v = smmu(["decode".as_ref(), "--json".as_ref(), asset(sample).as_os_str()]).json();
         let s = &v["summary"];
         assert_eq!(s["oas_bits"].as_u64(), Some(oas), "{fx} OAS");
         assert_eq!(s["architecture"], "SMMUv3.1", "{fx} AIDR 0x1");
         assert_eq!(s["streamid_bits"], 16);
-        assert_eq!((s["stages"]["stage1"].as_bool(), s["stages"]["stage2"].as_bool()), (Some(stages.0), Some(stages.1)), "{fx}");
+        assert_eq!(
+            (s["stages"]["stage1"].as_bool(), s["stages"]["stage2"].as_bool()),
+            (Some(stages.0), Some(stages.1)),
+            "{fx}"
+        );
         let q = s["queues"].as_array().expect("queues");
-        let entries = |pfx: &str| q.iter().find(|e| e["name"].as_str().is_some_and(|n| n.starts_with(pfx))).map(|e| e["entries"].as_u64());
+        let entries = |pfx: &str| {
+            q.iter().find(|e| e["name"].as_str().is_some_and(|n| n.starts_with(pfx))).map(|e| e["entries"].as_u64())
+        };
         assert_eq!(entries("Command"), Some(Some(kernel_cmdq)), "{fx} cmdq entries");
         assert_eq!(entries("Event"), Some(Some(kernel_evtq)), "{fx} evtq entries");
         // 2-level stream table: STRTAB_BASE_CFG = 0x00010210 -> FMT 1, SPLIT 8, LOG2SIZE 16.
@@ -352,8 +379,17 @@ fn enumerated_values_and_reserved_encodings() {
 /// mandatory from SMMUv3.1 when stage 1 is supported. decode warns on both.
 #[test]
 fn spec_consistency_warnings() {
-    let v = smmu_stdin(["decode", "--json", "-"], b"IDR0 = 0x0540101a\nIDR1 = 0x01080010\nIDR3 = 0x0\nIDR5 = 0x14\nAIDR = 0x1\n").json();
-    let w: Vec<String> = v["summary"]["warnings"].as_array().expect("warnings").iter().map(|x| x.as_str().unwrap_or("").to_string()).collect();
+    let v = smmu_stdin(
+        ["decode", "--json", "-"],
+        b"IDR0 = 0x0540101a\nIDR1 = 0x01080010\nIDR3 = 0x0\nIDR5 = 0x14\nAIDR = 0x1\n",
+    )
+    .json();
+    let w: Vec<String> = v["summary"]["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|x| x.as_str().unwrap_or("").to_string())
+        .collect();
     assert!(w.iter().any(|x| x.contains("ST_LEVEL")), "{w:?}");
     assert!(w.iter().any(|x| x.contains("HAD")), "{w:?}");
     // QEMU's stage-1 capture is consistent except CR2.PTM set with BTM == 0 (6.3.12: RES0).
@@ -369,17 +405,46 @@ fn spec_consistency_warnings() {
 #[test]
 fn every_register_offset_width_and_res0() {
     let regs: &[(&str, u64, u32)] = &[
-        ("IDR0", 0x0, 32), ("IDR1", 0x4, 32), ("IDR2", 0x8, 32), ("IDR3", 0xc, 32), ("IDR4", 0x10, 32),
-        ("IDR5", 0x14, 32), ("IIDR", 0x18, 32), ("AIDR", 0x1c, 32), ("CR0", 0x20, 32), ("CR0ACK", 0x24, 32),
-        ("CR1", 0x28, 32), ("CR2", 0x2c, 32), ("S2PII", 0x30, 64), ("STATUSR", 0x40, 32), ("GBPA", 0x44, 32),
-        ("AGBPA", 0x48, 32), ("IRQ_CTRL", 0x50, 32), ("IRQ_CTRLACK", 0x54, 32), ("GERROR", 0x60, 32),
-        ("GERRORN", 0x64, 32), ("GERROR_IRQ_CFG0", 0x68, 64), ("GERROR_IRQ_CFG1", 0x70, 32),
-        ("GERROR_IRQ_CFG2", 0x74, 32), ("STRTAB_BASE", 0x80, 64), ("STRTAB_BASE_CFG", 0x88, 32),
-        ("CMDQ_BASE", 0x90, 64), ("CMDQ_PROD", 0x98, 32), ("CMDQ_CONS", 0x9c, 32), ("EVENTQ_BASE", 0xa0, 64),
-        ("EVENTQ_IRQ_CFG0", 0xb0, 64), ("EVENTQ_IRQ_CFG1", 0xb8, 32), ("EVENTQ_IRQ_CFG2", 0xbc, 32),
-        ("PRIQ_BASE", 0xc0, 64), ("PRIQ_IRQ_CFG0", 0xd0, 64), ("PRIQ_IRQ_CFG1", 0xd8, 32),
-        ("PRIQ_IRQ_CFG2", 0xdc, 32), ("EVENTQ_PROD", 0x100a8, 32), ("EVENTQ_CONS", 0x100ac, 32),
-        ("PRIQ_PROD", 0x100c8, 32), ("PRIQ_CONS", 0x100cc, 32),
+        ("IDR0", 0x0, 32),
+        ("IDR1", 0x4, 32),
+        ("IDR2", 0x8, 32),
+        ("IDR3", 0xc, 32),
+        ("IDR4", 0x10, 32),
+        ("IDR5", 0x14, 32),
+        ("IIDR", 0x18, 32),
+        ("AIDR", 0x1c, 32),
+        ("CR0", 0x20, 32),
+        ("CR0ACK", 0x24, 32),
+        ("CR1", 0x28, 32),
+        ("CR2", 0x2c, 32),
+        ("S2PII", 0x30, 64),
+        ("STATUSR", 0x40, 32),
+        ("GBPA", 0x44, 32),
+        ("AGBPA", 0x48, 32),
+        ("IRQ_CTRL", 0x50, 32),
+        ("IRQ_CTRLACK", 0x54, 32),
+        ("GERROR", 0x60, 32),
+        ("GERRORN", 0x64, 32),
+        ("GERROR_IRQ_CFG0", 0x68, 64),
+        ("GERROR_IRQ_CFG1", 0x70, 32),
+        ("GERROR_IRQ_CFG2", 0x74, 32),
+        ("STRTAB_BASE", 0x80, 64),
+        ("STRTAB_BASE_CFG", 0x88, 32),
+        ("CMDQ_BASE", 0x90, 64),
+        ("CMDQ_PROD", 0x98, 32),
+        ("CMDQ_CONS", 0x9c, 32),
+        ("EVENTQ_BASE", 0xa0, 64),
+        ("EVENTQ_IRQ_CFG0", 0xb0, 64),
+        ("EVENTQ_IRQ_CFG1", 0xb8, 32),
+        ("EVENTQ_IRQ_CFG2", 0xbc, 32),
+        ("PRIQ_BASE", 0xc0, 64),
+        ("PRIQ_IRQ_CFG0", 0xd0, 64),
+        ("PRIQ_IRQ_CFG1", 0xd8, 32),
+        ("PRIQ_IRQ_CFG2", 0xdc, 32),
+        ("EVENTQ_PROD", 0x100a8, 32),
+        ("EVENTQ_CONS", 0x100ac, 32),
+        ("PRIQ_PROD", 0x100c8, 32),
+        ("PRIQ_CONS", 0x100cc, 32),
     ];
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut text = String::new();
@@ -398,7 +463,8 @@ fn every_register_offset_width_and_res0() {
         assert_eq!(r["width"].as_u64(), Some(*w as u64), "{n} width");
         let val = hex(&r["value"]);
         let (mut mask, mut rebuilt) = (0u64, 0u64);
-        let mut flagged = r.get("problems").and_then(|p| p.as_array()).is_some_and(|p| !p.is_empty()) || warnings.contains(n);
+        let mut flagged =
+            r.get("problems").and_then(|p| p.as_array()).is_some_and(|p| !p.is_empty()) || warnings.contains(n);
         for f in r["fields"].as_array().expect("fields") {
             for k in ["name", "lsb", "width", "value", "meaning", "section"] {
                 assert!(f.get(k).is_some(), "{n}.{} has {k}", f["name"]);
@@ -423,7 +489,9 @@ fn every_register_offset_width_and_res0() {
 /// = 0x483, IIDR_PRODUCTID_ARM_MMU_700 = 0x487 (the values its errata workarounds key on).
 #[test]
 fn iidr_names_arm_products() {
-    for (iidr, product, rev) in [(0x4830_043bu32, "MMU-600", "r0p0"), (0x4871_243b, "MMU-700", "r1p2"), (0x4832_043b, "MMU-600", "r2p0")] {
+    for (iidr, product, rev) in
+        [(0x4830_043bu32, "MMU-600", "r0p0"), (0x4871_243b, "MMU-700", "r1p2"), (0x4832_043b, "MMU-600", "r2p0")]
+    {
         let v = smmu_stdin(["decode", "--json", "-"], format!("IIDR = 0x{iidr:08x}\n").as_bytes()).json();
         let i = &v["summary"]["implementer"];
         assert_eq!(i["implementer_name"], "Arm", "{iidr:#x}");

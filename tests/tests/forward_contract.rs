@@ -40,7 +40,12 @@ fn bits(v: u64, lsb: u32, w: u32) -> u64 {
 
 fn host_values(path: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
     let v = smmu(["decode".as_ref(), "--json".as_ref(), path.as_os_str()]).json();
-    v["registers"].as_array().expect("registers").iter().map(|r| (r["name"].as_str().unwrap_or("").to_string(), hex(&r["value"]))).collect()
+    v["registers"]
+        .as_array()
+        .expect("registers")
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap_or("").to_string(), hex(&r["value"])))
+        .collect()
 }
 
 fn hosts() -> Vec<std::path::PathBuf> {
@@ -57,7 +62,16 @@ fn json_contract_of_issue_3() {
     let v = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--json".as_ref()]).json();
     let verdicts = v["verdicts"].as_array().expect("verdicts");
     assert!(verdicts.len() >= 60, "a verdict for every IDR/IIDR/AIDR field");
-    let classes = ["direct", "assumed", "per-device", "needs-kernel", "needs-firmware", "needs-vm-flag", "vmm-defined", "host-only"];
+    let classes = [
+        "direct",
+        "assumed",
+        "per-device",
+        "needs-kernel",
+        "needs-firmware",
+        "needs-vm-flag",
+        "vmm-defined",
+        "host-only",
+    ];
     for x in verdicts {
         for k in ["register", "field", "host", "guest", "class", "reason", "refs"] {
             assert!(x.get(k).is_some(), "verdict has {k}: {x}");
@@ -80,7 +94,12 @@ fn json_contract_of_issue_3() {
         assert!(m["messages"].is_array());
     }
     // The kdoc classes: S1P and COHACC assumed, ATS per device, HTTU/BTM needs-kernel.
-    let class = |r: &str, f: &str| verdicts.iter().find(|x| x["register"] == r && x["field"] == f).map(|x| x["class"].as_str().unwrap_or("").to_string());
+    let class = |r: &str, f: &str| {
+        verdicts
+            .iter()
+            .find(|x| x["register"] == r && x["field"] == f)
+            .map(|x| x["class"].as_str().unwrap_or("").to_string())
+    };
     assert_eq!(class("IDR0", "S1P").as_deref(), Some("assumed"));
     assert_eq!(class("IDR0", "COHACC").as_deref(), Some("assumed"));
     assert_eq!(class("IDR0", "ATS").as_deref(), Some("per-device"));
@@ -97,7 +116,8 @@ fn json_contract_of_issue_3() {
 fn strict_guest_is_bounded_by_host_and_kdoc() {
     for h in hosts() {
         let host = host_values(&h);
-        let v = smmu(["forward".as_ref(), h.as_os_str(), "--vmm".as_ref(), "strict".as_ref(), "--json".as_ref()]).json();
+        let v =
+            smmu(["forward".as_ref(), h.as_os_str(), "--vmm".as_ref(), "strict".as_ref(), "--json".as_ref()]).json();
         for (r, f, lsb, w) in KDOC_FIELDS {
             let g = bits(hex(&v["guest"][*r]), *lsb, *w);
             let hv = bits(*host.get(*r).unwrap_or(&0), *lsb, *w);
@@ -105,7 +125,11 @@ fn strict_guest_is_bounded_by_host_and_kdoc() {
                 // Inverted or non-ordered encodings: the guest must equal the host.
                 "TTENDIAN" | "TTF" | "STALL_MODEL" | "TERM_MODEL" => {
                     if hv != 0 || *f == "TTENDIAN" {
-                        assert!(g == hv || (*f == "TTENDIAN" && hv == 0), "{}: {r}.{f} guest {g} host {hv}", h.display());
+                        assert!(
+                            g == hv || (*f == "TTENDIAN" && hv == 0),
+                            "{}: {r}.{f} guest {g} host {hv}",
+                            h.display()
+                        );
                     }
                 }
                 _ => assert!(g <= hv, "{}: {r}.{f} guest {g} > host {hv}", h.display()),
@@ -149,7 +173,8 @@ fn qemu_accel(idr0: u32, idr1: u32, idr3: u32, idr5: u32) -> (bool, Vec<String>)
     let text = format!("IDR0 = 0x{idr0:08x}\nIDR1 = 0x{idr1:08x}\nIDR2 = 0x0\nIDR3 = 0x{idr3:08x}\nIDR4 = 0x0\nIDR5 = 0x{idr5:08x}\nIIDR = 0x0\nAIDR = 0x1\n");
     let v = smmu_stdin(["forward", "-", "--vmm", "qemu-accel", "--json"], text.as_bytes()).json();
     let m = v["vmm"].as_array().expect("vmm").iter().find(|m| m["name"] == "qemu-accel").expect("qemu-accel").clone();
-    let msgs = m["messages"].as_array().expect("messages").iter().filter_map(|x| x.as_str().map(String::from)).collect();
+    let msgs =
+        m["messages"].as_array().expect("messages").iter().filter_map(|x| x.as_str().map(String::from)).collect();
     (m["accepts"].as_bool().expect("accepts"), msgs)
 }
 
@@ -212,7 +237,8 @@ fn claim_check() {
     let host = asset("samples/qemu-10.0-nested.txt");
     // IDR0 = 0x0d4410fb: S2P, S1P, TTF=2, COHACC, BTM, HTTU=0b11 ...; IDR1.SIDSIZE = 20; IDR5.OAS = 0b101.
     let claim = scratch("claim.txt", b"IDR0 = 0x0d4410fb\nIDR1 = 0x02730014\nIDR3 = 0x00001404\nIDR5 = 0x00000075\n");
-    let v = smmu(["forward".as_ref(), host.as_os_str(), "--claim".as_ref(), claim.as_os_str(), "--json".as_ref()]).json();
+    let v =
+        smmu(["forward".as_ref(), host.as_os_str(), "--claim".as_ref(), claim.as_os_str(), "--json".as_ref()]).json();
     let over: Vec<(String, String)> = v["claim"]["over_claims"]
         .as_array()
         .expect("over_claims")
@@ -227,7 +253,12 @@ fn claim_check() {
     }
     // Claim exactly what the strict profile presents: nothing over-claims.
     let g = smmu(["forward".as_ref(), host.as_os_str(), "--json".as_ref()]).json();
-    let text: String = g["guest"].as_object().expect("guest").iter().map(|(k, x)| format!("{k} = {}\n", x.as_str().unwrap_or(""))).collect();
+    let text: String = g["guest"]
+        .as_object()
+        .expect("guest")
+        .iter()
+        .map(|(k, x)| format!("{k} = {}\n", x.as_str().unwrap_or("")))
+        .collect();
     let c2 = scratch("claim-strict.txt", text.as_bytes());
     let v = smmu(["forward".as_ref(), host.as_os_str(), "--claim".as_ref(), c2.as_os_str(), "--json".as_ref()]).json();
     assert_eq!(v["claim"]["over_claims"].as_array().map(|a| a.len()), Some(0), "{}", v["claim"]);
@@ -260,8 +291,20 @@ fn pool_guest_is_safe_on_every_host() {
 /// SMMUv3.1 and later when stage 1 is supported; the strict guest has AIDR 3.1, S1P, HAD 0).
 #[test]
 fn strict_guest_passes_decode_consistency() {
-    let v = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--vmm".as_ref(), "strict".as_ref(), "--json".as_ref()]).json();
-    let text: String = v["guest"].as_object().expect("guest").iter().map(|(k, x)| format!("{k} = {}\n", x.as_str().unwrap_or(""))).collect();
+    let v = smmu([
+        "forward".as_ref(),
+        asset("samples/qemu-10.0-nested.txt").as_os_str(),
+        "--vmm".as_ref(),
+        "strict".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
+    let text: String = v["guest"]
+        .as_object()
+        .expect("guest")
+        .iter()
+        .map(|(k, x)| format!("{k} = {}\n", x.as_str().unwrap_or("")))
+        .collect();
     let d = smmu_stdin(["decode", "--json", "-"], text.as_bytes()).json();
     let w = d["summary"]["warnings"].as_array().cloned().unwrap_or_default();
     assert!(w.is_empty(), "warnings on the strict guest: {w:?}");
@@ -275,9 +318,19 @@ fn forward_bad_inputs() {
     assert!(r.stderr.contains("line 2"), "{}", r.stderr);
     let r = smmu(["forward", "/nonexistent/host.txt"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let r = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--vmm".as_ref(), "no-such-vmm".as_ref()]);
+    let r = smmu([
+        "forward".as_ref(),
+        asset("samples/qemu-10.0-nested.txt").as_os_str(),
+        "--vmm".as_ref(),
+        "no-such-vmm".as_ref(),
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = smmu(["forward".as_ref(), asset("samples/qemu-10.0-nested.txt").as_os_str(), "--fw-httu-override".as_ref(), "9".as_ref()]);
+    let r = smmu([
+        "forward".as_ref(),
+        asset("samples/qemu-10.0-nested.txt").as_os_str(),
+        "--fw-httu-override".as_ref(),
+        "9".as_ref(),
+    ]);
     assert!(r.code == 1 || r.code == 2, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
 }
@@ -290,7 +343,15 @@ fn kernel_version_and_canwbs_gate_every_vmm() {
     let n = asset("samples/qemu-10.0-nested.txt");
     let v = smmu(["forward".as_ref(), n.as_os_str(), "--kernel".as_ref(), "6.12".as_ref(), "--json".as_ref()]).json();
     assert!(v["vmm"].as_array().expect("vmm").iter().all(|m| m["accepts"] == false), "6.12 cannot nest");
-    let v = smmu(["forward".as_ref(), n.as_os_str(), "--kernel".as_ref(), "6.13".as_ref(), "--fw-canwbs=true".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "forward".as_ref(),
+        n.as_os_str(),
+        "--kernel".as_ref(),
+        "6.13".as_ref(),
+        "--fw-canwbs=true".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     assert!(v["vmm"].as_array().expect("vmm").iter().any(|m| m["accepts"] == true), "6.13 with CANWBS can nest");
     let v = smmu(["forward".as_ref(), n.as_os_str(), "--fw-canwbs=false".as_ref(), "--json".as_ref()]).json();
     for m in v["vmm"].as_array().expect("vmm") {
@@ -307,14 +368,17 @@ fn kernel_version_and_canwbs_gate_every_vmm() {
 /// host-gated COHACC, ASID16, VMID16, CD2L, ST_LEVEL; IDR1_VALUE = SIDSIZE 16, CMDQS = EVENTQS = 19.
 #[test]
 fn cloud_hypervisor_profile_follows_its_source() {
-    const IDR0_VALUE: u64 = 0x2 | (0b10 << 2) | (1 << 4) | (1 << 12) | (1 << 18) | (1 << 19) | (0b10 << 21) | (0b01 << 24) | (0b01 << 27);
+    const IDR0_VALUE: u64 =
+        0x2 | (0b10 << 2) | (1 << 4) | (1 << 12) | (1 << 18) | (1 << 19) | (0b10 << 21) | (0b01 << 24) | (0b01 << 27);
     const GATED: u64 = (1 << 4) | (1 << 12) | (1 << 18) | (1 << 19) | (0b01 << 27);
     const IDR1_VALUE: u64 = 16 | (19 << 21) | (19 << 16);
     const SSID: u64 = 0x1f << 6;
     const IDR5_VALUE: u64 = 0b101 | (1 << 4) | (1 << 6);
     for h in hosts() {
         let host = host_values(&h);
-        let v = smmu(["forward".as_ref(), h.as_os_str(), "--vmm".as_ref(), "cloud-hypervisor".as_ref(), "--json".as_ref()]).json();
+        let v =
+            smmu(["forward".as_ref(), h.as_os_str(), "--vmm".as_ref(), "cloud-hypervisor".as_ref(), "--json".as_ref()])
+                .json();
         let m = v["vmm"].as_array().expect("vmm").iter().find(|m| m["name"] == "cloud-hypervisor").expect("ch").clone();
         let g = |r: &str| hex(&m["guest"][r]);
         let (h0, h1, h5) = (host["IDR0"], host["IDR1"], host["IDR5"]);

@@ -67,7 +67,12 @@ fn probe_feature_names() {
     let names = |fx: &str| -> Vec<String> {
         let f = scratch(&format!("{fx}-probe.txt"), dmesg(fx).as_bytes());
         let v = smmu(["log".as_ref(), "--json".as_ref(), f.as_os_str()]).json();
-        v["probe"][0]["feature_names"].as_array().expect("names").iter().map(|n| n.as_str().unwrap_or("").to_string()).collect()
+        v["probe"][0]["feature_names"]
+            .as_array()
+            .expect("names")
+            .iter()
+            .map(|n| n.as_str().unwrap_or("").to_string())
+            .collect()
     };
     let s1 = names("qemu-s1-4k");
     let s2 = names("qemu-s2-4k");
@@ -86,9 +91,22 @@ fn old_probe_banner() {
     let v = r.json();
     assert_eq!(v["probe"][0]["ias"], 48);
     assert_eq!(v["probe"][0]["oas"], 48);
-    let names: Vec<&str> = v["probe"][0]["feature_names"].as_array().expect("names").iter().filter_map(|n| n.as_str()).collect();
+    let names: Vec<&str> =
+        v["probe"][0]["feature_names"].as_array().expect("names").iter().filter_map(|n| n.as_str()).collect();
     // 0xfef: bits 0-3, 5-11 (no PRI = bit 4).
-    for n in ["2_LVL_STRTAB", "2_LVL_CDTAB", "TT_LE", "TT_BE", "ATS", "SEV", "MSI", "COHERENCY", "TRANS_S1", "TRANS_S2", "STALLS"] {
+    for n in [
+        "2_LVL_STRTAB",
+        "2_LVL_CDTAB",
+        "TT_LE",
+        "TT_BE",
+        "ATS",
+        "SEV",
+        "MSI",
+        "COHERENCY",
+        "TRANS_S1",
+        "TRANS_S2",
+        "STALLS",
+    ] {
         assert!(names.contains(&n), "{n} in {names:?}");
     }
     assert!(!names.contains(&"PRI"));
@@ -144,7 +162,8 @@ fn event_raw_words_decode_like_the_kernel() {
     for fx in ["qemu-s1-4k", "qemu-s2-4k"] {
         let cap = capture(fx);
         for e in cap["evtq"]["entries"].as_array().expect("evtq") {
-            let raw: Vec<String> = e["raw"].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect();
+            let raw: Vec<String> =
+                e["raw"].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect();
             let mut args = vec!["event".to_string(), "--json".to_string()];
             args.extend(raw.iter().cloned());
             let v = smmu(&args).json();
@@ -180,7 +199,8 @@ fn commands_named_as_qemu_named_them() {
             if !seen.insert(q.clone()) {
                 continue; // one of each kind keeps the test fast
             }
-            let raw: Vec<String> = e["raw"].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect();
+            let raw: Vec<String> =
+                e["raw"].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect();
             let mut args = vec!["cmd".to_string(), "--json".to_string()];
             args.extend(raw.iter().cloned());
             let v = smmu(&args).json();
@@ -207,7 +227,12 @@ fn commands_named_as_qemu_named_them() {
                     assert_eq!(f("TTL"), trace_val(d, "ttl"), "{d}");
                     assert_eq!(f("Leaf"), trace_val(d, "leaf"), "{d}");
                     let addr = trace_val(d, "addr").expect("addr");
-                    let shown = v["fields"].as_array().expect("fields").iter().find(|x| x["name"] == "Address").expect("Address");
+                    let shown = v["fields"]
+                        .as_array()
+                        .expect("fields")
+                        .iter()
+                        .find(|x| x["name"] == "Address")
+                        .expect("Address");
                     assert!(shown["meaning"].as_str().unwrap_or("").contains(&format!("{addr:#x}")), "{d}: {shown}");
                 }
                 if d.starts_with("smmuv3_cmdq_tlbi_nh_asid") {
@@ -237,12 +262,19 @@ fn ste_and_cd_from_the_capture() {
     let cap = capture("qemu-s1-4k");
     let st = &cap["structures"]["streams"][0];
     assert_eq!(st["sid"], "0x0");
-    let words = |k: &str| -> Vec<String> { st[k].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect() };
+    let words = |k: &str| -> Vec<String> {
+        st[k].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect()
+    };
     let mut args = vec!["ste".to_string(), "--json".to_string()];
     args.extend(words("ste_raw"));
     let ste = smmu(&args).json();
     let f = |v: &serde_json::Value, n: &str| -> u64 {
-        num(&v["fields"].as_array().expect("fields").iter().find(|x| x["name"] == n).unwrap_or_else(|| panic!("no {n}"))["value"])
+        num(&v["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|x| x["name"] == n)
+            .unwrap_or_else(|| panic!("no {n}"))["value"])
     };
     assert_eq!(f(&ste, "V"), 1);
     assert_eq!(f(&ste, "Config"), 0b101);
@@ -252,13 +284,29 @@ fn ste_and_cd_from_the_capture() {
     assert_eq!(f(&ste, "S1CIR"), 1);
     assert_eq!(f(&ste, "S1COR"), 1);
     assert_eq!(f(&ste, "S1CSH"), 3);
-    let ptr = ste["fields"].as_array().expect("fields").iter().find(|x| x["name"] == "S1ContextPtr").expect("S1ContextPtr");
+    let ptr =
+        ste["fields"].as_array().expect("fields").iter().find(|x| x["name"] == "S1ContextPtr").expect("S1ContextPtr");
     assert!(ptr["meaning"].as_str().unwrap_or("").contains("0x45322000"), "{ptr}");
 
     let mut args = vec!["cd".to_string(), "--json".to_string()];
     args.extend(words("cd_raw"));
     let cd = smmu(&args).json();
-    for (n, want) in [("T0SZ", 16), ("TG0", 0), ("IR0", 1), ("OR0", 1), ("SH0", 3), ("EPD0", 0), ("EPD1", 1), ("V", 1), ("IPS", 4), ("AA64", 1), ("R", 1), ("A", 1), ("ASET", 1), ("ASID", 1)] {
+    for (n, want) in [
+        ("T0SZ", 16),
+        ("TG0", 0),
+        ("IR0", 1),
+        ("OR0", 1),
+        ("SH0", 3),
+        ("EPD0", 0),
+        ("EPD1", 1),
+        ("V", 1),
+        ("IPS", 4),
+        ("AA64", 1),
+        ("R", 1),
+        ("A", 1),
+        ("ASET", 1),
+        ("ASID", 1),
+    ] {
         assert_eq!(f(&cd, n), want, "CD.{n}");
     }
     let ttb = cd["fields"].as_array().expect("fields").iter().find(|x| x["name"] == "TTB0").expect("TTB0");
@@ -273,16 +321,37 @@ fn ste_and_cd_from_the_capture() {
 #[test]
 fn stage2_ste_from_the_capture_and_its_legality() {
     let cap = capture("qemu-s2-4k");
-    let st = cap["structures"]["streams"].as_array().expect("streams").iter().find(|s| s["sid"] == "0x8").expect("sid 8").clone();
-    let words: Vec<String> = st["ste_raw"].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect();
-    let dom = cap["domains"].as_array().expect("domains").iter().find(|d| d["sids"].as_array().is_some_and(|s| s.iter().any(|x| x == "0x8"))).expect("domain").clone();
+    let st = cap["structures"]["streams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .find(|s| s["sid"] == "0x8")
+        .expect("sid 8")
+        .clone();
+    let words: Vec<String> =
+        st["ste_raw"].as_array().expect("raw").iter().map(|w| w.as_str().unwrap_or("").to_string()).collect();
+    let dom = cap["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .find(|d| d["sids"].as_array().is_some_and(|s| s.iter().any(|x| x == "0x8")))
+        .expect("domain")
+        .clone();
     let run = |snap: &std::path::Path| -> serde_json::Value {
-        let mut args: Vec<std::ffi::OsString> = vec!["ste".into(), "--json".into(), "--snapshot".into(), snap.as_os_str().to_owned()];
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["ste".into(), "--json".into(), "--snapshot".into(), snap.as_os_str().to_owned()];
         args.extend(words.iter().map(std::ffi::OsString::from));
         smmu(&args).json()
     };
     let v = run(&capture_snapshot("qemu-s2-4k"));
-    let f = |n: &str| -> u64 { num(&v["fields"].as_array().expect("fields").iter().find(|x| x["name"] == n).unwrap_or_else(|| panic!("no {n}"))["value"]) };
+    let f = |n: &str| -> u64 {
+        num(&v["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|x| x["name"] == n)
+            .unwrap_or_else(|| panic!("no {n}"))["value"])
+    };
     assert_eq!(f("Config"), 0b110);
     assert_eq!(f("S2VMID"), dom["vmid"].as_u64().expect("vmid"));
     assert_eq!(64 - f("S2T0SZ"), dom["ias"].as_u64().expect("ias"));
@@ -331,19 +400,47 @@ fn fault_configuration_legality() {
     let snap = capture_snapshot("qemu-s1-4k");
     // CD dword 0 0x0001e204c0003510 without A (bit 46).
     let cd = format!("{:#x}", 0x0001_e204_c000_3510u64 & !(1 << 46));
-    let v = smmu(["cd".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), cd.as_ref(), "0x45333000".as_ref(), "0".as_ref(), "0xfffffffff404ff44".as_ref()]).json();
+    let v = smmu([
+        "cd".as_ref(),
+        "--json".as_ref(),
+        "--snapshot".as_ref(),
+        snap.as_os_str(),
+        cd.as_ref(),
+        "0x45333000".as_ref(),
+        "0".as_ref(),
+        "0xfffffffff404ff44".as_ref(),
+    ])
+    .json();
     assert_eq!(v["legality"]["valid"], false, "CD.A = 0 on TERM_MODEL = 1: {}", v["legality"]);
     assert_eq!(v["legality"]["event"], "C_BAD_CD");
     // STE dword 1 0xd6 plus S1STALLD (bit 27 of dword 1).
     let d1 = format!("{:#x}", 0xd6u64 | (1 << 27));
-    let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), "0x4532200b".as_ref(), d1.as_ref()]).json();
+    let v = smmu([
+        "ste".as_ref(),
+        "--json".as_ref(),
+        "--snapshot".as_ref(),
+        snap.as_os_str(),
+        "0x4532200b".as_ref(),
+        d1.as_ref(),
+    ])
+    .json();
     assert_eq!(v["legality"]["valid"], false, "S1STALLD = 1 on STALL_MODEL = 0b01: {}", v["legality"]);
     assert_eq!(v["legality"]["event"], "C_BAD_STE");
     // Stage 2 (stage-2 capture, STE of SID 0x8) with S2S = 1 (dword 2 bit 57): "an STE is
     // considered ILLEGAL if SMMU_IDR0.STALL_MODEL == 0b01 and STE.S2S == 1".
     let snap2 = capture_snapshot("qemu-s2-4k");
     let d2 = format!("{:#x}", 0x044c_3594_0000_0002u64 | (1 << 57));
-    let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap2.as_os_str(), "0xd".as_ref(), "0".as_ref(), d2.as_ref(), "0x45322000".as_ref()]).json();
+    let v = smmu([
+        "ste".as_ref(),
+        "--json".as_ref(),
+        "--snapshot".as_ref(),
+        snap2.as_os_str(),
+        "0xd".as_ref(),
+        "0".as_ref(),
+        d2.as_ref(),
+        "0x45322000".as_ref(),
+    ])
+    .json();
     assert_eq!(v["legality"]["valid"], false, "S2S = 1 on STALL_MODEL = 0b01: {}", v["legality"]);
 }
 
@@ -361,7 +458,17 @@ fn stage2_ste_legality_rules() {
         ("S2TG = 0b11", base | (3 << 46)),
     ] {
         let d = format!("{d2:#x}");
-        let v = smmu(["ste".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap2.as_os_str(), "0xd".as_ref(), "0".as_ref(), d.as_ref(), "0x45322000".as_ref()]).json();
+        let v = smmu([
+            "ste".as_ref(),
+            "--json".as_ref(),
+            "--snapshot".as_ref(),
+            snap2.as_os_str(),
+            "0xd".as_ref(),
+            "0".as_ref(),
+            d.as_ref(),
+            "0x45322000".as_ref(),
+        ])
+        .json();
         assert_eq!(v["legality"]["valid"], false, "{what}: {}", v["legality"]);
         assert_eq!(v["legality"]["event"], "C_BAD_STE");
     }
@@ -383,10 +490,30 @@ fn cd_legality_rules_the_spec_gives() {
         ("ENDI = 1 with TTENDIAN LE only", base | (1 << 15)),
     ] {
         let d = format!("{dw0:#x}");
-        let v = smmu(["cd".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), d.as_ref(), "0x45333000".as_ref(), "0".as_ref(), "0xfffffffff404ff44".as_ref()]).json();
+        let v = smmu([
+            "cd".as_ref(),
+            "--json".as_ref(),
+            "--snapshot".as_ref(),
+            snap.as_os_str(),
+            d.as_ref(),
+            "0x45333000".as_ref(),
+            "0".as_ref(),
+            "0xfffffffff404ff44".as_ref(),
+        ])
+        .json();
         assert_eq!(v["legality"]["valid"], false, "{what}: {}", v["legality"]);
     }
-    let v = smmu(["cd".as_ref(), "--json".as_ref(), "--snapshot".as_ref(), snap.as_os_str(), "0x0001e204c0003510".as_ref(), "0x45333000".as_ref(), "0".as_ref(), "0xfffffffff404ff44".as_ref()]).json();
+    let v = smmu([
+        "cd".as_ref(),
+        "--json".as_ref(),
+        "--snapshot".as_ref(),
+        snap.as_os_str(),
+        "0x0001e204c0003510".as_ref(),
+        "0x45333000".as_ref(),
+        "0".as_ref(),
+        "0xfffffffff404ff44".as_ref(),
+    ])
+    .json();
     assert_eq!(v["legality"]["valid"], true, "the CD Linux wrote is legal");
 }
 

@@ -34,7 +34,11 @@ fn command_queue_entries_are_what_qemu_consumed() {
             let d = serde_json::to_value(&e.decoded).expect("serialize");
             let name = d["name"].as_str().unwrap_or("");
             let q = w["qemu_opcode"].as_str().expect("qemu").trim_start_matches("SMMU_");
-            assert!(name == q || (q == "CMD_CFGI_STE_RANGE" && name == "CMD_CFGI_ALL"), "{fx} cmdq[{}]: QEMU {q}, smmu {name}", e.index);
+            assert!(
+                name == q || (q == "CMD_CFGI_STE_RANGE" && name == "CMD_CFGI_ALL"),
+                "{fx} cmdq[{}]: QEMU {q}, smmu {name}",
+                e.index
+            );
         }
     }
 }
@@ -55,7 +59,14 @@ fn event_queue_entries_are_what_the_kernel_printed() {
             // 32-byte records at EVENTQ_BASE 0x7be00000.
             assert_eq!(hex(&serde_json::Value::String(e.addr.clone())), hex(&cap["evtq"]["addr"]) + 32 * e.index);
             let d = serde_json::to_value(&e.decoded).expect("serialize");
-            let kernel = w["kernel_dmesg"].as_array().expect("dmesg").iter().filter_map(|l| l.as_str()).find(|l| l.contains("event: ")).expect("decoded line").to_string();
+            let kernel = w["kernel_dmesg"]
+                .as_array()
+                .expect("dmesg")
+                .iter()
+                .filter_map(|l| l.as_str())
+                .find(|l| l.contains("event: "))
+                .expect("decoded line")
+                .to_string();
             let kname = kernel.split("event: ").nth(1).and_then(|t| t.split_whitespace().next()).expect("name");
             assert_eq!(d["type"], kname, "{fx} evtq[{}]", e.index);
         }

@@ -43,12 +43,20 @@ fn scenarios_build_and_walk_to_their_mappings() {
             }
             let sid = hex(&w["sid"]);
             let iova = hex(&w["iova"]);
-            let stream = spec["streams"].as_array().expect("streams").iter().find(|s| hex(&s["sid"]) == sid).expect("stream").clone();
+            let stream = spec["streams"]
+                .as_array()
+                .expect("streams")
+                .iter()
+                .find(|s| hex(&s["sid"]) == sid)
+                .expect("stream")
+                .clone();
             let ssid = w.get("ssid").filter(|s| !s.is_null()).map(num);
             let s1 = |a: u64| -> Option<u64> {
                 let ctxs = stream["s1"]["contexts"].as_array()?;
                 let ctx = match ssid {
-                    Some(n) => ctxs.iter().find(|c| c.get("ssid").map(num) == Some(n)).or_else(|| ctxs.get(n as usize))?,
+                    Some(n) => {
+                        ctxs.iter().find(|c| c.get("ssid").map(num) == Some(n)).or_else(|| ctxs.get(n as usize))?
+                    }
                     None => ctxs.first()?,
                 };
                 map_through(ctx["mappings"].as_array()?, a)
@@ -62,7 +70,15 @@ fn scenarios_build_and_walk_to_their_mappings() {
                 _ => None,
             };
             let Some(want) = want else { continue };
-            let mut args: Vec<String> = vec!["walk".into(), out.display().to_string(), "--sid".into(), format!("{sid:#x}"), "--iova".into(), format!("{iova:#x}"), "--json".into()];
+            let mut args: Vec<String> = vec![
+                "walk".into(),
+                out.display().to_string(),
+                "--sid".into(),
+                format!("{sid:#x}"),
+                "--iova".into(),
+                format!("{iova:#x}"),
+                "--json".into(),
+            ];
             if let Some(n) = ssid {
                 args.push("--ssid".into());
                 args.push(n.to_string());
@@ -88,9 +104,19 @@ fn nested_walk_reads_24_descriptors_plus_cd() {
     let sc = asset("scenarios/05-nested-4k-over-4k.json");
     let out = scratch("05.snapshot.json", b"");
     smmu(["scenario".as_ref(), "build".as_ref(), sc.as_os_str(), "-o".as_ref(), out.as_os_str()]).ok();
-    let v = smmu(["walk".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x40".as_ref(), "--iova".as_ref(), "0x100000042".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "walk".as_ref(),
+        out.as_os_str(),
+        "--sid".as_ref(),
+        "0x40".as_ref(),
+        "--iova".as_ref(),
+        "0x100000042".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     let steps = v["steps"].as_array().expect("steps");
-    let tt: Vec<&serde_json::Value> = steps.iter().filter(|s| s["stage"] != "config" && !s["address"].is_null() && s["kind"] != "decision").collect();
+    let tt: Vec<&serde_json::Value> =
+        steps.iter().filter(|s| s["stage"] != "config" && !s["address"].is_null() && s["kind"] != "decision").collect();
     let s1 = tt.iter().filter(|s| s["stage"] == "1").count();
     let s2 = tt.iter().filter(|s| s["stage"] == "2").count();
     assert_eq!(s1, 4, "stage-1 descriptor reads");
@@ -105,7 +131,16 @@ fn block_descriptor_encoding() {
     let sc = asset("scenarios/01-s1-4k-48bit-2m-block.json");
     let out = scratch("01.snapshot.json", b"");
     smmu(["scenario".as_ref(), "build".as_ref(), sc.as_os_str(), "-o".as_ref(), out.as_os_str()]).ok();
-    let v = smmu(["walk".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x8".as_ref(), "--iova".as_ref(), "0x100123456".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "walk".as_ref(),
+        out.as_os_str(),
+        "--sid".as_ref(),
+        "0x8".as_ref(),
+        "--iova".as_ref(),
+        "0x100123456".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     let steps = v["steps"].as_array().expect("steps");
     let leaf = steps.iter().rev().find(|s| s["stage"] == "1" && !s["value"].is_null()).expect("leaf");
     let d = hex(&leaf["value"]);
@@ -122,7 +157,10 @@ fn block_descriptor_encoding() {
 
 #[test]
 fn scenario_bad_input() {
-    let f = scratch("bad-scenario.json", b"{\"name\": \"x\", \"streams\": [{\"sid\": \"0x1\", \"config\": \"s1\", \"s1\": {\"granule\": 12345}}]}");
+    let f = scratch(
+        "bad-scenario.json",
+        b"{\"name\": \"x\", \"streams\": [{\"sid\": \"0x1\", \"config\": \"s1\", \"s1\": {\"granule\": 12345}}]}",
+    );
     let r = smmu(["scenario".as_ref(), "build".as_ref(), f.as_os_str()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
@@ -142,16 +180,28 @@ fn walk_bad_snapshots() {
     assert!(r.stderr.contains("99") || r.stderr.contains("version"), "{}", r.stderr);
     let full = std::fs::read(capture_snapshot("qemu-s1-4k")).expect("snap");
     let f = scratch("snap-trunc.json", &full[..full.len() / 2]);
-    let r = smmu(["walk".as_ref(), f.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0x1000".as_ref()]);
+    let r =
+        smmu(["walk".as_ref(), f.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0x1000".as_ref()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
     // Registers only, no memory: the STE read is missing, which the walk reports as such.
     let regs = serde_json::json!({"smmu_explorer_snapshot": 1, "registers": {"IDR0": "0x0d44101a", "IDR1": "0x02730010", "IDR5": "0x74", "CR0": "0xd", "STRTAB_BASE": "0x40000000450d7000", "STRTAB_BASE_CFG": "0x00010210"}, "memory": []});
     let f = scratch("snap-nomem.json", regs.to_string().as_bytes());
-    let r = smmu(["walk".as_ref(), f.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0x1000".as_ref(), "--json".as_ref()]);
+    let r = smmu([
+        "walk".as_ref(),
+        f.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0x1000".as_ref(),
+        "--json".as_ref(),
+    ]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let all = format!("{}{}", r.stdout, r.stderr).to_lowercase();
-    assert!(all.contains("0x450d7000") && (all.contains("missing") || all.contains("not in")), "names the missing address: {all}");
+    assert!(
+        all.contains("0x450d7000") && (all.contains("missing") || all.contains("not in")),
+        "names the missing address: {all}"
+    );
 }
 
 #[test]
@@ -181,7 +231,8 @@ fn collect_on_fixture_trees() {
 #[test]
 fn no_args_off_a_terminal_does_not_hang() {
     use std::process::{Command, Stdio};
-    let mut child = Command::new(bin()).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut child =
+        Command::new(bin()).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
     let start = Instant::now();
     loop {
         if child.try_wait().expect("wait").is_some() {
@@ -207,7 +258,16 @@ fn ptdump_coalesces_equal_neighbours() {
     let sc = asset("scenarios/05-nested-4k-over-4k.json");
     let out = scratch("05p.snapshot.json", b"");
     smmu(["scenario".as_ref(), "build".as_ref(), sc.as_os_str(), "-o".as_ref(), out.as_os_str()]).ok();
-    let v = smmu(["ptdump".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x40".as_ref(), "--stage".as_ref(), "2".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "ptdump".as_ref(),
+        out.as_os_str(),
+        "--sid".as_ref(),
+        "0x40".as_ref(),
+        "--stage".as_ref(),
+        "2".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     let maps = v["mappings"].as_array().expect("mappings");
     let m = maps.iter().find(|m| hex(&m["input"]) == 0x2_0000_0000).expect("the 2MB stage-2 mapping");
     assert_eq!(hex(&m["output"]), 0x9_0000_0000);
@@ -220,8 +280,14 @@ fn ptdump_coalesces_equal_neighbours() {
     let v = smmu(["ptdump".as_ref(), out.as_os_str(), "--sid".as_ref(), "0x8".as_ref(), "--json".as_ref()]).json();
     let maps = v["mappings"].as_array().expect("mappings");
     assert_eq!(maps.len(), 2, "{maps:?}");
-    assert_eq!((hex(&maps[0]["input"]), hex(&maps[0]["size"]), hex(&maps[0]["output"])), (0x1_0000_0000, 0x20_0000, 0x4020_0000));
-    assert_eq!((hex(&maps[1]["input"]), hex(&maps[1]["size"]), hex(&maps[1]["output"])), (0x1_0020_0000, 0x1000, 0x5000_1000));
+    assert_eq!(
+        (hex(&maps[0]["input"]), hex(&maps[0]["size"]), hex(&maps[0]["output"])),
+        (0x1_0000_0000, 0x20_0000, 0x4020_0000)
+    );
+    assert_eq!(
+        (hex(&maps[1]["input"]), hex(&maps[1]["size"]), hex(&maps[1]["output"])),
+        (0x1_0020_0000, 0x1000, 0x5000_1000)
+    );
 }
 
 /// `smmu collect --root` on a sysfs/procfs tree built from what the stage-1 capture's guest
@@ -239,16 +305,34 @@ fn collect_a_tree_built_from_the_capture() {
     let _ = std::fs::remove_file(&root);
     let mk = |p: &str| std::fs::create_dir_all(root.join(p)).expect("mkdir");
     let put = |p: &str, s: &str| std::fs::write(root.join(p), s).expect("write");
-    for d in ["proc", "sys/firmware", "sys/kernel/iommu_groups", "sys/bus/pci/devices", "sys/devices/platform/9050000.smmuv3", "sys/bus/platform/drivers/arm-smmu-v3", "sys/class/iommu/smmu3.0x0000000009050000/devices"] {
+    for d in [
+        "proc",
+        "sys/firmware",
+        "sys/kernel/iommu_groups",
+        "sys/bus/pci/devices",
+        "sys/devices/platform/9050000.smmuv3",
+        "sys/bus/platform/drivers/arm-smmu-v3",
+        "sys/class/iommu/smmu3.0x0000000009050000/devices",
+    ] {
         mk(d);
     }
-    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hosts/qemu-virt-dt/sys/firmware/fdt"), root.join("sys/firmware/fdt")).expect("fdt");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hosts/qemu-virt-dt/sys/firmware/fdt"),
+        root.join("sys/firmware/fdt"),
+    )
+    .expect("fdt");
     put("proc/version", &format!("{}\n", cap["kernel"]["version"].as_str().expect("version")));
     put("proc/cmdline", &format!("{}\n", cap["kernel"]["cmdline"].as_str().expect("cmdline")));
     put("proc/iomem", "09050000-0906ffff : 9050000.smmuv3\n40000000-7fffffff : System RAM\n");
-    symlink("../../../devices/platform/9050000.smmuv3", root.join("sys/class/iommu/smmu3.0x0000000009050000/device")).expect("ln");
-    symlink("../../../../bus/platform/drivers/arm-smmu-v3", root.join("sys/devices/platform/9050000.smmuv3/driver")).expect("ln");
-    symlink("../../../../devices/platform/9050000.smmuv3", root.join("sys/bus/platform/drivers/arm-smmu-v3/9050000.smmuv3")).expect("ln");
+    symlink("../../../devices/platform/9050000.smmuv3", root.join("sys/class/iommu/smmu3.0x0000000009050000/device"))
+        .expect("ln");
+    symlink("../../../../bus/platform/drivers/arm-smmu-v3", root.join("sys/devices/platform/9050000.smmuv3/driver"))
+        .expect("ln");
+    symlink(
+        "../../../../devices/platform/9050000.smmuv3",
+        root.join("sys/bus/platform/drivers/arm-smmu-v3/9050000.smmuv3"),
+    )
+    .expect("ln");
     let devs = cap["pci_devices"].as_array().expect("pci");
     for d in devs {
         let bdf = d["bdf"].as_str().expect("bdf");
@@ -261,8 +345,16 @@ fn collect_a_tree_built_from_the_capture() {
         mk(&format!("sys/kernel/iommu_groups/{g}/devices"));
         put(&format!("sys/kernel/iommu_groups/{g}/type"), &format!("{}\n", d["domain_type"].as_str().expect("type")));
         symlink(format!("../../../../kernel/iommu_groups/{g}"), root.join(format!("{p}/iommu_group"))).expect("ln");
-        symlink(format!("../../../../bus/pci/devices/{bdf}"), root.join(format!("sys/kernel/iommu_groups/{g}/devices/{bdf}"))).expect("ln");
-        symlink(format!("../../../../bus/pci/devices/{bdf}"), root.join(format!("sys/class/iommu/smmu3.0x0000000009050000/devices/{bdf}"))).expect("ln");
+        symlink(
+            format!("../../../../bus/pci/devices/{bdf}"),
+            root.join(format!("sys/kernel/iommu_groups/{g}/devices/{bdf}")),
+        )
+        .expect("ln");
+        symlink(
+            format!("../../../../bus/pci/devices/{bdf}"),
+            root.join(format!("sys/class/iommu/smmu3.0x0000000009050000/devices/{bdf}")),
+        )
+        .expect("ln");
         symlink("../../../class/iommu/smmu3.0x0000000009050000", root.join(format!("{p}/iommu"))).expect("ln");
     }
     // /dev/mem image: the capture's registers at smmu_base + offset.
@@ -284,7 +376,15 @@ fn collect_a_tree_built_from_the_capture() {
         f.write_all(&page).expect("write");
     }
     let out = scratch("collect-s1.json", b"");
-    let r = smmu(["collect".as_ref(), "--root".as_ref(), root.as_os_str(), "--devmem".as_ref(), mem.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    let r = smmu([
+        "collect".as_ref(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--devmem".as_ref(),
+        mem.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = read_json(&out);
     for (name, val, _) in capture_registers(&cap) {

@@ -32,7 +32,10 @@ fn qemu_walks(fx: &str) -> Vec<QemuWalk> {
                 sid: trace_val(res, "sid").expect("sid"),
                 iova: trace_val(res, "iova").expect("iova"),
                 reads,
-                result: Some((trace_val(res, "translated").expect("translated"), trace_val(res, "perm").expect("perm"))),
+                result: Some((
+                    trace_val(res, "translated").expect("translated"),
+                    trace_val(res, "perm").expect("perm"),
+                )),
                 event: None,
             });
         } else if res.starts_with("smmuv3_record_event") {
@@ -77,7 +80,18 @@ fn replay(fx: &str) -> (usize, usize) {
         };
         let sid = format!("{:#x}", w.sid);
         let iova = format!("{:#x}", w.iova);
-        let v = smmu(["walk".as_ref(), snap.as_os_str(), "--sid".as_ref(), sid.as_ref(), "--iova".as_ref(), iova.as_ref(), "--access".as_ref(), access.as_ref(), "--json".as_ref()]).json();
+        let v = smmu([
+            "walk".as_ref(),
+            snap.as_os_str(),
+            "--sid".as_ref(),
+            sid.as_ref(),
+            "--iova".as_ref(),
+            iova.as_ref(),
+            "--access".as_ref(),
+            access.as_ref(),
+            "--json".as_ref(),
+        ])
+        .json();
         // Same table descriptors, read in the same order, as QEMU's walk.
         if w.result.is_some() {
             assert_eq!(table_reads(&v), w.reads, "{fx} sid {sid} iova {iova}: descriptor reads");
@@ -124,7 +138,8 @@ fn faults_give_the_event_records_qemu_wrote() {
         assert!(!entries.is_empty());
         for e in entries {
             let raw: Vec<u64> = e["raw"].as_array().expect("raw").iter().map(hex).collect();
-            let dmesg: Vec<&str> = e["kernel_dmesg"].as_array().expect("dmesg").iter().filter_map(|l| l.as_str()).collect();
+            let dmesg: Vec<&str> =
+                e["kernel_dmesg"].as_array().expect("dmesg").iter().filter_map(|l| l.as_str()).collect();
             let decoded = dmesg.iter().find(|l| l.contains("event: ")).expect("kernel decoded line");
             let kernel_ipa = trace_val(decoded, "ipa").expect("ipa");
             let kernel_sid = trace_val(decoded, "sid").expect("sid");
@@ -135,7 +150,19 @@ fn faults_give_the_event_records_qemu_wrote() {
             let sid = format!("{kernel_sid:#x}");
             let iova = format!("{kernel_iova:#x}");
             let access = if rnw { "read" } else { "write" };
-            let v = smmu(["walk".as_ref(), snap.as_os_str(), "--sid".as_ref(), sid.as_ref(), "--iova".as_ref(), iova.as_ref(), "--access".as_ref(), access.as_ref(), "--unpriv".as_ref(), "--json".as_ref()]).json();
+            let v = smmu([
+                "walk".as_ref(),
+                snap.as_os_str(),
+                "--sid".as_ref(),
+                sid.as_ref(),
+                "--iova".as_ref(),
+                iova.as_ref(),
+                "--access".as_ref(),
+                access.as_ref(),
+                "--unpriv".as_ref(),
+                "--json".as_ref(),
+            ])
+            .json();
             assert_eq!(v["outcome"], "fault", "{fx} {iova}");
             let ev = &v["event"];
             let got: Vec<u64> = ev["raw"].as_array().expect("event.raw").iter().map(hex).collect();
@@ -157,7 +184,16 @@ fn faults_give_the_event_records_qemu_wrote() {
 #[test]
 fn walk_json_keys() {
     let snap = capture_snapshot("qemu-s1-4k");
-    let v = smmu(["walk".as_ref(), snap.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "walk".as_ref(),
+        snap.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     for k in ["outcome", "pa", "event", "steps"] {
         assert!(v.get(k).is_some(), "walk --json has {k}");
     }
@@ -179,7 +215,8 @@ fn batch_matches_qemu() {
     let fx = "qemu-s1-4k";
     let snap = capture_snapshot(fx);
     let pages = Pages::load(fx);
-    let walks: Vec<QemuWalk> = qemu_walks(fx).into_iter().filter(|w| w.result.is_some() && present(&pages, w)).collect();
+    let walks: Vec<QemuWalk> =
+        qemu_walks(fx).into_iter().filter(|w| w.result.is_some() && present(&pages, w)).collect();
     let mut batch = String::from("# sid iova access\n");
     for w in &walks {
         batch.push_str(&format!("{:#x} {:#x} read\n", w.sid, w.iova));
@@ -245,9 +282,20 @@ fn ptdump_agrees_with_qemu_translations() {
 #[test]
 fn walk_event_json_has_the_same_shape_as_event_json() {
     let snap = capture_snapshot("qemu-s1-4k");
-    let w = smmu(["walk".as_ref(), snap.as_os_str(), "--sid".as_ref(), "0x18".as_ref(), "--iova".as_ref(), "0x12345000".as_ref(), "--unpriv".as_ref(), "--json".as_ref()]).json();
+    let w = smmu([
+        "walk".as_ref(),
+        snap.as_os_str(),
+        "--sid".as_ref(),
+        "0x18".as_ref(),
+        "--iova".as_ref(),
+        "0x12345000".as_ref(),
+        "--unpriv".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     let ev = &w["event"];
-    let raw: Vec<String> = ev["raw"].as_array().expect("raw").iter().map(|x| x.as_str().unwrap_or("").to_string()).collect();
+    let raw: Vec<String> =
+        ev["raw"].as_array().expect("raw").iter().map(|x| x.as_str().unwrap_or("").to_string()).collect();
     let mut args = vec!["event".to_string(), "--json".to_string()];
     args.extend(raw);
     let e = smmu(&args).json();
@@ -276,7 +324,8 @@ fn walk_with_raw_memory_image() {
         for p in mem["pages"].as_array().expect("pages") {
             let pa = hex(&p["pa"]);
             let h = p["hex"].as_str().expect("hex");
-            let bytes: Vec<u8> = (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("byte")).collect();
+            let bytes: Vec<u8> =
+                (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("byte")).collect();
             f.seek(SeekFrom::Start(pa - 0x4000_0000)).expect("seek");
             f.write_all(&bytes).expect("write");
         }
@@ -284,13 +333,33 @@ fn walk_with_raw_memory_image() {
     }
     let regs = registers_only(fx);
     let m = format!("{}@0x40000000", path.display());
-    let v = smmu(["walk".as_ref(), regs.as_os_str(), "--mem".as_ref(), m.as_ref(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "walk".as_ref(),
+        regs.as_os_str(),
+        "--mem".as_ref(),
+        m.as_ref(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     // QEMU: smmuv3_translate_success sid=0x10 iova=0xffff9402 translated=0x44ef7402
     assert_eq!(hex(&v["pa"]), 0x44ef_7402);
     // The same image at the wrong base: the first read (the L1STD at 0x450d7000) is missing,
     // reported as missing memory, not as a translation fault.
     let m = format!("{}@0x50000000", path.display());
-    let r = smmu(["walk".as_ref(), regs.as_os_str(), "--mem".as_ref(), m.as_ref(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref()]);
+    let r = smmu([
+        "walk".as_ref(),
+        regs.as_os_str(),
+        "--mem".as_ref(),
+        m.as_ref(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+    ]);
     let all = format!("{}{}", r.stdout, r.stderr);
     assert!(all.contains("0x450d7000") && all.contains("missing"), "{all}");
     let _ = std::fs::remove_file(&path);
@@ -308,7 +377,10 @@ fn walk_with_elf_core() {
         .iter()
         .map(|p| {
             let h = p["hex"].as_str().expect("hex");
-            (hex(&p["pa"]), (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("byte")).collect())
+            (
+                hex(&p["pa"]),
+                (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("byte")).collect(),
+            )
         })
         .collect();
     let phnum = pages.len();
@@ -346,7 +418,18 @@ fn walk_with_elf_core() {
     }
     let core = scratch("guest.core", &elf);
     let regs = registers_only(fx);
-    let v = smmu(["walk".as_ref(), regs.as_os_str(), "--mem".as_ref(), core.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "walk".as_ref(),
+        regs.as_os_str(),
+        "--mem".as_ref(),
+        core.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     // QEMU (stage 2): smmuv3_translate_success sid=0x10 iova=0xffff9402 translated=0x44eb7402
     assert_eq!(hex(&v["pa"]), 0x44eb_7402);
 }
@@ -364,8 +447,20 @@ fn capture_snapshot_with(fx: &str, regs: &[(&str, &str)]) -> std::path::PathBuf 
 /// linear table of 2^8 STEs: the walk reproduces QEMU's translation of SID 0x10.
 #[test]
 fn linear_stream_table_over_the_captured_stes() {
-    let s = capture_snapshot_with("qemu-s1-4k", &[("STRTAB_BASE_CFG", "0x00000008"), ("STRTAB_BASE", "0x400000007bc20000")]);
-    let v = smmu(["walk".as_ref(), s.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
+    let s = capture_snapshot_with(
+        "qemu-s1-4k",
+        &[("STRTAB_BASE_CFG", "0x00000008"), ("STRTAB_BASE", "0x400000007bc20000")],
+    );
+    let v = smmu([
+        "walk".as_ref(),
+        s.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     assert_eq!(hex(&v["pa"]), 0x44ef_7402);
 }
 
@@ -375,12 +470,33 @@ fn linear_stream_table_over_the_captured_stes() {
 /// the table must give the same STE as the aligned base.
 #[test]
 fn stream_table_base_is_aligned_like_the_smmu() {
-    let s = capture_snapshot_with("qemu-s1-4k", &[("STRTAB_BASE_CFG", "0x00000008"), ("STRTAB_BASE", "0x400000007bc20040")]);
-    let v = smmu(["walk".as_ref(), s.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
+    let s = capture_snapshot_with(
+        "qemu-s1-4k",
+        &[("STRTAB_BASE_CFG", "0x00000008"), ("STRTAB_BASE", "0x400000007bc20040")],
+    );
+    let v = smmu([
+        "walk".as_ref(),
+        s.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     assert_eq!(hex(&v["pa"]), 0x44ef_7402, "linear: STE at 0x7bc20400");
     // 2-level: LOG2SIZE 16, SPLIT 8: 256 L1STDs x 8 bytes = 2KB, so ADDR[10:0] = 0.
     let s = capture_snapshot_with("qemu-s1-4k", &[("STRTAB_BASE", "0x40000000450d7040")]);
-    let v = smmu(["walk".as_ref(), s.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref(), "--json".as_ref()]).json();
+    let v = smmu([
+        "walk".as_ref(),
+        s.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+        "--json".as_ref(),
+    ])
+    .json();
     assert_eq!(hex(&v["pa"]), 0x44ef_7402, "2-level: L1STD at 0x450d7000");
 }
 
@@ -393,6 +509,13 @@ fn conflicting_memory_chunks_are_an_error() {
     let bad = serde_json::json!({"pa": first["pa"], "hex": "ff".repeat(4096)});
     snap["memory"].as_array_mut().expect("memory").push(bad);
     let f = scratch("overlap.json", snap.to_string().as_bytes());
-    let r = smmu(["walk".as_ref(), f.as_os_str(), "--sid".as_ref(), "0x10".as_ref(), "--iova".as_ref(), "0xffff9402".as_ref()]);
+    let r = smmu([
+        "walk".as_ref(),
+        f.as_os_str(),
+        "--sid".as_ref(),
+        "0x10".as_ref(),
+        "--iova".as_ref(),
+        "0xffff9402".as_ref(),
+    ]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
 }

@@ -34,9 +34,8 @@ pub struct Input {
 impl Input {
     /// The input as text; non-UTF-8 bytes are an error naming the byte offset.
     pub fn text(&self) -> Result<&str, CliError> {
-        std::str::from_utf8(&self.bytes).map_err(|e| {
-            CliError::Input(format!("{}: not UTF-8 text (byte offset {})", self.name, e.valid_up_to()))
-        })
+        std::str::from_utf8(&self.bytes)
+            .map_err(|e| CliError::Input(format!("{}: not UTF-8 text (byte offset {})", self.name, e.valid_up_to())))
     }
 }
 
@@ -45,9 +44,7 @@ pub fn read_input(path: Option<&str>) -> Result<Input, CliError> {
     match path {
         None | Some("-") => {
             let mut b = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut b)
-                .map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
+            std::io::stdin().read_to_end(&mut b).map_err(|e| CliError::Input(format!("<stdin>: {e}")))?;
             Ok(Input { name: "<stdin>".into(), bytes: b })
         }
         Some(p) => {
@@ -59,7 +56,8 @@ pub fn read_input(path: Option<&str>) -> Result<Input, CliError> {
 
 /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
 pub fn use_colour() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none()
 }
 

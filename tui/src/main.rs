@@ -3,7 +3,11 @@ use clap::{Parser, Subcommand};
 use smmu_tui::cmd;
 
 #[derive(Parser, Debug)]
-#[command(name = "smmu", version, about = "Arm SMMUv3 explorer: decode registers, VMM forwarding verdicts, structures, events and page-table walks")]
+#[command(
+    name = "smmu",
+    version,
+    about = "Arm SMMUv3 explorer: decode registers, VMM forwarding verdicts, structures, events and page-table walks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -21,7 +25,10 @@ enum Command {
     Event(cmd::event::Args),
     /// Decode a command given as two 64-bit words.
     Cmd(cmd::command::Args),
-    #[command(about = "List a snapshot's Command/Event/PRI queue: PROD/CONS, wrap, overflow and the entries between CONS and PROD, decoded.")] Queue(cmd::queue::Args),
+    #[command(
+        about = "List a snapshot's Command/Event/PRI queue: PROD/CONS, wrap, overflow and the entries between CONS and PROD, decoded."
+    )]
+    Queue(cmd::queue::Args),
     /// Decode a Stream Table Entry given as eight 64-bit words.
     Ste(cmd::structure::Args),
     /// Decode a Context Descriptor given as eight 64-bit words.

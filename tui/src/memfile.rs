@@ -98,7 +98,9 @@ impl MappedImage {
             let filesz = u64le(b, o + 32).ok_or_else(|| bad("program header truncated"))?;
             let end = off.checked_add(filesz).ok_or_else(|| bad("segment overflows"))?;
             if end > b.len() as u64 {
-                return Err(bad(&format!("PT_LOAD {i} (offset {off:#x}, {filesz:#x} bytes) extends past the end of the file")));
+                return Err(bad(&format!(
+                    "PT_LOAD {i} (offset {off:#x}, {filesz:#x} bytes) extends past the end of the file"
+                )));
             }
             if filesz == 0 {
                 continue;
@@ -157,7 +159,9 @@ mod tests {
     fn rss_kb() -> u64 {
         std::fs::read_to_string("/proc/self/status")
             .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+            .and_then(|s| {
+                s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
             .unwrap_or(0)
     }
 

@@ -2,7 +2,8 @@
 use std::process::{Command, Stdio};
 
 fn smmu(args: &[&str]) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().unwrap();
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().unwrap();
     (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into())
 }
 
@@ -14,7 +15,8 @@ fn tlbi_nh_va_json() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["name"], "CMD_TLBI_NH_VA");
     assert_eq!(v["opcode"], "0x12");
-    let f = |n: &str| v["fields"].as_array().unwrap().iter().find(|f| f["name"] == n).unwrap()["value"].as_u64().unwrap();
+    let f =
+        |n: &str| v["fields"].as_array().unwrap().iter().find(|f| f["name"] == n).unwrap()["value"].as_u64().unwrap();
     assert_eq!((f("ASID"), f("TG"), f("TTL"), f("Leaf"), f("Address") << 12), (2, 1, 3, 1, 0xffff8000));
     assert_eq!(v["iommufd"]["accepted"], true);
 }

@@ -137,5 +137,8 @@ fn platform_device_iommus_and_quirks() {
     assert_eq!(s.smmus[0].quirks[0].property, "cavium,cn9900-broken-page1-regspace");
     assert_eq!(s.smmus[0].msi_parent.as_deref(), Some("/soc/msi-controller@2f020000"));
     assert_eq!(s.platform_stream_ids.len(), 1);
-    assert_eq!((s.platform_stream_ids[0].node.as_str(), s.platform_stream_ids[0].sid.as_str()), ("/soc/dma@3000", "0x42"));
+    assert_eq!(
+        (s.platform_stream_ids[0].node.as_str(), s.platform_stream_ids[0].sid.as_str()),
+        ("/soc/dma@3000", "0x42")
+    );
 }

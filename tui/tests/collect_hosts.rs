@@ -39,7 +39,11 @@ fn run_exe(exe: &Path, args: &[&str], as_nobody: bool) -> (i32, String, String) 
         c.uid(65534).gid(65534);
     }
     let o = c.output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -71,7 +75,11 @@ fn cli_json_is_a_snapshot() {
     assert_eq!(rc, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["smmu_explorer_snapshot"], 1);
-    assert!(v["provenance"]["sources"].as_array().unwrap().iter().any(|s| s["source"] == "firmware.iort" && s["status"] == "missing"));
+    assert!(v["provenance"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["source"] == "firmware.iort" && s["status"] == "missing"));
 }
 
 #[test]
@@ -97,7 +105,10 @@ fn qemu_device_tree_guest() {
     let sids: Vec<(&str, Option<&str>)> = c.pci.iter().map(|d| (d.bdf.as_str(), d.sid.as_deref())).collect();
     assert_eq!(sids, [("0000:00:00.0", Some("0x0")), ("0000:00:01.0", Some("0x8")), ("0000:00:03.0", Some("0x18"))]);
     let virtio = &c.pci[1];
-    assert_eq!((virtio.vendor.as_deref(), virtio.driver.as_deref(), virtio.iommu_group.as_deref()), (Some("0x1af4"), Some("virtio-pci"), Some("0")));
+    assert_eq!(
+        (virtio.vendor.as_deref(), virtio.driver.as_deref(), virtio.iommu_group.as_deref()),
+        (Some("0x1af4"), Some("virtio-pci"), Some("0"))
+    );
     assert_eq!(source(&c, "firmware.fdt")[0].status, Status::Found);
     assert_eq!(source(&c, "firmware.iort")[0].status, Status::Missing);
     let snap: Value = serde_json::from_str(&c.snapshot.to_json()).unwrap();
@@ -121,7 +132,11 @@ fn qemu_acpi_guest() {
     assert_eq!(c.smmus.len(), 1);
     let s = &c.smmus[0];
     assert_eq!(s.instance.device.as_deref(), Some("arm-smmu-v3.0.auto"));
-    assert!(s.instance.base_sources.iter().any(|b| b.contains("IORT SMMUv3 node at 0x48")), "{:?}", s.instance.base_sources);
+    assert!(
+        s.instance.base_sources.iter().any(|b| b.contains("IORT SMMUv3 node at 0x48")),
+        "{:?}",
+        s.instance.base_sources
+    );
     assert_eq!(s.iort_model.as_deref(), Some("Generic SMMUv3"));
     assert!(!s.page0_only);
     assert_eq!(source(&c, "firmware.iort")[0].status, Status::Found);
@@ -137,7 +152,10 @@ fn qemu_acpi_guest() {
     // The probe banner the guest kernel printed ("ias 44-bit, oas 44-bit (features 0x00008305)"),
     // decoded as `smmu log` does, with the kernel version from /proc/version.
     let probe = &snap["kernel"]["log_decoded"]["probe"][0];
-    assert_eq!((probe["features"].as_str(), probe["oas"].as_u64(), probe["kernel"].as_str()), (Some("0x00008305"), Some(44), Some("6.12")));
+    assert_eq!(
+        (probe["features"].as_str(), probe["oas"].as_u64(), probe["kernel"].as_str()),
+        (Some("0x00008305"), Some(44), Some("6.12"))
+    );
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -218,7 +236,12 @@ fn memory_capture_follows_the_stream_table() {
     // STE for StreamID 8 in the level-2 table: V=1, Config=0b101 (word 0 bits 0 and 3:1).
     put64(0x7bc2_0000 + 8 * 64, 0b1011);
     f.set_len(0x7be0_0000 + (32 << 15)).unwrap();
-    let c = collect::collect(&Options { root: fixture("qemu-virt-dt"), devmem: Some(p), memory: true, ..Default::default() });
+    let c = collect::collect(&Options {
+        root: fixture("qemu-virt-dt"),
+        devmem: Some(p),
+        memory: true,
+        ..Default::default()
+    });
     use smmu_core::mem::PhysMem;
     let m = &c.snapshot.memory;
     assert_eq!(m.read_u64_le(0x450d_7000).unwrap(), 0x7bc2_0009, "level-1 table");

@@ -56,11 +56,27 @@ fn struct_vfio_device_bind_iommufd_layout() {
 fn capabilities_and_output() {
     // enum iommufd_hw_capabilities: DIRTY_TRACKING = 1 << 0, PCI_PASID_EXEC = 1 << 1,
     // PCI_PASID_PRIV = 1 << 2.
-    assert_eq!(cap_names(0b111), ["IOMMU_HW_CAP_DIRTY_TRACKING", "IOMMU_HW_CAP_PCI_PASID_EXEC", "IOMMU_HW_CAP_PCI_PASID_PRIV"]);
+    assert_eq!(
+        cap_names(0b111),
+        ["IOMMU_HW_CAP_DIRTY_TRACKING", "IOMMU_HW_CAP_PCI_PASID_EXEC", "IOMMU_HW_CAP_PCI_PASID_PRIV"]
+    );
     assert!(cap_names(1 << 40)[0].contains("unknown"));
     // QEMU's stage-1 SMMUv3 as the kernel would report it.
-    let data = IommuHwInfoArmSmmuv3 { flags: 0, reserved: 0, idr: [0x0d44101a, 0x02730010, 0, 0x1404, 0, 0x74], iidr: 0, aidr: 1 };
-    let info = IommuHwInfo { dev_id: 1, data_len: 40, data_type: 2, out_max_pasid_log2: 16, out_capabilities: 0b110, ..Default::default() };
+    let data = IommuHwInfoArmSmmuv3 {
+        flags: 0,
+        reserved: 0,
+        idr: [0x0d44101a, 0x02730010, 0, 0x1404, 0, 0x74],
+        iidr: 0,
+        aidr: 1,
+    };
+    let info = IommuHwInfo {
+        dev_id: 1,
+        data_len: 40,
+        data_type: 2,
+        out_max_pasid_log2: 16,
+        out_capabilities: 0b110,
+        ..Default::default()
+    };
     let h = hw_info_from("/dev/vfio/devices/vfio0".into(), &info, data);
     assert_eq!(h.idr[0], "0x0d44101a");
     assert_eq!(h.aidr, "0x00000001");
@@ -70,13 +86,20 @@ fn capabilities_and_output() {
 
 #[test]
 fn missing_devices_are_reported_not_fatal() {
-    let e = get_hw_info(std::path::Path::new("/nonexistent/vfio0"), std::path::Path::new("/nonexistent/iommu")).unwrap_err();
+    let e = get_hw_info(std::path::Path::new("/nonexistent/vfio0"), std::path::Path::new("/nonexistent/iommu"))
+        .unwrap_err();
     assert!(matches!(e, IommufdError::Missing(_)), "{e:?}");
 }
 
 #[test]
 fn hw_info_becomes_registers() {
-    let data = IommuHwInfoArmSmmuv3 { flags: 0, reserved: 0, idr: [0x0d44101a, 0x02730010, 0, 0x1404, 0, 0x74], iidr: 0x43b, aidr: 1 };
+    let data = IommuHwInfoArmSmmuv3 {
+        flags: 0,
+        reserved: 0,
+        idr: [0x0d44101a, 0x02730010, 0, 0x1404, 0, 0x74],
+        iidr: 0x43b,
+        aidr: 1,
+    };
     let h = hw_info_from("/dev/vfio/devices/vfio0".into(), &IommuHwInfo::default(), data);
     let r = smmu_tui::collect::registers_from_hw_info(&h);
     assert_eq!(r.len(), 8);

@@ -160,7 +160,8 @@ fn truncation_and_corruption_are_errors() {
 /// RequesterIDs map 1:1 to StreamIDs of that SMMU.
 #[test]
 fn real_qemu_iort() {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/hosts/qemu-virt-acpi/sys/firmware/acpi/tables/IORT");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/hosts/qemu-virt-acpi/sys/firmware/acpi/tables/IORT");
     let Ok(b) = std::fs::read(&p) else {
         panic!("missing fixture {}", p.display());
     };

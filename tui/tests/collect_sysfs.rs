@@ -27,9 +27,13 @@ fn proc_iomem() {
     let (r, hidden) = sysfs::parse_iomem(text);
     assert!(!hidden);
     assert_eq!(r.len(), 3);
-    assert_eq!((r[1].start, r[1].end, r[1].depth, r[1].name.as_str()), (0x0905_0000, 0x0905_0dff, 1, "arm-smmu-v3.0.auto"));
+    assert_eq!(
+        (r[1].start, r[1].end, r[1].depth, r[1].name.as_str()),
+        (0x0905_0000, 0x0905_0dff, 1, "arm-smmu-v3.0.auto")
+    );
     // What a non-root reader gets.
-    let (_, hidden) = sysfs::parse_iomem("00000000-00000000 : arm-smmu-v3.0.auto\n  00000000-00000000 : arm-smmu-v3.0.auto\n");
+    let (_, hidden) =
+        sysfs::parse_iomem("00000000-00000000 : arm-smmu-v3.0.auto\n  00000000-00000000 : arm-smmu-v3.0.auto\n");
     assert!(hidden);
     let (r, _) = sysfs::parse_iomem("not iomem\nzz-yy : x\n");
     assert!(r.is_empty());
@@ -50,12 +54,17 @@ fn midr() {
 #[test]
 fn kmsg_records() {
     // /dev/kmsg: "prio,seq,usec,flags;text" with non-printables escaped as \xNN.
-    let l = kmsg::format_record("6,523,1466233,-;arm-smmu-v3 9050000.smmuv3: oas 44-bit (features 0x01008305)\n SUBSYSTEM=platform\n");
+    let l = kmsg::format_record(
+        "6,523,1466233,-;arm-smmu-v3 9050000.smmuv3: oas 44-bit (features 0x01008305)\n SUBSYSTEM=platform\n",
+    );
     assert_eq!(l, ["[    1.466233] arm-smmu-v3 9050000.smmuv3: oas 44-bit (features 0x01008305)"]);
     let l = kmsg::format_record("3,900,7840176,-;arm-smmu-v3 9050000.smmuv3: \\x090x0000001800000010");
     assert_eq!(l, ["[    7.840176] arm-smmu-v3 9050000.smmuv3: \t0x0000001800000010"]);
     // Plain dmesg text passes through.
-    assert_eq!(kmsg::format_record("[    0.9] iommu: Default domain type: Translated"), ["[    0.9] iommu: Default domain type: Translated"]);
+    assert_eq!(
+        kmsg::format_record("[    0.9] iommu: Default domain type: Translated"),
+        ["[    0.9] iommu: Default domain type: Translated"]
+    );
     assert!(kmsg::relevant("pci 0000:00:01.0: Adding to iommu group 1"));
     assert!(!kmsg::relevant("virtio_net virtio0 eth0: renamed"));
     // Bad escapes and multibyte text never panic.

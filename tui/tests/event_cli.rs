@@ -13,7 +13,11 @@ fn smmu(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         drop(ch.stdin.take());
     }
     let o = ch.wait_with_output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 const W: [&str; 4] = ["0x0000001800000010", "0x0000020800000000", "0x0000000012345000", "0x0000000000000000"];
@@ -39,7 +43,10 @@ fn json_keys_are_stable() {
 fn text_and_stdin() {
     let (code, out, _) = smmu(&["event"], Some(&W.join("\n")));
     assert_eq!(code, 0);
-    assert!(out.contains("F_TRANSLATION") && out.contains("StreamID 0x18") && out.contains("read at 0x12345000"), "{out}");
+    assert!(
+        out.contains("F_TRANSLATION") && out.contains("StreamID 0x18") && out.contains("read at 0x12345000"),
+        "{out}"
+    );
 }
 
 #[test]

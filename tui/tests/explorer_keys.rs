@@ -25,7 +25,8 @@ enum Input {
 
 fn input() -> impl Strategy<Value = Input> {
     let keys = prop_oneof![
-        prop::sample::select("qQ?/nyEtpfcewsurhjklgG1234567 0xX\u{e9}-".chars().collect::<Vec<_>>()).prop_map(KeyCode::Char),
+        prop::sample::select("qQ?/nyEtpfcewsurhjklgG1234567 0xX\u{e9}-".chars().collect::<Vec<_>>())
+            .prop_map(KeyCode::Char),
         Just(KeyCode::Enter),
         Just(KeyCode::Esc),
         Just(KeyCode::Tab),

@@ -148,13 +148,24 @@ fn number_keys_tab_and_mouse_switch_views() {
     render(&mut a, 80, 24);
     // Click on the "2 Registers" tab.
     let r = a.hit.tabs[1];
-    a.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: r.x + 1, row: r.y, modifiers: KeyModifiers::NONE });
+    a.on_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: r.x + 1,
+        row: r.y,
+        modifiers: KeyModifiers::NONE,
+    });
     assert_eq!(a.view, app::V_REGISTERS);
     // --no-mouse ignores the mouse.
-    let mut b = App::new(Dataset { hosts: vec![host("s1", S1)], banner: vec![], ..Default::default() }, ThemeName::Dark, false);
+    let mut b =
+        App::new(Dataset { hosts: vec![host("s1", S1)], banner: vec![], ..Default::default() }, ThemeName::Dark, false);
     render(&mut b, 80, 24);
     let r = b.hit.tabs[1];
-    b.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: r.x + 1, row: r.y, modifiers: KeyModifiers::NONE });
+    b.on_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: r.x + 1,
+        row: r.y,
+        modifiers: KeyModifiers::NONE,
+    });
     assert_eq!(b.view, app::V_OVERVIEW);
 }
 
@@ -280,7 +291,12 @@ fn clicking_a_register_row_focuses_it_and_a_second_click_expands_it() {
     let l = a.hit.list;
     // Row 3 of the tree: IDR0, S2P, S1P, TTF -> TTF.
     let click = |a: &mut App, row: u16| {
-        a.on_mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: l.x + 2, row: l.y + row, modifiers: KeyModifiers::NONE })
+        a.on_mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: l.x + 2,
+            row: l.y + row,
+            modifiers: KeyModifiers::NONE,
+        })
     };
     click(&mut a, 3);
     let s = render(&mut a, 100, 30);

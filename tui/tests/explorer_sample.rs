@@ -64,10 +64,7 @@ fn walk_of_the_faulting_dma_gives_the_event_the_kernel_printed() {
     // The kernel printed `event 0x10 received`: F_TRANSLATION is event number 0x10 (IHI 0070 7.3).
     assert!(s.contains("Event F_TRANSLATION (0x10)"), "{s}");
     // The raw record equals the four dwords the kernel printed for this DMA.
-    assert!(
-        s.contains("0x0000001800000010, 0x0000020800000000, 0x0000000012345000, 0x0000000000000000"),
-        "{s}"
-    );
+    assert!(s.contains("0x0000001800000010, 0x0000020800000000, 0x0000000012345000, 0x0000000000000000"), "{s}");
     // Stepping back hides the event and the last read; Home goes to the start.
     let n = a.walk.step;
     assert!(n >= 3, "several steps: {n}");
@@ -212,10 +209,8 @@ fn a_bad_file_is_an_error_naming_the_file() {
 
 #[test]
 fn without_a_terminal_smmu_prints_a_summary_and_exits_0() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smmu"))
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_smmu")).stdin(std::process::Stdio::null()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("not a terminal"), "{s}");

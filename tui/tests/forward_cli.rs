@@ -11,7 +11,11 @@ fn asset(p: &str) -> String {
 }
 fn run(args: &[&str]) -> (i32, String, String) {
     let o = smmu().args(args).output().expect("runs");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 #[test]
@@ -28,7 +32,17 @@ fn json_contract() {
         }
         let class = x["class"].as_str().expect("class string");
         assert!(
-            ["direct", "assumed", "per-device", "needs-kernel", "needs-firmware", "needs-vm-flag", "vmm-defined", "host-only"].contains(&class),
+            [
+                "direct",
+                "assumed",
+                "per-device",
+                "needs-kernel",
+                "needs-firmware",
+                "needs-vm-flag",
+                "vmm-defined",
+                "host-only"
+            ]
+            .contains(&class),
             "{class}"
         );
     }
@@ -49,7 +63,8 @@ fn email_is_quotable_and_text_has_no_colour_off_tty() {
     assert!(out.lines().all(|l| l.chars().count() < 76), "long line in email output");
     assert!(!out.contains('\x1b'));
     // Without NO_COLOR but with stdout a pipe: still no colour.
-    let o = Command::new(env!("CARGO_BIN_EXE_smmu")).env_remove("NO_COLOR").args(["forward", &a]).output().expect("runs");
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_smmu")).env_remove("NO_COLOR").args(["forward", &a]).output().expect("runs");
     assert!(!String::from_utf8_lossy(&o.stdout).contains('\x1b'));
 }
 
@@ -57,9 +72,8 @@ fn email_is_quotable_and_text_has_no_colour_off_tty() {
 fn vmm_selection_options_and_claim() {
     let h = asset("hosts/qemu-10.0-nested.txt");
     let c = asset("samples/qemu-10.0-s1.txt");
-    let (code, out, err) = run(&[
-        "forward", &h, "--vmm", "qemu-accel", "--qemu-ssidsize", "8", "--claim", &c, "--json",
-    ]);
+    let (code, out, err) =
+        run(&["forward", &h, "--vmm", "qemu-accel", "--qemu-ssidsize", "8", "--claim", &c, "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["vmm"].as_array().map(|a| a.len()), Some(1));
@@ -114,7 +128,9 @@ fn snapshot_facts_fill_options_not_given() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["options"]["kernel"]["major"], 7);
-    assert!(v["notes"].as_array().is_some_and(|n| n.iter().any(|x| x.as_str().unwrap_or("").contains("kernel 7.3 from the snapshot"))));
+    assert!(v["notes"]
+        .as_array()
+        .is_some_and(|n| n.iter().any(|x| x.as_str().unwrap_or("").contains("kernel 7.3 from the snapshot"))));
     // A flag given on the command line wins over the snapshot.
     let (_, out, _) = run(&["forward", &s, "--kernel", "6.12", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");

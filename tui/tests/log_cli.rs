@@ -6,8 +6,13 @@ fn data(n: &str) -> String {
 }
 
 fn smmu(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 #[test]
@@ -64,7 +69,11 @@ fn smmu_in(args: &[&str], input: &[u8]) -> (i32, String, String) {
         .unwrap();
     c.stdin.take().unwrap().write_all(input).unwrap();
     let o = c.wait_with_output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 fn log_json(text: &str) -> serde_json::Value {

@@ -17,8 +17,17 @@ fn capture() -> serde_json::Value {
 }
 
 fn smmu(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().expect("run smmu");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    let o = Command::new(env!("CARGO_BIN_EXE_smmu"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run smmu");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
@@ -90,7 +99,11 @@ fn consumed_commands_are_what_qemu_executed() {
         let q = w["qemu_opcode"].as_str().expect("opcode").trim_start_matches("SMMU_");
         let name = g["decoded"]["name"].as_str().expect("name");
         // QEMU names CMD_CFGI_STE_RANGE with Range = 31 by opcode; the spec calls it CMD_CFGI_ALL.
-        assert!(name == q || (q == "CMD_CFGI_STE_RANGE" && name == "CMD_CFGI_ALL"), "cmdq[{}]: QEMU {q}, smmu {name}", w["index"]);
+        assert!(
+            name == q || (q == "CMD_CFGI_STE_RANGE" && name == "CMD_CFGI_ALL"),
+            "cmdq[{}]: QEMU {q}, smmu {name}",
+            w["index"]
+        );
         assert!(!g["decoded"]["fields"].as_array().expect("fields").is_empty());
     }
 }
@@ -106,10 +119,22 @@ fn consumed_events_are_what_the_kernel_printed() {
     let from0: Vec<&serde_json::Value> = got.iter().filter(|e| e["index"].as_u64().is_some_and(|i| i < 5)).collect();
     assert_eq!(from0.len(), want.len());
     for (g, w) in from0.iter().zip(want) {
-        let line = w["kernel_dmesg"].as_array().expect("dmesg").iter().filter_map(|l| l.as_str()).find(|l| l.contains("event: ")).expect("decoded");
+        let line = w["kernel_dmesg"]
+            .as_array()
+            .expect("dmesg")
+            .iter()
+            .filter_map(|l| l.as_str())
+            .find(|l| l.contains("event: "))
+            .expect("decoded");
         let after = line.split("event: ").nth(1).expect("event");
         let kname = after.split_whitespace().next().expect("name");
-        let field = |k: &str| after.split(&format!("{k}: ")).nth(1).and_then(|t| t.split_whitespace().next()).map(|t| u64::from_str_radix(t.trim_start_matches("0x"), 16).expect("hex"));
+        let field = |k: &str| {
+            after
+                .split(&format!("{k}: "))
+                .nth(1)
+                .and_then(|t| t.split_whitespace().next())
+                .map(|t| u64::from_str_radix(t.trim_start_matches("0x"), 16).expect("hex"))
+        };
         let d = &g["decoded"];
         assert_eq!(d["type"], kname);
         assert_eq!(d["sid"].as_u64(), field("sid"));
@@ -134,8 +159,18 @@ fn outstanding_entries_and_command_error() {
     assert_eq!(q["empty"], false);
     assert_eq!(q["error"], "CERROR_ILL");
     let e = q["entries"].as_array().expect("entries");
-    let states: Vec<(&str, u64)> = e.iter().map(|x| (x["state"].as_str().unwrap_or(""), x["index"].as_u64().unwrap_or(0))).collect();
-    assert_eq!(states, vec![("consumed", 0x17d), ("consumed", 0x17e), ("outstanding", 0x17f), ("outstanding", 0x180), ("outstanding", 0x181)]);
+    let states: Vec<(&str, u64)> =
+        e.iter().map(|x| (x["state"].as_str().unwrap_or(""), x["index"].as_u64().unwrap_or(0))).collect();
+    assert_eq!(
+        states,
+        vec![
+            ("consumed", 0x17d),
+            ("consumed", 0x17e),
+            ("outstanding", 0x17f),
+            ("outstanding", 0x180),
+            ("outstanding", 0x181)
+        ]
+    );
     for x in e {
         let i = x["index"].as_u64().expect("index") as usize;
         let q = want[i]["qemu_opcode"].as_str().expect("op").trim_start_matches("SMMU_");

@@ -3,7 +3,11 @@ use std::process::Command;
 
 fn smmu(args: &[&str]) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 fn field<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {

@@ -4,7 +4,11 @@ use std::process::Command;
 
 fn smmu(args: &[&str]) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_smmu")).args(args).env("NO_COLOR", "1").output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 fn sample(n: &str) -> String {
@@ -14,7 +18,8 @@ fn sample(n: &str) -> String {
 #[test]
 fn walk_json_contract_translated() {
     // QEMU: smmuv3_translate_success sid=0x18 iova=0x12346012345 translated=0x40012345
-    let (c, out, err) = smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--sid", "0x18", "--iova", "0x12346012345", "--json"]);
+    let (c, out, err) =
+        smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--sid", "0x18", "--iova", "0x12346012345", "--json"]);
     assert_eq!(c, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["outcome"], "translated");
@@ -28,7 +33,11 @@ fn walk_json_contract_translated() {
     }
     // QEMU's smmu_get_pte: pteaddr=0x45489010 pte=0x45498003, 0x45498468 -> 0x4549a003,
     // 0x4549a180 -> 0x40000f45 (a 2MB block).
-    let reads: Vec<(&str, &str)> = steps.iter().filter(|s| s["stage"] == "1" && !s["address"].is_null()).map(|s| (s["address"].as_str().unwrap(), s["value"].as_str().unwrap())).collect();
+    let reads: Vec<(&str, &str)> = steps
+        .iter()
+        .filter(|s| s["stage"] == "1" && !s["address"].is_null())
+        .map(|s| (s["address"].as_str().unwrap(), s["value"].as_str().unwrap()))
+        .collect();
     assert_eq!(reads, vec![("0x45489010", "0x45498003"), ("0x45498468", "0x4549a003"), ("0x4549a180", "0x40000f45")]);
     assert_eq!(steps.last().unwrap()["kind"], "block");
 }
@@ -37,7 +46,8 @@ fn walk_json_contract_translated() {
 fn walk_fault_event_matches_the_kernels_dwords() {
     // Linux printed for this DMA (qemu-s2-4k capture, event queue entry 0):
     // 0x0000001800000010 0x0000028800000000 0x0000000012345000 0x0000000012345000
-    let (c, out, _) = smmu(&["walk", &sample("qemu-10.0-s2-4k"), "--sid", "0x18", "--iova", "0x12345000", "--unpriv", "--json"]);
+    let (c, out, _) =
+        smmu(&["walk", &sample("qemu-10.0-s2-4k"), "--sid", "0x18", "--iova", "0x12345000", "--unpriv", "--json"]);
     assert_eq!(c, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["outcome"], "fault");
@@ -46,12 +56,25 @@ fn walk_fault_event_matches_the_kernels_dwords() {
     assert_eq!(e["s2"], true);
     assert_eq!(e["class"], "IN");
     assert_eq!(e["rnw"], true);
-    assert_eq!(e["raw"], serde_json::json!(["0x0000001800000010", "0x0000028800000000", "0x0000000012345000", "0x0000000012345000"]));
+    assert_eq!(
+        e["raw"],
+        serde_json::json!(["0x0000001800000010", "0x0000028800000000", "0x0000000012345000", "0x0000000012345000"])
+    );
 }
 
 #[test]
 fn walk_text_and_batch() {
-    let (c, out, _) = smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--sid", "0x18", "--iova", "0xfedcba98040", "--access", "write", "--unpriv"]);
+    let (c, out, _) = smmu(&[
+        "walk",
+        &sample("qemu-10.0-s1-4k"),
+        "--sid",
+        "0x18",
+        "--iova",
+        "0xfedcba98040",
+        "--access",
+        "write",
+        "--unpriv",
+    ]);
     assert_eq!(c, 0);
     assert!(out.contains("F_PERMISSION"), "{out}");
     // Linux: event 0x13 ... 0x0000001800000013 0x0000020000000000 0x00000fedcba98040
@@ -76,7 +99,8 @@ fn walk_text_and_batch() {
 fn walk_errors_exit_codes() {
     let (c, _, _) = smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--sid", "0x18"]);
     assert_eq!(c, 2, "missing --iova is a usage error");
-    let (c, _, _) = smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--sid", "0x18", "--iova", "0x0", "--access", "sideways"]);
+    let (c, _, _) =
+        smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--sid", "0x18", "--iova", "0x0", "--access", "sideways"]);
     assert_eq!(c, 2);
     let (c, _, err) = smmu(&["walk", "/nonexistent.json", "--sid", "1", "--iova", "0"]);
     assert_eq!(c, 1, "{err}");
@@ -107,7 +131,8 @@ fn walk_with_mem_image_fills_missing_memory() {
         let pa = u64::from_str_radix(ch["pa"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
         let hex = ch["hex"].as_str().unwrap();
         let off = (pa - base) as usize;
-        let bytes: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+        let bytes: Vec<u8> =
+            (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
         if img.len() < off + bytes.len() {
             img.resize(off + bytes.len(), 0);
         }
@@ -122,7 +147,8 @@ fn walk_with_mem_image_fills_missing_memory() {
     assert_eq!(r["outcome"], "missing_memory");
     assert!(r["event"].is_null());
     let spec = format!("{}@{base:#x}", raw.display());
-    let (_, out, _) = smmu(&["walk", snap.to_str().unwrap(), "--sid", "8", "--iova", "0x100123456", "--mem", &spec, "--json"]);
+    let (_, out, _) =
+        smmu(&["walk", snap.to_str().unwrap(), "--sid", "8", "--iova", "0x100123456", "--mem", &spec, "--json"]);
     let r: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["outcome"], "translated");
     assert_eq!(r["pa"], "0x40323456");

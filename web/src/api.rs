@@ -4,9 +4,9 @@
 //! Nothing here panics on input: errors are values.
 
 use serde_json::Value;
-use smmu_core::parse::{self, ParseOptions, Parsed};
 use smmu_core::forward::{self, Caps, ForwardOptions, ForwardReport, KernelVersion, NumOrAuto, OnOffAuto, Vmm};
 use smmu_core::klog;
+use smmu_core::parse::{self, ParseOptions, Parsed};
 use smmu_core::snapshot::Snapshot;
 use smmu_core::walk::{Access, WalkRequest};
 
@@ -288,9 +288,8 @@ mod tests {
         let v = decode("IDR0 = 0x0d44101a", &Value::Null).unwrap();
         assert_eq!(v["format"], "name-value");
         let fields = &v["registers"][0]["fields"];
-        let get = |n: &str| {
-            fields.as_array().unwrap().iter().find(|f| f["name"] == n).map(|f| f["value"].as_u64().unwrap())
-        };
+        let get =
+            |n: &str| fields.as_array().unwrap().iter().find(|f| f["name"] == n).map(|f| f["value"].as_u64().unwrap());
         assert_eq!(v["registers"][0]["value"], "0x0d44101a");
         assert_eq!(get("ST_LEVEL"), Some(1));
         assert_eq!(get("TTENDIAN"), Some(2));
@@ -306,7 +305,13 @@ mod tests {
         assert_eq!(f.qemu.oas, NumOrAuto::Auto);
         assert_eq!(f.firmware.coherent, Some(true));
         assert_eq!(f.firmware.httu_override, Some(2));
-        for bad in [r#"{"vmm":"xen"}"#, r#"{"qemu_ril":"maybe"}"#, r#"{"fw_httu_override":4}"#, r#"{"openvmm_sidsize":999}"#, r#"{"vmm":7}"#] {
+        for bad in [
+            r#"{"vmm":"xen"}"#,
+            r#"{"qemu_ril":"maybe"}"#,
+            r#"{"fw_httu_override":4}"#,
+            r#"{"openvmm_sidsize":999}"#,
+            r#"{"vmm":7}"#,
+        ] {
             assert!(forward_options(&options_from_json(bad).unwrap()).is_err(), "{bad}");
         }
     }
@@ -314,7 +319,13 @@ mod tests {
     #[test]
     fn walk_requests_are_checked() {
         let snap = r#"{"smmu_explorer_snapshot":1,"registers":{"IDR0":"0x0d44101a"}}"#;
-        for bad in [r#"{}"#, r#"{"sid":0}"#, r#"{"sid":"0x1ffffffff","iova":0}"#, r#"{"sid":0,"iova":"zz"}"#, r#"{"sid":0,"iova":0,"access":"jump"}"#] {
+        for bad in [
+            r#"{}"#,
+            r#"{"sid":0}"#,
+            r#"{"sid":"0x1ffffffff","iova":0}"#,
+            r#"{"sid":0,"iova":"zz"}"#,
+            r#"{"sid":0,"iova":0,"access":"jump"}"#,
+        ] {
             assert!(matches!(walk(snap, &options_from_json(bad).unwrap()), Err(ApiError::Input(_))), "{bad}");
         }
         assert!(walk("not json", &options_from_json(r#"{"sid":0,"iova":0}"#).unwrap()).is_err());
@@ -324,7 +335,9 @@ mod tests {
 
     #[test]
     fn bad_input_is_an_error() {
-        for bad in ["", "\u{0}\u{1}garbage", "IDR0 = zz", "{\"smmu_explorer_snapshot\": 7}", "{\"smmu_explorer_snapshot\""] {
+        for bad in
+            ["", "\u{0}\u{1}garbage", "IDR0 = zz", "{\"smmu_explorer_snapshot\": 7}", "{\"smmu_explorer_snapshot\""]
+        {
             assert!(matches!(decode(bad, &Value::Null), Err(ApiError::Input(_))), "{bad:?}");
         }
     }

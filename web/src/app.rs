@@ -185,12 +185,7 @@ impl App {
                 // Binary input (the 40-byte iommu_hw_info_arm_smmuv3): let the core parse it and
                 // keep the registers as text, so the state stays shareable.
                 match smmu_core::parse::parse_bytes(bytes, &Default::default()) {
-                    Ok(p) => p
-                        .registers
-                        .to_hex_map()
-                        .iter()
-                        .map(|(k, v)| format!("{k} = {v}\n"))
-                        .collect(),
+                    Ok(p) => p.registers.to_hex_map().iter().map(|(k, v)| format!("{k} = {v}\n")).collect(),
                     Err(e) => {
                         self.status = Some((format!("{name}: {e}"), true));
                         return;
@@ -277,7 +272,9 @@ impl App {
 
     fn current_text(&self) -> Option<String> {
         match self.state.view.as_str() {
-            "decode" if !self.analysis.registers.is_empty() => Some(decode_text(&self.analysis.registers, &self.analysis.summary)),
+            "decode" if !self.analysis.registers.is_empty() => {
+                Some(decode_text(&self.analysis.registers, &self.analysis.summary))
+            }
             "forward" | "guest" | "claim" | "diff" if self.analysis.report.is_some() => {
                 self.analysis.report.as_ref().map(|r| r.to_text(false))
             }
@@ -319,10 +316,7 @@ impl App {
         }
         self.top_bar(ui);
         self.status_bar(ui);
-        egui::Panel::left("input")
-            .resizable(true)
-            .default_size(360.0)
-            .show(ui, |ui| self.input_panel(ui));
+        egui::Panel::left("input").resizable(true).default_size(360.0).show(ui, |ui| self.input_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         let frag = share::encode(&self.state);
         if frag != self.last_fragment {
@@ -383,13 +377,20 @@ impl App {
                 if ui.button("Sample").on_hover_text("Load a real QEMU 10.0 stage-1 dump").clicked() {
                     self.set_input("the QEMU 10.0 stage-1 sample", SAMPLE.as_bytes());
                 }
-                if ui.button("Plain text box").on_hover_text("An HTML text box, if pasting into the page does not work").clicked()
+                if ui
+                    .button("Plain text box")
+                    .on_hover_text("An HTML text box, if pasting into the page does not work")
+                    .clicked()
                     && !self.platform.show_plain_box()
                 {
                     self.status = Some(("The plain text box exists in the browser page only.".into(), false));
                 }
                 ui.separator();
-                if ui.button("Share link").on_hover_text("Copy a link that reproduces this view (the data is in the link, not on a server)").clicked() {
+                if ui
+                    .button("Share link")
+                    .on_hover_text("Copy a link that reproduces this view (the data is in the link, not on a server)")
+                    .clicked()
+                {
                     let link = format!("{}#{}", self.platform.page_url(), share::encode(&self.state));
                     self.copy(ui, "link", Some(link));
                 }
@@ -401,7 +402,11 @@ impl App {
                     let t = self.current_json();
                     self.copy(ui, "JSON", t);
                 }
-                if ui.button("Copy email").on_hover_text("The forwarding verdicts as plain text under 76 columns, for a mailing-list reply").clicked() {
+                if ui
+                    .button("Copy email")
+                    .on_hover_text("The forwarding verdicts as plain text under 76 columns, for a mailing-list reply")
+                    .clicked()
+                {
                     let t = self.analysis.report.as_ref().map(|r| r.to_email());
                     self.copy(ui, "mailing-list text", t);
                 }
@@ -551,10 +556,9 @@ impl App {
         }
         for r in &self.analysis.registers {
             let title = format!("{}  {}  {}  (§{})", r.name, r.value, r.description, r.section);
-            egui::CollapsingHeader::new(RichText::new(title).monospace())
-                .id_salt(r.name)
-                .default_open(true)
-                .show(ui, |ui| {
+            egui::CollapsingHeader::new(RichText::new(title).monospace()).id_salt(r.name).default_open(true).show(
+                ui,
+                |ui| {
                     egui::Grid::new(("fields", r.name)).striped(true).num_columns(5).show(ui, |ui| {
                         ui.strong("Field");
                         ui.strong("Bits");
@@ -581,29 +585,33 @@ impl App {
                     for p in &r.problems {
                         ui.label(RichText::new(format!("! {p}")).color(ui.visuals().warn_fg_color));
                     }
-                });
+                },
+            );
         }
     }
 
     fn vmm_switch(&mut self, ui: &mut Ui) {
-        egui::CollapsingHeader::new("Host facts and VMM options (as smmu forward's flags)").id_salt("fwdopts").show(ui, |ui| {
-            egui::Grid::new("fwdopts-grid").num_columns(4).show(ui, |ui| {
-                for (i, (key, label, hint)) in FWD_OPTIONS.iter().enumerate() {
-                    let l = ui.label(*label);
-                    let v = self.state.fwd.entry(key.to_string()).or_default();
-                    if ui
-                        .add(egui::TextEdit::singleline(v).hint_text(*hint).desired_width(190.0))
-                        .labelled_by(l.id)
-                        .changed()
-                    {
-                        self.dirty = true;
+        egui::CollapsingHeader::new("Host facts and VMM options (as smmu forward's flags)").id_salt("fwdopts").show(
+            ui,
+            |ui| {
+                egui::Grid::new("fwdopts-grid").num_columns(4).show(ui, |ui| {
+                    for (i, (key, label, hint)) in FWD_OPTIONS.iter().enumerate() {
+                        let l = ui.label(*label);
+                        let v = self.state.fwd.entry(key.to_string()).or_default();
+                        if ui
+                            .add(egui::TextEdit::singleline(v).hint_text(*hint).desired_width(190.0))
+                            .labelled_by(l.id)
+                            .changed()
+                        {
+                            self.dirty = true;
+                        }
+                        if i % 2 == 1 {
+                            ui.end_row();
+                        }
                     }
-                    if i % 2 == 1 {
-                        ui.end_row();
-                    }
-                }
-            });
-        });
+                });
+            },
+        );
         ui.horizontal_wrapped(|ui| {
             ui.label("VMM profile:");
             for (k, l) in VMMS {
@@ -620,8 +628,14 @@ impl App {
         let Some(v) = self.forward_value(ui) else { return };
         self.vmm_verdict(ui, &v);
         let q = self.state.search.trim().to_lowercase();
-        let rows: Vec<&Value> = v.get("verdicts").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
-        ui.label(RichText::new("Strict verdict per field: what a careful VMM presents, and why (hover a reason for its references).").small());
+        let rows: Vec<&Value> =
+            v.get("verdicts").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+        ui.label(
+            RichText::new(
+                "Strict verdict per field: what a careful VMM presents, and why (hover a reason for its references).",
+            )
+            .small(),
+        );
         egui::Grid::new("verdicts").striped(true).num_columns(6).show(ui, |ui| {
             for h in ["Register", "Field", "Host", "Guest", "Class", "Reason"] {
                 ui.strong(h);
@@ -773,7 +787,9 @@ impl App {
             ui.label(RichText::new("No field over-claims: every claimed value is safe on this host.").strong());
         } else {
             ui.label(
-                RichText::new(format!("{} field(s) over-claim:", over.len())).strong().color(ui.visuals().error_fg_color),
+                RichText::new(format!("{} field(s) over-claim:", over.len()))
+                    .strong()
+                    .color(ui.visuals().error_fg_color),
             );
             egui::Grid::new("overclaims").striped(true).show(ui, |ui| {
                 for h in ["Register", "Field", "Claimed", "Safe", "Host", "Class", "Reason"] {
@@ -833,8 +849,11 @@ impl App {
             ui.end_row();
             for d in &diff {
                 let g = |k: &str| d.get(k).map(value_str).unwrap_or_default();
-                let vals: Vec<String> =
-                    d.get("values").and_then(Value::as_array).map(|a| a.iter().map(value_str).collect()).unwrap_or_default();
+                let vals: Vec<String> = d
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().map(value_str).collect())
+                    .unwrap_or_default();
                 let matters = d.get("matters").and_then(Value::as_bool).unwrap_or(false);
                 ui.monospace(g("register"));
                 ui.monospace(g("field"));
@@ -1080,9 +1099,9 @@ fn json_tree(ui: &mut Ui, id: &str, v: &Value) {
                     ui.monospace(k);
                     match x {
                         Value::Object(_) | Value::Array(_) => {
-                            egui::CollapsingHeader::new("…").id_salt((id, k)).show(ui, |ui| {
-                                json_tree(ui, &format!("{id}.{k}"), x)
-                            });
+                            egui::CollapsingHeader::new("…")
+                                .id_salt((id, k))
+                                .show(ui, |ui| json_tree(ui, &format!("{id}.{k}"), x));
                         }
                         _ => {
                             ui.label(value_str(x));

@@ -176,8 +176,8 @@ pub async fn start(canvas_id: String) -> Result<(), JsValue> {
         .dyn_into::<web_sys::HtmlCanvasElement>()
         .map_err(|_| JsValue::from_str(&format!("#{canvas_id} is not a canvas")))?;
     let fragment = window.location().hash().ok();
-    let hook = window.location().search().map(|s| s.contains("testhook")).unwrap_or(false)
-        || TESTHOOK.with(|t| *t.borrow());
+    let hook =
+        window.location().search().map(|s| s.contains("testhook")).unwrap_or(false) || TESTHOOK.with(|t| *t.borrow());
     let runner = eframe::WebRunner::new();
     RUNNER.with(|r| *r.borrow_mut() = Some(runner.clone()));
     runner

@@ -193,7 +193,8 @@ fn copy_json_is_the_api_json() {
     h.get_by_label("Copy JSON").click();
     h.run();
     let copied = h.state().last_copied.clone().expect("copied");
-    let api = smmu_web::api::to_json_string(smmu_web::api::decode("IDR0 = 0x0d44101a\n", &serde_json::Value::Null)).unwrap();
+    let api =
+        smmu_web::api::to_json_string(smmu_web::api::decode("IDR0 = 0x0d44101a\n", &serde_json::Value::Null)).unwrap();
     assert_eq!(copied, api);
     h.get_by_label("Copy text").click();
     h.run();

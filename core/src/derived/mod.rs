@@ -158,11 +158,7 @@ fn f(regs: &RegisterSet, reg: &str, field: &str) -> Option<u64> {
 
 /// The name of an enumerated field's value, from the model.
 fn enc_name(reg: &str, field: &str, v: u64) -> Option<&'static str> {
-    regs::by_name(reg)?
-        .layout
-        .field(field)?
-        .encoding(v)
-        .map(|e| e.name)
+    regs::by_name(reg)?.layout.field(field)?.encoding(v).map(|e| e.name)
 }
 
 /// Address value of an `addr` field (field value << lsb), via the model.
@@ -188,15 +184,10 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     // Architecture version.
     let minor = f(regs, "AIDR", "ArchMinorRev");
     if let (Some(maj), Some(min)) = (f(regs, "AIDR", "ArchMajorRev"), minor) {
-        s.architecture = Some(
-            match (
-                enc_name("AIDR", "ArchMajorRev", maj),
-                enc_name("AIDR", "ArchMinorRev", min),
-            ) {
-                (Some(_), Some(n)) => n.to_string(),
-                _ => format!("unknown (ArchMajorRev {maj}, ArchMinorRev {min})"),
-            },
-        );
+        s.architecture = Some(match (enc_name("AIDR", "ArchMajorRev", maj), enc_name("AIDR", "ArchMinorRev", min)) {
+            (Some(_), Some(n)) => n.to_string(),
+            _ => format!("unknown (ArchMajorRev {maj}, ArchMinorRev {min})"),
+        });
     }
     // `min_rev(n)`: the implementation claims SMMUv3.n or later.
     let at_least = |n: u64| matches!((f(regs, "AIDR", "ArchMajorRev"), minor), (Some(0), Some(m)) if m >= n && m <= 4);
@@ -214,10 +205,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             None => "unknown".to_string(),
         };
         let product = if imp == JEP106_ARM {
-            ARM_PRODUCTS
-                .iter()
-                .find(|(id, _)| *id == pid)
-                .map(|(_, n)| n.to_string())
+            ARM_PRODUCTS.iter().find(|(id, _)| *id == pid).map(|(_, n)| n.to_string())
         } else {
             None
         };
@@ -246,16 +234,9 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             (false, true) => "stage 2 only",
             (false, false) => "none",
         };
-        s.stages = Some(Stages {
-            stage1: s1,
-            stage2: s2,
-            nested: s1 && s2,
-            text: text.into(),
-        });
+        s.stages = Some(Stages { stage1: s1, stage2: s2, nested: s1 && s2, text: text.into() });
         if !s1 && !s2 {
-            w.push(
-                "IDR0: S1P == 0 and S2P == 0: the SMMU reports no translation stage at all".into(),
-            );
+            w.push("IDR0: S1P == 0 and S2P == 0: the SMMU reports no translation stage at all".into());
         }
     }
     if let Some(ttf) = f(regs, "IDR0", "TTF") {
@@ -272,12 +253,10 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         s.translation_table_formats = Some(v);
     }
     if let Some(h) = f(regs, "IDR0", "HTTU") {
-        s.httu = Some(
-            match regs::by_name("IDR0").and_then(|r| r.layout.field("HTTU")) {
-                Some(fd) => fd.meaning(h),
-                None => format!("{h}"),
-            },
-        );
+        s.httu = Some(match regs::by_name("IDR0").and_then(|r| r.layout.field("HTTU")) {
+            Some(fd) => fd.meaning(h),
+            None => format!("{h}"),
+        });
     }
     if let Some(st) = f(regs, "IDR0", "ST_LEVEL") {
         s.stream_table_formats = Some(match st {
@@ -300,9 +279,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             w.push(format!("IDR1: SIDSIZE {v} exceeds the maximum of 32"));
         }
         if v >= 7 && f(regs, "IDR0", "ST_LEVEL") == Some(0) {
-            w.push(format!(
-                "IDR1.SIDSIZE == {v} (>= 7) requires IDR0.ST_LEVEL != 0b00 (2-level Stream table)"
-            ));
+            w.push(format!("IDR1.SIDSIZE == {v} (>= 7) requires IDR0.ST_LEVEL != 0b00 (2-level Stream table)"));
         }
     }
     if let Some(v) = f(regs, "IDR1", "SSIDSIZE") {
@@ -314,11 +291,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     if let (Some(c), Some(e)) = (f(regs, "IDR1", "CMDQS"), f(regs, "IDR1", "EVENTQS")) {
         let pri = f(regs, "IDR0", "PRI") == Some(1);
         let p = f(regs, "IDR1", "PRIQS");
-        for (n, v) in [
-            ("CMDQS", Some(c)),
-            ("EVENTQS", Some(e)),
-            ("PRIQS", if pri { p } else { None }),
-        ] {
+        for (n, v) in [("CMDQS", Some(c)), ("EVENTQS", Some(e)), ("PRIQS", if pri { p } else { None })] {
             if let Some(v) = v.filter(|v| *v > 19) {
                 w.push(format!("IDR1: {n} {v} exceeds the maximum of 19"));
             }
@@ -382,11 +355,9 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             w.push("IDR5: VAX is RES0 in SMMUv3.0".into());
         }
     }
-    if let (Some(g4), Some(g16), Some(g64)) = (
-        f(regs, "IDR5", "GRAN4K"),
-        f(regs, "IDR5", "GRAN16K"),
-        f(regs, "IDR5", "GRAN64K"),
-    ) {
+    if let (Some(g4), Some(g16), Some(g64)) =
+        (f(regs, "IDR5", "GRAN4K"), f(regs, "IDR5", "GRAN16K"), f(regs, "IDR5", "GRAN64K"))
+    {
         let mut g = Vec::new();
         for (on, n) in [(g4, "4KB"), (g16, "16KB"), (g64, "64KB")] {
             if on == 1 {
@@ -394,10 +365,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             }
         }
         if g.is_empty() {
-            w.push(
-                "IDR5: no translation granule is supported (GRAN4K, GRAN16K and GRAN64K are all 0)"
-                    .into(),
-            );
+            w.push("IDR5: no translation granule is supported (GRAN4K, GRAN16K and GRAN64K are all 0)".into());
         }
         if f(regs, "IDR0", "TTF").is_some_and(|t| t & 1 != 0) && g4 == 0 {
             w.push("IDR5: GRAN4K is RES1 when IDR0.TTF[0] == 1 (VMSAv8-32 LPAE supported)".into());
@@ -431,22 +399,10 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         is1("IDR0", "NS1ATS") && (is0("IDR0", "ATS") || is0("IDR0", "S1P") || is0("IDR0", "S2P")),
         "IDR0.NS1ATS is RES0 when ATS, S1P or S2P is 0",
     );
-    rule(
-        is1("IDR0", "VMW") && is0("IDR0", "S2P"),
-        "IDR0.VMW is RES0 when S2P == 0",
-    );
-    rule(
-        is1("IDR0", "PRI") && is0("IDR0", "ATS"),
-        "IDR0.PRI is RES0 when ATS == 0",
-    );
-    rule(
-        is1("IDR0", "ATSRECERR") && is0("IDR0", "ATS"),
-        "IDR0.ATSRECERR is RES0 when ATS == 0",
-    );
-    rule(
-        is1("IDR0", "VATOS") && is0("IDR0", "ATOS"),
-        "IDR0.VATOS is RES0 when ATOS == 0",
-    );
+    rule(is1("IDR0", "VMW") && is0("IDR0", "S2P"), "IDR0.VMW is RES0 when S2P == 0");
+    rule(is1("IDR0", "PRI") && is0("IDR0", "ATS"), "IDR0.PRI is RES0 when ATS == 0");
+    rule(is1("IDR0", "ATSRECERR") && is0("IDR0", "ATS"), "IDR0.ATSRECERR is RES0 when ATS == 0");
+    rule(is1("IDR0", "VATOS") && is0("IDR0", "ATOS"), "IDR0.VATOS is RES0 when ATOS == 0");
     rule(
         is1("IDR0", "VATOS") && (is0("IDR0", "S1P") || is0("IDR0", "S2P")),
         "IDR0.VATOS == 1 requires both stages of translation",
@@ -459,42 +415,24 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         is1("IDR1", "ECMDQ") && (is0("IDR0", "COHACC") || is0("IDR0", "MSI")),
         "IDR1.ECMDQ == 1 requires IDR0.COHACC == 1 and IDR0.MSI == 1",
     );
-    rule(
-        is1("IDR1", "ECMDQ") && is1("IDR1", "QUEUES_PRESET"),
-        "IDR1.QUEUES_PRESET must be 0 when IDR1.ECMDQ == 1",
-    );
+    rule(is1("IDR1", "ECMDQ") && is1("IDR1", "QUEUES_PRESET"), "IDR1.QUEUES_PRESET must be 0 when IDR1.ECMDQ == 1");
     rule(
         is1("IDR1", "REL") && is0("IDR1", "TABLES_PRESET") && is0("IDR1", "QUEUES_PRESET"),
         "IDR1.REL is RES0 when TABLES_PRESET == 0 and QUEUES_PRESET == 0",
     );
-    rule(
-        is1("IDR3", "HAD") && is0("IDR0", "S1P"),
-        "IDR3.HAD must be 0 when IDR0.S1P == 0",
-    );
-    rule(
-        is1("IDR3", "PBHA") && is0("IDR3", "HAD"),
-        "IDR3.PBHA == 1 requires IDR3.HAD == 1",
-    );
-    rule(
-        is1("IDR3", "DPT") && is0("IDR0", "ATS"),
-        "IDR3.DPT == 1 requires IDR0.ATS == 1",
-    );
+    rule(is1("IDR3", "HAD") && is0("IDR0", "S1P"), "IDR3.HAD must be 0 when IDR0.S1P == 0");
+    rule(is1("IDR3", "PBHA") && is0("IDR3", "HAD"), "IDR3.PBHA == 1 requires IDR3.HAD == 1");
+    rule(is1("IDR3", "DPT") && is0("IDR0", "ATS"), "IDR3.DPT == 1 requires IDR0.ATS == 1");
     rule(
         is1("IDR3", "DPT") && f(regs, "IDR0", "TTF").is_some_and(|t| t & 1 != 0),
         "IDR0.TTF[0] must be 0 when IDR3.DPT == 1",
     );
-    rule(
-        is1("IDR3", "PTWNNC") && is0("IDR0", "S2P"),
-        "IDR3.PTWNNC is RES0 when IDR0.S2P == 0",
-    );
+    rule(is1("IDR3", "PTWNNC") && is0("IDR0", "S2P"), "IDR3.PTWNNC is RES0 when IDR0.S2P == 0");
     rule(
         is1("IDR3", "XNX") && is0("IDR0", "S2P"),
         "IDR3.XNX (stage 2 execute-never control) is set but stage 2 is not supported",
     );
-    rule(
-        is1("IDR3", "S2PO") && is0("IDR3", "S2PI"),
-        "IDR3.S2PO == 1 requires IDR3.S2PI == 1",
-    );
+    rule(is1("IDR3", "S2PO") && is0("IDR3", "S2PI"), "IDR3.S2PO == 1 requires IDR3.S2PI == 1");
     rule(
         (is1("IDR3", "S2PI") || is1("IDR3", "MTEPERM")) && is0("IDR0", "S2P"),
         "IDR3.S2PI/MTEPERM are RES0 when IDR0.S2P == 0",
@@ -524,14 +462,8 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     }
     if at_least(2) {
         rule(is0("IDR3", "RIL"), "IDR3.RIL is 1 in SMMUv3.2 and later");
-        rule(
-            f(regs, "IDR3", "BBML") == Some(0),
-            "IDR3.BBML is level 1 or 2 in SMMUv3.2 and later",
-        );
-        rule(
-            is0("IDR3", "FWB") && is1("IDR0", "S2P"),
-            "IDR3.FWB is 1 in SMMUv3.2 and later",
-        );
+        rule(f(regs, "IDR3", "BBML") == Some(0), "IDR3.BBML is level 1 or 2 in SMMUv3.2 and later");
+        rule(is0("IDR3", "FWB") && is1("IDR0", "S2P"), "IDR3.FWB is 1 in SMMUv3.2 and later");
         rule(
             is0("IDR0", "Hyp") && is1("IDR0", "S1P") && is1("IDR0", "S2P"),
             "IDR0.Hyp is mandatory in SMMUv3.2 and later when both stages are supported",
@@ -546,10 +478,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     }
     if at_least(4) {
         rule(is0("IDR3", "EPAN"), "IDR3.EPAN is 1 in SMMUv3.4 and later");
-        rule(
-            is0("IDR3", "MTEPERM") && is1("IDR0", "S2P"),
-            "IDR3.MTEPERM is 1 in SMMUv3.4 and later",
-        );
+        rule(is0("IDR3", "MTEPERM") && is1("IDR0", "S2P"), "IDR3.MTEPERM is 1 in SMMUv3.4 and later");
     }
     // Control fields that are RES0 unless a feature is present.
     for (reg, fld, idr, feat) in [
@@ -564,37 +493,20 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         ("STRTAB_BASE_CFG", "FMT", "IDR0", "ST_LEVEL"),
     ] {
         if f(regs, reg, fld).is_some_and(|v| v != 0) && f(regs, idr, feat) == Some(0) {
-            w.push(format!(
-                "{reg}.{fld} is set but is RES0 because {idr}.{feat} == 0"
-            ));
+            w.push(format!("{reg}.{fld} is set but is RES0 because {idr}.{feat} == 0"));
         }
     }
     // Registers that are present only with a feature (otherwise RES0, IHI 0070 6.3.x
     // "Configuration").
     for (regs_needing, idr, feat) in [
         (&["S2PII"][..], "IDR3", "S2PI"),
-        (
-            &["GATOS_CTRL", "GATOS_SID", "GATOS_ADDR", "GATOS_PAR"][..],
-            "IDR0",
-            "ATOS",
-        ),
+        (&["GATOS_CTRL", "GATOS_SID", "GATOS_ADDR", "GATOS_PAR"][..], "IDR0", "ATOS"),
         (&["MPAMIDR", "GMPAM", "GBPMPAM"][..], "IDR3", "MPAM"),
         (&["VATOS_SEL"][..], "IDR0", "VATOS"),
         (&["IDR6"][..], "IDR1", "ECMDQ"),
+        (&["DPT_BASE", "DPT_BASE_CFG", "DPT_CFG_FAR"][..], "IDR3", "DPT"),
         (
-            &["DPT_BASE", "DPT_BASE_CFG", "DPT_CFG_FAR"][..],
-            "IDR3",
-            "DPT",
-        ),
-        (
-            &[
-                "PRIQ_BASE",
-                "PRIQ_PROD",
-                "PRIQ_CONS",
-                "PRIQ_IRQ_CFG0",
-                "PRIQ_IRQ_CFG1",
-                "PRIQ_IRQ_CFG2",
-            ][..],
+            &["PRIQ_BASE", "PRIQ_PROD", "PRIQ_CONS", "PRIQ_IRQ_CFG0", "PRIQ_IRQ_CFG1", "PRIQ_IRQ_CFG2"][..],
             "IDR0",
             "PRI",
         ),
@@ -604,9 +516,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         }
         for reg in regs_needing {
             if regs.get(reg).is_some_and(|v| v != 0) {
-                w.push(format!(
-                    "{reg} is non-zero but is RES0 because {idr}.{feat} == 0"
-                ));
+                w.push(format!("{reg} is non-zero but is RES0 because {idr}.{feat} == 0"));
             }
         }
     }
@@ -623,9 +533,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             "PRIQ_IRQ_CFG2",
         ] {
             if regs.get(reg).is_some_and(|v| v != 0) {
-                w.push(format!(
-                    "{reg} is non-zero but is RES0 because IDR0.MSI == 0"
-                ));
+                w.push(format!("{reg} is non-zero but is RES0 because IDR0.MSI == 0"));
             }
         }
     }
@@ -653,21 +561,12 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
                 "RME_IMPL",
             ][..],
         ),
-        (
-            "IDR1",
-            &[
-                "ATTR_PERMS_OVR",
-                "ATTR_TYPES_OVR",
-                "QUEUES_PRESET",
-                "TABLES_PRESET",
-                "ECMDQ",
-            ][..],
-        ),
+        ("IDR1", &["ATTR_PERMS_OVR", "ATTR_TYPES_OVR", "QUEUES_PRESET", "TABLES_PRESET", "ECMDQ"][..]),
         (
             "IDR3",
             &[
-                "HAD", "PBHA", "XNX", "MPAM", "FWB", "STT", "RIL", "E0PD", "DPT", "PASIDTT",
-                "EPAN", "S1PI", "S2PI", "S2PO", "THE", "MTEPERM", "AIE",
+                "HAD", "PBHA", "XNX", "MPAM", "FWB", "STT", "RIL", "E0PD", "DPT", "PASIDTT", "EPAN", "S1PI", "S2PI",
+                "S2PO", "THE", "MTEPERM", "AIE",
             ][..],
         ),
         ("IDR5", &["DS", "D128"][..]),
@@ -689,10 +588,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
                 for fd in r.layout.fields {
                     let (vx, vy) = (fd.get(&[x]), fd.get(&[y]));
                     if vx != vy {
-                        w.push(format!(
-                            "{a}.{} = {vx} but {b}.{} = {vy}: Update not complete",
-                            fd.name, fd.name
-                        ));
+                        w.push(format!("{a}.{} = {vx} but {b}.{} = {vy}: Update not complete", fd.name, fd.name));
                     }
                 }
             }
@@ -708,10 +604,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             }
         }
         if !active.is_empty() {
-            w.push(format!(
-                "active global errors (GERROR != GERRORN): {}",
-                active.join(", ")
-            ));
+            w.push(format!("active global errors (GERROR != GERRORN): {}", active.join(", ")));
         }
         s.active_global_errors = Some(active);
     }
@@ -722,11 +615,8 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         let two = fmt == Some(1);
         s.stream_table = Some(StreamTable {
             base: addr_of(regs, "STRTAB_BASE", "ADDR").map(|a| format!("{a:#x}")),
-            format: fmt.map(|v| {
-                enc_name("STRTAB_BASE_CFG", "FMT", v)
-                    .unwrap_or("reserved (behaves as Linear)")
-                    .to_string()
-            }),
+            format: fmt
+                .map(|v| enc_name("STRTAB_BASE_CFG", "FMT", v).unwrap_or("reserved (behaves as Linear)").to_string()),
             log2size: log2,
             streams: log2.and_then(pow2),
             split: if two { split } else { None },
@@ -742,39 +632,16 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         }
     }
     for (name, base, prod, cons, maxf, bytes) in [
-        (
-            "Command queue",
-            "CMDQ_BASE",
-            "CMDQ_PROD",
-            "CMDQ_CONS",
-            "CMDQS",
-            CMDQ_ENTRY,
-        ),
-        (
-            "Event queue",
-            "EVENTQ_BASE",
-            "EVENTQ_PROD",
-            "EVENTQ_CONS",
-            "EVENTQS",
-            EVENTQ_ENTRY,
-        ),
-        (
-            "PRI queue",
-            "PRIQ_BASE",
-            "PRIQ_PROD",
-            "PRIQ_CONS",
-            "PRIQS",
-            PRIQ_ENTRY,
-        ),
+        ("Command queue", "CMDQ_BASE", "CMDQ_PROD", "CMDQ_CONS", "CMDQS", CMDQ_ENTRY),
+        ("Event queue", "EVENTQ_BASE", "EVENTQ_PROD", "EVENTQ_CONS", "EVENTQS", EVENTQ_ENTRY),
+        ("PRI queue", "PRIQ_BASE", "PRIQ_PROD", "PRIQ_CONS", "PRIQS", PRIQ_ENTRY),
     ] {
         let Some(l2) = f(regs, base, "LOG2SIZE") else {
             continue;
         };
         if let Some(max) = f(regs, "IDR1", maxf) {
             if l2 > max {
-                w.push(format!(
-                    "{base}.LOG2SIZE {l2} exceeds IDR1.{maxf} {max}; the SMMU caps it"
-                ));
+                w.push(format!("{base}.LOG2SIZE {l2} exceeds IDR1.{maxf} {max}; the SMMU caps it"));
             }
         }
         let split = |reg: &str, fld: &str| -> Option<(u64, u64)> {
@@ -787,18 +654,14 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         let c = split(cons, "RD");
         let entries = pow2(l2).unwrap_or(0);
         let pending = match (p, c) {
-            (Some((pi, pw)), Some((ci, cw))) if entries > 0 => Some(if pw == cw {
-                pi.saturating_sub(ci)
-            } else {
-                entries.saturating_sub(ci).saturating_add(pi)
-            }),
+            (Some((pi, pw)), Some((ci, cw))) if entries > 0 => {
+                Some(if pw == cw { pi.saturating_sub(ci) } else { entries.saturating_sub(ci).saturating_add(pi) })
+            }
             _ => None,
         };
         s.queues.push(QueueState {
             name,
-            base: addr_of(regs, base, "ADDR")
-                .map(|a| format!("{a:#x}"))
-                .unwrap_or_default(),
+            base: addr_of(regs, base, "ADDR").map(|a| format!("{a:#x}")).unwrap_or_default(),
             log2size: l2,
             entries,
             entry_bytes: bytes,
@@ -841,27 +704,13 @@ impl Summary {
             v.push(("Stage 1 input size", format!("{i} bits (VAX)")));
         }
         if let Some(g) = &self.granules {
-            v.push((
-                "Granules",
-                if g.is_empty() {
-                    "none".into()
-                } else {
-                    g.join(", ")
-                },
-            ));
+            v.push(("Granules", if g.is_empty() { "none".into() } else { g.join(", ") }));
         }
         if let Some(b) = self.streamid_bits {
             v.push(("StreamID", format!("{b} bits")));
         }
         if let Some(b) = self.substreamid_bits {
-            v.push((
-                "SubstreamID",
-                if b == 0 {
-                    "none (0 bits)".into()
-                } else {
-                    format!("{b} bits")
-                },
-            ));
+            v.push(("SubstreamID", if b == 0 { "none (0 bits)".into() } else { format!("{b} bits") }));
         }
         if let (Some(a), Some(m)) = (self.asid_bits, self.vmid_bits) {
             v.push(("ASID/VMID", format!("{a}-bit ASID, {m}-bit VMID")));
@@ -873,10 +722,7 @@ impl Summary {
             v.push(("HTTU", h.clone()));
         }
         if let Some(q) = &self.queue_limits {
-            let mut t = format!(
-                "CMDQ {} entries, EVENTQ {} entries",
-                q.cmdq_max_entries, q.eventq_max_entries
-            );
+            let mut t = format!("CMDQ {} entries, EVENTQ {} entries", q.cmdq_max_entries, q.eventq_max_entries);
             if let Some(p) = q.priq_max_entries {
                 t.push_str(&format!(", PRIQ {p} entries"));
             }
@@ -888,11 +734,7 @@ impl Summary {
         if let Some(e) = self.smmu_enabled {
             v.push((
                 "SMMU",
-                if e {
-                    "enabled (CR0.SMMUEN == 1)".into()
-                } else {
-                    "disabled: streams bypass per GBPA".to_string()
-                },
+                if e { "enabled (CR0.SMMUEN == 1)".into() } else { "disabled: streams bypass per GBPA".to_string() },
             ));
         }
         if let Some(t) = &self.stream_table {
@@ -912,10 +754,7 @@ impl Summary {
             v.push(("Stream table", s));
         }
         for q in &self.queues {
-            let mut s = format!(
-                "{} entries x {} bytes at {}",
-                q.entries, q.entry_bytes, q.base
-            );
+            let mut s = format!("{} entries x {} bytes at {}", q.entries, q.entry_bytes, q.base);
             if let (Some(pi), Some(pw)) = (q.prod_index, q.prod_wrap) {
                 s.push_str(&format!(", PROD {pi} (wrap {pw})"));
             }
@@ -923,23 +762,12 @@ impl Summary {
                 s.push_str(&format!(", CONS {ci} (wrap {cw})"));
             }
             if let Some(p) = q.pending {
-                s.push_str(&if p == 0 {
-                    ", empty".to_string()
-                } else {
-                    format!(", {p} pending")
-                });
+                s.push_str(&if p == 0 { ", empty".to_string() } else { format!(", {p} pending") });
             }
             v.push((q.name, s));
         }
         if let Some(a) = &self.active_global_errors {
-            v.push((
-                "Global errors",
-                if a.is_empty() {
-                    "none active".into()
-                } else {
-                    a.join(", ")
-                },
-            ));
+            v.push(("Global errors", if a.is_empty() { "none active".into() } else { a.join(", ") }));
         }
         v
     }

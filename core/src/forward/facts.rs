@@ -76,7 +76,10 @@ pub fn facts_from_snapshot(snapshot: &Value) -> SnapshotFacts {
                 }
                 Err(e) => f.notes.push(format!("snapshot out_capabilities: {e}")),
             },
-            None if caps.len() > 1 => f.notes.push("devices in the snapshot report different out_capabilities; pass --caps for the device to assign".into()),
+            None if caps.len() > 1 => f.notes.push(
+                "devices in the snapshot report different out_capabilities; pass --caps for the device to assign"
+                    .into(),
+            ),
             None => {}
         }
         let flags: Vec<u64> = list.iter().filter_map(|d| d.get("flags").and_then(hex_or_num)).collect();
@@ -91,7 +94,9 @@ pub fn facts_from_snapshot(snapshot: &Value) -> SnapshotFacts {
                 f.max_pasid_log2 = u8::try_from(p).ok();
                 f.notes.push(format!("out_max_pasid_log2 {p} from the snapshot's IOMMU_GET_HW_INFO"));
             }
-            None if pasid.len() > 1 => f.notes.push("devices in the snapshot report different out_max_pasid_log2; pass --max-pasid-log2".into()),
+            None if pasid.len() > 1 => f
+                .notes
+                .push("devices in the snapshot report different out_max_pasid_log2; pass --max-pasid-log2".into()),
             None => {}
         }
     }
@@ -119,7 +124,9 @@ pub fn facts_from_snapshot(snapshot: &Value) -> SnapshotFacts {
                 f.httu_override = Some(h);
                 f.notes.push(format!("IORT HTTU override {h} from the snapshot's firmware.iort"));
             }
-            None if !httu.is_empty() => f.notes.push("IORT SMMUv3 nodes disagree on the HTTU override; pass --fw-httu-override".into()),
+            None if !httu.is_empty() => {
+                f.notes.push("IORT SMMUv3 nodes disagree on the HTTU override; pass --fw-httu-override".into())
+            }
             None => {}
         }
     }

@@ -28,8 +28,8 @@
 //! - Rendering lives in [`render`] so every frontend prints the same text.
 
 mod facts;
-mod rules;
 pub mod render;
+mod rules;
 mod vmm;
 
 pub use facts::{facts_from_snapshot, SnapshotFacts};
@@ -202,9 +202,10 @@ impl Caps {
                 continue;
             }
             let norm = item.to_ascii_lowercase().replace('_', "-");
-            if let Some((_, _, b)) = Caps::NAMES.iter().find(|(n, u, _)| {
-                *n == norm || u.eq_ignore_ascii_case(item) || format!("iommu-hw-cap-{n}") == norm
-            }) {
+            if let Some((_, _, b)) = Caps::NAMES
+                .iter()
+                .find(|(n, u, _)| *n == norm || u.eq_ignore_ascii_case(item) || format!("iommu-hw-cap-{n}") == norm)
+            {
                 bits |= b;
             } else if let Some(h) = item.strip_prefix("0x").or_else(|| item.strip_prefix("0X")) {
                 bits |= u64::from_str_radix(h, 16).map_err(|e| format!("--caps {item:?}: {e}"))?;
@@ -410,7 +411,9 @@ impl Vmm {
         Vmm::all()
             .iter()
             .copied()
-            .find(|v| v.name() == n || (n == "qemu" && *v == Vmm::QemuAccel) || (n == "ch" && *v == Vmm::CloudHypervisor))
+            .find(|v| {
+                v.name() == n || (n == "qemu" && *v == Vmm::QemuAccel) || (n == "ch" && *v == Vmm::CloudHypervisor)
+            })
             .ok_or_else(|| format!("unknown VMM {s:?} (strict, qemu-accel, cloud-hypervisor, openvmm)"))
     }
 }
@@ -589,8 +592,12 @@ impl GuestRegs {
     /// Sets a field by name (value clamped to the field width). `false` when the table
     /// has no such field yet.
     pub fn set(&mut self, reg: &str, field: &str, value: u64) -> bool {
-        let Some(r) = regs::by_name(reg) else { return false };
-        let Some(f) = r.layout.field(field) else { return false };
+        let Some(r) = regs::by_name(reg) else {
+            return false;
+        };
+        let Some(f) = r.layout.field(field) else {
+            return false;
+        };
         let mut w = [self.values.get(r.name).copied().unwrap_or(0)];
         if f.set(&mut w, value.min(f.mask())).is_err() {
             return false;
@@ -684,7 +691,9 @@ pub(crate) fn verdicts_for(host: &RegisterSet, opts: &ForwardOptions) -> (Vec<Ve
 pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
     let mut out = RegisterSet::new();
     let mut conflicts = Vec::new();
-    let Some(first) = hosts.first() else { return (out, conflicts) };
+    let Some(first) = hosts.first() else {
+        return (out, conflicts);
+    };
     for r in ID_REGISTERS {
         let Some(d) = regs::by_name(r) else { continue };
         if hosts.iter().any(|h| h.get(d.name).is_none()) {
@@ -717,17 +726,12 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
     let mut notes: Vec<String> = opts.provenance.clone();
     let names: Vec<String> = hosts.iter().map(|(n, _)| n.as_ref().to_string()).collect();
     let sets: Vec<&RegisterSet> = hosts.iter().map(|(_, s)| s).collect();
-    let host_infos: Vec<HostInfo> = hosts
-        .iter()
-        .map(|(n, s)| HostInfo { name: n.as_ref().to_string(), registers: s.to_hex_map() })
-        .collect();
+    let host_infos: Vec<HostInfo> =
+        hosts.iter().map(|(n, s)| HostInfo { name: n.as_ref().to_string(), registers: s.to_hex_map() }).collect();
 
     for (n, s) in hosts {
-        let missing: Vec<&str> = ID_REGISTERS
-            .iter()
-            .filter(|r| regs::by_name(r).is_some() && !s.contains(r))
-            .copied()
-            .collect();
+        let missing: Vec<&str> =
+            ID_REGISTERS.iter().filter(|r| regs::by_name(r).is_some() && !s.contains(r)).copied().collect();
         if !missing.is_empty() {
             notes.push(format!(
                 "{}: no value for {}; fields of missing registers are treated as absent (guest 0)",
@@ -738,10 +742,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
     }
     let undefined: Vec<&str> = ID_REGISTERS.iter().filter(|r| regs::by_name(r).is_none()).copied().collect();
     if !undefined.is_empty() {
-        notes.push(format!(
-            "the register table does not define {} yet: no verdicts for them",
-            undefined.join(", ")
-        ));
+        notes.push(format!("the register table does not define {} yet: no verdicts for them", undefined.join(", ")));
     }
     if opts.caps.is_none() {
         notes.push(
@@ -789,7 +790,11 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
             } else {
                 (
                     false,
-                    format!("{}: every host gives the guest {}, so the difference is invisible to it", v.class.name(), guests.first().copied().unwrap_or(0)),
+                    format!(
+                        "{}: every host gives the guest {}, so the difference is invisible to it",
+                        v.class.name(),
+                        guests.first().copied().unwrap_or(0)
+                    ),
                 )
             };
             diff.push(PoolDiff {
@@ -808,10 +813,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
     }
 
     let wanted: Vec<Vmm> = if opts.vmms.is_empty() { Vmm::all().to_vec() } else { opts.vmms.clone() };
-    let vmm = wanted
-        .iter()
-        .map(|v| vmm::run_profile(*v, &names, &sets, &verdicts, &guest, opts))
-        .collect();
+    let vmm = wanted.iter().map(|v| vmm::run_profile(*v, &names, &sets, &verdicts, &guest, opts)).collect();
 
     let claim = opts.claim.as_ref().map(|(src, set)| check_claim(src, set, &verdicts));
 
@@ -847,7 +849,9 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
         ignored.push(format!("not identification registers: {}", non_id.join(", ")));
     }
     for v in verdicts {
-        let Some(claimed) = claim.field(v.register, v.field) else { continue };
+        let Some(claimed) = claim.field(v.register, v.field) else {
+            continue;
+        };
         if !v.order.safe(claimed, v.guest) {
             let hw = match v.host {
                 Some(h) if v.order.hardware_backed() && !v.order.safe(claimed, h) => {
@@ -869,5 +873,11 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
             under.push(format!("{}.{}: claims {claimed}, {} would be safe", v.register, v.field, v.guest));
         }
     }
-    ClaimReport { source: source.to_string(), registers: claim.to_hex_map(), over_claims: over, ignored, under_claims: under }
+    ClaimReport {
+        source: source.to_string(),
+        registers: claim.to_hex_map(),
+        over_claims: over,
+        ignored,
+        under_claims: under,
+    }
 }

@@ -101,11 +101,7 @@ fn fval(reg: &str, field: &str, v: Option<u64>) -> String {
 
 fn guest_line(g: &BTreeMap<String, String>) -> String {
     // Offset order is the order ID_REGISTERS lists them in.
-    super::ID_REGISTERS
-        .iter()
-        .filter_map(|r| g.get(*r).map(|v| format!("{r}={v}")))
-        .collect::<Vec<_>>()
-        .join(" ")
+    super::ID_REGISTERS.iter().filter_map(|r| g.get(*r).map(|v| format!("{r}={v}"))).collect::<Vec<_>>().join(" ")
 }
 
 /// Column headers for the profile comparison (six characters).
@@ -203,17 +199,18 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             } else {
                 "pool".into()
             };
-            let head = format!("{} (host {host_reg}, guest {})", v.register, r.guest.get(v.register).map(String::as_str).unwrap_or("-"));
+            let head = format!(
+                "{} (host {host_reg}, guest {})",
+                v.register,
+                r.guest.get(v.register).map(String::as_str).unwrap_or("-")
+            );
             let b = o.bold(&head);
             o.line(&b);
         }
         let name = format!("{}.{}", v.register, v.field);
         let val = |x: Option<u64>| fval(v.register, v.field, x);
-        let host = if v.hosts.len() > 1 {
-            v.hosts.iter().map(|h| val(*h)).collect::<Vec<_>>().join("/")
-        } else {
-            val(v.host)
-        };
+        let host =
+            if v.hosts.len() > 1 { v.hosts.iter().map(|h| val(*h)).collect::<Vec<_>>().join("/") } else { val(v.host) };
         let head = format!("{name:<20} host {host:<6} guest {:<6} ", val(Some(v.guest)));
         let all_zero = v.guest == 0 && v.host.unwrap_or(0) == 0 && v.hosts.iter().all(|h| h.unwrap_or(0) == 0);
         let dflt = if v.rule == "default" { " (default rule)" } else { "" };
@@ -246,7 +243,11 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
     let b = o.bold("VMM profiles");
     o.line(&b);
     for v in &r.vmm {
-        let (yes, no) = if names.len() > 1 { ("accepts every host", "refuses a host") } else { ("accepts the host", "refuses the host") };
+        let (yes, no) = if names.len() > 1 {
+            ("accepts every host", "refuses a host")
+        } else {
+            ("accepts the host", "refuses the host")
+        };
         let verdict = if v.accepts { o.paint("32", yes) } else { o.paint("1;31", no) };
         if email {
             o.fit(2, width, &format!("{:<17} {}", v.name, if v.accepts { yes } else { no }));
@@ -276,7 +277,11 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             fval(row.register, row.field, Some(row.strict))
         );
         for c in &row.profiles {
-            line.push_str(&format!(" {:>6}{}", fval(row.register, row.field, c.value), if c.exceeds { "!" } else { " " }));
+            line.push_str(&format!(
+                " {:>6}{}",
+                fval(row.register, row.field, c.value),
+                if c.exceeds { "!" } else { " " }
+            ));
         }
         rows.push(line);
     }
@@ -307,7 +312,11 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             let tag = if d.matters { o.paint("1;33", "matters") } else { o.dim("invisible to the guest") };
             let name = format!("{}.{}", d.register, d.field);
             if email {
-                o.fit(2, width, &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }));
+                o.fit(
+                    2,
+                    width,
+                    &format!("{name:<20} {vals:<12} {}", if d.matters { "matters" } else { "invisible to the guest" }),
+                );
             } else {
                 o.line(&format!("  {name:<20} {vals:<12} {tag}"));
             }
@@ -396,14 +405,18 @@ impl ForwardReport {
                 let m = v
                     .guest
                     .iter()
-                    .filter_map(|(k, x)| u64::from_str_radix(x.trim_start_matches("0x"), 16).ok().map(|n| (k.as_str(), n)))
+                    .filter_map(|(k, x)| {
+                        u64::from_str_radix(x.trim_start_matches("0x"), 16).ok().map(|n| (k.as_str(), n))
+                    })
                     .collect();
                 (v.name, m)
             })
             .collect();
         let mut rows = Vec::new();
         for v in &self.verdicts {
-            let Some(f) = super::field_def(v.register, v.field) else { continue };
+            let Some(f) = super::field_def(v.register, v.field) else {
+                continue;
+            };
             let profiles: Vec<ProfileValue> = cols
                 .iter()
                 .map(|(n, m)| {

@@ -25,12 +25,14 @@ pub(crate) const KDOC_CAPS: &str = "include/uapi/linux/iommufd.h: enum iommufd_h
 pub(crate) const HW_INFO: &str = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c: arm_smmu_hw_info";
 pub(crate) const VSMMU_ALLOC: &str =
     "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-iommufd.c: arm_vsmmu_alloc / arm_smmu_get_viommu_size";
-pub(crate) const RULE1: &str = "linux-iommu Nov 2024 (J. Gunthorpe) rule 1: kernel software support needs a capability bit";
+pub(crate) const RULE1: &str =
+    "linux-iommu Nov 2024 (J. Gunthorpe) rule 1: kernel software support needs a capability bit";
 pub(crate) const RULE2: &str = "linux-iommu Nov 2024 (J. Gunthorpe) rule 2: ACPI/DT facts need a capability bit";
 pub(crate) const RULE3: &str =
     "linux-iommu Nov 2024 (J. Gunthorpe) rule 3: per-VM enabling needs an IOMMU_VIOMMU_ALLOC flag (flags must be 0)";
 pub(crate) const RULE4: &str = "linux-iommu Nov 2024 (J. Gunthorpe) rule 4: otherwise read idr[] directly";
-pub(crate) const QEMU_CHECK: &str = "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_check_hw_compatible (host checks and error messages)";
+pub(crate) const QEMU_CHECK: &str =
+    "qemu hw/arm/smmuv3-accel.c: smmuv3_accel_check_hw_compatible (host checks and error messages)";
 pub(crate) const CH_IDR: &str = "cloud-hypervisor devices/src/smmuv3.rs: Smmuv3::set_host_id_regs (host-gated COHACC/ASID16/VMID16/CD2L, SSIDSIZE from host, OAS = min, granule intersection)";
 pub(crate) const OVMM_CHECK: &str = "openvmm vm/devices/iommu/smmu/src/shared.rs: SmmuSharedState::resolve_host_caps (TTF, TTENDIAN, GRAN4K, OAS checks and messages)";
 
@@ -101,7 +103,11 @@ impl<'a> Ctx<'a> {
     /// IDR3.HAD the strict guest gets: the host's, when the guest has stage 1 (HAD is 0
     /// without S1P, IHI 0070 6.3.4).
     pub fn guest_had(&self) -> u64 {
-        if self.guest_s1p() == 1 { self.hz("IDR3", "HAD") } else { 0 }
+        if self.guest_s1p() == 1 {
+            self.hz("IDR3", "HAD")
+        } else {
+            0
+        }
     }
     /// AIDR.ArchMinorRev the strict guest gets: SMMUv3.1 at most, and SMMUv3.0 when the
     /// host lacks HAD (HAD is mandatory with stage 1 from SMMUv3.1, IHI 0070 6.3.4). Tied
@@ -194,7 +200,9 @@ pub(crate) static RULES: &[Rule] = &[
                 "A host with both stages.", &[KDOC, VSMMU_ALLOC])
         }
     }),
-    r("IDR0", "TTF", Order::Subset, |c, f| direct(c, f, "IDR0", " The host walks the guest's stage-1 tables, so only formats it walks may be offered.")),
+    r("IDR0", "TTF", Order::Subset, |c, f| {
+        direct(c, f, "IDR0", " The host walks the guest's stage-1 tables, so only formats it walks may be offered.")
+    }),
     r("IDR0", "COHACC", Order::AtMost, |c, _| {
         let host = c.hz("IDR0", "COHACC");
         if host == 1 {
@@ -219,7 +227,9 @@ pub(crate) static RULES: &[Rule] = &[
     }),
     r("IDR0", "HTTU", Order::AtMost, |c, f| {
         let mut x = not_for_nesting(c, f, "IDR0", "hardware translation table update (HTTU)");
-        x.reason.push_str(" IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.");
+        x.reason.push_str(
+            " IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.",
+        );
         if let Some(o) = c.opts.firmware.httu_override {
             x.reason.push_str(&format!(" Firmware HTTU override {o} replaces the register value."));
         }
@@ -227,10 +237,20 @@ pub(crate) static RULES: &[Rule] = &[
         x
     }),
     r("IDR0", "DORMHINT", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "A power-management hint about the emulated SMMU's own state; the VMM's emulation answers it.", "A VMM that emulates dormant hints.", &[])
+        zero(
+            Class::VmmDefined,
+            "A power-management hint about the emulated SMMU's own state; the VMM's emulation answers it.",
+            "A VMM that emulates dormant hints.",
+            &[],
+        )
     }),
     r("IDR0", "Hyp", Order::AtMost, |_, _| {
-        zero(Class::HostOnly, "EL2 stage-1 contexts belong to the host hypervisor; a guest vSMMU has no EL2 translation regime to offer.", "Nested virtualization of EL2 (not in the uAPI).", &[KDOC])
+        zero(
+            Class::HostOnly,
+            "EL2 stage-1 contexts belong to the host hypervisor; a guest vSMMU has no EL2 translation regime to offer.",
+            "Nested virtualization of EL2 (not in the uAPI).",
+            &[KDOC],
+        )
     }),
     r("IDR0", "ATS", Order::AtMost, |c, _| {
         let caps = c.caps();
@@ -251,22 +271,39 @@ pub(crate) static RULES: &[Rule] = &[
             format!("Split-stage ATS is about stage 2, which the guest does not have: IDR0.NS1ATS is RES0 when S2P == 0 (IHI 0070 6.3.1), so the guest sees 0 whatever the host says (host {}).", c.hz("IDR0", "NS1ATS")),
             "A guest stage 2.", &[KDOC])
     }),
-    r("IDR0", "ASID16", Order::AtMost, |c, f| direct(c, f, "IDR0", " Guest ASIDs go into the guest CDs the host hardware reads.")),
+    r("IDR0", "ASID16", Order::AtMost, |c, f| {
+        direct(c, f, "IDR0", " Guest ASIDs go into the guest CDs the host hardware reads.")
+    }),
     r("IDR0", "MSI", Order::Free, |_, _| {
         zero(Class::VmmDefined, "The vSMMU's own queue interrupts are emulated by the VMM (wired or MSI, its choice); the strict profile uses wired interrupts.", "A VMM that emulates MSI writes for its queues.", &[])
     }),
     r("IDR0", "SEV", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "WFE wake-up events come from the emulated queues, so the VMM decides; the strict profile offers none.", "A VMM that signals events to vCPUs.", &[])
+        zero(
+            Class::VmmDefined,
+            "WFE wake-up events come from the emulated queues, so the VMM decides; the strict profile offers none.",
+            "A VMM that signals events to vCPUs.",
+            &[],
+        )
     }),
     r("IDR0", "ATOS", Order::Free, |_, _| {
         zero(Class::VmmDefined, "The ATOS registers would be emulated by the VMM (iommufd has no ATOS call), so it is the VMM's choice; the strict profile offers none.", "A VMM that emulates ATOS by walking the guest tables.", &[])
     }),
     r("IDR0", "PRI", Order::AtMost, |c, f| not_for_nesting(c, f, "IDR0", "the Page Request Interface (PRI)")),
     r("IDR0", "VMW", Order::AtMost, |_, _| {
-        zero(Class::HostOnly, "VMID wildcards only matter with stage 2, which the guest does not have.", "A guest stage 2.", &[])
+        zero(
+            Class::HostOnly,
+            "VMID wildcards only matter with stage 2, which the guest does not have.",
+            "A guest stage 2.",
+            &[],
+        )
     }),
     r("IDR0", "VMID16", Order::AtMost, |_, _| {
-        zero(Class::HostOnly, "VMIDs tag stage-2 translations, which stay with the host; the guest has no stage 2.", "A guest stage 2.", &[])
+        zero(
+            Class::HostOnly,
+            "VMIDs tag stage-2 translations, which stay with the host; the guest has no stage 2.",
+            "A guest stage 2.",
+            &[],
+        )
     }),
     r("IDR0", "CD2L", Order::AtMost, |c, f| direct(c, f, "IDR0", " The host walks the guest's CD tables.")),
     r("IDR0", "VATOS", Order::AtMost, |_, _| {
@@ -278,7 +315,12 @@ pub(crate) static RULES: &[Rule] = &[
         x
     }),
     r("IDR0", "STALL_MODEL", Order::StallModel, |c, f| {
-        direct(c, f, "IDR0", " Stalls additionally need devices that firmware marks stall-capable (DT dma-can-stall / IORT).")
+        direct(
+            c,
+            f,
+            "IDR0",
+            " Stalls additionally need devices that firmware marks stall-capable (DT dma-can-stall / IORT).",
+        )
     }),
     r("IDR0", "TERM_MODEL", Order::AtLeast, |c, f| direct(c, f, "IDR0", "")),
     r("IDR0", "ST_LEVEL", Order::AtMost, |c, f| {
@@ -295,16 +337,26 @@ pub(crate) static RULES: &[Rule] = &[
         let mut x = direct(c, f, "IDR1", "");
         if let Some(p) = c.opts.max_pasid_log2 {
             let g = x.guest.min(p as u64);
-            x.reason = format!("{} The device reports out_max_pasid_log2={p}, so the guest gets min(host, {p}) = {g}.", x.reason);
+            x.reason = format!(
+                "{} The device reports out_max_pasid_log2={p}, so the guest gets min(host, {p}) = {g}.",
+                x.reason
+            );
             x.guest = g;
             x.refs.push(KDOC_CAPS.into());
         } else {
-            x.would_change = "--max-pasid-log2 N (struct iommu_hw_info::out_max_pasid_log2) caps it at the device's PASID width.".into();
+            x.would_change =
+                "--max-pasid-log2 N (struct iommu_hw_info::out_max_pasid_log2) caps it at the device's PASID width."
+                    .into();
         }
         x
     }),
     r("IDR1", "PRIQS", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "The PRI queue would be emulated by the VMM, and the guest gets no PRI.", "Nested PRI support.", &[KDOC])
+        zero(
+            Class::VmmDefined,
+            "The PRI queue would be emulated by the VMM, and the guest gets no PRI.",
+            "Nested PRI support.",
+            &[KDOC],
+        )
     }),
     r("IDR1", "EVENTQS", Order::Free, |_, _| {
         d(Class::VmmDefined, 19, "The guest's event queue is emulated (filled from the vEVENTQ), so its maximum size is the VMM's choice; the strict profile offers 2^19 entries like QEMU.", "A different VMM queue limit.", &[])
@@ -319,13 +371,28 @@ pub(crate) static RULES: &[Rule] = &[
         zero(Class::NeedsKernel, "Overrides are STE fields; in nesting the kernel builds the STE and takes only a few guest STE fields, so the guest's overrides would be dropped.", "A kernel that accepts guest STE attribute overrides (rule 1).", &[KDOC, RULE1])
     }),
     r("IDR1", "REL", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "Describes the VMM's preset table/queue addresses; no presets are used.", "A VMM with preset tables.", &[])
+        zero(
+            Class::VmmDefined,
+            "Describes the VMM's preset table/queue addresses; no presets are used.",
+            "A VMM with preset tables.",
+            &[],
+        )
     }),
     r("IDR1", "QUEUES_PRESET", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "Preset queues are the VMM's choice; the guest allocates its own.", "A VMM with preset queues.", &[])
+        zero(
+            Class::VmmDefined,
+            "Preset queues are the VMM's choice; the guest allocates its own.",
+            "A VMM with preset queues.",
+            &[],
+        )
     }),
     r("IDR1", "TABLES_PRESET", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "A preset stream table is the VMM's choice; the guest allocates its own.", "A VMM with a preset stream table.", &[])
+        zero(
+            Class::VmmDefined,
+            "A preset stream table is the VMM's choice; the guest allocates its own.",
+            "A VMM with a preset stream table.",
+            &[],
+        )
     }),
     r("IDR1", "ECMDQ", Order::Free, |_, _| {
         zero(Class::VmmDefined, "Enhanced command queues would be emulated (or, on some hosts, passed through by a vendor vIOMMU type); the strict profile offers none.", "A VMM emulating ECMDQ.", &[])
@@ -335,7 +402,9 @@ pub(crate) static RULES: &[Rule] = &[
         zero(Class::HostOnly, "The address of the host's VATOS page; meaningless to a guest.", "Nothing.", &[])
     }),
     // ---- IDR3
-    r("IDR3", "RIL", Order::AtMost, |c, f| direct(c, f, "IDR3", " Range invalidations are forwarded to the host as commands.")),
+    r("IDR3", "RIL", Order::AtMost, |c, f| {
+        direct(c, f, "IDR3", " Range invalidations are forwarded to the host as commands.")
+    }),
     r("IDR3", "BBML", Order::AtMost, |c, f| direct(c, f, "IDR3", "")),
     r("IDR3", "MPAM", Order::AtMost, |c, _| {
         let hv = c.hz("IDR3", "MPAM");
@@ -368,7 +437,12 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR3", "E0PD", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
     r("IDR3", "PPS", Order::AtMost, |c, f| not_for_nesting(c, f, "IDR3", "PRI (PASID in PRI responses)")),
     r("IDR3", "DPT", Order::AtMost, |_, _| {
-        zero(Class::HostOnly, "The Device Permission Table checks the host's physical addresses; it is the host's business.", "Nothing in the uAPI.", &[])
+        zero(
+            Class::HostOnly,
+            "The Device Permission Table checks the host's physical addresses; it is the host's business.",
+            "Nothing in the uAPI.",
+            &[],
+        )
     }),
     r("IDR3", "S2PI", Order::AtMost, |_, _| {
         zero(Class::HostOnly, "Stage-2 permission indirection; the guest has no stage 2.", "A guest stage 2.", &[])
@@ -380,7 +454,12 @@ pub(crate) static RULES: &[Rule] = &[
     // ---- IDR5
     r("IDR5", "OAS", Order::AtMost, |c, _| {
         if c.missing("IDR5") {
-            return zero(Class::VmmDefined, "IDR5 was not in the input; the guest IPA size cannot be bounded.", "Give IDR5.", &[]);
+            return zero(
+                Class::VmmDefined,
+                "IDR5 was not in the input; the guest IPA size cannot be bounded.",
+                "Give IDR5.",
+                &[],
+            );
         }
         let v = c.hz("IDR5", "OAS");
         // The guest has no DS and no D128 (not in the kdoc list): 52 bits needs GRAN64K and
@@ -397,13 +476,25 @@ pub(crate) static RULES: &[Rule] = &[
             "A VMM that chooses a smaller IPA space (QEMU oas=44, Cloud Hypervisor 48-bit cap).",
             &[KDOC, QEMU_CHECK, CH_IDR, OVMM_CHECK])
     }),
-    r("IDR5", "GRAN4K", Order::AtMost, |c, f| direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")),
-    r("IDR5", "GRAN16K", Order::AtMost, |c, f| direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")),
-    r("IDR5", "GRAN64K", Order::AtMost, |c, f| direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")),
+    r("IDR5", "GRAN4K", Order::AtMost, |c, f| {
+        direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")
+    }),
+    r("IDR5", "GRAN16K", Order::AtMost, |c, f| {
+        direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")
+    }),
+    r("IDR5", "GRAN64K", Order::AtMost, |c, f| {
+        direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")
+    }),
     r("IDR5", "VAX", Order::AtMost, |c, f| {
         let mut x = direct(c, f, "IDR5", "");
         // 52-bit VA needs GRAN64K (the guest has no DS) and SMMUv3.1; 56-bit needs D128.
-        let max = if c.guest_minor() == 0 { 0 } else if c.guest_gran64k() == 1 { 1 } else { 0 };
+        let max = if c.guest_minor() == 0 {
+            0
+        } else if c.guest_gran64k() == 1 {
+            1
+        } else {
+            0
+        };
         if x.guest > max {
             x.reason.push_str(&format!(
                 " The host's {} is lowered to {max}: VAX is RES0 in SMMUv3.0, 52 bits needs GRAN64K or DS, 56 bits needs D128 (IHI 0070 6.3.6), and the guest has no DS or D128{}.",
@@ -417,19 +508,38 @@ pub(crate) static RULES: &[Rule] = &[
     r("IDR5", "STALL_MAX", Order::AtMost, |c, _| {
         let sm = c.guest_stall_model();
         if sm == 1 {
-            zero(Class::VmmDefined, "The guest cannot stall (STALL_MODEL terminate only), so there is no stall limit to offer.", "A host with stall support.", &[])
+            zero(
+                Class::VmmDefined,
+                "The guest cannot stall (STALL_MODEL terminate only), so there is no stall limit to offer.",
+                "A host with stall support.",
+                &[],
+            )
         } else {
-            d(Class::VmmDefined, c.hz("IDR5", "STALL_MAX"),
+            d(
+                Class::VmmDefined,
+                c.hz("IDR5", "STALL_MAX"),
                 "Stalled transactions are held by the host SMMU, so the guest may see at most the host's limit.",
-                "A guest without stall.", &[])
+                "A guest without stall.",
+                &[],
+            )
         }
     }),
     // ---- IDR6 (ECMDQ command queue control pages)
     r("IDR6", "CMDQ_CONTROL_PAGE_LOG2NUMQ", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
+        zero(
+            Class::VmmDefined,
+            "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.",
+            "A VMM emulating ECMDQ.",
+            &[],
+        )
     }),
     r("IDR6", "CMDQ_CONTROL_PAGE_LOG2NUMP", Order::Free, |_, _| {
-        zero(Class::VmmDefined, "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.", "A VMM emulating ECMDQ.", &[])
+        zero(
+            Class::VmmDefined,
+            "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.",
+            "A VMM emulating ECMDQ.",
+            &[],
+        )
     }),
     // ---- IIDR
     r("IIDR", "ProductID", Order::Free, iidr),
@@ -438,7 +548,16 @@ pub(crate) static RULES: &[Rule] = &[
     r("IIDR", "Implementer", Order::Free, iidr),
     // ---- AIDR
     r("AIDR", "ArchMajorRev", Order::AtMost, |c, _| {
-        d(Class::VmmDefined, 0, format!("The architecture revision the VMM's emulation implements: SMMUv3 (major 0). The host says {}.", c.hz("AIDR", "ArchMajorRev")), "Nothing short of a new architecture.", &[])
+        d(
+            Class::VmmDefined,
+            0,
+            format!(
+                "The architecture revision the VMM's emulation implements: SMMUv3 (major 0). The host says {}.",
+                c.hz("AIDR", "ArchMajorRev")
+            ),
+            "Nothing short of a new architecture.",
+            &[],
+        )
     }),
     r("AIDR", "ArchMinorRev", Order::AtMost, |c, _| {
         let h = c.hz("AIDR", "ArchMinorRev");

@@ -2,7 +2,7 @@
 //! Each profile is written from that VMM's source (facts only), cited in `refs`.
 
 use super::rules::{Ctx, CH_IDR, NESTING_KERNEL, OVMM_CHECK, QEMU_CHECK, VSMMU_ALLOC};
-use super::{ForwardOptions, GuestRegs, HostGuest, NumOrAuto, OnOffAuto, Verdict, Vmm, VmmResult, FieldValue};
+use super::{FieldValue, ForwardOptions, GuestRegs, HostGuest, NumOrAuto, OnOffAuto, Verdict, Vmm, VmmResult};
 use crate::regset::RegisterSet;
 
 const QEMU_REFS: &[&str] = &[
@@ -23,10 +23,7 @@ const OVMM_REFS: &[&str] = &[
     "openvmm vm/devices/iommu/smmu/src/emulator.rs: HostSmmuCaps::from_idr, effective_idr0/effective_idr1 (ATS, SSIDSIZE from host)",
     OVMM_CHECK,
 ];
-const STRICT_REFS: &[&str] = &[
-    "include/uapi/linux/iommufd.h: struct iommu_hw_info_arm_smmuv3 (kdoc)",
-    VSMMU_ALLOC,
-];
+const STRICT_REFS: &[&str] = &["include/uapi/linux/iommufd.h: struct iommu_hw_info_arm_smmuv3 (kdoc)", VSMMU_ALLOC];
 
 /// OAS encoding to bits (IHI 0070 IDR5.OAS; 0b111 = 56 bits as QEMU's smmuv3_oas_bits maps it).
 pub(crate) fn oas_bits(enc: u64) -> Option<u32> {
@@ -118,7 +115,8 @@ fn strict(c: &Ctx, strict_guest: &GuestRegs) -> Run {
     for (reg, f) in super::id_fields() {
         let Some(v) = c.h(reg, f.name) else { continue };
         if f.is_reserved(v) && super::rules::is_direct(reg, f.name) {
-            messages.push(format!("host {reg}.{}={v} is a reserved encoding; a strict VMM does not forward it", f.name));
+            messages
+                .push(format!("host {reg}.{}={v} is a reserved encoding; a strict VMM does not forward it", f.name));
         }
     }
     Run { accepts: messages.is_empty(), messages, guest: strict_guest.clone(), unverified: vec![] }
@@ -296,7 +294,9 @@ fn cloud_hypervisor(c: &Ctx) -> Run {
     let ats = !c.caps().pci_ats_not_supported;
     g.set("IDR0", "ATS", ats as u64);
     if ats && c.hz("IDR0", "ATS") == 0 {
-        msgs.push("note: Cloud Hypervisor sets IDR0.ATS from the kernel capability alone; the host IDR0.ATS is 0".into());
+        msgs.push(
+            "note: Cloud Hypervisor sets IDR0.ATS from the kernel capability alone; the host IDR0.ATS is 0".into(),
+        );
     }
     g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
     // OAS = min(48-bit, host), granules = {4K, 64K} and host, else {4K, 64K}.
@@ -355,7 +355,13 @@ fn openvmm(c: &Ctx) -> Run {
         refuse(&mut msgs, format!("host SMMU does not support AArch64 translation tables (IDR0.TTF={ttf:#05b})"));
         accepts = false;
     } else if !matches!(c.hz("IDR0", "TTENDIAN"), 0 | 2) {
-        refuse(&mut msgs, format!("host SMMU does not support little-endian translation tables (IDR0.TTENDIAN={:#04b})", c.hz("IDR0", "TTENDIAN")));
+        refuse(
+            &mut msgs,
+            format!(
+                "host SMMU does not support little-endian translation tables (IDR0.TTENDIAN={:#04b})",
+                c.hz("IDR0", "TTENDIAN")
+            ),
+        );
         accepts = false;
     } else if c.hz("IDR5", "GRAN4K") == 0 {
         refuse(&mut msgs, "host SMMU does not support the 4KB translation granule (IDR5.GRAN4K=0)".into());
@@ -437,7 +443,8 @@ pub(crate) fn run_profile(
     for (i, (r, ws)) in runs.iter_mut().zip(warned.iter()).enumerate() {
         for w in ws {
             r.messages.push(format!("warning: guest IDRs break an IHI 0070 6.3 rule: {w}"));
-            let line = if multi { format!("{}: {w}", names.get(i).map(String::as_str).unwrap_or("?")) } else { w.clone() };
+            let line =
+                if multi { format!("{}: {w}", names.get(i).map(String::as_str).unwrap_or("?")) } else { w.clone() };
             if !guest_warnings_out.contains(&line) {
                 guest_warnings_out.push(line);
             }
@@ -459,7 +466,10 @@ pub(crate) fn run_profile(
     if multi {
         let differ = runs.windows(2).any(|w| w[0].guest != w[1].guest);
         if differ {
-            messages.push("note: the guest IDRs differ between hosts; a guest migrated between them would see its SMMU change".into());
+            messages.push(
+                "note: the guest IDRs differ between hosts; a guest migrated between them would see its SMMU change"
+                    .into(),
+            );
             for (i, r) in runs.iter().enumerate() {
                 per_host.push(HostGuest {
                     host: names.get(i).cloned().unwrap_or_default(),
@@ -483,12 +493,15 @@ pub(crate) fn run_profile(
             } else {
                 verdicts
             };
-            let prefix = if multi { format!("{}: ", names.get(i).map(String::as_str).unwrap_or("?")) } else { String::new() };
+            let prefix =
+                if multi { format!("{}: ", names.get(i).map(String::as_str).unwrap_or("?")) } else { String::new() };
             for vd in vds {
                 if !vd.hardware_backed {
                     continue;
                 }
-                let Some(val) = r.guest.get(vd.register, vd.field) else { continue };
+                let Some(val) = r.guest.get(vd.register, vd.field) else {
+                    continue;
+                };
                 if !vd.order.safe(val, vd.guest) {
                     messages.push(format!(
                         "{prefix}note: presents {}.{}={val} where the strict verdict is {} ({})",

@@ -106,7 +106,8 @@ pub struct LogEvent {
 }
 
 /// All the keys [`event::key_of_field`] can name.
-const EVENT_KEYS: &[&str] = &["sid", "ssid", "input_addr", "ipa", "fetch_addr", "rnw", "s2", "class", "stall", "stag", "pnu", "ind"];
+const EVENT_KEYS: &[&str] =
+    &["sid", "ssid", "input_addr", "ipa", "fetch_addr", "rnw", "s2", "class", "stall", "stag", "pnu", "ind"];
 
 fn ser_events<S: serde::Serializer>(evs: &[LogEvent], s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::{Error, SerializeSeq};
@@ -260,7 +261,35 @@ fn strip_noise(mut s: &str) -> &str {
     }
 }
 
-const MARKERS: &[&str] = &["event 0x", "event: ", "CMDQ error", "skipping command", "unexpected global error", "option mask", "ias ", "oas ", "allocated ", "EVTQ overflow", "Service Failure", "MSI write aborted", "write aborted", "CMDQ timeout", "CMD_SYNC timeout", "retrying command fetch", "failed to convert to CMD_SYNC", "unexpected PRI request", "PRIQ overflow", "msi_domain absent", "no priq irq", "no evtq irq", "no gerr irq", "found companion", "sid 0x", "priv ", "unpriv "];
+const MARKERS: &[&str] = &[
+    "event 0x",
+    "event: ",
+    "CMDQ error",
+    "skipping command",
+    "unexpected global error",
+    "option mask",
+    "ias ",
+    "oas ",
+    "allocated ",
+    "EVTQ overflow",
+    "Service Failure",
+    "MSI write aborted",
+    "write aborted",
+    "CMDQ timeout",
+    "CMD_SYNC timeout",
+    "retrying command fetch",
+    "failed to convert to CMD_SYNC",
+    "unexpected PRI request",
+    "PRIQ overflow",
+    "msi_domain absent",
+    "no priq irq",
+    "no evtq irq",
+    "no gerr irq",
+    "found companion",
+    "sid 0x",
+    "priv ",
+    "unpriv ",
+];
 
 /// Lines wrapped by mail clients or terminals: a decoded `event:` or access line that is
 /// visibly incomplete continues on the next line(s).
@@ -362,7 +391,8 @@ fn split(line: &str) -> Option<Split<'_>> {
 
 fn looks_hex(t: &str) -> bool {
     let h = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
-    t.len() >= 3 && (t.starts_with("0x") || t.starts_with("0X")) || (h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+    t.len() >= 3 && (t.starts_with("0x") || t.starts_with("0X"))
+        || (h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A dword token: `Ok` with its value when well-formed (`0x` and 1-16 hex digits).
@@ -424,7 +454,14 @@ struct Parser {
 
 /// Parses a kernel log.
 pub fn parse(text: &str, opts: &Options) -> LogReport {
-    let mut p = Parser { opts: opts.clone(), out: LogReport::default(), pending: Vec::new(), last_event: Vec::new(), cmdq_entries: None, detected: None };
+    let mut p = Parser {
+        opts: opts.clone(),
+        out: LogReport::default(),
+        pending: Vec::new(),
+        last_event: Vec::new(),
+        cmdq_entries: None,
+        detected: None,
+    };
     // The kernel version can be printed anywhere before the banner; look for it first.
     for l in text.lines() {
         if let Some(pos) = l.find("Linux version ") {
@@ -472,7 +509,10 @@ impl Parser {
         let smmu = is_smmu_device(&dev) || raw.contains("SMMUv3");
         // dword continuation of a pending block from the same source; a single damaged
         // token in a pending dump still takes its dword's place.
-        let damaged_dword = !msg.is_empty() && !msg.contains(char::is_whitespace) && msg.len() <= 24 && self.pending.iter().any(|p| p.device == dev);
+        let damaged_dword = !msg.is_empty()
+            && !msg.contains(char::is_whitespace)
+            && msg.len() <= 24
+            && self.pending.iter().any(|p| p.device == dev);
         if !msg.contains(' ') && (looks_hex(msg) || damaged_dword) {
             if let Some(pi) = self.pending.iter().position(|p| p.device == dev) {
                 let pend = &mut self.pending[pi];
@@ -497,7 +537,14 @@ impl Parser {
         if let Some(r) = msg.strip_prefix("event 0x") {
             let end = r.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(r.len());
             match r.get(..end).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                Some(code) => self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Event { code }, words: Vec::new(), raw: Vec::new(), want: 4 }),
+                Some(code) => self.pending.push(Pending {
+                    device: dev,
+                    line: n,
+                    kind: PendingKind::Event { code },
+                    words: Vec::new(),
+                    raw: Vec::new(),
+                    want: 4,
+                }),
                 None => self.unparsed(n, raw, "event number is not a hex byte"),
             }
         } else if msg.starts_with("event: ") {
@@ -508,7 +555,14 @@ impl Parser {
             self.cmdq_error(n, &dev, msg);
         } else if msg.starts_with("skipping command") {
             match self.out.command_errors.iter().rposition(|c| c.device == dev) {
-                Some(err) => self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Skip { err }, words: Vec::new(), raw: Vec::new(), want: 2 }),
+                Some(err) => self.pending.push(Pending {
+                    device: dev,
+                    line: n,
+                    kind: PendingKind::Skip { err },
+                    words: Vec::new(),
+                    raw: Vec::new(),
+                    want: 2,
+                }),
                 None => {
                     // No CMDQ error line seen (cut log): still decode the command.
                     self.out.command_errors.push(CommandError {
@@ -525,7 +579,14 @@ impl Parser {
                         missing_dwords: Vec::new(),
                     });
                     let err = self.out.command_errors.len() - 1;
-                    self.pending.push(Pending { device: dev, line: n, kind: PendingKind::Skip { err }, words: Vec::new(), raw: Vec::new(), want: 2 });
+                    self.pending.push(Pending {
+                        device: dev,
+                        line: n,
+                        kind: PendingKind::Skip { err },
+                        words: Vec::new(),
+                        raw: Vec::new(),
+                        want: 2,
+                    });
                 }
             }
         } else if msg.starts_with("sid 0x") && msg.contains(" access at iova ") {
@@ -561,8 +622,11 @@ impl Parser {
         let at = hex_after(msg, "timeout at ");
         let hwprod = hex_after(msg, "hwprod ");
         let hwcons = hex_after(msg, "hwcons ");
-        let cons_field = |f: &str| hwcons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])));
-        let prod_wr = hwprod.and_then(|p| regs::by_name("CMDQ_PROD").and_then(|r| r.layout.field("WR")).map(|fd| fd.get(&[p])));
+        let cons_field = |f: &str| {
+            hwcons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])))
+        };
+        let prod_wr =
+            hwprod.and_then(|p| regs::by_name("CMDQ_PROD").and_then(|r| r.layout.field("WR")).map(|fd| fd.get(&[p])));
         let cons_rd = cons_field("RD");
         let err = cons_field("ERR");
         let cons_error = err.map(|e| crate::queues::queue::cerror_name(e).to_string());
@@ -604,7 +668,12 @@ impl Parser {
 
     fn message(&mut self, n: usize, dev: &str, text: &str, expl: &str) {
         let t = text.trim();
-        self.out.messages.push(Message { line: n, device: dev.to_string(), text: t.to_string(), explanation: expl.to_string() });
+        self.out.messages.push(Message {
+            line: n,
+            device: dev.to_string(),
+            text: t.to_string(),
+            explanation: expl.to_string(),
+        });
     }
 
     fn unparsed(&mut self, n: usize, raw: &str, reason: &str) {
@@ -613,7 +682,8 @@ impl Parser {
 
     fn probe(&mut self, n: usize, dev: &str, s: &str) {
         let raw = s;
-        let ias = dec_before(s, "-bit, oas").or_else(|| s.find("ias ").and_then(|p| s.get(p..)).and_then(|t| dec_before(t, "-bit")));
+        let ias = dec_before(s, "-bit, oas")
+            .or_else(|| s.find("ias ").and_then(|p| s.get(p..)).and_then(|t| dec_before(t, "-bit")));
         let oas = s.find("oas ").and_then(|p| s.get(p..)).and_then(|t| dec_before(t, "-bit"));
         let Some(mask) = hex_after(s, "(features 0x") else {
             return self.unparsed(n, raw, "features word is not hex");
@@ -662,18 +732,19 @@ impl Parser {
     fn cmdq_error(&mut self, n: usize, dev: &str, msg: &str) {
         let cons = hex_after(msg, "(cons 0x");
         let kernel_message = msg.split_once("):").map(|x| x.1.trim().to_string()).unwrap_or_default();
-        let field = |f: &str| cons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])));
+        let field = |f: &str| {
+            cons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])))
+        };
         let err = field("ERR");
         let rd = field("RD");
-        let error = err.map(|e| crate::queues::queue::cerror_name(e).to_string()).or_else(|| {
-            match kernel_message.as_str() {
+        let error =
+            err.map(|e| crate::queues::queue::cerror_name(e).to_string()).or_else(|| match kernel_message.as_str() {
                 "Illegal command" => Some("CERROR_ILL".into()),
                 "Abort on command fetch" => Some("CERROR_ABT".into()),
                 "ATC invalidate timeout" => Some("CERROR_ATC_INV_SYNC".into()),
                 "No error" => Some("CERROR_NONE".into()),
                 _ => None,
-            }
-        });
+            });
         let index = match (rd, self.cmdq_entries) {
             (Some(rd), Some(entries)) if entries.is_power_of_two() => Some(rd & (entries - 1)),
             _ => None,
@@ -702,7 +773,9 @@ impl Parser {
     }
 
     fn flush(&mut self, dev: &str) {
-        let Some(pi) = self.pending.iter().position(|p| p.device == dev) else { return };
+        let Some(pi) = self.pending.iter().position(|p| p.device == dev) else {
+            return;
+        };
         let p = self.pending.remove(pi);
         let mut words = p.words.clone();
         let mut raw = p.raw.clone();
@@ -816,7 +889,9 @@ impl Parser {
         let name = word_after(msg, "event:").unwrap_or_default();
         let code = event::by_name(&name).map(|t| t.code);
         let i = self.event_for(n, dev, code);
-        let Some(ev) = self.out.events.get_mut(i) else { return };
+        let Some(ev) = self.out.events.get_mut(i) else {
+            return;
+        };
         let no_raw = ev.missing_dwords.len() == 4;
         ev.kernel_lines.push(msg.to_string());
         ev.client = word_after(msg, "client:");
@@ -842,21 +917,42 @@ impl Parser {
             if let Some(s) = hex_after(msg, "ssid: ") {
                 ev.event.ssid = Some(s as u32);
                 known(ev, "ssid");
-                ev.notes.push("ssid from the kernel line: Linux prints 0 both for SubstreamID 0 and for no SubstreamID".into());
+                ev.notes.push(
+                    "ssid from the kernel line: Linux prints 0 both for SubstreamID 0 and for no SubstreamID".into(),
+                );
             }
             return;
         }
         let mut checks = Vec::new();
-        checks.push(Check { field: "type", kernel: name.clone(), record: ev.event.type_name.clone(), agrees: name == ev.event.type_name || (name == "UNKNOWN" && event::by_code(code.unwrap_or(0)).is_none()) });
+        checks.push(Check {
+            field: "type",
+            kernel: name.clone(),
+            record: ev.event.type_name.clone(),
+            agrees: name == ev.event.type_name || (name == "UNKNOWN" && event::by_code(code.unwrap_or(0)).is_none()),
+        });
         if let Some(s) = hex_after(msg, "sid: ") {
-            checks.push(Check { field: "sid", kernel: format!("{s:#x}"), record: format!("{:#x}", ev.event.sid), agrees: s == ev.event.sid as u64 });
+            checks.push(Check {
+                field: "sid",
+                kernel: format!("{s:#x}"),
+                record: format!("{:#x}", ev.event.sid),
+                agrees: s == ev.event.sid as u64,
+            });
         }
         if let Some(s) = hex_after(msg, "ssid: ") {
             // Linux prints IOMMU_NO_PASID (0) when SSV == 0.
             let ours = ev.event.ssid.unwrap_or(0) as u64;
-            checks.push(Check { field: "ssid", kernel: format!("{s:#x}"), record: ev.event.ssid.map(|x| format!("{x:#x}")).unwrap_or_else(|| "none (SSV == 0)".into()), agrees: s == ours });
+            checks.push(Check {
+                field: "ssid",
+                kernel: format!("{s:#x}"),
+                record: ev.event.ssid.map(|x| format!("{x:#x}")).unwrap_or_else(|| "none (SSV == 0)".into()),
+                agrees: s == ours,
+            });
         }
-        for (label, key, ours) in [("iova: ", "input_addr", ev.event.input_addr.clone()), ("ipa: ", "ipa", ev.event.ipa.clone()), ("fetch_addr: ", "fetch_addr", ev.event.fetch_addr.clone())] {
+        for (label, key, ours) in [
+            ("iova: ", "input_addr", ev.event.input_addr.clone()),
+            ("ipa: ", "ipa", ev.event.ipa.clone()),
+            ("fetch_addr: ", "fetch_addr", ev.event.fetch_addr.clone()),
+        ] {
             if let Some(k) = hex_after(msg, label) {
                 let o = ours.as_deref().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
                 // Linux masks IPA to bits [51:12]; the record holds [55:12].
@@ -865,7 +961,12 @@ impl Parser {
                     Some(o) => o == k,
                     None => k == 0,
                 };
-                checks.push(Check { field: key, kernel: format!("{k:#x}"), record: ours.unwrap_or_else(|| "not in this record".into()), agrees });
+                checks.push(Check {
+                    field: key,
+                    kernel: format!("{k:#x}"),
+                    record: ours.unwrap_or_else(|| "not in this record".into()),
+                    agrees,
+                });
             }
         }
         ev.checks.extend(checks);
@@ -873,7 +974,9 @@ impl Parser {
 
     fn access_line(&mut self, n: usize, dev: &str, msg: &str) {
         let i = self.event_for(n, dev, None);
-        let Some(ev) = self.out.events.get_mut(i) else { return };
+        let Some(ev) = self.out.events.get_mut(i) else {
+            return;
+        };
         ev.kernel_lines.push(msg.to_string());
         let toks: Vec<&str> = msg.split_whitespace().collect();
         let t = |k: usize| toks.get(k).copied().unwrap_or("");
@@ -913,15 +1016,30 @@ impl Parser {
             return;
         }
         for (field, k, ours) in kv {
-            ev.checks.push(Check { field, kernel: k.to_string(), record: ours.map(|b| b.to_string()).unwrap_or_else(|| "not in this record".into()), agrees: ours.is_none_or(|o| o == k) || (ours.is_none() && !k) });
+            ev.checks.push(Check {
+                field,
+                kernel: k.to_string(),
+                record: ours.map(|b| b.to_string()).unwrap_or_else(|| "not in this record".into()),
+                agrees: ours.is_none_or(|o| o == k) || (ours.is_none() && !k),
+            });
         }
         if let Some(c) = class {
             let ours = ev.event.class.clone();
-            ev.checks.push(Check { field: "class", kernel: c.to_string(), record: ours.clone().unwrap_or_else(|| "not in this record".into()), agrees: ours.as_deref().is_none_or(|o| o == c) });
+            ev.checks.push(Check {
+                field: "class",
+                kernel: c.to_string(),
+                record: ours.clone().unwrap_or_else(|| "not in this record".into()),
+                agrees: ours.as_deref().is_none_or(|o| o == c),
+            });
         }
         if let Some(s) = stag {
             let ours = ev.event.stag.unwrap_or(0) as u64;
-            ev.checks.push(Check { field: "stag", kernel: format!("{s:#x}"), record: format!("{ours:#x}"), agrees: s == ours });
+            ev.checks.push(Check {
+                field: "stag",
+                kernel: format!("{s:#x}"),
+                record: format!("{ours:#x}"),
+                agrees: s == ours,
+            });
         }
     }
 }
@@ -929,20 +1047,16 @@ impl Parser {
 /// Names of the set SMMU_GERROR bits, through the register model.
 fn gerror_names(v: u64) -> Vec<String> {
     match regs::by_name("GERROR") {
-        Some(r) => r
-            .layout
-            .fields
-            .iter()
-            .filter(|f| f.get(&[v]) != 0)
-            .map(|f| format!("{}: {}", f.name, f.desc))
-            .collect(),
+        Some(r) => {
+            r.layout.fields.iter().filter(|f| f.get(&[v]) != 0).map(|f| format!("{}: {}", f.name, f.desc)).collect()
+        }
         None => vec![format!("{v:#x} (SMMU_GERROR is not in the register model yet)")],
     }
 }
 
 fn explain_message(msg: &str) -> Option<&'static str> {
     let m = msg;
-    Some(    if m.contains("EVTQ overflow") {
+    Some(if m.contains("EVTQ overflow") {
         "the Event queue overflowed (EVTQ_PROD.OVFLG toggled): events were lost"
     } else if m.contains("PRIQ overflow") {
         "the PRI queue overflowed: page requests were lost and must be answered as failed"

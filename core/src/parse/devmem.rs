@@ -12,14 +12,7 @@ fn find_cmd(toks: &[(usize, &str)]) -> Option<(usize, bool)> {
             let base = t.rsplit('/').next().unwrap_or(t);
             base == "devmem" || base == "devmem2"
         })
-        .map(|i| {
-            (
-                i,
-                toks.get(i)
-                    .map(|(_, t)| t.ends_with("devmem2"))
-                    .unwrap_or(false),
-            )
-        })
+        .map(|i| (i, toks.get(i).map(|(_, t)| t.ends_with("devmem2")).unwrap_or(false)))
 }
 
 /// True when some line runs devmem on an address.
@@ -27,9 +20,7 @@ pub(crate) fn detect(text: &str) -> bool {
     text.lines().any(|l| {
         let toks = lex::tokens(l);
         match find_cmd(&toks) {
-            Some((i, _)) => toks
-                .get(i + 1)
-                .is_some_and(|(_, a)| a.chars().next().is_some_and(|c| c.is_ascii_digit())),
+            Some((i, _)) => toks.get(i + 1).is_some_and(|(_, a)| a.chars().next().is_some_and(|c| c.is_ascii_digit())),
             None => l.contains("Read at address") || l.contains("Value at address"),
         }
     })
@@ -38,19 +29,13 @@ pub(crate) fn detect(text: &str) -> bool {
 /// busybox reads numbers like strtoull(.., 0): 0x hex, leading 0 octal, else decimal.
 fn busybox_num(tok: &str) -> Result<u64, String> {
     if let Some(h) = tok.strip_prefix("0x").or_else(|| tok.strip_prefix("0X")) {
-        return u64::from_str_radix(h, 16)
-            .map_err(|_| format!("{} is not a hex address", show(tok)));
+        return u64::from_str_radix(h, 16).map_err(|_| format!("{} is not a hex address", show(tok)));
     }
     if tok.len() > 1 && tok.starts_with('0') {
-        return u64::from_str_radix(tok.get(1..).unwrap_or(""), 8).map_err(|_| {
-            format!(
-                "{}: devmem reads a leading 0 as octal; write 0x...",
-                show(tok)
-            )
-        });
+        return u64::from_str_radix(tok.get(1..).unwrap_or(""), 8)
+            .map_err(|_| format!("{}: devmem reads a leading 0 as octal; write 0x...", show(tok)));
     }
-    tok.parse::<u64>()
-        .map_err(|_| format!("expected an address (0x...), found {}", show(tok)))
+    tok.parse::<u64>().map_err(|_| format!("expected an address (0x...), found {}", show(tok)))
 }
 
 struct Pending {
@@ -112,10 +97,7 @@ pub(crate) fn parse(text: &str) -> Result<DevmemOut, ParseError> {
                         return Err(err(
                             ln,
                             col_of(raw, w),
-                            format!(
-                                "expected a devmem width (8, 16, 32 or 64), found {}",
-                                show(w)
-                            ),
+                            format!("expected a devmem width (8, 16, 32 or 64), found {}", show(w)),
                         ))
                     }
                 },
@@ -124,11 +106,7 @@ pub(crate) fn parse(text: &str) -> Result<DevmemOut, ParseError> {
                 writes += 1;
                 continue;
             }
-            pending = Some(Pending {
-                line: ln,
-                addr,
-                bytes,
-            });
+            pending = Some(Pending { line: ln, addr, bytes });
             continue;
         }
         let t = raw.trim();
@@ -148,12 +126,7 @@ pub(crate) fn parse(text: &str) -> Result<DevmemOut, ParseError> {
                         format!("value {:#x} does not fit a {}-bit read", num.value, n * 8),
                     ));
                 }
-                pieces.push(Piece::at(
-                    ln,
-                    col_of(raw, v),
-                    Key::Addr(addr.value),
-                    le_bytes(num.value, n),
-                ));
+                pieces.push(Piece::at(ln, col_of(raw, v), Key::Addr(addr.value), le_bytes(num.value, n)));
                 continue;
             }
         }
@@ -175,12 +148,7 @@ pub(crate) fn parse(text: &str) -> Result<DevmemOut, ParseError> {
                             ),
                         ));
                     }
-                    pieces.push(Piece::at(
-                        ln,
-                        vcol,
-                        Key::Addr(p.addr),
-                        le_bytes(num.value, p.bytes),
-                    ));
+                    pieces.push(Piece::at(ln, vcol, Key::Addr(p.addr), le_bytes(num.value, p.bytes)));
                     pending = None;
                     continue;
                 }
@@ -193,22 +161,16 @@ pub(crate) fn parse(text: &str) -> Result<DevmemOut, ParseError> {
         no_value += 1;
     }
     if writes > 0 {
-        notes.push(format!(
-            "{writes} devmem writes skipped (only values read are register values)"
-        ));
+        notes.push(format!("{writes} devmem writes skipped (only values read are register values)"));
     }
     if no_value > 0 {
         notes.push(format!("{no_value} devmem commands printed no value"));
     }
     if decimal > 0 {
-        notes.push(format!(
-            "{decimal} devmem addresses without 0x read as decimal, as busybox does"
-        ));
+        notes.push(format!("{decimal} devmem addresses without 0x read as decimal, as busybox does"));
     }
     if skipped > 0 {
-        notes.push(format!(
-            "{skipped} lines that are not devmem commands or values skipped"
-        ));
+        notes.push(format!("{skipped} lines that are not devmem commands or values skipped"));
     }
     Ok(DevmemOut { pieces, notes })
 }

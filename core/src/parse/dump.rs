@@ -21,9 +21,7 @@ pub(crate) fn classify(line: &str) -> Option<Kind> {
     let (_, first) = *toks.first()?;
     if let Some(off) = first.strip_suffix(':') {
         if off.len() >= 4 && off.chars().all(|c| c.is_ascii_hexdigit()) {
-            let after = line
-                .get(lex::offset_in(line, first) + first.len()..)
-                .unwrap_or("");
+            let after = line.get(lex::offset_in(line, first) + first.len()..).unwrap_or("");
             let (groups, ascii) = split_xxd(after);
             let ng = lex::tokens(groups).len();
             if ng >= 2 || (ng == 1 && !ascii.trim().is_empty()) {
@@ -36,11 +34,7 @@ pub(crate) fn classify(line: &str) -> Option<Kind> {
         return None;
     }
     let rest: Vec<&str> = toks.iter().skip(1).map(|(_, t)| *t).collect();
-    let data: Vec<&str> = rest
-        .iter()
-        .copied()
-        .take_while(|t| !t.starts_with('|'))
-        .collect();
+    let data: Vec<&str> = rest.iter().copied().take_while(|t| !t.starts_with('|')).collect();
     let hex = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_hexdigit());
     if line.contains('|') && data.first().is_some_and(|t| t.len() == 2 && hex(t)) {
         return Some(Kind::HexdumpC);
@@ -63,21 +57,9 @@ fn split_xxd(after: &str) -> (&str, &str) {
 }
 
 enum Entry {
-    Data {
-        line: usize,
-        col: usize,
-        off_text: String,
-        off_col: usize,
-        bytes: Vec<u8>,
-    },
-    Star {
-        line: usize,
-    },
-    End {
-        line: usize,
-        off_text: String,
-        off_col: usize,
-    },
+    Data { line: usize, col: usize, off_text: String, off_col: usize, bytes: Vec<u8> },
+    Star { line: usize },
+    End { line: usize, off_text: String, off_col: usize },
 }
 
 fn hexbyte_pairs(tok: &str) -> Option<Vec<u8>> {
@@ -125,11 +107,7 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
         let Some(&(_, first)) = toks.first() else {
             continue;
         };
-        let off_tok = if kind == Kind::Xxd {
-            first.strip_suffix(':').unwrap_or("")
-        } else {
-            first
-        };
+        let off_tok = if kind == Kind::Xxd { first.strip_suffix(':').unwrap_or("") } else { first };
         let off_ok = !off_tok.is_empty()
             && off_tok.chars().all(|c| c.is_ascii_hexdigit())
             && (kind != Kind::Xxd || first.ends_with(':'));
@@ -138,11 +116,7 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                 prompts += 1;
                 continue;
             }
-            return Err(err(
-                ln,
-                col_of(raw, first),
-                format!("expected {expected}, found {}", show(first)),
-            ));
+            return Err(err(ln, col_of(raw, first), format!("expected {expected}, found {}", show(first))));
         }
         let off_col = col_of(raw, first);
         let after_start = lex::offset_in(raw, first) + first.len();
@@ -162,13 +136,7 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                     }
                     match hexbyte_pairs(tok) {
                         Some(b) if b.len() == 1 => bytes.extend(b),
-                        _ => {
-                            return Err(err(
-                                ln,
-                                c,
-                                format!("expected a byte (two hex digits), found {}", show(tok)),
-                            ))
-                        }
+                        _ => return Err(err(ln, c, format!("expected a byte (two hex digits), found {}", show(tok)))),
                     }
                 }
             }
@@ -181,19 +149,10 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                         first_col = c;
                     }
                     let Some(b) = hexbyte_pairs(tok) else {
-                        return Err(err(
-                            ln,
-                            c,
-                            format!("expected a group of hex byte pairs, found {}", show(tok)),
-                        ));
+                        return Err(err(ln, c, format!("expected a group of hex byte pairs, found {}", show(tok))));
                     };
                     if b.len() > 1 {
-                        xxd_groups.push((
-                            entries.len(),
-                            b.len(),
-                            b.clone(),
-                            ascii.trim_start().to_string(),
-                        ));
+                        xxd_groups.push((entries.len(), b.len(), b.clone(), ascii.trim_start().to_string()));
                     }
                     bytes.extend(b);
                 }
@@ -205,16 +164,8 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                         first_col = c;
                     }
                     let w = *word_width.get_or_insert(tok.len());
-                    let Some(mut b) = (if tok.len() == w {
-                        hexbyte_pairs(tok)
-                    } else {
-                        None
-                    }) else {
-                        return Err(err(
-                            ln,
-                            c,
-                            format!("expected a {w}-digit hex word, found {}", show(tok)),
-                        ));
+                    let Some(mut b) = (if tok.len() == w { hexbyte_pairs(tok) } else { None }) else {
+                        return Err(err(ln, c, format!("expected a {w}-digit hex word, found {}", show(tok))));
                     };
                     b.reverse(); // words are printed as little-endian numbers
                     bytes.extend(b);
@@ -222,19 +173,9 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
             }
         }
         if bytes.is_empty() {
-            entries.push(Entry::End {
-                line: ln,
-                off_text: off_tok.to_string(),
-                off_col,
-            });
+            entries.push(Entry::End { line: ln, off_text: off_tok.to_string(), off_col });
         } else {
-            entries.push(Entry::Data {
-                line: ln,
-                col: first_col,
-                off_text: off_tok.to_string(),
-                off_col,
-                bytes,
-            });
+            entries.push(Entry::Data { line: ln, col: first_col, off_text: off_tok.to_string(), off_col, bytes });
         }
     }
     // xxd byte order: plain xxd prints groups in memory order; xxd -e prints little-endian
@@ -242,12 +183,9 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
     if kind == Kind::Xxd && !xxd_groups.is_empty() {
         let (mut mem_votes, mut le_votes) = (0usize, 0usize);
         // Rebuild each line's bytes both ways and compare printable characters with the ASCII column.
-        let mut by_entry: std::collections::BTreeMap<usize, (Vec<u8>, Vec<u8>, String)> =
-            Default::default();
+        let mut by_entry: std::collections::BTreeMap<usize, (Vec<u8>, Vec<u8>, String)> = Default::default();
         for (e, _w, b, ascii) in &xxd_groups {
-            let ent = by_entry
-                .entry(*e)
-                .or_insert_with(|| (Vec::new(), Vec::new(), ascii.clone()));
+            let ent = by_entry.entry(*e).or_insert_with(|| (Vec::new(), Vec::new(), ascii.clone()));
             ent.0.extend(b.iter().copied());
             ent.1.extend(b.iter().rev().copied());
         }
@@ -266,15 +204,9 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
             }
         }
         let gw = xxd_groups.first().map(|g| g.1).unwrap_or(2);
-        let little = if le_votes != mem_votes {
-            le_votes > mem_votes
-        } else {
-            gw == 4 || gw == 8
-        };
+        let little = if le_votes != mem_votes { le_votes > mem_votes } else { gw == 4 || gw == 8 };
         if little {
-            notes.push(format!(
-                "xxd groups of {gw} bytes read as little-endian words (xxd -e)"
-            ));
+            notes.push(format!("xxd groups of {gw} bytes read as little-endian words (xxd -e)"));
             for e in entries.iter_mut() {
                 if let Entry::Data { bytes, .. } = e {
                     let mut out = Vec::with_capacity(bytes.len());
@@ -285,17 +217,11 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                 }
             }
         } else {
-            notes.push(format!(
-                "xxd groups of {gw} bytes read in memory order (plain xxd)"
-            ));
+            notes.push(format!("xxd groups of {gw} bytes read in memory order (plain xxd)"));
         }
     }
     // Offset radix: hexdump -C and xxd are hex; od prints octal unless -A x / -A d.
-    let radix = if kind == Kind::Words {
-        choose_radix(&entries)
-    } else {
-        16
-    };
+    let radix = if kind == Kind::Words { choose_radix(&entries) } else { 16 };
     let format = match kind {
         Kind::HexdumpC => Format::Hexdump,
         Kind::Xxd => Format::Xxd,
@@ -327,25 +253,12 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                 }
                 star_pending = Some(*line);
             }
-            Entry::Data {
-                line,
-                off_text,
-                off_col,
-                ..
-            }
-            | Entry::End {
-                line,
-                off_text,
-                off_col,
-            } => {
+            Entry::Data { line, off_text, off_col, .. } | Entry::End { line, off_text, off_col } => {
                 let off = u64::from_str_radix(off_text, radix).map_err(|_| {
                     err(
                         *line,
                         *off_col,
-                        format!(
-                            "offset {} is not a base-{radix} number that fits 64 bits",
-                            show(off_text)
-                        ),
+                        format!("offset {} is not a base-{radix} number that fits 64 bits", show(off_text)),
                     )
                 })?;
                 if let Some((poff, pbytes, _pl, pcol)) = &prev {
@@ -370,9 +283,7 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
                             });
                         }
                     } else if off != pend && matches!(e, Entry::Data { .. }) {
-                        notes.push(format!(
-                            "line {line}: gap in the dump before offset {off:#x}"
-                        ));
+                        notes.push(format!("line {line}: gap in the dump before offset {off:#x}"));
                     }
                 }
                 if let Entry::Data { col, bytes, .. } = e {
@@ -393,19 +304,12 @@ pub(crate) fn parse(text: &str, kind: Kind) -> Result<DumpOut, ParseError> {
         }
     }
     if star_pending.is_some() {
-        notes.push(
-            "a final '*' repeat line has no end offset after it; the repeat was not expanded"
-                .into(),
-        );
+        notes.push("a final '*' repeat line has no end offset after it; the repeat was not expanded".into());
     }
     if prompts > 0 {
         notes.push(format!("{prompts} shell prompt or comment lines skipped"));
     }
-    Ok(DumpOut {
-        pieces,
-        notes,
-        format,
-    })
+    Ok(DumpOut { pieces, notes, format })
 }
 
 /// Picks the radix (16, 8 or 10) under which consecutive offsets agree with the byte counts.
@@ -426,11 +330,7 @@ fn choose_radix(entries: &[Entry]) -> u32 {
                     };
                     if let Some((p, plen)) = prev {
                         let pend = p.saturating_add(plen);
-                        let ok = if star {
-                            off >= pend && plen > 0 && (off - p) % plen == 0
-                        } else {
-                            off == pend
-                        };
+                        let ok = if star { off >= pend && plen > 0 && (off - p) % plen == 0 } else { off == pend };
                         if !ok {
                             return false;
                         }
@@ -442,9 +342,7 @@ fn choose_radix(entries: &[Entry]) -> u32 {
         }
         true
     };
-    let seven = entries
-        .iter()
-        .any(|e| matches!(e, Entry::Data { off_text, .. } if off_text.len() == 7));
+    let seven = entries.iter().any(|e| matches!(e, Entry::Data { off_text, .. } if off_text.len() == 7));
     let order: [u32; 3] = if seven { [8, 16, 10] } else { [16, 8, 10] };
     // Prefer a radix that is consistent; hexdump's 7-digit hex offsets and od's 7-digit octal
     // ones are told apart by the byte counts.

@@ -80,22 +80,10 @@ fn tokenize(text: &str) -> Result<Vec<T>, ParseError> {
                 s.push(d);
                 advance(&mut i, &mut line, &mut col, d);
             }
-            let tok = if s.starts_with(|x: char| x.is_ascii_digit()) {
-                Tok::Num(s)
-            } else {
-                Tok::Ident(s)
-            };
-            out.push(T {
-                tok,
-                line: l0,
-                col: c0,
-            });
+            let tok = if s.starts_with(|x: char| x.is_ascii_digit()) { Tok::Num(s) } else { Tok::Ident(s) };
+            out.push(T { tok, line: l0, col: c0 });
         } else {
-            out.push(T {
-                tok: Tok::Punct(c),
-                line: l0,
-                col: c0,
-            });
+            out.push(T { tok: Tok::Punct(c), line: l0, col: c0 });
             advance(&mut i, &mut line, &mut col, c);
         }
     }
@@ -112,14 +100,13 @@ pub(crate) fn detect(text: &str) -> bool {
     let Ok(toks) = tokenize(text) else {
         return false;
     };
-    toks.windows(3)
-        .any(|w| match (&w[0].tok, &w[1].tok, &w[2].tok) {
-            (Tok::Ident(a), Tok::Punct('='), Tok::Punct('{')) => a.eq_ignore_ascii_case("idr"),
-            (Tok::Punct('.'), Tok::Ident(a), Tok::Punct(c)) => {
-                FIELDS.iter().any(|f| a.eq_ignore_ascii_case(f)) && (*c == '[' || *c == '=')
-            }
-            _ => false,
-        })
+    toks.windows(3).any(|w| match (&w[0].tok, &w[1].tok, &w[2].tok) {
+        (Tok::Ident(a), Tok::Punct('='), Tok::Punct('{')) => a.eq_ignore_ascii_case("idr"),
+        (Tok::Punct('.'), Tok::Ident(a), Tok::Punct(c)) => {
+            FIELDS.iter().any(|f| a.eq_ignore_ascii_case(f)) && (*c == '[' || *c == '=')
+        }
+        _ => false,
+    })
 }
 
 pub(crate) struct HwOut {
@@ -129,20 +116,13 @@ pub(crate) struct HwOut {
 
 fn num_at(toks: &[T], i: usize) -> Result<(u64, usize, usize), ParseError> {
     match toks.get(i) {
-        Some(T {
-            tok: Tok::Num(s),
-            line,
-            col,
-        }) => {
+        Some(T { tok: Tok::Num(s), line, col }) => {
             let n = lex::c_value(s).map_err(|e| err(*line, *col, e))?;
             if n.value > u32::MAX as u64 {
                 return Err(err(
                     *line,
                     *col,
-                    format!(
-                        "{:#x} does not fit the u32 members of struct iommu_hw_info_arm_smmuv3",
-                        n.value
-                    ),
+                    format!("{:#x} does not fit the u32 members of struct iommu_hw_info_arm_smmuv3", n.value),
                 ));
             }
             Ok((n.value, *line, *col))
@@ -159,9 +139,7 @@ fn eof(toks: &[T], what: &str) -> ParseError {
 
 fn punct(toks: &[T], i: usize, p: char) -> Result<(), ParseError> {
     match toks.get(i) {
-        Some(T {
-            tok: Tok::Punct(c), ..
-        }) if *c == p => Ok(()),
+        Some(T { tok: Tok::Punct(c), .. }) if *c == p => Ok(()),
         Some(t) => Err(err(t.line, t.col, format!("expected '{p}'"))),
         None => Err(eof(toks, &format!("'{p}'"))),
     }
@@ -178,13 +156,7 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
                     return Err(err(
                         v.1,
                         v.2,
-                        format!(
-                            "{} = {:#x} conflicts with line {}: {:#x}",
-                            word_name(w),
-                            v.0,
-                            old.1,
-                            old.0
-                        ),
+                        format!("{} = {:#x} conflicts with line {}: {:#x}", word_name(w), v.0, old.1, old.0),
                     ));
                 }
             }
@@ -198,22 +170,14 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
             i += 1;
             continue;
         };
-        let dotted = matches!(
-            i.checked_sub(1).and_then(|j| toks.get(j)),
-            Some(T {
-                tok: Tok::Punct('.'),
-                ..
-            })
-        );
+        let dotted = matches!(i.checked_sub(1).and_then(|j| toks.get(j)), Some(T { tok: Tok::Punct('.'), .. }));
         let lower = name.to_ascii_lowercase();
         let next = toks.get(i + 1).map(|x| x.tok.clone());
         let assigns = matches!(next, Some(Tok::Punct('=')) | Some(Tok::Punct('[')));
         if !FIELDS.contains(&lower.as_str()) {
             // `.foo = ...` or `foo = <number>` is a member this struct does not have.
             let after = toks.get(i + 2).map(|x| &x.tok);
-            if matches!(next, Some(Tok::Punct('=')))
-                && (dotted || matches!(after, Some(Tok::Num(_))))
-            {
+            if matches!(next, Some(Tok::Punct('='))) && (dotted || matches!(after, Some(Tok::Num(_)))) {
                 return Err(err(
                     t.line,
                     t.col,
@@ -232,11 +196,7 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
                 if matches!(next, Some(Tok::Punct('['))) {
                     let (n, l, c) = num_at(&toks, i + 2)?;
                     if n as usize >= HW_INFO_IDRS {
-                        return Err(err(
-                            l,
-                            c,
-                            "idr has 6 entries: expected an index from 0 to 5",
-                        ));
+                        return Err(err(l, c, "idr has 6 entries: expected an index from 0 to 5"));
                     }
                     punct(&toks, i + 3, ']')?;
                     punct(&toks, i + 4, '=')?;
@@ -248,11 +208,7 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
                     let mut j = i + 3;
                     let mut k = 0usize;
                     loop {
-                        if let Some(T {
-                            tok: Tok::Punct('}'),
-                            ..
-                        }) = toks.get(j)
-                        {
+                        if let Some(T { tok: Tok::Punct('}'), .. }) = toks.get(j) {
                             j += 1;
                             break;
                         }
@@ -260,15 +216,8 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
                         j += 1;
                         // gdb: `0x0 <repeats 6 times>`
                         let mut times = 1u64;
-                        if let (
-                            Some(T {
-                                tok: Tok::Punct('<'),
-                                ..
-                            }),
-                            Some(T {
-                                tok: Tok::Ident(r), ..
-                            }),
-                        ) = (toks.get(j), toks.get(j + 1))
+                        if let (Some(T { tok: Tok::Punct('<'), .. }), Some(T { tok: Tok::Ident(r), .. })) =
+                            (toks.get(j), toks.get(j + 1))
                         {
                             if r == "repeats" {
                                 times = num_at(&toks, j + 2)?.0;
@@ -278,31 +227,15 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
                         }
                         for _ in 0..times.min(HW_INFO_IDRS as u64 + 1) {
                             if k >= HW_INFO_IDRS {
-                                return Err(err(
-                                    v.1,
-                                    v.2,
-                                    "idr has 6 entries; expected '}' after the sixth",
-                                ));
+                                return Err(err(v.1, v.2, "idr has 6 entries; expected '}' after the sixth"));
                             }
                             set(k + 2, v)?;
                             k += 1;
                         }
                         match toks.get(j) {
-                            Some(T {
-                                tok: Tok::Punct(','),
-                                ..
-                            }) => j += 1,
-                            Some(T {
-                                tok: Tok::Punct('}'),
-                                ..
-                            }) => {}
-                            Some(t) => {
-                                return Err(err(
-                                    t.line,
-                                    t.col,
-                                    "expected ',' or '}' in the idr list",
-                                ))
-                            }
+                            Some(T { tok: Tok::Punct(','), .. }) => j += 1,
+                            Some(T { tok: Tok::Punct('}'), .. }) => {}
+                            Some(t) => return Err(err(t.line, t.col, "expected ',' or '}' in the idr list")),
                             None => return Err(eof(&toks, "'}' to end the idr list")),
                         }
                     }
@@ -312,11 +245,7 @@ pub(crate) fn parse_text(text: &str) -> Result<HwOut, ParseError> {
             _ => {
                 punct(&toks, i + 1, '=')?;
                 let v = num_at(&toks, i + 2)?;
-                let w = FIELDS
-                    .iter()
-                    .position(|f| *f == lower)
-                    .map(|p| if p >= 3 { p + 5 } else { p })
-                    .unwrap_or(0);
+                let w = FIELDS.iter().position(|f| *f == lower).map(|p| if p >= 3 { p + 5 } else { p }).unwrap_or(0);
                 set(w, v)?;
                 i += 3;
             }
@@ -344,9 +273,7 @@ fn finish(words: &[Option<(u64, usize, usize)>]) -> Result<HwOut, ParseError> {
             0 => notes.push(format!("iommu_hw_info_arm_smmuv3.flags = {v:#x}")),
             1 => {
                 if v != 0 {
-                    notes.push(format!(
-                        "iommu_hw_info_arm_smmuv3.__reserved = {v:#x} (expected 0)"
-                    ));
+                    notes.push(format!("iommu_hw_info_arm_smmuv3.__reserved = {v:#x} (expected 0)"));
                 }
             }
             _ => {
@@ -363,14 +290,7 @@ fn finish(words: &[Option<(u64, usize, usize)>]) -> Result<HwOut, ParseError> {
 /// The 40 raw bytes: ten little-endian u32s.
 pub(crate) fn parse_binary(bytes: &[u8]) -> Result<HwOut, ParseError> {
     if bytes.len() != HW_INFO_WORDS * 4 {
-        return Err(err(
-            1,
-            1,
-            format!(
-                "struct iommu_hw_info_arm_smmuv3 is 40 bytes; this input is {}",
-                bytes.len()
-            ),
-        ));
+        return Err(err(1, 1, format!("struct iommu_hw_info_arm_smmuv3 is 40 bytes; this input is {}", bytes.len())));
     }
     let words: Vec<Option<(u64, usize, usize)>> = bytes
         .chunks(4)
@@ -387,7 +307,5 @@ pub(crate) fn parse_binary(bytes: &[u8]) -> Result<HwOut, ParseError> {
 pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     bytes.len() == HW_INFO_WORDS * 4
         && (std::str::from_utf8(bytes).is_err()
-            || bytes.iter().any(|&b| {
-                b == 0 || b == 0x7f || (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
-            }))
+            || bytes.iter().any(|&b| b == 0 || b == 0x7f || (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')))
 }

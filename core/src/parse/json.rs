@@ -32,21 +32,14 @@ pub(crate) fn locate(text: &str, key: &str, nth: usize) -> (usize, usize) {
     let before = text.get(..at).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
-    (
-        line,
-        lex::col(text.get(line_start..).unwrap_or(""), at - line_start),
-    )
+    (line, lex::col(text.get(line_start..).unwrap_or(""), at - line_start))
 }
 
 /// Converts a serde_json error position (byte column) into a ParseError.
 pub(crate) fn syntax_error(text: &str, e: &serde_json::Error) -> ParseError {
     let line = e.line().max(1);
     let l = text.lines().nth(line - 1).unwrap_or("");
-    let column = if e.column() == 0 {
-        1
-    } else {
-        lex::col(l, e.column().saturating_sub(1).min(l.len()))
-    };
+    let column = if e.column() == 0 { 1 } else { lex::col(l, e.column().saturating_sub(1).min(l.len())) };
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     err(line, column, format!("invalid JSON: {msg}"))
@@ -54,23 +47,16 @@ pub(crate) fn syntax_error(text: &str, e: &serde_json::Error) -> ParseError {
 
 fn value_of(v: &Value, what: &str, at: (usize, usize)) -> Result<u64, ParseError> {
     match v {
-        Value::String(s) => lex::reg_value(s.trim())
-            .map(|n| n.value)
-            .map_err(|e| err(at.0, at.1, format!("{what}: {e}"))),
-        Value::Number(n) => n.as_u64().ok_or_else(|| {
-            err(
-                at.0,
-                at.1,
-                format!("{what}: {n} is not a non-negative integer that fits 64 bits"),
-            )
-        }),
+        Value::String(s) => {
+            lex::reg_value(s.trim()).map(|n| n.value).map_err(|e| err(at.0, at.1, format!("{what}: {e}")))
+        }
+        Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| err(at.0, at.1, format!("{what}: {n} is not a non-negative integer that fits 64 bits"))),
         other => Err(err(
             at.0,
             at.1,
-            format!(
-                "{what}: expected a hex string (\"0x...\") or an integer, found {}",
-                kind(other)
-            ),
+            format!("{what}: expected a hex string (\"0x...\") or an integer, found {}", kind(other)),
         )),
     }
 }
@@ -88,17 +74,9 @@ fn kind(v: &Value) -> &'static str {
 
 pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
     let Value::Object(top) = v else {
-        return Err(err(
-            1,
-            1,
-            format!("expected a JSON object of registers, found {}", kind(v)),
-        ));
+        return Err(err(1, 1, format!("expected a JSON object of registers, found {}", kind(v))));
     };
-    let mut out = JsonOut {
-        pieces: Vec::new(),
-        notes: Vec::new(),
-        hw_info: false,
-    };
+    let mut out = JsonOut { pieces: Vec::new(), notes: Vec::new(), hw_info: false };
     if top.contains_key("idr") {
         out.hw_info = true;
         for (k, val) in top {
@@ -113,33 +91,28 @@ pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
                         ));
                     };
                     if a.len() > lines::HW_INFO_IDRS {
-                        return Err(err(at.0, at.1, format!("idr: struct iommu_hw_info_arm_smmuv3 has 6 idr entries, this array has {}", a.len())));
+                        return Err(err(
+                            at.0,
+                            at.1,
+                            format!(
+                                "idr: struct iommu_hw_info_arm_smmuv3 has 6 idr entries, this array has {}",
+                                a.len()
+                            ),
+                        ));
                     }
                     for (i, x) in a.iter().enumerate() {
                         let n = value_of(x, &format!("idr[{i}]"), at)?;
-                        push(
-                            &mut out,
-                            &lines::reg_for_word(i + 2).map_err(|e| err(at.0, at.1, e))?,
-                            at,
-                            n,
-                        )?;
+                        push(&mut out, &lines::reg_for_word(i + 2).map_err(|e| err(at.0, at.1, e))?, at, n)?;
                     }
                 }
                 "iidr" | "aidr" | "flags" | "__reserved" => {
                     let n = value_of(val, k, at)?;
                     match k.as_str() {
-                        "flags" => out
-                            .notes
-                            .push(format!("iommu_hw_info_arm_smmuv3.flags = {n:#x}")),
+                        "flags" => out.notes.push(format!("iommu_hw_info_arm_smmuv3.flags = {n:#x}")),
                         "__reserved" => {}
                         _ => {
                             let w = if k == "iidr" { 8 } else { 9 };
-                            push(
-                                &mut out,
-                                &lines::reg_for_word(w).map_err(|e| err(at.0, at.1, e))?,
-                                at,
-                                n,
-                            )?;
+                            push(&mut out, &lines::reg_for_word(w).map_err(|e| err(at.0, at.1, e))?, at, n)?;
                         }
                     }
                 }
@@ -176,11 +149,7 @@ pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
                     continue;
                 }
                 let t = lines::lookup_name(k.trim()).map_err(|e| {
-                    err(
-                        at.0,
-                        at.1,
-                        format!("{e}; expected register names as keys (\"IDR0\": \"0x...\")"),
-                    )
+                    err(at.0, at.1, format!("{e}; expected register names as keys (\"IDR0\": \"0x...\")"))
                 })?;
                 let n = value_of(val, k, at)?;
                 push(&mut out, &t, at, n)?;
@@ -191,11 +160,7 @@ pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
                 let name = e.get("name").and_then(|n| n.as_str());
                 let at = name.map(|n| locate(text, n, 0)).unwrap_or((1, 1));
                 let (Some(name), Some(val)) = (name, e.get("value")) else {
-                    return Err(err(
-                        at.0,
-                        at.1,
-                        format!("registers[{i}]: expected {{\"name\": ..., \"value\": ...}}"),
-                    ));
+                    return Err(err(at.0, at.1, format!("registers[{i}]: expected {{\"name\": ..., \"value\": ...}}")));
                 };
                 let t = lines::lookup_name(name).map_err(|e| err(at.0, at.1, e))?;
                 let n = value_of(val, name, at)?;
@@ -203,14 +168,7 @@ pub(crate) fn parse(text: &str, v: &Value) -> Result<JsonOut, ParseError> {
             }
         }
         other => {
-            return Err(err(
-                1,
-                1,
-                format!(
-                    "\"registers\": expected an object or array, found {}",
-                    kind(other)
-                ),
-            ));
+            return Err(err(1, 1, format!("\"registers\": expected an object or array, found {}", kind(other))));
         }
     }
     Ok(out)
@@ -234,10 +192,7 @@ impl<'de> serde::Deserialize<'de> for Entries {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> Result<Entries, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Entries, A::Error> {
                 let mut v = Vec::new();
                 while let Some(e) = m.next_entry::<String, Value>()? {
                     v.push(e);

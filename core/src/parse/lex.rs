@@ -9,9 +9,7 @@ pub(crate) fn col(line: &str, byte: usize) -> usize {
 
 /// Byte offset of `sub` (a slice of `line`) within `line`.
 pub(crate) fn offset_in(line: &str, sub: &str) -> usize {
-    (sub.as_ptr() as usize)
-        .saturating_sub(line.as_ptr() as usize)
-        .min(line.len())
+    (sub.as_ptr() as usize).saturating_sub(line.as_ptr() as usize).min(line.len())
 }
 
 /// Column of a sub-slice of `line`.
@@ -20,11 +18,7 @@ pub(crate) fn col_of(line: &str, sub: &str) -> usize {
 }
 
 pub(crate) fn err(line: usize, column: usize, message: impl Into<String>) -> ParseError {
-    ParseError {
-        line,
-        column,
-        message: message.into(),
-    }
+    ParseError { line, column, message: message.into() }
 }
 
 /// Shortens a token for an error message.
@@ -51,9 +45,7 @@ fn hex_digits(t: &str) -> Result<Num, String> {
         if c == '_' {
             continue;
         }
-        let d = c
-            .to_digit(16)
-            .ok_or_else(|| format!("{c:?} is not a hex digit"))?;
+        let d = c.to_digit(16).ok_or_else(|| format!("{c:?} is not a hex digit"))?;
         digits += 1;
         if d != 0 {
             significant = true;
@@ -107,9 +99,7 @@ pub(crate) fn addr_value(tok: &str) -> Result<Num, String> {
 /// True when `tok` is shaped like an address (hex digits with optional 0x).
 pub(crate) fn is_addr_token(tok: &str) -> bool {
     let h = strip_0x(tok).unwrap_or(tok);
-    !h.is_empty()
-        && h.chars().all(|c| c.is_ascii_hexdigit() || c == '_')
-        && h.chars().next().is_some_and(|c| c != '_')
+    !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit() || c == '_') && h.chars().next().is_some_and(|c| c != '_')
 }
 
 /// A C / gdb / JSON-style integer: `0x` hex, else decimal; `u`/`l` suffixes allowed.
@@ -119,20 +109,12 @@ pub(crate) fn c_value(tok: &str) -> Result<Num, String> {
         return hex_digits(h).map_err(|e| format!("{}: {e}", show(tok)));
     }
     if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "expected a number (0x... or decimal), found {}",
-            show(tok)
-        ));
+        return Err(format!("expected a number (0x... or decimal), found {}", show(tok)));
     }
     if t.len() > 1 && t.starts_with('0') {
-        return Err(format!(
-            "{}: leading-zero (octal) numbers are not accepted; write 0x...",
-            show(tok)
-        ));
+        return Err(format!("{}: leading-zero (octal) numbers are not accepted; write 0x...", show(tok)));
     }
-    let value: u64 = t
-        .parse()
-        .map_err(|_| format!("{}: value does not fit in 64 bits", show(tok)))?;
+    let value: u64 = t.parse().map_err(|_| format!("{}: value does not fit in 64 bits", show(tok)))?;
     Ok(Num { value, digits: 0 })
 }
 
@@ -161,10 +143,7 @@ pub(crate) fn is_dmesg(line: &str) -> bool {
     let mut parts = inner.splitn(2, '.');
     let a = parts.next().unwrap_or("");
     let b = parts.next().unwrap_or("");
-    !a.is_empty()
-        && !b.is_empty()
-        && a.chars().all(|c| c.is_ascii_digit())
-        && b.chars().all(|c| c.is_ascii_digit())
+    !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A shell prompt (with or without a command): `$ cmd`, `/ # cmd`, `root@host:~# cmd`,
@@ -225,13 +204,8 @@ mod tests {
     }
     #[test]
     fn noise() {
-        assert!(is_dmesg(
-            "[    1.466233] arm-smmu-v3 9050000.smmuv3: oas 44-bit"
-        ));
-        assert_eq!(
-            prompt_rest("/ # devmem 0x9050000"),
-            Some(" devmem 0x9050000")
-        );
+        assert!(is_dmesg("[    1.466233] arm-smmu-v3 9050000.smmuv3: oas 44-bit"));
+        assert_eq!(prompt_rest("/ # devmem 0x9050000"), Some(" devmem 0x9050000"));
         assert_eq!(prompt_rest("root@host:~# ls"), Some(" ls"));
         assert_eq!(prompt_rest("$ cat x"), Some(" cat x"));
         assert_eq!(prompt_rest("IDR0 = 0x1 # c"), None);

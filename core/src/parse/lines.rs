@@ -8,11 +8,7 @@ use crate::regs::{self, RegDef};
 /// What a line's key names.
 pub(crate) enum Target {
     /// A whole register, or one 32-bit half (`byte` 0 or 4) of a 64-bit register.
-    Reg {
-        reg: &'static RegDef,
-        byte: u64,
-        half: bool,
-    },
+    Reg { reg: &'static RegDef, byte: u64, half: bool },
     /// A field of `struct iommu_hw_info_arm_smmuv3` that is not a register (`flags`, `__reserved`).
     HwInfoOnly(&'static str),
 }
@@ -45,32 +41,18 @@ pub(crate) fn lookup_name(name: &str) -> Result<Target, String> {
     if !name.is_ascii() || name.is_empty() {
         return Err(format!("unknown register {}", show(name)));
     }
-    let n = name
-        .strip_prefix("ARM_")
-        .or_else(|| name.strip_prefix("arm_"))
-        .unwrap_or(name);
+    let n = name.strip_prefix("ARM_").or_else(|| name.strip_prefix("arm_")).unwrap_or(name);
     if let Some(r) = regs::by_name(n).or_else(|| regs::by_name(name)) {
-        return Ok(Target::Reg {
-            reg: r,
-            byte: 0,
-            half: false,
-        });
+        return Ok(Target::Reg { reg: r, byte: 0, half: false });
     }
     let upper = n.to_ascii_uppercase();
     for (suf, byte) in [("_LO", 0u64), ("_HI", 4u64), ("_L", 0), ("_H", 4)] {
         if let Some(stem) = upper.strip_suffix(suf) {
             if let Some(r) = regs::by_name(stem) {
                 if r.width != 64 {
-                    return Err(format!(
-                        "{name}: {} is a 32-bit register and has no {suf} half",
-                        r.name
-                    ));
+                    return Err(format!("{name}: {} is a 32-bit register and has no {suf} half", r.name));
                 }
-                return Ok(Target::Reg {
-                    reg: r,
-                    byte,
-                    half: true,
-                });
+                return Ok(Target::Reg { reg: r, byte, half: true });
             }
         }
     }
@@ -92,15 +74,9 @@ pub(crate) fn hw_info_key(key: &str) -> Result<Option<Target>, String> {
         let Some(num) = rest.strip_suffix(']') else {
             return Err(format!("{}: expected idr[N] with N from 0 to 5", show(key)));
         };
-        let i: usize = num
-            .trim()
-            .parse()
-            .map_err(|_| format!("{}: expected idr[N] with N from 0 to 5", show(key)))?;
+        let i: usize = num.trim().parse().map_err(|_| format!("{}: expected idr[N] with N from 0 to 5", show(key)))?;
         if i >= HW_INFO_IDRS {
-            return Err(format!(
-                "{}: struct iommu_hw_info_arm_smmuv3 has idr[0] to idr[5]",
-                show(key)
-            ));
+            return Err(format!("{}: struct iommu_hw_info_arm_smmuv3 has idr[0] to idr[5]", show(key)));
         }
         return reg_for_word(i + 2).map(Some);
     }
@@ -113,18 +89,12 @@ pub(crate) fn hw_info_key(key: &str) -> Result<Option<Target>, String> {
 pub(crate) fn reg_for_word(i: usize) -> Result<Target, String> {
     let name = hw_info_word(i).ok_or_else(|| "not a register word".to_string())?;
     regs::by_name(name)
-        .map(|reg| Target::Reg {
-            reg,
-            byte: 0,
-            half: false,
-        })
+        .map(|reg| Target::Reg { reg, byte: 0, half: false })
         .ok_or_else(|| format!("register {name} is not in the register table"))
 }
 
 fn unquote(t: &str) -> &str {
-    t.strip_prefix('"')
-        .and_then(|x| x.strip_suffix('"'))
-        .unwrap_or(t)
+    t.strip_prefix('"').and_then(|x| x.strip_suffix('"')).unwrap_or(t)
 }
 
 pub(crate) struct KvOut {
@@ -134,20 +104,12 @@ pub(crate) struct KvOut {
 }
 
 /// Builds the piece for a named target. `vcol` is the value's column.
-pub(crate) fn named_piece(
-    t: &Target,
-    line: usize,
-    vcol: usize,
-    value: u64,
-) -> Result<Option<Piece>, ParseError> {
+pub(crate) fn named_piece(t: &Target, line: usize, vcol: usize, value: u64) -> Result<Option<Piece>, ParseError> {
     match t {
         Target::HwInfoOnly(_) => Ok(None),
         Target::Reg { reg, byte, half } => {
             let (n, label) = if *half {
-                (
-                    4usize,
-                    format!("{}_{}", reg.name, if *byte == 0 { "LO" } else { "HI" }),
-                )
+                (4usize, format!("{}_{}", reg.name, if *byte == 0 { "LO" } else { "HI" }))
             } else {
                 (reg.width as usize / 8, reg.name.to_string())
             };
@@ -163,13 +125,7 @@ pub(crate) fn named_piece(
                     format!("value {value:#x} does not fit {what}; expected at most 0xffffffff"),
                 ));
             }
-            Ok(Some(Piece::named(
-                line,
-                vcol,
-                reg.offset as u64 + byte,
-                le_bytes(value, n),
-                label,
-            )))
+            Ok(Some(Piece::named(line, vcol, reg.offset as u64 + byte, le_bytes(value, n), label)))
         }
     }
 }
@@ -191,9 +147,7 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
         }
         let t = t.trim_end_matches([',', ';']).trim_end();
         // key: up to whitespace, '=' or ':'
-        let kend = t
-            .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
-            .unwrap_or(t.len());
+        let kend = t.find(|c: char| c.is_whitespace() || c == '=' || c == ':').unwrap_or(t.len());
         let key_raw = t.get(..kend).unwrap_or("");
         let key = unquote(key_raw);
         let mut rest = t.get(kend..).unwrap_or("").trim_start();
@@ -228,7 +182,11 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
             }
         }
         if let Some(Err(e)) = &target {
-            return Err(err(ln, kcol, format!("{e}; expected a register name (IDR0, SMMU_CR0, STRTAB_BASE_LO...), idr[N] or an address")));
+            return Err(err(
+                ln,
+                kcol,
+                format!("{e}; expected a register name (IDR0, SMMU_CR0, STRTAB_BASE_LO...), idr[N] or an address"),
+            ));
         }
         let Some(&(_, vtok_raw)) = toks.first() else {
             return Err(err(
@@ -241,10 +199,7 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
             return Err(err(
                 ln,
                 col_of(raw, extra),
-                format!(
-                    "unexpected {} after the value; expected one value per line",
-                    show(extra)
-                ),
+                format!("unexpected {} after the value; expected one value per line", show(extra)),
             ));
         }
         let vtok = unquote(vtok_raw);
@@ -265,17 +220,8 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
             _ => {
                 let a = lex::addr_value(key).map_err(|e| err(ln, kcol, e))?;
                 addressed += 1;
-                let n = if num.value > u32::MAX as u64 || num.digits >= 16 {
-                    8
-                } else {
-                    4
-                };
-                pieces.push(Piece::at(
-                    ln,
-                    vcol,
-                    Key::Addr(a.value),
-                    le_bytes(num.value, n),
-                ));
+                let n = if num.value > u32::MAX as u64 || num.digits >= 16 { 8 } else { 4 };
+                pieces.push(Piece::at(ln, vcol, Key::Addr(a.value), le_bytes(num.value, n)));
             }
         }
     }
@@ -295,9 +241,5 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
     } else {
         Format::NameValue
     };
-    Ok(KvOut {
-        pieces,
-        notes,
-        format,
-    })
+    Ok(KvOut { pieces, notes, format })
 }

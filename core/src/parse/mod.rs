@@ -152,16 +152,8 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {
     }
     let out = lines::parse(text)?;
     if out.pieces.is_empty() {
-        let skipped = if out.notes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", out.notes.join("; "))
-        };
-        return Err(lex::err(
-            1,
-            1,
-            format!("no register values found{skipped}; {EXPECTED}"),
-        ));
+        let skipped = if out.notes.is_empty() { String::new() } else { format!(" ({})", out.notes.join("; ")) };
+        return Err(lex::err(1, 1, format!("no register values found{skipped}; {EXPECTED}")));
     }
     store::assemble(out.pieces, out.format, opts, false, out.notes)
 }
@@ -192,12 +184,7 @@ pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseErr
             let good = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
             let prefix = String::from_utf8_lossy(good);
             let line = prefix.matches('\n').count() + 1;
-            let column = prefix
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
+            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
             Err(lex::err(
                 line,
                 column,
@@ -214,8 +201,9 @@ pub fn parse_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Parsed, ParseErr
 fn snapshot(text: &str) -> Result<Parsed, ParseError> {
     let s = Snapshot::from_json(text).map_err(|e| {
         let (line, column) = match &e {
-            SnapshotError::UnknownRegister { name }
-            | SnapshotError::BadRegisterValue { name, .. } => json::locate(text, name, 0),
+            SnapshotError::UnknownRegister { name } | SnapshotError::BadRegisterValue { name, .. } => {
+                json::locate(text, name, 0)
+            }
             SnapshotError::Json(_) => match serde_json::from_str::<serde_json::Value>(text) {
                 Err(je) => return json::syntax_error(text, &je),
                 Ok(_) => (1, 1),
@@ -225,11 +213,7 @@ fn snapshot(text: &str) -> Result<Parsed, ParseError> {
         lex::err(line, column, format!("snapshot: {e}"))
     })?;
     if s.registers.is_empty() {
-        return Err(lex::err(
-            1,
-            1,
-            "snapshot: no registers (\"registers\" is empty)",
-        ));
+        return Err(lex::err(1, 1, "snapshot: no registers (\"registers\" is empty)"));
     }
     let mut notes = Vec::new();
     for name in &s.unknown_registers {
@@ -240,13 +224,7 @@ fn snapshot(text: &str) -> Result<Parsed, ParseError> {
     }
     let chunks = s.memory.chunks().count();
     if chunks > 0 {
-        notes.push(format!(
-            "snapshot also holds {chunks} memory chunks (not used for register decoding)"
-        ));
+        notes.push(format!("snapshot also holds {chunks} memory chunks (not used for register decoding)"));
     }
-    Ok(Parsed {
-        registers: s.registers,
-        format: Format::Snapshot,
-        notes,
-    })
+    Ok(Parsed { registers: s.registers, format: Format::Snapshot, notes })
 }

@@ -9,11 +9,7 @@ use crate::regset::{Origin, RegisterSet};
 /// Size of the SMMU register frame (Page 0 and Page 1, 64 KiB each), unless the register
 /// table reaches further.
 pub(crate) fn frame_size() -> u64 {
-    let top = regs::REGISTERS
-        .iter()
-        .map(|r| r.offset as u64 + r.width as u64 / 8)
-        .max()
-        .unwrap_or(0);
+    let top = regs::REGISTERS.iter().map(|r| r.offset as u64 + r.width as u64 / 8).max().unwrap_or(0);
     top.div_ceil(0x10000).saturating_mul(0x10000).max(0x20000)
 }
 
@@ -44,26 +40,10 @@ pub(crate) struct Piece {
 
 impl Piece {
     pub fn named(line: usize, col: usize, off: u64, bytes: Vec<u8>, label: String) -> Self {
-        Piece {
-            line,
-            col,
-            key: Key::Off(off),
-            bytes,
-            label: Some(label),
-            clip: false,
-            repeat_to: None,
-        }
+        Piece { line, col, key: Key::Off(off), bytes, label: Some(label), clip: false, repeat_to: None }
     }
     pub fn at(line: usize, col: usize, key: Key, bytes: Vec<u8>) -> Self {
-        Piece {
-            line,
-            col,
-            key,
-            bytes,
-            label: None,
-            clip: false,
-            repeat_to: None,
-        }
+        Piece { line, col, key, bytes, label: None, clip: false, repeat_to: None }
     }
 }
 
@@ -92,12 +72,7 @@ fn describe(p: &Piece, off: u64) -> Option<String> {
     if at == 0 && n == w {
         Some(format!("{} = {}", r.name, hex_n(v, p.bytes.len())))
     } else if r.width == 64 && n == 4 && (at == 0 || at == 4) {
-        Some(format!(
-            "{}_{} = {}",
-            r.name,
-            if at == 0 { "LO" } else { "HI" },
-            hex_n(v, 4)
-        ))
+        Some(format!("{}_{} = {}", r.name, if at == 0 { "LO" } else { "HI" }, hex_n(v, 4)))
     } else {
         None
     }
@@ -107,13 +82,7 @@ fn reg_at(off: u64) -> String {
     u32::try_from(off)
         .ok()
         .and_then(regs::containing)
-        .map(|(r, at)| {
-            if at == 0 {
-                format!(" ({})", r.name)
-            } else {
-                format!(" ({} byte {at})", r.name)
-            }
-        })
+        .map(|(r, at)| if at == 0 { format!(" ({})", r.name) } else { format!(" ({} byte {at})", r.name) })
         .unwrap_or_default()
 }
 
@@ -218,18 +187,12 @@ pub(crate) fn assemble(
                         base as u128 + frame as u128
                     )
                 }
-                Key::Addr(a) => format!(
-                    "address {a:#x} is outside the SMMU register frame (offsets 0x0..{frame:#x})"
-                ),
+                Key::Addr(a) => format!("address {a:#x} is outside the SMMU register frame (offsets 0x0..{frame:#x})"),
                 Key::Off(o) => {
                     format!("offset {o:#x} is outside the SMMU register frame (0x0..{frame:#x})")
                 }
             };
-            return Err(err(
-                p.line,
-                p.col,
-                format!("{what}; expected an SMMU register address or offset"),
-            ));
+            return Err(err(p.line, p.col, format!("{what}; expected an SMMU register address or offset")));
         }
         let lo = start.max(0);
         let hi = end.min(frame as i128);
@@ -251,8 +214,10 @@ pub(crate) fn assemble(
                         Key::Off(o) => o,
                         Key::Addr(a) => a.saturating_sub(base),
                     };
-                    let msg = match (p.repeat_to.is_none().then(|| describe(p, off.saturating_sub(k as u64))).flatten(),
-                                     q.repeat_to.is_none().then(|| describe(q, qs)).flatten()) {
+                    let msg = match (
+                        p.repeat_to.is_none().then(|| describe(p, off.saturating_sub(k as u64))).flatten(),
+                        q.repeat_to.is_none().then(|| describe(q, qs)).flatten(),
+                    ) {
                         (Some(a), Some(b2)) => format!("{a} conflicts with line {}: {b2}", q.line),
                         _ => format!(
                             "byte at offset {off:#x}{} = {b:#04x} conflicts with line {}: {old:#04x}",
@@ -273,9 +238,7 @@ pub(crate) fn assemble(
         }
     }
     if clipped > 0 {
-        notes.push(format!(
-            "{clipped} bytes outside the 128 KiB SMMU register frame ignored"
-        ));
+        notes.push(format!("{clipped} bytes outside the 128 KiB SMMU register frame ignored"));
     }
     if overwrite && superseded > 0 {
         notes.push(format!("{superseded} accesses superseded by later ones (the last access to each register wins)"));
@@ -311,14 +274,7 @@ pub(crate) fn assemble(
         if !missing.is_empty() {
             notes.push(missing_note(r, &missing));
         }
-        set.insert(
-            r,
-            le_value(&got),
-            Origin {
-                line,
-                source: source.clone(),
-            },
-        );
+        set.insert(r, le_value(&got), Origin { line, source: source.clone() });
     }
     // IHI 0070 6.2.1: Page 0 offsets 0xA8/0xAC/0xC8/0xCC may alias the Page 1 queue
     // pointers (QEMU and Page-0-only implementations do). A non-zero value there stands in
@@ -335,15 +291,8 @@ pub(crate) fn assemble(
         if got.iter().any(|g| g.is_none()) {
             continue;
         }
-        let v = le_value(
-            &got.iter()
-                .map(|g| g.map(|x| x.0).unwrap_or(0))
-                .collect::<Vec<_>>(),
-        );
-        let line = got
-            .iter()
-            .filter_map(|g| g.and_then(|x| pieces.get(x.1)).map(|p| p.line))
-            .min();
+        let v = le_value(&got.iter().map(|g| g.map(|x| x.0).unwrap_or(0)).collect::<Vec<_>>());
+        let line = got.iter().filter_map(|g| g.and_then(|x| pieces.get(x.1)).map(|p| p.line)).min();
         for i in 0..n {
             if let Some(u) = used.get_mut((alias as u64 + i) as usize) {
                 *u = true;
@@ -368,22 +317,14 @@ pub(crate) fn assemble(
         }
     }
     let is_used = |o: u64| used.get(o as usize).copied().unwrap_or(false);
-    let stray: Vec<u64> = bytes
-        .iter()
-        .filter(|(o, b, _)| *b != 0 && !is_used(*o))
-        .map(|(o, _, _)| o)
-        .collect();
+    let stray: Vec<u64> = bytes.iter().filter(|(o, b, _)| *b != 0 && !is_used(*o)).map(|(o, _, _)| o).collect();
     if let Some(first) = stray.first() {
         notes.push(format!(
             "{} non-zero bytes at offsets with no register ignored (first at offset {first:#x})",
             stray.len()
         ));
     }
-    let unplaced: Vec<u64> = bytes
-        .iter()
-        .filter(|(o, _, _)| !is_used(*o))
-        .map(|(o, _, _)| o)
-        .collect();
+    let unplaced: Vec<u64> = bytes.iter().filter(|(o, _, _)| !is_used(*o)).map(|(o, _, _)| o).collect();
     if set.is_empty() {
         let msg = if let Some(first) = unplaced.first() {
             format!(
@@ -396,11 +337,7 @@ pub(crate) fn assemble(
         let (l, c) = pieces.first().map(|p| (p.line, p.col)).unwrap_or((1, 1));
         return Err(err(l, c, msg));
     }
-    Ok(super::Parsed {
-        registers: set,
-        format,
-        notes,
-    })
+    Ok(super::Parsed { registers: set, format, notes })
 }
 
 /// Bytes of the register frame, each with the index of the piece that gave it.
@@ -412,10 +349,7 @@ struct ByteMap {
 
 impl ByteMap {
     fn new(_frame: u64) -> Self {
-        ByteMap {
-            val: Vec::new(),
-            src: Vec::new(),
-        }
+        ByteMap { val: Vec::new(), src: Vec::new() }
     }
     fn get(&self, off: u64) -> Option<(u8, usize)> {
         let i = usize::try_from(off).ok()?;
@@ -449,19 +383,10 @@ impl ByteMap {
 
 fn missing_note(r: &RegDef, missing: &[u64]) -> String {
     if r.width == 64 && missing == [4, 5, 6, 7] {
-        format!(
-            "{}: only the low half was given; the high half is taken as 0",
-            r.name
-        )
+        format!("{}: only the low half was given; the high half is taken as 0", r.name)
     } else if r.width == 64 && missing == [0, 1, 2, 3] {
-        format!(
-            "{}: only the high half was given; the low half is taken as 0",
-            r.name
-        )
+        format!("{}: only the high half was given; the low half is taken as 0", r.name)
     } else {
-        format!(
-            "{}: bytes {:?} were not given and are taken as 0",
-            r.name, missing
-        )
+        format!("{}: bytes {:?} were not given and are taken as 0", r.name, missing)
     }
 }

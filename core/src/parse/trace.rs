@@ -29,9 +29,7 @@ fn field<'a>(s: &'a str, name: &str) -> Option<(usize, &'a str)> {
         if let Some(r3) = r2.strip_prefix(':').or_else(|| r2.strip_prefix('=')) {
             let r4 = r3.trim_start();
             let vstart = s.len() - r4.len();
-            let end = r4
-                .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
-                .unwrap_or(r4.len());
+            let end = r4.find(|c: char| c.is_whitespace() || c == '(' || c == ',').unwrap_or(r4.len());
             return Some((vstart, r4.get(..end).unwrap_or("")));
         }
         from = after;
@@ -67,10 +65,7 @@ pub(crate) fn parse(text: &str) -> Result<TraceOut, ParseError> {
                 return Err(err(
                     ln,
                     col(raw, raw.len()),
-                    format!(
-                        "expected `{name}: 0x...` ({what}) in the {} line",
-                        if is_write { WRITE } else { READ }
-                    ),
+                    format!("expected `{name}: 0x...` ({what}) in the {} line", if is_write { WRITE } else { READ }),
                 ));
             };
             let c = col(raw, body_start + o);
@@ -84,52 +79,31 @@ pub(crate) fn parse(text: &str) -> Result<TraceOut, ParseError> {
         let r = body.find("size").and_then(|p| body.get(p..)).and_then(|s| {
             let open = s.find('(')?;
             let close = s.find(')')?;
-            s.get(open + 1..close)
-                .and_then(|x| x.trim().parse::<i64>().ok())
+            s.get(open + 1..close).and_then(|x| x.trim().parse::<i64>().ok())
         });
-        let r = r.or_else(|| {
-            field(body, " r")
-                .and_then(|(_, t)| lex::c_value(t).ok())
-                .map(|n| n.value as i64)
-        });
+        let r = r.or_else(|| field(body, " r").and_then(|(_, t)| lex::c_value(t).ok()).map(|n| n.value as i64));
         if r.is_some_and(|r| r != 0) {
             failed += 1;
             continue;
         }
         let n = match size {
             1 | 2 | 4 | 8 => size as usize,
-            _ => {
-                return Err(err(
-                    ln,
-                    scol,
-                    format!("size {size:#x}: expected an access size of 1, 2, 4 or 8 bytes"),
-                ))
-            }
+            _ => return Err(err(ln, scol, format!("size {size:#x}: expected an access size of 1, 2, 4 or 8 bytes"))),
         };
         if n < 8 && val >> (n * 8) != 0 {
-            return Err(err(
-                ln,
-                vcol,
-                format!("val {val:#x} does not fit a {n}-byte access"),
-            ));
+            return Err(err(ln, vcol, format!("val {val:#x} does not fit a {n}-byte access")));
         }
         if is_write {
             writes += 1;
         } else {
             reads += 1;
         }
-        pieces.push(Piece {
-            clip: false,
-            ..Piece::at(ln, acol, Key::Off(addr), le_bytes(val, n))
-        });
+        pieces.push(Piece { clip: false, ..Piece::at(ln, acol, Key::Off(addr), le_bytes(val, n)) });
     }
-    let mut notes = vec![format!(
-        "{reads} reads and {writes} writes; each register takes the value of its last access"
-    )];
+    let mut notes =
+        vec![format!("{reads} reads and {writes} writes; each register takes the value of its last access")];
     if failed > 0 {
-        notes.push(format!(
-            "{failed} accesses with a failed MemTxResult skipped"
-        ));
+        notes.push(format!("{failed} accesses with a failed MemTxResult skipped"));
     }
     if other > 0 {
         notes.push(format!("{other} other lines skipped"));

@@ -6,35 +6,86 @@ use crate::regset::RegisterSet;
 use serde::Serialize;
 
 const fn at(name: &'static str, lsb: u16, width: u8, shift: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Addr(shift), values: &[], desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Addr(shift), &[], desc, section)
 }
 
 const OP: FieldDef = hex("Opcode", 0, 8, "Command opcode", "4.1.1");
-const SSEC: FieldDef = en("SSec", 10, 1, &[e(0, "Non-secure", "StreamID is Non-secure"), e(1, "Secure", "StreamID is Secure (Secure Command queue only)")], "StreamID Security state", "4.1.6");
-const SSV: FieldDef = en("SSV", 11, 1, &[e(0, "No SubstreamID", "SubstreamID not supplied"), e(1, "Valid", "SubstreamID supplied")], "Substream valid", "4.1.6");
+const SSEC: FieldDef = en(
+    "SSec",
+    10,
+    1,
+    &[e(0, "Non-secure", "StreamID is Non-secure"), e(1, "Secure", "StreamID is Secure (Secure Command queue only)")],
+    "StreamID Security state",
+    "4.1.6",
+);
+const SSV: FieldDef = en(
+    "SSV",
+    11,
+    1,
+    &[e(0, "No SubstreamID", "SubstreamID not supplied"), e(1, "Valid", "SubstreamID supplied")],
+    "Substream valid",
+    "4.1.6",
+);
 const SSID: FieldDef = num("SubstreamID", 12, 20, "SubstreamID (used when SSV == 1)", "4.1.6");
 const SSID_CD: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the CD to invalidate", "4.3.3");
 const SID: FieldDef = hex("StreamID", 32, 32, "StreamID", "4.1.6");
-const LEAF_CFG: FieldDef = en("Leaf", 64, 1, &[e(0, "All levels", "invalidate the entry and any L1 descriptor caching it"), e(1, "Leaf only", "invalidate only the STE/CD itself")], "Leaf", "4.3");
-const RANGE: FieldDef = num("Range", 64, 5, "Invalidate 2^(Range+1) STEs from StreamID aligned down (31 = all: CMD_CFGI_ALL)", "4.3.2");
-const NUM: FieldDef = num("NUM", 12, 5, "Range invalidation: number of TG-sized blocks is (NUM+1) * 2^SCALE", "4.4.1.1");
-const SCALE: FieldDef = num("SCALE", 20, 6, "Range invalidation: scale exponent (bit 25 is RES0 unless SMMU_IDR5.DS == 1)", "4.4.1.1");
+const LEAF_CFG: FieldDef = en(
+    "Leaf",
+    64,
+    1,
+    &[
+        e(0, "All levels", "invalidate the entry and any L1 descriptor caching it"),
+        e(1, "Leaf only", "invalidate only the STE/CD itself"),
+    ],
+    "Leaf",
+    "4.3",
+);
+const RANGE: FieldDef =
+    num("Range", 64, 5, "Invalidate 2^(Range+1) STEs from StreamID aligned down (31 = all: CMD_CFGI_ALL)", "4.3.2");
+const NUM: FieldDef =
+    num("NUM", 12, 5, "Range invalidation: number of TG-sized blocks is (NUM+1) * 2^SCALE", "4.4.1.1");
+const SCALE: FieldDef =
+    num("SCALE", 20, 6, "Range invalidation: scale exponent (bit 25 is RES0 unless SMMU_IDR5.DS == 1)", "4.4.1.1");
 const TTL128: FieldDef = flag("TTL128", 71, "The TTL hint applies to 128-bit descriptors", "4.4.1.1");
 const VMID: FieldDef = hex("VMID", 32, 16, "Virtual machine identifier", "4.4");
 const ASID: FieldDef = hex("ASID", 48, 16, "Address space identifier", "4.4");
-const LEAF: FieldDef = en("Leaf", 64, 1, &[e(0, "All levels", "walk-cache (table) entries are invalidated too"), e(1, "Leaf only", "only last-level entries are invalidated")], "Leaf", "4.4");
-const TTL: FieldDef = en("TTL", 72, 2, &[
-    e(0, "Any", "no level hint"),
-    e(1, "Level 1", "entries are at level 1"),
-    e(2, "Level 2", "entries are at level 2"),
-    e(3, "Level 3", "entries are at level 3"),
-], "Translation table level hint", "4.4.1.1");
-const TG: FieldDef = en("TG", 74, 2, &[
-    e(0, "None", "no granule hint; NUM, SCALE and TTL are not used"),
-    e(1, "4KB", "4KB translation granule"),
-    e(2, "16KB", "16KB translation granule"),
-    e(3, "64KB", "64KB translation granule"),
-], "Translation granule of the entries to invalidate", "4.4.1.1");
+const LEAF: FieldDef = en(
+    "Leaf",
+    64,
+    1,
+    &[
+        e(0, "All levels", "walk-cache (table) entries are invalidated too"),
+        e(1, "Leaf only", "only last-level entries are invalidated"),
+    ],
+    "Leaf",
+    "4.4",
+);
+const TTL: FieldDef = en(
+    "TTL",
+    72,
+    2,
+    &[
+        e(0, "Any", "no level hint"),
+        e(1, "Level 1", "entries are at level 1"),
+        e(2, "Level 2", "entries are at level 2"),
+        e(3, "Level 3", "entries are at level 3"),
+    ],
+    "Translation table level hint",
+    "4.4.1.1",
+);
+const TG: FieldDef = en(
+    "TG",
+    74,
+    2,
+    &[
+        e(0, "None", "no granule hint; NUM, SCALE and TTL are not used"),
+        e(1, "4KB", "4KB translation granule"),
+        e(2, "16KB", "16KB translation granule"),
+        e(3, "64KB", "64KB translation granule"),
+    ],
+    "Translation granule of the entries to invalidate",
+    "4.4.1.1",
+);
 const VA: FieldDef = at("Address", 76, 52, 12, "Virtual address, bits [63:12]", "4.1.6");
 const IPA: FieldDef = at("Address", 76, 44, 12, "IPA, bits [55:12]", "4.1.6");
 
@@ -44,73 +95,283 @@ macro_rules! layout {
     };
 }
 
-layout!(PREFETCH_CONFIG, "CMD_PREFETCH_CONFIG", "Prefetch the STE and CD for a stream", "4.2.1", [OP, SSEC, SSV, SSID, SID]);
-layout!(PREFETCH_ADDR, "CMD_PREFETCH_ADDR", "Prefetch configuration and TLB entries for an address span", "4.2.2", [
-    OP, SSEC, SSV, SSID, SID,
-    num("Size", 64, 5, "Number of translations to prefetch, as 2^Size strides", "4.2.2"),
-    VA,
-]);
-layout!(CFGI_STE, "CMD_CFGI_STE", "Invalidate cached STE (and L1STD unless Leaf) for a StreamID", "4.3.1", [OP, SSEC, SID, LEAF_CFG]);
-layout!(CFGI_STE_RANGE, "CMD_CFGI_STE_RANGE", "Invalidate cached STEs for a range of StreamIDs (Range 31: CMD_CFGI_ALL)", "4.3.2", [OP, SSEC, SID, RANGE]);
-layout!(CFGI_CD, "CMD_CFGI_CD", "Invalidate a cached CD (and L1CD unless Leaf)", "4.3.3", [OP, SSEC, SSID_CD, SID, LEAF_CFG]);
+layout!(
+    PREFETCH_CONFIG,
+    "CMD_PREFETCH_CONFIG",
+    "Prefetch the STE and CD for a stream",
+    "4.2.1",
+    [OP, SSEC, SSV, SSID, SID]
+);
+layout!(
+    PREFETCH_ADDR,
+    "CMD_PREFETCH_ADDR",
+    "Prefetch configuration and TLB entries for an address span",
+    "4.2.2",
+    [
+        OP,
+        SSEC,
+        SSV,
+        SSID,
+        SID,
+        num("Size", 64, 5, "Number of translations to prefetch, as 2^Size strides", "4.2.2"),
+        VA,
+    ]
+);
+layout!(
+    CFGI_STE,
+    "CMD_CFGI_STE",
+    "Invalidate cached STE (and L1STD unless Leaf) for a StreamID",
+    "4.3.1",
+    [OP, SSEC, SID, LEAF_CFG]
+);
+layout!(
+    CFGI_STE_RANGE,
+    "CMD_CFGI_STE_RANGE",
+    "Invalidate cached STEs for a range of StreamIDs (Range 31: CMD_CFGI_ALL)",
+    "4.3.2",
+    [OP, SSEC, SID, RANGE]
+);
+layout!(
+    CFGI_CD,
+    "CMD_CFGI_CD",
+    "Invalidate a cached CD (and L1CD unless Leaf)",
+    "4.3.3",
+    [OP, SSEC, SSID_CD, SID, LEAF_CFG]
+);
 layout!(CFGI_CD_ALL, "CMD_CFGI_CD_ALL", "Invalidate all cached CDs of a StreamID", "4.3.4", [OP, SSEC, SID]);
 layout!(CFGI_VMS_PIDM, "CMD_CFGI_VMS_PIDM", "Invalidate cached VMS PARTID map for a VMID", "4.3.5", [OP, SSEC, VMID]);
-layout!(TLBI_NH_ALL, "CMD_TLBI_NH_ALL", "Invalidate all non-hypervisor stage 1 TLB entries of a VMID", "4.4.2.1", [OP, VMID]);
-layout!(TLBI_NH_ASID, "CMD_TLBI_NH_ASID", "Invalidate stage 1 TLB entries of an ASID in a VMID", "4.4.2.2", [OP, VMID, ASID]);
-layout!(TLBI_NH_VA, "CMD_TLBI_NH_VA", "Invalidate stage 1 TLB entries of a VA for an ASID in a VMID", "4.4.2.4", [OP, NUM, SCALE, VMID, ASID, LEAF, TTL128, TTL, TG, VA]);
-layout!(TLBI_NH_VAA, "CMD_TLBI_NH_VAA", "Invalidate stage 1 TLB entries of a VA for all ASIDs in a VMID", "4.4.2.3", [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, VA]);
-layout!(TLBI_EL3_ALL, "CMD_TLBI_EL3_ALL", "Invalidate all EL3 TLB entries (Secure Command queue only)", "4.4.2.5", [OP]);
-layout!(TLBI_EL3_VA, "CMD_TLBI_EL3_VA", "Invalidate EL3 TLB entries of a VA (Secure Command queue only)", "4.4.2.6", [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]);
+layout!(
+    TLBI_NH_ALL,
+    "CMD_TLBI_NH_ALL",
+    "Invalidate all non-hypervisor stage 1 TLB entries of a VMID",
+    "4.4.2.1",
+    [OP, VMID]
+);
+layout!(
+    TLBI_NH_ASID,
+    "CMD_TLBI_NH_ASID",
+    "Invalidate stage 1 TLB entries of an ASID in a VMID",
+    "4.4.2.2",
+    [OP, VMID, ASID]
+);
+layout!(
+    TLBI_NH_VA,
+    "CMD_TLBI_NH_VA",
+    "Invalidate stage 1 TLB entries of a VA for an ASID in a VMID",
+    "4.4.2.4",
+    [OP, NUM, SCALE, VMID, ASID, LEAF, TTL128, TTL, TG, VA]
+);
+layout!(
+    TLBI_NH_VAA,
+    "CMD_TLBI_NH_VAA",
+    "Invalidate stage 1 TLB entries of a VA for all ASIDs in a VMID",
+    "4.4.2.3",
+    [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, VA]
+);
+layout!(
+    TLBI_EL3_ALL,
+    "CMD_TLBI_EL3_ALL",
+    "Invalidate all EL3 TLB entries (Secure Command queue only)",
+    "4.4.2.5",
+    [OP]
+);
+layout!(
+    TLBI_EL3_VA,
+    "CMD_TLBI_EL3_VA",
+    "Invalidate EL3 TLB entries of a VA (Secure Command queue only)",
+    "4.4.2.6",
+    [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]
+);
 layout!(TLBI_EL2_ALL, "CMD_TLBI_EL2_ALL", "Invalidate all EL2 TLB entries", "4.4.2.7", [OP]);
 layout!(TLBI_EL2_ASID, "CMD_TLBI_EL2_ASID", "Invalidate EL2 TLB entries of an ASID", "4.4.2.10", [OP, ASID]);
-layout!(TLBI_EL2_VA, "CMD_TLBI_EL2_VA", "Invalidate EL2 TLB entries of a VA for an ASID", "4.4.2.8", [OP, NUM, SCALE, ASID, LEAF, TTL128, TTL, TG, VA]);
-layout!(TLBI_EL2_VAA, "CMD_TLBI_EL2_VAA", "Invalidate EL2 TLB entries of a VA for all ASIDs", "4.4.2.9", [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]);
-layout!(TLBI_S12_VMALL, "CMD_TLBI_S12_VMALL", "Invalidate all stage 1 and stage 2 TLB entries of a VMID", "4.4.3.2", [OP, VMID]);
-layout!(TLBI_S2_IPA, "CMD_TLBI_S2_IPA", "Invalidate stage 2 TLB entries of an IPA in a VMID", "4.4.3.1", [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, IPA]);
-layout!(TLBI_NSNH_ALL, "CMD_TLBI_NSNH_ALL", "Invalidate all Non-secure non-hypervisor TLB entries (all VMIDs)", "4.4.4.1", [OP]);
-layout!(ATC_INV, "CMD_ATC_INV", "Invalidate a device's ATS translation cache (ATC)", "4.5.1", [
-    OP,
-    flag("Global", 9, "Invalidate global entries of all SubstreamIDs too", "4.5.1"),
-    SSV, SSID, SID,
-    num("Size", 64, 6, "Invalidate 2^Size 4KB pages around Address (52 or more: all)", "4.5.1"),
-    VA,
-]);
-layout!(PRI_RESP, "CMD_PRI_RESP", "Respond to a PRI Page Request Group", "4.6.1", [
-    OP, SSV, SSID, SID,
-    num("PRGIndex", 64, 9, "Page Request Group index being answered", "4.6.1"),
-    en("Resp", 76, 2, &[
-        e(0, "Deny", "Invalid Request: the page will not be made available"),
-        e(1, "Fail", "Response Failure: catastrophic error, PRI disabled for the function"),
-        e(2, "Success", "the pages are now available; retry the ATS request"),
-    ], "Response code sent to the device", "4.6.1"),
-]);
-layout!(RESUME, "CMD_RESUME", "Resume or terminate a stalled transaction", "4.7.1", [
-    OP, SSEC,
-    en("Ac", 12, 1, &[e(0, "Terminate", "terminate the stalled transaction"), e(1, "Retry", "retry the stalled transaction")], "Action", "4.7.1"),
-    en("Ab", 13, 1, &[e(0, "RAZ/WI", "a terminated transaction completes RAZ/WI"), e(1, "Abort", "a terminated transaction aborts")], "Abort behaviour when Ac == 0", "4.7.1"),
-    SID,
-    hex("STAG", 64, 16, "Stall tag from the stall event record", "4.7.1"),
-]);
+layout!(
+    TLBI_EL2_VA,
+    "CMD_TLBI_EL2_VA",
+    "Invalidate EL2 TLB entries of a VA for an ASID",
+    "4.4.2.8",
+    [OP, NUM, SCALE, ASID, LEAF, TTL128, TTL, TG, VA]
+);
+layout!(
+    TLBI_EL2_VAA,
+    "CMD_TLBI_EL2_VAA",
+    "Invalidate EL2 TLB entries of a VA for all ASIDs",
+    "4.4.2.9",
+    [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]
+);
+layout!(
+    TLBI_S12_VMALL,
+    "CMD_TLBI_S12_VMALL",
+    "Invalidate all stage 1 and stage 2 TLB entries of a VMID",
+    "4.4.3.2",
+    [OP, VMID]
+);
+layout!(
+    TLBI_S2_IPA,
+    "CMD_TLBI_S2_IPA",
+    "Invalidate stage 2 TLB entries of an IPA in a VMID",
+    "4.4.3.1",
+    [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, IPA]
+);
+layout!(
+    TLBI_NSNH_ALL,
+    "CMD_TLBI_NSNH_ALL",
+    "Invalidate all Non-secure non-hypervisor TLB entries (all VMIDs)",
+    "4.4.4.1",
+    [OP]
+);
+layout!(
+    ATC_INV,
+    "CMD_ATC_INV",
+    "Invalidate a device's ATS translation cache (ATC)",
+    "4.5.1",
+    [
+        OP,
+        flag("Global", 9, "Invalidate global entries of all SubstreamIDs too", "4.5.1"),
+        SSV,
+        SSID,
+        SID,
+        num("Size", 64, 6, "Invalidate 2^Size 4KB pages around Address (52 or more: all)", "4.5.1"),
+        VA,
+    ]
+);
+layout!(
+    PRI_RESP,
+    "CMD_PRI_RESP",
+    "Respond to a PRI Page Request Group",
+    "4.6.1",
+    [
+        OP,
+        SSV,
+        SSID,
+        SID,
+        num("PRGIndex", 64, 9, "Page Request Group index being answered", "4.6.1"),
+        en(
+            "Resp",
+            76,
+            2,
+            &[
+                e(0, "Deny", "Invalid Request: the page will not be made available"),
+                e(1, "Fail", "Response Failure: catastrophic error, PRI disabled for the function"),
+                e(2, "Success", "the pages are now available; retry the ATS request"),
+            ],
+            "Response code sent to the device",
+            "4.6.1"
+        ),
+    ]
+);
+layout!(
+    RESUME,
+    "CMD_RESUME",
+    "Resume or terminate a stalled transaction",
+    "4.7.1",
+    [
+        OP,
+        SSEC,
+        en(
+            "Ac",
+            12,
+            1,
+            &[e(0, "Terminate", "terminate the stalled transaction"), e(1, "Retry", "retry the stalled transaction")],
+            "Action",
+            "4.7.1"
+        ),
+        en(
+            "Ab",
+            13,
+            1,
+            &[
+                e(0, "RAZ/WI", "a terminated transaction completes RAZ/WI"),
+                e(1, "Abort", "a terminated transaction aborts")
+            ],
+            "Abort behaviour when Ac == 0",
+            "4.7.1"
+        ),
+        SID,
+        hex("STAG", 64, 16, "Stall tag from the stall event record", "4.7.1"),
+    ]
+);
 layout!(STALL_TERM, "CMD_STALL_TERM", "Terminate all stalled transactions of a StreamID", "4.7.2", [OP, SSEC, SID]);
-layout!(SYNC, "CMD_SYNC", "Complete all earlier commands, then signal", "4.7.3", [
-    OP,
-    en("CS", 12, 2, &[
-        e(0, "SIG_NONE", "no completion signal; poll CONS"),
-        e(1, "SIG_IRQ", "signal completion with an MSI write of MSIData to MSIAddr"),
-        e(2, "SIG_SEV", "signal completion with a WFE wake-up event"),
-    ], "Completion signal", "4.7.3"),
-    en("MSH", 22, 2, &[e(0, "NSH", "Non-shareable"), e(2, "OSH", "Outer Shareable"), e(3, "ISH", "Inner Shareable")], "Shareability of the MSI write", "4.7.3"),
-    hex("MSIAttr", 24, 4, "Memory type of the MSI write", "4.7.3"),
-    hex("MSIData", 32, 32, "Data written by the completion MSI", "4.7.3"),
-    at("MSIAddr", 66, 54, 2, "Address of the completion MSI, bits [55:2]", "4.7.3"),
-]);
-layout!(TLBI_S_EL2_ALL, "CMD_TLBI_S_EL2_ALL", "Invalidate all Secure EL2 TLB entries (Secure Command queue only)", "4.4.2.11", [OP]);
-layout!(TLBI_S_EL2_ASID, "CMD_TLBI_S_EL2_ASID", "Invalidate Secure EL2 TLB entries of an ASID (Secure Command queue only)", "4.4.2.14", [OP, ASID]);
-layout!(TLBI_S_EL2_VA, "CMD_TLBI_S_EL2_VA", "Invalidate Secure EL2 TLB entries of a VA for an ASID (Secure Command queue only)", "4.4.2.12", [OP, NUM, SCALE, ASID, LEAF, TTL128, TTL, TG, VA]);
-layout!(TLBI_S_EL2_VAA, "CMD_TLBI_S_EL2_VAA", "Invalidate Secure EL2 TLB entries of a VA for all ASIDs (Secure Command queue only)", "4.4.2.13", [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]);
-layout!(TLBI_S_S12_VMALL, "CMD_TLBI_S_S12_VMALL", "Invalidate Secure stage 1 and 2 TLB entries of a VMID (Secure Command queue only)", "4.4.3.4", [OP, VMID]);
-layout!(TLBI_S_S2_IPA, "CMD_TLBI_S_S2_IPA", "Invalidate Secure stage 2 TLB entries of an IPA (Secure Command queue only)", "4.4.3.3", [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, IPA]);
-layout!(TLBI_SNH_ALL, "CMD_TLBI_SNH_ALL", "Invalidate all Secure non-hypervisor TLB entries (Secure Command queue only)", "4.4.4.2", [OP]);
+layout!(
+    SYNC,
+    "CMD_SYNC",
+    "Complete all earlier commands, then signal",
+    "4.7.3",
+    [
+        OP,
+        en(
+            "CS",
+            12,
+            2,
+            &[
+                e(0, "SIG_NONE", "no completion signal; poll CONS"),
+                e(1, "SIG_IRQ", "signal completion with an MSI write of MSIData to MSIAddr"),
+                e(2, "SIG_SEV", "signal completion with a WFE wake-up event"),
+            ],
+            "Completion signal",
+            "4.7.3"
+        ),
+        en(
+            "MSH",
+            22,
+            2,
+            &[e(0, "NSH", "Non-shareable"), e(2, "OSH", "Outer Shareable"), e(3, "ISH", "Inner Shareable")],
+            "Shareability of the MSI write",
+            "4.7.3"
+        ),
+        hex("MSIAttr", 24, 4, "Memory type of the MSI write", "4.7.3"),
+        hex("MSIData", 32, 32, "Data written by the completion MSI", "4.7.3"),
+        at("MSIAddr", 66, 54, 2, "Address of the completion MSI, bits [55:2]", "4.7.3"),
+    ]
+);
+layout!(
+    TLBI_S_EL2_ALL,
+    "CMD_TLBI_S_EL2_ALL",
+    "Invalidate all Secure EL2 TLB entries (Secure Command queue only)",
+    "4.4.2.11",
+    [OP]
+);
+layout!(
+    TLBI_S_EL2_ASID,
+    "CMD_TLBI_S_EL2_ASID",
+    "Invalidate Secure EL2 TLB entries of an ASID (Secure Command queue only)",
+    "4.4.2.14",
+    [OP, ASID]
+);
+layout!(
+    TLBI_S_EL2_VA,
+    "CMD_TLBI_S_EL2_VA",
+    "Invalidate Secure EL2 TLB entries of a VA for an ASID (Secure Command queue only)",
+    "4.4.2.12",
+    [OP, NUM, SCALE, ASID, LEAF, TTL128, TTL, TG, VA]
+);
+layout!(
+    TLBI_S_EL2_VAA,
+    "CMD_TLBI_S_EL2_VAA",
+    "Invalidate Secure EL2 TLB entries of a VA for all ASIDs (Secure Command queue only)",
+    "4.4.2.13",
+    [OP, NUM, SCALE, LEAF, TTL128, TTL, TG, VA]
+);
+layout!(
+    TLBI_S_S12_VMALL,
+    "CMD_TLBI_S_S12_VMALL",
+    "Invalidate Secure stage 1 and 2 TLB entries of a VMID (Secure Command queue only)",
+    "4.4.3.4",
+    [OP, VMID]
+);
+layout!(
+    TLBI_S_S2_IPA,
+    "CMD_TLBI_S_S2_IPA",
+    "Invalidate Secure stage 2 TLB entries of an IPA (Secure Command queue only)",
+    "4.4.3.3",
+    [OP, NUM, SCALE, VMID, LEAF, TTL128, TTL, TG, IPA]
+);
+layout!(
+    TLBI_SNH_ALL,
+    "CMD_TLBI_SNH_ALL",
+    "Invalidate all Secure non-hypervisor TLB entries (Secure Command queue only)",
+    "4.4.4.2",
+    [OP]
+);
 layout!(DPTI_ALL, "CMD_DPTI_ALL", "Invalidate all cached Device Permission Table entries", "4.1.1", [OP]);
 layout!(DPTI_PA, "CMD_DPTI_PA", "Invalidate cached Device Permission Table entries for a PA", "4.1.1", [OP]);
 
@@ -177,7 +438,8 @@ pub static COMMANDS: &[CommandDef] = &[
 ];
 
 /// Header-only layout for Reserved and IMPLEMENTATION DEFINED opcodes.
-pub static UNKNOWN: Layout = Layout { name: "RESERVED", bits: 128, desc: "Reserved command opcode", section: "4.1.1", fields: &[OP] };
+pub static UNKNOWN: Layout =
+    Layout { name: "RESERVED", bits: 128, desc: "Reserved command opcode", section: "4.1.1", fields: &[OP] };
 
 pub fn by_opcode(op: u8) -> Option<&'static CommandDef> {
     COMMANDS.iter().find(|c| c.opcode == op)
@@ -187,7 +449,10 @@ pub fn by_opcode(op: u8) -> Option<&'static CommandDef> {
 /// CMD_CFGI_STE_RANGE.
 pub fn by_name(name: &str) -> Option<&'static CommandDef> {
     let n = name.trim();
-    let n = match n.get(..4) { Some(p) if p.eq_ignore_ascii_case("CMD_") && n.len() > 4 => n.get(4..).unwrap_or(n), _ => n };
+    let n = match n.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("CMD_") && n.len() > 4 => n.get(4..).unwrap_or(n),
+        _ => n,
+    };
     if n.eq_ignore_ascii_case("CFGI_ALL") {
         return by_opcode(0x04);
     }
@@ -327,7 +592,10 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
     for r in &d.res0 {
         out.push(Problem {
             kind: "CERROR_ILL_OPTIONAL",
-            message: format!("Reserved (RES0) bits set in word {}: {:#x}; an SMMU may treat the command as malformed", r.word, r.bits),
+            message: format!(
+                "Reserved (RES0) bits set in word {}: {:#x}; an SMMU may treat the command as malformed",
+                r.word, r.bits
+            ),
             section: "4.1.5",
         });
     }
@@ -346,7 +614,10 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
         Needs::Feature(reg, field) => {
             if let Some(v) = ctx.regs.and_then(|r| r.field(reg, field)) {
                 if v == 0 {
-                    out.push(ill(format!("{} needs SMMU_{reg}.{field} == 1, which this SMMU does not report", def.name()), l.section));
+                    out.push(ill(
+                        format!("{} needs SMMU_{reg}.{field} == 1, which this SMMU does not report", def.name()),
+                        l.section,
+                    ));
                 }
             }
         }
@@ -389,7 +660,11 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
         }
     }
     if get("TTL128") == Some(1) && (get("TG") == Some(0) || get("TTL") == Some(0)) {
-        out.push(Problem { kind: "CERROR_ILL_OPTIONAL", message: "TTL128 is RES0 when TG == 0b00 or TTL == 0b00".into(), section: "4.4.1.1" });
+        out.push(Problem {
+            kind: "CERROR_ILL_OPTIONAL",
+            message: "TTL128 is RES0 when TG == 0b00 or TTL == 0b00".into(),
+            section: "4.4.1.1",
+        });
     }
     if op == 0x46 && get("CS") == Some(2) {
         if let Some(0) = ctx.regs.and_then(|r| r.field("IDR0", "SEV")) {
@@ -398,7 +673,11 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
     }
     if op == 0x46 && get("CS") == Some(1) {
         if let Some(0) = ctx.regs.and_then(|r| r.field("IDR0", "MSI")) {
-            out.push(Problem { kind: "NOTE", message: "CS == SIG_IRQ without MSI support: the MSI fields are ignored".into(), section: "4.7.3" });
+            out.push(Problem {
+                kind: "NOTE",
+                message: "CS == SIG_IRQ without MSI support: the MSI fields are ignored".into(),
+                section: "4.7.3",
+            });
         }
     }
     if op == 0x41 && get("SSV") == Some(1) {
@@ -482,7 +761,10 @@ pub fn encode(name: &str, fields: &[(&str, u64)]) -> Result<[u64; 2], EncodeErro
         }
     }
     for (n, v) in fields {
-        let f = def.layout.field(n).ok_or_else(|| EncodeError::UnknownField { layout: def.name(), field: n.to_string() })?;
+        let f = def
+            .layout
+            .field(n)
+            .ok_or_else(|| EncodeError::UnknownField { layout: def.name(), field: n.to_string() })?;
         let v = match f.fmt {
             Fmt::Addr(s) => v.checked_shr(s as u32).unwrap_or(0),
             _ => *v,

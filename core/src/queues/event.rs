@@ -9,32 +9,108 @@ use serde::Serialize;
 
 /// An absolute-positioned address field whose value holds address bits `[..:shift]`.
 const fn at(name: &'static str, lsb: u16, width: u8, shift: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Addr(shift), values: &[], desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Addr(shift), &[], desc, section)
 }
 
 const S: &str = "7.3";
 
 const TYPE: FieldDef = hex("Type", 0, 8, "Event number: the record type", "7.3");
-const SSV: FieldDef = en("SSV", 11, 1, &[e(0, "No SubstreamID", "the transaction had no SubstreamID; SubstreamID is UNKNOWN"), e(1, "Valid", "the transaction carried the SubstreamID below")], "SubstreamID valid", S);
+const SSV: FieldDef = en(
+    "SSV",
+    11,
+    1,
+    &[
+        e(0, "No SubstreamID", "the transaction had no SubstreamID; SubstreamID is UNKNOWN"),
+        e(1, "Valid", "the transaction carried the SubstreamID below"),
+    ],
+    "SubstreamID valid",
+    S,
+);
 const SSID: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the transaction (meaningful only when SSV == 1)", S);
-const SSID_ALWAYS: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the transaction (always valid in this record)", "7.3.9");
+const SSID_ALWAYS: FieldDef =
+    num("SubstreamID", 12, 20, "SubstreamID of the transaction (always valid in this record)", "7.3.9");
 const SID: FieldDef = hex("StreamID", 32, 32, "StreamID of the requester", S);
 const STAG: FieldDef = hex("STAG", 64, 16, "Stall tag: token naming a stalled transaction for CMD_RESUME", "7.3.13");
 const REASON16: FieldDef = hex("Reason", 64, 16, "IMPLEMENTATION DEFINED cause", S);
 const REASON32: FieldDef = hex("Reason", 64, 32, "IMPLEMENTATION DEFINED cause", "7.3.18");
-const GPCF: FieldDef = en("GPCF", 80, 1, &[e(0, "No", "not a Granule Protection Check fault"), e(1, "GPC fault", "the abort arose from a Granule Protection Check fault")], "Granule Protection Check fault", S);
-const STALL: FieldDef = en("Stall", 95, 1, &[e(0, "Terminated", "the transaction was terminated"), e(1, "Stalled", "the transaction is stalled: answer with CMD_RESUME (StreamID, STAG) or CMD_STALL_TERM")], "Stall", "7.3.13");
-const PNU: FieldDef = en("PnU", 97, 1, &[e(0, "Unprivileged", "unprivileged access"), e(1, "Privileged", "privileged access")], "Privileged/Unprivileged (post-STE override)", S);
-const IND: FieldDef = en("InD", 98, 1, &[e(0, "Data", "data access"), e(1, "Instruction", "instruction fetch")], "Instruction/Data (post-STE override)", S);
-const RNW: FieldDef = en("RnW", 99, 1, &[e(0, "Write", "the transaction was a write"), e(1, "Read", "the transaction was a read")], "Read/Write of the incoming transaction", S);
-const NSIPA: FieldDef = en("NSIPA", 100, 1, &[e(0, "Secure/none", "zero unless a Secure-queue stage 2 fault in Non-secure IPA space"), e(1, "Non-secure IPA", "a Secure stream faulted in the Non-secure IPA space")], "Non-secure IPA", S);
-const S2: FieldDef = en("S2", 103, 1, &[e(0, "Stage 1", "stage 1 fault"), e(1, "Stage 2", "stage 2 fault")], "Stage of the fault", S);
-const CLASS: FieldDef = en("CLASS", 104, 2, &[
-    e(0, "CD", "CD fetch"),
-    e(1, "TT", "stage 1 translation table fetch"),
-    e(2, "IN", "input address caused fault"),
-], "Class of the operation that caused the fault", S);
-const TTRNW: FieldDef = en("TTRnW", 108, 1, &[e(0, "Write", "a translation table descriptor write caused the stage 2 fault"), e(1, "Read", "a translation table descriptor read caused the stage 2 fault")], "Read/write of the descriptor access (valid when CLASS == TT)", "7.3.16");
+const GPCF: FieldDef = en(
+    "GPCF",
+    80,
+    1,
+    &[
+        e(0, "No", "not a Granule Protection Check fault"),
+        e(1, "GPC fault", "the abort arose from a Granule Protection Check fault"),
+    ],
+    "Granule Protection Check fault",
+    S,
+);
+const STALL: FieldDef = en(
+    "Stall",
+    95,
+    1,
+    &[
+        e(0, "Terminated", "the transaction was terminated"),
+        e(1, "Stalled", "the transaction is stalled: answer with CMD_RESUME (StreamID, STAG) or CMD_STALL_TERM"),
+    ],
+    "Stall",
+    "7.3.13",
+);
+const PNU: FieldDef = en(
+    "PnU",
+    97,
+    1,
+    &[e(0, "Unprivileged", "unprivileged access"), e(1, "Privileged", "privileged access")],
+    "Privileged/Unprivileged (post-STE override)",
+    S,
+);
+const IND: FieldDef = en(
+    "InD",
+    98,
+    1,
+    &[e(0, "Data", "data access"), e(1, "Instruction", "instruction fetch")],
+    "Instruction/Data (post-STE override)",
+    S,
+);
+const RNW: FieldDef = en(
+    "RnW",
+    99,
+    1,
+    &[e(0, "Write", "the transaction was a write"), e(1, "Read", "the transaction was a read")],
+    "Read/Write of the incoming transaction",
+    S,
+);
+const NSIPA: FieldDef = en(
+    "NSIPA",
+    100,
+    1,
+    &[
+        e(0, "Secure/none", "zero unless a Secure-queue stage 2 fault in Non-secure IPA space"),
+        e(1, "Non-secure IPA", "a Secure stream faulted in the Non-secure IPA space"),
+    ],
+    "Non-secure IPA",
+    S,
+);
+const S2: FieldDef =
+    en("S2", 103, 1, &[e(0, "Stage 1", "stage 1 fault"), e(1, "Stage 2", "stage 2 fault")], "Stage of the fault", S);
+const CLASS: FieldDef = en(
+    "CLASS",
+    104,
+    2,
+    &[e(0, "CD", "CD fetch"), e(1, "TT", "stage 1 translation table fetch"), e(2, "IN", "input address caused fault")],
+    "Class of the operation that caused the fault",
+    S,
+);
+const TTRNW: FieldDef = en(
+    "TTRnW",
+    108,
+    1,
+    &[
+        e(0, "Write", "a translation table descriptor write caused the stage 2 fault"),
+        e(1, "Read", "a translation table descriptor read caused the stage 2 fault"),
+    ],
+    "Read/write of the descriptor access (valid when CLASS == TT)",
+    "7.3.16",
+);
 const INPUT: FieldDef = at("InputAddr", 128, 64, 0, "Address input to the SMMU with the transaction", S);
 const INPUT12: FieldDef = at("InputAddr", 140, 52, 12, "Page address input to the SMMU, bits [63:12]", "7.3.19");
 const IPA: FieldDef = at("IPA", 204, 44, 12, "IPA, bits [55:12] (valid for stage 2 faults)", S);
@@ -46,35 +122,146 @@ macro_rules! layout {
     };
 }
 
-layout!(F_UUT_L, "F_UUT", "Unsupported Upstream Transaction", "7.3.2", [TYPE, SSV, SSID, SID, REASON16, PNU, IND, RNW, INPUT]);
+layout!(
+    F_UUT_L,
+    "F_UUT",
+    "Unsupported Upstream Transaction",
+    "7.3.2",
+    [TYPE, SSV, SSID, SID, REASON16, PNU, IND, RNW, INPUT]
+);
 layout!(C_BAD_STREAMID_L, "C_BAD_STREAMID", "Transaction StreamID out of range", "7.3.3", [TYPE, SSV, SSID, SID]);
-layout!(F_STE_FETCH_L, "F_STE_FETCH", "Fetch of STE caused external abort", "7.3.4", [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]);
-layout!(C_BAD_STE_L, "C_BAD_STE", "Used STE invalid (V == 0, Reserved field, incorrect configuration)", "7.3.5", [TYPE, SSV, SSID, SID]);
-layout!(F_BAD_ATS_TREQ_L, "F_BAD_ATS_TREQ", "ATS Translation Request disallowed for this StreamID", "7.3.6", [TYPE, SSV, SSID, SID]);
-layout!(F_STREAM_DISABLED_L, "F_STREAM_DISABLED", "Non-substream (or SubstreamID 0) transactions are disabled by the STE", "7.3.7", [TYPE, SID]);
-layout!(F_TRANSL_FORBIDDEN_L, "F_TRANSL_FORBIDDEN", "ATS Translated transaction but SMMU bypass is disallowed for this StreamID", "7.3.8", [TYPE, SID, RNW, INPUT]);
-layout!(C_BAD_SUBSTREAMID_L, "C_BAD_SUBSTREAMID", "Incoming SubstreamID not usable with this STE", "7.3.9", [TYPE, SSID_ALWAYS, SID]);
-layout!(F_CD_FETCH_L, "F_CD_FETCH", "Fetch of CD caused external abort", "7.3.10", [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]);
-layout!(C_BAD_CD_L, "C_BAD_CD", "Fetched CD invalid (V == 0, or ILLEGAL configuration)", "7.3.11", [TYPE, SSV, SSID, SID]);
-layout!(F_WALK_EABT_L, "F_WALK_EABT", "External abort fetching or updating a translation table descriptor", "7.3.12", [TYPE, SSV, SSID, SID, REASON16, GPCF, PNU, IND, RNW, S2, CLASS, INPUT, FETCH]);
-layout!(F_TRANSLATION_L, "F_TRANSLATION", "Translation fault", "7.3.13", [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]);
-layout!(F_ADDR_SIZE_L, "F_ADDR_SIZE", "Address Size fault", "7.3.14", [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]);
-layout!(F_ACCESS_L, "F_ACCESS", "Access flag fault", "7.3.15", [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]);
-layout!(F_PERMISSION_L, "F_PERMISSION", "Permission fault", "7.3.16", [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, TTRNW, INPUT, IPA]);
-layout!(F_TLB_CONFLICT_L, "F_TLB_CONFLICT", "TLB conflict caused by the transaction", "7.3.17", [TYPE, SSV, SSID, SID, REASON16, PNU, IND, RNW, NSIPA, S2, INPUT, IPA]);
-layout!(F_CFG_CONFLICT_L, "F_CFG_CONFLICT", "Configuration cache conflict caused by the transaction", "7.3.18", [TYPE, SSV, SSID, SID, REASON32]);
-layout!(E_PAGE_REQUEST_L, "E_PAGE_REQUEST", "Speculative page request hint from a client device", "7.3.19", [
-    TYPE, SSV, SSID, SID,
-    flag("uX", 98, "Unprivileged execute anticipated", "7.3.19"),
-    flag("uW", 99, "Unprivileged write anticipated", "7.3.19"),
-    flag("uR", 100, "Unprivileged read anticipated", "7.3.19"),
-    flag("pX", 101, "Privileged execute anticipated", "7.3.19"),
-    flag("pW", 102, "Privileged write anticipated", "7.3.19"),
-    flag("pR", 103, "Privileged read anticipated", "7.3.19"),
-    num("Span", 108, 8, "Size of the anticipated access in 4KB pages", "7.3.19"),
-    INPUT12,
-]);
-layout!(F_VMS_FETCH_L, "F_VMS_FETCH", "Fetch of VMS caused external abort", "7.3.20", [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]);
+layout!(
+    F_STE_FETCH_L,
+    "F_STE_FETCH",
+    "Fetch of STE caused external abort",
+    "7.3.4",
+    [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]
+);
+layout!(
+    C_BAD_STE_L,
+    "C_BAD_STE",
+    "Used STE invalid (V == 0, Reserved field, incorrect configuration)",
+    "7.3.5",
+    [TYPE, SSV, SSID, SID]
+);
+layout!(
+    F_BAD_ATS_TREQ_L,
+    "F_BAD_ATS_TREQ",
+    "ATS Translation Request disallowed for this StreamID",
+    "7.3.6",
+    [TYPE, SSV, SSID, SID]
+);
+layout!(
+    F_STREAM_DISABLED_L,
+    "F_STREAM_DISABLED",
+    "Non-substream (or SubstreamID 0) transactions are disabled by the STE",
+    "7.3.7",
+    [TYPE, SID]
+);
+layout!(
+    F_TRANSL_FORBIDDEN_L,
+    "F_TRANSL_FORBIDDEN",
+    "ATS Translated transaction but SMMU bypass is disallowed for this StreamID",
+    "7.3.8",
+    [TYPE, SID, RNW, INPUT]
+);
+layout!(
+    C_BAD_SUBSTREAMID_L,
+    "C_BAD_SUBSTREAMID",
+    "Incoming SubstreamID not usable with this STE",
+    "7.3.9",
+    [TYPE, SSID_ALWAYS, SID]
+);
+layout!(
+    F_CD_FETCH_L,
+    "F_CD_FETCH",
+    "Fetch of CD caused external abort",
+    "7.3.10",
+    [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]
+);
+layout!(
+    C_BAD_CD_L,
+    "C_BAD_CD",
+    "Fetched CD invalid (V == 0, or ILLEGAL configuration)",
+    "7.3.11",
+    [TYPE, SSV, SSID, SID]
+);
+layout!(
+    F_WALK_EABT_L,
+    "F_WALK_EABT",
+    "External abort fetching or updating a translation table descriptor",
+    "7.3.12",
+    [TYPE, SSV, SSID, SID, REASON16, GPCF, PNU, IND, RNW, S2, CLASS, INPUT, FETCH]
+);
+layout!(
+    F_TRANSLATION_L,
+    "F_TRANSLATION",
+    "Translation fault",
+    "7.3.13",
+    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]
+);
+layout!(
+    F_ADDR_SIZE_L,
+    "F_ADDR_SIZE",
+    "Address Size fault",
+    "7.3.14",
+    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]
+);
+layout!(
+    F_ACCESS_L,
+    "F_ACCESS",
+    "Access flag fault",
+    "7.3.15",
+    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]
+);
+layout!(
+    F_PERMISSION_L,
+    "F_PERMISSION",
+    "Permission fault",
+    "7.3.16",
+    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, TTRNW, INPUT, IPA]
+);
+layout!(
+    F_TLB_CONFLICT_L,
+    "F_TLB_CONFLICT",
+    "TLB conflict caused by the transaction",
+    "7.3.17",
+    [TYPE, SSV, SSID, SID, REASON16, PNU, IND, RNW, NSIPA, S2, INPUT, IPA]
+);
+layout!(
+    F_CFG_CONFLICT_L,
+    "F_CFG_CONFLICT",
+    "Configuration cache conflict caused by the transaction",
+    "7.3.18",
+    [TYPE, SSV, SSID, SID, REASON32]
+);
+layout!(
+    E_PAGE_REQUEST_L,
+    "E_PAGE_REQUEST",
+    "Speculative page request hint from a client device",
+    "7.3.19",
+    [
+        TYPE,
+        SSV,
+        SSID,
+        SID,
+        flag("uX", 98, "Unprivileged execute anticipated", "7.3.19"),
+        flag("uW", 99, "Unprivileged write anticipated", "7.3.19"),
+        flag("uR", 100, "Unprivileged read anticipated", "7.3.19"),
+        flag("pX", 101, "Privileged execute anticipated", "7.3.19"),
+        flag("pW", 102, "Privileged write anticipated", "7.3.19"),
+        flag("pR", 103, "Privileged read anticipated", "7.3.19"),
+        num("Span", 108, 8, "Size of the anticipated access in 4KB pages", "7.3.19"),
+        INPUT12,
+    ]
+);
+layout!(
+    F_VMS_FETCH_L,
+    "F_VMS_FETCH",
+    "Fetch of VMS caused external abort",
+    "7.3.20",
+    [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]
+);
 layout!(IMPDEF_L, "IMPDEF_EVENT", "IMPLEMENTATION DEFINED event", "7.3.21", [TYPE, SID]);
 
 /// One architected event type.
@@ -228,9 +415,8 @@ pub fn decode_words(words: &[u64]) -> EventInfo {
     });
     let mut problems = d.problems();
     match by_code(code) {
-        None if (0xE0..=0xEF).contains(&code) => {
-            problems.push(format!("event number {code:#04x} is IMPLEMENTATION DEFINED (7.3.21): only the StreamID is decoded"))
-        }
+        None if (0xE0..=0xEF).contains(&code) => problems
+            .push(format!("event number {code:#04x} is IMPLEMENTATION DEFINED (7.3.21): only the StreamID is decoded")),
         None => problems.push(format!("event number {code:#04x} is Reserved (7.3.21): not an architected event")),
         _ => {}
     }

@@ -5,7 +5,7 @@ use crate::model::*;
 use serde::Serialize;
 
 const fn at(name: &'static str, lsb: u16, width: u8, shift: u8, desc: &'static str, section: &'static str) -> FieldDef {
-    FieldDef { name, lsb, width, fmt: Fmt::Addr(shift), values: &[], desc, section }
+    FieldDef::new(name, lsb, width, Fmt::Addr(shift), &[], desc, section)
 }
 
 pub static PRI_ENTRY: Layout = Layout {
@@ -20,7 +20,12 @@ pub static PRI_ENTRY: Layout = Layout {
         flag("EXE", 59, "Execute access requested", "8.1"),
         flag("R", 60, "Read access requested", "8.1"),
         flag("W", 61, "Write access requested", "8.1"),
-        flag("L", 62, "Last request of the Page Request Group: software must answer the group with CMD_PRI_RESP", "8.1"),
+        flag(
+            "L",
+            62,
+            "Last request of the Page Request Group: software must answer the group with CMD_PRI_RESP",
+            "8.1",
+        ),
         flag("SSV", 63, "SubstreamID valid", "8.1"),
         num("PRGIndex", 64, 9, "Page Request Group index", "8.1"),
         at("Address", 76, 52, 12, "Page address, bits [63:12]", "8.1"),

@@ -130,13 +130,17 @@ impl QueueState {
             if pi >= ci {
                 pi - ci
             } else {
-                problems.push(format!("PROD index {pi} is behind CONS index {ci} with equal wrap bits: inconsistent pointers"));
+                problems.push(format!(
+                    "PROD index {pi} is behind CONS index {ci} with equal wrap bits: inconsistent pointers"
+                ));
                 0
             }
         } else if ci >= pi {
             size - ci + pi
         } else {
-            problems.push(format!("PROD index {pi} is ahead of CONS index {ci} with different wrap bits: more than a full queue"));
+            problems.push(format!(
+                "PROD index {pi} is ahead of CONS index {ci} with different wrap bits: more than a full queue"
+            ));
             size
         };
         let extra_p = wr >> (log2size + 1);
@@ -224,7 +228,13 @@ impl QueueState {
                     }
                 }
                 let decoded = if error.is_none() { Some(decode_entry(self.queue, &w)) } else { None };
-                QueueEntry { index: i, addr: format!("{addr:#x}"), words: w.iter().map(|v| format!("{v:#018x}")).collect(), decoded, error }
+                QueueEntry {
+                    index: i,
+                    addr: format!("{addr:#x}"),
+                    words: w.iter().map(|v| format!("{v:#018x}")).collect(),
+                    decoded,
+                    error,
+                }
             })
             .collect()
     }

@@ -28,33 +28,33 @@ impl RegDef {
 /// A single-bit field with its two spec meanings: `yn!(NAME, bit, desc, if_0, if_1, section)`.
 macro_rules! yn {
     ($name:expr, $bit:expr, $desc:expr, $no:expr, $yes:expr, $s:expr) => {
-        crate::model::FieldDef {
-            name: $name,
-            lsb: $bit,
-            width: 1,
-            fmt: crate::model::Fmt::Flag,
-            values: &[crate::model::e(0, "no", $no), crate::model::e(1, "yes", $yes)],
-            desc: $desc,
-            section: $s,
-        }
+        crate::model::FieldDef::new(
+            $name,
+            $bit,
+            1,
+            crate::model::Fmt::Flag,
+            &[crate::model::e(0, "no", $no), crate::model::e(1, "yes", $yes)],
+            $desc,
+            $s,
+        )
     };
 }
 
 /// A single-bit toggle (GERROR/GERRORN, OVFLG/OVACKFLG): meaningful only against its pair.
 macro_rules! toggle {
     ($name:expr, $bit:expr, $desc:expr, $s:expr) => {
-        crate::model::FieldDef {
-            name: $name,
-            lsb: $bit,
-            width: 1,
-            fmt: crate::model::Fmt::Flag,
-            values: &[
+        crate::model::FieldDef::new(
+            $name,
+            $bit,
+            1,
+            crate::model::Fmt::Flag,
+            &[
                 crate::model::e(0, "", concat!("0; active while it differs from the paired register's bit: ", $desc)),
                 crate::model::e(1, "", concat!("1; active while it differs from the paired register's bit: ", $desc)),
             ],
-            desc: $desc,
-            section: $s,
-        }
+            $desc,
+            $s,
+        )
     };
 }
 
@@ -135,8 +135,7 @@ impl RegDef {
     /// SMMU_GATOS_PAR, whose format depends on its FAULT bit (IHI 0070 6.3.40).
     pub fn layout_for(&self, value: u64) -> &'static Layout {
         if self.name == "GATOS_PAR" {
-            let fault = misc::GATOS_PAR.field("FAULT").map(|f| f.get(&[value])).unwrap_or(0);
-            if fault == 1 {
+            if misc::gatos_par::FAULT.get(&[value]) == 1 {
                 return &misc::GATOS_PAR_FAULT;
             }
         }
@@ -167,9 +166,7 @@ pub fn by_name(name: &str) -> Option<&'static RegDef> {
         (Some(p), Some(rest)) if !rest.is_empty() && p.eq_ignore_ascii_case("SMMU_") => rest,
         _ => n,
     };
-    REGISTERS
-        .iter()
-        .find(|r| r.name.eq_ignore_ascii_case(n) || r.aliases.iter().any(|a| a.eq_ignore_ascii_case(n)))
+    REGISTERS.iter().find(|r| r.name.eq_ignore_ascii_case(n) || r.aliases.iter().any(|a| a.eq_ignore_ascii_case(n)))
 }
 
 /// Looks a register up by byte offset from the SMMU base. A 64-bit register is found by

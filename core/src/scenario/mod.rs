@@ -436,7 +436,10 @@ fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
     let g = 1u64 << geo.gshift;
     let (mut va, mut pa, size) = (m.va.0, m.pa.0, m.size.0);
     if va % g != 0 || pa % g != 0 || size % g != 0 || size == 0 {
-        return Err(format!("mapping va {va:#x} pa {pa:#x} size {size:#x}: must be non-empty multiples of the {}KB granule", g / 1024));
+        return Err(format!(
+            "mapping va {va:#x} pa {pa:#x} size {size:#x}: must be non-empty multiples of the {}KB granule",
+            g / 1024
+        ));
     }
     if geo.ia_bits < 64 && (va.checked_add(size).ok_or("va overflow")? - 1) >> geo.ia_bits != 0 {
         return Err(format!("mapping va {va:#x} size {size:#x} is beyond the {}-bit input range", geo.ia_bits));
@@ -559,7 +562,15 @@ fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
 /// (12 with DS for 4KB/16KB; this builder never sets IDR5.VAX) to 39 (48 with IDR3.STT, 47 for
 /// 64KB). A scenario outside it would only build a structure the SMMU rejects.
 fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, event: &str) -> Result<(), String> {
-    let max_txsz: u32 = if smmu.stt { if granule == 65536 { 47 } else { 48 } } else { 39 };
+    let max_txsz: u32 = if smmu.stt {
+        if granule == 65536 {
+            47
+        } else {
+            48
+        }
+    } else {
+        39
+    };
     let min_txsz: u32 = if smmu.ds && granule != 65536 { 12 } else { 16 };
     let (lo, hi) = (64 - max_txsz, 64 - min_txsz);
     if !(lo..=hi).contains(&ia_bits) {
@@ -623,21 +634,46 @@ fn sl0_enc(granule: u32, start: i32) -> Result<u64, String> {
         (_, 2) if granule != 4096 => Ok(1),
         (_, 1) if granule != 4096 => Ok(2),
         (16384, 0) => Ok(3),
-        _ => Err(format!("stage 2 start level {start} cannot be encoded in S2SL0 for the {}KB granule", granule / 1024)),
+        _ => {
+            Err(format!("stage 2 start level {start} cannot be encoded in S2SL0 for the {}KB granule", granule / 1024))
+        }
     }
 }
 
 fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     let smmu = &s.smmu;
-    let mut img = Image { pages: BTreeMap::new(), next: s.table_base.map(|n| n.0).unwrap_or(0x8000_0000), allocated: vec![], kind: Kind::Other };
+    let mut img = Image {
+        pages: BTreeMap::new(),
+        next: s.table_base.map(|n| n.0).unwrap_or(0x8000_0000),
+        allocated: vec![],
+        kind: Kind::Other,
+    };
     let mut rs = RegisterSet::new();
     let any = |c: &str| s.streams.iter().any(|x| x.config == c);
     let s1p = any("s1") || any("nested");
     let s2p = any("s2") || any("nested");
-    reg(&mut rs, "IDR0", &[("S1P", s1p as u64 | (!s2p) as u64), ("S2P", s2p as u64), ("TTF", 2), ("HTTU", smmu.httu), ("CD2L", 1), ("ST_LEVEL", 1), ("ASID16", 1), ("VMID16", 1), ("COHACC", 1)])?;
+    reg(
+        &mut rs,
+        "IDR0",
+        &[
+            ("S1P", s1p as u64 | (!s2p) as u64),
+            ("S2P", s2p as u64),
+            ("TTF", 2),
+            ("HTTU", smmu.httu),
+            ("CD2L", 1),
+            ("ST_LEVEL", 1),
+            ("ASID16", 1),
+            ("VMID16", 1),
+            ("COHACC", 1),
+        ],
+    )?;
     reg(&mut rs, "IDR1", &[("SIDSIZE", smmu.sidsize), ("SSIDSIZE", smmu.ssidsize)])?;
     reg(&mut rs, "IDR3", &[("STT", smmu.stt as u64), ("FWB", smmu.fwb as u64)])?;
-    reg(&mut rs, "IDR5", &[("OAS", ps_enc(smmu.oas)?), ("DS", smmu.ds as u64), ("GRAN4K", 1), ("GRAN16K", 1), ("GRAN64K", 1)])?;
+    reg(
+        &mut rs,
+        "IDR5",
+        &[("OAS", ps_enc(smmu.oas)?), ("DS", smmu.ds as u64), ("GRAN4K", 1), ("GRAN16K", 1), ("GRAN64K", 1)],
+    )?;
     reg(&mut rs, "CR0", &[("SMMUEN", 1)])?;
     reg(&mut rs, "GBPA", &[("ABORT", 1)])?;
     if smmu.sidsize > 32 || smmu.ssidsize > 20 {
@@ -770,7 +806,15 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                 Some("bypass") => 1,
                 Some(o) => return Err(format!("s1dss {o:?}: expected terminate, bypass or substream0")),
             };
-            ste.extend([("S1Fmt", s1fmt), ("S1ContextPtr", ctx_ptr >> 6), ("S1CDMax", sp.ssid_bits), ("S1DSS", dss), ("S1CIR", 1), ("S1COR", 1), ("S1CSH", 3)]);
+            ste.extend([
+                ("S1Fmt", s1fmt),
+                ("S1ContextPtr", ctx_ptr >> 6),
+                ("S1CDMax", sp.ssid_bits),
+                ("S1DSS", dss),
+                ("S1CIR", 1),
+                ("S1COR", 1),
+                ("S1CSH", 3),
+            ]);
             let mut l2cd: BTreeMap<u64, u64> = BTreeMap::new();
             for c in &sp.contexts {
                 let ss = c.ssid as u64;
@@ -842,7 +886,18 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                 let end = (a + len).div_ceil(g) * g;
                 let mut p = start;
                 while p < end {
-                    let m = MapSpec { va: Num(p), pa: Num(p), size: Num(g), perm: Some("r".into()), unpriv: true, attr: Some("normal".into()), af: true, dbm: false, blocks: false, contiguous: false };
+                    let m = MapSpec {
+                        va: Num(p),
+                        pa: Num(p),
+                        size: Num(g),
+                        perm: Some("r".into()),
+                        unpriv: true,
+                        attr: Some("normal".into()),
+                        af: true,
+                        dbm: false,
+                        blocks: false,
+                        contiguous: false,
+                    };
                     // A page already mapped (shared with a data mapping) is fine.
                     let _ = map(&mut img, &geo, &m);
                     p += g;
@@ -857,7 +912,8 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         mem.insert(a, b);
     }
     let mut snap = Snapshot::new(rs, mem);
-    snap.file.provenance = Some(serde_json::json!({"source": format!("smmu scenario build: {}", s.name), "description": s.description}));
+    snap.file.provenance =
+        Some(serde_json::json!({"source": format!("smmu scenario build: {}", s.name), "description": s.description}));
     Ok(snap)
 }
 
@@ -878,7 +934,9 @@ mod tests {
     /// input would be C_BAD_CD, so the builder says so instead of building it.
     #[test]
     fn input_sizes_the_smmu_rejects_are_refused() {
-        let e = err(r#"{"name":"x","streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":20,"contexts":[{"asid":1,"mappings":[]}]}}]}"#);
+        let e = err(
+            r#"{"name":"x","streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":20,"contexts":[{"asid":1,"mappings":[]}]}}]}"#,
+        );
         assert!(e.contains("25 to 48") && e.contains("C_BAD_CD"), "{e}");
         let e = err(r#"{"name":"x","streams":[{"sid":1,"config":"s2","s2":{"granule":65536,"ia_bits":20}}]}"#);
         assert!(e.contains("S2T0SZ 16 to 39") && e.contains("C_BAD_STE"), "{e}");
@@ -889,7 +947,9 @@ mod tests {
 
     #[test]
     fn output_beyond_the_descriptor_is_named_as_such() {
-        let e = err(r#"{"name":"x","streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":48,"contexts":[{"asid":1,"mappings":[{"va":"0x1000","pa":"0xfff000000000000","size":"0x1000"}]}]}}]}"#);
+        let e = err(
+            r#"{"name":"x","streams":[{"sid":1,"config":"s1","s1":{"granule":4096,"ia_bits":48,"contexts":[{"asid":1,"mappings":[{"va":"0x1000","pa":"0xfff000000000000","size":"0x1000"}]}]}}]}"#,
+        );
         assert!(e.contains("pa 0xfff000000000000") && e.contains("48-bit output"), "{e}");
     }
 }

@@ -124,9 +124,7 @@ pub fn l2_ste_addr(l2ptr: u64, span: u64, l2_index: u64, split: u32) -> Result<u
     }
     let n = 1u64 << (span - 1);
     if l2_index >= n {
-        return Err(format!(
-            "StreamID offset {l2_index:#x} in the level 2 table is beyond its 2^(Span-1) = {n} STEs"
-        ));
+        return Err(format!("StreamID offset {l2_index:#x} in the level 2 table is beyond its 2^(Span-1) = {n} STEs"));
     }
     l2ptr.checked_add(l2_index * STE_BYTES).ok_or_else(|| "address overflow".into())
 }

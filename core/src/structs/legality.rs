@@ -103,7 +103,15 @@ fn granule_supported(c: &mut Ctx, granule: u32) -> Option<bool> {
 /// Range of TxSZ the SMMU accepts for a granule: (min, max).
 fn txsz_range(c: &mut Ctx, granule: u32) -> (u64, u64) {
     let stt = c.idr("IDR3", "STT").unwrap_or(0) != 0;
-    let max = if stt { if granule == 65536 { 47 } else { 48 } } else { 39 };
+    let max = if stt {
+        if granule == 65536 {
+            47
+        } else {
+            48
+        }
+    } else {
+        39
+    };
     // 52-bit input: VAX (64KB) or DS (4KB/16KB) lower the minimum to 12.
     let big = if granule == 65536 {
         c.regs.field("IDR5", "VAX").unwrap_or(0) == 1
@@ -234,7 +242,11 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
         if get(&STE, w, "S2AA64") == 0 {
             if let Some(ttf) = c.idr("IDR0", "TTF") {
                 if ttf & 1 == 0 {
-                    c.bad("S2AA64", "S2AA64 = 0 (VMSAv8-32 LPAE tables) but SMMU_IDR0.TTF has no AArch32".into(), "5.2");
+                    c.bad(
+                        "S2AA64",
+                        "S2AA64 = 0 (VMSAv8-32 LPAE tables) but SMMU_IDR0.TTF has no AArch32".into(),
+                        "5.2",
+                    );
                 }
             }
         } else if let Some(ttf) = c.idr("IDR0", "TTF") {
@@ -253,12 +265,20 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
                 let (min, max) = txsz_range(&mut c, gran);
                 let ia = 64u64.saturating_sub(t0sz) as u32;
                 if t0sz < min || t0sz > max {
-                    c.bad("S2T0SZ", format!("S2T0SZ = {t0sz} is outside {min}..={max} for the {}KB granule", gran / 1024), "5.2");
+                    c.bad(
+                        "S2T0SZ",
+                        format!("S2T0SZ = {t0sz} is outside {min}..={max} for the {}KB granule", gran / 1024),
+                        "5.2",
+                    );
                 } else if let Some(oas) = oas {
                     // The stage 2 input (IPA) size cannot exceed the SMMU's IAS (= OAS for AArch64).
                     let ias = if oas < 40 && c.regs.field("IDR0", "TTF").unwrap_or(2) & 1 != 0 { 40 } else { oas };
                     if ia > ias {
-                        c.bad("S2T0SZ", format!("S2T0SZ = {t0sz} gives a {ia}-bit IPA space, larger than the {ias}-bit IAS"), "5.2");
+                        c.bad(
+                            "S2T0SZ",
+                            format!("S2T0SZ = {t0sz} gives a {ia}-bit IPA space, larger than the {ias}-bit IAS"),
+                            "5.2",
+                        );
                     }
                 }
                 if let Err(why) = s2_start(gran, ia, get(&STE, w, "S2SL0")) {
@@ -372,7 +392,12 @@ pub fn cd(w: &[u64], regs: &RegisterSet, s1_stall_disabled: bool) -> Legality {
     // 5.5: an SMMU that only implements abort termination (SMMU_IDR0.TERM_MODEL = 1)
     // renders a CD with A = 0 ILLEGAL.
     if get(&CD, w, "A") == 0 && c.idr("IDR0", "TERM_MODEL") == Some(1) {
-        c.bad("A", "A = 0 (RAZ/WI termination) but SMMU_IDR0.TERM_MODEL = 1: the SMMU only implements abort termination".into(), "5.5");
+        c.bad(
+            "A",
+            "A = 0 (RAZ/WI termination) but SMMU_IDR0.TERM_MODEL = 1: the SMMU only implements abort termination"
+                .into(),
+            "5.5",
+        );
     }
     if let Some(te) = c.idr("IDR0", "TTENDIAN") {
         let be = get(&CD, w, "ENDI") != 0;
@@ -402,7 +427,8 @@ pub const GUEST_STE_FIELDS: &[&str] =
 
 /// What happens to a vSTE Linux rejects: arm_smmu_validate_vste() fails the nested domain
 /// allocation with -EIO.
-const VSTE_REJECTED: &str = "allocating the nested domain (IOMMU_HWPT_ALLOC) fails, so nothing is installed for this vSTE";
+const VSTE_REJECTED: &str =
+    "allocating the nested domain (IOMMU_HWPT_ALLOC) fails, so nothing is installed for this vSTE";
 
 pub fn guest_vste(w: &[u64]) -> VsteVerdict {
     let mut reasons = vec![];
@@ -416,12 +442,7 @@ pub fn guest_vste(w: &[u64]) -> VsteVerdict {
     for (i, word) in w.iter().enumerate().take(8) {
         let extra = word & !allowed[i];
         if extra != 0 {
-            let names: Vec<&str> = STE
-                .fields
-                .iter()
-                .filter(|f| f.get(&pad(i, extra)) != 0)
-                .map(|f| f.name)
-                .collect();
+            let names: Vec<&str> = STE.fields.iter().filter(|f| f.get(&pad(i, extra)) != 0).map(|f| f.name).collect();
             reasons.push(if names.is_empty() {
                 format!("word {i} sets bits {extra:#x}, outside every field a guest may set")
             } else {

@@ -2,11 +2,20 @@
 //! their legality given the SMMU's ID registers; stream and CD table geometry.
 //!
 
-pub mod layouts;
-pub mod legality;
+pub mod cd;
+pub mod desc;
+pub mod enc;
 pub mod geometry;
+pub mod l1cd;
+pub mod l1std;
+pub mod legality;
+pub mod ste;
 
-pub use layouts::{CD, L1CD, L1STD, STE, TT_S1_LEAF, TT_S2_LEAF, TT_TABLE};
+pub use cd::LAYOUT as CD;
+pub use desc::{TT_S1_LEAF, TT_S2_LEAF, TT_TABLE};
+pub use l1cd::LAYOUT as L1CD;
+pub use l1std::LAYOUT as L1STD;
+pub use ste::LAYOUT as STE;
 
 use crate::model::{Decoded, FieldDef, Layout};
 use serde::Serialize;
@@ -72,13 +81,22 @@ pub fn rows(d: &Decoded) -> Vec<FieldRow> {
             value: f.value,
             hex: format!("{:#x}", f.value),
             meaning: f.meaning.clone(),
-            bits: if f.width == 1 { format!("[{}]", f.lsb) } else { format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb) },
+            bits: if f.width == 1 {
+                format!("[{}]", f.lsb)
+            } else {
+                format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb)
+            },
             section: f.section,
         })
         .collect()
 }
 
-fn report(layout: &'static Layout, words: &[u64], legality: legality::Legality, vste: Option<legality::VsteVerdict>) -> StructureReport {
+fn report(
+    layout: &'static Layout,
+    words: &[u64],
+    legality: legality::Legality,
+    vste: Option<legality::VsteVerdict>,
+) -> StructureReport {
     let d = layout.decode(words);
     StructureReport {
         layout: layout.name,

@@ -87,7 +87,6 @@ pub enum Class {
     IN,
 }
 
-
 /// The event a walk fault produces: the decoded record (the keys of `smmu event --json`:
 /// `type`, `code`, `sid`, `ssid`, `input_addr`, `ipa`, `rnw`, `s2`, `class`, ...), why the
 /// SMMU raised it, and the four raw dwords.
@@ -124,7 +123,6 @@ pub struct Event {
     #[serde(skip)]
     pub code: u8,
 }
-
 
 /// The fields of an event before encoding.
 #[derive(Debug, Clone)]

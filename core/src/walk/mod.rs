@@ -7,8 +7,8 @@
 //!
 
 pub mod event;
-pub mod tt;
 pub mod ptdump;
+pub mod tt;
 
 use crate::mem::{MemError, PhysMem};
 use crate::regset::RegisterSet;
@@ -380,7 +380,12 @@ impl<'a> Walker<'a> {
 
     /// Fetches the CD for `ssid` (None: no SubstreamID). In nested configurations the CD
     /// table pointers are IPAs translated by `s2`.
-    fn fetch_cd(&mut self, ste: &[u64; 8], ssid: Option<u32>, s2: Option<&TtParams>) -> Result<Option<([u64; 8], u64)>, Stop> {
+    fn fetch_cd(
+        &mut self,
+        ste: &[u64; 8],
+        ssid: Option<u32>,
+        s2: Option<&TtParams>,
+    ) -> Result<Option<([u64; 8], u64)>, Stop> {
         let cdmax = structs::get(&STE, ste, "S1CDMax");
         let fmt = structs::get(&STE, ste, "S1Fmt");
         let ptr = structs::get_addr(&STE, ste, "S1ContextPtr");
@@ -403,7 +408,8 @@ impl<'a> Walker<'a> {
             None => match dss {
                 0 => {
                     self.step(|| {
-                        let mut s = Step::new("config", None, "decision", "no SubstreamID and STE.S1DSS = Terminate".into());
+                        let mut s =
+                            Step::new("config", None, "decision", "no SubstreamID and STE.S1DSS = Terminate".into());
                         s.decision = "F_STREAM_DISABLED".into();
                         s
                     });
@@ -414,7 +420,8 @@ impl<'a> Walker<'a> {
                 }
                 1 => {
                     self.step(|| {
-                        let mut s = Step::new("config", None, "decision", "no SubstreamID and STE.S1DSS = Bypass".into());
+                        let mut s =
+                            Step::new("config", None, "decision", "no SubstreamID and STE.S1DSS = Bypass".into());
                         s.decision = "stage 1 bypassed".into();
                         s
                     });
@@ -432,14 +439,18 @@ impl<'a> Walker<'a> {
         };
         let cd_ipa = match geometry::cd_split(fmt).filter(|_| cdmax != 0) {
             None => {
-                let a = ptr.checked_add(idx * geometry::CD_BYTES).ok_or_else(|| bad_ss("CD address overflows".into()))?;
+                let a =
+                    ptr.checked_add(idx * geometry::CD_BYTES).ok_or_else(|| bad_ss("CD address overflows".into()))?;
                 if cdmax != 0 {
                     self.step(|| {
                         let mut s = Step::new(
                             "config",
                             None,
                             "decision",
-                            format!("linear CD table at {ptr:#x}{}: CD {idx} at {ptr:#x} + {idx} * 64 = {a:#x}", if nested { " (IPA)" } else { "" }),
+                            format!(
+                                "linear CD table at {ptr:#x}{}: CD {idx} at {ptr:#x} + {idx} * 64 = {a:#x}",
+                                if nested { " (IPA)" } else { "" }
+                            ),
                         );
                         s.index = Some(idx);
                         s.table = Some(ptr);
@@ -728,7 +739,12 @@ impl Walker<'_> {
         res
     }
 
-    fn translate_inner(&mut self, req: &WalkRequest, config: &mut &'static str, ipa_out: &mut Option<u64>) -> Result<Done, Stop> {
+    fn translate_inner(
+        &mut self,
+        req: &WalkRequest,
+        config: &mut &'static str,
+        ipa_out: &mut Option<u64>,
+    ) -> Result<Done, Stop> {
         // SMMU enable and global bypass.
         let en = match &self.cache {
             Some((en, _)) => *en,
@@ -745,7 +761,8 @@ impl Walker<'_> {
                         "register",
                         format!("SMMU_CR0.SMMUEN = 0: SMMU_GBPA.ABORT = {abort} decides"),
                     );
-                    s.decision = if abort != 0 { "abort (no event)".into() } else { "bypass with SMMU_GBPA attributes".into() };
+                    s.decision =
+                        if abort != 0 { "abort (no event)".into() } else { "bypass with SMMU_GBPA attributes".into() };
                     s
                 });
                 return if abort != 0 {
@@ -754,7 +771,9 @@ impl Walker<'_> {
                     Ok(Done::Bypass { pa: req.iova, why: "SMMU_CR0.SMMUEN = 0 and SMMU_GBPA.ABORT = 0".into() })
                 };
             }
-            Some(_) => self.step(|| Step::new("config", None, "register", "SMMU_CR0.SMMUEN = 1: transactions use the stream table".into())),
+            Some(_) => self.step(|| {
+                Step::new("config", None, "register", "SMMU_CR0.SMMUEN = 1: transactions use the stream table".into())
+            }),
             None => {
                 self.notes.push("SMMU_CR0 not in the register set: assuming SMMUEN = 1".into());
             }
@@ -772,7 +791,9 @@ impl Walker<'_> {
         };
         *config = config_name(sc.config);
         match sc.config {
-            0b000 => return Err(Stop::Abort("STE.Config = abort: the transaction is aborted, no event recorded".into())),
+            0b000 => {
+                return Err(Stop::Abort("STE.Config = abort: the transaction is aborted, no event recorded".into()))
+            }
             0b100 => return Ok(Done::Bypass { pa: req.iova, why: "STE.Config = bypass".into() }),
             _ => {}
         }

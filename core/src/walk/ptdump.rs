@@ -125,7 +125,9 @@ struct Pending {
 impl Dumper<'_> {
     /// Turns the range being built into a [`Mapping`] (strings made once per range).
     fn flush(&mut self, p: &TtParams) {
-        let Some(pd) = self.pending.take() else { return };
+        let Some(pd) = self.pending.take() else {
+            return;
+        };
         let f = fields();
         let d = pd.desc;
         let (perms, attrs) = if p.stage == 1 {
@@ -148,10 +150,30 @@ impl Dumper<'_> {
             flags.push("Contiguous");
         }
         let _ = pd.key;
-        push(&mut self.out, Mapping { input: pd.input, output: pd.output, size: pd.size, perms, attrs, leaf_size: pd.leaf_size, leaves: pd.leaves, flags: flags.join(",") });
+        push(
+            &mut self.out,
+            Mapping {
+                input: pd.input,
+                output: pd.output,
+                size: pd.size,
+                perms,
+                attrs,
+                leaf_size: pd.leaf_size,
+                leaves: pd.leaves,
+                flags: flags.join(","),
+            },
+        );
     }
 
-    fn table(&mut self, p: &TtParams, table: u64, level: i32, base_in: u64, hier: (bool, bool, bool, bool), depth: u32) {
+    fn table(
+        &mut self,
+        p: &TtParams,
+        table: u64,
+        level: i32,
+        base_in: u64,
+        hier: (bool, bool, bool, bool),
+        depth: u32,
+    ) {
         if depth > 5 || level > 3 || self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
             if self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
                 self.truncated = true;
@@ -176,7 +198,8 @@ impl Dumper<'_> {
                         return;
                     }
                     Err(_) => {
-                        self.invalid.push(format!("stage 1 level {level} table at IPA {table:#x}: stage 2 does not map it"));
+                        self.invalid
+                            .push(format!("stage 1 level {level} table at IPA {table:#x}: stage 2 does not map it"));
                         return;
                     }
                 }
@@ -238,13 +261,26 @@ impl Dumper<'_> {
             let oa = desc_addr(p, f, d, shift);
             // Attribute key: everything that makes two leaves print differently.
             let key = if p.stage == 1 {
-                g(f.attrindx, d) | g(f.ap1, d) << 3 | g(f.ap2, d) << 4 | g(f.uxn, d) << 5 | g(f.pxn, d) << 6
-                    | (hier.0 as u64) << 7 | (hier.1 as u64) << 8 | (hier.2 as u64) << 9 | (hier.3 as u64) << 10
+                g(f.attrindx, d)
+                    | g(f.ap1, d) << 3
+                    | g(f.ap2, d) << 4
+                    | g(f.uxn, d) << 5
+                    | g(f.pxn, d) << 6
+                    | (hier.0 as u64) << 7
+                    | (hier.1 as u64) << 8
+                    | (hier.2 as u64) << 9
+                    | (hier.3 as u64) << 10
             } else {
                 g(f.memattr, d) | g(f.s2r, d) << 4 | g(f.s2w, d) << 5 | g(f.s2xn, d) << 6
-            } | g(f.af, d) << 11 | g(f.dbm, d) << 12 | g(f.cont, d) << 13;
+            } | g(f.af, d) << 11
+                | g(f.dbm, d) << 12
+                | g(f.cont, d) << 13;
             if let Some(pd) = &mut self.pending {
-                if pd.key == key && pd.leaf_size == size && pd.input.checked_add(pd.size) == Some(input) && pd.output.checked_add(pd.size) == Some(oa) {
+                if pd.key == key
+                    && pd.leaf_size == size
+                    && pd.input.checked_add(pd.size) == Some(input)
+                    && pd.output.checked_add(pd.size) == Some(oa)
+                {
                     pd.size += size;
                     pd.leaves += 1;
                     continue;
@@ -259,7 +295,18 @@ impl Dumper<'_> {
 /// Dumps one walk's tables (no stream table: used directly by benchmarks and tests).
 pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, Vec<Missing>, Vec<String>) {
     // (mappings, tables, leaves, missing, invalid)
-    let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2: None, buf: vec![], truncated: false, pending: None };
+    let mut d = Dumper {
+        mem,
+        out: vec![],
+        tables: 0,
+        leaves: 0,
+        missing: vec![],
+        invalid: vec![],
+        s2: None,
+        buf: vec![],
+        truncated: false,
+        pending: None,
+    };
     d.table(p, p.ttb, p.start_level, 0, (false, false, false, false), 0);
     d.flush(p);
     (d.out, d.tables, d.leaves, d.missing, d.invalid)
@@ -270,16 +317,30 @@ pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, 
 fn not_translating(sc: &super::StreamConfig, which: u8) -> String {
     let cfg = sc.config;
     match cfg {
-        0b000 | 0b100 => format!("STE.Config = {cfg:#05b} ({}): nothing translates for this stream", super::config_name(cfg)),
-        _ if which == 1 && sc.s1_bypassed => {
-            format!("STE.Config = {cfg:#05b} ({}), but STE.S1DSS bypasses stage 1 for this transaction", super::config_name(cfg))
+        0b000 | 0b100 => {
+            format!("STE.Config = {cfg:#05b} ({}): nothing translates for this stream", super::config_name(cfg))
         }
-        _ => format!("STE.Config = {cfg:#05b} ({}): stage {which} does not translate for this stream", super::config_name(cfg)),
+        _ if which == 1 && sc.s1_bypassed => {
+            format!(
+                "STE.Config = {cfg:#05b} ({}), but STE.S1DSS bypasses stage 1 for this transaction",
+                super::config_name(cfg)
+            )
+        }
+        _ => format!(
+            "STE.Config = {cfg:#05b} ({}): stage {which} does not translate for this stream",
+            super::config_name(cfg)
+        ),
     }
 }
 
 /// Dumps the mappings of `sid`/`ssid` for a stage.
-pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>, stage: DumpStage) -> Result<PtDump, String> {
+pub fn ptdump(
+    regs: &RegisterSet,
+    mem: &dyn PhysMem,
+    sid: u32,
+    ssid: Option<u32>,
+    stage: DumpStage,
+) -> Result<PtDump, String> {
     let mut w = Walker::new(regs, mem);
     w.trace = false;
     let sc = w.resolve(sid, ssid).map_err(|e| match e {
@@ -287,9 +348,30 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
         Stop::Missing(m) => format!("memory at {:#x} ({}) is not in the image", m.address, m.what),
         Stop::Abort(r) | Stop::Incomplete(r) => r,
     })?;
-    let mut res = PtDump { sid, ssid, stage, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], truncated: false };
+    let mut res = PtDump {
+        sid,
+        ssid,
+        stage,
+        mappings: vec![],
+        tables: 0,
+        leaves: 0,
+        missing: vec![],
+        invalid: vec![],
+        truncated: false,
+    };
     let run = |p: &TtParams, s2: Option<(&TtParams, &RegisterSet)>, upper: bool, res: &mut PtDump| {
-        let mut d = Dumper { mem, out: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], s2, buf: vec![], truncated: false, pending: None };
+        let mut d = Dumper {
+            mem,
+            out: vec![],
+            tables: 0,
+            leaves: 0,
+            missing: vec![],
+            invalid: vec![],
+            s2,
+            buf: vec![],
+            truncated: false,
+            pending: None,
+        };
         let base = if upper && p.ia_bits < 64 { u64::MAX << p.ia_bits } else { 0 };
         d.table(p, p.ttb, p.start_level, base, (false, false, false, false), 0);
         d.flush(p);
@@ -317,7 +399,17 @@ pub fn ptdump(regs: &RegisterSet, mem: &dyn PhysMem, sid: u32, ssid: Option<u32>
             }
             if stage == DumpStage::Nested {
                 let p2 = s2.ok_or_else(|| format!("{}: use --stage 1", not_translating(&sc, 2)))?;
-                let mut d2 = PtDump { sid, ssid, stage: DumpStage::S2, mappings: vec![], tables: 0, leaves: 0, missing: vec![], invalid: vec![], truncated: false };
+                let mut d2 = PtDump {
+                    sid,
+                    ssid,
+                    stage: DumpStage::S2,
+                    mappings: vec![],
+                    tables: 0,
+                    leaves: 0,
+                    missing: vec![],
+                    invalid: vec![],
+                    truncated: false,
+                };
                 run(p2, None, false, &mut d2);
                 res.mappings = compose(&res.mappings, &d2.mappings);
                 res.tables += d2.tables;
@@ -355,7 +447,12 @@ fn compose(s1: &[Mapping], s2: &[Mapping]) -> Vec<Mapping> {
                     attrs: format!("{} / s2 {}", m.attrs, x.attrs),
                     leaf_size: m.leaf_size.min(x.leaf_size),
                     leaves: 1,
-                    flags: [m.flags.as_str(), x.flags.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(","),
+                    flags: [m.flags.as_str(), x.flags.as_str()]
+                        .iter()
+                        .filter(|s| !s.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(","),
                 },
             );
         }
@@ -396,7 +493,10 @@ pub fn render(d: &PtDump) -> String {
         s.push_str(&format!("invalid: {i}\n"));
     }
     if d.truncated {
-        s.push_str(&format!("truncated: stopped after {} tables / {} leaves (tables point at themselves or each other?)\n", d.tables, d.leaves));
+        s.push_str(&format!(
+            "truncated: stopped after {} tables / {} leaves (tables point at themselves or each other?)\n",
+            d.tables, d.leaves
+        ));
     }
     s
 }

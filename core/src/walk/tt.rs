@@ -68,7 +68,13 @@ impl TtParams {
             if self.concat > 0 { format!(" ({} concatenated tables)", 1u32 << self.concat) } else { String::new() },
             self.ttb,
             self.oa_bits,
-            if self.ds { " (DS: 52-bit descriptors)" } else if self.lpa { " (LPA: 52-bit with 64KB)" } else { "" }
+            if self.ds {
+                " (DS: 52-bit descriptors)"
+            } else if self.lpa {
+                " (LPA: 52-bit with 64KB)"
+            } else {
+                ""
+            }
         )
     }
 
@@ -209,7 +215,12 @@ pub(crate) struct Leaf {
 }
 
 pub(crate) fn perm_str(p: u8) -> String {
-    format!("{}{}{}", if p & 1 != 0 { 'r' } else { '-' }, if p & 2 != 0 { 'w' } else { '-' }, if p & 4 != 0 { 'x' } else { '-' })
+    format!(
+        "{}{}{}",
+        if p & 1 != 0 { 'r' } else { '-' },
+        if p & 2 != 0 { 'w' } else { '-' },
+        if p & 4 != 0 { 'x' } else { '-' }
+    )
 }
 
 impl Leaf {
@@ -344,7 +355,13 @@ fn sname(stage: u8) -> &'static str {
 impl Walker<'_> {
     /// Walks one stage's tables for input `ia`. When `s2` is given (nested stage 1), each
     /// table address is an IPA translated by stage 2 first.
-    pub(crate) fn walk_tables(&mut self, p: &TtParams, ia: u64, s2: Option<&TtParams>, purpose: Option<&str>) -> Result<RawLeaf, Stop> {
+    pub(crate) fn walk_tables(
+        &mut self,
+        p: &TtParams,
+        ia: u64,
+        s2: Option<&TtParams>,
+        purpose: Option<&str>,
+    ) -> Result<RawLeaf, Stop> {
         let f = fields();
         let gs = gbits(p.granule);
         let stride = gs - 3;
@@ -361,7 +378,11 @@ impl Walker<'_> {
             reason: format!("stage {} level {level}: {why}", p.stage),
         };
         if p.oa_bits < 64 && p.ttb >> p.oa_bits != 0 {
-            return Err(fault(EventType::F_ADDR_SIZE, level, format!("TTB {:#x} is beyond the {}-bit output size", p.ttb, p.oa_bits)));
+            return Err(fault(
+                EventType::F_ADDR_SIZE,
+                level,
+                format!("TTB {:#x} is beyond the {}-bit output size", p.ttb, p.oa_bits),
+            ));
         }
         // Bounded: at most 5 levels (-1..=3), whatever the memory holds.
         for _ in 0..5 {
@@ -384,7 +405,9 @@ impl Walker<'_> {
                 None => table,
             };
             let da = table_pa.wrapping_add(idx * 8);
-            let d = self.read_u64(da, || format!("stage {} level {level} descriptor (table {table_pa:#x} index {idx})", p.stage))?;
+            let d = self.read_u64(da, || {
+                format!("stage {} level {level} descriptor (table {table_pa:#x} index {idx})", p.stage)
+            })?;
             self.reads += 1;
             let valid = g(f.valid, d) != 0;
             let is_table = g(f.ty, d) != 0;
@@ -394,20 +417,41 @@ impl Walker<'_> {
                 s.value = Some(d);
                 s.table = Some(table_pa);
                 s.index = Some(idx);
-                s.index_bits = Some(format!("{}[{}:{}]", if p.stage == 1 { "IOVA" } else { "IPA" }, shift + bits - 1, shift));
+                s.index_bits =
+                    Some(format!("{}[{}:{}]", if p.stage == 1 { "IOVA" } else { "IPA" }, shift + bits - 1, shift));
                 s.decision = decision;
                 s.purpose = purpose.map(|x| x.to_string());
                 s
             };
             if !valid {
-                self.step(|| mk("invalid", format!("level {level} descriptor {idx} of table {table_pa:#x} is invalid (bit 0 = 0)"), "F_TRANSLATION".into()));
-                return Err(fault(EventType::F_TRANSLATION, level, format!("descriptor at {da:#x} is invalid ({d:#x})")));
+                self.step(|| {
+                    mk(
+                        "invalid",
+                        format!("level {level} descriptor {idx} of table {table_pa:#x} is invalid (bit 0 = 0)"),
+                        "F_TRANSLATION".into(),
+                    )
+                });
+                return Err(fault(
+                    EventType::F_TRANSLATION,
+                    level,
+                    format!("descriptor at {da:#x} is invalid ({d:#x})"),
+                ));
             }
             if level < 3 && is_table {
                 let next = desc_addr(p, f, d, gs);
                 if p.oa_bits < 64 && next >> p.oa_bits != 0 {
-                    self.step(|| mk("table", format!("next-level table {next:#x} beyond the {}-bit output size", p.oa_bits), "F_ADDR_SIZE".into()));
-                    return Err(fault(EventType::F_ADDR_SIZE, level, format!("next-level table address {next:#x} is beyond the {}-bit output size", p.oa_bits)));
+                    self.step(|| {
+                        mk(
+                            "table",
+                            format!("next-level table {next:#x} beyond the {}-bit output size", p.oa_bits),
+                            "F_ADDR_SIZE".into(),
+                        )
+                    });
+                    return Err(fault(
+                        EventType::F_ADDR_SIZE,
+                        level,
+                        format!("next-level table address {next:#x} is beyond the {}-bit output size", p.oa_bits),
+                    ));
                 }
                 if p.stage == 1 && !p.had {
                     let apt = g(f.apt, d);
@@ -419,7 +463,10 @@ impl Walker<'_> {
                 self.step(|| {
                     let mut s = mk(
                         "table",
-                        format!("level {level} table descriptor: next-level table at {next:#x}{}", if s2.is_some() { " (IPA)" } else { "" }),
+                        format!(
+                            "level {level} table descriptor: next-level table at {next:#x}{}",
+                            if s2.is_some() { " (IPA)" } else { "" }
+                        ),
                         format!("descend to level {}", level + 1),
                     );
                     if p.stage == 1 {
@@ -436,19 +483,54 @@ impl Walker<'_> {
                 continue;
             }
             if level == 3 && !is_table {
-                self.step(|| mk("invalid", "level 3 descriptor with bit 1 = 0 is reserved".into(), "F_TRANSLATION".into()));
-                return Err(fault(EventType::F_TRANSLATION, level, format!("reserved level 3 descriptor {d:#x} at {da:#x}")));
+                self.step(|| {
+                    mk("invalid", "level 3 descriptor with bit 1 = 0 is reserved".into(), "F_TRANSLATION".into())
+                });
+                return Err(fault(
+                    EventType::F_TRANSLATION,
+                    level,
+                    format!("reserved level 3 descriptor {d:#x} at {da:#x}"),
+                ));
             }
             if level < 3 && !block_allowed(p, level) {
-                self.step(|| mk("invalid", format!("block descriptor not allowed at level {level} with the {}KB granule", p.granule / 1024), "F_TRANSLATION".into()));
-                return Err(fault(EventType::F_TRANSLATION, level, format!("block descriptor at level {level} is not allowed for the {}KB granule", p.granule / 1024)));
+                self.step(|| {
+                    mk(
+                        "invalid",
+                        format!(
+                            "block descriptor not allowed at level {level} with the {}KB granule",
+                            p.granule / 1024
+                        ),
+                        "F_TRANSLATION".into(),
+                    )
+                });
+                return Err(fault(
+                    EventType::F_TRANSLATION,
+                    level,
+                    format!("block descriptor at level {level} is not allowed for the {}KB granule", p.granule / 1024),
+                ));
             }
             let oa_base = desc_addr(p, f, d, shift);
             if p.oa_bits < 64 && oa_base >> p.oa_bits != 0 {
-                self.step(|| mk(if level == 3 { "page" } else { "block" }, format!("output address {oa_base:#x} beyond the {}-bit output size", p.oa_bits), "F_ADDR_SIZE".into()));
-                return Err(fault(EventType::F_ADDR_SIZE, level, format!("output address {oa_base:#x} is beyond the {}-bit output size", p.oa_bits)));
+                self.step(|| {
+                    mk(
+                        if level == 3 { "page" } else { "block" },
+                        format!("output address {oa_base:#x} beyond the {}-bit output size", p.oa_bits),
+                        "F_ADDR_SIZE".into(),
+                    )
+                });
+                return Err(fault(
+                    EventType::F_ADDR_SIZE,
+                    level,
+                    format!("output address {oa_base:#x} is beyond the {}-bit output size", p.oa_bits),
+                ));
             }
-            self.step(|| mk(if level == 3 { "page" } else { "block" }, format!("level {level} leaf descriptor: output {oa_base:#x}"), String::new()));
+            self.step(|| {
+                mk(
+                    if level == 3 { "page" } else { "block" },
+                    format!("level {level} leaf descriptor: output {oa_base:#x}"),
+                    String::new(),
+                )
+            });
             return Ok(RawLeaf { desc: d, level, shift, oa_base, hier });
         }
         Err(fault(EventType::F_TRANSLATION, level, "walk did not reach a leaf".into()))
@@ -464,30 +546,63 @@ impl Walker<'_> {
                 Some(p1) => (p1.as_ref(), p0.tbi1, "TTB1"),
                 None => {
                     self.step(|| {
-                        let mut s = Step::new("1", None, "decision", format!("IOVA {va:#x} has bit 55 set: the TTB1 range, disabled (EPD1 = 1)"));
+                        let mut s = Step::new(
+                            "1",
+                            None,
+                            "decision",
+                            format!("IOVA {va:#x} has bit 55 set: the TTB1 range, disabled (EPD1 = 1)"),
+                        );
                         s.decision = "F_TRANSLATION".into();
                         s
                     });
-                    return Err(Stop::fault(EventType::F_TRANSLATION, format!("IOVA {va:#x} is in the TTB1 range and CD.EPD1 = 1")));
+                    return Err(Stop::fault(
+                        EventType::F_TRANSLATION,
+                        format!("IOVA {va:#x} is in the TTB1 range and CD.EPD1 = 1"),
+                    ));
                 }
             }
         } else {
             if p0.epd0 {
-                return Err(Stop::fault(EventType::F_TRANSLATION, format!("IOVA {va:#x} is in the TTB0 range and CD.EPD0 = 1")));
+                return Err(Stop::fault(
+                    EventType::F_TRANSLATION,
+                    format!("IOVA {va:#x} is in the TTB0 range and CD.EPD0 = 1"),
+                ));
             }
             (p0, p0.tbi0, "TTB0")
         };
         let top = if tbi { 56 } else { 64 };
         let hi = if top == 64 { va >> p.ia_bits.min(63) } else { (va & ((1u64 << 56) - 1)) >> p.ia_bits.min(55) };
         let hi_bits = top - p.ia_bits.min(top);
-        let want = if upper { if hi_bits >= 64 { u64::MAX } else { (1u64 << hi_bits) - 1 } } else { 0 };
+        let want = if upper {
+            if hi_bits >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << hi_bits) - 1
+            }
+        } else {
+            0
+        };
         if p.ia_bits < top && hi != want {
             self.step(|| {
-                let mut s = Step::new("1", None, "decision", format!("IOVA {va:#x}: bits [{}:{}] must all be {} for the {}-bit {which} range", top - 1, p.ia_bits, upper as u8, p.ia_bits));
+                let mut s = Step::new(
+                    "1",
+                    None,
+                    "decision",
+                    format!(
+                        "IOVA {va:#x}: bits [{}:{}] must all be {} for the {}-bit {which} range",
+                        top - 1,
+                        p.ia_bits,
+                        upper as u8,
+                        p.ia_bits
+                    ),
+                );
                 s.decision = "F_TRANSLATION".into();
                 s
             });
-            return Err(Stop::fault(EventType::F_TRANSLATION, format!("IOVA {va:#x} is outside the {}-bit input range of {which}", p.ia_bits)));
+            return Err(Stop::fault(
+                EventType::F_TRANSLATION,
+                format!("IOVA {va:#x} is outside the {}-bit input range of {which}", p.ia_bits),
+            ));
         }
         self.step(|| Step::new("1", None, "decision", format!("stage 1 {which}: {}", p.describe())));
         let ia = va & if p.ia_bits >= 64 { u64::MAX } else { (1u64 << p.ia_bits) - 1 };
@@ -502,7 +617,10 @@ impl Walker<'_> {
                 notes.push(format!("AF = 0: the SMMU sets AF in the descriptor (CD.HA = 1)"));
             } else if !p.affd {
                 self.leaf_step(p, &r, oa, "F_ACCESS".into(), s2.is_some());
-                return Err(Stop::fault(EventType::F_ACCESS, format!("stage 1 level {} descriptor has AF = 0 and CD.HA = 0, CD.AFFD = 0", r.level)));
+                return Err(Stop::fault(
+                    EventType::F_ACCESS,
+                    format!("stage 1 level {} descriptor has AF = 0 and CD.HA = 0, CD.AFFD = 0", r.level),
+                ));
             }
         }
         // Permissions.
@@ -524,9 +642,15 @@ impl Walker<'_> {
         if acc.privileged && p.pan && ap1 && !acc.exec {
             why = Some("privileged data access to an EL0-accessible page with CD.PAN = 1".to_string());
         } else if acc.exec && !ex {
-            why = Some(format!("execute not permitted ({})", if acc.privileged { "PXN / EL0-writable / WXN" } else { "UXN / WXN" }));
+            why = Some(format!(
+                "execute not permitted ({})",
+                if acc.privileged { "PXN / EL0-writable / WXN" } else { "UXN / WXN" }
+            ));
         } else if !acc.exec && acc.write && !wr {
-            why = Some(format!("write to a {} page", if acc.privileged || ap1 { "read-only" } else { "privileged-only" }));
+            why = Some(format!(
+                "write to a {} page",
+                if acc.privileged || ap1 { "read-only" } else { "privileged-only" }
+            ));
         } else if !acc.exec && !acc.write && !rd {
             why = Some("unprivileged read of a privileged-only page (AP[1] = 0)".into());
         }
@@ -545,7 +669,12 @@ impl Walker<'_> {
         let perms = rd as u8 | (wr as u8) << 1 | (ex as u8) << 2;
         let attr_byte = (p.mair >> (8 * g(f.attrindx, d))) & 0xff;
         if self.trace {
-            let msg = format!("stage 1 output {oa:#x}{} ({}, {})", if s2.is_some() { " (IPA)" } else { "" }, perm_str(perms), mair_str(attr_byte));
+            let msg = format!(
+                "stage 1 output {oa:#x}{} ({}, {})",
+                if s2.is_some() { " (IPA)" } else { "" },
+                perm_str(perms),
+                mair_str(attr_byte)
+            );
             self.leaf_step(p, &r, oa, msg, s2.is_some());
         }
         self.notes.extend(notes);
@@ -568,7 +697,11 @@ impl Walker<'_> {
                 r.level,
                 size_str(size),
                 r.oa_base,
-                if g(f.cont, d) != 0 { format!(" (contiguous hint: {} entries)", cont_entries(p.granule, r.level)) } else { String::new() }
+                if g(f.cont, d) != 0 {
+                    format!(" (contiguous hint: {} entries)", cont_entries(p.granule, r.level))
+                } else {
+                    String::new()
+                }
             );
             last.decode = if p.stage == 1 {
                 vec![
@@ -596,22 +729,48 @@ impl Walker<'_> {
     }
 
     /// Stage 2 translation of `ipa` with AF, permission and S2PTW checks.
-    pub(crate) fn stage2(&mut self, p: &TtParams, ipa: u64, acc: Acc, class: Class, purpose: Option<&str>) -> Result<Leaf, Stop> {
+    pub(crate) fn stage2(
+        &mut self,
+        p: &TtParams,
+        ipa: u64,
+        acc: Acc,
+        class: Class,
+        purpose: Option<&str>,
+    ) -> Result<Leaf, Stop> {
         let f = fields();
         let with_class = |s: Stop| match s {
-            Stop::Fault { kind, s2, class: None, ipa: Some(i), fetch, reason } => Stop::Fault { kind, s2, class: Some(class), ipa: Some(i), fetch, reason },
-            Stop::Fault { kind, s2, class: None, ipa: None, fetch, reason } => Stop::Fault { kind, s2, class: Some(class), ipa: Some(ipa), fetch, reason },
+            Stop::Fault { kind, s2, class: None, ipa: Some(i), fetch, reason } => {
+                Stop::Fault { kind, s2, class: Some(class), ipa: Some(i), fetch, reason }
+            }
+            Stop::Fault { kind, s2, class: None, ipa: None, fetch, reason } => {
+                Stop::Fault { kind, s2, class: Some(class), ipa: Some(ipa), fetch, reason }
+            }
             o => o,
         };
-        let s2f = |kind: EventType, reason: String| Stop::Fault { kind, s2: true, class: Some(class), ipa: Some(ipa), fetch: None, reason };
+        let s2f = |kind: EventType, reason: String| Stop::Fault {
+            kind,
+            s2: true,
+            class: Some(class),
+            ipa: Some(ipa),
+            fetch: None,
+            reason,
+        };
         if p.ia_bits < 64 && ipa >> p.ia_bits != 0 {
             self.step(|| {
-                let mut s = Step::new("2", None, "decision", format!("IPA {ipa:#x} is beyond the {}-bit stage 2 input range (S2T0SZ)", p.ia_bits));
+                let mut s = Step::new(
+                    "2",
+                    None,
+                    "decision",
+                    format!("IPA {ipa:#x} is beyond the {}-bit stage 2 input range (S2T0SZ)", p.ia_bits),
+                );
                 s.decision = "F_TRANSLATION".into();
                 s.purpose = purpose.map(|x| x.to_string());
                 s
             });
-            return Err(s2f(EventType::F_TRANSLATION, format!("IPA {ipa:#x} is beyond the {}-bit stage 2 input range", p.ia_bits)));
+            return Err(s2f(
+                EventType::F_TRANSLATION,
+                format!("IPA {ipa:#x} is beyond the {}-bit stage 2 input range", p.ia_bits),
+            ));
         }
         let r = self.walk_tables(p, ipa, None, purpose).map_err(with_class)?;
         let d = r.desc;
@@ -622,7 +781,10 @@ impl Walker<'_> {
                 self.notes.push("stage 2 AF = 0: the SMMU sets AF (STE.S2HA = 1)".into());
             } else if !p.affd {
                 self.leaf_step(p, &r, oa, "F_ACCESS".into(), false);
-                return Err(s2f(EventType::F_ACCESS, format!("stage 2 level {} descriptor has AF = 0 and STE.S2HA = 0, S2AFFD = 0", r.level)));
+                return Err(s2f(
+                    EventType::F_ACCESS,
+                    format!("stage 2 level {} descriptor has AF = 0 and STE.S2HA = 0, S2AFFD = 0", r.level),
+                ));
             }
         }
         let rd = g(f.s2r, d) != 0;
@@ -634,7 +796,10 @@ impl Walker<'_> {
         let mut why = None;
         if class != Class::IN {
             if !rd {
-                why = Some(format!("{} fetch needs stage 2 read permission", if class == Class::TT { "stage 1 table" } else { "CD" }));
+                why = Some(format!(
+                    "{} fetch needs stage 2 read permission",
+                    if class == Class::TT { "stage 1 table" } else { "CD" }
+                ));
             } else if p.ptw && device {
                 why = Some("stage 1 table walk to stage 2 Device memory with STE.S2PTW = 1".into());
             }
@@ -666,7 +831,8 @@ impl Walker<'_> {
     pub(crate) fn s2_table_fetch(&mut self, p: &TtParams, ipa: u64, class: Class, what: &str) -> Result<u64, Stop> {
         let purpose = if self.trace { Some(format!("{what} at IPA {ipa:#x}")) } else { None };
         self.step(|| {
-            let mut s = Step::new("2", None, "decision", format!("{what} is at IPA {ipa:#x}: stage 2 translates it first"));
+            let mut s =
+                Step::new("2", None, "decision", format!("{what} is at IPA {ipa:#x}: stage 2 translates it first"));
             s.purpose = purpose.clone();
             s
         });
@@ -769,7 +935,6 @@ pub fn s2_memattr_str(m: u64, fwb: bool) -> String {
     format!("Normal Inner-{} Outer-{}", s2_cache(inner), s2_cache(m >> 2))
 }
 
-
 /// Combines stage 1 and stage 2 memory types: Device wins; for Normal, the weaker
 /// cacheability of each level wins (Arm ARM D8.5.5). FWB lets stage 2 override.
 pub(crate) fn combine_attrs(s1: Option<&Attrs>, s2: &Attrs, fwb: bool) -> Attrs {
@@ -779,11 +944,19 @@ pub(crate) fn combine_attrs(s1: Option<&Attrs>, s2: &Attrs, fwb: bool) -> Attrs 
     };
     let t1 = s1.memory_type.clone();
     let combined = if fwb {
-        if s2t.starts_with("stage 1") { t1.clone() } else { s2t.clone() }
+        if s2t.starts_with("stage 1") {
+            t1.clone()
+        } else {
+            s2t.clone()
+        }
     } else if t1.starts_with("Device") && s2t.starts_with("Device") {
         // The more restrictive device type.
         let rank = |t: &str| ["nGnRnE", "nGnRE", "nGRE", "GRE"].iter().position(|x| t.contains(x)).unwrap_or(0);
-        if rank(&t1) <= rank(&s2t) { t1.clone() } else { s2t.clone() }
+        if rank(&t1) <= rank(&s2t) {
+            t1.clone()
+        } else {
+            s2t.clone()
+        }
     } else if t1.starts_with("Device") {
         t1.clone()
     } else if s2t.starts_with("Device") {
@@ -791,7 +964,13 @@ pub(crate) fn combine_attrs(s1: Option<&Attrs>, s2: &Attrs, fwb: bool) -> Attrs 
     } else {
         let lvl = |t: &str, which: &str| -> u8 {
             let part = t.split_whitespace().find(|p| p.starts_with(which)).unwrap_or("");
-            if part.contains("NC") { 0 } else if part.contains("WT") { 1 } else { 2 }
+            if part.contains("NC") {
+                0
+            } else if part.contains("WT") {
+                1
+            } else {
+                2
+            }
         };
         let name = |l: u8| ["NC", "WT", "WB"][l as usize];
         format!(

@@ -25,11 +25,7 @@ pub fn bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test executable path");
-        let dir = exe
-            .parent()
-            .and_then(|d| d.parent())
-            .expect("target/<profile> directory")
-            .to_path_buf();
+        let dir = exe.parent().and_then(|d| d.parent()).expect("target/<profile> directory").to_path_buf();
         let bin = dir.join(format!("smmu{}", std::env::consts::EXE_SUFFIX));
         let stale = match (std::fs::metadata(&bin), std::fs::metadata(&exe)) {
             (Ok(b), Ok(e)) => match (b.modified(), e.modified()) {
@@ -82,12 +78,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(bin())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run smmu");
+    let out = Command::new(bin()).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().expect("run smmu");
     finish(out)
 }
 
@@ -120,7 +111,12 @@ pub fn scratch(name: &str, contents: &[u8]) -> PathBuf {
         // Drop what earlier runs left behind (older than 30 minutes).
         if let Ok(rd) = std::fs::read_dir(&dir) {
             for e in rd.flatten() {
-                let old = e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|d| d.as_secs() > 1800);
+                let old = e
+                    .metadata()
+                    .ok()
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|d| d.as_secs() > 1800);
                 if old {
                     let p = e.path();
                     let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
@@ -219,9 +215,8 @@ impl Pages {
         for p in mem["pages"].as_array().expect("pages") {
             let pa = hex(&p["pa"]);
             let h = p["hex"].as_str().expect("hex");
-            let bytes: Vec<u8> = (0..h.len() / 2)
-                .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("hex byte"))
-                .collect();
+            let bytes: Vec<u8> =
+                (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("hex byte")).collect();
             v.push((pa, bytes));
         }
         Pages(v)
@@ -245,10 +240,7 @@ pub fn trace_val(line: &str, key: &str) -> Option<u64> {
         let pat = format!("{key}{sep}");
         if let Some(i) = line.find(&pat) {
             let rest = line[i + pat.len()..].trim_start();
-            let tok: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_hexdigit() || *c == 'x' || *c == '-')
-                .collect();
+            let tok: String = rest.chars().take_while(|c| c.is_ascii_hexdigit() || *c == 'x' || *c == '-').collect();
             let t = tok.trim_start_matches("0x");
             if let Ok(v) = u64::from_str_radix(t, 16) {
                 return Some(v);

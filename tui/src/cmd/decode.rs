@@ -18,8 +18,7 @@ pub struct Args {
 /// What `--json` prints: defined once in core.
 pub use smmu_core::decode::DecodeOutput;
 
-const USAGE_HINT: &str =
-    "smmu decode: no input. Give a file, or pipe a dump into standard input:\n  \
+const USAGE_HINT: &str = "smmu decode: no input. Give a file, or pipe a dump into standard input:\n  \
     smmu decode dump.txt\n  \
     devmem ... | smmu decode -\n  \
     smmu decode - < hexdump.txt\n\
@@ -28,9 +27,7 @@ iommufd hw_info, JSON, QEMU traces. See `smmu decode --help`.";
 
 pub fn run(args: Args) -> CliResult {
     let base = match &args.base {
-        Some(b) => {
-            Some(crate::common::parse_num(b).map_err(|e| CliError::Usage(format!("--base: {e}")))?)
-        }
+        Some(b) => Some(crate::common::parse_num(b).map_err(|e| CliError::Usage(format!("--base: {e}")))?),
         None => None,
     };
     if args.file.is_none() && std::io::stdin().is_terminal() {
@@ -40,10 +37,7 @@ pub fn run(args: Args) -> CliResult {
     let parsed = parse::parse_bytes(&input.bytes, &ParseOptions { base })
         .map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
     if parsed.registers.is_empty() {
-        return Err(CliError::Input(format!(
-            "{}: no SMMU registers found",
-            input.name
-        )));
+        return Err(CliError::Input(format!("{}: no SMMU registers found", input.name)));
     }
     let out = DecodeOutput::new(&parsed);
     if args.json {
@@ -78,13 +72,7 @@ pub fn render(out: &DecodeOutput, st: &Style) -> String {
         s.push_str(&st.bold(&format!("SMMU_{} @ {} = {}", r.name, r.offset, r.value)));
         s.push_str(&st.dim(&format!("  {} ({})", r.description, r.section)));
         s.push('\n');
-        let namew = r
-            .fields
-            .iter()
-            .map(|f| f.name.len())
-            .max()
-            .unwrap_or(4)
-            .max(5);
+        let namew = r.fields.iter().map(|f| f.name.len()).max().unwrap_or(4).max(5);
         for f in &r.fields {
             let flagged = !f.flags.is_empty();
             let line = format!(

@@ -16,7 +16,11 @@ pub struct Args {
 pub fn parse_words(tokens: &[String], want: usize, what: &str) -> Result<Vec<u64>, CliError> {
     let toks: Vec<String> = if tokens.is_empty() || (tokens.len() == 1 && tokens[0] == "-") {
         let inp = read_input(None)?;
-        inp.text()?.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).map(str::to_string).collect()
+        inp.text()?
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
     } else {
         if tokens.len() != want {
             return Err(CliError::Usage(format!("{what} takes {want} 64-bit words, got {}", tokens.len())));
@@ -24,7 +28,10 @@ pub fn parse_words(tokens: &[String], want: usize, what: &str) -> Result<Vec<u64
         tokens.to_vec()
     };
     if toks.len() != want {
-        return Err(CliError::Input(format!("{what}: expected {want} 64-bit words on standard input, found {}", toks.len())));
+        return Err(CliError::Input(format!(
+            "{what}: expected {want} 64-bit words on standard input, found {}",
+            toks.len()
+        )));
     }
     toks.iter()
         .enumerate()
@@ -43,7 +50,11 @@ pub fn parse_words(tokens: &[String], want: usize, what: &str) -> Result<Vec<u64
 pub fn render_fields(fields: &[FieldInfo], st: &Style) -> String {
     let mut s = String::new();
     for f in fields {
-        let bits = if f.width == 1 { format!("[{}]", f.lsb) } else { format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb) };
+        let bits = if f.width == 1 {
+            format!("[{}]", f.lsb)
+        } else {
+            format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb)
+        };
         let line = format!("  {:<12} {:<10} {:<#18x} {}", f.name, bits, f.value, f.meaning);
         if f.flags.is_empty() {
             s.push_str(&line);

@@ -6,7 +6,9 @@ use smmu_core::parse::{parse_bytes, Format, ParseOptions};
 use smmu_core::regset::RegisterSet;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  smmu forward host.txt\n  smmu forward host.txt --vmm qemu-accel --qemu-ats auto --qemu-ssidsize auto\n  smmu forward a.txt b.txt --format email\n  smmu forward host.txt --claim guest-idr.txt --json")]
+#[command(
+    after_help = "Examples:\n  smmu forward host.txt\n  smmu forward host.txt --vmm qemu-accel --qemu-ats auto --qemu-ssidsize auto\n  smmu forward a.txt b.txt --format email\n  smmu forward host.txt --claim guest-idr.txt --json"
+)]
 pub struct Args {
     /// Host register dumps (any format `smmu decode` reads), or - for standard input.
     /// Several hosts: a migration pool.

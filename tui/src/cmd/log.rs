@@ -18,7 +18,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> CliResult {
     let kernel = match &args.kernel {
-        Some(k) => Some(KernelVersion::parse(k).ok_or_else(|| CliError::Usage(format!("--kernel {k:?}: expected a version like 6.12")))?),
+        Some(k) => Some(
+            KernelVersion::parse(k)
+                .ok_or_else(|| CliError::Usage(format!("--kernel {k:?}: expected a version like 6.12")))?,
+        ),
         None => None,
     };
     let input = read_input(args.file.as_deref())?;
@@ -103,7 +106,10 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
             s.push_str(&format!("    {i}\n"));
         }
         for b in &p.unknown_bits {
-            s.push_str(&format!("    {}\n", st.warn(&format!("bit {b}: not defined by Linux {} (newer kernel? pass --kernel)", p.kernel))));
+            s.push_str(&format!(
+                "    {}\n",
+                st.warn(&format!("bit {b}: not defined by Linux {} (newer kernel? pass --kernel)", p.kernel))
+            ));
         }
     }
     for o in &r.options {
@@ -122,11 +128,17 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
             s.push_str(&format!("  {}\n", st.warn(n)));
         }
         if !e.unknown_fields.is_empty() {
-            s.push_str(&format!("  {}\n", st.warn(&format!("unknown (dword missing): {}", e.unknown_fields.join(", ")))));
+            s.push_str(&format!(
+                "  {}\n",
+                st.warn(&format!("unknown (dword missing): {}", e.unknown_fields.join(", ")))
+            ));
         }
         for c in &e.checks {
             let line = format!("kernel {} = {} / record {}", c.field, c.kernel, c.record);
-            s.push_str(&format!("  {}\n", if c.agrees { st.good(&format!("agrees: {line}")) } else { st.bad(&format!("DISAGREES: {line}")) }));
+            s.push_str(&format!(
+                "  {}\n",
+                if c.agrees { st.good(&format!("agrees: {line}")) } else { st.bad(&format!("DISAGREES: {line}")) }
+            ));
         }
     }
     for c in &r.command_errors {
@@ -143,7 +155,10 @@ pub fn render(r: &klog::LogReport, name: &str) -> String {
             s.push_str(&render_command(cmd, &st));
         }
         if !c.missing_dwords.is_empty() {
-            s.push_str(&format!("  {}\n", st.warn(&format!("command dword(s) missing or damaged: {:?}", c.missing_dwords))));
+            s.push_str(&format!(
+                "  {}\n",
+                st.warn(&format!("command dword(s) missing or damaged: {:?}", c.missing_dwords))
+            ));
         }
     }
     for t in &r.cmd_sync_timeouts {

@@ -1,14 +1,14 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> CliResult`.
 
+pub mod collect;
+pub mod command;
 pub mod decode;
+pub mod event;
 pub mod forward;
 pub mod log;
-pub mod event;
-pub mod command;
-pub mod queue;
-pub mod structure;
-pub mod walk;
 pub mod ptdump;
+pub mod queue;
 pub mod scenario;
-pub mod collect;
+pub mod structure;
 pub mod tui;
+pub mod walk;

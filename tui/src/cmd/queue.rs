@@ -5,11 +5,11 @@ use super::command::render_command;
 use super::event::{render_event, render_fields};
 use super::walk::Loaded;
 use crate::common::{parse_num, print_json, print_text, CliError, CliResult, Style};
+use serde::Serialize;
 use smmu_core::mem::PhysMem;
 use smmu_core::queues::queue::{DecodedEntry, QueueEntry, QueueId, QueueState};
 use smmu_core::regs;
 use smmu_core::regset::RegisterSet;
-use serde::Serialize;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -84,7 +84,9 @@ fn title(q: QueueId) -> &'static str {
 fn absent_reason(q: QueueId, regs_: &RegisterSet) -> String {
     let base = format!("SMMU_{}_BASE/PROD/CONS are not in the snapshot", q.prefix());
     if q == QueueId::Priq {
-        let pri = regs_.get("IDR0").and_then(|v| regs::by_name("IDR0").and_then(|r| r.layout.field("PRI")).map(|f| f.get(&[v])));
+        let pri = regs_
+            .get("IDR0")
+            .and_then(|v| regs::by_name("IDR0").and_then(|r| r.layout.field("PRI")).map(|f| f.get(&[v])));
         if pri == Some(0) {
             return format!("{base}; SMMU_IDR0.PRI = 0: this SMMU has no PRI queue (IHI 0070 6.3.1)");
         }
@@ -92,7 +94,14 @@ fn absent_reason(q: QueueId, regs_: &RegisterSet) -> String {
     base
 }
 
-pub fn build(regs_: &RegisterSet, mem: &dyn PhysMem, which: &[QueueId], consumed: u64, all: bool, explicit: bool) -> Result<Report, CliError> {
+pub fn build(
+    regs_: &RegisterSet,
+    mem: &dyn PhysMem,
+    which: &[QueueId],
+    consumed: u64,
+    all: bool,
+    explicit: bool,
+) -> Result<Report, CliError> {
     let mut rep = Report { queues: Vec::new(), skipped: Vec::new() };
     for &q in which {
         let st = match QueueState::from_registers(q, regs_) {
@@ -101,7 +110,9 @@ pub fn build(regs_: &RegisterSet, mem: &dyn PhysMem, which: &[QueueId], consumed
                 rep.skipped.push(Skipped { queue: q, reason: absent_reason(q, regs_) });
                 continue;
             }
-            Err(smmu_core::queues::queue::QueueError::Missing(_)) => return Err(CliError::Input(absent_reason(q, regs_))),
+            Err(smmu_core::queues::queue::QueueError::Missing(_)) => {
+                return Err(CliError::Input(absent_reason(q, regs_)))
+            }
             Err(e) => return Err(CliError::Input(format!("{}: {e}", q.prefix()))),
         };
         let p = q.prefix();
@@ -135,7 +146,8 @@ pub fn build(regs_: &RegisterSet, mem: &dyn PhysMem, which: &[QueueId], consumed
 pub fn run(a: Args) -> CliResult {
     let which: Vec<QueueId> = match a.queue.trim().to_ascii_lowercase().as_str() {
         "all" => vec![QueueId::Cmdq, QueueId::Evtq, QueueId::Priq],
-        o => vec![QueueId::parse(o).ok_or_else(|| CliError::Usage(format!("--queue {o}: expected cmdq, eventq, priq or all")))?],
+        o => vec![QueueId::parse(o)
+            .ok_or_else(|| CliError::Usage(format!("--queue {o}: expected cmdq, eventq, priq or all")))?],
     };
     let explicit = which.len() == 1;
     let consumed = match &a.consumed {
@@ -182,7 +194,11 @@ pub fn render(r: &Report, st: &Style) -> String {
             s.push_str(&format!("  CONS.ERR {e}"));
         }
         if let Some(o) = sq.overflow {
-            s.push_str(if o { "  overflow: PROD.OVFLG != CONS.OVACKFLG (records were lost, not yet acknowledged)" } else { "  no unacknowledged overflow" });
+            s.push_str(if o {
+                "  overflow: PROD.OVFLG != CONS.OVACKFLG (records were lost, not yet acknowledged)"
+            } else {
+                "  no unacknowledged overflow"
+            });
         }
         s.push('\n');
         let fill = if sq.full {
@@ -190,11 +206,21 @@ pub fn render(r: &Report, st: &Style) -> String {
         } else if sq.empty {
             "empty: 0 entries outstanding (PROD == CONS)".to_string()
         } else {
-            format!("{} entr{} outstanding between CONS and PROD", sq.outstanding, if sq.outstanding == 1 { "y" } else { "ies" })
+            format!(
+                "{} entr{} outstanding between CONS and PROD",
+                sq.outstanding,
+                if sq.outstanding == 1 { "y" } else { "ies" }
+            )
         };
         s.push_str(&format!("  {fill}\n"));
         if sq.error.as_deref().is_some_and(|e| e != "CERROR_NONE") {
-            s.push_str(&format!("  {}\n", st.bad(&format!("command error {}: the command at CONS was not executed (7.1)", sq.error.as_deref().unwrap_or("")))));
+            s.push_str(&format!(
+                "  {}\n",
+                st.bad(&format!(
+                    "command error {}: the command at CONS was not executed (7.1)",
+                    sq.error.as_deref().unwrap_or("")
+                ))
+            ));
         }
         for p in &sq.problems {
             s.push_str(&format!("  {}\n", st.warn(&format!("problem: {p}"))));

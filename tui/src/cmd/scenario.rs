@@ -57,7 +57,11 @@ pub fn run(a: Args) -> CliResult {
                 let sid = u32::try_from(w.sid.0).map_err(|_| CliError::Input("sid too large".into()))?;
                 let req = WalkRequest { sid, ssid: w.ssid, iova: w.iova.0, access, unpriv: w.unpriv };
                 let r = walk::translate_snapshot(&snap, &req);
-                let got = r.event.as_ref().map(|e| e.kind.name().to_string()).unwrap_or_else(|| format!("{:?}", r.outcome).to_lowercase());
+                let got = r
+                    .event
+                    .as_ref()
+                    .map(|e| e.kind.name().to_string())
+                    .unwrap_or_else(|| format!("{:?}", r.outcome).to_lowercase());
                 let ok = got == w.expect && (w.pa.is_none() || w.pa.map(|p| p.0) == r.pa);
                 if !ok {
                     bad += 1;
@@ -69,7 +73,15 @@ pub fn run(a: Args) -> CliResult {
             } else {
                 let mut t = String::new();
                 for r in &rows {
-                    t.push_str(&format!("{} sid {} iova {}: expect {}, got {} ({})\n", if r["ok"].as_bool() == Some(true) { "ok  " } else { "FAIL" }, r["sid"], r["iova"].as_str().unwrap_or(""), r["expect"].as_str().unwrap_or(""), r["got"].as_str().unwrap_or(""), r["summary"].as_str().unwrap_or("")));
+                    t.push_str(&format!(
+                        "{} sid {} iova {}: expect {}, got {} ({})\n",
+                        if r["ok"].as_bool() == Some(true) { "ok  " } else { "FAIL" },
+                        r["sid"],
+                        r["iova"].as_str().unwrap_or(""),
+                        r["expect"].as_str().unwrap_or(""),
+                        r["got"].as_str().unwrap_or(""),
+                        r["summary"].as_str().unwrap_or("")
+                    ));
                 }
                 print_text(&t);
             }

@@ -58,13 +58,18 @@ fn show(r: &StructureReport, json: bool) -> CliResult {
     if r.legality.valid {
         s.push_str(&st.good("valid: the SMMU accepts this structure\n"));
     } else {
-        s.push_str(&st.bad(&format!("{}: the SMMU would record this for any transaction using it\n", r.legality.event.unwrap_or("invalid"))));
+        s.push_str(&st.bad(&format!(
+            "{}: the SMMU would record this for any transaction using it\n",
+            r.legality.event.unwrap_or("invalid")
+        )));
         for rule in &r.legality.rules {
             s.push_str(&format!("  - {} ({}; IHI 0070 {})\n", rule.rule, rule.field, rule.section));
         }
     }
     if !r.legality.unchecked.is_empty() {
-        s.push_str(&st.dim(&format!("  not checked (no ID registers; use --snapshot): {}\n", r.legality.unchecked.join(", "))));
+        s.push_str(
+            &st.dim(&format!("  not checked (no ID registers; use --snapshot): {}\n", r.legality.unchecked.join(", "))),
+        );
     }
     if let Some(v) = &r.guest_vste {
         s.push_str(&format!(

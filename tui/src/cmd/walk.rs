@@ -76,14 +76,21 @@ fn u32_arg(name: &str, v: &str) -> Result<u32, CliError> {
 }
 
 pub fn run(a: Args) -> CliResult {
-    let access = Access::parse(&a.access).ok_or_else(|| CliError::Usage(format!("--access {}: expected read, write or exec", a.access)))?;
+    let access = Access::parse(&a.access)
+        .ok_or_else(|| CliError::Usage(format!("--access {}: expected read, write or exec", a.access)))?;
     let l = Loaded::open(&a.snapshot, &a.mem)?;
     let mem = l.mem();
     if let Some(b) = &a.batch {
         return run_batch(&l, &mem, b, a.unpriv, a.json);
     }
-    let sid = u32_arg("sid", a.sid.as_deref().ok_or_else(|| CliError::Usage("smmu walk: --sid is required (or --batch FILE)".into()))?)?;
-    let iova = num_arg("iova", a.iova.as_deref().ok_or_else(|| CliError::Usage("smmu walk: --iova is required (or --batch FILE)".into()))?)?;
+    let sid = u32_arg(
+        "sid",
+        a.sid.as_deref().ok_or_else(|| CliError::Usage("smmu walk: --sid is required (or --batch FILE)".into()))?,
+    )?;
+    let iova = num_arg(
+        "iova",
+        a.iova.as_deref().ok_or_else(|| CliError::Usage("smmu walk: --iova is required (or --batch FILE)".into()))?,
+    )?;
     let ssid = a.ssid.as_deref().map(|s| u32_arg("ssid", s)).transpose()?;
     let req = WalkRequest { sid, ssid, iova, access, unpriv: a.unpriv };
     let res = walk::translate(&l.snap.registers, &mem, &req);
@@ -129,7 +136,8 @@ fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool
         if json {
             out.push(res);
         } else {
-            lines.push_str(&format!("sid {sid:#x} iova {iova:#x} {:?}: {}\n", access, res.summary).to_lowercase_first());
+            lines
+                .push_str(&format!("sid {sid:#x} iova {iova:#x} {:?}: {}\n", access, res.summary).to_lowercase_first());
         }
     }
     if json {

@@ -17,9 +17,7 @@ impl BlobError {
 }
 
 pub fn slice<'a>(data: &'a [u8], off: usize, len: usize, what: &str) -> Result<&'a [u8], BlobError> {
-    let end = off
-        .checked_add(len)
-        .ok_or_else(|| BlobError::new(what, off, "offset overflows"))?;
+    let end = off.checked_add(len).ok_or_else(|| BlobError::new(what, off, "offset overflows"))?;
     data.get(off..end).ok_or_else(|| {
         BlobError::new(what, off, format!("needs {len} bytes but the blob ends at {:#x} (truncated?)", data.len()))
     })
@@ -55,7 +53,15 @@ pub fn be_u32(data: &[u8], off: usize, what: &str) -> Result<u32, BlobError> {
 pub fn ascii(b: &[u8]) -> String {
     let s: String = b
         .iter()
-        .map(|&c| if (0x20..0x7f).contains(&c) { c as char } else if c == 0 { '\0' } else { '?' })
+        .map(|&c| {
+            if (0x20..0x7f).contains(&c) {
+                c as char
+            } else if c == 0 {
+                '\0'
+            } else {
+                '?'
+            }
+        })
         .collect();
     s.trim_end_matches(['\0', ' ']).replace('\0', "?")
 }

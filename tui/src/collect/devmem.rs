@@ -16,7 +16,11 @@ pub enum DevmemError {
     /// The file does not exist.
     Missing(String),
     /// The kernel refused (open or mmap): errno text.
-    Refused { what: String, errno: String, eperm: bool },
+    Refused {
+        what: String,
+        errno: String,
+        eperm: bool,
+    },
     Other(String),
 }
 
@@ -32,11 +36,9 @@ impl std::fmt::Display for DevmemError {
 fn io_err(what: String, e: std::io::Error) -> DevmemError {
     match e.kind() {
         std::io::ErrorKind::NotFound => DevmemError::Missing(format!("{what}: {e}")),
-        std::io::ErrorKind::PermissionDenied => DevmemError::Refused {
-            what,
-            errno: e.to_string(),
-            eperm: e.raw_os_error() == Some(1),
-        },
+        std::io::ErrorKind::PermissionDenied => {
+            DevmemError::Refused { what, errno: e.to_string(), eperm: e.raw_os_error() == Some(1) }
+        }
         _ => DevmemError::Other(format!("{what}: {e}")),
     }
 }
@@ -82,8 +84,7 @@ impl Window {
                     return Err(DevmemError::Other(format!("{pa:#x} is outside the register page")));
                 }
                 let mut b = [0u8; 4];
-                file.read_exact_at(&mut b, pa)
-                    .map_err(|e| DevmemError::Other(format!("reading {pa:#x}: {e}")))?;
+                file.read_exact_at(&mut b, pa).map_err(|e| DevmemError::Other(format!("reading {pa:#x}: {e}")))?;
                 Ok(u32::from_le_bytes(b))
             }
         }
@@ -149,9 +150,7 @@ impl Devmem {
     /// Reads plain memory (RAM: stream tables, queues) with pread. The kernel refuses RAM
     /// under CONFIG_STRICT_DEVMEM; substitute files always work.
     pub fn read_mem(&self, pa: u64, buf: &mut [u8]) -> Result<(), DevmemError> {
-        self.file
-            .read_exact_at(buf, pa)
-            .map_err(|e| io_err(format!("read {} at {pa:#x}", self.path.display()), e))
+        self.file.read_exact_at(buf, pa).map_err(|e| io_err(format!("read {} at {pa:#x}", self.path.display()), e))
     }
 }
 
@@ -177,11 +176,15 @@ pub fn readable_registers(page0_only: bool) -> impl Iterator<Item = &'static Reg
 /// `page0_only`) Page 1.
 pub fn read_registers(dm: &Devmem, base: u64, page0_only: bool) -> Result<Vec<RegRead>, DevmemError> {
     let p0 = dm.window(base, SMMU_PAGE)?;
-    let p1 = if page0_only {
-        None
-    } else {
-        Some(dm.window(base.checked_add(SMMU_PAGE).ok_or_else(|| DevmemError::Other("base overflows".into()))?, SMMU_PAGE))
-    };
+    let p1 =
+        if page0_only {
+            None
+        } else {
+            Some(dm.window(
+                base.checked_add(SMMU_PAGE).ok_or_else(|| DevmemError::Other("base overflows".into()))?,
+                SMMU_PAGE,
+            ))
+        };
     let mut out = Vec::new();
     for r in readable_registers(page0_only) {
         let pa = base.saturating_add(u64::from(r.offset));
@@ -211,8 +214,17 @@ pub fn read_registers(dm: &Devmem, base: u64, page0_only: bool) -> Result<Vec<Re
 /// Registers that change while the SMMU runs (queue indexes, errors, enable acknowledgements):
 /// what a live view re-reads without probing everything again.
 pub const DYNAMIC: &[&str] = &[
-    "CR0ACK", "STATUSR", "IRQ_CTRLACK", "GERROR", "GERRORN", "CMDQ_PROD", "CMDQ_CONS", "EVTQ_PROD", "EVTQ_CONS",
-    "PRIQ_PROD", "PRIQ_CONS",
+    "CR0ACK",
+    "STATUSR",
+    "IRQ_CTRLACK",
+    "GERROR",
+    "GERRORN",
+    "CMDQ_PROD",
+    "CMDQ_CONS",
+    "EVTQ_PROD",
+    "EVTQ_CONS",
+    "PRIQ_PROD",
+    "PRIQ_CONS",
 ];
 
 /// Re-reads the named registers (unknown names are skipped) of the SMMU at `base`, mapping

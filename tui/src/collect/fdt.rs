@@ -76,7 +76,8 @@ pub fn parse_blob(data: &[u8]) -> Result<DtNode, BlobError> {
     let version = be_u32(blob, 20, "FDT version")?;
     let size_strings = be_u32(blob, 32, "FDT size_dt_strings")? as usize;
     let strings = slice(blob, off_strings, size_strings, "FDT strings block")?;
-    let size_struct = if version >= 17 { be_u32(blob, 36, "FDT size_dt_struct")? as usize } else { total.saturating_sub(off_struct) };
+    let size_struct =
+        if version >= 17 { be_u32(blob, 36, "FDT size_dt_struct")? as usize } else { total.saturating_sub(off_struct) };
     let st = slice(blob, off_struct, size_struct, "FDT structure block")?;
 
     let mut pos = 0usize;
@@ -104,7 +105,9 @@ pub fn parse_blob(data: &[u8]) -> Result<DtNode, BlobError> {
                 stack.push(DtNode { name, ..Default::default() });
             }
             2 => {
-                let n = stack.pop().ok_or_else(|| BlobError::new("FDT_END_NODE", at, "without a matching FDT_BEGIN_NODE"))?;
+                let n = stack
+                    .pop()
+                    .ok_or_else(|| BlobError::new("FDT_END_NODE", at, "without a matching FDT_BEGIN_NODE"))?;
                 match stack.last_mut() {
                     Some(p) => p.children.push(n),
                     None => root = Some(n),
@@ -112,16 +115,16 @@ pub fn parse_blob(data: &[u8]) -> Result<DtNode, BlobError> {
             }
             3 => {
                 let len = be_u32(st, pos, "FDT property length").map_err(|e| BlobError { offset: at, ..e })? as usize;
-                let nameoff = be_u32(st, pos + 4, "FDT property name offset").map_err(|e| BlobError { offset: at, ..e })? as usize;
+                let nameoff = be_u32(st, pos + 4, "FDT property name offset")
+                    .map_err(|e| BlobError { offset: at, ..e })? as usize;
                 let val = slice(st, pos + 8, len, "FDT property value").map_err(|e| BlobError { offset: at, ..e })?;
                 let name_rest = strings.get(nameoff..).ok_or_else(|| {
                     BlobError::new("FDT property name offset", at, format!("{nameoff:#x} is outside the strings block"))
                 })?;
                 let nend = name_rest.iter().position(|&b| b == 0).unwrap_or(name_rest.len());
                 let pname = String::from_utf8_lossy(&name_rest[..nend]).into_owned();
-                let node = stack
-                    .last_mut()
-                    .ok_or_else(|| BlobError::new("FDT_PROP", at, "property outside any node"))?;
+                let node =
+                    stack.last_mut().ok_or_else(|| BlobError::new("FDT_PROP", at, "property outside any node"))?;
                 node.props.push((pname, val.to_vec()));
                 pos = align4(pos + 8 + len);
             }
@@ -131,7 +134,11 @@ pub fn parse_blob(data: &[u8]) -> Result<DtNode, BlobError> {
         }
     }
     if !stack.is_empty() {
-        return Err(BlobError::new("FDT structure block", off_struct + pos, format!("{} node(s) not closed", stack.len())));
+        return Err(BlobError::new(
+            "FDT structure block",
+            off_struct + pos,
+            format!("{} node(s) not closed", stack.len()),
+        ));
     }
     root.ok_or_else(|| BlobError::new("FDT structure block", off_struct, "no root node"))
 }
@@ -329,7 +336,8 @@ fn regs_of(w: &Walk) -> Vec<(u64, u64)> {
 /// Finds the SMMUv3 nodes and the iommu-maps that point at them.
 pub fn summarize(root: &DtNode) -> DtSummary {
     let nodes = collect_nodes(root);
-    let by_phandle = |ph: u32| nodes.iter().find(|w| w.node.u32("phandle") == Some(ph) || w.node.u32("linux,phandle") == Some(ph));
+    let by_phandle =
+        |ph: u32| nodes.iter().find(|w| w.node.u32("phandle") == Some(ph) || w.node.u32("linux,phandle") == Some(ph));
     let mut s = DtSummary {
         model: root.strings("model").into_iter().next(),
         compatible: root.strings("compatible"),
@@ -372,7 +380,11 @@ pub fn summarize(root: &DtNode) -> DtSummary {
             let Some(t) = target.filter(|t| t.node.is_compatible("arm,smmu-v3")) else { break };
             if let Some(&sid) = c.get(i + 1) {
                 if n >= 1 {
-                    s.platform_stream_ids.push(IommusEntry { node: w.path.clone(), iommu: t.path.clone(), sid: format!("{sid:#x}") });
+                    s.platform_stream_ids.push(IommusEntry {
+                        node: w.path.clone(),
+                        iommu: t.path.clone(),
+                        sid: format!("{sid:#x}"),
+                    });
                 }
             }
             i = i.saturating_add(1 + n);

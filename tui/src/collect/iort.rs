@@ -173,10 +173,7 @@ fn smmu_model(m: u32) -> (&'static str, Option<&'static str>) {
     match m {
         0 => ("Generic SMMUv3", None),
         1 => ("HiSilicon Hi161x", Some("CMD_PREFETCH_* must not be issued (Linux: skip prefetch)")),
-        2 => (
-            "Cavium CN99xx",
-            Some("no Page 1: its registers are at Page 0 offsets (Linux: page0 registers only)"),
-        ),
+        2 => ("Cavium CN99xx", Some("no Page 1: its registers are at Page 0 offsets (Linux: page0 registers only)")),
         _ => ("unknown model", None),
     }
 }
@@ -228,13 +225,15 @@ pub fn parse(data: &[u8]) -> Result<Iort, BlobError> {
         let t = le_u8(table, off, &format!("{what} type"))?;
         let nlen = le_u16(table, off + 1, &format!("{what} length"))?;
         if (nlen as usize) < NODE_HEADER_LEN {
-            return Err(BlobError::new(format!("{what} length"), off + 1, format!("{nlen} is shorter than a node header")));
+            return Err(BlobError::new(
+                format!("{what} length"),
+                off + 1,
+                format!("{nlen} is shorter than a node header"),
+            ));
         }
         let node = slice(table, off, nlen as usize, &what)?;
         nodes.push(parse_node(node, off, &what)?);
-        off = off
-            .checked_add(nlen as usize)
-            .ok_or_else(|| BlobError::new(&what, off, "offset overflows"))?;
+        off = off.checked_add(nlen as usize).ok_or_else(|| BlobError::new(&what, off, "offset overflows"))?;
         let _ = t;
     }
     // Resolve mapping targets' types.
@@ -348,7 +347,11 @@ fn parse_node(n: &[u8], off: usize, what: &str) -> Result<Node, BlobError> {
                 proximity_domain_valid: pxm_valid,
                 proximity_domain: if pxm_valid { le_u32(n, 60, &w("proximity domain")).ok() } else { None },
                 deviceid_mapping_index_valid: devid_valid,
-                deviceid_mapping_index: if devid_valid { le_u32(n, 64, &w("DeviceID mapping index")).ok() } else { None },
+                deviceid_mapping_index: if devid_valid {
+                    le_u32(n, 64, &w("DeviceID mapping index")).ok()
+                } else {
+                    None
+                },
                 vatos_base: format!("{:#x}", le_u64(n, 32, &w("VATOS address")).map_err(at)?),
                 model,
                 model_name,
@@ -411,10 +414,7 @@ impl Iort {
     /// Follows a PCI RequesterID on `segment` through the root complex's ID mappings to an
     /// SMMUv3 node: `(SMMU base, StreamID)`.
     pub fn stream_id(&self, segment: u32, rid: u32) -> Option<(u64, u32)> {
-        let rc = self
-            .nodes
-            .iter()
-            .find(|n| n.root_complex.as_ref().is_some_and(|r| r.pci_segment == segment))?;
+        let rc = self.nodes.iter().find(|n| n.root_complex.as_ref().is_some_and(|r| r.pci_segment == segment))?;
         for m in &rc.id_mappings {
             if let Some(sid) = m.map(rid) {
                 if let Some(s) = self.node_at(m.output_ref_num).and_then(|t| t.smmu_v3.as_ref()) {

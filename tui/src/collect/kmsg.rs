@@ -34,7 +34,12 @@ fn unescape(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1] == b'x' && b[i + 2].is_ascii_hexdigit() && b[i + 3].is_ascii_hexdigit() {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1] == b'x'
+            && b[i + 2].is_ascii_hexdigit()
+            && b[i + 3].is_ascii_hexdigit()
+        {
             let h = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
             out.push(h(b[i + 2]) * 16 + h(b[i + 3]));
             i += 4;
@@ -69,10 +74,8 @@ pub fn read(path: &Path) -> std::io::Result<KernelLog> {
         let text = std::fs::read_to_string(path)?;
         return Ok(keep(text.lines().flat_map(format_record).collect()));
     }
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-        .open(path)?;
+    let mut f =
+        std::fs::OpenOptions::new().read(true).custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32).open(path)?;
     let mut all = Vec::new();
     let mut buf = vec![0u8; 16384];
     // Bounded: a busy log cannot keep us here forever.

@@ -125,7 +125,15 @@ impl Ctx {
             self.p(abs).display().to_string()
         }
     }
-    fn report(&mut self, source: &str, path: &str, status: Status, detail: Option<String>, reason: Option<String>, fix: Option<&str>) {
+    fn report(
+        &mut self,
+        source: &str,
+        path: &str,
+        status: Status,
+        detail: Option<String>,
+        reason: Option<String>,
+        fix: Option<&str>,
+    ) {
         self.sources.push(SourceReport {
             source: source.into(),
             path: path.into(),
@@ -139,9 +147,18 @@ impl Ctx {
         self.report(source, path, Status::Found, Some(detail), None, None);
     }
     /// Reports an io error as missing / refused / error with a reason and fix.
-    fn io_fail(&mut self, source: &str, path: &str, e: &std::io::Error, missing_reason: &str, missing_fix: Option<&str>) {
+    fn io_fail(
+        &mut self,
+        source: &str,
+        path: &str,
+        e: &std::io::Error,
+        missing_reason: &str,
+        missing_fix: Option<&str>,
+    ) {
         match e.kind() {
-            std::io::ErrorKind::NotFound => self.report(source, path, Status::Missing, None, Some(missing_reason.into()), missing_fix),
+            std::io::ErrorKind::NotFound => {
+                self.report(source, path, Status::Missing, None, Some(missing_reason.into()), missing_fix)
+            }
             std::io::ErrorKind::PermissionDenied => {
                 self.report(source, path, Status::Refused, None, Some(format!("{e}")), Some(FIX_ROOT))
             }
@@ -166,7 +183,13 @@ pub fn collect(opts: &Options) -> Collection {
             cx.found("kernel.version", &path, v.clone());
             kernel.insert("version".into(), json!(v));
         }
-        Err(e) => cx.io_fail("kernel.version", &path, &e, "no /proc/version (procfs not mounted?)", Some("mount -t proc proc /proc")),
+        Err(e) => cx.io_fail(
+            "kernel.version",
+            &path,
+            &e,
+            "no /proc/version (procfs not mounted?)",
+            Some("mount -t proc proc /proc"),
+        ),
     }
     let path = cx.shown("/proc/cmdline");
     let mut iomem_relaxed = None;
@@ -178,7 +201,13 @@ pub fn collect(opts: &Options) -> Collection {
             kernel.insert("cmdline".into(), json!(v));
             kernel.insert("iomem_relaxed".into(), json!(relaxed));
         }
-        Err(e) => cx.io_fail("kernel.cmdline", &path, &e, "no /proc/cmdline (procfs not mounted?)", Some("mount -t proc proc /proc")),
+        Err(e) => cx.io_fail(
+            "kernel.cmdline",
+            &path,
+            &e,
+            "no /proc/cmdline (procfs not mounted?)",
+            Some("mount -t proc proc /proc"),
+        ),
     }
 
     // CPU.
@@ -189,12 +218,20 @@ pub fn collect(opts: &Options) -> Collection {
         Ok(v) => match smmu_core::snapshot::parse_hex_u64(&v) {
             Some(m) => {
                 let d = sysfs::decode_midr(m);
-                cx.found("cpu.midr", &mshown, format!("MIDR_EL1 {} ({} part {})", d.value, d.implementer_name, d.part_num));
+                cx.found(
+                    "cpu.midr",
+                    &mshown,
+                    format!("MIDR_EL1 {} ({} part {})", d.value, d.implementer_name, d.part_num),
+                );
                 host.insert("cpu".into(), json!({ "midr_el1": d }));
             }
-            None => cx.report("cpu.midr", &mshown, Status::Error, None, Some(format!("{v:?} is not a hex value")), None),
+            None => {
+                cx.report("cpu.midr", &mshown, Status::Error, None, Some(format!("{v:?} is not a hex value")), None)
+            }
         },
-        Err(e) => cx.io_fail("cpu.midr", &mshown, &e, "no MIDR_EL1 in sysfs (not an arm64 host, or an old kernel)", None),
+        Err(e) => {
+            cx.io_fail("cpu.midr", &mshown, &e, "no MIDR_EL1 in sysfs (not an arm64 host, or an old kernel)", None)
+        }
     }
 
     // SMMU instances from sysfs.
@@ -205,10 +242,21 @@ pub fn collect(opts: &Options) -> Collection {
             let detail = format!(
                 "{} SMMUv3 instance(s){}",
                 scan.instances.len(),
-                if scan.others.is_empty() { String::new() } else { format!("; other IOMMUs: {}", scan.others.join(", ")) }
+                if scan.others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; other IOMMUs: {}", scan.others.join(", "))
+                }
             );
             if scan.instances.is_empty() {
-                cx.report("sysfs.iommu_class", &path, Status::Missing, Some(detail), Some("no SMMUv3 is registered with the kernel".into()), None);
+                cx.report(
+                    "sysfs.iommu_class",
+                    &path,
+                    Status::Missing,
+                    Some(detail),
+                    Some("no SMMUv3 is registered with the kernel".into()),
+                    None,
+                );
             } else {
                 cx.found("sysfs.iommu_class", &path, detail);
             }
@@ -219,10 +267,18 @@ pub fn collect(opts: &Options) -> Collection {
     let path = cx.shown("/sys/bus/platform/drivers/arm-smmu-v3");
     match sysfs::scan_platform_driver(&cx.root) {
         Ok(devs) => {
-            cx.found("sysfs.arm_smmu_v3_driver", &path, format!("bound: {}", if devs.is_empty() { "none".into() } else { devs.join(", ") }));
+            cx.found(
+                "sysfs.arm_smmu_v3_driver",
+                &path,
+                format!("bound: {}", if devs.is_empty() { "none".into() } else { devs.join(", ") }),
+            );
             for d in devs {
                 if !smmus.iter().any(|s| s.device.as_deref() == Some(&d)) {
-                    smmus.push(sysfs::SmmuInstance { device: Some(d), driver: Some("arm-smmu-v3".into()), ..Default::default() });
+                    smmus.push(sysfs::SmmuInstance {
+                        device: Some(d),
+                        driver: Some("arm-smmu-v3".into()),
+                        ..Default::default()
+                    });
                 }
             }
         }
@@ -251,7 +307,14 @@ pub fn collect(opts: &Options) -> Collection {
         Ok(text) => {
             let (ranges, hidden) = sysfs::parse_iomem(&text);
             if hidden {
-                cx.report("procfs.iomem", &path, Status::Refused, None, Some("addresses read as zero for this user".into()), Some(FIX_ROOT));
+                cx.report(
+                    "procfs.iomem",
+                    &path,
+                    Status::Refused,
+                    None,
+                    Some("addresses read as zero for this user".into()),
+                    Some(FIX_ROOT),
+                );
             } else {
                 let mut n = 0;
                 for s in smmus.iter_mut() {
@@ -267,7 +330,13 @@ pub fn collect(opts: &Options) -> Collection {
                 cx.found("procfs.iomem", &path, format!("{n} range(s) held by SMMU devices"));
             }
         }
-        Err(e) => cx.io_fail("procfs.iomem", &path, &e, "no /proc/iomem (procfs not mounted?)", Some("mount -t proc proc /proc")),
+        Err(e) => cx.io_fail(
+            "procfs.iomem",
+            &path,
+            &e,
+            "no /proc/iomem (procfs not mounted?)",
+            Some("mount -t proc proc /proc"),
+        ),
     }
 
     // Firmware: IORT.
@@ -278,7 +347,16 @@ pub fn collect(opts: &Options) -> Collection {
         Ok(bytes) => match iort::parse(&bytes) {
             Ok(t) => {
                 let n = t.smmus().count();
-                cx.found("firmware.iort", &path, format!("IORT rev {}, {} node(s), {n} SMMUv3 node(s){}", t.revision, t.nodes.len(), if t.checksum_ok { "" } else { ", bad checksum" }));
+                cx.found(
+                    "firmware.iort",
+                    &path,
+                    format!(
+                        "IORT rev {}, {} node(s), {n} SMMUv3 node(s){}",
+                        t.revision,
+                        t.nodes.len(),
+                        if t.checksum_ok { "" } else { ", bad checksum" }
+                    ),
+                );
                 if !t.checksum_ok {
                     cx.notes.push("IORT checksum does not sum to zero".into());
                 }
@@ -286,13 +364,22 @@ pub fn collect(opts: &Options) -> Collection {
                 firmware.insert("iort_raw".into(), json!(encode_hex_bytes(&bytes)));
                 let named = t.named_component_streams();
                 if !named.is_empty() {
-                    firmware.insert("iort_named_component_streams".into(), serde_json::to_value(&named).unwrap_or(Value::Null));
+                    firmware.insert(
+                        "iort_named_component_streams".into(),
+                        serde_json::to_value(&named).unwrap_or(Value::Null),
+                    );
                 }
                 iort_table = Some(t);
             }
             Err(e) => cx.report("firmware.iort", &path, Status::Error, None, Some(e.to_string()), None),
         },
-        Err(e) => cx.io_fail("firmware.iort", &path, &e, "no ACPI IORT (the host booted with a device tree, or its firmware has no IORT)", None),
+        Err(e) => cx.io_fail(
+            "firmware.iort",
+            &path,
+            &e,
+            "no ACPI IORT (the host booted with a device tree, or its firmware has no IORT)",
+            None,
+        ),
     }
     if let Some(t) = &iort_table {
         for (node, s) in t.smmus() {
@@ -317,14 +404,24 @@ pub fn collect(opts: &Options) -> Collection {
         Ok(b) => match fdt::parse_blob(&b) {
             Ok(tree) => {
                 let s = fdt::summarize(&tree);
-                cx.found("firmware.fdt", &fdt_path, format!("{} byte blob, {} arm,smmu-v3 node(s)", b.len(), s.smmus.len()));
+                cx.found(
+                    "firmware.fdt",
+                    &fdt_path,
+                    format!("{} byte blob, {} arm,smmu-v3 node(s)", b.len(), s.smmus.len()),
+                );
                 dt = Some(s);
             }
             Err(e) => cx.report("firmware.fdt", &fdt_path, Status::Error, None, Some(e.to_string()), None),
         },
         Err(e) => {
             blob_refused = e.kind() == std::io::ErrorKind::PermissionDenied;
-            cx.io_fail("firmware.fdt", &fdt_path, &e, "no flattened device tree (an ACPI host, or CONFIG_OF not set)", None);
+            cx.io_fail(
+                "firmware.fdt",
+                &fdt_path,
+                &e,
+                "no flattened device tree (an ACPI host, or CONFIG_OF not set)",
+                None,
+            );
         }
     }
     if dt.is_none() {
@@ -340,7 +437,13 @@ pub fn collect(opts: &Options) -> Collection {
                 }
                 dt = Some(s);
             }
-            Err(e) => cx.io_fail("firmware.devicetree", &dir_path, &e, "no device tree (an ACPI host, or CONFIG_OF not set)", None),
+            Err(e) => cx.io_fail(
+                "firmware.devicetree",
+                &dir_path,
+                &e,
+                "no device tree (an ACPI host, or CONFIG_OF not set)",
+                None,
+            ),
         }
     }
     if let Some(s) = &dt {
@@ -398,7 +501,10 @@ pub fn collect(opts: &Options) -> Collection {
                 t.smmus().find(|(_, s)| Some(s.base_num) == instance.base_num).map(|(_, s)| (s.model, s.model_name))
             });
             let dt_cavium = dt.as_ref().is_some_and(|d| {
-                d.smmus.iter().any(|n| n.base_num == instance.base_num && n.quirks.iter().any(|q| q.property == "cavium,cn9900-broken-page1-regspace"))
+                d.smmus.iter().any(|n| {
+                    n.base_num == instance.base_num
+                        && n.quirks.iter().any(|q| q.property == "cavium,cn9900-broken-page1-regspace")
+                })
             });
             SmmuReport {
                 page0_only: model.is_some_and(|m| m.0 == 2) || dt_cavium,
@@ -462,7 +568,8 @@ pub fn collect(opts: &Options) -> Collection {
             for (r, v) in regs.iter() {
                 cx.provenance.insert(format!("registers.{}", r.name), v.origin.source.clone());
             }
-            cx.notes.push(format!("registers IDR0-5, IIDR and AIDR come from iommufd ({}); /dev/mem gave none", h.device));
+            cx.notes
+                .push(format!("registers IDR0-5, IIDR and AIDR come from iommufd ({}); /dev/mem gave none", h.device));
         }
     }
     if reports.is_empty() {
@@ -543,7 +650,9 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
                     Some(format!("{m} (kernel built without CONFIG_DEVMEM?)")),
                     None,
                 ),
-                devmem::DevmemError::Refused { .. } => cx.report("registers", &shown, Status::Refused, None, Some(e.to_string()), Some(FIX_ROOT)),
+                devmem::DevmemError::Refused { .. } => {
+                    cx.report("registers", &shown, Status::Refused, None, Some(e.to_string()), Some(FIX_ROOT))
+                }
                 devmem::DevmemError::Other(m) => cx.report("registers", &shown, Status::Error, None, Some(m), None),
             }
             return;
@@ -577,7 +686,10 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
                             r.regset.insert(rd.reg, v, origin);
                             ok += 1;
                             if first_smmu_read(cx) {
-                                cx.provenance.insert(format!("registers.{}", rd.reg.name), format!("{shown} at {:#x} ({how})", rd.pa));
+                                cx.provenance.insert(
+                                    format!("registers.{}", rd.reg.name),
+                                    format!("{shown} at {:#x} ({how})", rd.pa),
+                                );
                             }
                         }
                         Err(e) => failed.push(format!("{}: {e}", rd.reg.name)),
@@ -585,9 +697,15 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
                 }
                 r.registers = r.regset.to_hex_map();
                 let idr0 = r.regset.get("IDR0");
-                let detail = format!("SMMU at {base:#x}: {ok} register(s){}", if r.page0_only { " (Page 0 only: model aliases Page 1)" } else { "" });
+                let detail = format!(
+                    "SMMU at {base:#x}: {ok} register(s){}",
+                    if r.page0_only { " (Page 0 only: model aliases Page 1)" } else { "" }
+                );
                 if idr0 == Some(0xffff_ffff) || (idr0 == Some(0) && r.regset.get("AIDR") == Some(0)) {
-                    cx.notes.push(format!("SMMU at {base:#x}: IDR0 reads {:#x}: wrong base, powered down, or not an SMMUv3", idr0.unwrap_or(0)));
+                    cx.notes.push(format!(
+                        "SMMU at {base:#x}: IDR0 reads {:#x}: wrong base, powered down, or not an SMMUv3",
+                        idr0.unwrap_or(0)
+                    ));
                 }
                 cx.found("registers", &shown, detail);
                 if !failed.is_empty() {
@@ -630,7 +748,14 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
     let iommu = cx.p("/dev/iommu");
     let iommu_shown = cx.shown("/dev/iommu");
     if !iommu.exists() {
-        cx.report("iommufd", &iommu_shown, Status::Missing, None, Some("no /dev/iommu: kernel without CONFIG_IOMMUFD (Debian's arm64 kernels lack it)".into()), Some("a kernel with CONFIG_IOMMUFD=y and CONFIG_VFIO_DEVICE_CDEV=y"));
+        cx.report(
+            "iommufd",
+            &iommu_shown,
+            Status::Missing,
+            None,
+            Some("no /dev/iommu: kernel without CONFIG_IOMMUFD (Debian's arm64 kernels lack it)".into()),
+            Some("a kernel with CONFIG_IOMMUFD=y and CONFIG_VFIO_DEVICE_CDEV=y"),
+        );
         return vec![];
     }
     let devs = match std::fs::read_dir(cx.p("/dev/vfio/devices")) {
@@ -649,12 +774,32 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
         let shown = d.display().to_string();
         match iommufd::get_hw_info(&d, &iommu) {
             Ok(h) => {
-                cx.found("iommufd", &shown, format!("IDR0 {} caps {} max_pasid_log2 {}", h.idr.first().cloned().unwrap_or_default(), h.out_capabilities, h.out_max_pasid_log2));
+                cx.found(
+                    "iommufd",
+                    &shown,
+                    format!(
+                        "IDR0 {} caps {} max_pasid_log2 {}",
+                        h.idr.first().cloned().unwrap_or_default(),
+                        h.out_capabilities,
+                        h.out_max_pasid_log2
+                    ),
+                );
                 infos.push(h);
             }
-            Err(iommufd::IommufdError::Missing(m)) => cx.report("iommufd", &shown, Status::Missing, None, Some(m), None),
-            Err(iommufd::IommufdError::Refused(m)) => cx.report("iommufd", &shown, Status::Refused, None, Some(m), Some(FIX_ROOT)),
-            Err(iommufd::IommufdError::Failed(m)) => cx.report("iommufd", &shown, Status::Error, None, Some(m), Some("a device in use by a VMM is busy; try an idle one")),
+            Err(iommufd::IommufdError::Missing(m)) => {
+                cx.report("iommufd", &shown, Status::Missing, None, Some(m), None)
+            }
+            Err(iommufd::IommufdError::Refused(m)) => {
+                cx.report("iommufd", &shown, Status::Refused, None, Some(m), Some(FIX_ROOT))
+            }
+            Err(iommufd::IommufdError::Failed(m)) => cx.report(
+                "iommufd",
+                &shown,
+                Status::Error,
+                None,
+                Some(m),
+                Some("a device in use by a VMM is busy; try an idle one"),
+            ),
         }
     }
     if infos.is_empty() && !cx.sources.iter().any(|s| s.source == "iommufd") {
@@ -709,7 +854,10 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
     want.push(("stream table", st, st_len));
     for (q, esz) in [("CMDQ", 16u64), ("EVTQ", 32u64)] {
         let a = addr_of(regs, &format!("{q}_BASE"), "ADDR");
-        let l = regs.field(&format!("{q}_BASE"), "LOG2SIZE").and_then(|l| 1u64.checked_shl(l as u32)).and_then(|n| n.checked_mul(esz));
+        let l = regs
+            .field(&format!("{q}_BASE"), "LOG2SIZE")
+            .and_then(|l| 1u64.checked_shl(l as u32))
+            .and_then(|n| n.checked_mul(esz));
         want.push((if q == "CMDQ" { "command queue" } else { "event queue" }, a, l));
     }
     for (role, a, l) in want {
@@ -832,7 +980,11 @@ pub fn render_text(c: &Collection, st: &crate::common::Style) -> String {
             }
         }
         if s.registers.len() > 10 {
-            let _ = writeln!(o, "    ... {} registers in all (smmu decode on the snapshot explains them)", s.registers.len());
+            let _ = writeln!(
+                o,
+                "    ... {} registers in all (smmu decode on the snapshot explains them)",
+                s.registers.len()
+            );
         }
     }
     if !c.pci.is_empty() {

@@ -11,16 +11,12 @@ pub fn read_text(p: &Path) -> std::io::Result<String> {
 }
 
 fn link_name(p: &Path) -> Option<String> {
-    std::fs::read_link(p)
-        .ok()
-        .and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()))
+    std::fs::read_link(p).ok().and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()))
 }
 
 fn list_dir(p: &Path) -> std::io::Result<Vec<String>> {
-    let mut v: Vec<String> = std::fs::read_dir(p)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut v: Vec<String> =
+        std::fs::read_dir(p)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     v.sort();
     Ok(v)
 }
@@ -137,7 +133,9 @@ pub fn parse_iomem(text: &str) -> (Vec<IomemRange>, bool) {
         let depth = line.len() - line.trim_start().len();
         let Some((range, name)) = line.trim().split_once(" : ") else { continue };
         let Some((a, b)) = range.split_once('-') else { continue };
-        let (Ok(start), Ok(end)) = (u64::from_str_radix(a.trim(), 16), u64::from_str_radix(b.trim(), 16)) else { continue };
+        let (Ok(start), Ok(end)) = (u64::from_str_radix(a.trim(), 16), u64::from_str_radix(b.trim(), 16)) else {
+            continue;
+        };
         v.push(IomemRange { start, end, name: name.trim().to_string(), depth: depth / 2 });
     }
     let hidden = !v.is_empty() && v.iter().all(|r| r.start == 0 && r.end == 0);

@@ -244,7 +244,8 @@ impl App {
         let first = rows.iter().position(|r| matches!(r, RegRow::Field(..))).unwrap_or(0);
         self.regs.list.select(Some(first));
         let n = rows.iter().filter(|r| matches!(r, RegRow::Field(..))).count();
-        self.status = if self.search.active() { format!("/{}: {n} matching fields", self.search.query) } else { String::new() };
+        self.status =
+            if self.search.active() { format!("/{}: {n} matching fields", self.search.query) } else { String::new() };
     }
 
     /// Performs an action.
@@ -328,7 +329,8 @@ impl App {
                     self.walk.inputs = w.inputs.clone();
                     self.walk.unpriv = w.unpriv;
                     self.run_walk();
-                    self.status = format!("Scenario walk {}/{}: expect {}", self.walk.suggestion + 1, walks.len(), w.expect);
+                    self.status =
+                        format!("Scenario walk {}/{}: expect {}", self.walk.suggestion + 1, walks.len(), w.expect);
                 }
             }
             Action::TogglePriv => {
@@ -600,7 +602,9 @@ impl App {
                     .fields
                     .iter()
                     .enumerate()
-                    .filter(|(_, f)| self.search.matches(&[f.name, &f.meaning, f.desc]) || self.search.matches(&[r.name]))
+                    .filter(|(_, f)| {
+                        self.search.matches(&[f.name, &f.meaning, f.desc]) || self.search.matches(&[r.name])
+                    })
                     .map(|(i, _)| i)
                     .collect();
                 if !hits.is_empty() {
@@ -633,7 +637,9 @@ impl App {
     pub fn focus_field(&mut self, reg: &str, field: &str) -> bool {
         let Some(h) = self.host() else { return false };
         let Some(ri) = h.decoded.iter().position(|r| r.name.eq_ignore_ascii_case(reg)) else { return false };
-        let Some(fi) = h.decoded[ri].fields.iter().position(|f| f.name.eq_ignore_ascii_case(field)) else { return false };
+        let Some(fi) = h.decoded[ri].fields.iter().position(|f| f.name.eq_ignore_ascii_case(field)) else {
+            return false;
+        };
         self.view = V_REGISTERS;
         self.regs.expanded.insert(ri);
         self.select_reg_row(RegRow::Field(ri, fi));

@@ -80,7 +80,20 @@ pub struct SuggestedWalk {
 impl Host {
     fn new(name: String, kind: SourceKind, description: String, format: String, registers: RegisterSet) -> Self {
         let decoded = registers.decode();
-        Host { name, kind, description, format, registers, decoded, snapshot: None, klog: None, notes: vec![], walks: vec![], cache: HostCache::default(), live_base: None }
+        Host {
+            name,
+            kind,
+            description,
+            format,
+            registers,
+            decoded,
+            snapshot: None,
+            klog: None,
+            notes: vec![],
+            walks: vec![],
+            cache: HostCache::default(),
+            live_base: None,
+        }
     }
 
     /// The built-in sample: the embedded QEMU snapshot with memory (stream table, CDs,
@@ -100,7 +113,13 @@ impl Host {
             Ok(h) => h,
             Err(e) => {
                 // Never refuse to start: show what failed.
-                let mut h = Host::new(s.name.into(), SourceKind::Sample, String::new(), "unreadable".into(), RegisterSet::new());
+                let mut h = Host::new(
+                    s.name.into(),
+                    SourceKind::Sample,
+                    String::new(),
+                    "unreadable".into(),
+                    RegisterSet::new(),
+                );
                 h.notes.push(format!("the built-in sample could not be read by this build's parser: {e}"));
                 h
             }
@@ -120,11 +139,8 @@ impl Host {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| input.name.clone());
         let mut h = Host::from_bytes(&name, &bytes, SourceKind::File)?;
-        h.description = if path == "-" {
-            format!("standard input ({})", h.format)
-        } else {
-            format!("file {path} ({})", h.format)
-        };
+        h.description =
+            if path == "-" { format!("standard input ({})", h.format) } else { format!("file {path} ({})", h.format) };
         Ok(h)
     }
 
@@ -138,7 +154,8 @@ impl Host {
             }
             if t.trim_start().starts_with('{') && t.contains("\"streams\"") {
                 if let Ok(sc) = smmu_core::scenario::parse(t) {
-                    let snap = smmu_core::scenario::build(&sc).map_err(|e| format!("{name}: scenario {}: {e}", sc.name))?;
+                    let snap =
+                        smmu_core::scenario::build(&sc).map_err(|e| format!("{name}: scenario {}: {e}", sc.name))?;
                     let mut h = Host::from_snapshot(name, snap, kind);
                     h.format = format!("scenario {}", sc.name);
                     if !sc.description.is_empty() {
@@ -178,7 +195,8 @@ impl Host {
             }
             Err(e) => match text {
                 Some(t) if looks_like_kernel_log(t) => {
-                    let mut h = Host::new(name.to_string(), kind, String::new(), "kernel log".into(), RegisterSet::new());
+                    let mut h =
+                        Host::new(name.to_string(), kind, String::new(), "kernel log".into(), RegisterSet::new());
                     h.klog = Some(t.to_string());
                     Ok(h)
                 }
@@ -243,7 +261,8 @@ impl Reload {
             Reload::None => None,
             Reload::Default => Some(match current.hosts.first() {
                 Some(h) if h.kind == SourceKind::Live && h.live_base.is_some() && h.snapshot.is_some() => {
-                    refresh_live(h, &crate::collect::Options::default()).map(|nh| Dataset::single(nh, current.banner.clone()))
+                    refresh_live(h, &crate::collect::Options::default())
+                        .map(|nh| Dataset::single(nh, current.banner.clone()))
                 }
                 _ => default_dataset(),
             }),
@@ -330,7 +349,13 @@ pub fn dataset_from_collection(c: crate::collect::Collection) -> Result<Dataset,
             .iter()
             .filter(|s| s.source.contains("register") || s.source.contains("devmem"))
             .filter(|s| s.status != crate::collect::Status::Found)
-            .map(|s| format!("{}{}", s.reason.clone().unwrap_or_else(|| s.status.as_str().into()), s.fix.as_ref().map(|f| format!(" (fix: {f})")).unwrap_or_default()))
+            .map(|s| {
+                format!(
+                    "{}{}",
+                    s.reason.clone().unwrap_or_else(|| s.status.as_str().into()),
+                    s.fix.as_ref().map(|f| format!(" (fix: {f})")).unwrap_or_default()
+                )
+            })
             .collect();
         format!(
             "this host has {} SMMUv3 but its registers could not be read{}",
@@ -392,11 +417,8 @@ pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::
 }
 
 fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
-    let named: Vec<(String, RegisterSet)> = hosts
-        .iter()
-        .filter(|h| !h.registers.is_empty())
-        .map(|h| (h.name.clone(), h.registers.clone()))
-        .collect();
+    let named: Vec<(String, RegisterSet)> =
+        hosts.iter().filter(|h| !h.registers.is_empty()).map(|h| (h.name.clone(), h.registers.clone())).collect();
     if named.is_empty() {
         return Err("no register values in this input: verdicts need the host's ID registers".into());
     }
@@ -462,7 +484,7 @@ fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
                 }
             }
         }
-        let d = structs::layouts::STE.decode(&w);
+        let d = structs::STE.decode(&w);
         if d.value("V") == Some(1) {
             rows.push(StreamRow { sid, ste_addr: addr, words: w, report: structs::ste_report(&w, &h.registers) });
         }
@@ -491,9 +513,9 @@ fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
                     sid += per_l1;
                     continue;
                 };
-                let l1 = structs::layouts::L1STD.decode(&[d]);
+                let l1 = structs::L1STD.decode(&[d]);
                 let span = l1.value("Span").unwrap_or(0);
-                let l2ptr = structs::get_addr(&structs::layouts::L1STD, &[d], "L2Ptr");
+                let l2ptr = structs::get_addr(&structs::L1STD, &[d], "L2Ptr");
                 if span != 0 {
                     for i in 0..per_l1 {
                         match geometry::l2_ste_addr(l2ptr, span, i, st.split) {
@@ -531,10 +553,11 @@ pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
 
 fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
-    let d = structs::layouts::STE.decode(ste);
+    let d = structs::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
     // walk without a CD step means none.
-    let probe = walk::translate_snapshot(snap, &WalkRequest { sid, ssid: None, iova: 0, access: Access::Read, unpriv: false });
+    let probe =
+        walk::translate_snapshot(snap, &WalkRequest { sid, ssid: None, iova: 0, access: Access::Read, unpriv: false });
     let has_cd = probe.steps.iter().any(|s| s.kind == "CD" || s.kind == "L1CD");
     if !has_cd && d.value("S1CDMax").unwrap_or(0) == 0 {
         return vec![];
@@ -551,7 +574,8 @@ fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
             let cd = r.steps.iter().find(|s| s.kind == "CD" && s.words.len() == 8);
             let res = match cd {
                 Some(step) => {
-                    let words: Vec<u64> = step.words.iter().filter_map(|w| smmu_core::snapshot::parse_hex_u64(w)).collect();
+                    let words: Vec<u64> =
+                        step.words.iter().filter_map(|w| smmu_core::snapshot::parse_hex_u64(w)).collect();
                     Ok((step.address.unwrap_or(0), structs::cd_report(&words, &h.registers, s1dss_stall)))
                 }
                 None => Err(r.summary.clone()),
@@ -628,10 +652,18 @@ fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(
     let describe = |d: &DecodedEntry| -> String {
         match d {
             DecodedEntry::Command(c) => {
-                if c.summary.starts_with(c.name) { c.summary.clone() } else { format!("{} {}", c.name, c.summary) }
+                if c.summary.starts_with(c.name) {
+                    c.summary.clone()
+                } else {
+                    format!("{} {}", c.name, c.summary)
+                }
             }
             DecodedEntry::Event(e) => {
-                if e.summary.starts_with(&e.type_name) { e.summary.clone() } else { format!("{} {}", e.type_name, e.summary) }
+                if e.summary.starts_with(&e.type_name) {
+                    e.summary.clone()
+                } else {
+                    format!("{} {}", e.type_name, e.summary)
+                }
             }
             DecodedEntry::Pri(p) => serde_json::to_string(p).unwrap_or_default(),
         }
@@ -655,7 +687,8 @@ fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(
         for k in (1..=n).rev() {
             let idx = q.cons_index.wrapping_sub(k) & q.size.saturating_sub(1);
             let addr = q.entry_addr(idx);
-            let w: Result<Vec<u64>, _> = (0..words).map(|i| snap.memory.read_u64_le(addr.wrapping_add(8 * i as u64))).collect();
+            let w: Result<Vec<u64>, _> =
+                (0..words).map(|i| snap.memory.read_u64_le(addr.wrapping_add(8 * i as u64))).collect();
             if let Ok(w) = w {
                 if w.iter().all(|x| *x == 0) {
                     continue;
@@ -676,7 +709,8 @@ pub fn klog_decoded(h: &Host) -> Result<Rows, String> {
 }
 
 fn compute_klog(h: &Host) -> Result<Rows, String> {
-    let t = h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
+    let t =
+        h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
     let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
     let mut rows: Vec<(usize, String, String)> = Vec::new();
     for p in &r.probe {
@@ -707,7 +741,11 @@ fn compute_klog(h: &Host) -> Result<Rows, String> {
     }
     for c in &r.command_errors {
         let cmd = c.command.as_ref().map(|x| x.summary.clone()).unwrap_or_default();
-        rows.push((c.line, "CMDQ error".into(), format!("{} {} {}", c.error.clone().unwrap_or_default(), c.explanation, cmd)));
+        rows.push((
+            c.line,
+            "CMDQ error".into(),
+            format!("{} {} {}", c.error.clone().unwrap_or_default(), c.explanation, cmd),
+        ));
     }
     for g in &r.global_errors {
         rows.push((g.line, "GERROR".into(), format!("{} {}", g.value, g.errors.join(", "))));
@@ -728,7 +766,11 @@ fn compute_klog(h: &Host) -> Result<Rows, String> {
 /// True when smmu-core's log parser finds SMMU messages in the text.
 fn looks_like_kernel_log(t: &str) -> bool {
     let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
-    !(r.events.is_empty() && r.probe.is_empty() && r.command_errors.is_empty() && r.global_errors.is_empty() && r.messages.is_empty())
+    !(r.events.is_empty()
+        && r.probe.is_empty()
+        && r.command_errors.is_empty()
+        && r.global_errors.is_empty()
+        && r.messages.is_empty())
 }
 
 /// Guest relevance of differing ID register fields from the forwarding pool diff:

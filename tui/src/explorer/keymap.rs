@@ -152,7 +152,12 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('c')], C::Forwarding, A::ToggleCap, "cycle the kernel capabilities assumed"),
     b(&[Code(KeyCode::Left), Char('h')], C::Forwarding, A::Left, "previous host (when several are loaded)"),
     b(&[Code(KeyCode::Right), Char('l')], C::Forwarding, A::Right, "next host (when several are loaded)"),
-    b(&[Code(KeyCode::Left), Char('h'), Code(KeyCode::Right), Char('l')], C::Diff, A::Right, "focus another host (Forwarding and Overview follow it)"),
+    b(
+        &[Code(KeyCode::Left), Char('h'), Code(KeyCode::Right), Char('l')],
+        C::Diff,
+        A::Right,
+        "focus another host (Forwarding and Overview follow it)",
+    ),
     b(&[Code(KeyCode::Enter)], C::Streams, A::Expand, "show the focused stream's CDs"),
     b(&[Char('e'), Code(KeyCode::Enter)], C::Walk, A::EditWalk, "edit SID/SSID/IOVA/access, Enter runs the walk"),
     b(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "step back one descriptor read"),
@@ -174,7 +179,12 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('7')], C::Global, A::GoView(6), "Diff: two or more hosts side by side"),
     b(&[Code(KeyCode::Up), Char('k')], C::Global, A::Up, "move up"),
     b(&[Code(KeyCode::Down), Char('j')], C::Global, A::Down, "move down"),
-    b(&[Code(KeyCode::Left), Char('h')], C::Global, A::Left, "collapse (Registers); previous host when several are loaded"),
+    b(
+        &[Code(KeyCode::Left), Char('h')],
+        C::Global,
+        A::Left,
+        "collapse (Registers); previous host when several are loaded",
+    ),
     b(&[Code(KeyCode::Right), Char('l')], C::Global, A::Right, "expand (Registers); next host when several are loaded"),
     b(&[Code(KeyCode::PageUp)], C::Global, A::PageUp, "page up"),
     b(&[Code(KeyCode::PageDown)], C::Global, A::PageDown, "page down"),
@@ -193,10 +203,7 @@ pub static KEYMAP: &[Binding] = &[
 /// The action for a key in a context: context bindings first, then global ones (except
 /// in modal contexts, which take only their own keys).
 pub fn resolve(ctx: Context, ev: &KeyEvent) -> Option<Action> {
-    let own = KEYMAP
-        .iter()
-        .find(|bd| bd.context == ctx && bd.keys.iter().any(|k| k.matches(ev)))
-        .map(|bd| bd.action);
+    let own = KEYMAP.iter().find(|bd| bd.context == ctx && bd.keys.iter().any(|k| k.matches(ev))).map(|bd| bd.action);
     if own.is_some() {
         return own;
     }
@@ -229,7 +236,8 @@ pub fn keys_label(bd: &Binding) -> String {
 
 /// The help text, grouped by context, one line per binding.
 pub fn help_lines() -> Vec<(Context, String, &'static str)> {
-    let order = [C::Global, C::Registers, C::Forwarding, C::Streams, C::Walk, C::Queues, C::Diff, C::TextInput, C::Help];
+    let order =
+        [C::Global, C::Registers, C::Forwarding, C::Streams, C::Walk, C::Queues, C::Diff, C::TextInput, C::Help];
     let mut out = Vec::new();
     for ctx in order {
         for bd in KEYMAP.iter().filter(|bd| bd.context == ctx) {

@@ -15,7 +15,8 @@ pub const TAB_LABELS: [&str; 7] = ["Overview", "Registers", "Forwarding", "Strea
 pub fn draw(f: &mut Frame, app: &mut App) {
     let area = f.area();
     let [tabs, source, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)])
+            .areas(area);
     draw_tabs(f, app, tabs);
     draw_source(f, app, source);
     app.hit.list = Rect::default();
@@ -55,7 +56,14 @@ fn draw_source(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let text = match app.host() {
         Some(h) if app.data.hosts.len() > 1 => {
-            format!("Host {}/{}: {} ({}); {} hosts loaded", app.host + 1, app.data.hosts.len(), h.name, h.description, app.data.hosts.len())
+            format!(
+                "Host {}/{}: {} ({}); {} hosts loaded",
+                app.host + 1,
+                app.data.hosts.len(),
+                h.name,
+                h.description,
+                app.data.hosts.len()
+            )
         }
         Some(h) => format!("Showing {}", h.description),
         None => "No data loaded".into(),
@@ -66,11 +74,7 @@ fn draw_source(f: &mut Frame, app: &App, area: Rect) {
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
     let right = " ?:help Tab:views /:search y:copy q:quit ";
-    let left = if app.search.typing {
-        format!(" /{}_", app.search.query)
-    } else {
-        format!(" {}", app.status)
-    };
+    let left = if app.search.typing { format!(" /{}_", app.search.query) } else { format!(" {}", app.status) };
     let rw = right.chars().count() as u16;
     let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw.min(area.width * 3 / 5))]).areas(area);
     f.render_widget(Paragraph::new(left).style(t.status), l);

@@ -41,7 +41,8 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
         let infos: Vec<_> = hosts.iter().map(|h| h.register(reg)).collect();
         let Some(any) = infos.iter().flatten().next() else { continue };
         for (fi, fld) in any.fields.iter().enumerate() {
-            let values: Vec<Option<u64>> = infos.iter().map(|i| i.and_then(|r| r.fields.get(fi)).map(|f| f.value)).collect();
+            let values: Vec<Option<u64>> =
+                infos.iter().map(|i| i.and_then(|r| r.fields.get(fi)).map(|f| f.value)).collect();
             let first = values[0];
             if values.iter().all(|v| *v == first) {
                 continue;
@@ -74,9 +75,14 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let t = app.theme;
     let n = app.data.hosts.len();
     if n < 2 {
-        super::unavailable(f, &t, area, "Diff", "The diff needs two or more hosts.", &[
-            "Open several dumps or snapshots: smmu tui host-a.json host-b.json",
-        ]);
+        super::unavailable(
+            f,
+            &t,
+            area,
+            "Diff",
+            "The diff needs two or more hosts.",
+            &["Open several dumps or snapshots: smmu tui host-a.json host-b.json"],
+        );
         return;
     }
     let rs = rows(app);
@@ -106,7 +112,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let mut widths = vec![Constraint::Length(20), Constraint::Length(7)];
     widths.extend((0..n).map(|_| Constraint::Fill(1)));
     let title = match guest_known {
-        Some(e) => format!("{} differing fields; guest relevance {}", rs.len(), e.replace("not available yet: ", "needs ")),
+        Some(e) => {
+            format!("{} differing fields; guest relevance {}", rs.len(), e.replace("not available yet: ", "needs "))
+        }
         None => format!("{} differing fields; Guest? yes = matters to a guest, - = not an ID register", rs.len()),
     };
     let table = Table::new(table_rows, widths)
@@ -123,11 +131,17 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     body.height = body.height.saturating_sub(1);
     app.hit.list = body;
     let why = app.diff.selected().and_then(|i| rs.get(i)).map(|r| {
-        if r.why.is_empty() { format!("{}.{}: not an ID register; no forwarding verdict", r.register, r.field) } else { format!("{}.{}: {}", r.register, r.field, r.why) }
+        if r.why.is_empty() {
+            format!("{}.{}: not an ID register; no forwarding verdict", r.register, r.field)
+        } else {
+            format!("{}.{}: {}", r.register, r.field, r.why)
+        }
     });
     f.render_stateful_widget(table, ta, &mut app.diff);
     f.render_widget(
-        ratatui::widgets::Paragraph::new(why.unwrap_or_default()).wrap(ratatui::widgets::Wrap { trim: true }).block(super::block(&t, "Why it matters")),
+        ratatui::widgets::Paragraph::new(why.unwrap_or_default())
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(super::block(&t, "Why it matters")),
         da,
     );
 }

@@ -73,9 +73,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         Layout::vertical([Constraint::Length(5), Constraint::Min(5), Constraint::Length(7)]).areas(area);
     // Header: profile, caps, filter, acceptance, guest IDRs.
     let prof = PROFILES[app.fwd_profile];
-    let vmm = v.get("vmm").and_then(|x| x.as_array()).and_then(|a| {
-        a.iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(prof)).or(a.first())
-    });
+    let vmm = v
+        .get("vmm")
+        .and_then(|x| x.as_array())
+        .and_then(|a| a.iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(prof)).or(a.first()));
     let accepts = vmm.and_then(|e| e.get("accepts")).and_then(|x| x.as_bool());
     let msgs = vmm.map(|e| jtext(e.get("messages"))).unwrap_or_default();
     // The selected profile's guest IDRs (the strict ones when the profile has none).
@@ -86,34 +87,38 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .and_then(|g| g.as_object())
         .map(|o| o.iter().map(|(k, x)| format!("{k}={}", jtext(Some(x)))).collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
-    let hl = vec![
-        Line::from(vec![
-            Span::styled("VMM ", t.dim),
-            Span::styled(prof, t.accent),
-            Span::styled(" (p)  caps ", t.dim),
-            Span::styled(CAP_SETS[app.fwd_caps].0, t.accent),
-            Span::styled(" (c)  class ", t.dim),
-            Span::styled(class_filter(app).unwrap_or("all"), t.accent),
-            Span::styled(" (f)  ", t.dim),
-            match accepts {
-                Some(true) => Span::styled("accepts this host", t.good),
-                Some(false) => Span::styled("REFUSES this host", t.bad),
-                None => Span::raw(""),
-            },
-        ]),
-    ];
-    let guest_line = Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]);
+    let hl = vec![Line::from(vec![
+        Span::styled("VMM ", t.dim),
+        Span::styled(prof, t.accent),
+        Span::styled(" (p)  caps ", t.dim),
+        Span::styled(CAP_SETS[app.fwd_caps].0, t.accent),
+        Span::styled(" (c)  class ", t.dim),
+        Span::styled(class_filter(app).unwrap_or("all"), t.accent),
+        Span::styled(" (f)  ", t.dim),
+        match accepts {
+            Some(true) => Span::styled("accepts this host", t.good),
+            Some(false) => Span::styled("REFUSES this host", t.bad),
+            None => Span::raw(""),
+        },
+    ])];
+    let guest_line =
+        Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]);
     let exceeds: Vec<String> = vmm
         .and_then(|e| e.get("exceeds_strict"))
         .and_then(|x| x.as_array())
-        .map(|a| a.iter().map(|f| format!("{}.{}={}", jtext(f.get("register")), jtext(f.get("field")), jtext(f.get("value")))).collect())
+        .map(|a| {
+            a.iter()
+                .map(|f| format!("{}.{}={}", jtext(f.get("register")), jtext(f.get("field")), jtext(f.get("value"))))
+                .collect()
+        })
         .unwrap_or_default();
     let mut gl = vec![guest_line];
     if !exceeds.is_empty() {
         gl.push(Line::styled(format!("Presents more than strict: {}", exceeds.join(" ")), t.warn));
     }
     // Header: profile line, the VMM's messages (2 lines, y copies them all), guest IDRs.
-    let [h1, h2, h3] = Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(2)]).areas(head);
+    let [h1, h2, h3] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Length(2)]).areas(head);
     f.render_widget(Paragraph::new(hl), h1);
     f.render_widget(Paragraph::new(Line::styled(msgs, t.warn)).wrap(Wrap { trim: true }), h2);
     f.render_widget(Paragraph::new(gl).wrap(Wrap { trim: true }), h3);
@@ -135,13 +140,16 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             ])
         })
         .collect();
-    let table = Table::new(rows, [
-        Constraint::Length(20),
-        Constraint::Length(14),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Min(10),
-    ])
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(20),
+            Constraint::Length(14),
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Min(10),
+        ],
+    )
     .header(Row::new(vec!["Field", "Class", "Host", "Guest", "Reason"]).style(t.title))
     .row_highlight_style(t.selected)
     .block(super::block(&t, format!("Verdicts ({})", rows_v.len())));
@@ -153,14 +161,20 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let sel = app.fwd_table.selected().and_then(|i| rows_v.get(i));
     let d = match sel {
         Some(e) => vec![
-            Line::styled(format!("{}.{}: {}", jtext(e.get("register")), jtext(e.get("field")), jtext(e.get("class"))), t.title),
+            Line::styled(
+                format!("{}.{}: {}", jtext(e.get("register")), jtext(e.get("field")), jtext(e.get("class"))),
+                t.title,
+            ),
             Line::raw(format!("{} Guest value means: {}", jtext(e.get("reason")), jtext(e.get("guest_meaning")))),
             Line::styled(format!("Would change: {}", jtext(e.get("would_change"))), t.warn),
             Line::styled(format!("refs: {}", jtext(e.get("refs"))), t.dim),
         ],
         None => vec![Line::styled("no verdict matches the filter", t.dim)],
     };
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Why")), detail);
+    f.render_widget(
+        Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Why")),
+        detail,
+    );
 }
 
 pub fn focused_text(app: &App) -> Option<String> {

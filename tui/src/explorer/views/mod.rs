@@ -30,9 +30,7 @@ pub fn unavailable(f: &mut Frame, t: &Theme, area: Rect, title: &str, why: &str,
 
 /// A bordered block with the theme's title style.
 pub fn block<'a>(t: &Theme, title: impl Into<String>) -> Block<'a> {
-    Block::bordered()
-        .title(Span::styled(format!(" {} ", title.into()), t.title))
-        .border_style(t.border)
+    Block::bordered().title(Span::styled(format!(" {} ", title.into()), t.title)).border_style(t.border)
 }
 
 /// The inner area of a bordered block.

@@ -18,16 +18,22 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let kv = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<22}"), t.dim), Span::styled(v, t.text)]);
     out.push(Line::styled("Source", t.title));
     out.push(kv("Data", h.description.clone()));
-    out.push(kv("Kind", match h.kind {
-        data::SourceKind::Sample => "built-in sample (embedded in the binary)".into(),
-        data::SourceKind::File => "file".into(),
-        data::SourceKind::Live => "live host".into(),
-    }));
+    out.push(kv(
+        "Kind",
+        match h.kind {
+            data::SourceKind::Sample => "built-in sample (embedded in the binary)".into(),
+            data::SourceKind::File => "file".into(),
+            data::SourceKind::Live => "live host".into(),
+        },
+    ));
     out.push(kv("Format", h.format.clone()));
-    out.push(kv("Memory image", match &h.snapshot {
-        Some(s) if s.memory.total_bytes() > 0 => format!("{} bytes in the snapshot", s.memory.total_bytes()),
-        _ => "none (structures, walks and queues need a snapshot)".into(),
-    }));
+    out.push(kv(
+        "Memory image",
+        match &h.snapshot {
+            Some(s) if s.memory.total_bytes() > 0 => format!("{} bytes in the snapshot", s.memory.total_bytes()),
+            _ => "none (structures, walks and queues need a snapshot)".into(),
+        },
+    ));
     if h.klog.is_some() {
         let n = data::klog_decoded(h).map(|r| r.len()).unwrap_or(0);
         out.push(kv("Kernel log", format!("{n} SMMU items decoded (view 6, w switches to the log)")));

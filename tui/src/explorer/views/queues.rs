@@ -28,14 +28,23 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let t = app.theme;
     let title = format!("{} (w: {})", PANES[app.queues_pane], PANES.join(" | "));
     match entries(app) {
-        Err(e) => super::unavailable(f, &t, area, &title, &e, &["w switches between the command queue, the event queue and the kernel log"]),
+        Err(e) => super::unavailable(
+            f,
+            &t,
+            area,
+            &title,
+            &e,
+            &["w switches between the command queue, the event queue and the kernel log"],
+        ),
         Ok((head, es)) => {
             let [h, body, detail] =
                 Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(4)]).areas(area);
             f.render_widget(Paragraph::new(Line::styled(head, t.accent)).wrap(Wrap { trim: true }), h);
             let items: Vec<ListItem> = es
                 .iter()
-                .map(|(a, b)| ListItem::new(Line::from(vec![Span::styled(format!("{a} "), t.accent), Span::raw(b.clone())])))
+                .map(|(a, b)| {
+                    ListItem::new(Line::from(vec![Span::styled(format!("{a} "), t.accent), Span::raw(b.clone())]))
+                })
                 .collect();
             app.hit.list = super::inner(body);
             let list = List::new(items).block(super::block(&t, title)).highlight_style(t.selected);

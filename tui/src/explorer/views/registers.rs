@@ -36,7 +36,14 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         return;
     };
     if h.decoded.is_empty() {
-        super::unavailable(f, &t, area, "Registers", "This input has no register values.", &["Open a register dump or snapshot: smmu tui FILE"]);
+        super::unavailable(
+            f,
+            &t,
+            area,
+            "Registers",
+            "This input has no register values.",
+            &["Open a register dump or snapshot: smmu tui FILE"],
+        );
         return;
     }
     let left_w = (area.width * 2 / 5).clamp(28, 44).min(area.width);
@@ -188,7 +195,10 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
         v.push(Line::styled(format!("! {fl}"), t.bad));
     }
     // The register value with this field's bits highlighted (and marked ^ below them).
-    v.push(Line::from(vec![Span::styled(format!("SMMU_{} = ", r.name), t.dim), Span::styled(r.value.clone(), t.accent)]));
+    v.push(Line::from(vec![
+        Span::styled(format!("SMMU_{} = ", r.name), t.dim),
+        Span::styled(r.value.clone(), t.accent),
+    ]));
     let value = smmu_core::snapshot::parse_hex_u64(&r.value).unwrap_or(0);
     v.extend(bit_lines(app, r.width, value, Some((fld.lsb, fld.width))));
     if let Some(d) = def {
@@ -212,7 +222,10 @@ fn field_detail(app: &App, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
                 v.push(Line::styled(format!("{mark}0b{:0w$b} {text}", e.value, w = fld.width as usize), style));
             }
             if d.fmt == Fmt::Enum && d.encoding(fld.value).is_none() {
-                v.push(Line::styled(format!("▶ 0b{:0w$b} reserved encoding", fld.value, w = fld.width as usize), t.bad));
+                v.push(Line::styled(
+                    format!("▶ 0b{:0w$b} reserved encoding", fld.value, w = fld.width as usize),
+                    t.bad,
+                ));
             }
         } else if d.fmt == Fmt::Flag {
             v.push(Line::raw(""));
@@ -237,7 +250,13 @@ pub fn focused_text(app: &App) -> Option<String> {
             let r = h.decoded.get(ri)?;
             let mut s = format!("SMMU_{} = {} (offset {}, section {})\n", r.name, r.value, r.offset, r.section);
             for fld in &r.fields {
-                s.push_str(&format!("  {:<13} {:>8} = {:<6} {}\n", fld.name, bits_label(fld), fmt_value(fld), fld.meaning));
+                s.push_str(&format!(
+                    "  {:<13} {:>8} = {:<6} {}\n",
+                    fld.name,
+                    bits_label(fld),
+                    fmt_value(fld),
+                    fld.meaning
+                ));
             }
             Some(s)
         }

@@ -55,10 +55,14 @@ fn fields_lines(app: &App, r: &StructureReport, out: &mut Vec<Line<'static>>, no
 
 fn ste_detail(app: &App, s: &StreamRow) -> Vec<Line<'static>> {
     let t = app.theme;
-    let mut out = vec![Line::styled(format!("STE for StreamID {:#x} at {:#x} (section {})", s.sid, s.ste_addr, s.report.section), t.title)];
+    let mut out = vec![Line::styled(
+        format!("STE for StreamID {:#x} at {:#x} (section {})", s.sid, s.ste_addr, s.report.section),
+        t.title,
+    )];
     legality_lines(app, &s.report, &mut out);
     if let Some(v) = &s.report.guest_vste {
-        let mut line = format!("As a guest vSTE (iommufd nesting): {}", if v.accepted { "accepted" } else { "rejected" });
+        let mut line =
+            format!("As a guest vSTE (iommufd nesting): {}", if v.accepted { "accepted" } else { "rejected" });
         if !v.reasons.is_empty() {
             line.push_str(&format!(": {}", v.reasons.join("; ")));
         }
@@ -75,7 +79,8 @@ fn ste_detail(app: &App, s: &StreamRow) -> Vec<Line<'static>> {
 fn cd_detail(app: &App, h: &data::Host, s: &StreamRow) -> Vec<Line<'static>> {
     let t = app.theme;
     let cds = data::stream_cds(h, s.sid, &s.words);
-    let mut out = vec![Line::styled(format!("CDs of StreamID {:#x} by SubstreamID (Enter: back to the STE)", s.sid), t.title)];
+    let mut out =
+        vec![Line::styled(format!("CDs of StreamID {:#x} by SubstreamID (Enter: back to the STE)", s.sid), t.title)];
     if cds.is_empty() {
         out.push(Line::styled("This stream's configuration has no stage 1, so no CDs.", t.dim));
     }
@@ -99,10 +104,17 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let (streams, notes) = match data::streams(h) {
         Ok(s) => s,
         Err(e) => {
-            super::unavailable(f, &t, area, "Streams", &e, &[
-                "This view lists the stream table by StreamID (linear or 2-level), decodes each STE with",
-                "its legality against this SMMU's IDRs (C_BAD_STE rules), and the CDs by SubstreamID.",
-            ]);
+            super::unavailable(
+                f,
+                &t,
+                area,
+                "Streams",
+                &e,
+                &[
+                    "This view lists the stream table by StreamID (linear or 2-level), decodes each STE with",
+                    "its legality against this SMMU's IDRs (C_BAD_STE rules), and the CDs by SubstreamID.",
+                ],
+            );
             return;
         }
     };
@@ -112,8 +124,11 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let rows: Vec<Row> = streams
         .iter()
         .map(|s| {
-            let cfg = field(&s.report, "Config").map(|f| f.meaning.split(':').next().unwrap_or("").to_string()).unwrap_or_default();
-            let legal = if s.report.legality.valid { Span::styled("legal", t.good) } else { Span::styled("ILLEGAL", t.bad) };
+            let cfg = field(&s.report, "Config")
+                .map(|f| f.meaning.split(':').next().unwrap_or("").to_string())
+                .unwrap_or_default();
+            let legal =
+                if s.report.legality.valid { Span::styled("legal", t.good) } else { Span::styled("ILLEGAL", t.bad) };
             Row::new(vec![Line::raw(format!("{:#x}", s.sid)), Line::raw(cfg), Line::from(legal)])
         })
         .collect();
@@ -134,7 +149,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     app.hit.list = body;
     f.render_stateful_widget(table, list_a, &mut app.streams);
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.detail_scroll, 0)).block(super::block(&t, format!("{title} ([ ] scroll)"))),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0))
+            .block(super::block(&t, format!("{title} ([ ] scroll)"))),
         detail,
     );
 }

@@ -111,11 +111,17 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(if app.walk.unpriv { "unpriv (u)" } else { "priv (u)" }, t.accent));
-    f.render_widget(Paragraph::new(Line::from(spans)).block(super::block(&t, "Walk inputs (e edits, Enter runs, Left/Right step)")), form);
+    f.render_widget(
+        Paragraph::new(Line::from(spans)).block(super::block(&t, "Walk inputs (e edits, Enter runs, Left/Right step)")),
+        form,
+    );
     let v = match &app.walk.result {
         None => {
             let lines = vec![
-                Line::styled("Press e (or Enter) to edit the inputs, Tab moves between them, Enter runs the walk.", t.dim),
+                Line::styled(
+                    "Press e (or Enter) to edit the inputs, Tab moves between them, Enter runs the walk.",
+                    t.dim,
+                ),
                 Line::styled("Each descriptor read is a step: Right/l steps forward, Left/h back.", t.dim),
                 Line::raw(""),
                 Line::styled("Built-in sample: SID 0x18 IOVA 0x12345000 is the DMA the kernel log reports as", t.dim),
@@ -143,20 +149,32 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     .areas(body);
     let outcome = jtext(v.get("outcome"));
     let os = if outcome == "translated" || outcome == "bypass" { t.good } else { t.bad };
-    let mut hs = vec![
-        Span::styled("Outcome ", t.dim),
-        Span::styled(outcome.clone(), os),
-    ];
+    let mut hs = vec![Span::styled("Outcome ", t.dim), Span::styled(outcome.clone(), os)];
     if let Some(pa) = v.get("pa").filter(|x| !x.is_null()) {
         hs.push(Span::styled(format!("  PA {}", jtext(Some(pa))), t.accent));
     }
     if let Some(ipa) = v.get("ipa").filter(|x| !x.is_null()) {
         hs.push(Span::styled(format!("  IPA {}", jtext(Some(ipa))), t.accent));
     }
-    hs.push(Span::styled(format!("  {}  step {shown}/{}  ({} descriptor reads)", jtext(v.get("config")), st.len(), jtext(v.get("descriptor_reads"))), t.dim));
+    hs.push(Span::styled(
+        format!(
+            "  {}  step {shown}/{}  ({} descriptor reads)",
+            jtext(v.get("config")),
+            st.len(),
+            jtext(v.get("descriptor_reads"))
+        ),
+        t.dim,
+    ));
     let mut second = vec![Span::styled(jtext(v.get("summary")), t.text)];
     if let Some(w) = app.host().and_then(|h| h.walks.get(app.walk.suggestion)).filter(|w| w.inputs == app.walk.inputs) {
-        second.push(Span::styled(format!("  [scenario expects {}{}; s: next]", w.expect, if w.note.is_empty() { String::new() } else { format!(": {}", w.note) }), t.dim));
+        second.push(Span::styled(
+            format!(
+                "  [scenario expects {}{}; s: next]",
+                w.expect,
+                if w.note.is_empty() { String::new() } else { format!(": {}", w.note) }
+            ),
+            t.dim,
+        ));
     }
     f.render_widget(Paragraph::new(vec![Line::from(hs), Line::from(second)]).wrap(Wrap { trim: true }), head);
     // Trace: the steps shown so far, the current one highlighted, scrolled to keep it visible.
@@ -165,7 +183,8 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let mut lines = Vec::new();
     for (i, s) in st.iter().enumerate().take(shown).skip(first) {
         let cur = i + 1 == shown;
-        let addr = s.get("address").filter(|x| !x.is_null()).map(|a| format!(" @{}", jtext(Some(a)))).unwrap_or_default();
+        let addr =
+            s.get("address").filter(|x| !x.is_null()).map(|a| format!(" @{}", jtext(Some(a)))).unwrap_or_default();
         let val = s.get("value").filter(|x| !x.is_null()).map(|a| format!(" = {}", jtext(Some(a)))).unwrap_or_default();
         let style = if cur { t.selected } else { t.text };
         lines.push(Line::from(vec![
@@ -186,7 +205,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                 cells.push_str(if r.levels.contains(&l) { " ● " } else { " · " });
             }
             let label: String = r.purpose.chars().take(40).collect();
-            gl.push(Line::styled(format!("{label:<40}{cells}  {}", r.then), if r.current { t.selected } else { t.text }));
+            gl.push(Line::styled(
+                format!("{label:<40}{cells}  {}", r.then),
+                if r.current { t.selected } else { t.text },
+            ));
         }
         f.render_widget(Paragraph::new(gl).block(super::block(&t, "Nested: stage-2 walks per stage-1 read")), grid_a);
     }
@@ -246,12 +268,23 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             e.push(Line::styled(jtext(ev.get("reason")), t.text));
         }
         if let Some(m) = v.get("missing").filter(|e| !e.is_null()) {
-            e.push(Line::styled(format!("Not in the memory image: {} ({} bytes at {})", jtext(m.get("what")), jtext(m.get("len")), jtext(m.get("address"))), t.warn));
+            e.push(Line::styled(
+                format!(
+                    "Not in the memory image: {} ({} bytes at {})",
+                    jtext(m.get("what")),
+                    jtext(m.get("len")),
+                    jtext(m.get("address"))
+                ),
+                t.warn,
+            ));
         }
         e.append(&mut d);
         d = e;
     }
-    f.render_widget(Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Step")), detail);
+    f.render_widget(
+        Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Step")),
+        detail,
+    );
 }
 
 pub fn focused_text(app: &App) -> Option<String> {
