@@ -71,6 +71,35 @@ impl RegisterSet {
         }
         Some(f.get(&[v]))
     }
+    /// The value of an address field `f` as an address ([`crate::model::FieldDef::address`]);
+    /// `None` as for [`RegisterSet::read`].
+    pub fn address(&self, f: &crate::model::FieldDef) -> Option<u64> {
+        self.read(f)?;
+        let r = regs::by_name(f.layout)?;
+        let v = self.values.get(r.name)?.value;
+        Some(f.address(&[v]))
+    }
+    /// The raw value of the register whose layout is `l` (`regs::idr::idr0::LAYOUT`);
+    /// `None` when it is not in the set.
+    pub fn value(&self, l: &crate::model::Layout) -> Option<u64> {
+        let r = regs::by_name(l.name)?;
+        self.values.get(r.name).map(|v| v.value)
+    }
+    /// Writes field `f` of its register (a register not in the set starts from 0), keeping
+    /// the other bits; the register's origin becomes `origin`. Errors when `value` does not
+    /// fit the field, or when `f` is not a field of a table register.
+    pub fn write(
+        &mut self,
+        f: &crate::model::FieldDef,
+        value: u64,
+        origin: Origin,
+    ) -> Result<(), crate::model::EncodeError> {
+        let r = regs::by_name(f.layout).ok_or(crate::model::EncodeError::OutOfRange { field: f.name })?;
+        let mut w = [self.values.get(r.name).map(|v| v.value).unwrap_or(0)];
+        f.set(&mut w, value)?;
+        self.insert(r, w[0], origin);
+        Ok(())
+    }
     /// The SMMU's architecture version from SMMU_AIDR, when known.
     pub fn version(&self) -> Option<crate::model::Version> {
         use regs::idr::aidr;
