@@ -1,7 +1,7 @@
 //! A set of register values (any subset), as parsed from a dump or read from a host,
 //! with where each value came from.
 
-use crate::model::Decoded;
+use crate::model::{Decoded, Layout};
 use crate::regs::{self, RegDef};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -141,8 +141,11 @@ pub fn hex_value(r: &RegDef, v: u64) -> String {
     }
 }
 
-/// One decoded register: the JSON shape `smmu decode --json` prints.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One decoded register: the JSON shape `smmu decode --json` prints. It carries the
+/// register's definition and the layout its value selected (SMMU_GATOS_PAR has two), and
+/// each field carries its [`crate::model::FieldDef`], so a frontend never looks a field up
+/// again by name.
+#[derive(Debug, Clone, Serialize)]
 pub struct RegisterInfo {
     pub name: &'static str,
     pub offset: String,
@@ -153,7 +156,25 @@ pub struct RegisterInfo {
     pub fields: Vec<crate::model::FieldInfo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// The register.
+    #[serde(skip)]
+    pub reg: &'static RegDef,
+    /// The layout the value selected ([`RegDef::layout_for`]).
+    #[serde(skip)]
+    pub layout: &'static Layout,
 }
+
+impl PartialEq for RegisterInfo {
+    fn eq(&self, o: &Self) -> bool {
+        self.name == o.name
+            && self.value == o.value
+            && self.layout.name == o.layout.name
+            && self.layout.desc == o.layout.desc
+            && self.fields == o.fields
+            && self.problems == o.problems
+    }
+}
+impl Eq for RegisterInfo {}
 
 impl RegisterInfo {
     pub fn new(r: &'static RegDef, value: u64) -> Self {
@@ -172,6 +193,13 @@ impl RegisterInfo {
             section: layout.section,
             fields: d.fields,
             problems,
+            reg: r,
+            layout,
         }
+    }
+    /// The decode of field `f` (a typed handle); `None` when `f` is not a field of the
+    /// layout this value selected.
+    pub fn field(&self, f: &crate::model::FieldDef) -> Option<&crate::model::FieldInfo> {
+        self.fields.iter().find(|x| crate::regs::same_field(x.def, f))
     }
 }

@@ -10,6 +10,7 @@ use crate::model::{FieldDef, Layout};
 use crate::regs::control::{cr0, cr0ack, cr2, gerror, gerrorn, irq_ctrl, irq_ctrlack, s2pii};
 use crate::regs::control::{gerror_irq_cfg0, gerror_irq_cfg1, gerror_irq_cfg2};
 use crate::regs::idr::{aidr, idr0, idr1, idr3, idr5, idr6, iidr};
+use crate::regs::misc::{cmdq_control_page_base0, cmdq_control_page_cfg0, cmdq_control_page_status0};
 use crate::regs::misc::{dpt_base, dpt_base_cfg, dpt_cfg_far, gatos_addr, gatos_ctrl, gatos_par, gatos_sid};
 use crate::regs::misc::{gbpmpam, gmpam, mpamidr, vatos_sel};
 use crate::regs::queues::{cmdq_base, cmdq_cons, cmdq_prod, eventq_base, eventq_cons, eventq_prod};
@@ -498,7 +499,15 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         (&[&gatos_ctrl::LAYOUT, &gatos_sid::LAYOUT, &gatos_addr::LAYOUT, &gatos_par::LAYOUT][..], &idr0::ATOS),
         (&[&mpamidr::LAYOUT, &gmpam::LAYOUT, &gbpmpam::LAYOUT][..], &idr3::MPAM),
         (&[&vatos_sel::LAYOUT][..], &idr0::VATOS),
-        (&[&idr6::LAYOUT][..], &idr1::ECMDQ),
+        (
+            &[
+                &idr6::LAYOUT,
+                &cmdq_control_page_base0::LAYOUT,
+                &cmdq_control_page_cfg0::LAYOUT,
+                &cmdq_control_page_status0::LAYOUT,
+            ][..],
+            &idr1::ECMDQ,
+        ),
         (&[&dpt_base::LAYOUT, &dpt_base_cfg::LAYOUT, &dpt_cfg_far::LAYOUT][..], &idr3::DPT),
         (
             &[

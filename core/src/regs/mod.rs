@@ -17,6 +17,17 @@ pub struct RegDef {
     pub layout: &'static Layout,
     /// Other names people use for it (for example `IRQ_CTRL_ACK`).
     pub aliases: &'static [&'static str],
+    /// A second layout that a field value selects (SMMU_GATOS_PAR with FAULT == 1).
+    pub alternate: Option<Alternate>,
+}
+
+/// A register layout chosen by the value of one of the register's own fields: when field
+/// `when` (a typed handle of the main layout) holds `equals`, the register has `layout`.
+#[derive(Debug, Clone, Copy)]
+pub struct Alternate {
+    pub when: &'static FieldDef,
+    pub equals: u64,
+    pub layout: &'static Layout,
 }
 
 impl RegDef {
@@ -65,16 +76,17 @@ pub mod queues;
 
 macro_rules! reg {
     ($name:literal, $off:literal, $w:literal, $layout:expr) => {
-        RegDef { name: $name, offset: $off, width: $w, layout: &$layout, aliases: &[] }
+        RegDef { name: $name, offset: $off, width: $w, layout: &$layout, aliases: &[], alternate: None }
     };
     ($name:literal, $off:literal, $w:literal, $layout:expr, $($alias:literal),+) => {
-        RegDef { name: $name, offset: $off, width: $w, layout: &$layout, aliases: &[$($alias),+] }
+        RegDef { name: $name, offset: $off, width: $w, layout: &$layout, aliases: &[$($alias),+], alternate: None }
     };
 }
 
 /// Every Page 0 and Page 1 register of the Non-secure programming interface, in offset
-/// order (IHI 0070 6.2.1 and 6.2.2). Names are the spec's without the `SMMU_` prefix;
-/// aliases are the names Linux and QEMU use.
+/// order (IHI 0070 6.2.1 and 6.2.2; of the 256 Command queue control page register
+/// groups, n = 0). The Secure registers are named in [`SECURE_REGISTERS`]. Names are the
+/// spec's without the `SMMU_` prefix; aliases are the names Linux and QEMU use.
 pub static REGISTERS: &[RegDef] = &[
     reg!("IDR0", 0x0, 32, idr::IDR0),
     reg!("IDR1", 0x4, 32, idr::IDR1),
@@ -115,7 +127,15 @@ pub static REGISTERS: &[RegDef] = &[
     reg!("GATOS_CTRL", 0x100, 32, misc::GATOS_CTRL),
     reg!("GATOS_SID", 0x108, 64, misc::GATOS_SID),
     reg!("GATOS_ADDR", 0x110, 64, misc::GATOS_ADDR),
-    reg!("GATOS_PAR", 0x118, 64, misc::GATOS_PAR),
+    RegDef {
+        name: "GATOS_PAR",
+        offset: 0x118,
+        width: 64,
+        layout: &misc::GATOS_PAR,
+        aliases: &[],
+        // IHI 0070 6.3.40: "The format is determined by the FAULT field."
+        alternate: Some(Alternate { when: &misc::gatos_par::FAULT, equals: 1, layout: &misc::GATOS_PAR_FAULT }),
+    },
     reg!("MPAMIDR", 0x130, 32, misc::MPAMIDR),
     reg!("GMPAM", 0x138, 32, misc::GMPAM),
     reg!("GBPMPAM", 0x13C, 32, misc::GBPMPAM),
@@ -124,6 +144,9 @@ pub static REGISTERS: &[RegDef] = &[
     reg!("DPT_BASE", 0x200, 64, misc::DPT_BASE),
     reg!("DPT_BASE_CFG", 0x208, 32, misc::DPT_BASE_CFG),
     reg!("DPT_CFG_FAR", 0x210, 64, misc::DPT_CFG_FAR),
+    reg!("CMDQ_CONTROL_PAGE_BASE0", 0x4000, 64, misc::CMDQ_CONTROL_PAGE_BASE0),
+    reg!("CMDQ_CONTROL_PAGE_CFG0", 0x4008, 32, misc::CMDQ_CONTROL_PAGE_CFG0),
+    reg!("CMDQ_CONTROL_PAGE_STATUS0", 0x400C, 32, misc::CMDQ_CONTROL_PAGE_STATUS0),
     reg!("EVENTQ_PROD", 0x100A8, 32, queues::EVENTQ_PROD, "EVTQ_PROD"),
     reg!("EVENTQ_CONS", 0x100AC, 32, queues::EVENTQ_CONS, "EVTQ_CONS"),
     reg!("PRIQ_PROD", 0x100C8, 32, queues::PRIQ_PROD),
@@ -132,14 +155,17 @@ pub static REGISTERS: &[RegDef] = &[
 
 impl RegDef {
     /// The layout that applies to `value`. Every register has one layout except
-    /// SMMU_GATOS_PAR, whose format depends on its FAULT bit (IHI 0070 6.3.40).
+    /// SMMU_GATOS_PAR, whose format depends on its FAULT bit (IHI 0070 6.3.40): the choice
+    /// is read through the typed handle in [`RegDef::alternate`].
     pub fn layout_for(&self, value: u64) -> &'static Layout {
-        if self.name == "GATOS_PAR" {
-            if misc::gatos_par::FAULT.get(&[value]) == 1 {
-                return &misc::GATOS_PAR_FAULT;
-            }
+        match self.alternate {
+            Some(a) if a.when.get(&[value]) == a.equals => a.layout,
+            _ => self.layout,
         }
-        self.layout
+    }
+    /// Every layout the register can have: the main one, then the alternate.
+    pub fn layouts(&self) -> impl Iterator<Item = &'static Layout> {
+        std::iter::once(self.layout).chain(self.alternate.map(|a| a.layout))
     }
 }
 
