@@ -693,6 +693,17 @@ pub fn cd_for_ste(w: &[u64], regs: &RegisterSet, ste_words: &[u64]) -> Legality 
     )
 }
 
+/// One half of the stage 1 input range (TTB0 or TTB1) and its fields.
+struct Half {
+    walks: bool,
+    tg: &'static FieldDef,
+    txsz: &'static FieldDef,
+    ttb: &'static FieldDef,
+    /// HWU0x / HWU1x, which are SKL0 / SKL1 with VMSAv9-128.
+    skl: &'static FieldDef,
+    granule: fn(u64) -> Option<u32>,
+}
+
 fn cd_with(w: &[u64], regs: &RegisterSet, s: FromSte) -> Legality {
     let mut c = Ctx::new(regs);
     let v = cd::V.get(w);
@@ -781,11 +792,13 @@ fn cd_with(w: &[u64], regs: &RegisterSet, s: FromSte) -> Legality {
             (i, o) => i.or(o),
         }
     };
-    let halves: [(bool, &FieldDef, &FieldDef, &FieldDef, fn(u64) -> Option<u32>); 2] =
-        [(walk0, &cd::TG0, &cd::T0SZ, &cd::TTB0, tg0_granule), (walk1, &cd::TG1, &cd::T1SZ, &cd::TTB1, tg1_granule)];
+    let halves = [
+        Half { walks: walk0, tg: &cd::TG0, txsz: &cd::T0SZ, ttb: &cd::TTB0, skl: &cd::HWU0x, granule: tg0_granule },
+        Half { walks: walk1, tg: &cd::TG1, txsz: &cd::T1SZ, ttb: &cd::TTB1, skl: &cd::HWU1x, granule: tg1_granule },
+    ];
     let vax = c.regs.read(&idr5::VAX).unwrap_or(0);
-    for (enabled, tgf, txszf, ttbf, granule) in halves {
-        if !enabled {
+    for Half { walks, tg: tgf, txsz: txszf, ttb: ttbf, skl, granule } in halves {
+        if !walks {
             continue;
         }
         let tg = tgf.get(w);
@@ -817,16 +830,10 @@ fn cd_with(w: &[u64], regs: &RegisterSet, s: FromSte) -> Legality {
                             "5.4",
                         );
                     }
-                    if vmsa128 {
-                        let skl = if ttbf.lsb == cd::TTB0.lsb { &cd::HWU0x } else { &cd::HWU1x };
-                        if d128_skip_invalid(g, t, skl.get(w)) {
-                            let n = if ttbf.lsb == cd::TTB0.lsb { "SKL0" } else { "SKL1" };
-                            c.bad(
-                                n,
-                                format!("{n} = {} skips past level 3 for {} = {t}", skl.get(w), txszf.name),
-                                "5.4.2",
-                            );
-                        }
+                    // The HWU0x/HWU1x bits are SKL0/SKL1 with VMSAv9-128 (SMMU_IDR5.D128 = 1).
+                    if vmsa128 && d128_skip_invalid(g, t, skl.get(w)) {
+                        let n = skl.name_for(Some(V3_4));
+                        c.bad(n, format!("{n} = {} skips past level 3 for {} = {t}", skl.get(w), txszf.name), "5.4.2");
                     }
                 }
             }
