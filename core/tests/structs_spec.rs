@@ -396,3 +396,115 @@ fn qemu_capture_structures_decode_as_qemu_read_them() {
     }
     assert!(checked >= 3, "only {checked} CDs matched a QEMU decode");
 }
+
+/// An SMMUv3.4 with the features the new fields need: both stages (VMSAv8-64), HTTU with
+/// Table AF (IDR0.HTTU = 0b11), 20-bit SubstreamIDs, IDR3 {S1PI, S2PI, S2PO, THE, STT, FWB,
+/// HAD, E0PD, EPAN}, IDR5 {OAS 52 bits, 4KB and 64KB granules, DS, VAX 52 bits}.
+fn smmu_v3_4() -> RegisterSet {
+    let mut r = RegisterSet::new();
+    let idr3 = [2, 8, 9, 13, 17, 18, 19, 20, 21].iter().fold(0u64, |a, b| a | 1 << b);
+    for (n, v) in [
+        ("IDR0", 0x1 | 0x2 | 2 << 2 | 3 << 6 | 1 << 12 | 1 << 18),
+        ("IDR1", 20 << 6 | 16),
+        ("IDR3", idr3),
+        ("IDR5", 6 | 1 << 4 | 1 << 6 | 1 << 7 | 1 << 10),
+        ("AIDR", 0x4),
+    ] {
+        r.insert_named(n, v, Origin::default());
+    }
+    r
+}
+
+fn rules(l: &structs::legality::Legality) -> Vec<String> {
+    l.rules.iter().map(|r| r.field.clone()).collect()
+}
+
+fn s2_ste(extra: &[(&str, u64)]) -> Vec<u64> {
+    let mut v = vec![
+        ("V", 1),
+        ("Config", 0b110),
+        ("S2T0SZ", 20),
+        ("S2SL0", 2),
+        ("S2TG", 0),
+        ("S2PS", 5),
+        ("S2AA64", 1),
+        ("S2R", 1),
+        ("S2TTB", 0x4000_0000 >> 4),
+    ];
+    v.extend_from_slice(extra);
+    STE.encode(&v).unwrap()
+}
+
+/// 5.2 S2DS, S2SL0_2, S2T0SZ, S2TTB (FEAT_LPA2): a 52-bit IPA with a 4KB granule needs
+/// S2DS = 1 and starts at level -1 ({S2SL0_2, S2SL0} = 0b100); without S2DS the minimum
+/// S2T0SZ is 16 and S2TTB must be within 48 bits.
+#[test]
+fn ste_lpa2_rules() {
+    let r = smmu_v3_4();
+    let base = structs::legality::ste(&s2_ste(&[]), &r);
+    assert!(base.valid && base.unchecked.is_empty(), "{base:?}");
+    let lpa2 = [("S2T0SZ", 12), ("S2SL0", 0), ("S2SL0_2", 1), ("S2DS", 1), ("S2PS", 6)];
+    assert!(structs::legality::ste(&s2_ste(&lpa2), &r).valid);
+    let no_ds = [("S2T0SZ", 12), ("S2SL0", 0), ("S2SL0_2", 1), ("S2PS", 6)];
+    assert_eq!(rules(&structs::legality::ste(&s2_ste(&no_ds), &r)), vec!["S2T0SZ"]);
+    let high = [("S2PS", 6), ("S2TTB", (1u64 << 50) >> 4)];
+    assert_eq!(rules(&structs::legality::ste(&s2_ste(&high), &r)), vec!["S2TTB"]);
+    assert!(structs::legality::ste(&s2_ste(&[("S2PS", 6), ("S2TTB", (1u64 << 50) >> 4), ("S2DS", 1)]), &r).valid);
+}
+
+/// 5.2 S2HAFT (ILLEGAL without S2HA), S2POE (ILLEGAL with the Direct Permission Scheme),
+/// S2POI<p> (0b0001 and 0b0101 are reserved, "treated as C_BAD_STE").
+#[test]
+fn ste_v3_4_permission_rules() {
+    let r = smmu_v3_4();
+    let l = structs::legality::ste(&s2_ste(&[("S2HAFT", 1)]), &r);
+    assert_eq!((rules(&l), l.event), (vec!["S2HAFT".to_string()], Some("C_BAD_STE")));
+    assert!(structs::legality::ste(&s2_ste(&[("S2HAFT", 1), ("S2HA", 1)]), &r).valid);
+    assert_eq!(rules(&structs::legality::ste(&s2_ste(&[("S2POE", 1)]), &r)), vec!["S2POE"]);
+    assert!(structs::legality::ste(&s2_ste(&[("S2POE", 1), ("S2PIE", 1)]), &r).valid);
+    let l = structs::legality::ste(&s2_ste(&[("S2POE", 1), ("S2PIE", 1), ("S2POI3", 0b0001)]), &r);
+    assert_eq!(rules(&l), vec!["S2POI3"]);
+}
+
+const LINUX_CD: [u64; 8] = [0x0001e204c0003510, 0x45333000, 0, 0xfffffffff404ff44, 0, 0, 0, 0];
+
+fn cd_with(extra: &[(&'static smmu_core::model::FieldDef, u64)]) -> Vec<u64> {
+    let mut w = LINUX_CD.to_vec();
+    for (f, v) in extra {
+        f.set(&mut w, *v).unwrap();
+    }
+    w
+}
+
+/// 5.4 DS, T0SZ (CDTxSZInvalid()), HAFT, PIIP<p>/PIIU<p> on an SMMUv3.4.
+#[test]
+fn cd_v3_4_rules() {
+    let r = smmu_v3_4();
+    assert!(structs::legality::cd(&LINUX_CD, &r, false).valid);
+    // T0SZ = 12 with a 4KB granule: 52-bit VA needs SMMU_IDR5.VAX = 52 bits and CD.DS = 1.
+    assert!(structs::legality::cd(&cd_with(&[(&cd::T0SZ, 12), (&cd::DS, 1)]), &r, false).valid);
+    assert_eq!(rules(&structs::legality::cd(&cd_with(&[(&cd::T0SZ, 12)]), &r, false)), vec!["T0SZ"]);
+    // HAFT without HA.
+    assert_eq!(rules(&structs::legality::cd(&cd_with(&[(&cd::HAFT, 1)]), &r, false)), vec!["HAFT"]);
+    // Stage 1 permission indirection: PIIP 0b100 is reserved; privileged execute (PIIP
+    // 0b010) with unprivileged write (PIIU 0b101) is ILLEGAL.
+    let pie = cd_with(&[(&cd::PIE, 1), (&cd::PIIP0, 0b100)]);
+    assert_eq!(rules(&structs::legality::cd(&pie, &r, false)), vec!["PIIP0"]);
+    let wx = cd_with(&[(&cd::PIE, 1), (&cd::PIIP1, 0b010), (&cd::PIIU1, 0b101)]);
+    assert_eq!(rules(&structs::legality::cd(&wx, &r, false)), vec!["PIIP1"]);
+    // Without PIE the same bits are RES0 fields, not checked as permissions.
+    assert!(structs::legality::cd(&cd_with(&[(&cd::PIIP0, 0b100)]), &r, false).valid);
+}
+
+/// On QEMU's SMMUv3.1 (AIDR 3.1, no IDR5.DS) CD.DS is RES0: the decode names the version and
+/// the gate, and the legality lists it as RES0 rather than as a broken ILLEGAL rule.
+#[test]
+fn cd_ds_is_res0_before_v3_4() {
+    let regs = capture_regs(&capture("qemu-s1-4k"));
+    let w = cd_with(&[(&cd::DS, 1)]);
+    let r = structs::cd_report(&w, &regs, false);
+    let ds = r.fields.iter().find(|f| f.name == "DS").unwrap();
+    assert!(ds.status.as_deref().unwrap().contains("SMMUv3.4 field (IDR5.DS)"), "{:?}", ds.status);
+    assert!(r.legality.valid);
+    assert_eq!(r.legality.res0.iter().map(|x| x.field.as_str()).collect::<Vec<_>>(), vec!["DS"]);
+}
