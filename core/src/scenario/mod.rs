@@ -576,7 +576,7 @@ fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
 }
 
 /// The input sizes the SMMU accepts (IHI 0070 5.4 CD.T0SZ, 5.2 STE.S2T0SZ): TxSZ from 16
-/// (12 with DS for 4KB/16KB; this builder never sets IDR5.VAX) to 39 (48 with IDR3.STT, 47 for
+/// (12 with DS for 4KB/16KB; the builder sets IDR5.VAX with DS) to 39 (48 with IDR3.STT, 47 for
 /// 64KB). A scenario outside it would only build a structure the SMMU rejects.
 fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, event: &str) -> Result<(), String> {
     let max_txsz: u32 = if smmu.stt {
@@ -689,6 +689,8 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         &[
             (&idr5::OAS, ps_enc(smmu.oas)?),
             (&idr5::DS, smmu.ds as u64),
+            // 52-bit VAs (T0SZ < 16) need IDR5.VAX as well as DS (CDTxSZInvalid, IHI 0070 5.4.2).
+            (&idr5::VAX, smmu.ds as u64),
             (&idr5::GRAN4K, 1),
             (&idr5::GRAN16K, 1),
             (&idr5::GRAN64K, 1),
@@ -796,6 +798,8 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                 (&ste::S2SH0, 3),
                 (&ste::S2TG, tg0_enc(sp.granule)?),
                 (&ste::S2PS, ps_enc(ps)?),
+                // 52-bit with 4KB/16KB granules needs STE.S2DS (IHI 0070 5.2).
+                (&ste::S2DS, (format == OaFormat::Lpa2) as u64),
                 (&ste::S2AA64, 1),
                 (&ste::S2PTW, 1),
                 (&ste::S2R, 1),
@@ -923,7 +927,10 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                     (&cd::A, 1),
                     (&cd::ASET, 1),
                     (&cd::ASID, c.asid),
-                    (&cd::MAIR, MAIR),
+                    // 52-bit with 4KB/16KB granules needs CD.DS (IHI 0070 5.4).
+                    (&cd::DS, (s1_geo(sp, smmu, root)?.format == OaFormat::Lpa2) as u64),
+                    (&cd::MAIR0, MAIR & 0xffff_ffff),
+                    (&cd::MAIR1, MAIR >> 32),
                 ])?;
                 put_address(&mut cd_w, &cd::TTB0, root)?;
                 img.write_words(cd_addr, &cd_w)?;

@@ -142,7 +142,7 @@ impl TtParams {
 
     /// Stage 1 parameters from a CD (TTB0, with TTB1 attached).
     pub fn from_cd(w: &[u64], regs: &RegisterSet) -> Result<Self, String> {
-        let tbi = cd::TBI.get(w);
+        let tbi = cd::TBI0.get(w) | (cd::TBI1.get(w) << 1);
         let mk = |ttb: &FieldDef, tg: Option<u32>, txsz: &FieldDef, had: &FieldDef| -> Result<TtParams, String> {
             let g = tg
                 .and_then(|b| Granule::from_bytes(u64::from(b)))
@@ -164,7 +164,7 @@ impl TtParams {
                 had: had.get(w) != 0,
                 wxn: cd::WXN.get(w) != 0,
                 pan: cd::PAN.get(w) != 0,
-                mair: cd::MAIR.get(w),
+                mair: cd::MAIR0.get(w) | (cd::MAIR1.get(w) << 32),
                 ttb1: None,
                 epd0: cd::EPD0.get(w) != 0,
                 tbi0: tbi & 1 != 0,
