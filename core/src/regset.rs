@@ -51,8 +51,9 @@ impl RegisterSet {
         let r = regs::by_name(name)?;
         self.values.get(r.name)
     }
-    /// A field's value, looked up through the field model. `None` if the register is
-    /// absent or has no such field.
+    /// A field's value by names a user typed (`"IDR0"`, `"BTM"`; aliases accepted). `None`
+    /// if the register is absent or has no such field. Code reads through typed handles
+    /// with [`RegisterSet::read`] instead.
     pub fn field(&self, reg: &str, field: &str) -> Option<u64> {
         let r = regs::by_name(reg)?;
         let v = self.values.get(r.name)?.value;

@@ -197,6 +197,14 @@ fn gatos_par_fault_layout_names_reason_and_faultcode() {
     assert_eq!(get("REASON").map(|x| x.0), Some(2));
     assert!(get("REASON").is_some_and(|x| x.1.contains("stage 1 translation table walk")), "{:?}", get("REASON"));
     assert_eq!(get("FAULTCODE").map(|x| x.0), Some(0x10));
+    // 9.1.5: FAULTCODE 0x10 is F_TRANSLATION, "Translation fault".
+    assert!(get("FAULTCODE").is_some_and(|x| x.1.starts_with("F_TRANSLATION")), "{:?}", get("FAULTCODE"));
+    assert!(info.problems.is_empty(), "{:?}", info.problems);
+    assert_eq!(info.layout.name, "GATOS_PAR");
+    // The decode carries the FAULT == 1 layout and its handles.
+    assert!(std::ptr::eq(info.layout, &regs::misc::GATOS_PAR_FAULT));
+    let reason = info.field(&regs::misc::gatos_par_fault::REASON).map(|f| f.value);
+    assert_eq!(reason, Some(2));
     assert!(get("ADDR").is_none() && get("ATTR").is_none(), "the FAULT == 0 fields must not be shown");
     // FAULT == 0 keeps the result layout.
     let ok = RegisterInfo::new(r, 0x0f00_0000_4000_0300);

@@ -614,10 +614,10 @@ impl GuestRegs {
         self.values.insert(r.name, w[0]);
         true
     }
-    /// Field `f` by its typed handle (a register not set reads as 0, like [`GuestRegs::get`]).
+    /// Field `f` by its typed handle; `None` when its register is not among the guest's.
     pub fn read(&self, f: &FieldDef) -> Option<u64> {
         let r = regs::by_name(f.layout)?;
-        Some(f.get(&[self.values.get(r.name).copied().unwrap_or(0)]))
+        self.values.get(r.name).map(|v| f.get(&[*v]))
     }
     pub fn get(&self, reg: &str, field: &str) -> Option<u64> {
         let r = regs::by_name(reg)?;

@@ -433,8 +433,8 @@ pub(crate) static RULES: &[Rule] = &[
             "Only a different host value changes it; a kdoc list that named HAD would confirm it.",
             &[KDOC, RULE4, "qemu hw/arm/smmuv3.c: smmuv3_init_id_regs (IDR3.HAD = 1; QEMU 10.0 reads back IDR3 = 0x1404), kept by accel=on"])
     }),
-    r(&idr3::PBHA, Order::AtMost, |c, f| unlisted(c, f)),
-    r(&idr3::E0PD, Order::AtMost, |c, f| unlisted(c, f)),
+    r(&idr3::PBHA, Order::AtMost, unlisted),
+    r(&idr3::E0PD, Order::AtMost, unlisted),
     r(&idr3::PPS, Order::AtMost, |c, f| not_for_nesting(c, f, "PRI (PASID in PRI responses)")),
     r(&idr3::DPT, Order::AtMost, |_, _| {
         zero(

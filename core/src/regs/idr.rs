@@ -25,7 +25,7 @@ pub mod idr0 {
         e(0, "None", "no hardware translation table flag updates"),
         e(1, "Access", "hardware update of the Access flag"),
         e(2, "Access+Dirty", "hardware update of the Access flag and dirty state"),
-        e(3, "Access+Dirty+TableAF", "Access flag and dirty state, and Access flag for Table descriptors"),
+        e(3, "Access+Dirty+TableAF", "Access flag and dirty state, and Access flag for Table descriptors (SMMUv3.4-HAFT)"),
         ], "Hardware translation table Access flag and Dirty state updates", "6.3.1");
         DORMHINT = yn!("DORMHINT", 8, "Dormant hint supported", "Dormant hint not supported", "Dormant hint supported", "6.3.1");
         Hyp = yn!("Hyp", 9, "Hypervisor stage 1 contexts (EL2, EL2-E2H) supported", "Hypervisor stage 1 contexts (EL2, EL2-E2H) not supported", "Hypervisor stage 1 contexts (EL2, EL2-E2H) supported", "6.3.1").gated(&crate::regs::idr::idr0::S2P, 1);
@@ -178,7 +178,7 @@ pub mod idr5 {
         VAX = en("VAX", 10, 2, &[
         e(0, "48 bits", "virtual addresses of up to 48 bits can be translated per CD.TTBx"),
         e(1, "52 bits", "virtual addresses of up to 52 bits can be translated per CD.TTBx"),
-        e(2, "56 bits", "virtual addresses of up to 56 bits can be translated per CD.TTBx"),
+        e(2, "56 bits", "virtual addresses of up to 56 bits can be translated per CD.TTBx (SMMUv3.4-D128; reserved earlier)"),
         ], "Virtual Address eXtend: stage 1 input address size", "6.3.6").since(V3_1);
         STALL_MAX = num("STALL_MAX", 16, 16, "Maximum number of outstanding stalled transactions supported by the SMMU and system", "6.3.6");
     }

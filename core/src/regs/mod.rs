@@ -1,7 +1,25 @@
-//! SMMUv3 Page 0 and Page 1 registers (IHI 0070 chapter 6), declared once.
+//! SMMUv3 Page 0 and Page 1 registers (IHI 0070 G.b chapter 6), declared once.
 //!
-//! `REGISTERS` is the single table; `by_name` and `by_offset`
-//! are the only lookups other modules use.
+//! `REGISTERS` is the single table; `by_name` and `by_offset` are the lookups for names and
+//! offsets a user gives; code reads fields through their typed handles
+//! (`regs::idr::idr0::BTM`, [`crate::regset::RegisterSet::read`]).
+//!
+//! Every field carries the version that introduced it (`.since`, from the feature lists
+//! of IHI 0070 2.3 - 2.8 and the fields' own "In SMMUv3.0, this field is RES0" notes) and,
+//! where the spec says "When SMMU_<IDR>.<F> == 1 ... Otherwise, Reserved, RES0", the ID
+//! field that gates it (`.gated`). `tests/regs_spec.rs` checks every field against a table
+//! transcribed from the spec.
+//!
+//! Cross-checked (facts only) against Linux arm-smmu-v3.h, QEMU smmuv3-internal.h and
+//! FreeBSD smmureg.h; where they differ the spec is followed:
+//! - Linux and FreeBSD mask SMMU_STRTAB_BASE.ADDR, the queue bases' ADDR and the MSI
+//!   ADDR fields at bit 51; IHI 0070 G.b has them up to bit 55 (56-bit PA, SMMUv3.4).
+//! - QEMU names IDR0.ST_LEVEL `STLEVEL`, CR0.SMMUEN `SMMU_ENABLE`, IRQ_CTRL.PRIQ_IRQEN
+//!   `PRI_IRQEN` and GERROR.SFM_ERR `MSI_SFM_ERR`; some QEMU versions define IIDR at 0x1C,
+//!   which is SMMU_AIDR (IIDR is at 0x18).
+//! - FreeBSD's `PRIQ_BASE_WA` is written `(1UL < 62)`, a comparison, not bit 62.
+//! - The spec spells two field names "IMPLEMENTATION DEFINED" (IDR4, AGBPA, GATOS_PAR with
+//!   FAULT == 1); the model needs an identifier and writes `IMPLEMENTATION_DEFINED`.
 
 use crate::model::*;
 
