@@ -379,11 +379,14 @@ fn opcodes_and_event_numbers_are_the_specs() {
     }
 }
 
+/// (layout, field, introduced in, (gating ID-register field, minimum))
+type VersionRow = (&'static str, &'static str, Version, Option<(&'static str, u64)>);
+
 #[test]
 fn versions_and_gates_are_the_specs() {
     // (layout, field, introduced in, gating ID-register field, minimum)
     #[rustfmt::skip]
-    let rows: &[(&str, &str, Version, Option<(&str, u64)>)] = &[
+    let rows: &[VersionRow] = &[
         // 4.4.1.1: range invalidation and the level hint need SMMU_IDR3.RIL (SMMUv3.2).
         ("CMD_TLBI_NH_VA", "NUM", V3_2, Some(("IDR3.RIL", 1))),
         ("CMD_TLBI_NH_VA", "SCALE", V3_2, Some(("IDR3.RIL", 1))),
