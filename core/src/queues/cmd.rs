@@ -468,7 +468,7 @@ pub mod pri_resp {
             e(0, "ResponseFailure", "permanent non-paging error (for example ATS or PRI is disabled for the device)"),
             e(1, "InvalidRequest", "page-in unsuccessful for one or more pages in the group"),
             e(2, "Success", "the page request group was paged in successfully"),
-        ], "Response sent to the device for the group (0b11 Reserved: ILLEGAL)", "4.5.2");
+        ], "Response sent to the device for the group (0b11 Reserved: ILLEGAL); Linux calls 0 PRI_RESP_DENY and 1 PRI_RESP_FAIL", "4.5.2");
     }
 }
 
