@@ -534,3 +534,27 @@ fn pri_entry_decodes_as_linux_prints_it() {
     assert_eq!(p.address, "0xffff80001000");
     assert!(p.problems.is_empty(), "{:?}", p.problems);
 }
+
+#[test]
+fn fields_an_smmu_lacks_are_flagged_when_its_registers_are_known() {
+    use smmu_core::queues::queue::{decode_entry_with, DecodedEntry, QueueId};
+    use smmu_core::regset::RegisterSet;
+    // F_STE_FETCH with GPCF set, from an SMMU without RME (SMMU_IDR0.RME_IMPL == 0): GPCF is
+    // an SMMUv3.3 RME field (7.3), RES0 there.
+    let mut r = RegisterSet::new();
+    r.insert_named("IDR0", 0, Default::default());
+    let w = [0x03u64, 1 << 16, 0, 0];
+    let e = event::decode_words_with(&w, Some(&r));
+    assert!(e.problems.iter().any(|p| p.contains("GPCF") && p.contains("IDR0.RME_IMPL")), "{:?}", e.problems);
+    assert!(event::decode(&w).problems.is_empty());
+    // The same through the queue decoder.
+    match decode_entry_with(QueueId::Evtq, &w, Some(&r)) {
+        DecodedEntry::Event(e) => assert!(e.problems.iter().any(|p| p.contains("GPCF"))),
+        _ => panic!("not an event"),
+    }
+    // F_VMS_FETCH (SMMUv3.2) from an SMMUv3.1.
+    let mut v31 = RegisterSet::new();
+    v31.insert_named("AIDR", 1, Default::default());
+    let e = event::decode_words_with(&[0x25, 0, 0, 0], Some(&v31));
+    assert!(e.problems.iter().any(|p| p.contains("SMMUv3.2")), "{:?}", e.problems);
+}
