@@ -558,3 +558,18 @@ fn fields_an_smmu_lacks_are_flagged_when_its_registers_are_known() {
     let e = event::decode_words_with(&[0x25, 0, 0, 0], Some(&v31));
     assert!(e.problems.iter().any(|p| p.contains("SMMUv3.2")), "{:?}", e.problems);
 }
+
+#[test]
+fn ssv_without_substreams_is_constrained_unpredictable_not_illegal() {
+    use smmu_core::regset::RegisterSet;
+    // SMMU_IDR1.SSIDSIZE == 0, SMMU_IDR0.ATS == 1 and PRI == 1 (bits 10 and 16).
+    let mut r = RegisterSet::new();
+    r.insert_named("IDR1", 0, Default::default());
+    r.insert_named("IDR0", 1 << 10 | 1 << 16, Default::default());
+    let ctx = cmd::CheckContext { queue: cmd::QueueKind::NonSecure, regs: Some(&r) };
+    for (w, sec) in [([0x40u64 | 1 << 11, 0], "4.5.1"), ([0x41 | 1 << 11, 0], "4.5.2"), ([0x01 | 1 << 11, 0], "4.2")] {
+        let p = cmd::check(&w, &ctx);
+        assert!(p.iter().all(|p| p.kind != "CERROR_ILL"), "{p:?}");
+        assert!(p.iter().any(|p| p.kind == "NOTE" && p.section == sec), "{p:?}");
+    }
+}
