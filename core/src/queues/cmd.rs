@@ -35,10 +35,9 @@ const X_SSV: FieldDef = en(
     11,
     1,
     &[e(0, "No SubstreamID", "SubstreamID not supplied"), e(1, "Valid", "SubstreamID supplied")],
-    "Substream valid",
+    "Substream valid (SSV == 1 without SubstreamIDs is CONSTRAINED UNPREDICTABLE, see check)",
     "4.1.6",
-)
-.gated(&idr1::SSIDSIZE, 1);
+);
 const X_SUBSTREAMID: FieldDef = num("SubstreamID", 12, 20, "SubstreamID (used when SSV == 1)", "4.1.6");
 const X_STREAMID: FieldDef = hex("StreamID", 32, 32, "StreamID", "4.1.6");
 const X_LEAF_CFG: FieldDef = en(
@@ -468,7 +467,7 @@ pub mod pri_resp {
             e(0, "ResponseFailure", "permanent non-paging error (for example ATS or PRI is disabled for the device)"),
             e(1, "InvalidRequest", "page-in unsuccessful for one or more pages in the group"),
             e(2, "Success", "the page request group was paged in successfully"),
-        ], "Response sent to the device for the group (0b11 Reserved: ILLEGAL)", "4.5.2");
+        ], "Response sent to the device for the group (0b11 Reserved: ILLEGAL); Linux calls 0 PRI_RESP_DENY and 1 PRI_RESP_FAIL", "4.5.2");
     }
 }
 
@@ -980,6 +979,21 @@ pub fn check(words: &[u64; 2], ctx: &CheckContext) -> Vec<Problem> {
     // 4.4.2.5, 4.4.2.6: no EL3 StreamWorld with RME.
     if matches!(op, op::CMD_TLBI_EL3_ALL | op::CMD_TLBI_EL3_VA) && ctx.read(&idr0::RME_IMPL) == Some(1) {
         out.push(ill(format!("{name} is CERROR_ILL when SMMU_IDR0.RME_IMPL == 1 (no EL3 StreamWorld)"), l.section));
+    }
+    // 4.2, 4.5.1, 4.5.2: without SubstreamIDs SSV must be 0; SSV == 1 is CONSTRAINED
+    // UNPREDICTABLE (as though SSV == 0, or no effect), not CERROR_ILL.
+    if let Some(ssv) = l.fields.iter().find(|f| f.name == X_SSV.name) {
+        if ssv.get(words) == 1 && ctx.read(&idr1::SSIDSIZE) == Some(0) {
+            let sec = match op {
+                op::CMD_ATC_INV => "4.5.1",
+                op::CMD_PRI_RESP => "4.5.2",
+                _ => "4.2",
+            };
+            out.push(note(
+                "SSV == 1 but SMMU_IDR1.SSIDSIZE == 0 (no SubstreamIDs): CONSTRAINED UNPREDICTABLE, the command behaves as though SSV == 0 or has no effect".into(),
+                sec,
+            ));
+        }
     }
     if let Some(r) = range_fields(op, words) {
         check_range(&r, ctx, &mut out);

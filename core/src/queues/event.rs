@@ -595,6 +595,12 @@ pub fn decode_words_with(words: &[u64], regs: Option<&crate::regset::RegisterSet
             }
         }
     }
+    // 7.3.16: an SMMU with SMMU_IDR3.S2PO/S2PI/S1PI also reports Overlay, AssuredOnly and
+    // DirtyBit in F_PERMISSION; this model does not know their bits, so say what RES0 bits
+    // set there may be.
+    if code == F_PERMISSION && !d.res0.is_empty() {
+        problems.push("an SMMU with stage 2 permission overlays or permission indirection (SMMU_IDR3.S2PO/S2PI/S1PI) also reports Overlay, AssuredOnly and DirtyBit in this record (7.3.16); those flags are not decoded here and may be the RES0 bits above".to_string());
+    }
     // Bit 108 is TTRnW only in F_PERMISSION (7.3.16); other fault records leave it RES0.
     let ttrnw = &f_permission::TTRnW;
     if code != F_PERMISSION

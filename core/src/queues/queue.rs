@@ -291,10 +291,22 @@ pub enum DecodedEntry {
 }
 
 pub fn decode_entry(q: QueueId, w: &[u64]) -> DecodedEntry {
+    decode_entry_with(q, w, None)
+}
+
+/// Decodes an entry of queue `q`; where the SMMU's registers are known, fields it lacks (by
+/// version or ID-register feature) say so and commands are checked against its ID registers
+/// (as issued on the Non-secure Command queue).
+pub fn decode_entry_with(q: QueueId, w: &[u64], regs: Option<&RegisterSet>) -> DecodedEntry {
     let g = |i: usize| w.get(i).copied().unwrap_or(0);
     match q {
-        QueueId::Cmdq => DecodedEntry::Command(Box::new(super::cmd::decode(&[g(0), g(1)]))),
-        QueueId::Evtq => DecodedEntry::Event(Box::new(super::event::decode(&[g(0), g(1), g(2), g(3)]))),
-        QueueId::Priq => DecodedEntry::Pri(Box::new(super::pri::decode(&[g(0), g(1)]))),
+        QueueId::Cmdq => {
+            let ctx = super::cmd::CheckContext { queue: super::cmd::QueueKind::NonSecure, regs };
+            DecodedEntry::Command(Box::new(super::cmd::decode_with(&[g(0), g(1)], &ctx)))
+        }
+        QueueId::Evtq => {
+            DecodedEntry::Event(Box::new(super::event::decode_words_with(&[g(0), g(1), g(2), g(3)], regs)))
+        }
+        QueueId::Priq => DecodedEntry::Pri(Box::new(super::pri::decode_with(&[g(0), g(1)], regs))),
     }
 }
