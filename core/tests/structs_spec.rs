@@ -508,3 +508,17 @@ fn cd_ds_is_res0_before_v3_4() {
     assert!(r.legality.valid);
     assert_eq!(r.legality.res0.iter().map(|x| x.field.as_str()).collect::<Vec<_>>(), vec!["DS"]);
 }
+
+/// CD bit 65 is HAD0, or DisCH0 "When SMMU_IDR5.D128 == 1" (5.4); likewise HWU0x/SKL0.
+#[test]
+fn cd_names_follow_d128() {
+    let mut r = smmu_v3_4();
+    let names = |r: &RegisterSet| -> Vec<&'static str> {
+        structs::cd_report(&LINUX_CD, r, false).fields.iter().map(|f| f.name).collect()
+    };
+    let n = names(&r);
+    assert!(n.contains(&"HAD0") && n.contains(&"HWU0x") && !n.contains(&"DisCH0"), "{n:?}");
+    r.insert_named("IDR5", 6 | 1 << 4 | 1 << 6 | 1 << 7 | 1 << 8 | 1 << 10, Origin::default());
+    let n = names(&r);
+    assert!(n.contains(&"DisCH0") && n.contains(&"SKL0") && n.contains(&"DisCH1") && n.contains(&"SKL1"), "{n:?}");
+}

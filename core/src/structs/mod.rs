@@ -122,11 +122,21 @@ fn report(
     for r in &d.res0 {
         problems.push(format!("RES0 bits set in word {}: {:#x}", r.word, r.bits));
     }
+    let mut fields = rows(&d);
+    // The CD's other names (DisCH0/DisCH1, SKL0/SKL1) apply "When SMMU_IDR5.D128 == 1"
+    // (5.4); the decode picks them by version (SMMUv3.4), IDR5.D128 decides where known.
+    if let Some(d128) = regs.read(&crate::regs::idr::idr5::D128) {
+        for (row, f) in fields.iter_mut().zip(&d.fields) {
+            if f.def.layout == "CD" && !f.def.aliases.is_empty() {
+                row.name = if d128 == 1 { f.def.name_for(Some(crate::model::V3_4)) } else { f.def.name };
+            }
+        }
+    }
     StructureReport {
         layout: layout.name,
         section: layout.section,
         words: words.iter().map(|w| format!("{w:#018x}")).collect(),
-        fields: rows(&d),
+        fields,
         problems,
         legality,
         guest_vste: vste,
