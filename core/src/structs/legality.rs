@@ -320,9 +320,10 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
     let strw_unused = !s1 || s2 || s1p == Some(0) || hyp == Some(0);
     let s2s = ste::S2S.get(w) != 0;
 
-    // 5.2 EATS; checked only when SMMU_IDR0.ATS = 1 and Config != 0bx00 (otherwise IGNORED).
+    // 5.2 EATS; checked only when SMMU_IDR0.ATS = 1 and Config != 0bx00 (otherwise IGNORED:
+    // with Config = 0b100 its effective value is 0b00).
     let eats = ste::EATS.get(w);
-    if eats != 0 && c.idr(&idr0::ATS) == Some(1) {
+    if eats != 0 && cfg != 0b100 && c.idr(&idr0::ATS) == Some(1) {
         match eats {
             0b10 => {
                 if cfg != 0b111 {
