@@ -28,11 +28,13 @@ pub fn field(layout: &'static Layout, name: &str) -> Option<&'static FieldDef> {
 }
 
 /// Reads field `name` of `layout` from `words` (0 if the layout has no such field).
+/// Legacy string lookup, kept only for callers not yet on typed handles (removed at merge):
+/// a name that no longer exists (CD "TBI", "MAIR") silently reads 0.
 pub fn get(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
     layout.field(name).map(|f| f.get(words)).unwrap_or(0)
 }
 
-/// An address field's value as an address (`value << shift`).
+/// An address field's value as an address (`value << shift`). Legacy, like [`get`].
 pub fn get_addr(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
     match layout.field(name) {
         Some(f) => {
