@@ -508,3 +508,80 @@ fn cd_ds_is_res0_before_v3_4() {
     assert!(r.legality.valid);
     assert_eq!(r.legality.res0.iter().map(|x| x.field.as_str()).collect::<Vec<_>>(), vec!["DS"]);
 }
+
+/// CD bit 65 is HAD0, or DisCH0 "When SMMU_IDR5.D128 == 1" (5.4); likewise HWU0x/SKL0.
+#[test]
+fn cd_names_follow_d128() {
+    let mut r = smmu_v3_4();
+    let names = |r: &RegisterSet| -> Vec<&'static str> {
+        structs::cd_report(&LINUX_CD, r, false).fields.iter().map(|f| f.name).collect()
+    };
+    let n = names(&r);
+    assert!(n.contains(&"HAD0") && n.contains(&"HWU0x") && !n.contains(&"DisCH0"), "{n:?}");
+    r.insert_named("IDR5", 6 | 1 << 4 | 1 << 6 | 1 << 7 | 1 << 8 | 1 << 10, Origin::default());
+    let n = names(&r);
+    assert!(n.contains(&"DisCH0") && n.contains(&"SKL0") && n.contains(&"DisCH1") && n.contains(&"SKL1"), "{n:?}");
+}
+
+/// The version that introduced a field (IHI 0070 G.b 2.3-2.8 feature lists, and the field
+/// texts' "In SMMUv3.0 this field is RES0" / "Prior to SMMUv3.2") and the ID-register field
+/// whose 0 makes it RES0 (the field texts), as (layout, field, version, gate, min).
+const SINCE: &[(&str, &str, &str, &str, u64)] = &[
+    ("STE", "S2HWU59", "3.1", "", 0),
+    ("STE", "S2HWU62", "3.1", "", 0),
+    ("STE", "DRE", "3.1", "", 0),
+    ("STE", "DCP", "3.1", "", 0),
+    ("STE", "S1PIE", "3.4", "IDR3.S1PI", 1),
+    ("STE", "S2FWB", "3.2", "IDR3.FWB", 1),
+    ("STE", "S1MPAM", "3.2", "IDR3.MPAM", 1),
+    ("STE", "S2HAFT", "3.4", "IDR0.HTTU", 3),
+    ("STE", "S2PIE", "3.4", "IDR3.S2PI", 1),
+    ("STE", "S2POE", "3.4", "IDR3.S2PO", 1),
+    ("STE", "DPT_VMATCH", "3.3", "IDR3.DPT", 1),
+    ("STE", "S2SL0_2", "3.4", "IDR5.DS", 1),
+    ("STE", "S2DS", "3.4", "IDR5.DS", 1),
+    ("STE", "S2SKL", "3.4", "IDR5.D128", 1),
+    ("STE", "PARTID", "3.2", "IDR3.MPAM", 1),
+    ("STE", "PMG", "3.2", "IDR3.MPAM", 1),
+    ("STE", "MPAM_NS", "3.3", "", 0),
+    ("STE", "MECID", "3.3", "", 0),
+    ("STE", "AssuredOnly", "3.4", "IDR3.THE", 1),
+    ("STE", "TL0", "3.4", "IDR3.THE", 1),
+    ("STE", "TL1", "3.4", "IDR3.THE", 1),
+    ("STE", "VMSPtr", "3.2", "", 0),
+    ("STE", "S_S2TTB", "3.2", "", 0),
+    ("STE", "S_S2SKL", "3.4", "IDR5.D128", 1),
+    ("STE", "S2POI0", "3.4", "IDR3.S2PO", 1),
+    ("STE", "S2POI15", "3.4", "IDR3.S2PO", 1),
+    ("CD", "E0PD0", "3.3", "IDR3.E0PD", 1),
+    ("CD", "E0PD1", "3.3", "IDR3.E0PD", 1),
+    ("CD", "HAFT", "3.4", "IDR0.HTTU", 3),
+    ("CD", "PnCH", "3.4", "IDR3.THE", 1),
+    ("CD", "EPAN", "3.4", "IDR3.EPAN", 1),
+    ("CD", "HWU059", "3.1", "", 0),
+    ("CD", "HWU0x", "3.1", "", 0),
+    ("CD", "AIE", "3.4", "IDR3.AIE", 1),
+    ("CD", "DS", "3.4", "IDR5.DS", 1),
+    ("CD", "PIE", "3.4", "IDR3.S1PI", 1),
+    ("CD", "PARTID", "3.2", "IDR3.MPAM", 1),
+    ("CD", "PMG", "3.2", "IDR3.MPAM", 1),
+    ("CD", "PIIU0", "3.4", "IDR3.S1PI", 1),
+    ("CD", "PIIP15", "3.4", "IDR3.S1PI", 1),
+];
+
+#[test]
+fn versions_and_gates_are_the_spec_ones() {
+    for &(layout, name, since, gate, min) in SINCE {
+        let l = LAYOUTS.iter().find(|l| l.name == layout).unwrap();
+        let f = l.field(name).unwrap();
+        assert_eq!(format!("{}.{}", f.since.major, f.since.minor), since, "{layout}.{name}");
+        if !gate.is_empty() {
+            let g = f.gate.unwrap_or_else(|| panic!("{layout}.{name} has no gate"));
+            assert_eq!((g.label(), g.min), (gate.to_string(), min), "{layout}.{name}");
+        }
+    }
+    // The fields of SMMUv3.0 that have no version gate.
+    for (l, n) in [(&STE, "S1ContextPtr"), (&STE, "S2TTB"), (&CD, "TTB0"), (&CD, "HAD0"), (&CD, "ASID")] {
+        assert_eq!(l.field(n).unwrap().since.minor, 0, "{n}");
+    }
+}

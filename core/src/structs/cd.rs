@@ -105,7 +105,7 @@ crate::layout! {
     OR1 = en("OR1", 26, 2, CACHE_ENC, "Outer cacheability of TTB1 table walks", "5.4");
     SH1 = en("SH1", 28, 2, SH_ENC, "Shareability of TTB1 table walks", "5.4");
     EPD1 = flag("EPD1", 30, "TTB1 walks disabled: addresses in the TTB1 range fault", "5.4");
-    V = flag("V", 31, "CD valid", "5.4");
+    V = flag("V", 31, "Valid CD", "5.4");
     IPS = en("IPS", 32, 3, PS_ENC, "Intermediate physical address size (output size of stage 1, capped to the OAS)", "5.4");
     AFFD = flag("AFFD", 35, "Access flag fault disable (AF = 0 does not fault)", "5.4");
     WXN = flag("WXN", 36, "Write execute never: writable pages are not executable", "5.4");

@@ -299,8 +299,9 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
     let cfg = ste::Config.get(w);
     // 5.2 Config: 0b0xx passes no traffic and records no event (the reserved values behave
     // as 0b000); SteIllegal() returns FALSE for it, so nothing else is checked.
+    // The other fields are IGNORED then (5.2.1), so no RES0 field is reported either.
     if cfg & 0b100 == 0 {
-        return finish(c, &STE, w, v, "C_BAD_STE", "5.2");
+        return Legality { valid: true, event: None, rules: vec![], res0: vec![], unchecked: c.unchecked };
     }
     let s1 = cfg & 0b001 != 0;
     let s2 = cfg & 0b010 != 0;
@@ -319,9 +320,10 @@ pub fn ste(w: &[u64], regs: &RegisterSet) -> Legality {
     let strw_unused = !s1 || s2 || s1p == Some(0) || hyp == Some(0);
     let s2s = ste::S2S.get(w) != 0;
 
-    // 5.2 EATS; checked only when SMMU_IDR0.ATS = 1 and Config != 0bx00 (otherwise IGNORED).
+    // 5.2 EATS; checked only when SMMU_IDR0.ATS = 1 and Config != 0bx00 (otherwise IGNORED:
+    // with Config = 0b100 its effective value is 0b00).
     let eats = ste::EATS.get(w);
-    if eats != 0 && c.idr(&idr0::ATS) == Some(1) {
+    if eats != 0 && cfg != 0b100 && c.idr(&idr0::ATS) == Some(1) {
         match eats {
             0b10 => {
                 if cfg != 0b111 {

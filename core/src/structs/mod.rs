@@ -28,11 +28,13 @@ pub fn field(layout: &'static Layout, name: &str) -> Option<&'static FieldDef> {
 }
 
 /// Reads field `name` of `layout` from `words` (0 if the layout has no such field).
+/// Legacy string lookup, kept only for callers not yet on typed handles (removed at merge):
+/// a name that no longer exists (CD "TBI", "MAIR") silently reads 0.
 pub fn get(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
     layout.field(name).map(|f| f.get(words)).unwrap_or(0)
 }
 
-/// An address field's value as an address (`value << shift`).
+/// An address field's value as an address (`value << shift`). Legacy, like [`get`].
 pub fn get_addr(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
     match layout.field(name) {
         Some(f) => {
@@ -122,11 +124,21 @@ fn report(
     for r in &d.res0 {
         problems.push(format!("RES0 bits set in word {}: {:#x}", r.word, r.bits));
     }
+    let mut fields = rows(&d);
+    // The CD's other names (DisCH0/DisCH1, SKL0/SKL1) apply "When SMMU_IDR5.D128 == 1"
+    // (5.4); the decode picks them by version (SMMUv3.4), IDR5.D128 decides where known.
+    if let Some(d128) = regs.read(&crate::regs::idr::idr5::D128) {
+        for (row, f) in fields.iter_mut().zip(&d.fields) {
+            if f.def.layout == "CD" && !f.def.aliases.is_empty() {
+                row.name = if d128 == 1 { f.def.name_for(Some(crate::model::V3_4)) } else { f.def.name };
+            }
+        }
+    }
     StructureReport {
         layout: layout.name,
         section: layout.section,
         words: words.iter().map(|w| format!("{w:#018x}")).collect(),
-        fields: rows(&d),
+        fields,
         problems,
         legality,
         guest_vste: vste,

@@ -89,7 +89,7 @@ macro_rules! s2poi {
 crate::layout! {
     /// Stream Table Entry (IHI 0070 5.2), 64 bytes.
     LAYOUT: "STE", bits 512, "5.2", "Stream Table Entry: configuration of one StreamID";
-    V = flag("V", 0, "STE valid", "5.2");
+    V = flag("V", 0, "Valid STE", "5.2");
     Config = en("Config", 1, 3, CONFIG_ENC, "Stream configuration: abort, bypass or which stages translate", "5.2");
     S1Fmt = en("S1Fmt", 4, 2, S1FMT_ENC, "Format of the CD table at S1ContextPtr", "5.2");
     // [55:6]: address bits [51:48] from SMMUv3.1 (LPA), [55:52] from SMMUv3.4 (56-bit PA);
