@@ -791,18 +791,22 @@ impl Parser {
                 let mut notes = Vec::new();
                 if missing.contains(&0) {
                     // Keep the event number the header line printed.
-                    v4[0] = (v4[0] & !0xff) | code as u64;
+                    // Cannot fail: Type is 8 bits wide and `code` is a u8.
+                    let _ = event::impdef::Type.set(&mut v4, u64::from(code));
                     notes.push("dword 0 missing: event number taken from the `event 0x.. received` line; StreamID/SubstreamID unknown".into());
-                } else if (v4[0] & 0xff) as u8 != code {
-                    notes.push(format!("the header said event {code:#04x} but dword 0 holds {:#04x}", v4[0] & 0xff));
+                } else if event::event_number(&v4) != code {
+                    notes.push(format!(
+                        "the header said event {code:#04x} but dword 0 holds {:#04x}",
+                        event::event_number(&v4)
+                    ));
                 }
                 let info = event::decode(&v4);
-                let layout = event::layout_for((v4[0] & 0xff) as u8);
+                let layout = event::layout_for(event::event_number(&v4));
                 let unknown_fields: Vec<&'static str> = layout
                     .fields
                     .iter()
                     .filter(|f| (f.lsb / 64..=f.msb() / 64).any(|w| missing.contains(&(w as usize))))
-                    .filter(|f| !(f.name == "Type" && missing.contains(&0)))
+                    .filter(|f| !(f.lsb == event::impdef::Type.lsb && missing.contains(&0)))
                     .map(|f| f.name)
                     .collect();
                 for m in &missing {
@@ -856,7 +860,8 @@ impl Parser {
         let code = code.unwrap_or(0);
         let mut info = event::decode(&[code as u64, 0, 0, 0]);
         // No record: every field value is unknown (the decoded lines fill some in).
-        let unknown_fields: Vec<&'static str> = info.fields.iter().map(|f| f.name).filter(|n| *n != "Type").collect();
+        let unknown_fields: Vec<&'static str> =
+            info.fields.iter().filter(|f| f.def.lsb != event::impdef::Type.lsb).map(|f| f.name).collect();
         info.fields.clear();
         self.out.events.push(LogEvent {
             event: info,

@@ -21,33 +21,6 @@ use crate::model::{Decoded, FieldDef, FieldStatus, Layout, Version};
 use crate::regset::RegisterSet;
 use serde::Serialize;
 
-/// Looks a field of a structure up by name. The tables are static, so a missing name is
-/// a programming error caught by the unit tests; callers get `None` rather than a panic.
-pub fn field(layout: &'static Layout, name: &str) -> Option<&'static FieldDef> {
-    layout.field(name)
-}
-
-/// Reads field `name` of `layout` from `words` (0 if the layout has no such field).
-/// Legacy string lookup, kept only for callers not yet on typed handles (removed at merge):
-/// a name that no longer exists (CD "TBI", "MAIR") silently reads 0.
-pub fn get(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
-    layout.field(name).map(|f| f.get(words)).unwrap_or(0)
-}
-
-/// An address field's value as an address (`value << shift`). Legacy, like [`get`].
-pub fn get_addr(layout: &'static Layout, words: &[u64], name: &str) -> u64 {
-    match layout.field(name) {
-        Some(f) => {
-            let v = f.get(words);
-            match f.fmt {
-                crate::model::Fmt::Addr(s) => v.checked_shl(s as u32).unwrap_or(0),
-                _ => v,
-            }
-        }
-        None => 0,
-    }
-}
-
 /// One field as `smmu ste/cd --json` lists it: `{"name", "value", "meaning"}` plus where.
 /// `value` is the field's integer value as in `smmu decode --json`; `hex` is the same in hex.
 /// `name` is the name that fits the SMMU's version (an alias where the spec renamed the

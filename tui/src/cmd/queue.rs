@@ -84,9 +84,7 @@ fn title(q: QueueId) -> &'static str {
 fn absent_reason(q: QueueId, regs_: &RegisterSet) -> String {
     let base = format!("SMMU_{}_BASE/PROD/CONS are not in the snapshot", q.prefix());
     if q == QueueId::Priq {
-        let pri = regs_
-            .get("IDR0")
-            .and_then(|v| regs::by_name("IDR0").and_then(|r| r.layout.field("PRI")).map(|f| f.get(&[v])));
+        let pri = regs_.read(&regs::idr::idr0::PRI);
         if pri == Some(0) {
             return format!("{base}; SMMU_IDR0.PRI = 0: this SMMU has no PRI queue (IHI 0070 6.3.1)");
         }

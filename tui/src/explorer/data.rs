@@ -484,8 +484,7 @@ fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
                 }
             }
         }
-        let d = structs::STE.decode(&w);
-        if d.value("V") == Some(1) {
+        if structs::ste::V.get(&w) == 1 {
             rows.push(StreamRow { sid, ste_addr: addr, words: w, report: structs::ste_report(&w, &h.registers) });
         }
     };
@@ -513,9 +512,8 @@ fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
                     sid += per_l1;
                     continue;
                 };
-                let l1 = structs::L1STD.decode(&[d]);
-                let span = l1.value("Span").unwrap_or(0);
-                let l2ptr = structs::get_addr(&structs::L1STD, &[d], "L2Ptr");
+                let span = structs::l1std::Span.get(&[d]);
+                let l2ptr = structs::l1std::L2Ptr.address(&[d]);
                 if span != 0 {
                     for i in 0..per_l1 {
                         match geometry::l2_ste_addr(l2ptr, span, i, st.split) {
@@ -553,19 +551,18 @@ pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
 
 fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     let Some(snap) = h.snapshot.as_ref() else { return vec![] };
-    let d = structs::STE.decode(ste);
     // The walker decides whether this stream has a CD at all (Config with stage 1): a
     // walk without a CD step means none.
     let probe =
         walk::translate_snapshot(snap, &WalkRequest { sid, ssid: None, iova: 0, access: Access::Read, unpriv: false });
     let has_cd = probe.steps.iter().any(|s| s.kind == "CD" || s.kind == "L1CD");
-    if !has_cd && d.value("S1CDMax").unwrap_or(0) == 0 {
+    if !has_cd && structs::ste::S1CDMax.get(ste) == 0 {
         return vec![];
     }
-    let cdmax = d.value("S1CDMax").unwrap_or(0).min(20);
+    let cdmax = structs::ste::S1CDMax.get(ste).min(20);
     let ssids: Vec<Option<u32>> =
         if cdmax == 0 { vec![None] } else { (0..(1u32 << cdmax).min(16)).map(Some).collect() };
-    let s1dss_stall = d.value("S1STALLD").unwrap_or(0) == 1;
+    let s1dss_stall = structs::ste::S1STALLD.get(ste) == 1;
     ssids
         .into_iter()
         .map(|ssid| {
