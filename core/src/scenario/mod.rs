@@ -197,8 +197,9 @@ pub struct S2Spec {
     /// table larger than a stage 2 page is scattered in PA (default false).
     #[serde(default)]
     pub scatter_s1_tables: bool,
-    /// Nested: the stage 2 permissions of the pages holding stage 1 tables and CD structures,
-    /// any of `r`, `w`, `x` (default `r`; without `r` the SMMU faults reading them).
+    /// Nested: the stage 2 permissions of the pages holding stage 1 translation tables, any
+    /// of `r`, `w`, `x` (default `r`; without `r` the SMMU faults reading them: F_PERMISSION,
+    /// CLASS = TT, TTRnW = 1). CD structures are always mapped read-only.
     #[serde(default)]
     pub s1_table_perm: Option<String>,
     #[serde(default)]
@@ -962,7 +963,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                         va: Num(ipa),
                         pa: Num(pa),
                         size: Num(g),
-                        perm: Some(n.perm.clone()),
+                        perm: Some(if k == Kind::S1Table { n.perm.clone() } else { "r".into() }),
                         unpriv: true,
                         attr: Some("normal".into()),
                         af: true,

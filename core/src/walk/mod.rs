@@ -193,6 +193,9 @@ impl Stop {
     }
 }
 
+/// Stream configurations by (StreamID, SubstreamID).
+type ConfigCache = std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>;
+
 /// The walker state shared by the config fetch and both stages.
 pub struct Walker<'a> {
     pub regs: &'a RegisterSet,
@@ -204,7 +207,7 @@ pub struct Walker<'a> {
     pub(crate) notes: Vec<String>,
     /// Batch mode: stream configurations already fetched (like the SMMU's configuration
     /// cache), and SMMU_CR0.SMMUEN.
-    pub(crate) cache: Option<(Option<u64>, std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>)>,
+    pub(crate) cache: Option<(Option<u64>, ConfigCache)>,
     /// The stream being walked (for the event: STE overrides, CD.R/STE.S2R, stall model).
     pub(crate) cur: Option<std::rc::Rc<StreamConfig>>,
 }

@@ -534,7 +534,7 @@ impl Walker<'_> {
         // Access flag.
         if desc::get(&s1_leaf::AF, d) == 0 {
             if p.ha {
-                notes.push(format!("AF = 0: the SMMU sets AF in the descriptor (CD.HA = 1)"));
+                notes.push("AF = 0: the SMMU sets AF in the descriptor (CD.HA = 1)".to_string());
             } else if !p.affd {
                 self.leaf_step(p, &r, oa, "F_ACCESS".into(), s2.is_some());
                 return Err(Stop::fault(
@@ -552,7 +552,7 @@ impl Walker<'_> {
         let uxn = desc::get(&s1_leaf::UXN, d) != 0 || r.hier.uxn;
         let pxn = desc::get(&s1_leaf::PXN, d) != 0 || r.hier.pxn;
         let (rd, mut wr, mut ex) = if acc.privileged {
-            (true, !ro || dbm_ok, !pxn && !(ap1 && !ro))
+            (true, !ro || dbm_ok, !pxn && (!ap1 || ro))
         } else {
             (ap1, ap1 && (!ro || dbm_ok), !uxn)
         };
@@ -786,13 +786,13 @@ impl Walker<'_> {
 }
 
 pub fn size_str(s: u64) -> String {
-    if s >= 1 << 40 && s % (1 << 40) == 0 {
+    if s >= 1 << 40 && s.is_multiple_of(1 << 40) {
         format!("{}TB", s >> 40)
-    } else if s >= 1 << 30 && s % (1 << 30) == 0 {
+    } else if s >= 1 << 30 && s.is_multiple_of(1 << 30) {
         format!("{}GB", s >> 30)
-    } else if s >= 1 << 20 && s % (1 << 20) == 0 {
+    } else if s >= 1 << 20 && s.is_multiple_of(1 << 20) {
         format!("{}MB", s >> 20)
-    } else if s >= 1 << 10 && s % (1 << 10) == 0 {
+    } else if s >= 1 << 10 && s.is_multiple_of(1 << 10) {
         format!("{}KB", s >> 10)
     } else {
         format!("{s}B")
