@@ -51,6 +51,18 @@ pub struct TtParams {
     pub xnx: bool,
 }
 
+/// STE.S2DS (IHI 0070 5.2, bit 195). Not in the STE table yet: `None` makes DS follow
+/// SMMU_IDR5.DS for 52-bit outputs; with the field this is `Some(ste::S2DS.get(w))`.
+fn ste_s2ds(_w: &[u64]) -> Option<u64> {
+    None
+}
+
+/// CD.DS (IHI 0070 5.4, bit 186). Not in the CD table yet: see [`ste_s2ds`]; with the field
+/// this is `Some(cd::DS.get(w))`.
+fn cd_ds(_w: &[u64]) -> Option<u64> {
+    None
+}
+
 /// The effective output size and descriptor format of a table (IHI 0070 5.4 CD.IPS, 5.2
 /// STE.S2PS): MIN(IPS or S2PS, OAS), the LPA format with 64KB when the SMMU has a 52-bit OAS,
 /// LPA2 with 4KB/16KB when `ds`; an address wider than the descriptor format holds cannot
@@ -91,7 +103,11 @@ impl TtParams {
     /// Output size and descriptor format from IPS/S2PS, SMMU_IDR5.OAS and DS (IHI 0070 5.4
     /// IPS: eff_IPS = MIN(IPS, OAS); a 52-bit address is only held by a 64KB descriptor or
     /// with DS; bits above what the descriptor holds are zero).
-    fn out_size(ps: u64, regs: &RegisterSet, granule: Granule) -> Result<(u32, OaFormat), String> {
+    ///
+    /// `ds` is CD.DS / STE.S2DS (IHI 0070 5.4, 5.2: RES0 when SMMU_IDR5.DS = 0); `None` while
+    /// the structure tables lack the field: DS is then taken as SMMU_IDR5.DS when a 52-bit
+    /// output is configured.
+    fn out_size(ps: u64, regs: &RegisterSet, granule: Granule, ds: Option<u64>) -> Result<(u32, OaFormat), String> {
         // 0b110 is 52 bits; 0b111 behaves as 0b110 up to SMMUv3.3 and is 56 bits (VMSAv9-128
         // only) from SMMUv3.4: 52 bits for VMSAv8-64 either way. An SMMUv3.0 caps both to its
         // OAS, which is at most 48 bits.
@@ -100,9 +116,10 @@ impl TtParams {
             e => legality::ps_bits(e).ok_or_else(|| format!("address size encoding {e:#05b} is not architected"))?,
         };
         let oas = legality::oas_bits(regs).unwrap_or(48);
-        // Until CD.DS / STE.S2DS are in the structure tables, DS follows SMMU_IDR5.DS when a
-        // 52-bit output is configured.
-        let ds = ps.min(oas) == 52 && regs.read(&idr5::DS) == Some(1);
+        let ds = match ds {
+            Some(v) => v == 1 && regs.read(&idr5::DS) != Some(0),
+            None => ps.min(oas) == 52 && regs.read(&idr5::DS) == Some(1),
+        };
         Ok(table_format(granule, ps, oas, ds))
     }
 
@@ -113,7 +130,8 @@ impl TtParams {
             .ok_or("STE.S2TG is reserved")?;
         let ia = 64u32.saturating_sub(ste::S2T0SZ.get(w) as u32);
         let (start, concat) = legality::s2_start(g.bytes() as u32, ia, ste::S2SL0.get(w))?;
-        let (oa_bits, format) = Self::out_size(ste::S2PS.get(w), regs, g).map_err(|e| format!("STE.S2PS: {e}"))?;
+        let (oa_bits, format) =
+            Self::out_size(ste::S2PS.get(w), regs, g, ste_s2ds(w)).map_err(|e| format!("STE.S2PS: {e}"))?;
         Ok(TtParams {
             stage: 2,
             granule: g,
@@ -148,7 +166,8 @@ impl TtParams {
                 .and_then(|b| Granule::from_bytes(u64::from(b)))
                 .ok_or_else(|| format!("CD granule for {} is a reserved encoding", ttb.name))?;
             let ia = 64u32.saturating_sub(txsz.get(w) as u32);
-            let (oa_bits, format) = Self::out_size(cd::IPS.get(w), regs, g).map_err(|e| format!("CD.IPS: {e}"))?;
+            let (oa_bits, format) =
+                Self::out_size(cd::IPS.get(w), regs, g, cd_ds(w)).map_err(|e| format!("CD.IPS: {e}"))?;
             Ok(TtParams {
                 stage: 1,
                 granule: g,
