@@ -262,3 +262,29 @@ fn stage2_fault_on_stage1_table_read_is_recorded_as_a_tt_read() {
         assert_eq!(ev.decoded.class.as_deref(), Some("TT"));
     }
 }
+
+/// IHI 0070 5.4 CD.DS (bit 186, CD dword 2 bit 58): the 52-bit LPA2 descriptor format with
+/// 4KB/16KB granules is selected by CD.DS (STE.S2DS at stage 2), not by SMMU_IDR5.DS alone.
+/// With DS = 1 a page descriptor holds OA[51:50] in bits [9:8]; with DS = 0 the same bits
+/// are SH and the output address is OA[47:12].
+#[test]
+fn lpa2_follows_cd_ds_not_idr5_ds_alone() {
+    let j = serde_json::json!({"name": "ds", "smmu": {"oas": 52, "ds": true}, "streams": [{"sid": 1, "config": "s1",
+        "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": [
+            {"va": "0x40000000", "pa": "0xc000012345000", "size": "0x1000"}]}]}}]});
+    let s: Scenario = serde_json::from_value(j).unwrap();
+    let snap = scenario::build(&s).unwrap();
+    let r = walk::translate_snapshot(&snap, &WalkRequest::new(1, 0x4000_0042, Access::Read));
+    assert_eq!(r.pa, Some(0xc_0000_1234_5042), "{}", r.summary);
+    let cd = r.steps.iter().find(|s| s.kind == "CD").expect("CD step");
+    let cd_addr = cd.address.unwrap();
+    let w2 = u64::from_str_radix(cd.words[2].trim_start_matches("0x"), 16).unwrap();
+    assert_ne!(w2 & (1 << 58), 0, "the builder sets CD.DS for an LPA2 table");
+    let mut mem = SparseMem::new();
+    for (a, d) in snap.memory.chunks() {
+        mem.insert(a, d.to_vec());
+    }
+    mem.insert(cd_addr + 16, (w2 & !(1 << 58)).to_le_bytes().to_vec());
+    let r = walk::translate(&snap.registers, &mem, &WalkRequest::new(1, 0x4000_0042, Access::Read));
+    assert_eq!(r.pa, Some(0x1234_5042), "CD.DS = 0: 48-bit descriptors although SMMU_IDR5.DS = 1: {}", r.summary);
+}

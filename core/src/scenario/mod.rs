@@ -788,6 +788,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
             let ps = sp.ps_bits.unwrap_or(smmu.oas).min(smmu.oas);
             let (_, format) = table_format(g, ps, smmu.oas, ps == 52 && smmu.ds);
             let geo = Geo { stage: 2, granule: g, ia_bits: sp.ia_bits, start, root, format };
+            put(&mut ste_w, &ste::S2DS, (format == OaFormat::Lpa2) as u64)?;
             for (f, v) in [
                 (&ste::S2VMID, sp.vmid),
                 (&ste::S2T0SZ, 64 - sp.ia_bits as u64),
@@ -924,7 +925,10 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                     (&cd::A, 1),
                     (&cd::ASET, 1),
                     (&cd::ASID, c.asid),
-                    (&cd::MAIR, MAIR),
+                    (&cd::MAIR0, MAIR & cd::MAIR0.mask()),
+                    (&cd::MAIR1, MAIR.checked_shr(u32::from(cd::MAIR0.width)).unwrap_or(0)),
+                    // DS = 1 selects the 52-bit LPA2 descriptor format (4KB, 16KB).
+                    (&cd::DS, (geo.format == OaFormat::Lpa2) as u64),
                 ])?;
                 put_address(&mut cd_w, &cd::TTB0, root)?;
                 img.write_words(cd_addr, &cd_w)?;

@@ -51,16 +51,14 @@ pub struct TtParams {
     pub xnx: bool,
 }
 
-/// STE.S2DS (IHI 0070 5.2, bit 195). Not in the STE table yet: `None` makes DS follow
-/// SMMU_IDR5.DS for 52-bit outputs; with the field this is `Some(ste::S2DS.get(w))`.
-fn ste_s2ds(_w: &[u64]) -> Option<u64> {
-    None
+/// STE.S2DS (IHI 0070 5.2): 52-bit stage 2 addresses with 4KB and 16KB granules.
+fn ste_s2ds(w: &[u64]) -> Option<u64> {
+    Some(ste::S2DS.get(w))
 }
 
-/// CD.DS (IHI 0070 5.4, bit 186). Not in the CD table yet: see [`ste_s2ds`]; with the field
-/// this is `Some(cd::DS.get(w))`.
-fn cd_ds(_w: &[u64]) -> Option<u64> {
-    None
+/// CD.DS (IHI 0070 5.4): 52-bit stage 1 addresses with 4KB and 16KB granules.
+fn cd_ds(w: &[u64]) -> Option<u64> {
+    Some(cd::DS.get(w))
 }
 
 /// The effective output size and descriptor format of a table (IHI 0070 5.4 CD.IPS, 5.2
@@ -160,7 +158,6 @@ impl TtParams {
 
     /// Stage 1 parameters from a CD (TTB0, with TTB1 attached).
     pub fn from_cd(w: &[u64], regs: &RegisterSet) -> Result<Self, String> {
-        let tbi = cd::TBI.get(w);
         let mk = |ttb: &FieldDef, tg: Option<u32>, txsz: &FieldDef, had: &FieldDef| -> Result<TtParams, String> {
             let g = tg
                 .and_then(|b| Granule::from_bytes(u64::from(b)))
@@ -183,11 +180,12 @@ impl TtParams {
                 had: had.get(w) != 0,
                 wxn: cd::WXN.get(w) != 0,
                 pan: cd::PAN.get(w) != 0,
-                mair: cd::MAIR.get(w),
+                // MAIR is {CD.MAIR1, CD.MAIR0} (IHI 0070 5.4).
+                mair: cd::MAIR0.get(w) | cd::MAIR1.get(w).checked_shl(u32::from(cd::MAIR0.width)).unwrap_or(0),
                 ttb1: None,
                 epd0: cd::EPD0.get(w) != 0,
-                tbi0: tbi & 1 != 0,
-                tbi1: tbi & 2 != 0,
+                tbi0: cd::TBI0.get(w) != 0,
+                tbi1: cd::TBI1.get(w) != 0,
                 ptw: false,
                 fwb: false,
                 xnx: false,
