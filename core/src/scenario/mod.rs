@@ -577,8 +577,9 @@ fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
 }
 
 /// The input sizes the SMMU accepts (IHI 0070 5.4 CD.T0SZ, 5.2 STE.S2T0SZ): TxSZ from 16
-/// (12 with DS for 4KB/16KB; this builder never sets IDR5.VAX) to 39 (48 with IDR3.STT, 47 for
-/// 64KB). A scenario outside it would only build a structure the SMMU rejects.
+/// (12 with DS for 4KB/16KB, for which the builder sets IDR5.VAX to 52 bits) to 39 (48 with
+/// IDR3.STT, 47 for 64KB). A scenario outside it would only build a structure the SMMU
+/// rejects.
 fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, event: &str) -> Result<(), String> {
     let max_txsz: u32 = if smmu.stt {
         if granule == 65536 {
@@ -690,6 +691,8 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         &[
             (&idr5::OAS, ps_enc(smmu.oas)?),
             (&idr5::DS, smmu.ds as u64),
+            // 52-bit VAs (IHI 0070 3.4.1, 5.4 T0SZ: the minimum 12 needs VAX = 0b01 and DS).
+            (&idr5::VAX, smmu.ds as u64),
             (&idr5::GRAN4K, 1),
             (&idr5::GRAN16K, 1),
             (&idr5::GRAN64K, 1),
