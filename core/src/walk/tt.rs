@@ -61,6 +61,16 @@ fn cd_ds(w: &[u64]) -> Option<u64> {
     Some(cd::DS.get(w))
 }
 
+/// Bits of an address size encoding (CD.IPS, STE.S2PS, SMMU_IDR5.OAS) for VMSAv8-64 tables:
+/// 0b110 is 52 bits; 0b111 behaves as 0b110 up to SMMUv3.3 and is 56 bits from SMMUv3.4, of
+/// which VMSAv8-64 descriptors hold 52.
+fn v8_address_bits(enc: u64) -> Option<u32> {
+    match enc {
+        6 | 7 => Some(52),
+        e => legality::ps_bits(e),
+    }
+}
+
 /// The effective output size and descriptor format of a table (IHI 0070 5.4 CD.IPS, 5.2
 /// STE.S2PS): MIN(IPS or S2PS, OAS), the LPA format with 64KB when the SMMU has a 52-bit OAS,
 /// LPA2 with 4KB/16KB when `ds`; an address wider than the descriptor format holds cannot
@@ -106,14 +116,10 @@ impl TtParams {
     /// the structure tables lack the field: DS is then taken as SMMU_IDR5.DS when a 52-bit
     /// output is configured.
     fn out_size(ps: u64, regs: &RegisterSet, granule: Granule, ds: Option<u64>) -> Result<(u32, OaFormat), String> {
-        // 0b110 is 52 bits; 0b111 behaves as 0b110 up to SMMUv3.3 and is 56 bits (VMSAv9-128
-        // only) from SMMUv3.4: 52 bits for VMSAv8-64 either way. An SMMUv3.0 caps both to its
-        // OAS, which is at most 48 bits.
-        let ps = match ps {
-            6 | 7 => 52,
-            e => legality::ps_bits(e).ok_or_else(|| format!("address size encoding {e:#05b} is not architected"))?,
-        };
-        let oas = legality::oas_bits(regs).unwrap_or(48);
+        // An SMMUv3.0 (where 0b110 and 0b111 are reserved) has an OAS of at most 48 bits.
+        let ps = v8_address_bits(ps).ok_or_else(|| format!("address size encoding {ps:#05b} is not architected"))?;
+        // Without SMMU_IDR5 the OAS is unknown: 48 bits, the largest every SMMUv3 supports.
+        let oas = regs.read(&idr5::OAS).and_then(v8_address_bits).unwrap_or(48);
         let ds = match ds {
             Some(v) => v == 1 && regs.read(&idr5::DS) != Some(0),
             None => ps.min(oas) == 52 && regs.read(&idr5::DS) == Some(1),
