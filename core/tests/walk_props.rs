@@ -102,7 +102,7 @@ proptest! {
         let mut bytes = vec![];
         for (i, w) in seed_mem.iter().enumerate() {
             // Keep addresses inside the region about half the time so walks go deep.
-            let v = if i % 2 == 0 { (w & 0xfff0_0000_0000_0ffb) | (base + (w % (seed_mem.len() as u64 * 8)) & !0xfff) } else { *w };
+            let v = if i % 2 == 0 { (w & 0xfff0_0000_0000_0ffb) | ((base + (w % (seed_mem.len() as u64 * 8))) & !0xfff) } else { *w };
             bytes.extend_from_slice(&v.to_le_bytes());
         }
         // Keep the stream table and the STE; scramble what follows them.
@@ -164,4 +164,127 @@ fn missing_memory_is_not_a_fault() {
     assert!(r.event.is_none());
     let m = r.missing.unwrap();
     assert_eq!(m.address, leaf_table);
+}
+
+/// IHI 0070 3.4.3 / 7.3.13: in a nested walk every stage 1 descriptor's own IPA (table base +
+/// index * 8) goes through stage 2. Stage 1 uses 64KB tables (8192 descriptors), stage 2 16KB
+/// pages, and the builder moves each 16KB piece of every stage 1 table to its own PA (in
+/// reverse order): each walk below reads its level 3 descriptor from a different piece.
+#[test]
+fn nested_s1_64k_over_s2_16k_follows_each_scattered_piece() {
+    let l3 = |idx: u64| 0x1_0000_0000u64 + idx * 0x1_0000;
+    // Level 3 indexes in each 16KB quarter of one 64KB level 3 table (2048 descriptors each),
+    // and one address whose level 2 descriptor is in the last quarter of its table.
+    let vas = [l3(5), l3(2048 + 7), l3(4096 + 9), l3(6144 + 11), 3000u64 << 29];
+    let maps: Vec<serde_json::Value> = vas
+        .iter()
+        .enumerate()
+        .map(|(i, va)| serde_json::json!({"va": format!("{va:#x}"), "pa": format!("{:#x}", 0x4000_0000u64 + i as u64 * 0x1_0000), "size": "0x10000", "blocks": false}))
+        .collect();
+    let j = serde_json::json!({"name": "scatter", "streams": [{"sid": 1, "config": "nested",
+        "s2": {"granule": 16384, "ia_bits": 48, "scatter_s1_tables": true,
+               "mappings": [{"va": "0x40000000", "pa": "0x900000000", "size": "0x100000"}]},
+        "s1": {"granule": 65536, "ia_bits": 48, "contexts": [{"mappings": maps}]}}]});
+    let s: Scenario = serde_json::from_value(j).unwrap();
+    let snap = scenario::build(&s).unwrap();
+    let mut l3_reads = vec![];
+    for (i, va) in vas.iter().enumerate() {
+        let r = walk::translate_snapshot(&snap, &WalkRequest::new(1, va + 0x123, Access::Read));
+        assert_eq!(r.outcome, Outcome::Translated, "{va:#x}: {}", r.summary);
+        assert_eq!(r.ipa, Some(0x4000_0000 + i as u64 * 0x1_0000 + 0x123));
+        assert_eq!(r.pa, Some(0x9_0000_0000 + i as u64 * 0x1_0000 + 0x123));
+        let leaf = r.steps.iter().find(|s| s.stage == "1" && s.level == Some(3)).expect("level 3 read");
+        l3_reads.push((leaf.table.unwrap(), leaf.index.unwrap(), leaf.address.unwrap()));
+        // Every stage 1 descriptor read is preceded by a stage 2 walk of its own IPA.
+        for s in r.steps.iter().filter(|s| s.stage == "1" && s.address.is_some()) {
+            let ipa = s.table.unwrap() + s.index.unwrap() * 8;
+            let want = format!("at IPA {ipa:#x}");
+            assert!(
+                r.steps.iter().any(|x| x.stage == "2" && x.purpose.as_deref().is_some_and(|p| p.ends_with(&want))),
+                "{va:#x}: no stage 2 walk of descriptor IPA {ipa:#x}"
+            );
+        }
+    }
+    // The first four share one level 3 table (same IPA) whose pieces are not contiguous in PA.
+    let (t0, i0, a0) = l3_reads[0];
+    for &(t, i, a) in &l3_reads[1..4] {
+        assert_eq!(t, t0);
+        assert_ne!(a.wrapping_sub(i * 8), a0.wrapping_sub(i0 * 8), "piece of index {i} is not scattered");
+    }
+    // ptdump reads the scattered tables piece by piece.
+    let d = ptdump::ptdump(&snap.registers, &snap.memory, 1, None, ptdump::DumpStage::Nested).unwrap();
+    assert!(d.invalid.is_empty() && d.missing.is_empty(), "{:?} {:?}", d.invalid, d.missing);
+    for (i, va) in vas.iter().enumerate() {
+        let m = d.mappings.iter().find(|m| m.input <= *va && *va < m.input + m.size).expect("mapped");
+        assert_eq!(m.output + (va - m.input), 0x9_0000_0000 + i as u64 * 0x1_0000);
+    }
+}
+
+/// IHI 0070 7.3.16: a stage 2 permission fault on a stage 1 table read is F_PERMISSION with
+/// S2 = 1, CLASS = TT (0b01), TTRnW = 1 (read) and IPA = the stage 1 descriptor's address;
+/// RnW, InD and PnU are the input transaction's. Record layout (7.3.16, as Linux decodes it):
+/// dword 0 [7:0] type, [11] SSV, [63:32] StreamID; dword 1 [31] Stall, [33] PnU, [34] InD,
+/// [35] RnW, [39] S2, [41:40] CLASS, [44] TTRnW; dword 2 InputAddr; dword 3 IPA[51:12].
+#[test]
+fn stage2_fault_on_stage1_table_read_is_recorded_as_a_tt_read() {
+    let va = 0x7f80_0000_0000u64 + 0x42; // level 0 index 0xff: descriptor at table + 0x7f8
+    let j = serde_json::json!({"name": "ttrnw", "streams": [{"sid": 0x41, "config": "nested",
+        "s2": {"granule": 4096, "ia_bits": 48, "s1_table_perm": "w",
+               "mappings": [{"va": "0x200000000", "pa": "0x900000000", "size": "0x200000"}]},
+        "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": [
+            {"va": "0x7f8000000000", "pa": "0x200001000", "size": "0x1000"}]}]}}]});
+    let s: Scenario = serde_json::from_value(j).unwrap();
+    let snap = scenario::build(&s).unwrap();
+    for access in [Access::Read, Access::Write] {
+        let r = walk::translate_snapshot(&snap, &WalkRequest::new(0x41, va, access));
+        assert_eq!(r.outcome, Outcome::Fault, "{}", r.summary);
+        let ev = r.event.expect("event");
+        assert_eq!(ev.kind.name(), "F_PERMISSION");
+        let root = r.steps.iter().find(|s| s.stage == "1").and_then(|s| s.table);
+        // No stage 1 descriptor was read; the CD says where the root table is.
+        let cd = r.steps.iter().find(|s| s.kind == "CD").expect("CD step");
+        let ttb0 = u64::from_str_radix(cd.words[1].trim_start_matches("0x"), 16).unwrap() & 0x000f_ffff_ffff_fff0;
+        assert_eq!(root, None);
+        assert_eq!(ev.ipa, Some(ttb0 + 0xff * 8), "IPA of the level 0 descriptor, not of its table");
+        let w: Vec<u64> = ev.raw.iter().map(|x| u64::from_str_radix(x.trim_start_matches("0x"), 16).unwrap()).collect();
+        assert_eq!(w[0] & 0xff, 0x13, "F_PERMISSION");
+        assert_eq!(w[0] >> 32, 0x41, "StreamID");
+        assert_eq!(w[0] & (1 << 11), 0, "SSV = 0");
+        assert_eq!(w[1] & (1 << 31), 0, "Stall = 0");
+        assert_ne!(w[1] & (1 << 33), 0, "PnU = 1: privileged");
+        assert_eq!(w[1] & (1 << 34), 0, "InD = 0");
+        assert_eq!(w[1] & (1 << 35) != 0, access == Access::Read, "RnW of the input transaction");
+        assert_ne!(w[1] & (1 << 39), 0, "S2 = 1");
+        assert_eq!((w[1] >> 40) & 3, 0b01, "CLASS = TT");
+        assert_ne!(w[1] & (1 << 44), 0, "TTRnW = 1: a descriptor read");
+        assert_eq!(w[2], va, "InputAddr");
+        assert_eq!(w[3], (ttb0 + 0xff * 8) & !0xfff, "IPA[51:12]");
+        assert_eq!(ev.decoded.class.as_deref(), Some("TT"));
+    }
+}
+
+/// IHI 0070 5.4 CD.DS (bit 186, CD dword 2 bit 58): the 52-bit LPA2 descriptor format with
+/// 4KB/16KB granules is selected by CD.DS (STE.S2DS at stage 2), not by SMMU_IDR5.DS alone.
+/// With DS = 1 a page descriptor holds OA[51:50] in bits [9:8]; with DS = 0 the same bits
+/// are SH and the output address is OA[47:12].
+#[test]
+fn lpa2_follows_cd_ds_not_idr5_ds_alone() {
+    let j = serde_json::json!({"name": "ds", "smmu": {"oas": 52, "ds": true}, "streams": [{"sid": 1, "config": "s1",
+        "s1": {"granule": 4096, "ia_bits": 48, "contexts": [{"mappings": [
+            {"va": "0x40000000", "pa": "0xc000012345000", "size": "0x1000"}]}]}}]});
+    let s: Scenario = serde_json::from_value(j).unwrap();
+    let snap = scenario::build(&s).unwrap();
+    let r = walk::translate_snapshot(&snap, &WalkRequest::new(1, 0x4000_0042, Access::Read));
+    assert_eq!(r.pa, Some(0xc_0000_1234_5042), "{}", r.summary);
+    let cd = r.steps.iter().find(|s| s.kind == "CD").expect("CD step");
+    let cd_addr = cd.address.unwrap();
+    let w2 = u64::from_str_radix(cd.words[2].trim_start_matches("0x"), 16).unwrap();
+    assert_ne!(w2 & (1 << 58), 0, "the builder sets CD.DS for an LPA2 table");
+    let mut mem = SparseMem::new();
+    for (a, d) in snap.memory.chunks() {
+        mem.insert(a, d.to_vec());
+    }
+    mem.insert(cd_addr + 16, (w2 & !(1 << 58)).to_le_bytes().to_vec());
+    let r = walk::translate(&snap.registers, &mem, &WalkRequest::new(1, 0x4000_0042, Access::Read));
+    assert_eq!(r.pa, Some(0x1234_5042), "CD.DS = 0: 48-bit descriptors although SMMU_IDR5.DS = 1: {}", r.summary);
 }

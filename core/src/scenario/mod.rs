@@ -197,8 +197,9 @@ pub struct S2Spec {
     /// table larger than a stage 2 page is scattered in PA (default false).
     #[serde(default)]
     pub scatter_s1_tables: bool,
-    /// Nested: the stage 2 permissions of the pages holding stage 1 tables and CD structures,
-    /// any of `r`, `w`, `x` (default `r`; without `r` the SMMU faults reading them).
+    /// Nested: the stage 2 permissions of the pages holding stage 1 translation tables, any
+    /// of `r`, `w`, `x` (default `r`; without `r` the SMMU faults reading them: F_PERMISSION,
+    /// CLASS = TT, TTRnW = 1). CD structures are always mapped read-only.
     #[serde(default)]
     pub s1_table_perm: Option<String>,
     #[serde(default)]
@@ -576,8 +577,9 @@ fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
 }
 
 /// The input sizes the SMMU accepts (IHI 0070 5.4 CD.T0SZ, 5.2 STE.S2T0SZ): TxSZ from 16
-/// (12 with DS for 4KB/16KB; the builder sets IDR5.VAX with DS) to 39 (48 with IDR3.STT, 47 for
-/// 64KB). A scenario outside it would only build a structure the SMMU rejects.
+/// (12 with DS for 4KB/16KB, for which the builder sets IDR5.VAX to 52 bits) to 39 (48 with
+/// IDR3.STT, 47 for 64KB). A scenario outside it would only build a structure the SMMU
+/// rejects.
 fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, event: &str) -> Result<(), String> {
     let max_txsz: u32 = if smmu.stt {
         if granule == 65536 {
@@ -689,7 +691,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         &[
             (&idr5::OAS, ps_enc(smmu.oas)?),
             (&idr5::DS, smmu.ds as u64),
-            // 52-bit VAs (T0SZ < 16) need IDR5.VAX as well as DS (CDTxSZInvalid, IHI 0070 5.4.2).
+            // 52-bit VAs (IHI 0070 3.4.1, 5.4 T0SZ: the minimum 12 needs VAX = 0b01 and DS).
             (&idr5::VAX, smmu.ds as u64),
             (&idr5::GRAN4K, 1),
             (&idr5::GRAN16K, 1),
@@ -789,6 +791,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
             let ps = sp.ps_bits.unwrap_or(smmu.oas).min(smmu.oas);
             let (_, format) = table_format(g, ps, smmu.oas, ps == 52 && smmu.ds);
             let geo = Geo { stage: 2, granule: g, ia_bits: sp.ia_bits, start, root, format };
+            put(&mut ste_w, &ste::S2DS, (format == OaFormat::Lpa2) as u64)?;
             for (f, v) in [
                 (&ste::S2VMID, sp.vmid),
                 (&ste::S2T0SZ, 64 - sp.ia_bits as u64),
@@ -798,8 +801,6 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                 (&ste::S2SH0, 3),
                 (&ste::S2TG, tg0_enc(sp.granule)?),
                 (&ste::S2PS, ps_enc(ps)?),
-                // 52-bit with 4KB/16KB granules needs STE.S2DS (IHI 0070 5.2).
-                (&ste::S2DS, (format == OaFormat::Lpa2) as u64),
                 (&ste::S2AA64, 1),
                 (&ste::S2PTW, 1),
                 (&ste::S2R, 1),
@@ -927,10 +928,10 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                     (&cd::A, 1),
                     (&cd::ASET, 1),
                     (&cd::ASID, c.asid),
-                    // 52-bit with 4KB/16KB granules needs CD.DS (IHI 0070 5.4).
-                    (&cd::DS, (s1_geo(sp, smmu, root)?.format == OaFormat::Lpa2) as u64),
-                    (&cd::MAIR0, MAIR & 0xffff_ffff),
-                    (&cd::MAIR1, MAIR >> 32),
+                    (&cd::MAIR0, MAIR & cd::MAIR0.mask()),
+                    (&cd::MAIR1, MAIR.checked_shr(u32::from(cd::MAIR0.width)).unwrap_or(0)),
+                    // DS = 1 selects the 52-bit LPA2 descriptor format (4KB, 16KB).
+                    (&cd::DS, (geo.format == OaFormat::Lpa2) as u64),
                 ])?;
                 put_address(&mut cd_w, &cd::TTB0, root)?;
                 img.write_words(cd_addr, &cd_w)?;
@@ -969,7 +970,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                         va: Num(ipa),
                         pa: Num(pa),
                         size: Num(g),
-                        perm: Some(n.perm.clone()),
+                        perm: Some(if k == Kind::S1Table { n.perm.clone() } else { "r".into() }),
                         unpriv: true,
                         attr: Some("normal".into()),
                         af: true,

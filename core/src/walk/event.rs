@@ -154,8 +154,10 @@ pub struct EventFields {
 
 impl EventFields {
     /// Encodes the four dwords with the events module's layout for this type. Only fields
-    /// the record type has are set.
-    pub fn encode(&self) -> [u64; 4] {
+    /// the record type has are set; addresses keep the bits their fields hold (the record
+    /// does not hold IPA[11:0] or FetchAddr[2:0]). Errors when a value does not fit its field
+    /// (a SubstreamID wider than the record's field).
+    pub fn encode(&self) -> Result<[u64; 4], String> {
         let code = self.kind.code();
         let layout = qe::layout_for(code);
         let has = |n: &str| layout.field(n).is_some();
@@ -197,19 +199,24 @@ impl EventFields {
         if has("FetchAddr") {
             r.fetch_addr = self.fetch_addr.unwrap_or(0);
         }
-        // Values that do not fit their field (addresses beyond the field) are truncated by
-        // the hardware; encode what fits rather than fail.
-        r.encode().unwrap_or_else(|_| {
-            let mut w = [0u64; 4];
-            w[0] = code as u64 | ((self.sid as u64) << 32);
-            w
-        })
+        r.encode().map_err(|e| format!("{} record: {e}", self.kind.name()))
     }
+    /// The event with its raw record. A SubstreamID the record cannot hold is left out of
+    /// the record (SSV = 0) and the reason says so.
     pub fn finish(self) -> Event {
-        let raw = self.encode();
+        let (raw, reason) = match self.encode() {
+            Ok(raw) => (raw, self.reason.clone()),
+            Err(e) => {
+                let without = EventFields { ssid: None, ..self.clone() };
+                match without.encode() {
+                    Ok(raw) => (raw, format!("{}; {e}: the record is shown without the SubstreamID", self.reason)),
+                    Err(e2) => ([0; 4], format!("{}; the record cannot be encoded: {e2}", self.reason)),
+                }
+            }
+        };
         Event {
             decoded: qe::decode(&raw),
-            reason: self.reason,
+            reason,
             raw: raw.map(|x| format!("{x:#018x}")),
             kind: self.kind,
             sid: self.sid,
@@ -250,7 +257,7 @@ mod tests {
             stall: false,
             reason: String::new(),
         };
-        assert_eq!(e.encode(), [0x0000001800000010, 0x0000028800000000, 0x12345000, 0x12345000]);
+        assert_eq!(e.encode(), Ok([0x0000001800000010, 0x0000028800000000, 0x12345000, 0x12345000]));
         let ev = e.finish();
         assert_eq!(ev.decoded.type_name, "F_TRANSLATION");
         assert_eq!(ev.decoded.class.as_deref(), Some("IN"));

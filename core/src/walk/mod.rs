@@ -193,6 +193,9 @@ impl Stop {
     }
 }
 
+/// Stream configurations by (StreamID, SubstreamID).
+type ConfigCache = std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>;
+
 /// The walker state shared by the config fetch and both stages.
 pub struct Walker<'a> {
     pub regs: &'a RegisterSet,
@@ -204,7 +207,7 @@ pub struct Walker<'a> {
     pub(crate) notes: Vec<String>,
     /// Batch mode: stream configurations already fetched (like the SMMU's configuration
     /// cache), and SMMU_CR0.SMMUEN.
-    pub(crate) cache: Option<(Option<u64>, std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>)>,
+    pub(crate) cache: Option<(Option<u64>, ConfigCache)>,
     /// The stream being walked (for the event: STE overrides, CD.R/STE.S2R, stall model).
     pub(crate) cur: Option<std::rc::Rc<StreamConfig>>,
 }
@@ -538,7 +541,6 @@ impl<'a> Walker<'a> {
     pub(crate) fn resolve(&mut self, sid: u32, ssid: Option<u32>) -> Result<StreamConfig, Stop> {
         let (ste, ste_addr) = self.fetch_ste(sid)?;
         let cfg = ste::Config.get(&ste);
-        let oas = legality::oas_bits(self.regs);
         let s2_on = cfg & 0b110 == 0b110;
         let s1_on = cfg & 0b101 == 0b101;
         let s2 = if s2_on { Some(TtParams::from_ste(&ste, self.regs).map_err(Stop::Incomplete)?) } else { None };
@@ -569,7 +571,6 @@ impl<'a> Walker<'a> {
         match self.fetch_cd(&ste, ssid, s2.as_ref())? {
             None => out.s1_bypassed = true,
             Some((cd, cd_pa)) => {
-                let _ = oas;
                 out.cd = Some((cd, cd_pa));
                 out.s1 = Some(TtParams::from_cd(&cd, self.regs).map_err(Stop::Incomplete)?);
             }

@@ -104,10 +104,10 @@ fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
     let uxn = desc::get(&s1_leaf::UXN, d) != 0 || uxn_t;
     let pxn = desc::get(&s1_leaf::PXN, d) != 0 || pxn_t;
     let pw = !ro;
-    let px = !pxn && !(ap1 && !ro) && !(wxn && pw);
+    let px = !pxn && (!ap1 || ro) && (!wxn || !pw);
     let ur = ap1;
     let uw = ap1 && !ro;
-    let ux = !uxn && !(wxn && uw);
+    let ux = !uxn && (!wxn || !uw);
     let c = |b: bool, ch: char| if b { ch } else { '-' };
     format!("p:r{}{} u:{}{}{}", c(pw, 'w'), c(px, 'x'), c(ur, 'r'), c(uw, 'w'), c(ux, 'x'))
 }

@@ -51,6 +51,26 @@ pub struct TtParams {
     pub xnx: bool,
 }
 
+/// STE.S2DS (IHI 0070 5.2): 52-bit stage 2 addresses with 4KB and 16KB granules.
+fn ste_s2ds(w: &[u64]) -> Option<u64> {
+    Some(ste::S2DS.get(w))
+}
+
+/// CD.DS (IHI 0070 5.4): 52-bit stage 1 addresses with 4KB and 16KB granules.
+fn cd_ds(w: &[u64]) -> Option<u64> {
+    Some(cd::DS.get(w))
+}
+
+/// Bits of an address size encoding (CD.IPS, STE.S2PS, SMMU_IDR5.OAS) for VMSAv8-64 tables:
+/// 0b110 is 52 bits; 0b111 behaves as 0b110 up to SMMUv3.3 and is 56 bits from SMMUv3.4, of
+/// which VMSAv8-64 descriptors hold 52.
+fn v8_address_bits(enc: u64) -> Option<u32> {
+    match enc {
+        6 | 7 => Some(52),
+        e => legality::ps_bits(e),
+    }
+}
+
 /// The effective output size and descriptor format of a table (IHI 0070 5.4 CD.IPS, 5.2
 /// STE.S2PS): MIN(IPS or S2PS, OAS), the LPA format with 64KB when the SMMU has a 52-bit OAS,
 /// LPA2 with 4KB/16KB when `ds`; an address wider than the descriptor format holds cannot
@@ -91,18 +111,19 @@ impl TtParams {
     /// Output size and descriptor format from IPS/S2PS, SMMU_IDR5.OAS and DS (IHI 0070 5.4
     /// IPS: eff_IPS = MIN(IPS, OAS); a 52-bit address is only held by a 64KB descriptor or
     /// with DS; bits above what the descriptor holds are zero).
-    fn out_size(ps: u64, regs: &RegisterSet, granule: Granule) -> Result<(u32, OaFormat), String> {
-        // 0b110 is 52 bits; 0b111 behaves as 0b110 up to SMMUv3.3 and is 56 bits (VMSAv9-128
-        // only) from SMMUv3.4: 52 bits for VMSAv8-64 either way. An SMMUv3.0 caps both to its
-        // OAS, which is at most 48 bits.
-        let ps = match ps {
-            6 | 7 => 52,
-            e => legality::ps_bits(e).ok_or_else(|| format!("address size encoding {e:#05b} is not architected"))?,
+    ///
+    /// `ds` is CD.DS / STE.S2DS (IHI 0070 5.4, 5.2: RES0 when SMMU_IDR5.DS = 0); `None` while
+    /// the structure tables lack the field: DS is then taken as SMMU_IDR5.DS when a 52-bit
+    /// output is configured.
+    fn out_size(ps: u64, regs: &RegisterSet, granule: Granule, ds: Option<u64>) -> Result<(u32, OaFormat), String> {
+        // An SMMUv3.0 (where 0b110 and 0b111 are reserved) has an OAS of at most 48 bits.
+        let ps = v8_address_bits(ps).ok_or_else(|| format!("address size encoding {ps:#05b} is not architected"))?;
+        // Without SMMU_IDR5 the OAS is unknown: 48 bits, the largest every SMMUv3 supports.
+        let oas = regs.read(&idr5::OAS).and_then(v8_address_bits).unwrap_or(48);
+        let ds = match ds {
+            Some(v) => v == 1 && regs.read(&idr5::DS) != Some(0),
+            None => ps.min(oas) == 52 && regs.read(&idr5::DS) == Some(1),
         };
-        let oas = legality::oas_bits(regs).unwrap_or(48);
-        // Until CD.DS / STE.S2DS are in the structure tables, DS follows SMMU_IDR5.DS when a
-        // 52-bit output is configured.
-        let ds = ps.min(oas) == 52 && regs.read(&idr5::DS) == Some(1);
         Ok(table_format(granule, ps, oas, ds))
     }
 
@@ -113,7 +134,8 @@ impl TtParams {
             .ok_or("STE.S2TG is reserved")?;
         let ia = 64u32.saturating_sub(ste::S2T0SZ.get(w) as u32);
         let (start, concat) = legality::s2_start(g.bytes() as u32, ia, ste::S2SL0.get(w))?;
-        let (oa_bits, format) = Self::out_size(ste::S2PS.get(w), regs, g).map_err(|e| format!("STE.S2PS: {e}"))?;
+        let (oa_bits, format) =
+            Self::out_size(ste::S2PS.get(w), regs, g, ste_s2ds(w)).map_err(|e| format!("STE.S2PS: {e}"))?;
         Ok(TtParams {
             stage: 2,
             granule: g,
@@ -142,13 +164,13 @@ impl TtParams {
 
     /// Stage 1 parameters from a CD (TTB0, with TTB1 attached).
     pub fn from_cd(w: &[u64], regs: &RegisterSet) -> Result<Self, String> {
-        let tbi = cd::TBI0.get(w) | (cd::TBI1.get(w) << 1);
         let mk = |ttb: &FieldDef, tg: Option<u32>, txsz: &FieldDef, had: &FieldDef| -> Result<TtParams, String> {
             let g = tg
                 .and_then(|b| Granule::from_bytes(u64::from(b)))
                 .ok_or_else(|| format!("CD granule for {} is a reserved encoding", ttb.name))?;
             let ia = 64u32.saturating_sub(txsz.get(w) as u32);
-            let (oa_bits, format) = Self::out_size(cd::IPS.get(w), regs, g).map_err(|e| format!("CD.IPS: {e}"))?;
+            let (oa_bits, format) =
+                Self::out_size(cd::IPS.get(w), regs, g, cd_ds(w)).map_err(|e| format!("CD.IPS: {e}"))?;
             Ok(TtParams {
                 stage: 1,
                 granule: g,
@@ -164,11 +186,12 @@ impl TtParams {
                 had: had.get(w) != 0,
                 wxn: cd::WXN.get(w) != 0,
                 pan: cd::PAN.get(w) != 0,
-                mair: cd::MAIR0.get(w) | (cd::MAIR1.get(w) << 32),
+                // MAIR is {CD.MAIR1, CD.MAIR0} (IHI 0070 5.4).
+                mair: cd::MAIR0.get(w) | cd::MAIR1.get(w).checked_shl(u32::from(cd::MAIR0.width)).unwrap_or(0),
                 ttb1: None,
                 epd0: cd::EPD0.get(w) != 0,
-                tbi0: tbi & 1 != 0,
-                tbi1: tbi & 2 != 0,
+                tbi0: cd::TBI0.get(w) != 0,
+                tbi1: cd::TBI1.get(w) != 0,
                 ptw: false,
                 fwb: false,
                 xnx: false,
@@ -534,7 +557,7 @@ impl Walker<'_> {
         // Access flag.
         if desc::get(&s1_leaf::AF, d) == 0 {
             if p.ha {
-                notes.push(format!("AF = 0: the SMMU sets AF in the descriptor (CD.HA = 1)"));
+                notes.push("AF = 0: the SMMU sets AF in the descriptor (CD.HA = 1)".to_string());
             } else if !p.affd {
                 self.leaf_step(p, &r, oa, "F_ACCESS".into(), s2.is_some());
                 return Err(Stop::fault(
@@ -552,7 +575,7 @@ impl Walker<'_> {
         let uxn = desc::get(&s1_leaf::UXN, d) != 0 || r.hier.uxn;
         let pxn = desc::get(&s1_leaf::PXN, d) != 0 || r.hier.pxn;
         let (rd, mut wr, mut ex) = if acc.privileged {
-            (true, !ro || dbm_ok, !pxn && !(ap1 && !ro))
+            (true, !ro || dbm_ok, !pxn && (!ap1 || ro))
         } else {
             (ap1, ap1 && (!ro || dbm_ok), !uxn)
         };
@@ -786,13 +809,13 @@ impl Walker<'_> {
 }
 
 pub fn size_str(s: u64) -> String {
-    if s >= 1 << 40 && s % (1 << 40) == 0 {
+    if s >= 1 << 40 && s.is_multiple_of(1 << 40) {
         format!("{}TB", s >> 40)
-    } else if s >= 1 << 30 && s % (1 << 30) == 0 {
+    } else if s >= 1 << 30 && s.is_multiple_of(1 << 30) {
         format!("{}GB", s >> 30)
-    } else if s >= 1 << 20 && s % (1 << 20) == 0 {
+    } else if s >= 1 << 20 && s.is_multiple_of(1 << 20) {
         format!("{}MB", s >> 20)
-    } else if s >= 1 << 10 && s % (1 << 10) == 0 {
+    } else if s >= 1 << 10 && s.is_multiple_of(1 << 10) {
         format!("{}KB", s >> 10)
     } else {
         format!("{s}B")

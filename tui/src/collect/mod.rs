@@ -18,8 +18,10 @@ pub mod sysfs;
 use serde::Serialize;
 use serde_json::{json, Value};
 use smmu_core::mem::SparseMem;
+use smmu_core::queues::queue::QueueId;
 use smmu_core::regset::{Origin, RegisterSet};
 use smmu_core::snapshot::{encode_hex_bytes, Snapshot};
+use smmu_core::structs::geometry;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -820,17 +822,6 @@ pub fn registers_from_hw_info(h: &iommufd::HwInfo) -> RegisterSet {
     regs
 }
 
-/// Address held by an address field, through the field model (value << the field's shift).
-fn addr_of(regs: &RegisterSet, reg: &str, field: &str) -> Option<u64> {
-    let def = smmu_core::regs::by_name(reg)?;
-    let f = def.layout.field(field)?;
-    let v = regs.field(reg, field)?;
-    match f.fmt {
-        smmu_core::model::Fmt::Addr(shift) => v.checked_shl(u32::from(shift)),
-        _ => v.checked_shl(u32::from(f.lsb as u8)),
-    }
-}
-
 /// Captures the stream table (level 1 or linear) and the command and event queues, each at
 /// most `MAX_CAPTURE` bytes.
 fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut SparseMem) {
@@ -841,24 +832,14 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
     };
     let Ok(dm) = devmem::Devmem::open(&dm_path) else { return };
     let mut want: Vec<(&str, Option<u64>, Option<u64>)> = Vec::new();
-    // Stream table: linear = 2^LOG2SIZE STEs of 64 bytes; 2-level = 2^(LOG2SIZE-SPLIT) L1STDs of 8.
-    let st = addr_of(regs, "STRTAB_BASE", "ADDR");
-    let log2 = regs.field("STRTAB_BASE_CFG", "LOG2SIZE");
-    let fmt = regs.field("STRTAB_BASE_CFG", "FMT");
-    let split = regs.field("STRTAB_BASE_CFG", "SPLIT");
-    let st_len = match (log2, fmt, split) {
-        (Some(l), Some(0), _) => 1u64.checked_shl(l as u32).and_then(|n| n.checked_mul(64)),
-        (Some(l), Some(1), Some(s)) => 1u64.checked_shl(l.saturating_sub(s) as u32).and_then(|n| n.checked_mul(8)),
-        _ => None,
-    };
-    want.push(("stream table", st, st_len));
-    for (q, esz) in [("CMDQ", 16u64), ("EVTQ", 32u64)] {
-        let a = addr_of(regs, &format!("{q}_BASE"), "ADDR");
-        let l = regs
-            .field(&format!("{q}_BASE"), "LOG2SIZE")
-            .and_then(|l| 1u64.checked_shl(l as u32))
-            .and_then(|n| n.checked_mul(esz));
-        want.push((if q == "CMDQ" { "command queue" } else { "event queue" }, a, l));
+    // Stream table: the STE array (linear) or the L1STD array (2-level), as the geometry API
+    // sizes it from SMMU_STRTAB_BASE_CFG (and SMMU_IDR1.SIDSIZE).
+    let st = geometry::StreamTable::from_regs(regs).ok();
+    let two_level = st.is_some_and(|t| t.format == geometry::StFormat::TwoLevel);
+    want.push(("stream table", st.map(|t| t.base), st.and_then(|t| t.table_bytes())));
+    for (q, role) in [(QueueId::Cmdq, "command queue"), (QueueId::Evtq, "event queue")] {
+        let g = geometry::QueueGeometry::from_regs(regs, q).ok();
+        want.push((role, g.map(|g| g.base), g.and_then(|g| g.bytes())));
     }
     for (role, a, l) in want {
         let (Some(a), Some(l)) = (a, l) else {
@@ -872,7 +853,7 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
         let mut buf = vec![0u8; len as usize];
         match dm.read_mem(a, &mut buf) {
             Ok(()) => {
-                if role == "stream table" && fmt == Some(1) {
+                if role == "stream table" && two_level {
                     capture_l2_tables(cx, &dm, &shown, &buf, mem);
                 }
                 mem.insert(a, buf);
@@ -894,25 +875,13 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
 /// For a 2-level stream table: reads every level-2 STE array a valid L1STD points at
 /// (2^(Span-1) STEs of 64 bytes each), at most 1024 tables and 4 MiB in all.
 fn capture_l2_tables(cx: &mut Ctx, dm: &devmem::Devmem, shown: &str, l1: &[u8], mem: &mut SparseMem) {
-    use smmu_core::structs::L1STD;
-    let (Some(span_f), Some(ptr_f)) = (L1STD.field("Span"), L1STD.field("L2Ptr")) else { return };
-    let shift = match ptr_f.fmt {
-        smmu_core::model::Fmt::Addr(s) => u32::from(s),
-        _ => u32::from(ptr_f.lsb as u8),
-    };
     let mut total = 0u64;
     let mut tables = 0;
     let mut refused = None;
-    for d in l1.chunks_exact(8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(d);
-        let word = [u64::from_le_bytes(w)];
-        let span = span_f.get(&word);
-        if span == 0 || span > 12 {
-            continue;
-        }
-        let Some(pa) = ptr_f.get(&word).checked_shl(shift) else { continue };
-        let len = (1u64 << (span - 1)) * 64;
+    for d in l1.chunks_exact(geometry::L1STD_BYTES as usize) {
+        let Ok(w) = <[u8; 8]>::try_from(d) else { continue };
+        let (pa, span) = geometry::l1std(u64::from_le_bytes(w));
+        let Some(len) = geometry::l2_table_bytes(span) else { continue };
         if tables >= 1024 || total + len > (4 << 20) {
             cx.notes.push("memory: level-2 stream tables beyond 1024 tables / 4 MiB not captured".into());
             break;
