@@ -312,3 +312,36 @@ fn options_parse() {
     assert!("fw=uefi".parse::<ProbeOptions>().is_err());
     assert!("bogus".parse::<ProbeOptions>().is_err());
 }
+
+#[test]
+fn forward_refuses_where_linux_clears_nesting() {
+    // The host: MMU-700 r1p0 with S1P+S2P, firmware CANWBS. Linux 7.3 clears NESTING
+    // (errata 2268618, 2812531): IOMMU_VIOMMU_ALLOC fails, so no VMM can offer a vSMMU.
+    use smmu_core::forward::{self, ForwardOptions};
+    let mut o = ForwardOptions::default();
+    o.firmware.canwbs = Some(true);
+    let rep = forward::analyze(&[("h", regs(MMU700))], &o);
+    for v in &rep.vmm {
+        assert!(!v.accepts, "{}", v.name);
+        assert!(v.messages[0].contains("2812531"), "{}: {:?}", v.name, v.messages);
+    }
+    // The same registers as r1p1: 7.3 keeps nesting and the strict profile accepts.
+    let r11 = regs(&[
+        ("IDR0", 0x0d44101b),
+        ("IDR1", 0x02730010),
+        ("IDR3", 0x1414),
+        ("IDR5", 0x74),
+        ("IIDR", 0x4871143b),
+        ("AIDR", 1),
+    ]);
+    let rep = forward::analyze(&[("h", r11.clone())], &o);
+    assert!(rep.vmm.iter().find(|v| v.name == "strict").unwrap().accepts);
+    // ... but not under 6.12, which clears NESTING on every MMU-700.
+    o.kernel = Some(forward::KernelVersion::new(6, 12));
+    let rep = forward::analyze(&[("h", r11)], &o);
+    assert!(rep.vmm.iter().all(|v| !v.accepts));
+    assert!(rep.kdoc.is_none(), "6.12 has no struct iommu_hw_info_arm_smmuv3");
+    // The allow-list is per kernel: 7.3's has IDR5.DS.
+    let rep = forward::analyze(&[("h", regs(MMU700))], &ForwardOptions::default());
+    assert!(rep.kdoc.unwrap().fields.contains(&"IDR5.DS".to_string()));
+}

@@ -527,7 +527,7 @@ impl<'a> Run<'a> {
                 } else if self.t.has(Rule::Mmu700BeforeR1p1) {
                     self.apply(
                         &prod,
-                        "many (the kernel does not list them)",
+                        "unnumbered (the kernel says \"Many errata...\")",
                         Rule::Mmu700BeforeR1p1,
                         &[Feat::Btm],
                         &[],
@@ -805,4 +805,79 @@ pub fn run(t: &'static KernelTable, regs: &RegisterSet, o: &ProbeOptions) -> Res
         feature_set: r.feats.clone(),
         mask,
     })
+}
+
+impl LinuxProbe {
+    /// The `Linux VER would print` heading.
+    pub fn heading(&self) -> String {
+        format!("Linux {} would print ({}, {})", self.kernel, self.firmware.to_ascii_uppercase(), self.source)
+    }
+
+    /// The answer as text lines, the same in every frontend: the messages the driver prints
+    /// (indented), then the features, options, errata, nesting/vIOMMU/SVA and assumptions.
+    pub fn text_lines(&self) -> Vec<String> {
+        let mut v = vec![format!("{}:", self.heading())];
+        for m in &self.messages {
+            let tag = match m.level {
+                "warn" => "warning: ",
+                "err" => "error: ",
+                _ => "",
+            };
+            v.push(format!("  {tag}{}", m.text));
+        }
+        if let Some(f) = &self.probe_fails {
+            v.push(format!("probe fails: {f} (the SMMU is not used)"));
+        }
+        if let Some(f) = &self.features {
+            v.push(format!("features {f}: {}", self.feature_names.join(" ")));
+        }
+        if !self.options.is_empty() {
+            v.push(format!("options {}: {}", self.options_mask, self.options.join(" ")));
+        }
+        for e in &self.errata {
+            let mut what = Vec::new();
+            if !e.clears.is_empty() {
+                what.push(format!("clears {}", e.clears.join(", ")));
+            }
+            if !e.sets.is_empty() {
+                what.push(format!("sets {}", e.sets.join(", ")));
+            }
+            v.push(format!("erratum {} ({}): {} [{}]", e.erratum, e.product, what.join("; "), e.at));
+        }
+        let yn = |a: &Answer| if a.available { "yes" } else { "no" };
+        if self.probe_fails.is_none() {
+            v.push(format!("nesting: {}: {}", yn(&self.nesting), self.nesting.reason));
+            v.push(format!("vIOMMU (IOMMU_VIOMMU_ALLOC): {}: {}", yn(&self.viommu), self.viommu.reason));
+            v.push(format!("SVA: {}: {}", yn(&self.sva), self.sva.reason));
+        }
+        for a in &self.assumptions {
+            v.push(format!("assumed: {a}"));
+        }
+        if let Some(d) = &self.derived {
+            v.push(format!("note: {d}"));
+        }
+        for d in &self.differs {
+            let what = match (&d.probe_fails, &d.banner) {
+                (Some(f), _) => format!("probe fails: {f}"),
+                (None, Some(b)) => b.clone(),
+                _ => String::new(),
+            };
+            let ch = if d.feature_changes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.feature_changes.join(", "))
+            };
+            v.push(format!("Linux {} differs: {what}{ch}", d.kernel));
+        }
+        v
+    }
+
+    /// The one-line form for an overview: `Linux 7.3 would print: oas 44-bit (...)`.
+    pub fn one_line(&self) -> String {
+        match (&self.probe_fails, &self.banner) {
+            (Some(f), _) => format!("Linux {} would fail the probe: {f}", self.kernel),
+            (None, Some(b)) => format!("Linux {} would print: {b}", self.kernel),
+            _ => format!("Linux {}: no banner", self.kernel),
+        }
+    }
 }
