@@ -2,7 +2,7 @@
 //! what Linux 7.3.4 printed for the QEMU 10.0 stage-1 sample (assets/samples/README.md), and
 //! the 6.x form worked out from 6.12's source (ias = max(0, oas 44), no BBML2 bit).
 
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use egui_kittest::Harness;
 use smmu_web::app::{App, SAMPLE};
 

@@ -538,10 +538,8 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            0x48a | 0x498 => {
-                if self.t.has(Rule::MmuL1S3Btm) {
-                    self.apply(&prod, "3878312/3995052", Rule::MmuL1S3Btm, &[Feat::Btm], &[]);
-                }
+            0x48a | 0x498 if self.t.has(Rule::MmuL1S3Btm) => {
+                self.apply(&prod, "3878312/3995052", Rule::MmuL1S3Btm, &[Feat::Btm], &[]);
             }
             _ => {}
         }
