@@ -7,6 +7,7 @@ pub mod decode;
 pub mod derived;
 pub mod forward;
 pub mod klog;
+pub mod linux;
 pub mod mem;
 pub mod model;
 pub mod parse;

@@ -109,6 +109,8 @@ struct Analysis {
     report: Option<smmu_core::forward::ForwardReport>,
     log: Option<ApiResult>,
     is_snapshot: bool,
+    /// The parsed registers, for the "Linux VER would print" line.
+    regset: Option<smmu_core::regset::RegisterSet>,
 }
 
 pub struct App {
@@ -124,6 +126,8 @@ pub struct App {
     pub dark: bool,
     theme_applied: Option<bool>,
     platform: Box<dyn Platform>,
+    /// Decode tab: index into `smmu_core::linux::TABLES` of the kernel whose probe is shown.
+    pub linux_kernel: usize,
 }
 
 impl Default for App {
@@ -146,6 +150,7 @@ impl App {
             dark: true,
             theme_applied: None,
             platform,
+            linux_kernel: smmu_core::linux::TABLES.len().saturating_sub(1),
         };
         if let Some(f) = fragment.map(str::trim).filter(|f| !f.is_empty() && *f != "#") {
             match share::decode(f) {
@@ -207,6 +212,7 @@ impl App {
             if let Ok(p) = api::parse_registers(text.as_bytes(), &Default::default()) {
                 a.registers = p.registers.decode();
                 a.summary = smmu_core::derived::summarize(&p.registers).lines();
+                a.regset = Some(p.registers.clone());
             }
             a.decode = Some(api::decode(text, &Value::Null));
             let fo = self.forward_options();
@@ -543,6 +549,7 @@ impl App {
         if !self.analysis.registers.is_empty() {
             self.platform.mark_decoded();
         }
+        self.linux_line(ui);
         if !self.analysis.summary.is_empty() {
             egui::CollapsingHeader::new(RichText::new("Derived facts").strong()).default_open(true).show(ui, |ui| {
                 egui::Grid::new("summary").striped(true).num_columns(2).show(ui, |ui| {
@@ -587,6 +594,44 @@ impl App {
                     }
                 },
             );
+        }
+    }
+
+    /// "Linux VER would print": the modelled probe of the chosen kernel (smmu_core::linux).
+    fn linux_line(&mut self, ui: &mut Ui) {
+        use smmu_core::linux::{self, ProbeOptions, TABLES};
+        let Some(regs) = &self.analysis.regset else { return };
+        let Some(table) = TABLES.get(self.linux_kernel).or(TABLES.last()) else { return };
+        let o = ProbeOptions { kernel: Some(table.version), ..Default::default() };
+        let probe = linux::probe(regs, &o);
+        ui.horizontal(|ui| {
+            egui::ComboBox::new("linux-kernel", "kernel").selected_text(format!("Linux {}", table.name())).show_ui(
+                ui,
+                |ui| {
+                    for (i, t) in TABLES.iter().enumerate() {
+                        ui.selectable_value(&mut self.linux_kernel, i, format!("Linux {}", t.name()));
+                    }
+                },
+            );
+            match &probe {
+                Ok(p) => {
+                    let text = RichText::new(p.one_line()).monospace();
+                    ui.label(if p.probe_fails.is_some() { text.color(ui.visuals().warn_fg_color) } else { text });
+                }
+                Err(e) => {
+                    ui.label(RichText::new(e).weak());
+                }
+            }
+        });
+        if let Ok(p) = probe {
+            egui::CollapsingHeader::new(RichText::new(p.heading()).strong())
+                .id_salt("linux-probe")
+                .default_open(false)
+                .show(ui, |ui| {
+                    for l in p.text_lines().iter().skip(1) {
+                        ui.monospace(l);
+                    }
+                });
         }
     }
 

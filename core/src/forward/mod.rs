@@ -569,6 +569,92 @@ pub struct ForwardReport {
     pub summary: BTreeMap<&'static str, usize>,
     /// Fields where a VMM profile departs from the strict guest ([`ForwardReport::profile_table`]).
     pub comparison: Vec<render::ProfileRow>,
+    /// What the host kernel's probe makes of each host (nesting after the IIDR errata, the
+    /// vIOMMU checks), from [`crate::linux`]; one entry per host.
+    pub linux: Vec<HostKernel>,
+    /// The uAPI `struct iommu_hw_info_arm_smmuv3` allow-list of the kernel, and where it was
+    /// read (`null`: that kernel has no SMMUv3 vIOMMU).
+    pub kdoc: Option<crate::linux::KdocList>,
+}
+
+/// One host as the host kernel's probe sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostKernel {
+    pub host: String,
+    /// The kernel whose rules were used (`7.3`), and why that one.
+    pub kernel: String,
+    pub kernel_note: String,
+    /// `null` when the registers are not enough for the probe model.
+    pub banner: Option<String>,
+    pub probe_fails: Option<String>,
+    pub nesting: Option<crate::linux::Answer>,
+    pub viommu: Option<crate::linux::Answer>,
+    pub errata: Vec<crate::linux::Erratum>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
+}
+
+/// Runs the host kernel's probe (crate::linux) on each host: the kernel version and the IIDR
+/// errata decide whether nesting exists at all.
+fn host_kernels(names: &[String], sets: &[&RegisterSet], opts: &ForwardOptions) -> Vec<HostKernel> {
+    use crate::klog::features::KernelVersion as KV;
+    use crate::linux::{self, FirmwareKind, ProbeOptions};
+    let (table, note) = match opts.kernel {
+        Some(k) => {
+            let (t, exact) = linux::nearest(KV::new(k.major, k.minor));
+            let note = if exact {
+                format!("Linux {}'s probe ({})", t.name(), t.source)
+            } else {
+                format!(
+                    "Linux {k} is not modelled: the probe and errata of {}, the nearest older modelled kernel",
+                    t.name()
+                )
+            };
+            (t, note)
+        }
+        None => {
+            let t = linux::newest();
+            (t, format!("--kernel not given: the probe and errata of Linux {}, the newest modelled kernel", t.name()))
+        }
+    };
+    let po = ProbeOptions {
+        kernel: Some(table.version),
+        // An IORT HTTU override is an ACPI fact; otherwise the DT probe (the coherency
+        // override means the same in both).
+        firmware: if opts.firmware.httu_override.is_some() { FirmwareKind::Acpi } else { FirmwareKind::Dt },
+        coherent: opts.firmware.coherent,
+        iort_httu: opts.firmware.httu_override.and_then(|h| u8::try_from(h).ok()),
+        canwbs: opts.firmware.canwbs,
+        ..Default::default()
+    };
+    names
+        .iter()
+        .zip(sets)
+        .map(|(n, s)| match linux::probe(s, &po) {
+            Ok(p) => HostKernel {
+                host: n.clone(),
+                kernel: table.name(),
+                kernel_note: note.clone(),
+                banner: p.banner,
+                probe_fails: p.probe_fails,
+                nesting: Some(p.nesting),
+                viommu: Some(p.viommu),
+                errata: p.errata,
+                unavailable: None,
+            },
+            Err(e) => HostKernel {
+                host: n.clone(),
+                kernel: table.name(),
+                kernel_note: note.clone(),
+                banner: None,
+                probe_fails: None,
+                nesting: None,
+                viommu: None,
+                errata: vec![],
+                unavailable: Some(e),
+            },
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -817,6 +903,57 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
     let wanted: Vec<Vmm> = if opts.vmms.is_empty() { Vmm::all().to_vec() } else { opts.vmms.clone() };
     let vmm = wanted.iter().map(|v| vmm::run_profile(*v, &names, &sets, &verdicts, &guest, opts)).collect();
 
+    let mut vmm: Vec<VmmResult> = vmm;
+    // The host kernel decides whether nesting exists at all: where its probe clears
+    // ARM_SMMU_FEAT_NESTING (or the vIOMMU checks fail), IOMMU_VIOMMU_ALLOC fails and no VMM
+    // can offer a vSMMU, whatever the ID registers say.
+    let linux = host_kernels(&names, &sets, opts);
+    for hk in &linux {
+        if let Some(e) = &hk.unavailable {
+            notes.push(format!("{}: no Linux probe model ({e}); IIDR errata not checked", hk.host));
+            continue;
+        }
+        let prefix = if names.len() > 1 { format!("{}: ", hk.host) } else { String::new() };
+        if let Some(f) = &hk.probe_fails {
+            // The profiles' own checks already refuse most such hosts; say why the kernel would
+            // not even use the SMMU.
+            let why = format!(
+                "note: {prefix}kernel: Linux {}'s probe fails ({f}): the host kernel does not use this SMMU",
+                hk.kernel
+            );
+            for r in &mut vmm {
+                r.messages.push(why.clone());
+            }
+            continue;
+        }
+        // Refuse where the kernel takes nesting away although the registers offer it: the
+        // IIDR errata (NESTING cleared, CMDQ_FORCE_SYNC). A host without S1P+S2P is left to
+        // the profiles, which check it themselves.
+        let erratum = hk.errata.iter().any(|e| e.cleared.contains(&"NESTING") || e.sets.contains(&"CMDQ_FORCE_SYNC"));
+        let Some(v) = &hk.viommu else { continue };
+        if v.available || !erratum {
+            continue;
+        }
+        let why = format!("{prefix}kernel: {}", v.reason);
+        for r in &mut vmm {
+            r.accepts = false;
+            if !r.messages.contains(&why) {
+                r.messages.insert(0, why.clone());
+            }
+        }
+    }
+    let kdoc = match opts.kernel {
+        Some(k) => crate::linux::kdoc_for(crate::klog::features::KernelVersion::new(k.major, k.minor)),
+        None => crate::linux::newest().kdoc.map(|k| crate::linux::KdocList {
+            fields: k.fields.iter().map(|f| format!("{}.{}", f.layout, f.name)).collect(),
+            at: k.at,
+        }),
+    };
+    match &kdoc {
+        Some(k) => notes.push(format!("uAPI allow-list ({}): {}", k.at, k.fields.join(", "))),
+        None => notes.push("the given kernel has no struct iommu_hw_info_arm_smmuv3 (no uAPI allow-list)".into()),
+    }
+
     let claim = opts.claim.as_ref().map(|(src, set)| check_claim(src, set, &verdicts));
 
     let mut summary = BTreeMap::new();
@@ -836,6 +973,8 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         notes,
         summary,
         comparison: vec![],
+        linux,
+        kdoc,
     };
     report.comparison = report.profile_table();
     report

@@ -1,6 +1,8 @@
 //! `smmu decode`.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
+use smmu_core::linux::{self, LinuxProbe, ProbeOptions};
 use smmu_core::parse::{self, ParseOptions};
+use smmu_core::regset::RegisterSet;
 use std::io::IsTerminal;
 
 #[derive(clap::Args, Debug)]
@@ -13,6 +15,111 @@ pub struct Args {
     /// Base address of the register page, for address-keyed dumps.
     #[arg(long)]
     pub base: Option<String>,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+/// What Linux's probe needs besides the registers (shared by decode and log).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct ProbeArgs {
+    /// Model Linux's arm-smmu-v3 probe of this kernel (6.1, 6.6, 6.12, 7.3). Default: the
+    /// newest, listing the kernels whose answer differs.
+    #[arg(long, value_name = "VER")]
+    pub kernel: Option<String>,
+    /// Firmware describing the SMMU: dt (default) or acpi.
+    #[arg(long, value_name = "dt|acpi")]
+    pub fw: Option<String>,
+    /// DT dma-coherent / IORT COHACC override (default: agrees with IDR0.COHACC).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub fw_coherent: Option<bool>,
+    /// IORT SMMUv3 node HTTU override, 0-3 (ACPI; default: agrees with IDR0.HTTU).
+    #[arg(long, value_name = "N")]
+    pub iort_httu: Option<String>,
+    /// The kernel runs at EL2 with VHE (sets E2H when IDR0.Hyp is 1).
+    #[arg(long)]
+    pub vhe: bool,
+    /// CONFIG_ARM_SMMU_V3_SVA: on (default, as Debian builds it) or off.
+    #[arg(long, value_name = "on|off")]
+    pub sva: Option<String>,
+    /// The CPUs' physical address size in bits, for the SVA check (default 48).
+    #[arg(long, value_name = "BITS")]
+    pub cpu_pa_bits: Option<String>,
+    /// The kernel's page size in bytes (default 4096; sizes the queues).
+    #[arg(long, value_name = "BYTES")]
+    pub page_size: Option<String>,
+}
+
+impl ProbeArgs {
+    /// The probe options (usage errors exit 2).
+    pub fn options(&self) -> Result<ProbeOptions, CliError> {
+        let mut o = ProbeOptions::default();
+        let mut set = |k: &str, v: Option<&str>| o.set(k, v).map_err(|e| CliError::Usage(format!("--{e}")));
+        if let Some(k) = &self.kernel {
+            set("kernel", Some(k))?;
+        }
+        if let Some(f) = &self.fw {
+            set("fw", Some(f))?;
+        }
+        if let Some(c) = self.fw_coherent {
+            set("fw-coherent", Some(if c { "true" } else { "false" }))?;
+        }
+        if let Some(h) = &self.iort_httu {
+            set("iort-httu", Some(h))?;
+        }
+        if self.vhe {
+            set("vhe", None)?;
+        }
+        if let Some(s) = &self.sva {
+            set("sva", Some(s))?;
+        }
+        if let Some(b) = &self.cpu_pa_bits {
+            set("cpu-pa-bits", Some(b))?;
+        }
+        if let Some(b) = &self.page_size {
+            set("page-size", Some(b))?;
+        }
+        if let Some(k) = o.kernel {
+            linux::table(k).map_err(|e| CliError::Usage(format!("--kernel: {e}")))?;
+        }
+        Ok(o)
+    }
+}
+
+/// The `"linux_probe"` object: the model's answer, or why there is none.
+#[derive(serde::Serialize, Debug)]
+#[serde(untagged)]
+pub enum ProbeOut {
+    Probe(Box<LinuxProbe>),
+    Unavailable { kernel: String, unavailable: String },
+}
+
+impl ProbeOut {
+    pub fn new(regs: &RegisterSet, o: &ProbeOptions) -> ProbeOut {
+        match linux::probe(regs, o) {
+            Ok(p) => ProbeOut::Probe(Box::new(p)),
+            Err(e) => ProbeOut::Unavailable {
+                kernel: o.kernel.map(|k| k.to_string()).unwrap_or_else(|| linux::newest().name()),
+                unavailable: e,
+            },
+        }
+    }
+    /// Text lines for the terminal.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ProbeOut::Probe(p) => p.text_lines(),
+            ProbeOut::Unavailable { kernel, unavailable } => {
+                vec![format!("Linux {kernel}: no probe model: {unavailable}")]
+            }
+        }
+    }
+}
+
+/// `smmu decode --json`: the decode and the `"linux_probe"` object.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    decode: &'a DecodeOutput,
+    linux_probe: ProbeOut,
 }
 
 /// What `--json` prints: defined once in core.
@@ -33,6 +140,7 @@ pub fn run(args: Args) -> CliResult {
     if args.file.is_none() && std::io::stdin().is_terminal() {
         return Err(CliError::Usage(USAGE_HINT.into()));
     }
+    let popts = args.probe.options()?;
     let input = read_input(args.file.as_deref())?;
     let parsed = parse::parse_bytes(&input.bytes, &ParseOptions { base })
         .map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
@@ -40,10 +148,24 @@ pub fn run(args: Args) -> CliResult {
         return Err(CliError::Input(format!("{}: no SMMU registers found", input.name)));
     }
     let out = DecodeOutput::new(&parsed);
+    let probe = ProbeOut::new(&parsed.registers, &popts);
     if args.json {
-        print_json(&out)
+        print_json(&JsonOut { decode: &out, linux_probe: probe })
     } else {
-        print_text(&render(&out, &Style::detect()));
+        let st = Style::detect();
+        let mut text = render(&out, &st);
+        text.push('\n');
+        for (i, l) in probe.lines().iter().enumerate() {
+            text.push_str(&if i == 0 {
+                st.bold(l)
+            } else if l.contains("warning: ") || l.starts_with("probe fails") {
+                st.warn(l)
+            } else {
+                l.clone()
+            });
+            text.push('\n');
+        }
+        print_text(&text);
         Ok(())
     }
 }

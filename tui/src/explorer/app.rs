@@ -108,6 +108,8 @@ pub struct App {
     pub fwd_profile: usize,
     pub fwd_class: usize,
     pub fwd_caps: usize,
+    /// Overview: index into `smmu_core::linux::TABLES` of the kernel whose probe is shown.
+    pub probe_kernel: usize,
     pub streams: TableState,
     /// Streams view: show the CDs of the focused stream instead of its STE.
     pub streams_cds: bool,
@@ -152,6 +154,7 @@ impl App {
             fwd_profile: 0,
             fwd_class: 0,
             fwd_caps: 0,
+            probe_kernel: smmu_core::linux::TABLES.len().saturating_sub(1),
             streams: TableState::default().with_selected(Some(0)),
             streams_cds: false,
             walk: WalkState {
@@ -293,6 +296,13 @@ impl App {
             Action::NextClassFilter => {
                 self.fwd_class = (self.fwd_class + 1) % (views::forwarding::CLASSES.len() + 1);
                 self.fwd_table.select(Some(0));
+            }
+            Action::NextKernel => {
+                let n = smmu_core::linux::TABLES.len().max(1);
+                self.probe_kernel = (self.probe_kernel + 1) % n;
+                if let Some(t) = smmu_core::linux::TABLES.get(self.probe_kernel) {
+                    self.status = format!("Overview: Linux {}'s probe", t.name());
+                }
             }
             Action::ToggleCap => {
                 self.fwd_caps = (self.fwd_caps + 1) % views::forwarding::CAP_SETS.len();

@@ -60,6 +60,8 @@ pub enum Action {
     NextProfile,
     NextClassFilter,
     ToggleCap,
+    /// Overview: the next modelled Linux kernel for the "Linux VER would print" line.
+    NextKernel,
     EditWalk,
     StepBack,
     StepForward,
@@ -170,6 +172,7 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::Esc)], C::Global, A::Back, "back out: clear the search, collapse, close"),
     b(&[Code(KeyCode::Tab)], C::Global, A::NextView, "next view"),
     b(&[BackTab], C::Global, A::PrevView, "previous view"),
+    b(&[Char('K')], C::Global, A::NextKernel, "Overview: next kernel for the 'Linux VER would print' line"),
     b(&[Char('1')], C::Global, A::GoView(0), "Overview: which SMMU, where the data came from, warnings"),
     b(&[Char('2')], C::Global, A::GoView(1), "Registers: register -> fields, meanings, encodings"),
     b(&[Char('3')], C::Global, A::GoView(2), "Forwarding: what a VMM may offer a guest, and why"),

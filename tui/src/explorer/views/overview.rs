@@ -54,6 +54,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         Err(e) => out.push(Line::styled(e, t.warn)),
     }
     out.push(Line::raw(""));
+    out.extend(linux_lines(app, &h.registers));
+    out.push(Line::raw(""));
     out.push(Line::styled(format!("Registers ({} present)", h.decoded.len()), t.title));
     for r in &h.decoded {
         out.push(kv(&format!("{} @{}", r.name, r.offset), format!("{}  {}", r.value, r.description)));
@@ -74,6 +76,41 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     }
     for w in warnings {
         out.push(Line::styled(w, t.warn));
+    }
+    out
+}
+
+/// "Linux VER would print": the modelled probe of the selected kernel (K cycles).
+fn linux_lines(app: &App, regs: &smmu_core::regset::RegisterSet) -> Vec<Line<'static>> {
+    use smmu_core::linux::{self, ProbeOptions, TABLES};
+    let t = app.theme;
+    let mut out = Vec::new();
+    let Some(table) = TABLES.get(app.probe_kernel).or(TABLES.last()) else { return out };
+    let mut sel = vec![Span::styled(format!("{:<22}", "Linux kernel (K)"), t.dim)];
+    for (i, k) in TABLES.iter().enumerate() {
+        let name = k.name();
+        if i == app.probe_kernel {
+            sel.push(Span::styled(format!("[{name}] "), t.accent));
+        } else {
+            sel.push(Span::styled(format!(" {name}  "), t.dim));
+        }
+    }
+    out.push(Line::styled("Linux", t.title));
+    out.push(Line::from(sel));
+    let o = ProbeOptions { kernel: Some(table.version), ..Default::default() };
+    match linux::probe(regs, &o) {
+        Ok(p) => {
+            out.push(Line::styled(p.one_line(), if p.probe_fails.is_some() { t.warn } else { t.text }));
+            for l in p.text_lines().iter().skip(1) {
+                let style = if l.contains("warning: ") || l.starts_with("probe fails") || l.starts_with("erratum") {
+                    t.warn
+                } else {
+                    t.dim
+                };
+                out.push(Line::styled(format!("  {l}"), style));
+            }
+        }
+        Err(e) => out.push(Line::styled(format!("Linux {}: {e}", table.name()), t.dim)),
     }
     out
 }

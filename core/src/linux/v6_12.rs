@@ -1,0 +1,61 @@
+//! Linux 6.12 (Debian linux-source-6.12 6.12.118-1~deb12u1).
+//!
+//! Facts only (bit numbers, conditions, message texts) read from the kernel source; no
+//! code from it. Paths are under drivers/iommu/arm/arm-smmu-v3/ unless they say otherwise.
+
+use super::model::*;
+use crate::klog::features::KernelVersion;
+
+pub static TABLE: KernelTable = KernelTable {
+    version: KernelVersion::new(6, 12),
+    source: "Debian linux-source-6.12 6.12.118-1~deb12u1",
+    derived: None,
+    features_at: "arm-smmu-v3.h:706-728",
+    options_at: "arm-smmu-v3.h:731-735",
+    rules: &[
+        (Rule::DtOptions, "arm-smmu-v3.c:4509 (properties :81-82)"),
+        (Rule::DtCoherent, "arm-smmu-v3.c:4511"),
+        (Rule::AcpiCohacc, "arm-smmu-v3.c:4474"),
+        (Rule::AcpiHttu, "arm-smmu-v3.c:4477-4483"),
+        (Rule::AcpiModel, "arm-smmu-v3.c:4442-4456"),
+        (Rule::AcpiOptionMask, "arm-smmu-v3.c:4458"),
+        (Rule::St2Lvl, "arm-smmu-v3.c:4194-4195"),
+        (Rule::Cd2l, "arm-smmu-v3.c:4197-4198"),
+        (Rule::TtEndian, "arm-smmu-v3.c:4205-4220"),
+        (Rule::Pri, "arm-smmu-v3.c:4224-4225"),
+        (Rule::Ats, "arm-smmu-v3.c:4227-4228"),
+        (Rule::Sev, "arm-smmu-v3.c:4230-4231"),
+        (Rule::Msi, "arm-smmu-v3.c:4233-4234"),
+        (Rule::MsiPoll, "arm-smmu-v3.c:4235-4236"),
+        (Rule::Hyp, "arm-smmu-v3.c:4239-4240"),
+        (Rule::E2h, "arm-smmu-v3.c:4241-4242"),
+        (Rule::Httu, "arm-smmu-v3.c:4163-4183 (called at :4245)"),
+        (Rule::CohaccWarn, "arm-smmu-v3.c:4251-4253"),
+        (Rule::StallModel, "arm-smmu-v3.c:4255-4261"),
+        (Rule::S1p, "arm-smmu-v3.c:4263-4264"),
+        (Rule::S2p, "arm-smmu-v3.c:4266-4267"),
+        (Rule::NoTranslation, "arm-smmu-v3.c:4269-4271"),
+        (Rule::TtfAarch64, "arm-smmu-v3.c:4275-4284"),
+        (Rule::TtfIas40, "arm-smmu-v3.c:4276-4277"),
+        (Rule::Embedded, "arm-smmu-v3.c:4292-4294"),
+        (Rule::AttrTypesOvr, "arm-smmu-v3.c:4297-4298"),
+        (Rule::CmdqSize, "arm-smmu-v3.c:4301-4312"),
+        (Rule::EvtqSize, "arm-smmu-v3.c:4315-4316"),
+        (Rule::PriqSize, "arm-smmu-v3.c:4317-4318"),
+        (Rule::SidLinear, "arm-smmu-v3.c:4329-4330"),
+        (Rule::Ril, "arm-smmu-v3.c:4334-4335"),
+        (Rule::Vax, "arm-smmu-v3.c:4352-4353"),
+        (Rule::Oas, "arm-smmu-v3.c:4356-4381"),
+        (Rule::IasMaxOas, "arm-smmu-v3.c:4394"),
+        (Rule::Nesting, "arm-smmu-v3.c:4396-4398"),
+        (Rule::Mmu600Sev, "arm-smmu-v3.c:4144-4146"),
+        (Rule::Mmu600Nesting, "arm-smmu-v3.c:4147-4149"),
+        (Rule::Mmu700, "arm-smmu-v3.c:4151-4156"),
+        (Rule::BannerIasOas, "arm-smmu-v3.c:4405-4406"),
+        (Rule::QueueAlloc, "arm-smmu-v3.c:3590-3591"),
+        (Rule::PriqOnlyWithPri, "arm-smmu-v3.c:3671-3672"),
+        (Rule::Sva, "arm-smmu-v3-sva.c:202-240 (called at arm-smmu-v3.c:4402)"),
+        (Rule::QMaxSzShift, "arm-smmu-v3.h:195"),
+    ],
+    kdoc: None,
+};
