@@ -11,6 +11,7 @@ pub mod klog;
 pub mod mem;
 pub mod model;
 pub mod parse;
+pub mod present;
 pub mod queues;
 pub mod regs;
 pub mod regset;

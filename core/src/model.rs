@@ -207,15 +207,22 @@ impl FieldDef {
     pub fn status(&self, regs: &crate::regset::RegisterSet) -> FieldStatus {
         let version = regs.version();
         let mut lacks = Vec::new();
-        if let Some(v) = version {
-            if v < self.since {
-                lacks.push(format!("AIDR {}.{}", v.major, v.minor));
-            }
-        }
-        if let Some(g) = self.gate {
-            if let Some(have) = regs.read(g.field) {
+        // IHI 0070 2.9: an SMMUv3.x may implement features of SMMUv3.(x+1). So where an
+        // ID-register feature gates the field, that decides; only an ungated field, or one
+        // whose gate register is not known, is judged by AIDR, and then only when the field is
+        // more than one minor version newer than the SMMU.
+        let gate_known = self.gate.and_then(|g| regs.read(g.field).map(|have| (g, have)));
+        match gate_known {
+            Some((g, have)) => {
                 if have < g.min {
                     lacks.push(format!("{} {}", g.label(), have));
+                }
+            }
+            None => {
+                if let Some(v) = version {
+                    if v.major == self.since.major && v.minor.saturating_add(1) < self.since.minor {
+                        lacks.push(format!("AIDR {}.{}", v.major, v.minor));
+                    }
                 }
             }
         }

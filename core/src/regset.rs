@@ -1,7 +1,7 @@
 //! A set of register values (any subset), as parsed from a dump or read from a host,
 //! with where each value came from.
 
-use crate::model::Decoded;
+use crate::model::{Decoded, Layout};
 use crate::regs::{self, RegDef};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,8 +51,9 @@ impl RegisterSet {
         let r = regs::by_name(name)?;
         self.values.get(r.name)
     }
-    /// A field's value, looked up through the field model. `None` if the register is
-    /// absent or has no such field.
+    /// A field's value by names a user typed (`"IDR0"`, `"BTM"`; aliases accepted). `None`
+    /// if the register is absent or has no such field. Code reads through typed handles
+    /// with [`RegisterSet::read`] instead.
     pub fn field(&self, reg: &str, field: &str) -> Option<u64> {
         let r = regs::by_name(reg)?;
         let v = self.values.get(r.name)?.value;
@@ -70,6 +71,35 @@ impl RegisterSet {
             return None;
         }
         Some(f.get(&[v]))
+    }
+    /// The value of an address field `f` as an address ([`crate::model::FieldDef::address`]);
+    /// `None` as for [`RegisterSet::read`].
+    pub fn address(&self, f: &crate::model::FieldDef) -> Option<u64> {
+        self.read(f)?;
+        let r = regs::by_name(f.layout)?;
+        let v = self.values.get(r.name)?.value;
+        Some(f.address(&[v]))
+    }
+    /// The raw value of the register whose layout is `l` (`regs::idr::idr0::LAYOUT`);
+    /// `None` when it is not in the set.
+    pub fn value(&self, l: &crate::model::Layout) -> Option<u64> {
+        let r = regs::by_name(l.name)?;
+        self.values.get(r.name).map(|v| v.value)
+    }
+    /// Writes field `f` of its register (a register not in the set starts from 0), keeping
+    /// the other bits; the register's origin becomes `origin`. Errors when `value` does not
+    /// fit the field, or when `f` is not a field of a table register.
+    pub fn write(
+        &mut self,
+        f: &crate::model::FieldDef,
+        value: u64,
+        origin: Origin,
+    ) -> Result<(), crate::model::EncodeError> {
+        let r = regs::by_name(f.layout).ok_or(crate::model::EncodeError::OutOfRange { field: f.name })?;
+        let mut w = [self.values.get(r.name).map(|v| v.value).unwrap_or(0)];
+        f.set(&mut w, value)?;
+        self.insert(r, w[0], origin);
+        Ok(())
     }
     /// The SMMU's architecture version from SMMU_AIDR, when known.
     pub fn version(&self) -> Option<crate::model::Version> {
@@ -112,8 +142,11 @@ pub fn hex_value(r: &RegDef, v: u64) -> String {
     }
 }
 
-/// One decoded register: the JSON shape `smmu decode --json` prints.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One decoded register: the JSON shape `smmu decode --json` prints. It carries the
+/// register's definition and the layout its value selected (SMMU_GATOS_PAR has two), and
+/// each field carries its [`crate::model::FieldDef`], so a frontend never looks a field up
+/// again by name.
+#[derive(Debug, Clone, Serialize)]
 pub struct RegisterInfo {
     pub name: &'static str,
     pub offset: String,
@@ -124,7 +157,25 @@ pub struct RegisterInfo {
     pub fields: Vec<crate::model::FieldInfo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// The register.
+    #[serde(skip)]
+    pub reg: &'static RegDef,
+    /// The layout the value selected ([`RegDef::layout_for`]).
+    #[serde(skip)]
+    pub layout: &'static Layout,
 }
+
+impl PartialEq for RegisterInfo {
+    fn eq(&self, o: &Self) -> bool {
+        self.name == o.name
+            && self.value == o.value
+            && self.layout.name == o.layout.name
+            && self.layout.desc == o.layout.desc
+            && self.fields == o.fields
+            && self.problems == o.problems
+    }
+}
+impl Eq for RegisterInfo {}
 
 impl RegisterInfo {
     pub fn new(r: &'static RegDef, value: u64) -> Self {
@@ -143,6 +194,13 @@ impl RegisterInfo {
             section: layout.section,
             fields: d.fields,
             problems,
+            reg: r,
+            layout,
         }
+    }
+    /// The decode of field `f` (a typed handle); `None` when `f` is not a field of the
+    /// layout this value selected.
+    pub fn field(&self, f: &crate::model::FieldDef) -> Option<&crate::model::FieldInfo> {
+        self.fields.iter().find(|x| crate::regs::same_field(x.def, f))
     }
 }

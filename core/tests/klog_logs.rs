@@ -250,8 +250,9 @@ fn implied_fields_exist_in_the_register_model() {
         }
     }
     for c in smmu_core::queues::cmd::COMMANDS {
-        if let smmu_core::queues::cmd::Needs::Feature(reg, field) = c.needs {
-            assert!(smmu_core::regs::by_name(reg).and_then(|r| r.layout.field(field)).is_some(), "{reg}.{field}");
+        if let smmu_core::queues::cmd::Needs::Feature(g) = c.needs {
+            let r = smmu_core::regs::by_name(g.field.layout);
+            assert!(r.and_then(|r| r.layout.field(g.field.name)).is_some(), "{}", g.label());
         }
     }
 }

@@ -120,3 +120,54 @@ pub fn parse_num(s: &str) -> Result<u64, String> {
         t.parse::<u64>().map_err(|e| format!("{s:?}: {e} (use 0x for hex)"))
     }
 }
+
+/// How a subcommand prints its result: `--format text|email|json` (`--json` is `json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutFormat {
+    /// Terminal text (coloured on a terminal).
+    Text,
+    /// Plain text of at most 76 columns, for a mailing-list reply.
+    Email,
+    /// JSON.
+    Json,
+}
+
+impl OutFormat {
+    /// `--json` wins over `--format`.
+    pub fn pick(format: Option<OutFormat>, json: bool) -> OutFormat {
+        if json {
+            OutFormat::Json
+        } else {
+            format.unwrap_or(OutFormat::Text)
+        }
+    }
+}
+
+/// Text of a presentation document for the terminal (or a pipe).
+pub fn doc_text(doc: &smmu_core::present::Document, st: &Style) -> String {
+    let width = terminal_width().unwrap_or(100).clamp(60, 160);
+    smmu_core::present::text::render(doc, &smmu_core::present::text::Options { width, ansi: st.on, all_fields: false })
+}
+
+/// Prints a presentation document as text or email, or its source value as JSON.
+pub fn print_doc<T: serde::Serialize>(value: &T, doc: &smmu_core::present::Document, f: OutFormat) -> CliResult {
+    match f {
+        OutFormat::Json => print_json(value),
+        OutFormat::Email => {
+            print_text(&smmu_core::present::text::render(doc, &smmu_core::present::text::Options::email()));
+            Ok(())
+        }
+        OutFormat::Text => {
+            print_text(&doc_text(doc, &Style::detect()));
+            Ok(())
+        }
+    }
+}
+
+/// The terminal's width from `COLUMNS` (set by shells), when standard output is a terminal.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS").ok()?.trim().parse().ok()
+}

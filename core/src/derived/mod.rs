@@ -2,11 +2,21 @@
 //! address sizes, granules, stages, queue and table geometry, and a list of warnings
 //! (reserved encodings, RES0 bits set, combinations the spec forbids).
 //!
-//! Every value is read through the field model
-//! ([`RegisterSet::field`]); no bit position is restated here. Each fact is present only
-//! when the registers it needs are present.
+//! Every value is read through the field model, by typed handle
+//! ([`RegisterSet::read`] with `regs::idr::idr0::S1P` and the like); no bit position is
+//! restated here. Each fact is present only when the registers it needs are present.
 
-use crate::regs;
+use crate::model::{FieldDef, Layout};
+use crate::regs::control::{cr0, cr0ack, cr2, gerror, gerrorn, irq_ctrl, irq_ctrlack, s2pii};
+use crate::regs::control::{gerror_irq_cfg0, gerror_irq_cfg1, gerror_irq_cfg2};
+use crate::regs::idr::{aidr, idr0, idr1, idr3, idr5, idr6, iidr};
+use crate::regs::misc::{cmdq_control_page_base0, cmdq_control_page_cfg0, cmdq_control_page_status0};
+use crate::regs::misc::{dpt_base, dpt_base_cfg, dpt_cfg_far, gatos_addr, gatos_ctrl, gatos_par, gatos_sid};
+use crate::regs::misc::{gbpmpam, gmpam, mpamidr, vatos_sel};
+use crate::regs::queues::{cmdq_base, cmdq_cons, cmdq_prod, eventq_base, eventq_cons, eventq_prod};
+use crate::regs::queues::{eventq_irq_cfg0, eventq_irq_cfg1, eventq_irq_cfg2};
+use crate::regs::queues::{priq_base, priq_cons, priq_irq_cfg0, priq_irq_cfg1, priq_irq_cfg2, priq_prod};
+use crate::regs::queues::{strtab_base, strtab_base_cfg};
 use crate::regset::{RegisterInfo, RegisterSet};
 use serde::Serialize;
 
@@ -151,22 +161,20 @@ fn pow2(bits: u64) -> Option<u64> {
     1u64.checked_shl(u32::try_from(bits).ok()?)
 }
 
-/// A field's value through the model.
-fn f(regs: &RegisterSet, reg: &str, field: &str) -> Option<u64> {
-    regs.field(reg, field)
+/// `IDR0.BTM`: a field's name as the output writes it, from its handle.
+fn label(f: &FieldDef) -> String {
+    format!("{}.{}", f.layout, f.name)
 }
 
 /// The name of an enumerated field's value, from the model.
-fn enc_name(reg: &str, field: &str, v: u64) -> Option<&'static str> {
-    regs::by_name(reg)?.layout.field(field)?.encoding(v).map(|e| e.name)
+fn enc_name(f: &FieldDef, v: u64) -> Option<&'static str> {
+    f.encoding(v).map(|e| e.name)
 }
 
-/// Address value of an `addr` field (field value << lsb), via the model.
-fn addr_of(regs: &RegisterSet, reg: &str, field: &str) -> Option<u64> {
-    let r = regs::by_name(reg)?;
-    let v = regs.get(reg)?;
-    let fd = r.layout_for(v).field(field)?;
-    fd.get(&[v]).checked_shl(fd.lsb as u32)
+/// The fields of `a` and `b` with the same spec name, in `a`'s order (a register and its
+/// acknowledgment, or SMMU_GERROR and SMMU_GERRORN).
+fn paired(a: &'static Layout, b: &'static Layout) -> impl Iterator<Item = (&'static FieldDef, &'static FieldDef)> {
+    a.fields.iter().filter_map(move |fa| b.fields.iter().find(|fb| fb.name == fa.name).map(|fb| (fa, fb)))
 }
 
 /// Derives every fact the present registers allow.
@@ -182,24 +190,24 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     }
 
     // Architecture version.
-    let minor = f(regs, "AIDR", "ArchMinorRev");
-    if let (Some(maj), Some(min)) = (f(regs, "AIDR", "ArchMajorRev"), minor) {
-        s.architecture = Some(match (enc_name("AIDR", "ArchMajorRev", maj), enc_name("AIDR", "ArchMinorRev", min)) {
+    let minor = regs.read(&aidr::ArchMinorRev);
+    if let (Some(maj), Some(min)) = (regs.read(&aidr::ArchMajorRev), minor) {
+        s.architecture = Some(match (enc_name(&aidr::ArchMajorRev, maj), enc_name(&aidr::ArchMinorRev, min)) {
             (Some(_), Some(n)) => n.to_string(),
             _ => format!("unknown (ArchMajorRev {maj}, ArchMinorRev {min})"),
         });
     }
     // `min_rev(n)`: the implementation claims SMMUv3.n or later.
-    let at_least = |n: u64| matches!((f(regs, "AIDR", "ArchMajorRev"), minor), (Some(0), Some(m)) if m >= n && m <= 4);
+    let at_least = |n: u64| matches!((regs.read(&aidr::ArchMajorRev), minor), (Some(0), Some(m)) if m >= n && m <= 4);
 
     // Implementer.
     if let (Some(imp), Some(pid), Some(var), Some(rev)) = (
-        f(regs, "IIDR", "Implementer"),
-        f(regs, "IIDR", "ProductID"),
-        f(regs, "IIDR", "Variant"),
-        f(regs, "IIDR", "Revision"),
+        regs.read(&iidr::Implementer),
+        regs.read(&iidr::ProductID),
+        regs.read(&iidr::Variant),
+        regs.read(&iidr::Revision),
     ) {
-        let implementer_name = match enc_name("IIDR", "Implementer", imp) {
+        let implementer_name = match enc_name(&iidr::Implementer, imp) {
             Some(n) => n.to_string(),
             None if imp == 0 => "not identified (IIDR.Implementer is 0)".to_string(),
             None => "unknown".to_string(),
@@ -224,8 +232,8 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     }
 
     // IDR0 facts.
-    let s1p = f(regs, "IDR0", "S1P");
-    let s2p = f(regs, "IDR0", "S2P");
+    let s1p = regs.read(&idr0::S1P);
+    let s2p = regs.read(&idr0::S2P);
     if let (Some(a), Some(b)) = (s1p, s2p) {
         let (s1, s2) = (a == 1, b == 1);
         let text = match (s1, s2) {
@@ -239,7 +247,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             w.push("IDR0: S1P == 0 and S2P == 0: the SMMU reports no translation stage at all".into());
         }
     }
-    if let Some(ttf) = f(regs, "IDR0", "TTF") {
+    if let Some(ttf) = regs.read(&idr0::TTF) {
         let mut v = Vec::new();
         if ttf & 1 != 0 {
             v.push("VMSAv8-32 LPAE".to_string());
@@ -247,50 +255,47 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         if ttf & 2 != 0 {
             v.push("VMSAv8-64".to_string());
         }
-        if f(regs, "IDR5", "D128") == Some(1) {
+        if regs.read(&idr5::D128) == Some(1) {
             v.push("VMSAv9-128".to_string());
         }
         s.translation_table_formats = Some(v);
     }
-    if let Some(h) = f(regs, "IDR0", "HTTU") {
-        s.httu = Some(match regs::by_name("IDR0").and_then(|r| r.layout.field("HTTU")) {
-            Some(fd) => fd.meaning(h),
-            None => format!("{h}"),
-        });
+    if let Some(h) = regs.read(&idr0::HTTU) {
+        s.httu = Some(idr0::HTTU.meaning(h));
     }
-    if let Some(st) = f(regs, "IDR0", "ST_LEVEL") {
+    if let Some(st) = regs.read(&idr0::ST_LEVEL) {
         s.stream_table_formats = Some(match st {
             0 => vec!["Linear".to_string()],
             1 => vec!["Linear".to_string(), "2-level".to_string()],
             _ => vec![],
         });
     }
-    if let Some(a) = f(regs, "IDR0", "ASID16") {
+    if let Some(a) = regs.read(&idr0::ASID16) {
         s.asid_bits = Some(if a == 1 { 16 } else { 8 });
     }
-    if let Some(a) = f(regs, "IDR0", "VMID16") {
+    if let Some(a) = regs.read(&idr0::VMID16) {
         s.vmid_bits = Some(if a == 1 { 16 } else { 8 });
     }
 
     // IDR1 facts.
-    if let Some(v) = f(regs, "IDR1", "SIDSIZE") {
+    if let Some(v) = regs.read(&idr1::SIDSIZE) {
         s.streamid_bits = Some(v);
         if v > 32 {
             w.push(format!("IDR1: SIDSIZE {v} exceeds the maximum of 32"));
         }
-        if v >= 7 && f(regs, "IDR0", "ST_LEVEL") == Some(0) {
+        if v >= 7 && regs.read(&idr0::ST_LEVEL) == Some(0) {
             w.push(format!("IDR1.SIDSIZE == {v} (>= 7) requires IDR0.ST_LEVEL != 0b00 (2-level Stream table)"));
         }
     }
-    if let Some(v) = f(regs, "IDR1", "SSIDSIZE") {
+    if let Some(v) = regs.read(&idr1::SSIDSIZE) {
         s.substreamid_bits = Some(v);
         if v > 20 {
             w.push(format!("IDR1: SSIDSIZE {v} exceeds the maximum of 20"));
         }
     }
-    if let (Some(c), Some(e)) = (f(regs, "IDR1", "CMDQS"), f(regs, "IDR1", "EVENTQS")) {
-        let pri = f(regs, "IDR0", "PRI") == Some(1);
-        let p = f(regs, "IDR1", "PRIQS");
+    if let (Some(c), Some(e)) = (regs.read(&idr1::CMDQS), regs.read(&idr1::EVENTQS)) {
+        let pri = regs.read(&idr0::PRI) == Some(1);
+        let p = regs.read(&idr1::PRIQS);
         for (n, v) in [("CMDQS", Some(c)), ("EVENTQS", Some(e)), ("PRIQS", if pri { p } else { None })] {
             if let Some(v) = v.filter(|v| *v > 19) {
                 w.push(format!("IDR1: {n} {v} exceeds the maximum of 19"));
@@ -306,7 +311,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     }
 
     // IDR5 facts.
-    if let Some(oas) = f(regs, "IDR5", "OAS") {
+    if let Some(oas) = regs.read(&idr5::OAS) {
         s.oas_bits = match oas {
             0 => Some(32),
             1 => Some(36),
@@ -324,9 +329,9 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         if oas == 7 && minor.is_some() && !at_least(4) {
             w.push("IDR5: OAS 56 bits is reserved in SMMUv3.3 and earlier".into());
         }
-        let g64 = f(regs, "IDR5", "GRAN64K") == Some(1);
-        let ds = f(regs, "IDR5", "DS") == Some(1);
-        let d128 = f(regs, "IDR5", "D128") == Some(1);
+        let g64 = regs.read(&idr5::GRAN64K) == Some(1);
+        let ds = regs.read(&idr5::DS) == Some(1);
+        let d128 = regs.read(&idr5::D128) == Some(1);
         if oas == 6 && !(g64 || ds || d128) {
             w.push("IDR5: OAS 52 bits requires GRAN64K, DS or D128".into());
         }
@@ -334,21 +339,21 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
             w.push("IDR5: OAS 56 bits requires D128".into());
         }
     }
-    if let Some(vax) = f(regs, "IDR5", "VAX") {
+    if let Some(vax) = regs.read(&idr5::VAX) {
         s.input_address_bits = match vax {
             0 => Some(48),
             1 => Some(52),
             2 => Some(56),
             _ => None,
         };
-        let g4 = f(regs, "IDR5", "GRAN4K") == Some(1);
-        let g16 = f(regs, "IDR5", "GRAN16K") == Some(1);
-        let g64 = f(regs, "IDR5", "GRAN64K") == Some(1);
-        let ds = f(regs, "IDR5", "DS") == Some(1);
+        let g4 = regs.read(&idr5::GRAN4K) == Some(1);
+        let g16 = regs.read(&idr5::GRAN16K) == Some(1);
+        let g64 = regs.read(&idr5::GRAN64K) == Some(1);
+        let ds = regs.read(&idr5::DS) == Some(1);
         if vax >= 1 && !(g64 || (ds && (g4 || g16))) {
             w.push("IDR5: VAX >= 52 bits requires GRAN64K, or DS with GRAN4K or GRAN16K".into());
         }
-        if vax == 2 && f(regs, "IDR5", "D128") != Some(1) {
+        if vax == 2 && regs.read(&idr5::D128) != Some(1) {
             w.push("IDR5: VAX 56 bits requires D128".into());
         }
         if vax != 0 && at_least(0) && !at_least(1) {
@@ -356,7 +361,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         }
     }
     if let (Some(g4), Some(g16), Some(g64)) =
-        (f(regs, "IDR5", "GRAN4K"), f(regs, "IDR5", "GRAN16K"), f(regs, "IDR5", "GRAN64K"))
+        (regs.read(&idr5::GRAN4K), regs.read(&idr5::GRAN16K), regs.read(&idr5::GRAN64K))
     {
         let mut g = Vec::new();
         for (on, n) in [(g4, "4KB"), (g16, "16KB"), (g64, "64KB")] {
@@ -367,16 +372,16 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         if g.is_empty() {
             w.push("IDR5: no translation granule is supported (GRAN4K, GRAN16K and GRAN64K are all 0)".into());
         }
-        if f(regs, "IDR0", "TTF").is_some_and(|t| t & 1 != 0) && g4 == 0 {
+        if regs.read(&idr0::TTF).is_some_and(|t| t & 1 != 0) && g4 == 0 {
             w.push("IDR5: GRAN4K is RES1 when IDR0.TTF[0] == 1 (VMSAv8-32 LPAE supported)".into());
         }
-        if f(regs, "IDR5", "DS") == Some(1) && g4 == 0 && g16 == 0 {
+        if regs.read(&idr5::DS) == Some(1) && g4 == 0 && g16 == 0 {
             w.push("IDR5: DS is RES0 when GRAN4K == 0 and GRAN16K == 0".into());
         }
         s.granules = Some(g);
     }
-    if f(regs, "IDR5", "D128") == Some(1) {
-        if let Some(ttf) = f(regs, "IDR0", "TTF") {
+    if regs.read(&idr5::D128) == Some(1) {
+        if let Some(ttf) = regs.read(&idr0::TTF) {
             if ttf & 2 == 0 || ttf & 1 != 0 {
                 w.push("IDR5.D128 == 1 requires IDR0.TTF[1] == 1 and IDR0.TTF[0] == 0".into());
             }
@@ -384,223 +389,236 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
     }
 
     // RES0-unless rules between ID registers (IHI 0070 6.3.1 - 6.3.4).
-    let is1 = |reg: &str, fld: &str| f(regs, reg, fld) == Some(1);
-    let is0 = |reg: &str, fld: &str| f(regs, reg, fld) == Some(0);
+    let is1 = |f: &FieldDef| regs.read(f) == Some(1);
+    let is0 = |f: &FieldDef| regs.read(f) == Some(0);
     let mut rule = |cond: bool, msg: &str| {
         if cond {
             w.push(msg.to_string());
         }
     };
+    rule(is1(&idr0::Hyp) && (is0(&idr0::S1P) || is0(&idr0::S2P)), "IDR0.Hyp is RES0 when S1P == 0 or S2P == 0");
     rule(
-        is1("IDR0", "Hyp") && (is0("IDR0", "S1P") || is0("IDR0", "S2P")),
-        "IDR0.Hyp is RES0 when S1P == 0 or S2P == 0",
-    );
-    rule(
-        is1("IDR0", "NS1ATS") && (is0("IDR0", "ATS") || is0("IDR0", "S1P") || is0("IDR0", "S2P")),
+        is1(&idr0::NS1ATS) && (is0(&idr0::ATS) || is0(&idr0::S1P) || is0(&idr0::S2P)),
         "IDR0.NS1ATS is RES0 when ATS, S1P or S2P is 0",
     );
-    rule(is1("IDR0", "VMW") && is0("IDR0", "S2P"), "IDR0.VMW is RES0 when S2P == 0");
-    rule(is1("IDR0", "PRI") && is0("IDR0", "ATS"), "IDR0.PRI is RES0 when ATS == 0");
-    rule(is1("IDR0", "ATSRECERR") && is0("IDR0", "ATS"), "IDR0.ATSRECERR is RES0 when ATS == 0");
-    rule(is1("IDR0", "VATOS") && is0("IDR0", "ATOS"), "IDR0.VATOS is RES0 when ATOS == 0");
+    rule(is1(&idr0::VMW) && is0(&idr0::S2P), "IDR0.VMW is RES0 when S2P == 0");
+    rule(is1(&idr0::PRI) && is0(&idr0::ATS), "IDR0.PRI is RES0 when ATS == 0");
+    rule(is1(&idr0::ATSRECERR) && is0(&idr0::ATS), "IDR0.ATSRECERR is RES0 when ATS == 0");
+    rule(is1(&idr0::VATOS) && is0(&idr0::ATOS), "IDR0.VATOS is RES0 when ATOS == 0");
     rule(
-        is1("IDR0", "VATOS") && (is0("IDR0", "S1P") || is0("IDR0", "S2P")),
+        is1(&idr0::VATOS) && (is0(&idr0::S1P) || is0(&idr0::S2P)),
         "IDR0.VATOS == 1 requires both stages of translation",
     );
     rule(
-        is1("IDR0", "RME_IMPL") && !at_least(3) && minor.is_some(),
+        is1(&idr0::RME_IMPL) && !at_least(3) && minor.is_some(),
         "IDR0.RME_IMPL is an SMMUv3.3 feature but AIDR reports an earlier version",
     );
     rule(
-        is1("IDR1", "ECMDQ") && (is0("IDR0", "COHACC") || is0("IDR0", "MSI")),
+        is1(&idr1::ECMDQ) && (is0(&idr0::COHACC) || is0(&idr0::MSI)),
         "IDR1.ECMDQ == 1 requires IDR0.COHACC == 1 and IDR0.MSI == 1",
     );
-    rule(is1("IDR1", "ECMDQ") && is1("IDR1", "QUEUES_PRESET"), "IDR1.QUEUES_PRESET must be 0 when IDR1.ECMDQ == 1");
+    rule(is1(&idr1::ECMDQ) && is1(&idr1::QUEUES_PRESET), "IDR1.QUEUES_PRESET must be 0 when IDR1.ECMDQ == 1");
     rule(
-        is1("IDR1", "REL") && is0("IDR1", "TABLES_PRESET") && is0("IDR1", "QUEUES_PRESET"),
+        is1(&idr1::REL) && is0(&idr1::TABLES_PRESET) && is0(&idr1::QUEUES_PRESET),
         "IDR1.REL is RES0 when TABLES_PRESET == 0 and QUEUES_PRESET == 0",
     );
-    rule(is1("IDR3", "HAD") && is0("IDR0", "S1P"), "IDR3.HAD must be 0 when IDR0.S1P == 0");
-    rule(is1("IDR3", "PBHA") && is0("IDR3", "HAD"), "IDR3.PBHA == 1 requires IDR3.HAD == 1");
-    rule(is1("IDR3", "DPT") && is0("IDR0", "ATS"), "IDR3.DPT == 1 requires IDR0.ATS == 1");
+    rule(is1(&idr3::HAD) && is0(&idr0::S1P), "IDR3.HAD must be 0 when IDR0.S1P == 0");
+    rule(is1(&idr3::PBHA) && is0(&idr3::HAD), "IDR3.PBHA == 1 requires IDR3.HAD == 1");
+    rule(is1(&idr3::DPT) && is0(&idr0::ATS), "IDR3.DPT == 1 requires IDR0.ATS == 1");
     rule(
-        is1("IDR3", "DPT") && f(regs, "IDR0", "TTF").is_some_and(|t| t & 1 != 0),
+        is1(&idr3::DPT) && regs.read(&idr0::TTF).is_some_and(|t| t & 1 != 0),
         "IDR0.TTF[0] must be 0 when IDR3.DPT == 1",
     );
-    rule(is1("IDR3", "PTWNNC") && is0("IDR0", "S2P"), "IDR3.PTWNNC is RES0 when IDR0.S2P == 0");
+    rule(is1(&idr3::PTWNNC) && is0(&idr0::S2P), "IDR3.PTWNNC is RES0 when IDR0.S2P == 0");
     rule(
-        is1("IDR3", "XNX") && is0("IDR0", "S2P"),
+        is1(&idr3::XNX) && is0(&idr0::S2P),
         "IDR3.XNX (stage 2 execute-never control) is set but stage 2 is not supported",
     );
-    rule(is1("IDR3", "S2PO") && is0("IDR3", "S2PI"), "IDR3.S2PO == 1 requires IDR3.S2PI == 1");
+    rule(is1(&idr3::S2PO) && is0(&idr3::S2PI), "IDR3.S2PO == 1 requires IDR3.S2PI == 1");
+    rule((is1(&idr3::S2PI) || is1(&idr3::MTEPERM)) && is0(&idr0::S2P), "IDR3.S2PI/MTEPERM are RES0 when IDR0.S2P == 0");
     rule(
-        (is1("IDR3", "S2PI") || is1("IDR3", "MTEPERM")) && is0("IDR0", "S2P"),
-        "IDR3.S2PI/MTEPERM are RES0 when IDR0.S2P == 0",
-    );
-    rule(
-        (is1("IDR3", "S1PI") || is1("IDR3", "AIE") || is1("IDR3", "THE")) && is0("IDR0", "S1P"),
+        (is1(&idr3::S1PI) || is1(&idr3::AIE) || is1(&idr3::THE)) && is0(&idr0::S1P),
         "IDR3.S1PI/AIE/THE are RES0 when IDR0.S1P == 0",
     );
     rule(
-        is1("IDR3", "PPS") && (is0("IDR0", "PRI") || is0("IDR1", "SSIDSIZE")),
+        is1(&idr3::PPS) && (is0(&idr0::PRI) || is0(&idr1::SSIDSIZE)),
         "IDR3.PPS is RES0 when IDR0.PRI == 0 or IDR1.SSIDSIZE == 0",
     );
     rule(
-        is1("IDR3", "PASIDTT") && (is0("IDR0", "ATS") || is0("IDR1", "SSIDSIZE")),
+        is1(&idr3::PASIDTT) && (is0(&idr0::ATS) || is0(&idr1::SSIDSIZE)),
         "IDR3.PASIDTT is RES0 when IDR0.ATS == 0 or IDR1.SSIDSIZE == 0",
     );
     // Features an SMMUv3.x implementation must have.
     if at_least(1) {
         rule(
-            is0("IDR3", "HAD") && is1("IDR0", "S1P"),
+            is0(&idr3::HAD) && is1(&idr0::S1P),
             "IDR3.HAD is mandatory in SMMUv3.1 and later when stage 1 is supported",
         );
         rule(
-            is0("IDR3", "XNX") && is1("IDR0", "S2P"),
+            is0(&idr3::XNX) && is1(&idr0::S2P),
             "IDR3.XNX is mandatory in SMMUv3.1 and later when stage 2 is supported",
         );
     }
     if at_least(2) {
-        rule(is0("IDR3", "RIL"), "IDR3.RIL is 1 in SMMUv3.2 and later");
-        rule(f(regs, "IDR3", "BBML") == Some(0), "IDR3.BBML is level 1 or 2 in SMMUv3.2 and later");
-        rule(is0("IDR3", "FWB") && is1("IDR0", "S2P"), "IDR3.FWB is 1 in SMMUv3.2 and later");
+        rule(is0(&idr3::RIL), "IDR3.RIL is 1 in SMMUv3.2 and later");
+        rule(regs.read(&idr3::BBML) == Some(0), "IDR3.BBML is level 1 or 2 in SMMUv3.2 and later");
+        rule(is0(&idr3::FWB) && is1(&idr0::S2P), "IDR3.FWB is 1 in SMMUv3.2 and later");
         rule(
-            is0("IDR0", "Hyp") && is1("IDR0", "S1P") && is1("IDR0", "S2P"),
+            is0(&idr0::Hyp) && is1(&idr0::S1P) && is1(&idr0::S2P),
             "IDR0.Hyp is mandatory in SMMUv3.2 and later when both stages are supported",
         );
     }
     if at_least(3) {
-        rule(is0("IDR3", "E0PD"), "IDR3.E0PD is 1 in SMMUv3.3 and later");
-        rule(
-            is0("IDR3", "PTWNNC") && is1("IDR0", "S2P"),
-            "IDR3.PTWNNC is 1 in SMMUv3.3 and later when stage 2 is supported",
-        );
+        rule(is0(&idr3::E0PD), "IDR3.E0PD is 1 in SMMUv3.3 and later");
+        rule(is0(&idr3::PTWNNC) && is1(&idr0::S2P), "IDR3.PTWNNC is 1 in SMMUv3.3 and later when stage 2 is supported");
     }
     if at_least(4) {
-        rule(is0("IDR3", "EPAN"), "IDR3.EPAN is 1 in SMMUv3.4 and later");
-        rule(is0("IDR3", "MTEPERM") && is1("IDR0", "S2P"), "IDR3.MTEPERM is 1 in SMMUv3.4 and later");
+        rule(is0(&idr3::EPAN), "IDR3.EPAN is 1 in SMMUv3.4 and later");
+        rule(is0(&idr3::MTEPERM) && is1(&idr0::S2P), "IDR3.MTEPERM is 1 in SMMUv3.4 and later");
     }
     // Control fields that are RES0 unless a feature is present.
-    for (reg, fld, idr, feat) in [
-        ("CR0", "PRIQEN", "IDR0", "PRI"),
-        ("CR0", "ATSCHK", "IDR0", "ATS"),
-        ("CR0", "VMW", "IDR0", "VMW"),
-        ("CR0", "DPT_WALK_EN", "IDR3", "DPT"),
-        ("CR2", "E2H", "IDR0", "Hyp"),
-        ("CR2", "PTM", "IDR0", "BTM"),
-        ("CR2", "REC_CFG_ATS", "IDR0", "ATSRECERR"),
-        ("IRQ_CTRL", "PRIQ_IRQEN", "IDR0", "PRI"),
-        ("STRTAB_BASE_CFG", "FMT", "IDR0", "ST_LEVEL"),
+    for (fld, feat) in [
+        (&cr0::PRIQEN, &idr0::PRI),
+        (&cr0::ATSCHK, &idr0::ATS),
+        (&cr0::VMW, &idr0::VMW),
+        (&cr0::DPT_WALK_EN, &idr3::DPT),
+        (&cr2::E2H, &idr0::Hyp),
+        (&cr2::PTM, &idr0::BTM),
+        (&cr2::REC_CFG_ATS, &idr0::ATSRECERR),
+        (&irq_ctrl::PRIQ_IRQEN, &idr0::PRI),
+        (&strtab_base_cfg::FMT, &idr0::ST_LEVEL),
     ] {
-        if f(regs, reg, fld).is_some_and(|v| v != 0) && f(regs, idr, feat) == Some(0) {
-            w.push(format!("{reg}.{fld} is set but is RES0 because {idr}.{feat} == 0"));
+        if regs.read(fld).is_some_and(|v| v != 0) && regs.read(feat) == Some(0) {
+            w.push(format!("{} is set but is RES0 because {} == 0", label(fld), label(feat)));
         }
     }
     // Registers that are present only with a feature (otherwise RES0, IHI 0070 6.3.x
     // "Configuration").
-    for (regs_needing, idr, feat) in [
-        (&["S2PII"][..], "IDR3", "S2PI"),
-        (&["GATOS_CTRL", "GATOS_SID", "GATOS_ADDR", "GATOS_PAR"][..], "IDR0", "ATOS"),
-        (&["MPAMIDR", "GMPAM", "GBPMPAM"][..], "IDR3", "MPAM"),
-        (&["VATOS_SEL"][..], "IDR0", "VATOS"),
-        (&["IDR6"][..], "IDR1", "ECMDQ"),
-        (&["DPT_BASE", "DPT_BASE_CFG", "DPT_CFG_FAR"][..], "IDR3", "DPT"),
+    for (regs_needing, feat) in [
+        (&[&s2pii::LAYOUT][..], &idr3::S2PI),
+        (&[&gatos_ctrl::LAYOUT, &gatos_sid::LAYOUT, &gatos_addr::LAYOUT, &gatos_par::LAYOUT][..], &idr0::ATOS),
+        (&[&mpamidr::LAYOUT, &gmpam::LAYOUT, &gbpmpam::LAYOUT][..], &idr3::MPAM),
+        (&[&vatos_sel::LAYOUT][..], &idr0::VATOS),
         (
-            &["PRIQ_BASE", "PRIQ_PROD", "PRIQ_CONS", "PRIQ_IRQ_CFG0", "PRIQ_IRQ_CFG1", "PRIQ_IRQ_CFG2"][..],
-            "IDR0",
-            "PRI",
+            &[
+                &idr6::LAYOUT,
+                &cmdq_control_page_base0::LAYOUT,
+                &cmdq_control_page_cfg0::LAYOUT,
+                &cmdq_control_page_status0::LAYOUT,
+            ][..],
+            &idr1::ECMDQ,
+        ),
+        (&[&dpt_base::LAYOUT, &dpt_base_cfg::LAYOUT, &dpt_cfg_far::LAYOUT][..], &idr3::DPT),
+        (
+            &[
+                &priq_base::LAYOUT,
+                &priq_prod::LAYOUT,
+                &priq_cons::LAYOUT,
+                &priq_irq_cfg0::LAYOUT,
+                &priq_irq_cfg1::LAYOUT,
+                &priq_irq_cfg2::LAYOUT,
+            ][..],
+            &idr0::PRI,
         ),
     ] {
-        if f(regs, idr, feat) != Some(0) {
+        if regs.read(feat) != Some(0) {
             continue;
         }
         for reg in regs_needing {
-            if regs.get(reg).is_some_and(|v| v != 0) {
-                w.push(format!("{reg} is non-zero but is RES0 because {idr}.{feat} == 0"));
+            if regs.value(reg).is_some_and(|v| v != 0) {
+                w.push(format!("{} is non-zero but is RES0 because {} == 0", reg.name, label(feat)));
             }
         }
     }
-    if is0("IDR0", "MSI") {
+    if is0(&idr0::MSI) {
         for reg in [
-            "GERROR_IRQ_CFG0",
-            "GERROR_IRQ_CFG1",
-            "GERROR_IRQ_CFG2",
-            "EVENTQ_IRQ_CFG0",
-            "EVENTQ_IRQ_CFG1",
-            "EVENTQ_IRQ_CFG2",
-            "PRIQ_IRQ_CFG0",
-            "PRIQ_IRQ_CFG1",
-            "PRIQ_IRQ_CFG2",
+            &gerror_irq_cfg0::LAYOUT,
+            &gerror_irq_cfg1::LAYOUT,
+            &gerror_irq_cfg2::LAYOUT,
+            &eventq_irq_cfg0::LAYOUT,
+            &eventq_irq_cfg1::LAYOUT,
+            &eventq_irq_cfg2::LAYOUT,
+            &priq_irq_cfg0::LAYOUT,
+            &priq_irq_cfg1::LAYOUT,
+            &priq_irq_cfg2::LAYOUT,
         ] {
-            if regs.get(reg).is_some_and(|v| v != 0) {
-                w.push(format!("{reg} is non-zero but is RES0 because IDR0.MSI == 0"));
+            if regs.value(reg).is_some_and(|v| v != 0) {
+                w.push(format!("{} is non-zero but is RES0 because {} == 0", reg.name, label(&idr0::MSI)));
             }
         }
     }
 
     // Features present.
-    for (reg, names) in [
-        (
-            "IDR0",
-            &[
-                "BTM",
-                "COHACC",
-                "DORMHINT",
-                "Hyp",
-                "ATS",
-                "ASID16",
-                "MSI",
-                "SEV",
-                "ATOS",
-                "PRI",
-                "VMW",
-                "VMID16",
-                "CD2L",
-                "VATOS",
-                "ATSRECERR",
-                "RME_IMPL",
-            ][..],
-        ),
-        ("IDR1", &["ATTR_PERMS_OVR", "ATTR_TYPES_OVR", "QUEUES_PRESET", "TABLES_PRESET", "ECMDQ"][..]),
-        (
-            "IDR3",
-            &[
-                "HAD", "PBHA", "XNX", "MPAM", "FWB", "STT", "RIL", "E0PD", "DPT", "PASIDTT", "EPAN", "S1PI", "S2PI",
-                "S2PO", "THE", "MTEPERM", "AIE",
-            ][..],
-        ),
-        ("IDR5", &["DS", "D128"][..]),
+    for fd in [
+        &idr0::BTM,
+        &idr0::COHACC,
+        &idr0::DORMHINT,
+        &idr0::Hyp,
+        &idr0::ATS,
+        &idr0::ASID16,
+        &idr0::MSI,
+        &idr0::SEV,
+        &idr0::ATOS,
+        &idr0::PRI,
+        &idr0::VMW,
+        &idr0::VMID16,
+        &idr0::CD2L,
+        &idr0::VATOS,
+        &idr0::ATSRECERR,
+        &idr0::RME_IMPL,
+        &idr1::ATTR_PERMS_OVR,
+        &idr1::ATTR_TYPES_OVR,
+        &idr1::QUEUES_PRESET,
+        &idr1::TABLES_PRESET,
+        &idr1::ECMDQ,
+        &idr3::HAD,
+        &idr3::PBHA,
+        &idr3::XNX,
+        &idr3::MPAM,
+        &idr3::FWB,
+        &idr3::STT,
+        &idr3::RIL,
+        &idr3::E0PD,
+        &idr3::DPT,
+        &idr3::PASIDTT,
+        &idr3::EPAN,
+        &idr3::S1PI,
+        &idr3::S2PI,
+        &idr3::S2PO,
+        &idr3::THE,
+        &idr3::MTEPERM,
+        &idr3::AIE,
+        &idr5::DS,
+        &idr5::D128,
     ] {
-        for n in names {
-            if f(regs, reg, n) == Some(1) {
-                s.features.push(format!("{reg}.{n}"));
-            }
+        if regs.read(fd) == Some(1) {
+            s.features.push(label(fd));
         }
     }
 
     // Configuration state.
-    if let Some(en) = f(regs, "CR0", "SMMUEN") {
+    if let Some(en) = regs.read(&cr0::SMMUEN) {
         s.smmu_enabled = Some(en == 1);
     }
-    for (a, b) in [("CR0", "CR0ACK"), ("IRQ_CTRL", "IRQ_CTRLACK")] {
-        if let (Some(x), Some(y)) = (regs.get(a), regs.get(b)) {
-            if let Some(r) = regs::by_name(a) {
-                for fd in r.layout.fields {
-                    let (vx, vy) = (fd.get(&[x]), fd.get(&[y]));
-                    if vx != vy {
-                        w.push(format!("{a}.{} = {vx} but {b}.{} = {vy}: Update not complete", fd.name, fd.name));
-                    }
+    // A register and its acknowledgment (or GERROR and GERRORN) declare the same fields,
+    // each at its own layout's bits; fields are paired by name.
+    for (a, b) in [(&cr0::LAYOUT, &cr0ack::LAYOUT), (&irq_ctrl::LAYOUT, &irq_ctrlack::LAYOUT)] {
+        for (fa, fb) in paired(a, b) {
+            if let (Some(vx), Some(vy)) = (regs.read(fa), regs.read(fb)) {
+                if vx != vy {
+                    w.push(format!(
+                        "{}.{} = {vx} but {}.{} = {vy}: Update not complete",
+                        a.name, fa.name, b.name, fb.name
+                    ));
                 }
             }
         }
     }
-    if let (Some(g), Some(gn)) = (regs.get("GERROR"), regs.get("GERRORN")) {
+    if regs.value(&gerror::LAYOUT).is_some() && regs.value(&gerrorn::LAYOUT).is_some() {
         let mut active = Vec::new();
-        if let Some(r) = regs::by_name("GERROR") {
-            for fd in r.layout.fields {
-                if fd.get(&[g]) != fd.get(&[gn]) {
-                    active.push(fd.name.to_string());
-                }
+        for (fg, fgn) in paired(&gerror::LAYOUT, &gerrorn::LAYOUT) {
+            if regs.read(fg) != regs.read(fgn) {
+                active.push(fg.name.to_string());
             }
         }
         if !active.is_empty() {
@@ -608,15 +626,15 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         }
         s.active_global_errors = Some(active);
     }
-    if regs.contains("STRTAB_BASE") || regs.contains("STRTAB_BASE_CFG") {
-        let log2 = f(regs, "STRTAB_BASE_CFG", "LOG2SIZE");
-        let fmt = f(regs, "STRTAB_BASE_CFG", "FMT");
-        let split = f(regs, "STRTAB_BASE_CFG", "SPLIT");
+    if regs.value(&strtab_base::LAYOUT).is_some() || regs.value(&strtab_base_cfg::LAYOUT).is_some() {
+        let log2 = regs.read(&strtab_base_cfg::LOG2SIZE);
+        let fmt = regs.read(&strtab_base_cfg::FMT);
+        let split = regs.read(&strtab_base_cfg::SPLIT);
         let two = fmt == Some(1);
         s.stream_table = Some(StreamTable {
-            base: addr_of(regs, "STRTAB_BASE", "ADDR").map(|a| format!("{a:#x}")),
+            base: regs.address(&strtab_base::ADDR).map(|a| format!("{a:#x}")),
             format: fmt
-                .map(|v| enc_name("STRTAB_BASE_CFG", "FMT", v).unwrap_or("reserved (behaves as Linear)").to_string()),
+                .map(|v| enc_name(&strtab_base_cfg::FMT, v).unwrap_or("reserved (behaves as Linear)").to_string()),
             log2size: log2,
             streams: log2.and_then(pow2),
             split: if two { split } else { None },
@@ -625,33 +643,54 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
                 _ => None,
             },
         });
-        if let (Some(l), Some(sid)) = (log2, f(regs, "IDR1", "SIDSIZE")) {
+        if let (Some(l), Some(sid)) = (log2, regs.read(&idr1::SIDSIZE)) {
             if l > sid {
                 w.push(format!("STRTAB_BASE_CFG.LOG2SIZE {l} exceeds IDR1.SIDSIZE {sid}; the effective size is {sid}"));
             }
         }
     }
-    for (name, base, prod, cons, maxf, bytes) in [
-        ("Command queue", "CMDQ_BASE", "CMDQ_PROD", "CMDQ_CONS", "CMDQS", CMDQ_ENTRY),
-        ("Event queue", "EVENTQ_BASE", "EVENTQ_PROD", "EVENTQ_CONS", "EVENTQS", EVENTQ_ENTRY),
-        ("PRI queue", "PRIQ_BASE", "PRIQ_PROD", "PRIQ_CONS", "PRIQS", PRIQ_ENTRY),
+    for (name, (log2size, addr), wr, rd, maxf, bytes) in [
+        (
+            "Command queue",
+            (&cmdq_base::LOG2SIZE, &cmdq_base::ADDR),
+            &cmdq_prod::WR,
+            &cmdq_cons::RD,
+            &idr1::CMDQS,
+            CMDQ_ENTRY,
+        ),
+        (
+            "Event queue",
+            (&eventq_base::LOG2SIZE, &eventq_base::ADDR),
+            &eventq_prod::WR,
+            &eventq_cons::RD,
+            &idr1::EVENTQS,
+            EVENTQ_ENTRY,
+        ),
+        (
+            "PRI queue",
+            (&priq_base::LOG2SIZE, &priq_base::ADDR),
+            &priq_prod::WR,
+            &priq_cons::RD,
+            &idr1::PRIQS,
+            PRIQ_ENTRY,
+        ),
     ] {
-        let Some(l2) = f(regs, base, "LOG2SIZE") else {
+        let Some(l2) = regs.read(log2size) else {
             continue;
         };
-        if let Some(max) = f(regs, "IDR1", maxf) {
+        if let Some(max) = regs.read(maxf) {
             if l2 > max {
-                w.push(format!("{base}.LOG2SIZE {l2} exceeds IDR1.{maxf} {max}; the SMMU caps it"));
+                w.push(format!("{} {l2} exceeds {} {max}; the SMMU caps it", label(log2size), label(maxf)));
             }
         }
-        let split = |reg: &str, fld: &str| -> Option<(u64, u64)> {
-            let v = f(regs, reg, fld)?;
+        let split = |fld: &FieldDef| -> Option<(u64, u64)> {
+            let v = regs.read(fld)?;
             let sh = u32::try_from(l2).ok()?;
             let mask = pow2(l2)?.checked_sub(1)?;
             Some((v & mask, v.checked_shr(sh).unwrap_or(0) & 1))
         };
-        let p = split(prod, "WR");
-        let c = split(cons, "RD");
+        let p = split(wr);
+        let c = split(rd);
         let entries = pow2(l2).unwrap_or(0);
         let pending = match (p, c) {
             (Some((pi, pw)), Some((ci, cw))) if entries > 0 => {
@@ -661,7 +700,7 @@ pub fn summarize(regs: &RegisterSet) -> Summary {
         };
         s.queues.push(QueueState {
             name,
-            base: addr_of(regs, base, "ADDR").map(|a| format!("{a:#x}")).unwrap_or_default(),
+            base: regs.address(addr).map(|a| format!("{a:#x}")).unwrap_or_default(),
             log2size: l2,
             entries,
             entry_bytes: bytes,

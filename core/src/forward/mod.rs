@@ -23,8 +23,8 @@
 //!   guest; [`check_claim`] checks a proposed guest IDR set; [`facts_from_snapshot`] reads
 //!   the kernel version, iommufd capabilities and firmware overrides a `smmu collect`
 //!   snapshot holds, and [`ForwardOptions::fill_from`] applies them to options not given.
-//! - Verdict rules are keyed by (register, field) names and read values only through the
-//!   field model (`regs::by_name(..).layout.field(..)`); nothing here restates a bit.
+//! - Verdict rules are keyed by the fields' typed handles (`regs::idr::idr0::BTM`) and read
+//!   values only through them; nothing here restates a bit.
 //! - Rendering lives in [`render`] so every frontend prints the same text.
 
 mod facts;
@@ -34,7 +34,8 @@ mod vmm;
 
 pub use facts::{facts_from_snapshot, SnapshotFacts};
 
-use crate::regs;
+use crate::model::FieldDef;
+use crate::regs::{self, FieldRef};
 use crate::regset::{hex_value, Origin, RegisterSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -423,6 +424,9 @@ impl Vmm {
 pub struct Verdict {
     pub register: &'static str,
     pub field: &'static str,
+    /// The field's typed handle (`register` and `field` are its names).
+    #[serde(skip)]
+    pub def: FieldRef,
     /// Host value (for several hosts: the value safe on all of them); `null` when the
     /// register was not in the input.
     pub host: Option<u64>,
@@ -497,6 +501,9 @@ pub struct HostInfo {
 pub struct PoolDiff {
     pub register: &'static str,
     pub field: &'static str,
+    /// The field's typed handle (`register` and `field` are its names).
+    #[serde(skip)]
+    pub def: FieldRef,
     pub values: Vec<Option<u64>>,
     /// The strict guest value each host alone would get.
     pub guests: Vec<u64>,
@@ -567,11 +574,6 @@ pub struct ForwardReport {
 // ---------------------------------------------------------------------------------------
 // Field-model helpers: everything below reads and writes bits only through the tables.
 
-/// A field of a table register, by names.
-pub(crate) fn field_def(reg: &str, field: &str) -> Option<&'static crate::model::FieldDef> {
-    regs::by_name(reg)?.layout.field(field)
-}
-
 /// Guest register values under construction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GuestRegs {
@@ -592,18 +594,30 @@ impl GuestRegs {
     /// Sets a field by name (value clamped to the field width). `false` when the table
     /// has no such field yet.
     pub fn set(&mut self, reg: &str, field: &str, value: u64) -> bool {
-        let Some(r) = regs::by_name(reg) else {
-            return false;
-        };
-        let Some(f) = r.layout.field(field) else {
-            return false;
-        };
+        let Some(r) = regs::by_name(reg) else { return false };
+        let Some(f) = r.layout.field(field) else { return false };
         let mut w = [self.values.get(r.name).copied().unwrap_or(0)];
         if f.set(&mut w, value.min(f.mask())).is_err() {
             return false;
         }
         self.values.insert(r.name, w[0]);
         true
+    }
+    /// Sets field `f` by its typed handle (value clamped to the field width). `false` when
+    /// `f` is not a field of a register in the table.
+    pub fn put(&mut self, f: &FieldDef, value: u64) -> bool {
+        let Some(r) = regs::by_name(f.layout) else { return false };
+        let mut w = [self.values.get(r.name).copied().unwrap_or(0)];
+        if f.set(&mut w, value.min(f.mask())).is_err() {
+            return false;
+        }
+        self.values.insert(r.name, w[0]);
+        true
+    }
+    /// Field `f` by its typed handle; `None` when its register is not among the guest's.
+    pub fn read(&self, f: &FieldDef) -> Option<u64> {
+        let r = regs::by_name(f.layout)?;
+        self.values.get(r.name).map(|v| f.get(&[*v]))
     }
     pub fn get(&self, reg: &str, field: &str) -> Option<u64> {
         let r = regs::by_name(reg)?;
@@ -631,18 +645,6 @@ impl GuestRegs {
     }
 }
 
-/// Returns `set` with one field replaced (through the field model).
-pub(crate) fn with_field(set: &RegisterSet, reg: &str, field: &str, value: u64) -> RegisterSet {
-    let mut out = set.clone();
-    if let (Some(r), Some(f)) = (regs::by_name(reg), field_def(reg, field)) {
-        let mut w = [set.get(reg).unwrap_or(0)];
-        if f.set(&mut w, value.min(f.mask())).is_ok() {
-            out.insert(r, w[0], Origin { line: None, source: "firmware override".into() });
-        }
-    }
-    out
-}
-
 /// Every (register, field) of the identification registers in the table, in order.
 pub fn id_fields() -> Vec<(&'static str, &'static crate::model::FieldDef)> {
     let mut v = Vec::new();
@@ -664,14 +666,15 @@ pub(crate) fn verdicts_for(host: &RegisterSet, opts: &ForwardOptions) -> (Vec<Ve
     let mut guest = GuestRegs::zeroed();
     let mut out = Vec::new();
     for (reg, f) in id_fields() {
-        let (d, order, specific) = rules::evaluate(&ctx, reg, f);
-        guest.set(reg, f.name, d.guest);
+        let (d, order, specific) = rules::evaluate(&ctx, f);
+        guest.put(f, d.guest);
         let mut refs = vec![format!("IHI 0070 {} SMMU_{}.{}", f.section, reg, f.name)];
         refs.extend(d.refs);
         out.push(Verdict {
             register: reg,
             field: f.name,
-            host: ctx.host.field(reg, f.name),
+            def: FieldRef(f),
+            host: ctx.host.read(f),
             guest: d.guest,
             class: d.class,
             reason: d.reason,
@@ -691,9 +694,7 @@ pub(crate) fn verdicts_for(host: &RegisterSet, opts: &ForwardOptions) -> (Vec<Ve
 pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
     let mut out = RegisterSet::new();
     let mut conflicts = Vec::new();
-    let Some(first) = hosts.first() else {
-        return (out, conflicts);
-    };
+    let Some(first) = hosts.first() else { return (out, conflicts) };
     for r in ID_REGISTERS {
         let Some(d) = regs::by_name(r) else { continue };
         if hosts.iter().any(|h| h.get(d.name).is_none()) {
@@ -701,10 +702,10 @@ pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
         }
         let mut w = [first.get(d.name).unwrap_or(0)];
         for f in d.layout.fields {
-            let order = rules::order_of(d.name, f);
+            let order = rules::order_of(f);
             let mut acc = f.get(&w);
             for h in &hosts[1..] {
-                let v = h.field(d.name, f.name).unwrap_or(0);
+                let v = h.read(f).unwrap_or(0);
                 let (m, conflict) = order.meet(acc, v);
                 if conflict {
                     conflicts.push(format!(
@@ -767,7 +768,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         let per: Vec<Vec<Verdict>> = sets.iter().map(|s| verdicts_for(s, opts).0).collect();
         let mut diff = Vec::new();
         for (i, v) in verdicts.iter_mut().enumerate() {
-            v.hosts = sets.iter().map(|s| s.field(v.register, v.field)).collect();
+            v.hosts = sets.iter().map(|s| s.read(v.def.0)).collect();
             let values = v.hosts.clone();
             if values.windows(2).all(|w| w[0] == w[1]) {
                 continue;
@@ -800,6 +801,7 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
             diff.push(PoolDiff {
                 register: v.register,
                 field: v.field,
+                def: v.def,
                 values,
                 guests,
                 pooled_guest: v.guest,
@@ -849,9 +851,7 @@ pub fn check_claim(source: &str, claim: &RegisterSet, verdicts: &[Verdict]) -> C
         ignored.push(format!("not identification registers: {}", non_id.join(", ")));
     }
     for v in verdicts {
-        let Some(claimed) = claim.field(v.register, v.field) else {
-            continue;
-        };
+        let Some(claimed) = claim.read(v.def.0) else { continue };
         if !v.order.safe(claimed, v.guest) {
             let hw = match v.host {
                 Some(h) if v.order.hardware_backed() && !v.order.safe(claimed, h) => {

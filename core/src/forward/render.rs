@@ -2,6 +2,7 @@
 //! Shared by the CLI, the TUI and the web app.
 
 use super::{Class, ForwardReport, Verdict};
+use crate::regs::FieldRef;
 use std::collections::BTreeMap;
 
 /// Email lines stay below this many columns (quoting adds "> ").
@@ -90,8 +91,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// A field value: hex for hex-formatted fields (IDs, IMPLEMENTATION DEFINED), else decimal.
-fn fval(reg: &str, field: &str, v: Option<u64>) -> String {
-    let hex = super::field_def(reg, field).is_some_and(|f| matches!(f.fmt, crate::model::Fmt::Hex));
+fn fval(f: &FieldRef, v: Option<u64>) -> String {
+    let hex = matches!(f.0.fmt, crate::model::Fmt::Hex);
     match v {
         Some(x) if hex && x > 9 => format!("{x:#x}"),
         Some(x) => x.to_string(),
@@ -208,7 +209,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             o.line(&b);
         }
         let name = format!("{}.{}", v.register, v.field);
-        let val = |x: Option<u64>| fval(v.register, v.field, x);
+        let val = |x: Option<u64>| fval(&v.def, x);
         let host =
             if v.hosts.len() > 1 { v.hosts.iter().map(|h| val(*h)).collect::<Vec<_>>().join("/") } else { val(v.host) };
         let head = format!("{name:<20} host {host:<6} guest {:<6} ", val(Some(v.guest)));
@@ -273,15 +274,11 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
         let mut line = format!(
             "{:<20} {:>6} {:>6}",
             format!("{}.{}", row.register, row.field),
-            fval(row.register, row.field, row.host),
-            fval(row.register, row.field, Some(row.strict))
+            fval(&row.def, row.host),
+            fval(&row.def, Some(row.strict))
         );
         for c in &row.profiles {
-            line.push_str(&format!(
-                " {:>6}{}",
-                fval(row.register, row.field, c.value),
-                if c.exceeds { "!" } else { " " }
-            ));
+            line.push_str(&format!(" {:>6}{}", fval(&row.def, c.value), if c.exceeds { "!" } else { " " }));
         }
         rows.push(line);
     }
@@ -308,7 +305,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
             o.line("  none: every identification field is the same on every host");
         }
         for d in &p.diff {
-            let vals = d.values.iter().map(|x| fval(d.register, d.field, *x)).collect::<Vec<_>>().join("/");
+            let vals = d.values.iter().map(|x| fval(&d.def, *x)).collect::<Vec<_>>().join("/");
             let tag = if d.matters { o.paint("1;33", "matters") } else { o.dim("invisible to the guest") };
             let name = format!("{}.{}", d.register, d.field);
             if email {
@@ -388,6 +385,9 @@ pub struct ProfileValue {
 pub struct ProfileRow {
     pub register: &'static str,
     pub field: &'static str,
+    /// The field's typed handle (`register` and `field` are its names).
+    #[serde(skip)]
+    pub def: FieldRef,
     pub host: Option<u64>,
     pub strict: u64,
     /// Every non-strict profile, in report order.
@@ -414,9 +414,7 @@ impl ForwardReport {
             .collect();
         let mut rows = Vec::new();
         for v in &self.verdicts {
-            let Some(f) = super::field_def(v.register, v.field) else {
-                continue;
-            };
+            let f = v.def.0;
             let profiles: Vec<ProfileValue> = cols
                 .iter()
                 .map(|(n, m)| {
@@ -428,7 +426,14 @@ impl ForwardReport {
             if profiles.iter().all(|p| p.value == Some(v.guest)) {
                 continue;
             }
-            rows.push(ProfileRow { register: v.register, field: v.field, host: v.host, strict: v.guest, profiles });
+            rows.push(ProfileRow {
+                register: v.register,
+                field: v.field,
+                def: v.def,
+                host: v.host,
+                strict: v.guest,
+                profiles,
+            });
         }
         rows
     }

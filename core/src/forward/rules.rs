@@ -18,7 +18,9 @@
 
 use super::{Caps, Class, ForwardOptions, KernelVersion, Order};
 use crate::model::{FieldDef, Fmt};
-use crate::regset::RegisterSet;
+use crate::regs::idr::{aidr, idr0, idr1, idr2, idr3, idr4, idr5, idr6, iidr};
+use crate::regs::same_field;
+use crate::regset::{Origin, RegisterSet};
 
 pub(crate) const KDOC: &str = "include/uapi/linux/iommufd.h: struct iommu_hw_info_arm_smmuv3 (kdoc)";
 pub(crate) const KDOC_CAPS: &str = "include/uapi/linux/iommufd.h: enum iommufd_hw_capabilities, struct iommu_hw_info";
@@ -67,34 +69,39 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(host: &RegisterSet, opts: &'a ForwardOptions) -> Self {
         // Firmware overrides of ID fields (IORT HTTU override) change the effective host.
-        let host = match opts.firmware.httu_override {
-            Some(v) => super::with_field(host, "IDR0", "HTTU", v),
-            None => host.clone(),
-        };
+        let mut host = host.clone();
+        if let Some(v) = opts.firmware.httu_override {
+            let f = &idr0::HTTU;
+            // An out-of-range override cannot be written and leaves the register as read.
+            let _ = host.write(f, v.min(f.mask()), Origin { line: None, source: "firmware override".into() });
+        }
         Ctx { host, opts }
     }
-    pub fn h(&self, reg: &str, field: &str) -> Option<u64> {
-        self.host.field(reg, field)
+    /// The host's value of field `f`; `None` when its register was not in the input.
+    pub fn h(&self, f: &FieldDef) -> Option<u64> {
+        self.host.read(f)
     }
-    pub fn hz(&self, reg: &str, field: &str) -> u64 {
-        self.h(reg, field).unwrap_or(0)
+    /// The host's value of field `f`, where a register not in the input counts as all
+    /// zero (no feature); rules that must tell the two apart check [`Ctx::missing`].
+    pub fn hz(&self, f: &FieldDef) -> u64 {
+        self.h(f).unwrap_or(0)
     }
     /// Capabilities given, or those a current kernel reports for this host.
     pub fn caps(&self) -> Caps {
-        self.opts.caps.unwrap_or(Caps { pci_ats_not_supported: self.hz("IDR0", "ATS") == 0, ..Caps::default() })
+        self.opts.caps.unwrap_or(Caps { pci_ats_not_supported: self.hz(&idr0::ATS) == 0, ..Caps::default() })
     }
     pub fn nesting(&self) -> bool {
-        self.hz("IDR0", "S1P") == 1 && self.hz("IDR0", "S2P") == 1
+        self.hz(&idr0::S1P) == 1 && self.hz(&idr0::S2P) == 1
     }
     pub fn kernel_has_nesting(&self) -> bool {
         self.opts.kernel.is_none_or(|k| k >= NESTING_KERNEL)
     }
     pub fn guest_ats(&self) -> u64 {
-        (self.hz("IDR0", "ATS") == 1 && !self.caps().pci_ats_not_supported) as u64
+        (self.hz(&idr0::ATS) == 1 && !self.caps().pci_ats_not_supported) as u64
     }
     /// STALL_MODEL the guest gets (direct).
     pub fn guest_stall_model(&self) -> u64 {
-        self.hz("IDR0", "STALL_MODEL")
+        self.hz(&idr0::STALL_MODEL)
     }
     /// IDR0.S1P the strict guest gets (1 exactly when the host can nest).
     pub fn guest_s1p(&self) -> u64 {
@@ -104,7 +111,7 @@ impl<'a> Ctx<'a> {
     /// without S1P, IHI 0070 6.3.4).
     pub fn guest_had(&self) -> u64 {
         if self.guest_s1p() == 1 {
-            self.hz("IDR3", "HAD")
+            self.hz(&idr3::HAD)
         } else {
             0
         }
@@ -113,36 +120,38 @@ impl<'a> Ctx<'a> {
     /// host lacks HAD (HAD is mandatory with stage 1 from SMMUv3.1, IHI 0070 6.3.4). Tied
     /// to the host's HAD alone, so a pool's revision is never above any member's.
     pub fn guest_minor(&self) -> u64 {
-        if self.hz("IDR3", "HAD") == 0 {
+        if self.hz(&idr3::HAD) == 0 {
             return 0;
         }
-        self.hz("AIDR", "ArchMinorRev").min(1)
+        self.hz(&aidr::ArchMinorRev).min(1)
     }
     /// IDR5.GRAN64K the strict guest gets (direct).
     pub fn guest_gran64k(&self) -> u64 {
-        self.hz("IDR5", "GRAN64K")
+        self.hz(&idr5::GRAN64K)
     }
-    fn missing(&self, reg: &str) -> bool {
-        !self.host.contains(reg)
+    /// True when the register holding `f` was not in the input.
+    fn missing(&self, f: &FieldDef) -> bool {
+        self.host.read(f).is_none()
     }
 }
 
 type Eval = fn(&Ctx, &FieldDef) -> D;
 
+/// A rule, keyed by the typed handle of the field it decides.
 pub(crate) struct Rule {
-    pub reg: &'static str,
-    pub field: &'static str,
+    pub field: &'static FieldDef,
     pub order: Order,
     pub eval: Eval,
 }
 
-const fn r(reg: &'static str, field: &'static str, order: Order, eval: Eval) -> Rule {
-    Rule { reg, field, order, eval }
+const fn r(field: &'static FieldDef, order: Order, eval: Eval) -> Rule {
+    Rule { field, order, eval }
 }
 
 /// A kdoc-listed field: the guest gets the host value.
-fn direct(c: &Ctx, f: &FieldDef, reg: &str, extra: &str) -> D {
-    if c.missing(reg) {
+fn direct(c: &Ctx, f: &FieldDef, extra: &str) -> D {
+    let reg = f.layout;
+    if c.missing(f) {
         return d(
             Class::Direct,
             0,
@@ -151,7 +160,7 @@ fn direct(c: &Ctx, f: &FieldDef, reg: &str, extra: &str) -> D {
             &[KDOC, RULE4],
         );
     }
-    let v = c.hz(reg, f.name);
+    let v = c.hz(f);
     let reserved = if f.is_reserved(v) {
         format!(" The host value {v} is a reserved encoding: a careful VMM refuses this host rather than forward it.")
     } else {
@@ -170,8 +179,8 @@ fn zero(class: Class, reason: impl Into<String>, would: impl Into<String>, refs:
     d(class, 0, reason, would, refs)
 }
 
-fn not_for_nesting(c: &Ctx, f: &FieldDef, reg: &str, what: &str) -> D {
-    let hv = c.hz(reg, f.name);
+fn not_for_nesting(c: &Ctx, f: &FieldDef, what: &str) -> D {
+    let hv = c.hz(f);
     let have = if hv != 0 { "The host has it, but t" } else { "T" };
     zero(
         Class::NeedsKernel,
@@ -183,28 +192,28 @@ fn not_for_nesting(c: &Ctx, f: &FieldDef, reg: &str, what: &str) -> D {
 
 pub(crate) static RULES: &[Rule] = &[
     // ---- IDR0
-    r("IDR0", "S2P", Order::AtMost, |_, _| {
+    r(&idr0::S2P, Order::AtMost, |_, _| {
         zero(Class::HostOnly,
             "Stage 2 belongs to the host: the kernel keeps the nesting-parent stage 2 for the VM's memory, and the vSMMU offers the guest stage 1 only.",
             "Nothing in the uAPI: a guest stage 2 would need nesting inside nesting.",
             &[KDOC, VSMMU_ALLOC])
     }),
-    r("IDR0", "S1P", Order::AtMost, |c, _| {
+    r(&idr0::S1P, Order::AtMost, |c, _| {
         if c.nesting() {
             d(Class::Assumed, 1,
                 "The uAPI kdoc says S1P is to be assumed when a NESTED HWPT can be created; this host has S1P and S2P, so the kernel can nest.",
                 "A host without S1P or S2P (no nesting).", &[KDOC, VSMMU_ALLOC])
         } else {
             zero(Class::Assumed,
-                format!("Nesting needs host S1P and S2P (ARM_SMMU_FEAT_NESTING); this host has S1P={}, S2P={}, so no NESTED HWPT can be created.", c.hz("IDR0", "S1P"), c.hz("IDR0", "S2P")),
+                format!("Nesting needs host S1P and S2P (ARM_SMMU_FEAT_NESTING); this host has S1P={}, S2P={}, so no NESTED HWPT can be created.", c.hz(&idr0::S1P), c.hz(&idr0::S2P)),
                 "A host with both stages.", &[KDOC, VSMMU_ALLOC])
         }
     }),
-    r("IDR0", "TTF", Order::Subset, |c, f| {
-        direct(c, f, "IDR0", " The host walks the guest's stage-1 tables, so only formats it walks may be offered.")
+    r(&idr0::TTF, Order::Subset, |c, f| {
+        direct(c, f, " The host walks the guest's stage-1 tables, so only formats it walks may be offered.")
     }),
-    r("IDR0", "COHACC", Order::AtMost, |c, _| {
-        let host = c.hz("IDR0", "COHACC");
+    r(&idr0::COHACC, Order::AtMost, |c, _| {
+        let host = c.hz(&idr0::COHACC);
         if host == 1 {
             d(Class::Assumed, 1,
                 "The uAPI kdoc says VFIO/iommufd only support platforms with COHACC, so it is to be assumed; the host has it.",
@@ -219,14 +228,14 @@ pub(crate) static RULES: &[Rule] = &[
                 "--fw-coherent if firmware marks the SMMU coherent.", &[KDOC, RULE2])
         }
     }),
-    r("IDR0", "BTM", Order::AtMost, |c, f| {
-        let mut x = not_for_nesting(c, f, "IDR0", "broadcast TLB maintenance (BTM)");
+    r(&idr0::BTM, Order::AtMost, |c, f| {
+        let mut x = not_for_nesting(c, f, "broadcast TLB maintenance (BTM)");
         x.would_change.push_str(" As proposed upstream, it would also need the vSMMU to share KVM's VMID, requested per VM at IOMMU_VIOMMU_ALLOC (rule 3).");
         x.refs.push(RULE3.into());
         x
     }),
-    r("IDR0", "HTTU", Order::AtMost, |c, f| {
-        let mut x = not_for_nesting(c, f, "IDR0", "hardware translation table update (HTTU)");
+    r(&idr0::HTTU, Order::AtMost, |c, f| {
+        let mut x = not_for_nesting(c, f, "hardware translation table update (HTTU)");
         x.reason.push_str(
             " IOMMU_HW_CAP_DIRTY_TRACKING is about the VMM's own stage-2 dirty tracking and does not change this.",
         );
@@ -236,7 +245,7 @@ pub(crate) static RULES: &[Rule] = &[
         x.refs.push(KDOC_CAPS.into());
         x
     }),
-    r("IDR0", "DORMHINT", Order::Free, |_, _| {
+    r(&idr0::DORMHINT, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "A power-management hint about the emulated SMMU's own state; the VMM's emulation answers it.",
@@ -244,7 +253,7 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR0", "Hyp", Order::AtMost, |_, _| {
+    r(&idr0::Hyp, Order::AtMost, |_, _| {
         zero(
             Class::HostOnly,
             "EL2 stage-1 contexts belong to the host hypervisor; a guest vSMMU has no EL2 translation regime to offer.",
@@ -252,10 +261,10 @@ pub(crate) static RULES: &[Rule] = &[
             &[KDOC],
         )
     }),
-    r("IDR0", "ATS", Order::AtMost, |c, _| {
+    r(&idr0::ATS, Order::AtMost, |c, _| {
         let caps = c.caps();
         let g = c.guest_ats();
-        let reason = if c.hz("IDR0", "ATS") == 0 {
+        let reason = if c.hz(&idr0::ATS) == 0 {
             "The host SMMU has no ATS, so no device behind it can use ATS.".to_string()
         } else if caps.pci_ats_not_supported {
             "The kernel reports IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED for the device, so ATS must stay off.".to_string()
@@ -266,18 +275,16 @@ pub(crate) static RULES: &[Rule] = &[
             "IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED (--caps pci-ats-not-supported) forbids it; a VMM that describes no ATS device should leave it 0.",
             &[KDOC, KDOC_CAPS])
     }),
-    r("IDR0", "NS1ATS", Order::AtMost, |c, _| {
+    r(&idr0::NS1ATS, Order::AtMost, |c, _| {
         zero(Class::HostOnly,
-            format!("Split-stage ATS is about stage 2, which the guest does not have: IDR0.NS1ATS is RES0 when S2P == 0 (IHI 0070 6.3.1), so the guest sees 0 whatever the host says (host {}).", c.hz("IDR0", "NS1ATS")),
+            format!("Split-stage ATS is about stage 2, which the guest does not have: IDR0.NS1ATS is RES0 when S2P == 0 (IHI 0070 6.3.1), so the guest sees 0 whatever the host says (host {}).", c.hz(&idr0::NS1ATS)),
             "A guest stage 2.", &[KDOC])
     }),
-    r("IDR0", "ASID16", Order::AtMost, |c, f| {
-        direct(c, f, "IDR0", " Guest ASIDs go into the guest CDs the host hardware reads.")
-    }),
-    r("IDR0", "MSI", Order::Free, |_, _| {
+    r(&idr0::ASID16, Order::AtMost, |c, f| direct(c, f, " Guest ASIDs go into the guest CDs the host hardware reads.")),
+    r(&idr0::MSI, Order::Free, |_, _| {
         zero(Class::VmmDefined, "The vSMMU's own queue interrupts are emulated by the VMM (wired or MSI, its choice); the strict profile uses wired interrupts.", "A VMM that emulates MSI writes for its queues.", &[])
     }),
-    r("IDR0", "SEV", Order::Free, |_, _| {
+    r(&idr0::SEV, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "WFE wake-up events come from the emulated queues, so the VMM decides; the strict profile offers none.",
@@ -285,11 +292,11 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR0", "ATOS", Order::Free, |_, _| {
+    r(&idr0::ATOS, Order::Free, |_, _| {
         zero(Class::VmmDefined, "The ATOS registers would be emulated by the VMM (iommufd has no ATOS call), so it is the VMM's choice; the strict profile offers none.", "A VMM that emulates ATOS by walking the guest tables.", &[])
     }),
-    r("IDR0", "PRI", Order::AtMost, |c, f| not_for_nesting(c, f, "IDR0", "the Page Request Interface (PRI)")),
-    r("IDR0", "VMW", Order::AtMost, |_, _| {
+    r(&idr0::PRI, Order::AtMost, |c, f| not_for_nesting(c, f, "the Page Request Interface (PRI)")),
+    r(&idr0::VMW, Order::AtMost, |_, _| {
         zero(
             Class::HostOnly,
             "VMID wildcards only matter with stage 2, which the guest does not have.",
@@ -297,7 +304,7 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR0", "VMID16", Order::AtMost, |_, _| {
+    r(&idr0::VMID16, Order::AtMost, |_, _| {
         zero(
             Class::HostOnly,
             "VMIDs tag stage-2 translations, which stay with the host; the guest has no stage 2.",
@@ -305,36 +312,31 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR0", "CD2L", Order::AtMost, |c, f| direct(c, f, "IDR0", " The host walks the guest's CD tables.")),
-    r("IDR0", "VATOS", Order::AtMost, |_, _| {
+    r(&idr0::CD2L, Order::AtMost, |c, f| direct(c, f, " The host walks the guest's CD tables.")),
+    r(&idr0::VATOS, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "The virtual ATOS page is for a hypervisor to hand to a guest directly; it is not an interface a vSMMU offers.", "Nothing in the uAPI.", &[])
     }),
-    r("IDR0", "TTENDIAN", Order::Endian, |c, f| {
-        let mut x = direct(c, f, "IDR0", " The host walks the guest's tables with the endianness it supports.");
+    r(&idr0::TTENDIAN, Order::Endian, |c, f| {
+        let mut x = direct(c, f, " The host walks the guest's tables with the endianness it supports.");
         x.refs.push(QEMU_CHECK.into());
         x
     }),
-    r("IDR0", "STALL_MODEL", Order::StallModel, |c, f| {
-        direct(
-            c,
-            f,
-            "IDR0",
-            " Stalls additionally need devices that firmware marks stall-capable (DT dma-can-stall / IORT).",
-        )
+    r(&idr0::STALL_MODEL, Order::StallModel, |c, f| {
+        direct(c, f, " Stalls additionally need devices that firmware marks stall-capable (DT dma-can-stall / IORT).")
     }),
-    r("IDR0", "TERM_MODEL", Order::AtLeast, |c, f| direct(c, f, "IDR0", "")),
-    r("IDR0", "ST_LEVEL", Order::AtMost, |c, f| {
-        direct(c, f, "IDR0", " The guest stream table is emulated by the VMM in nesting, so a VMM may choose its own (OpenVMM offers linear only).")
+    r(&idr0::TERM_MODEL, Order::AtLeast, |c, f| direct(c, f, "")),
+    r(&idr0::ST_LEVEL, Order::AtMost, |c, f| {
+        direct(c, f, " The guest stream table is emulated by the VMM in nesting, so a VMM may choose its own (OpenVMM offers linear only).")
     }),
-    r("IDR0", "RME_IMPL", Order::AtMost, |_, _| {
+    r(&idr0::RME_IMPL, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "The Realm Management Extension (granule protection checks) is the host's business; a guest vSMMU does not implement RME.", "Nothing in the uAPI.", &[])
     }),
     // ---- IDR1
-    r("IDR1", "SIDSIZE", Order::AtMost, |c, f| {
-        direct(c, f, "IDR1", " vSIDs are virtual (IOMMU_VDEVICE_ALLOC maps each), so VMMs often fix it (QEMU 16).")
+    r(&idr1::SIDSIZE, Order::AtMost, |c, f| {
+        direct(c, f, " vSIDs are virtual (IOMMU_VDEVICE_ALLOC maps each), so VMMs often fix it (QEMU 16).")
     }),
-    r("IDR1", "SSIDSIZE", Order::AtMost, |c, f| {
-        let mut x = direct(c, f, "IDR1", "");
+    r(&idr1::SSIDSIZE, Order::AtMost, |c, f| {
+        let mut x = direct(c, f, "");
         if let Some(p) = c.opts.max_pasid_log2 {
             let g = x.guest.min(p as u64);
             x.reason = format!(
@@ -350,7 +352,7 @@ pub(crate) static RULES: &[Rule] = &[
         }
         x
     }),
-    r("IDR1", "PRIQS", Order::Free, |_, _| {
+    r(&idr1::PRIQS, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "The PRI queue would be emulated by the VMM, and the guest gets no PRI.",
@@ -358,19 +360,19 @@ pub(crate) static RULES: &[Rule] = &[
             &[KDOC],
         )
     }),
-    r("IDR1", "EVENTQS", Order::Free, |_, _| {
+    r(&idr1::EVENTQS, Order::Free, |_, _| {
         d(Class::VmmDefined, 19, "The guest's event queue is emulated (filled from the vEVENTQ), so its maximum size is the VMM's choice; the strict profile offers 2^19 entries like QEMU.", "A different VMM queue limit.", &[])
     }),
-    r("IDR1", "CMDQS", Order::Free, |_, _| {
+    r(&idr1::CMDQS, Order::Free, |_, _| {
         d(Class::VmmDefined, 19, "The guest's command queue is read and forwarded by the VMM, so its maximum size is the VMM's choice; the strict profile offers 2^19 entries like QEMU.", "A different VMM queue limit.", &[])
     }),
-    r("IDR1", "ATTR_PERMS_OVR", Order::AtMost, |_, _| {
+    r(&idr1::ATTR_PERMS_OVR, Order::AtMost, |_, _| {
         zero(Class::NeedsKernel, "Overrides are STE fields; in nesting the kernel builds the STE and takes only a few guest STE fields, so the guest's overrides would be dropped.", "A kernel that accepts guest STE attribute overrides (rule 1).", &[KDOC, RULE1])
     }),
-    r("IDR1", "ATTR_TYPES_OVR", Order::AtMost, |_, _| {
+    r(&idr1::ATTR_TYPES_OVR, Order::AtMost, |_, _| {
         zero(Class::NeedsKernel, "Overrides are STE fields; in nesting the kernel builds the STE and takes only a few guest STE fields, so the guest's overrides would be dropped.", "A kernel that accepts guest STE attribute overrides (rule 1).", &[KDOC, RULE1])
     }),
-    r("IDR1", "REL", Order::Free, |_, _| {
+    r(&idr1::REL, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "Describes the VMM's preset table/queue addresses; no presets are used.",
@@ -378,7 +380,7 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR1", "QUEUES_PRESET", Order::Free, |_, _| {
+    r(&idr1::QUEUES_PRESET, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "Preset queues are the VMM's choice; the guest allocates its own.",
@@ -386,7 +388,7 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR1", "TABLES_PRESET", Order::Free, |_, _| {
+    r(&idr1::TABLES_PRESET, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "A preset stream table is the VMM's choice; the guest allocates its own.",
@@ -394,33 +396,31 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR1", "ECMDQ", Order::Free, |_, _| {
+    r(&idr1::ECMDQ, Order::Free, |_, _| {
         zero(Class::VmmDefined, "Enhanced command queues would be emulated (or, on some hosts, passed through by a vendor vIOMMU type); the strict profile offers none.", "A VMM emulating ECMDQ.", &[])
     }),
     // ---- IDR2
-    r("IDR2", "BA_VATOS", Order::AtMost, |_, _| {
+    r(&idr2::BA_VATOS, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "The address of the host's VATOS page; meaningless to a guest.", "Nothing.", &[])
     }),
     // ---- IDR3
-    r("IDR3", "RIL", Order::AtMost, |c, f| {
-        direct(c, f, "IDR3", " Range invalidations are forwarded to the host as commands.")
-    }),
-    r("IDR3", "BBML", Order::AtMost, |c, f| direct(c, f, "IDR3", "")),
-    r("IDR3", "MPAM", Order::AtMost, |c, _| {
-        let hv = c.hz("IDR3", "MPAM");
+    r(&idr3::RIL, Order::AtMost, |c, f| direct(c, f, " Range invalidations are forwarded to the host as commands.")),
+    r(&idr3::BBML, Order::AtMost, |c, f| direct(c, f, "")),
+    r(&idr3::MPAM, Order::AtMost, |c, _| {
+        let hv = c.hz(&idr3::MPAM);
         zero(Class::NeedsKernel,
             format!("{}the uAPI kdoc lists MPAM as unsupported for nesting: the kernel would have to program partition IDs for the guest and report that with a capability bit (rule 1). Using it per VM would also need a request flag at IOMMU_VIOMMU_ALLOC (rule 3), which has none (flags must be 0).", if hv == 1 { "The host has MPAM, but " } else { "" }),
             "A kernel capability bit for nested MPAM, plus an IOMMU_VIOMMU_ALLOC flag requesting it for the VM (rules 1 and 3).",
             &[KDOC, RULE1, RULE3])
     }),
-    r("IDR3", "XNX", Order::AtMost, |_, _| {
+    r(&idr3::XNX, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "A stage-2 execute-never feature; the guest has no stage 2.", "A guest stage 2.", &[])
     }),
-    r("IDR3", "FWB", Order::AtMost, |_, _| {
+    r(&idr3::FWB, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "Stage-2 forced write-back; the host uses it for the nesting parent (arm_vsmmu_alloc needs CANWBS or S2FWB), the guest has no stage 2.", "A guest stage 2.", &[VSMMU_ALLOC])
     }),
-    r("IDR3", "HAD", Order::AtMost, |c, f| {
-        let hv = c.hz("IDR3", f.name);
+    r(&idr3::HAD, Order::AtMost, |c, f| {
+        let hv = c.hz(f);
         let g = c.guest_had();
         let reason = if c.guest_s1p() == 0 {
             "The guest gets no stage 1 on this host, and HAD must be 0 without S1P (IHI 0070 6.3.4).".to_string()
@@ -433,10 +433,10 @@ pub(crate) static RULES: &[Rule] = &[
             "Only a different host value changes it; a kdoc list that named HAD would confirm it.",
             &[KDOC, RULE4, "qemu hw/arm/smmuv3.c: smmuv3_init_id_regs (IDR3.HAD = 1; QEMU 10.0 reads back IDR3 = 0x1404), kept by accel=on"])
     }),
-    r("IDR3", "PBHA", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
-    r("IDR3", "E0PD", Order::AtMost, |c, f| unlisted(c, f, "IDR3")),
-    r("IDR3", "PPS", Order::AtMost, |c, f| not_for_nesting(c, f, "IDR3", "PRI (PASID in PRI responses)")),
-    r("IDR3", "DPT", Order::AtMost, |_, _| {
+    r(&idr3::PBHA, Order::AtMost, unlisted),
+    r(&idr3::E0PD, Order::AtMost, unlisted),
+    r(&idr3::PPS, Order::AtMost, |c, f| not_for_nesting(c, f, "PRI (PASID in PRI responses)")),
+    r(&idr3::DPT, Order::AtMost, |_, _| {
         zero(
             Class::HostOnly,
             "The Device Permission Table checks the host's physical addresses; it is the host's business.",
@@ -444,16 +444,16 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR3", "S2PI", Order::AtMost, |_, _| {
+    r(&idr3::S2PI, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "Stage-2 permission indirection; the guest has no stage 2.", "A guest stage 2.", &[])
     }),
-    r("IDR3", "S2PO", Order::AtMost, |_, _| {
+    r(&idr3::S2PO, Order::AtMost, |_, _| {
         zero(Class::HostOnly, "Stage-2 permission overlays; the guest has no stage 2.", "A guest stage 2.", &[])
     }),
     // ---- IDR4
     // ---- IDR5
-    r("IDR5", "OAS", Order::AtMost, |c, _| {
-        if c.missing("IDR5") {
+    r(&idr5::OAS, Order::AtMost, |c, _| {
+        if c.missing(&idr5::OAS) {
             return zero(
                 Class::VmmDefined,
                 "IDR5 was not in the input; the guest IPA size cannot be bounded.",
@@ -461,7 +461,7 @@ pub(crate) static RULES: &[Rule] = &[
                 &[],
             );
         }
-        let v = c.hz("IDR5", "OAS");
+        let v = c.hz(&idr5::OAS);
         // The guest has no DS and no D128 (not in the kdoc list): 52 bits needs GRAN64K and
         // SMMUv3.1, 56 bits needs D128 and SMMUv3.4 (IHI 0070 6.3.6).
         let max52 = if c.guest_gran64k() == 1 && c.guest_minor() >= 1 { 6 } else { 5 };
@@ -476,17 +476,11 @@ pub(crate) static RULES: &[Rule] = &[
             "A VMM that chooses a smaller IPA space (QEMU oas=44, Cloud Hypervisor 48-bit cap).",
             &[KDOC, QEMU_CHECK, CH_IDR, OVMM_CHECK])
     }),
-    r("IDR5", "GRAN4K", Order::AtMost, |c, f| {
-        direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")
-    }),
-    r("IDR5", "GRAN16K", Order::AtMost, |c, f| {
-        direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")
-    }),
-    r("IDR5", "GRAN64K", Order::AtMost, |c, f| {
-        direct(c, f, "IDR5", " The host walks the guest's tables in this granule.")
-    }),
-    r("IDR5", "VAX", Order::AtMost, |c, f| {
-        let mut x = direct(c, f, "IDR5", "");
+    r(&idr5::GRAN4K, Order::AtMost, |c, f| direct(c, f, " The host walks the guest's tables in this granule.")),
+    r(&idr5::GRAN16K, Order::AtMost, |c, f| direct(c, f, " The host walks the guest's tables in this granule.")),
+    r(&idr5::GRAN64K, Order::AtMost, |c, f| direct(c, f, " The host walks the guest's tables in this granule.")),
+    r(&idr5::VAX, Order::AtMost, |c, f| {
+        let mut x = direct(c, f, "");
         // 52-bit VA needs GRAN64K (the guest has no DS) and SMMUv3.1; 56-bit needs D128.
         let max = if c.guest_minor() == 0 {
             0
@@ -505,7 +499,7 @@ pub(crate) static RULES: &[Rule] = &[
         }
         x
     }),
-    r("IDR5", "STALL_MAX", Order::AtMost, |c, _| {
+    r(&idr5::STALL_MAX, Order::AtMost, |c, _| {
         let sm = c.guest_stall_model();
         if sm == 1 {
             zero(
@@ -517,7 +511,7 @@ pub(crate) static RULES: &[Rule] = &[
         } else {
             d(
                 Class::VmmDefined,
-                c.hz("IDR5", "STALL_MAX"),
+                c.hz(&idr5::STALL_MAX),
                 "Stalled transactions are held by the host SMMU, so the guest may see at most the host's limit.",
                 "A guest without stall.",
                 &[],
@@ -525,7 +519,7 @@ pub(crate) static RULES: &[Rule] = &[
         }
     }),
     // ---- IDR6 (ECMDQ command queue control pages)
-    r("IDR6", "CMDQ_CONTROL_PAGE_LOG2NUMQ", Order::Free, |_, _| {
+    r(&idr6::CMDQ_CONTROL_PAGE_LOG2NUMQ, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.",
@@ -533,7 +527,7 @@ pub(crate) static RULES: &[Rule] = &[
             &[],
         )
     }),
-    r("IDR6", "CMDQ_CONTROL_PAGE_LOG2NUMP", Order::Free, |_, _| {
+    r(&idr6::CMDQ_CONTROL_PAGE_LOG2NUMP, Order::Free, |_, _| {
         zero(
             Class::VmmDefined,
             "Describes ECMDQ control pages the VMM would have to emulate; the strict profile offers no ECMDQ.",
@@ -542,25 +536,25 @@ pub(crate) static RULES: &[Rule] = &[
         )
     }),
     // ---- IIDR
-    r("IIDR", "ProductID", Order::Free, iidr),
-    r("IIDR", "Variant", Order::Free, iidr),
-    r("IIDR", "Revision", Order::Free, iidr),
-    r("IIDR", "Implementer", Order::Free, iidr),
+    r(&iidr::ProductID, Order::Free, iidr),
+    r(&iidr::Variant, Order::Free, iidr),
+    r(&iidr::Revision, Order::Free, iidr),
+    r(&iidr::Implementer, Order::Free, iidr),
     // ---- AIDR
-    r("AIDR", "ArchMajorRev", Order::AtMost, |c, _| {
+    r(&aidr::ArchMajorRev, Order::AtMost, |c, _| {
         d(
             Class::VmmDefined,
             0,
             format!(
                 "The architecture revision the VMM's emulation implements: SMMUv3 (major 0). The host says {}.",
-                c.hz("AIDR", "ArchMajorRev")
+                c.hz(&aidr::ArchMajorRev)
             ),
             "Nothing short of a new architecture.",
             &[],
         )
     }),
-    r("AIDR", "ArchMinorRev", Order::AtMost, |c, _| {
-        let h = c.hz("AIDR", "ArchMinorRev");
+    r(&aidr::ArchMinorRev, Order::AtMost, |c, _| {
+        let h = c.hz(&aidr::ArchMinorRev);
         let g = c.guest_minor();
         let why = if g < h.min(1) {
             " but the host has no IDR3.HAD, which the guest's stage 1 would need from SMMUv3.1 on (IHI 0070 6.3.4), so the guest claims SMMUv3.0"
@@ -580,8 +574,9 @@ fn iidr(_c: &Ctx, f: &FieldDef) -> D {
 }
 
 /// A feature field not in the kdoc list.
-fn unlisted(c: &Ctx, f: &FieldDef, reg: &str) -> D {
-    let hv = c.hz(reg, f.name);
+fn unlisted(c: &Ctx, f: &FieldDef) -> D {
+    let reg = f.layout;
+    let hv = c.hz(f);
     zero(Class::NeedsKernel,
         format!("{}{reg}.{} is not in the uAPI kdoc list, which says VMMs must not read bits outside it; the kernel has not said it works for a nested guest (rule 1).",
             if hv != 0 { "The host has it, but " } else { "" }, f.name),
@@ -590,8 +585,9 @@ fn unlisted(c: &Ctx, f: &FieldDef, reg: &str) -> D {
 }
 
 /// Default for fields without a specific rule.
-fn default_rule(c: &Ctx, reg: &str, f: &FieldDef) -> (D, Order) {
-    if reg == "IDR4" || f.fmt == Fmt::Hex || f.name.to_ascii_uppercase().contains("IMP") {
+fn default_rule(c: &Ctx, f: &FieldDef) -> (D, Order) {
+    let reg = f.layout;
+    if reg == idr4::LAYOUT.name || f.fmt == Fmt::Hex || f.name.to_ascii_uppercase().contains("IMP") {
         return (
             zero(Class::HostOnly,
                 format!("{reg}.{} is implementation defined: it describes the host implementation and means nothing for an emulated vSMMU.", f.name),
@@ -599,31 +595,36 @@ fn default_rule(c: &Ctx, reg: &str, f: &FieldDef) -> (D, Order) {
             Order::AtMost,
         );
     }
-    if reg == "IIDR" || reg == "AIDR" {
+    if is_id_register(reg) {
         return (iidr(c, f), Order::Free);
     }
-    (unlisted(c, f, reg), Order::AtMost)
+    (unlisted(c, f), Order::AtMost)
 }
 
-fn find(reg: &str, field: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.reg == reg && r.field.eq_ignore_ascii_case(field))
+/// SMMU_IIDR and SMMU_AIDR: they name the implementation and the architecture revision.
+fn is_id_register(reg: &str) -> bool {
+    reg == iidr::LAYOUT.name || reg == aidr::LAYOUT.name
+}
+
+fn find(f: &FieldDef) -> Option<&'static Rule> {
+    RULES.iter().find(|r| same_field(r.field, f))
 }
 
 /// The order of a field (rule order, or the default's).
-pub(crate) fn order_of(reg: &str, f: &FieldDef) -> Order {
-    match find(reg, f.name) {
+pub(crate) fn order_of(f: &FieldDef) -> Order {
+    match find(f) {
         Some(r) => r.order,
-        None if reg == "IIDR" || reg == "AIDR" => Order::Free,
+        None if is_id_register(f.layout) => Order::Free,
         None => Order::AtMost,
     }
 }
 
 /// Evaluates the rule for one field: (decision, order, specific?).
-pub(crate) fn evaluate(c: &Ctx, reg: &str, f: &FieldDef) -> (D, Order, bool) {
-    let (mut x, order, specific) = match find(reg, f.name) {
+pub(crate) fn evaluate(c: &Ctx, f: &FieldDef) -> (D, Order, bool) {
+    let (mut x, order, specific) = match find(f) {
         Some(r) => ((r.eval)(c, f), r.order, true),
         None => {
-            let (x, o) = default_rule(c, reg, f);
+            let (x, o) = default_rule(c, f);
             (x, o, false)
         }
     };
@@ -638,30 +639,31 @@ pub(crate) fn evaluate(c: &Ctx, reg: &str, f: &FieldDef) -> (D, Order, bool) {
     (x, order, specific)
 }
 
-/// Every (register, field) a specific rule names, for the table-consistency test.
+/// Every (register, field) a specific rule names, for the table-consistency test: the
+/// names come from the rules' handles.
 pub fn rule_names() -> Vec<(&'static str, &'static str)> {
-    RULES.iter().map(|r| (r.reg, r.field)).collect()
+    RULES.iter().map(|r| (r.field.layout, r.field.name)).collect()
 }
 
 /// The kdoc-listed fields (class `direct`).
-pub(crate) const KDOC_LIST: &[(&str, &str)] = &[
-    ("IDR0", "ST_LEVEL"),
-    ("IDR0", "TERM_MODEL"),
-    ("IDR0", "STALL_MODEL"),
-    ("IDR0", "TTENDIAN"),
-    ("IDR0", "CD2L"),
-    ("IDR0", "ASID16"),
-    ("IDR0", "TTF"),
-    ("IDR1", "SIDSIZE"),
-    ("IDR1", "SSIDSIZE"),
-    ("IDR3", "BBML"),
-    ("IDR3", "RIL"),
-    ("IDR5", "VAX"),
-    ("IDR5", "GRAN64K"),
-    ("IDR5", "GRAN16K"),
-    ("IDR5", "GRAN4K"),
+pub(crate) static KDOC_LIST: &[&FieldDef] = &[
+    &idr0::ST_LEVEL,
+    &idr0::TERM_MODEL,
+    &idr0::STALL_MODEL,
+    &idr0::TTENDIAN,
+    &idr0::CD2L,
+    &idr0::ASID16,
+    &idr0::TTF,
+    &idr1::SIDSIZE,
+    &idr1::SSIDSIZE,
+    &idr3::BBML,
+    &idr3::RIL,
+    &idr5::VAX,
+    &idr5::GRAN64K,
+    &idr5::GRAN16K,
+    &idr5::GRAN4K,
 ];
 
-pub(crate) fn is_direct(reg: &str, field: &str) -> bool {
-    KDOC_LIST.iter().any(|(r, f)| *r == reg && f.eq_ignore_ascii_case(field))
+pub(crate) fn is_direct(f: &FieldDef) -> bool {
+    KDOC_LIST.iter().any(|k| same_field(k, f))
 }

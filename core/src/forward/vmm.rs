@@ -3,6 +3,8 @@
 
 use super::rules::{Ctx, CH_IDR, NESTING_KERNEL, OVMM_CHECK, QEMU_CHECK, VSMMU_ALLOC};
 use super::{FieldValue, ForwardOptions, GuestRegs, HostGuest, NumOrAuto, OnOffAuto, Verdict, Vmm, VmmResult};
+use crate::model::FieldDef;
+use crate::regs::idr::{aidr, idr0, idr1, idr3, idr5};
 use crate::regset::RegisterSet;
 
 const QEMU_REFS: &[&str] = &[
@@ -67,18 +69,18 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
             warn.push(format!("warning: unknown hw_info flags {:#x}", fl & !1));
         }
     }
-    if !c.host.contains("IDR0") {
+    if c.host.value(&idr0::LAYOUT).is_none() {
         refuse.push("IDR0 not given: cannot tell whether the host SMMU can nest".into());
         return (refuse, warn);
     }
     if !c.nesting() {
         refuse.push(format!(
             "kernel: IOMMU_VIOMMU_ALLOC fails (EOPNOTSUPP): the host SMMU lacks ARM_SMMU_FEAT_NESTING (IDR0.S1P={}, IDR0.S2P={})",
-            c.hz("IDR0", "S1P"),
-            c.hz("IDR0", "S2P")
+            c.hz(&idr0::S1P),
+            c.hz(&idr0::S2P)
         ));
     }
-    let fwb = c.h("IDR3", "FWB");
+    let fwb = c.h(&idr3::FWB);
     if fwb != Some(1) {
         let fwb_txt = match fwb {
             Some(v) => format!("IDR3.FWB={v}"),
@@ -94,7 +96,7 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
             )),
         }
     }
-    if c.hz("IDR0", "COHACC") == 0 {
+    if c.hz(&idr0::COHACC) == 0 {
         match c.opts.firmware.coherent {
             Some(true) => {}
             Some(false) => refuse.push(
@@ -113,8 +115,8 @@ fn kernel_checks(c: &Ctx) -> (Vec<String>, Vec<String>) {
 fn strict(c: &Ctx, strict_guest: &GuestRegs) -> Run {
     let mut messages = Vec::new();
     for (reg, f) in super::id_fields() {
-        let Some(v) = c.h(reg, f.name) else { continue };
-        if f.is_reserved(v) && super::rules::is_direct(reg, f.name) {
+        let Some(v) = c.h(f) else { continue };
+        if f.is_reserved(v) && super::rules::is_direct(f) {
             messages
                 .push(format!("host {reg}.{}={v} is a reserved encoding; a strict VMM does not forward it", f.name));
         }
@@ -130,29 +132,29 @@ fn qemu(c: &Ctx) -> Run {
     let mut unverified = Vec::new();
     // smmuv3_init_id_regs, stage 1 (the values QEMU 10.0 reads back as IDR0=0x0d44101a,
     // IDR1=0x02730010, IDR3=0x00001404, IDR5=0x00000074, AIDR=0x1).
-    for (r, f, v) in [
-        ("IDR0", "S1P", 1),
-        ("IDR0", "TTF", 2),
-        ("IDR0", "COHACC", 1),
-        ("IDR0", "ASID16", 1),
-        ("IDR0", "VMID16", 1),
-        ("IDR0", "TTENDIAN", 2),
-        ("IDR0", "STALL_MODEL", 1),
-        ("IDR0", "TERM_MODEL", 1),
-        ("IDR0", "ST_LEVEL", 1),
-        ("IDR1", "SIDSIZE", 16),
-        ("IDR1", "EVENTQS", 19),
-        ("IDR1", "CMDQS", 19),
-        ("IDR3", "HAD", 1),
-        ("IDR3", "RIL", 1),
-        ("IDR3", "BBML", 2),
-        ("IDR5", "OAS", 4),
-        ("IDR5", "GRAN4K", 1),
-        ("IDR5", "GRAN16K", 1),
-        ("IDR5", "GRAN64K", 1),
-        ("AIDR", "ArchMinorRev", 1),
+    for (f, v) in [
+        (&idr0::S1P, 1),
+        (&idr0::TTF, 2),
+        (&idr0::COHACC, 1),
+        (&idr0::ASID16, 1),
+        (&idr0::VMID16, 1),
+        (&idr0::TTENDIAN, 2),
+        (&idr0::STALL_MODEL, 1),
+        (&idr0::TERM_MODEL, 1),
+        (&idr0::ST_LEVEL, 1),
+        (&idr1::SIDSIZE, 16),
+        (&idr1::EVENTQS, 19),
+        (&idr1::CMDQS, 19),
+        (&idr3::HAD, 1),
+        (&idr3::RIL, 1),
+        (&idr3::BBML, 2),
+        (&idr5::OAS, 4),
+        (&idr5::GRAN4K, 1),
+        (&idr5::GRAN16K, 1),
+        (&idr5::GRAN64K, 1),
+        (&aidr::ArchMinorRev, 1),
     ] {
-        g.set(r, f, v);
+        g.put(f, v);
     }
     // Property validation.
     if let NumOrAuto::Bits(b) = o.oas {
@@ -169,71 +171,69 @@ fn qemu(c: &Ctx) -> Run {
     }
     // smmuv3_accel_idr_override
     if o.ril == OnOffAuto::Off {
-        g.set("IDR3", "RIL", 0);
+        g.put(&idr3::RIL, 0);
     }
     if o.ats == OnOffAuto::On {
-        g.set("IDR0", "ATS", 1);
+        g.put(&idr0::ATS, 1);
     }
     if o.oas == NumOrAuto::Bits(48) {
-        g.set("IDR5", "OAS", 5);
+        g.put(&idr5::OAS, 5);
     }
     if let NumOrAuto::Bits(n) = o.ssidsize {
         if n > 0 {
-            g.set("IDR1", "SSIDSIZE", n as u64);
+            g.put(&idr1::SSIDSIZE, n as u64);
         }
     }
     // smmuv3_accel_auto_finalise
     if o.ats == OnOffAuto::Auto {
-        g.set("IDR0", "ATS", c.hz("IDR0", "ATS"));
+        g.put(&idr0::ATS, c.hz(&idr0::ATS));
     }
     if o.ril == OnOffAuto::Auto {
-        g.set("IDR3", "RIL", c.hz("IDR3", "RIL"));
+        g.put(&idr3::RIL, c.hz(&idr3::RIL));
     }
     if o.ssidsize == NumOrAuto::Auto {
-        g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
+        g.put(&idr1::SSIDSIZE, c.hz(&idr1::SSIDSIZE));
     }
     if o.oas == NumOrAuto::Auto {
-        g.set("IDR5", "OAS", c.hz("IDR5", "OAS"));
+        g.put(&idr5::OAS, c.hz(&idr5::OAS));
         unverified.push(
             "oas=auto: QEMU's OasMode accepts auto, but smmuv3_accel_auto_finalise as read resolves only ats, ril and ssidsize; modelled as taking the host OAS".into(),
         );
     }
     // smmuv3_accel_check_hw_compatible, in its order; the first failure is the message.
-    let hg = |r: &str, f: &str| c.h(r, f);
-    let gg = |r: &str, f: &str| g.get(r, f);
     let check = || -> Option<String> {
-        let pair = |r: &str, f: &str| Some((hg(r, f)?, gg(r, f)?));
-        if let Some((h, q)) = pair("IDR0", "ST_LEVEL") {
+        let pair = |f: &FieldDef| Some((c.h(f)?, g.read(f)?));
+        if let Some((h, q)) = pair(&idr0::ST_LEVEL) {
             if h != q {
                 return Some(format!("Host SMMUv3 Stream Table format mismatch (host STLEVEL={h}, QEMU STLEVEL={q})"));
             }
         }
-        if let Some((h, q)) = pair("IDR0", "TTENDIAN") {
+        if let Some((h, q)) = pair(&idr0::TTENDIAN) {
             if h > q {
                 return Some("Host SMMUv3 doesn't support Little-endian translation table".into());
             }
         }
-        if let Some((h, q)) = pair("IDR0", "TTF") {
+        if let Some((h, q)) = pair(&idr0::TTF) {
             if h < q {
                 return Some("Host SMMUv3 doesn't support AArch64 translation table format".into());
             }
         }
-        if let Some((h, q)) = pair("IDR1", "SIDSIZE") {
+        if let Some((h, q)) = pair(&idr1::SIDSIZE) {
             if h < q {
                 return Some(format!("Host SMMUv3 SIDSIZE not compatible (host={h}, QEMU={q})"));
             }
         }
-        if let Some((h, q)) = pair("IDR1", "SSIDSIZE") {
+        if let Some((h, q)) = pair(&idr1::SSIDSIZE) {
             if h < q {
                 return Some(format!("Host SMMUv3 SSIDSIZE not compatible (host={h}, QEMU={q})"));
             }
         }
-        if let Some((h, q)) = pair("IDR3", "RIL") {
+        if let Some((h, q)) = pair(&idr3::RIL) {
             if h < q {
                 return Some("Host SMMUv3 doesn't support Range Invalidation".into());
             }
         }
-        if let Some((h, q)) = pair("IDR5", "OAS") {
+        if let Some((h, q)) = pair(&idr5::OAS) {
             if h < q {
                 return Some(format!(
                     "Host SMMUv3 supports only {}-bit IPA, but the vSMMU OAS implies {}-bit IPA",
@@ -242,13 +242,13 @@ fn qemu(c: &Ctx) -> Run {
                 ));
             }
         }
-        if let Some((h, q)) = pair("IDR0", "ATS") {
+        if let Some((h, q)) = pair(&idr0::ATS) {
             if h < q {
                 return Some("Host SMMUv3 doesn't support Address Translation Services".into());
             }
         }
-        for (f, n) in [("GRAN4K", "4K"), ("GRAN16K", "16K"), ("GRAN64K", "64K")] {
-            if let Some((h, q)) = pair("IDR5", f) {
+        for (f, n) in [(&idr5::GRAN4K, "4K"), (&idr5::GRAN16K, "16K"), (&idr5::GRAN64K, "64K")] {
+            if let Some((h, q)) = pair(f) {
                 if h != q {
                     return Some(format!("Host SMMUv3 doesn't support {n} translation granule"));
                 }
@@ -261,9 +261,10 @@ fn qemu(c: &Ctx) -> Run {
         msgs.push(m);
         accepts = false;
     }
-    for (reg, f) in [("IDR1", "SIDSIZE"), ("IDR1", "SSIDSIZE"), ("IDR3", "RIL"), ("IDR5", "OAS"), ("IDR5", "GRAN4K")] {
-        if super::field_def(reg, f).is_some() && c.h(reg, f).is_none() {
-            msgs.push(format!("note: host {reg} not given: QEMU's {reg}.{f} check could not be evaluated"));
+    for f in [&idr1::SIDSIZE, &idr1::SSIDSIZE, &idr3::RIL, &idr5::OAS, &idr5::GRAN4K] {
+        if c.h(f).is_none() {
+            let reg = f.layout;
+            msgs.push(format!("note: host {reg} not given: QEMU's {reg}.{} check could not be evaluated", f.name));
         }
     }
     Run { accepts, messages: msgs, guest: g, unverified }
@@ -273,46 +274,46 @@ fn qemu(c: &Ctx) -> Run {
 fn cloud_hypervisor(c: &Ctx) -> Run {
     let mut g = GuestRegs::zeroed();
     let mut msgs = Vec::new();
-    for (r, f, v) in [
-        ("IDR0", "S1P", 1),
-        ("IDR0", "TTF", 2),
-        ("IDR0", "TTENDIAN", 2),
-        ("IDR0", "STALL_MODEL", 1),
-        ("IDR0", "ST_LEVEL", 1),
-        ("IDR1", "SIDSIZE", 16),
-        ("IDR1", "CMDQS", 19),
-        ("IDR1", "EVENTQS", 19),
+    for (f, v) in [
+        (&idr0::S1P, 1),
+        (&idr0::TTF, 2),
+        (&idr0::TTENDIAN, 2),
+        (&idr0::STALL_MODEL, 1),
+        (&idr0::ST_LEVEL, 1),
+        (&idr1::SIDSIZE, 16),
+        (&idr1::CMDQS, 19),
+        (&idr1::EVENTQS, 19),
     ] {
-        g.set(r, f, v);
+        g.put(f, v);
     }
     // Host-gated IDR0 bits (IDR0_HOST_GATED): COHACC, ASID16, VMID16, CD2L and the
     // 2-level stream table bit, ST_LEVEL[0].
-    for f in ["COHACC", "ASID16", "VMID16", "CD2L"] {
-        g.set("IDR0", f, c.hz("IDR0", f));
+    for f in [&idr0::COHACC, &idr0::ASID16, &idr0::VMID16, &idr0::CD2L] {
+        g.put(f, c.hz(f));
     }
-    g.set("IDR0", "ST_LEVEL", c.hz("IDR0", "ST_LEVEL") & 1);
+    g.put(&idr0::ST_LEVEL, c.hz(&idr0::ST_LEVEL) & 1);
     let ats = !c.caps().pci_ats_not_supported;
-    g.set("IDR0", "ATS", ats as u64);
-    if ats && c.hz("IDR0", "ATS") == 0 {
+    g.put(&idr0::ATS, ats as u64);
+    if ats && c.hz(&idr0::ATS) == 0 {
         msgs.push(
             "note: Cloud Hypervisor sets IDR0.ATS from the kernel capability alone; the host IDR0.ATS is 0".into(),
         );
     }
-    g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
+    g.put(&idr1::SSIDSIZE, c.hz(&idr1::SSIDSIZE));
     // OAS = min(48-bit, host), granules = {4K, 64K} and host, else {4K, 64K}.
-    g.set("IDR5", "OAS", c.hz("IDR5", "OAS").min(5));
-    let g4 = c.hz("IDR5", "GRAN4K");
-    let g64 = c.hz("IDR5", "GRAN64K");
-    if g4 == 0 && g64 == 0 && c.host.contains("IDR5") {
-        g.set("IDR5", "GRAN4K", 1);
-        g.set("IDR5", "GRAN64K", 1);
+    g.put(&idr5::OAS, c.hz(&idr5::OAS).min(5));
+    let g4 = c.hz(&idr5::GRAN4K);
+    let g64 = c.hz(&idr5::GRAN64K);
+    if g4 == 0 && g64 == 0 && c.host.value(&idr5::LAYOUT).is_some() {
+        g.put(&idr5::GRAN4K, 1);
+        g.put(&idr5::GRAN64K, 1);
         msgs.push("note: the host has neither GRAN4K nor GRAN64K; Cloud Hypervisor then advertises both anyway".into());
     } else if g4 == 0 && g64 == 0 {
-        g.set("IDR5", "GRAN4K", 1);
-        g.set("IDR5", "GRAN64K", 1);
+        g.put(&idr5::GRAN4K, 1);
+        g.put(&idr5::GRAN64K, 1);
     } else {
-        g.set("IDR5", "GRAN4K", g4);
-        g.set("IDR5", "GRAN64K", g64);
+        g.put(&idr5::GRAN4K, g4);
+        g.put(&idr5::GRAN64K, g64);
     }
     let unverified = vec![
         "IDR0.ST_LEVEL: host-gated as in set_host_id_regs at cloud-hypervisor commit 09af962 (IDR0_HOST_GATED includes IDR0_STLEVEL_2LVL, as in the PR #8805 review); the stored revision 07addbae gates only COHACC/ASID16/VMID16/CD2L and keeps ST_LEVEL 2-level".to_string(),
@@ -329,45 +330,45 @@ fn openvmm(c: &Ctx) -> Run {
         "IDR0.ATS and IDR1.SSIDSIZE: taken from HostSmmuCaps (emulator.rs effective_idr0/effective_idr1 read the shared state); the shared.rs version read does not show the assignment".to_string(),
         "IDR5.OAS encoding 0b111 is taken as 56 bits; OpenVMM's AddrSize table was not read".to_string(),
     ];
-    for (r, f, v) in [
-        ("IDR0", "S1P", 1),
-        ("IDR0", "TTF", 2),
-        ("IDR0", "COHACC", 1),
-        ("IDR0", "ASID16", 1),
-        ("IDR0", "TTENDIAN", 2),
-        ("IDR0", "STALL_MODEL", 1),
-        ("IDR0", "TERM_MODEL", 1),
-        ("IDR0", "ST_LEVEL", 0),
-        ("IDR1", "CMDQS", 8),
-        ("IDR1", "EVENTQS", 8),
-        ("IDR5", "GRAN4K", 1),
-        ("AIDR", "ArchMinorRev", 3),
+    for (f, v) in [
+        (&idr0::S1P, 1),
+        (&idr0::TTF, 2),
+        (&idr0::COHACC, 1),
+        (&idr0::ASID16, 1),
+        (&idr0::TTENDIAN, 2),
+        (&idr0::STALL_MODEL, 1),
+        (&idr0::TERM_MODEL, 1),
+        (&idr0::ST_LEVEL, 0),
+        (&idr1::CMDQS, 8),
+        (&idr1::EVENTQS, 8),
+        (&idr5::GRAN4K, 1),
+        (&aidr::ArchMinorRev, 3),
     ] {
-        g.set(r, f, v);
+        g.put(f, v);
     }
-    g.set("IDR1", "SIDSIZE", o.sidsize as u64);
-    g.set("IDR0", "ATS", c.hz("IDR0", "ATS"));
-    g.set("IDR1", "SSIDSIZE", c.hz("IDR1", "SSIDSIZE"));
+    g.put(&idr1::SIDSIZE, o.sidsize as u64);
+    g.put(&idr0::ATS, c.hz(&idr0::ATS));
+    g.put(&idr1::SSIDSIZE, c.hz(&idr1::SSIDSIZE));
     let refuse = |msgs: &mut Vec<String>, m: String| msgs.push(m);
-    let ttf = c.hz("IDR0", "TTF");
+    let ttf = c.hz(&idr0::TTF);
     let mut accepts = true;
     if ttf & 2 == 0 {
         refuse(&mut msgs, format!("host SMMU does not support AArch64 translation tables (IDR0.TTF={ttf:#05b})"));
         accepts = false;
-    } else if !matches!(c.hz("IDR0", "TTENDIAN"), 0 | 2) {
+    } else if !matches!(c.hz(&idr0::TTENDIAN), 0 | 2) {
         refuse(
             &mut msgs,
             format!(
                 "host SMMU does not support little-endian translation tables (IDR0.TTENDIAN={:#04b})",
-                c.hz("IDR0", "TTENDIAN")
+                c.hz(&idr0::TTENDIAN)
             ),
         );
         accepts = false;
-    } else if c.hz("IDR5", "GRAN4K") == 0 {
+    } else if c.hz(&idr5::GRAN4K) == 0 {
         refuse(&mut msgs, "host SMMU does not support the 4KB translation granule (IDR5.GRAN4K=0)".into());
         accepts = false;
     } else {
-        let enc = c.hz("IDR5", "OAS");
+        let enc = c.hz(&idr5::OAS);
         match oas_bits(enc) {
             None => {
                 refuse(&mut msgs, format!("host SMMU reported an unknown OAS encoding ({enc})"));
@@ -375,7 +376,7 @@ fn openvmm(c: &Ctx) -> Run {
             }
             Some(host_bits) => match o.oas {
                 NumOrAuto::Auto => {
-                    g.set("IDR5", "OAS", enc);
+                    g.put(&idr5::OAS, enc);
                 }
                 NumOrAuto::Bits(b) => {
                     if b as u32 > host_bits {
@@ -384,7 +385,7 @@ fn openvmm(c: &Ctx) -> Run {
                     }
                     match oas_enc(b as u32) {
                         Some(e) => {
-                            g.set("IDR5", "OAS", e);
+                            g.put(&idr5::OAS, e);
                         }
                         None => {
                             msgs.push(format!("note: oas={b} is not an architected OAS; OpenVMM's AddrSize::from_addr_bits decides the encoding (not modelled)"));
@@ -394,7 +395,7 @@ fn openvmm(c: &Ctx) -> Run {
             },
         }
     }
-    if c.h("IDR5", "GRAN4K").is_none() && super::field_def("IDR5", "GRAN4K").is_some() {
+    if c.h(&idr5::GRAN4K).is_none() {
         msgs.push("note: host IDR5 not given: OpenVMM's GRAN4K and OAS checks see 0".into());
     }
     Run { accepts, messages: msgs, guest: g, unverified }
@@ -499,9 +500,7 @@ pub(crate) fn run_profile(
                 if !vd.hardware_backed {
                     continue;
                 }
-                let Some(val) = r.guest.get(vd.register, vd.field) else {
-                    continue;
-                };
+                let Some(val) = r.guest.read(vd.def.0) else { continue };
                 if !vd.order.safe(val, vd.guest) {
                     messages.push(format!(
                         "{prefix}note: presents {}.{}={val} where the strict verdict is {} ({})",

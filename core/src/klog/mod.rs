@@ -7,7 +7,8 @@
 pub mod features;
 
 use crate::queues::{cmd, event};
-use crate::regs;
+use crate::regs::control::gerror;
+use crate::regs::queues::{cmdq_cons, cmdq_prod};
 use features::KernelVersion;
 use serde::Serialize;
 
@@ -622,13 +623,9 @@ impl Parser {
         let at = hex_after(msg, "timeout at ");
         let hwprod = hex_after(msg, "hwprod ");
         let hwcons = hex_after(msg, "hwcons ");
-        let cons_field = |f: &str| {
-            hwcons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])))
-        };
-        let prod_wr =
-            hwprod.and_then(|p| regs::by_name("CMDQ_PROD").and_then(|r| r.layout.field("WR")).map(|fd| fd.get(&[p])));
-        let cons_rd = cons_field("RD");
-        let err = cons_field("ERR");
+        let prod_wr = hwprod.map(|p| cmdq_prod::WR.get(&[p]));
+        let cons_rd = hwcons.map(|c| cmdq_cons::RD.get(&[c]));
+        let err = hwcons.map(|c| cmdq_cons::ERR.get(&[c]));
         let cons_error = err.map(|e| crate::queues::queue::cerror_name(e).to_string());
         // RD/WR hold the index and, just above it, the wrap bit: 2 * entries positions.
         let pending = match (prod_wr, cons_rd, self.cmdq_entries) {
@@ -732,11 +729,8 @@ impl Parser {
     fn cmdq_error(&mut self, n: usize, dev: &str, msg: &str) {
         let cons = hex_after(msg, "(cons 0x");
         let kernel_message = msg.split_once("):").map(|x| x.1.trim().to_string()).unwrap_or_default();
-        let field = |f: &str| {
-            cons.and_then(|c| regs::by_name("CMDQ_CONS").and_then(|r| r.layout.field(f)).map(|fd| fd.get(&[c])))
-        };
-        let err = field("ERR");
-        let rd = field("RD");
+        let err = cons.map(|c| cmdq_cons::ERR.get(&[c]));
+        let rd = cons.map(|c| cmdq_cons::RD.get(&[c]));
         let error =
             err.map(|e| crate::queues::queue::cerror_name(e).to_string()).or_else(|| match kernel_message.as_str() {
                 "Illegal command" => Some("CERROR_ILL".into()),
@@ -773,9 +767,7 @@ impl Parser {
     }
 
     fn flush(&mut self, dev: &str) {
-        let Some(pi) = self.pending.iter().position(|p| p.device == dev) else {
-            return;
-        };
+        let Some(pi) = self.pending.iter().position(|p| p.device == dev) else { return };
         let p = self.pending.remove(pi);
         let mut words = p.words.clone();
         let mut raw = p.raw.clone();
@@ -889,9 +881,7 @@ impl Parser {
         let name = word_after(msg, "event:").unwrap_or_default();
         let code = event::by_name(&name).map(|t| t.code);
         let i = self.event_for(n, dev, code);
-        let Some(ev) = self.out.events.get_mut(i) else {
-            return;
-        };
+        let Some(ev) = self.out.events.get_mut(i) else { return };
         let no_raw = ev.missing_dwords.len() == 4;
         ev.kernel_lines.push(msg.to_string());
         ev.client = word_after(msg, "client:");
@@ -974,9 +964,7 @@ impl Parser {
 
     fn access_line(&mut self, n: usize, dev: &str, msg: &str) {
         let i = self.event_for(n, dev, None);
-        let Some(ev) = self.out.events.get_mut(i) else {
-            return;
-        };
+        let Some(ev) = self.out.events.get_mut(i) else { return };
         ev.kernel_lines.push(msg.to_string());
         let toks: Vec<&str> = msg.split_whitespace().collect();
         let t = |k: usize| toks.get(k).copied().unwrap_or("");
@@ -1046,12 +1034,7 @@ impl Parser {
 
 /// Names of the set SMMU_GERROR bits, through the register model.
 fn gerror_names(v: u64) -> Vec<String> {
-    match regs::by_name("GERROR") {
-        Some(r) => {
-            r.layout.fields.iter().filter(|f| f.get(&[v]) != 0).map(|f| format!("{}: {}", f.name, f.desc)).collect()
-        }
-        None => vec![format!("{v:#x} (SMMU_GERROR is not in the register model yet)")],
-    }
+    gerror::LAYOUT.fields.iter().filter(|f| f.get(&[v]) != 0).map(|f| format!("{}: {}", f.name, f.desc)).collect()
 }
 
 fn explain_message(msg: &str) -> Option<&'static str> {

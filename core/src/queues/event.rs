@@ -1,10 +1,21 @@
 //! Event records (IHI 0070 7.3): 256-bit records written by the SMMU to the Event queue.
 //!
-//! Every record type is one [`Layout`] in [`EVENT_TYPES`]; [`decode`] turns four words into
-//! an [`EventInfo`] and [`EventRecord::encode`] builds the words of an event (for example the
-//! one a walk fault produces).
+//! Every record type is one layout module (`event::f_translation::InputAddr`,
+//! `event::f_permission::TTRnW`, ...), listed in [`EVENT_TYPES`]; [`decode`] turns four words
+//! into an [`EventInfo`] and [`EventRecord::encode`] builds the words of an event (for
+//! example the one a walk fault produces).
+//!
+//! Bit positions: the record figures as IHI 0070 G.b's text renders them (F_UUT,
+//! C_BAD_STREAMID, F_STE_FETCH, C_BAD_STE, F_STREAM_DISABLED, F_TRANSL_FORBIDDEN,
+//! C_BAD_SUBSTREAMID, C_BAD_CD, F_CFG_CONFLICT, E_PAGE_REQUEST, F_VMS_FETCH) and, for the
+//! records whose figure the text lacks, the public event definitions of Linux
+//! (arm-smmu-v3.h) and QEMU (smmuv3-internal.h), which place the common fields at the same
+//! bits in every record. Not modelled, as no public source gives their bits: the
+//! F_BAD_ATS_TREQ request fields (R/W/X/PRIV, Span, address) and the SMMUv3.4 F_PERMISSION
+//! flags Overlay, AssuredOnly and DirtyBit (7.3.16); their bits decode as RES0.
 
 use crate::model::*;
+use crate::regs::idr::{idr0, idr1};
 use serde::Serialize;
 
 /// An absolute-positioned address field whose value holds address bits `[..:shift]`.
@@ -14,8 +25,10 @@ const fn at(name: &'static str, lsb: u16, width: u8, shift: u8, desc: &'static s
 
 const S: &str = "7.3";
 
-const TYPE: FieldDef = hex("Type", 0, 8, "Event number: the record type", "7.3");
-const SSV: FieldDef = en(
+// The fields common to several records (7.3), declared once and placed in each record's
+// layout under the same spec name.
+const X_TYPE: FieldDef = hex("Type", 0, 8, "Event number: the record type", "7.3");
+const X_SSV: FieldDef = en(
     "SSV",
     11,
     1,
@@ -25,26 +38,27 @@ const SSV: FieldDef = en(
     ],
     "SubstreamID valid",
     S,
-);
-const SSID: FieldDef = num("SubstreamID", 12, 20, "SubstreamID of the transaction (meaningful only when SSV == 1)", S);
-const SSID_ALWAYS: FieldDef =
-    num("SubstreamID", 12, 20, "SubstreamID of the transaction (always valid in this record)", "7.3.9");
-const SID: FieldDef = hex("StreamID", 32, 32, "StreamID of the requester", S);
-const STAG: FieldDef = hex("STAG", 64, 16, "Stall tag: token naming a stalled transaction for CMD_RESUME", "7.3.13");
-const REASON16: FieldDef = hex("Reason", 64, 16, "IMPLEMENTATION DEFINED cause", S);
-const REASON32: FieldDef = hex("Reason", 64, 32, "IMPLEMENTATION DEFINED cause", "7.3.18");
-const GPCF: FieldDef = en(
+)
+.gated(&idr1::SSIDSIZE, 1);
+const X_SUBSTREAMID: FieldDef =
+    num("SubstreamID", 12, 20, "SubstreamID of the transaction (meaningful only when SSV == 1)", S);
+const X_STREAMID: FieldDef = hex("StreamID", 32, 32, "StreamID of the requester", S);
+const X_STAG: FieldDef = hex("STAG", 64, 16, "Stall tag: token naming a stalled transaction for CMD_RESUME", "7.3.13");
+const X_REASON16: FieldDef = hex("Reason", 64, 16, "IMPLEMENTATION DEFINED cause", S);
+const X_GPCF: FieldDef = en(
     "GPCF",
     80,
     1,
     &[
-        e(0, "No", "not a Granule Protection Check fault"),
-        e(1, "GPC fault", "the abort arose from a Granule Protection Check fault"),
+        e(0, "No", "the external abort did not arise from a GPC fault"),
+        e(1, "GPC fault", "the record arose from a Granule Protection Check fault"),
     ],
-    "Granule Protection Check fault",
+    "Granule Protection Check Fault",
     S,
-);
-const STALL: FieldDef = en(
+)
+.since(V3_3)
+.gated(&idr0::RME_IMPL, 1);
+const X_STALL: FieldDef = en(
     "Stall",
     95,
     1,
@@ -55,7 +69,7 @@ const STALL: FieldDef = en(
     "Stall",
     "7.3.13",
 );
-const PNU: FieldDef = en(
+const X_PNU: FieldDef = en(
     "PnU",
     97,
     1,
@@ -63,7 +77,7 @@ const PNU: FieldDef = en(
     "Privileged/Unprivileged (post-STE override)",
     S,
 );
-const IND: FieldDef = en(
+const X_IND: FieldDef = en(
     "InD",
     98,
     1,
@@ -71,7 +85,7 @@ const IND: FieldDef = en(
     "Instruction/Data (post-STE override)",
     S,
 );
-const RNW: FieldDef = en(
+const X_RNW: FieldDef = en(
     "RnW",
     99,
     1,
@@ -79,7 +93,7 @@ const RNW: FieldDef = en(
     "Read/Write of the incoming transaction",
     S,
 );
-const NSIPA: FieldDef = en(
+const X_NSIPA: FieldDef = en(
     "NSIPA",
     100,
     1,
@@ -90,185 +104,325 @@ const NSIPA: FieldDef = en(
     "Non-secure IPA",
     S,
 );
-const S2: FieldDef =
+const X_S2: FieldDef =
     en("S2", 103, 1, &[e(0, "Stage 1", "stage 1 fault"), e(1, "Stage 2", "stage 2 fault")], "Stage of the fault", S);
-const CLASS: FieldDef = en(
+const X_CLASS: FieldDef = en(
     "CLASS",
     104,
     2,
-    &[e(0, "CD", "CD fetch"), e(1, "TT", "stage 1 translation table fetch"), e(2, "IN", "input address caused fault")],
+    &[
+        e(0, "CD", "CD fetch"),
+        e(1, "TT", "stage 1 translation table fetch (TTD)"),
+        e(2, "IN", "input address caused fault"),
+    ],
     "Class of the operation that caused the fault",
     S,
 );
-const TTRNW: FieldDef = en(
-    "TTRnW",
-    108,
-    1,
-    &[
-        e(0, "Write", "a translation table descriptor write caused the stage 2 fault"),
-        e(1, "Read", "a translation table descriptor read caused the stage 2 fault"),
-    ],
-    "Read/write of the descriptor access (valid when CLASS == TT)",
-    "7.3.16",
-);
-const INPUT: FieldDef = at("InputAddr", 128, 64, 0, "Address input to the SMMU with the transaction", S);
-const INPUT12: FieldDef = at("InputAddr", 140, 52, 12, "Page address input to the SMMU, bits [63:12]", "7.3.19");
-const IPA: FieldDef = at("IPA", 204, 44, 12, "IPA, bits [55:12] (valid for stage 2 faults)", S);
-const FETCH: FieldDef = at("FetchAddr", 195, 53, 3, "Physical address of the fetch that aborted, bits [55:3]", S);
+const X_INPUTADDR: FieldDef = at("InputAddr", 128, 64, 0, "Address input to the SMMU with the transaction", S);
+const X_IPA: FieldDef = at("IPA", 204, 44, 12, "IPA, bits [55:12] (valid for stage 2 faults)", S);
+const X_FETCHADDR: FieldDef = at("FetchAddr", 195, 53, 3, "Physical address of the fetch that aborted, bits [55:3]", S);
 
-macro_rules! layout {
-    ($id:ident, $name:expr, $desc:expr, $sec:expr, [$($f:expr),* $(,)?]) => {
-        pub static $id: Layout = Layout { name: $name, bits: 256, desc: $desc, section: $sec, fields: &[$($f),*] };
+/// Bits [7:0] and the StreamID, the layout used for IMPLEMENTATION DEFINED and Reserved
+/// event numbers.
+pub mod impdef {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "IMPDEF_EVENT", bits 256, "7.3.21", "IMPLEMENTATION DEFINED event";
+        Type = X_TYPE;
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_uut {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_UUT", bits 256, "7.3.2", "Unsupported Upstream Transaction";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = X_REASON16;
+        PnU = en("PnU", 97, 1, &[e(0, "Unprivileged", "unprivileged access"), e(1, "Privileged", "privileged access")], "Privileged/Unprivileged (the incoming attribute, not the post-STE override)", "7.3.2");
+        InD = en("InD", 98, 1, &[e(0, "Data", "data access"), e(1, "Instruction", "instruction fetch")], "Instruction/Data (the incoming attribute, not the post-STE override)", "7.3.2");
+        RnW = X_RNW;
+        InputAddr = X_INPUTADDR;
+    }
+}
+
+pub mod c_bad_streamid {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "C_BAD_STREAMID", bits 256, "7.3.3", "Transaction StreamID out of range";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_ste_fetch {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_STE_FETCH", bits 256, "7.3.4", "Fetch of STE caused external abort";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = X_REASON16;
+        GPCF = X_GPCF;
+        FetchAddr = X_FETCHADDR;
+    }
+}
+
+pub mod c_bad_ste {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "C_BAD_STE", bits 256, "7.3.5", "Used STE invalid (V == 0, Reserved field, incorrect configuration)";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_bad_ats_treq {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_BAD_ATS_TREQ", bits 256, "7.3.6", "ATS Translation Request disallowed for this StreamID";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_stream_disabled {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_STREAM_DISABLED", bits 256, "7.3.7", "Non-substream (or SubstreamID 0) transactions are disabled by the STE";
+        Type = X_TYPE;
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_transl_forbidden {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_TRANSL_FORBIDDEN", bits 256, "7.3.8", "ATS Translated transaction but SMMU bypass is disallowed for this StreamID";
+        Type = X_TYPE;
+        StreamID = X_STREAMID;
+        RnW = X_RNW;
+        InputAddr = X_INPUTADDR;
+    }
+}
+
+pub mod c_bad_substreamid {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "C_BAD_SUBSTREAMID", bits 256, "7.3.9", "Incoming SubstreamID not usable with this STE";
+        Type = X_TYPE;
+        SubstreamID = num("SubstreamID", 12, 20, "SubstreamID of the transaction (always valid in this record: no SSV)", "7.3.9");
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_cd_fetch {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_CD_FETCH", bits 256, "7.3.10", "Fetch of CD caused external abort";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = X_REASON16;
+        GPCF = X_GPCF;
+        FetchAddr = X_FETCHADDR;
+    }
+}
+
+pub mod c_bad_cd {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "C_BAD_CD", bits 256, "7.3.11", "Fetched CD invalid (V == 0, or ILLEGAL configuration)";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+    }
+}
+
+pub mod f_walk_eabt {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_WALK_EABT", bits 256, "7.3.12", "External abort fetching or updating a translation table descriptor";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = X_REASON16;
+        GPCF = X_GPCF;
+        PnU = X_PNU;
+        InD = X_IND;
+        RnW = X_RNW;
+        S2 = X_S2;
+        CLASS = X_CLASS;
+        InputAddr = X_INPUTADDR;
+        FetchAddr = X_FETCHADDR;
+    }
+}
+
+/// The records of the four translation faults share one layout (7.3.13 - 7.3.16).
+macro_rules! fault_layout {
+    ($name:literal, $sec:literal, $desc:literal $(, $extra:ident = $def:expr)*) => {
+        crate::layout! {
+            LAYOUT: $name, bits 256, $sec, $desc;
+            Type = X_TYPE;
+            SSV = X_SSV;
+            SubstreamID = X_SUBSTREAMID;
+            StreamID = X_STREAMID;
+            STAG = X_STAG;
+            Stall = X_STALL;
+            PnU = X_PNU;
+            InD = X_IND;
+            RnW = X_RNW;
+            NSIPA = X_NSIPA;
+            S2 = X_S2;
+            CLASS = X_CLASS;
+            $($extra = $def;)*
+            InputAddr = X_INPUTADDR;
+            IPA = X_IPA;
+        }
     };
 }
 
-layout!(
-    F_UUT_L,
-    "F_UUT",
-    "Unsupported Upstream Transaction",
-    "7.3.2",
-    [TYPE, SSV, SSID, SID, REASON16, PNU, IND, RNW, INPUT]
-);
-layout!(C_BAD_STREAMID_L, "C_BAD_STREAMID", "Transaction StreamID out of range", "7.3.3", [TYPE, SSV, SSID, SID]);
-layout!(
-    F_STE_FETCH_L,
-    "F_STE_FETCH",
-    "Fetch of STE caused external abort",
-    "7.3.4",
-    [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]
-);
-layout!(
-    C_BAD_STE_L,
-    "C_BAD_STE",
-    "Used STE invalid (V == 0, Reserved field, incorrect configuration)",
-    "7.3.5",
-    [TYPE, SSV, SSID, SID]
-);
-layout!(
-    F_BAD_ATS_TREQ_L,
-    "F_BAD_ATS_TREQ",
-    "ATS Translation Request disallowed for this StreamID",
-    "7.3.6",
-    [TYPE, SSV, SSID, SID]
-);
-layout!(
-    F_STREAM_DISABLED_L,
-    "F_STREAM_DISABLED",
-    "Non-substream (or SubstreamID 0) transactions are disabled by the STE",
-    "7.3.7",
-    [TYPE, SID]
-);
-layout!(
-    F_TRANSL_FORBIDDEN_L,
-    "F_TRANSL_FORBIDDEN",
-    "ATS Translated transaction but SMMU bypass is disallowed for this StreamID",
-    "7.3.8",
-    [TYPE, SID, RNW, INPUT]
-);
-layout!(
-    C_BAD_SUBSTREAMID_L,
-    "C_BAD_SUBSTREAMID",
-    "Incoming SubstreamID not usable with this STE",
-    "7.3.9",
-    [TYPE, SSID_ALWAYS, SID]
-);
-layout!(
-    F_CD_FETCH_L,
-    "F_CD_FETCH",
-    "Fetch of CD caused external abort",
-    "7.3.10",
-    [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]
-);
-layout!(
-    C_BAD_CD_L,
-    "C_BAD_CD",
-    "Fetched CD invalid (V == 0, or ILLEGAL configuration)",
-    "7.3.11",
-    [TYPE, SSV, SSID, SID]
-);
-layout!(
-    F_WALK_EABT_L,
-    "F_WALK_EABT",
-    "External abort fetching or updating a translation table descriptor",
-    "7.3.12",
-    [TYPE, SSV, SSID, SID, REASON16, GPCF, PNU, IND, RNW, S2, CLASS, INPUT, FETCH]
-);
-layout!(
-    F_TRANSLATION_L,
-    "F_TRANSLATION",
-    "Translation fault",
-    "7.3.13",
-    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]
-);
-layout!(
-    F_ADDR_SIZE_L,
-    "F_ADDR_SIZE",
-    "Address Size fault",
-    "7.3.14",
-    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]
-);
-layout!(
-    F_ACCESS_L,
-    "F_ACCESS",
-    "Access flag fault",
-    "7.3.15",
-    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, INPUT, IPA]
-);
-layout!(
-    F_PERMISSION_L,
-    "F_PERMISSION",
-    "Permission fault",
-    "7.3.16",
-    [TYPE, SSV, SSID, SID, STAG, STALL, PNU, IND, RNW, NSIPA, S2, CLASS, TTRNW, INPUT, IPA]
-);
-layout!(
-    F_TLB_CONFLICT_L,
-    "F_TLB_CONFLICT",
-    "TLB conflict caused by the transaction",
-    "7.3.17",
-    [TYPE, SSV, SSID, SID, REASON16, PNU, IND, RNW, NSIPA, S2, INPUT, IPA]
-);
-layout!(
-    F_CFG_CONFLICT_L,
-    "F_CFG_CONFLICT",
-    "Configuration cache conflict caused by the transaction",
-    "7.3.18",
-    [TYPE, SSV, SSID, SID, REASON32]
-);
-layout!(
-    E_PAGE_REQUEST_L,
-    "E_PAGE_REQUEST",
-    "Speculative page request hint from a client device",
-    "7.3.19",
-    [
-        TYPE,
-        SSV,
-        SSID,
-        SID,
-        flag("uX", 98, "Unprivileged execute anticipated", "7.3.19"),
-        flag("uW", 99, "Unprivileged write anticipated", "7.3.19"),
-        flag("uR", 100, "Unprivileged read anticipated", "7.3.19"),
-        flag("pX", 101, "Privileged execute anticipated", "7.3.19"),
-        flag("pW", 102, "Privileged write anticipated", "7.3.19"),
-        flag("pR", 103, "Privileged read anticipated", "7.3.19"),
-        num("Span", 108, 8, "Size of the anticipated access in 4KB pages", "7.3.19"),
-        INPUT12,
-    ]
-);
-layout!(
-    F_VMS_FETCH_L,
-    "F_VMS_FETCH",
-    "Fetch of VMS caused external abort",
-    "7.3.20",
-    [TYPE, SSV, SSID, SID, REASON16, GPCF, FETCH]
-);
-layout!(IMPDEF_L, "IMPDEF_EVENT", "IMPLEMENTATION DEFINED event", "7.3.21", [TYPE, SID]);
+pub mod f_translation {
+    use super::*;
+    fault_layout!("F_TRANSLATION", "7.3.13", "Translation fault");
+}
+
+pub mod f_addr_size {
+    use super::*;
+    fault_layout!("F_ADDR_SIZE", "7.3.14", "Address Size fault");
+}
+
+pub mod f_access {
+    use super::*;
+    fault_layout!("F_ACCESS", "7.3.15", "Access flag fault");
+}
+
+pub mod f_permission {
+    use super::*;
+    fault_layout!(
+        "F_PERMISSION",
+        "7.3.16",
+        "Permission fault",
+        TTRnW = en(
+            "TTRnW",
+            108,
+            1,
+            &[
+                e(0, "Write", "a translation table descriptor write caused the stage 2 fault"),
+                e(1, "Read", "a translation table descriptor read caused the stage 2 fault")
+            ],
+            "Read/write of the descriptor access that faulted at stage 2 (valid when CLASS == TT, else UNKNOWN)",
+            "7.3.16"
+        )
+    );
+}
+
+pub mod f_tlb_conflict {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_TLB_CONFLICT", bits 256, "7.3.17", "TLB conflict caused by the transaction";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = X_REASON16;
+        PnU = X_PNU;
+        InD = X_IND;
+        RnW = X_RNW;
+        NSIPA = X_NSIPA;
+        S2 = X_S2;
+        InputAddr = X_INPUTADDR;
+        IPA = X_IPA;
+    }
+}
+
+pub mod f_cfg_conflict {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_CFG_CONFLICT", bits 256, "7.3.18", "Configuration cache conflict caused by the transaction";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = hex("Reason", 64, 32, "IMPLEMENTATION DEFINED conflict reason", "7.3.18");
+    }
+}
+
+pub mod e_page_request {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "E_PAGE_REQUEST", bits 256, "7.3.19", "Speculative page request hint from a client device";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        uX = flag("uX", 98, "Unprivileged Execute anticipated", "7.3.19");
+        uW = flag("uW", 99, "Unprivileged Write anticipated", "7.3.19");
+        uR = flag("uR", 100, "Unprivileged Read anticipated", "7.3.19");
+        pX = flag("pX", 101, "Privileged Execute anticipated", "7.3.19");
+        pW = flag("pW", 102, "Privileged Write anticipated", "7.3.19");
+        pR = flag("pR", 103, "Privileged Read anticipated", "7.3.19");
+        Span = num("Span", 108, 8, "Size of the anticipated access: Span * 4096 bytes", "7.3.19");
+        InputAddr = at("InputAddr", 140, 52, 12, "Address of the anticipated access, bits [63:12]", "7.3.19");
+    }
+}
+
+pub mod f_vms_fetch {
+    use super::*;
+    crate::layout! {
+        LAYOUT: "F_VMS_FETCH", bits 256, "7.3.20", "Fetch of VMS caused external abort";
+        Type = X_TYPE;
+        SSV = X_SSV;
+        SubstreamID = X_SUBSTREAMID;
+        StreamID = X_STREAMID;
+        Reason = X_REASON16;
+        GPCF = X_GPCF;
+        FetchAddr = X_FETCHADDR;
+    }
+}
+
+// The layouts under their former names.
+pub use c_bad_cd::LAYOUT as C_BAD_CD_L;
+pub use c_bad_ste::LAYOUT as C_BAD_STE_L;
+pub use c_bad_streamid::LAYOUT as C_BAD_STREAMID_L;
+pub use c_bad_substreamid::LAYOUT as C_BAD_SUBSTREAMID_L;
+pub use e_page_request::LAYOUT as E_PAGE_REQUEST_L;
+pub use f_access::LAYOUT as F_ACCESS_L;
+pub use f_addr_size::LAYOUT as F_ADDR_SIZE_L;
+pub use f_bad_ats_treq::LAYOUT as F_BAD_ATS_TREQ_L;
+pub use f_cd_fetch::LAYOUT as F_CD_FETCH_L;
+pub use f_cfg_conflict::LAYOUT as F_CFG_CONFLICT_L;
+pub use f_permission::LAYOUT as F_PERMISSION_L;
+pub use f_ste_fetch::LAYOUT as F_STE_FETCH_L;
+pub use f_stream_disabled::LAYOUT as F_STREAM_DISABLED_L;
+pub use f_tlb_conflict::LAYOUT as F_TLB_CONFLICT_L;
+pub use f_transl_forbidden::LAYOUT as F_TRANSL_FORBIDDEN_L;
+pub use f_translation::LAYOUT as F_TRANSLATION_L;
+pub use f_uut::LAYOUT as F_UUT_L;
+pub use f_vms_fetch::LAYOUT as F_VMS_FETCH_L;
+pub use f_walk_eabt::LAYOUT as F_WALK_EABT_L;
+pub use impdef::LAYOUT as IMPDEF_L;
 
 /// One architected event type.
 #[derive(Debug, Clone, Copy)]
 pub struct EventType {
     pub code: u8,
     pub layout: &'static Layout,
+    /// The architecture version that introduced the record.
+    pub since: Version,
 }
 
 impl EventType {
@@ -296,29 +450,42 @@ pub const F_TLB_CONFLICT: u8 = 0x20;
 pub const F_CFG_CONFLICT: u8 = 0x21;
 pub const E_PAGE_REQUEST: u8 = 0x24;
 pub const F_VMS_FETCH: u8 = 0x25;
+/// IMPLEMENTATION DEFINED event numbers 0xE0 - 0xEF (7.3.21).
+pub const IMPDEF_FIRST: u8 = 0xE0;
+pub const IMPDEF_LAST: u8 = 0xEF;
+
+const fn t(code: u8, layout: &'static Layout, since: Version) -> EventType {
+    EventType { code, layout, since }
+}
 
 /// Every architected event type, by event number.
 pub static EVENT_TYPES: &[EventType] = &[
-    EventType { code: F_UUT, layout: &F_UUT_L },
-    EventType { code: C_BAD_STREAMID, layout: &C_BAD_STREAMID_L },
-    EventType { code: F_STE_FETCH, layout: &F_STE_FETCH_L },
-    EventType { code: C_BAD_STE, layout: &C_BAD_STE_L },
-    EventType { code: F_BAD_ATS_TREQ, layout: &F_BAD_ATS_TREQ_L },
-    EventType { code: F_STREAM_DISABLED, layout: &F_STREAM_DISABLED_L },
-    EventType { code: F_TRANSL_FORBIDDEN, layout: &F_TRANSL_FORBIDDEN_L },
-    EventType { code: C_BAD_SUBSTREAMID, layout: &C_BAD_SUBSTREAMID_L },
-    EventType { code: F_CD_FETCH, layout: &F_CD_FETCH_L },
-    EventType { code: C_BAD_CD, layout: &C_BAD_CD_L },
-    EventType { code: F_WALK_EABT, layout: &F_WALK_EABT_L },
-    EventType { code: F_TRANSLATION, layout: &F_TRANSLATION_L },
-    EventType { code: F_ADDR_SIZE, layout: &F_ADDR_SIZE_L },
-    EventType { code: F_ACCESS, layout: &F_ACCESS_L },
-    EventType { code: F_PERMISSION, layout: &F_PERMISSION_L },
-    EventType { code: F_TLB_CONFLICT, layout: &F_TLB_CONFLICT_L },
-    EventType { code: F_CFG_CONFLICT, layout: &F_CFG_CONFLICT_L },
-    EventType { code: E_PAGE_REQUEST, layout: &E_PAGE_REQUEST_L },
-    EventType { code: F_VMS_FETCH, layout: &F_VMS_FETCH_L },
+    t(F_UUT, &f_uut::LAYOUT, V3_0),
+    t(C_BAD_STREAMID, &c_bad_streamid::LAYOUT, V3_0),
+    t(F_STE_FETCH, &f_ste_fetch::LAYOUT, V3_0),
+    t(C_BAD_STE, &c_bad_ste::LAYOUT, V3_0),
+    t(F_BAD_ATS_TREQ, &f_bad_ats_treq::LAYOUT, V3_0),
+    t(F_STREAM_DISABLED, &f_stream_disabled::LAYOUT, V3_0),
+    t(F_TRANSL_FORBIDDEN, &f_transl_forbidden::LAYOUT, V3_0),
+    t(C_BAD_SUBSTREAMID, &c_bad_substreamid::LAYOUT, V3_0),
+    t(F_CD_FETCH, &f_cd_fetch::LAYOUT, V3_0),
+    t(C_BAD_CD, &c_bad_cd::LAYOUT, V3_0),
+    t(F_WALK_EABT, &f_walk_eabt::LAYOUT, V3_0),
+    t(F_TRANSLATION, &f_translation::LAYOUT, V3_0),
+    t(F_ADDR_SIZE, &f_addr_size::LAYOUT, V3_0),
+    t(F_ACCESS, &f_access::LAYOUT, V3_0),
+    t(F_PERMISSION, &f_permission::LAYOUT, V3_0),
+    t(F_TLB_CONFLICT, &f_tlb_conflict::LAYOUT, V3_0),
+    t(F_CFG_CONFLICT, &f_cfg_conflict::LAYOUT, V3_0),
+    t(E_PAGE_REQUEST, &e_page_request::LAYOUT, V3_0),
+    // The VMS came with SMMUv3.2.
+    t(F_VMS_FETCH, &f_vms_fetch::LAYOUT, V3_2),
 ];
+
+/// The event number of a record (bits [7:0] of word 0).
+pub fn event_number(words: &[u64]) -> u8 {
+    impdef::Type.get(words) as u8
+}
 
 /// The event type with this number; `None` for Reserved and IMPLEMENTATION DEFINED numbers.
 pub fn by_code(code: u8) -> Option<&'static EventType> {
@@ -334,7 +501,14 @@ pub fn by_name(name: &str) -> Option<&'static EventType> {
 /// The layout used to decode a record with this number (IMPDEF and Reserved numbers get
 /// a header-only layout).
 pub fn layout_for(code: u8) -> &'static Layout {
-    by_code(code).map(|t| t.layout).unwrap_or(&IMPDEF_L)
+    by_code(code).map(|t| t.layout).unwrap_or(&impdef::LAYOUT)
+}
+
+/// The field of `layout` that has the spec name of the common field `f` (records place a
+/// common field at the same bits, except InputAddr of E_PAGE_REQUEST and the Reason of
+/// F_CFG_CONFLICT, which this returns as the record declares them).
+fn field_of(layout: &'static Layout, f: &FieldDef) -> Option<&'static FieldDef> {
+    layout.fields.iter().find(|x| x.name == f.name)
 }
 
 /// A decoded event record: the JSON shape of `smmu event --json`.
@@ -374,7 +548,7 @@ pub struct EventInfo {
 fn type_name(code: u8) -> String {
     match by_code(code) {
         Some(t) => t.name().to_string(),
-        None if (0xE0..=0xEF).contains(&code) => "IMPDEF_EVENT".to_string(),
+        None if (IMPDEF_FIRST..=IMPDEF_LAST).contains(&code) => "IMPDEF_EVENT".to_string(),
         None => "RESERVED".to_string(),
     }
 }
@@ -390,61 +564,67 @@ pub fn decode(words: &[u64; 4]) -> EventInfo {
 
 /// Decodes a record from however many words are available (missing words read as zero).
 pub fn decode_words(words: &[u64]) -> EventInfo {
-    let code = (words.first().copied().unwrap_or(0) & 0xff) as u8;
+    decode_words_with(words, None)
+}
+
+/// Decodes a record; where the SMMU's registers are known, fields it lacks (by version or
+/// ID-register feature) say so, and a record type newer than the SMMU is a problem.
+pub fn decode_words_with(words: &[u64], regs: Option<&crate::regset::RegisterSet>) -> EventInfo {
+    let code = event_number(words);
     let layout = layout_for(code);
-    let d = layout.decode(words);
-    let get = |n: &str| -> Option<u64> { layout.field(n).map(|f| f.get(words)) };
-    let addr_of = |n: &str| -> Option<u64> {
-        layout.field(n).map(|f| match f.fmt {
-            Fmt::Addr(s) => f.get(words).checked_shl(s as u32).unwrap_or(0),
-            _ => f.get(words),
-        })
-    };
-    let ssv = get("SSV");
+    let d = layout.decode_with(words, regs);
+    let get = |f: &FieldDef| -> Option<u64> { field_of(layout, f).map(|x| x.get(words)) };
+    let addr_of = |f: &FieldDef| -> Option<u64> { field_of(layout, f).map(|x| x.address(words)) };
+    let ssv = get(&X_SSV);
     let ssid = match (code, ssv) {
-        (C_BAD_SUBSTREAMID, _) => get("SubstreamID").map(|v| v as u32),
-        (_, Some(1)) => get("SubstreamID").map(|v| v as u32),
+        (C_BAD_SUBSTREAMID, _) | (_, Some(1)) => get(&X_SUBSTREAMID).map(|v| v as u32),
         _ => None,
     };
-    let sid = get("StreamID").unwrap_or(0) as u32;
-    let class = get("CLASS").map(|c| match c {
-        0 => "CD".to_string(),
-        1 => "TT".to_string(),
-        2 => "IN".to_string(),
-        _ => "Reserved".to_string(),
-    });
+    let sid = get(&X_STREAMID).unwrap_or(0) as u32;
+    let class = get(&X_CLASS).map(|c| X_CLASS.encoding(c).map(|e| e.name).unwrap_or("Reserved").to_string());
     let mut problems = d.problems();
     match by_code(code) {
-        None if (0xE0..=0xEF).contains(&code) => problems
+        None if (IMPDEF_FIRST..=IMPDEF_LAST).contains(&code) => problems
             .push(format!("event number {code:#04x} is IMPLEMENTATION DEFINED (7.3.21): only the StreamID is decoded")),
         None => problems.push(format!("event number {code:#04x} is Reserved (7.3.21): not an architected event")),
-        _ => {}
-    }
-    if code != F_PERMISSION && layout.field("TTRnW").is_none() && layout.field("CLASS").is_some() {
-        if let Some(tt) = F_PERMISSION_L.field("TTRnW") {
-            if tt.get(words) == 1 {
-                problems.push(format!("bit {} is set: it is TTRnW only in F_PERMISSION records and RES0 here (some implementations, e.g. HiSilicon, set it anyway)", tt.lsb));
+        Some(t) => {
+            if let Some(v) = regs.and_then(|r| r.version()) {
+                if v < t.since {
+                    problems.push(format!("{} is a {} event; this {v} SMMU does not record it", t.name(), t.since));
+                }
             }
         }
     }
-    if class.as_deref() == Some("Reserved") {
-        problems.push("CLASS == 0b11 is Reserved".to_string());
+    // 7.3.16: an SMMU with SMMU_IDR3.S2PO/S2PI/S1PI also reports Overlay, AssuredOnly and
+    // DirtyBit in F_PERMISSION; this model does not know their bits, so say what RES0 bits
+    // set there may be.
+    if code == F_PERMISSION && !d.res0.is_empty() {
+        problems.push("an SMMU with stage 2 permission overlays or permission indirection (SMMU_IDR3.S2PO/S2PI/S1PI) also reports Overlay, AssuredOnly and DirtyBit in this record (7.3.16); those flags are not decoded here and may be the RES0 bits above".to_string());
+    }
+    // Bit 108 is TTRnW only in F_PERMISSION (7.3.16); other fault records leave it RES0.
+    let ttrnw = &f_permission::TTRnW;
+    if code != F_PERMISSION
+        && field_of(layout, ttrnw).is_none()
+        && field_of(layout, &X_CLASS).is_some()
+        && ttrnw.get(words) == 1
+    {
+        problems.push(format!("bit {} is set: it is TTRnW only in F_PERMISSION records and RES0 here (some implementations, e.g. HiSilicon, set it anyway)", ttrnw.lsb));
     }
     let info = EventInfo {
         type_name: type_name(code),
         code: format!("{code:#04x}"),
         sid,
         ssid,
-        input_addr: addr_of("InputAddr").map(hex_addr),
-        ipa: addr_of("IPA").map(hex_addr),
-        fetch_addr: addr_of("FetchAddr").map(hex_addr),
-        rnw: get("RnW").map(|v| v != 0),
-        s2: get("S2").map(|v| v != 0),
+        input_addr: addr_of(&X_INPUTADDR).map(hex_addr),
+        ipa: addr_of(&X_IPA).map(hex_addr),
+        fetch_addr: addr_of(&X_FETCHADDR).map(hex_addr),
+        rnw: get(&X_RNW).map(|v| v != 0),
+        s2: get(&X_S2).map(|v| v != 0),
         class,
-        stall: get("Stall").map(|v| v != 0),
-        stag: get("STAG").map(|v| v as u32),
-        pnu: get("PnU").map(|v| v != 0),
-        ind: get("InD").map(|v| v != 0),
+        stall: get(&X_STALL).map(|v| v != 0),
+        stag: get(&X_STAG).map(|v| v as u32),
+        pnu: get(&X_PNU).map(|v| v != 0),
+        ind: get(&X_IND).map(|v| v != 0),
         description: layout.desc,
         section: layout.section,
         summary: String::new(),
@@ -488,23 +668,27 @@ fn summarize(e: &EventInfo) -> String {
     summarize_known(e, &[])
 }
 
-/// The JSON keys of [`EventInfo`] each record field sets (for records with missing words).
+/// The JSON key of [`EventInfo`] each common record field sets.
+static KEYS: &[(&FieldDef, &str)] = &[
+    (&X_STREAMID, "sid"),
+    (&X_SUBSTREAMID, "ssid"),
+    (&X_SSV, "ssid"),
+    (&X_INPUTADDR, "input_addr"),
+    (&X_IPA, "ipa"),
+    (&X_FETCHADDR, "fetch_addr"),
+    (&X_RNW, "rnw"),
+    (&X_S2, "s2"),
+    (&X_CLASS, "class"),
+    (&X_STALL, "stall"),
+    (&X_STAG, "stag"),
+    (&X_PNU, "pnu"),
+    (&X_IND, "ind"),
+];
+
+/// The JSON keys of [`EventInfo`] each record field sets (for records with missing words),
+/// by the field's spec name.
 pub fn key_of_field(field: &str) -> Option<&'static str> {
-    Some(match field {
-        "StreamID" => "sid",
-        "SubstreamID" | "SSV" => "ssid",
-        "InputAddr" => "input_addr",
-        "IPA" => "ipa",
-        "FetchAddr" => "fetch_addr",
-        "RnW" => "rnw",
-        "S2" => "s2",
-        "CLASS" => "class",
-        "Stall" => "stall",
-        "STAG" => "stag",
-        "PnU" => "pnu",
-        "InD" => "ind",
-        _ => return None,
-    })
+    KEYS.iter().find(|(f, _)| f.name == field).map(|(_, k)| *k)
 }
 
 /// Marks the keys in `unknown` (see [`key_of_field`]) as unknown: their values become null
@@ -640,46 +824,45 @@ impl EventRecord {
     pub fn encode(&self) -> Result<[u64; 4], EncodeError> {
         let layout = layout_for(self.code);
         let mut w = [0u64; 4];
-        let mut put = |name: &'static str, v: u64| -> Result<(), EncodeError> {
-            match layout.field(name) {
-                Some(f) => {
-                    let v = match f.fmt {
-                        Fmt::Addr(s) => {
-                            let shifted = v.checked_shr(s as u32).unwrap_or(0);
-                            shifted & f.mask()
-                        }
+        // Sets the record's own field of the spec name of common field `f`; an address
+        // field takes the address (bits below the field are not recorded).
+        let mut put = |f: &FieldDef, v: u64| -> Result<(), EncodeError> {
+            match field_of(layout, f) {
+                Some(x) => {
+                    let v = match x.fmt {
+                        Fmt::Addr(s) => v.checked_shr(s as u32).unwrap_or(0) & x.mask(),
                         _ => v,
                     };
-                    f.set(&mut w, v)
+                    x.set(&mut w, v)
                 }
                 None if v == 0 => Ok(()),
-                None => Err(EncodeError::UnknownField { layout: layout.name, field: name.to_string() }),
+                None => Err(EncodeError::UnknownField { layout: layout.name, field: f.name.to_string() }),
             }
         };
-        put("Type", self.code as u64)?;
-        put("StreamID", self.sid as u64)?;
+        put(&X_TYPE, self.code as u64)?;
+        put(&X_STREAMID, self.sid as u64)?;
         if let Some(ss) = self.ssid {
             if self.code != C_BAD_SUBSTREAMID {
-                put("SSV", 1)?;
+                put(&X_SSV, 1)?;
             }
-            put("SubstreamID", ss as u64)?;
+            put(&X_SUBSTREAMID, ss as u64)?;
         }
-        put("Stall", self.stall as u64)?;
-        put("STAG", self.stag as u64)?;
-        put("PnU", self.pnu as u64)?;
-        put("InD", self.ind as u64)?;
-        put("RnW", self.rnw as u64)?;
-        put("NSIPA", self.nsipa as u64)?;
-        put("S2", self.s2 as u64)?;
+        put(&X_STALL, self.stall as u64)?;
+        put(&X_STAG, self.stag as u64)?;
+        put(&X_PNU, self.pnu as u64)?;
+        put(&X_IND, self.ind as u64)?;
+        put(&X_RNW, self.rnw as u64)?;
+        put(&X_NSIPA, self.nsipa as u64)?;
+        put(&X_S2, self.s2 as u64)?;
         if let Some(c) = self.class {
-            put("CLASS", c as u64)?;
+            put(&X_CLASS, c as u64)?;
         }
-        put("TTRnW", self.ttrnw as u64)?;
-        put("InputAddr", self.input_addr)?;
-        put("IPA", self.ipa)?;
-        put("FetchAddr", self.fetch_addr)?;
-        put("Reason", self.reason as u64)?;
-        put("GPCF", self.gpcf as u64)?;
+        put(&f_permission::TTRnW, self.ttrnw as u64)?;
+        put(&X_INPUTADDR, self.input_addr)?;
+        put(&X_IPA, self.ipa)?;
+        put(&X_FETCHADDR, self.fetch_addr)?;
+        put(&X_REASON16, self.reason as u64)?;
+        put(&X_GPCF, self.gpcf as u64)?;
         Ok(w)
     }
 }
@@ -690,6 +873,7 @@ mod tests {
     #[test]
     fn every_layout_fits_and_is_unique() {
         for t in EVENT_TYPES {
+            assert_eq!(t.layout.fields.first().map(|f| (f.name, f.lsb, f.width)), Some(("Type", 0, 8)), "{}", t.name());
             for f in t.layout.fields {
                 assert!(f.msb() < 256, "{}.{}", t.name(), f.name);
             }
@@ -697,6 +881,21 @@ mod tests {
                 for b in &t.layout.fields[i + 1..] {
                     let overlap = a.lsb <= b.msb() && b.lsb <= a.msb();
                     assert!(!overlap, "{}: {} overlaps {}", t.name(), a.name, b.name);
+                    assert_ne!(a.name, b.name, "{}", t.name());
+                }
+            }
+        }
+    }
+    #[test]
+    fn common_fields_sit_at_the_same_bits_in_every_record() {
+        for t in EVENT_TYPES {
+            for (f, _) in KEYS {
+                if let Some(x) = field_of(t.layout, f) {
+                    let exempt = (t.code == E_PAGE_REQUEST && x.name == X_INPUTADDR.name)
+                        || (t.code == C_BAD_SUBSTREAMID && x.name == X_SUBSTREAMID.name);
+                    if !exempt {
+                        assert_eq!((x.lsb, x.width), (f.lsb, f.width), "{}.{}", t.name(), x.name);
+                    }
                 }
             }
         }

@@ -1,9 +1,8 @@
 //! Circular queue arithmetic (IHI 0070 3.5): *_BASE, PROD/CONS with wrap and overflow
 //! flags, entries outstanding, and the entries between CONS and PROD in a memory image.
-//! Register fields are read through the register model (`regs::by_name`), never restated.
+//! Register fields are read through the register model's typed handles, never restated.
 
 use crate::mem::PhysMem;
-use crate::regs;
 use crate::regset::RegisterSet;
 use serde::Serialize;
 
@@ -54,17 +53,60 @@ pub enum QueueError {
     TooLarge { reg: String, log2size: u64 },
 }
 
-fn field(reg: &str, f: &str, value: u64) -> Result<u64, QueueError> {
-    let r = regs::by_name(reg).ok_or_else(|| QueueError::NoRegister(reg.to_string()))?;
-    let fd = r.layout.field(f).ok_or_else(|| QueueError::NoField(reg.to_string(), f.to_string()))?;
-    Ok(match fd.fmt {
-        crate::model::Fmt::Addr(s) => fd.get(&[value]).checked_shl(s as u32).unwrap_or(0),
-        _ => fd.get(&[value]),
-    })
+use crate::model::FieldDef;
+use crate::regs::queues as rq;
+
+/// The register fields that describe one queue (IHI 0070 6.3.26 - 6.3.36, 6.3.95 - 6.3.98).
+struct QueueRegs {
+    base: &'static crate::model::Layout,
+    prod: &'static crate::model::Layout,
+    cons: &'static crate::model::Layout,
+    addr: &'static FieldDef,
+    log2size: &'static FieldDef,
+    wr: &'static FieldDef,
+    rd: &'static FieldDef,
+    /// EVTQ/PRIQ: PROD.OVFLG and CONS.OVACKFLG.
+    overflow: Option<(&'static FieldDef, &'static FieldDef)>,
+    /// CMDQ: CONS.ERR.
+    err: Option<&'static FieldDef>,
 }
 
-fn opt_field(reg: &str, f: &str, value: u64) -> Option<u64> {
-    field(reg, f, value).ok()
+fn queue_regs(q: QueueId) -> QueueRegs {
+    match q {
+        QueueId::Cmdq => QueueRegs {
+            base: &rq::cmdq_base::LAYOUT,
+            prod: &rq::cmdq_prod::LAYOUT,
+            cons: &rq::cmdq_cons::LAYOUT,
+            addr: &rq::cmdq_base::ADDR,
+            log2size: &rq::cmdq_base::LOG2SIZE,
+            wr: &rq::cmdq_prod::WR,
+            rd: &rq::cmdq_cons::RD,
+            overflow: None,
+            err: Some(&rq::cmdq_cons::ERR),
+        },
+        QueueId::Evtq => QueueRegs {
+            base: &rq::eventq_base::LAYOUT,
+            prod: &rq::eventq_prod::LAYOUT,
+            cons: &rq::eventq_cons::LAYOUT,
+            addr: &rq::eventq_base::ADDR,
+            log2size: &rq::eventq_base::LOG2SIZE,
+            wr: &rq::eventq_prod::WR,
+            rd: &rq::eventq_cons::RD,
+            overflow: Some((&rq::eventq_prod::OVFLG, &rq::eventq_cons::OVACKFLG)),
+            err: None,
+        },
+        QueueId::Priq => QueueRegs {
+            base: &rq::priq_base::LAYOUT,
+            prod: &rq::priq_prod::LAYOUT,
+            cons: &rq::priq_cons::LAYOUT,
+            addr: &rq::priq_base::ADDR,
+            log2size: &rq::priq_base::LOG2SIZE,
+            wr: &rq::priq_prod::WR,
+            rd: &rq::priq_cons::RD,
+            overflow: Some((&rq::priq_prod::OVFLG, &rq::priq_cons::OVACKFLG)),
+            err: None,
+        },
+    }
 }
 
 /// One queue's state as the registers describe it.
@@ -110,17 +152,14 @@ pub fn cerror_name(err: u64) -> &'static str {
 impl QueueState {
     /// From the values of SMMU_xQ_BASE, SMMU_xQ_PROD and SMMU_xQ_CONS.
     pub fn from_values(q: QueueId, base: u64, prod: u64, cons: u64) -> Result<QueueState, QueueError> {
-        let p = q.prefix();
-        let rb = format!("{p}_BASE");
-        let rp = format!("{p}_PROD");
-        let rc = format!("{p}_CONS");
-        let base_addr = field(&rb, "ADDR", base)?;
-        let log2size = field(&rb, "LOG2SIZE", base)?;
+        let r = queue_regs(q);
+        let base_addr = r.addr.address(&[base]);
+        let log2size = r.log2size.get(&[base]);
         if log2size > 19 {
-            return Err(QueueError::TooLarge { reg: rb, log2size });
+            return Err(QueueError::TooLarge { reg: r.base.name.to_string(), log2size });
         }
-        let wr = field(&rp, "WR", prod)?;
-        let rd = field(&rc, "RD", cons)?;
+        let wr = r.wr.get(&[prod]);
+        let rd = r.rd.get(&[cons]);
         let size = 1u64 << log2size;
         let mask = size - 1;
         let (pi, pw) = (wr & mask, (wr >> log2size) & 1 == 1);
@@ -148,17 +187,8 @@ impl QueueState {
         if extra_p != 0 || extra_c != 0 {
             problems.push("index bits above LOG2SIZE+1 are set (they should read as zero)".to_string());
         }
-        let overflow = match q {
-            QueueId::Cmdq => None,
-            _ => match (opt_field(&rp, "OVFLG", prod), opt_field(&rc, "OVACKFLG", cons)) {
-                (Some(a), Some(b)) => Some(a != b),
-                _ => None,
-            },
-        };
-        let error = match q {
-            QueueId::Cmdq => opt_field(&rc, "ERR", cons).map(|e| cerror_name(e).to_string()),
-            _ => None,
-        };
+        let overflow = r.overflow.map(|(ovflg, ovackflg)| ovflg.get(&[prod]) != ovackflg.get(&[cons]));
+        let error = r.err.map(|e| cerror_name(e.get(&[cons])).to_string());
         Ok(QueueState {
             queue: q,
             base: format!("{base_addr:#x}"),
@@ -180,9 +210,9 @@ impl QueueState {
 
     /// From a register set holding the queue's BASE, PROD and CONS.
     pub fn from_registers(q: QueueId, regs: &RegisterSet) -> Result<QueueState, QueueError> {
-        let p = q.prefix();
-        let g = |n: String| regs.get(&n).ok_or(QueueError::Missing(n));
-        QueueState::from_values(q, g(format!("{p}_BASE"))?, g(format!("{p}_PROD"))?, g(format!("{p}_CONS"))?)
+        let r = queue_regs(q);
+        let g = |l: &crate::model::Layout| regs.get(l.name).ok_or_else(|| QueueError::Missing(l.name.to_string()));
+        QueueState::from_values(q, g(r.base)?, g(r.prod)?, g(r.cons)?)
     }
 
     /// Physical address of entry `index`.
@@ -261,10 +291,22 @@ pub enum DecodedEntry {
 }
 
 pub fn decode_entry(q: QueueId, w: &[u64]) -> DecodedEntry {
+    decode_entry_with(q, w, None)
+}
+
+/// Decodes an entry of queue `q`; where the SMMU's registers are known, fields it lacks (by
+/// version or ID-register feature) say so and commands are checked against its ID registers
+/// (as issued on the Non-secure Command queue).
+pub fn decode_entry_with(q: QueueId, w: &[u64], regs: Option<&RegisterSet>) -> DecodedEntry {
     let g = |i: usize| w.get(i).copied().unwrap_or(0);
     match q {
-        QueueId::Cmdq => DecodedEntry::Command(Box::new(super::cmd::decode(&[g(0), g(1)]))),
-        QueueId::Evtq => DecodedEntry::Event(Box::new(super::event::decode(&[g(0), g(1), g(2), g(3)]))),
-        QueueId::Priq => DecodedEntry::Pri(Box::new(super::pri::decode(&[g(0), g(1)]))),
+        QueueId::Cmdq => {
+            let ctx = super::cmd::CheckContext { queue: super::cmd::QueueKind::NonSecure, regs };
+            DecodedEntry::Command(Box::new(super::cmd::decode_with(&[g(0), g(1)], &ctx)))
+        }
+        QueueId::Evtq => {
+            DecodedEntry::Event(Box::new(super::event::decode_words_with(&[g(0), g(1), g(2), g(3)], regs)))
+        }
+        QueueId::Priq => DecodedEntry::Pri(Box::new(super::pri::decode_with(&[g(0), g(1)], regs))),
     }
 }

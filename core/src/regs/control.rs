@@ -35,21 +35,21 @@ pub mod cr0 {
     crate::layout! {
         LAYOUT: "CR0", bits 32, "6.3.9", "Non-secure control register 0: enables for the SMMU and its queues";
         SMMUEN = yn!("SMMUEN", 0, "Non-secure SMMU enable", "all Non-secure streams bypass the SMMU, with attributes from SMMU_GBPA", "all Non-secure streams are checked against configuration structures and may be translated", "6.3.9");
-        PRIQEN = yn!("PRIQEN", 1, "PRI queue writes enabled", "PRI queue writes disabled", "PRI queue writes enabled", "6.3.9");
+        PRIQEN = yn!("PRIQEN", 1, "PRI queue writes enabled", "PRI queue writes disabled", "PRI queue writes enabled", "6.3.9").gated(&crate::regs::idr::idr0::PRI, 1);
         EVENTQEN = yn!("EVENTQEN", 2, "Non-secure Event queue writes enabled", "Non-secure Event queue writes disabled", "Non-secure Event queue writes enabled", "6.3.9");
         CMDQEN = yn!("CMDQEN", 3, "Non-secure Command queue processing enabled", "Non-secure Command queue processing disabled", "Non-secure Command queue processing enabled", "6.3.9");
         ATSCHK = en("ATSCHK", 4, 1, &[
         e(0, "Fast", "ATS Translated traffic passes without Stream table or TLB lookup"),
         e(1, "Safe", "ATS Translated traffic is checked against STE.EATS"),
-        ], "ATS behaviour (when SMMU_IDR0.ATS == 1)", "6.3.9");
+        ], "ATS behaviour (when SMMU_IDR0.ATS == 1)", "6.3.9").gated(&crate::regs::idr::idr0::ATS, 1);
         VMW = en("VMW", 6, 3, &[
         e(0, "Exact", "TLB invalidations match VMID tags exactly"),
         e(1, "VMID[N:1]", "TLB invalidations match VMID[N:1]"),
         e(2, "VMID[N:2]", "TLB invalidations match VMID[N:2]"),
         e(3, "VMID[N:3]", "TLB invalidations match VMID[N:3]"),
         e(4, "VMID[N:4]", "TLB invalidations match VMID[N:4]"),
-        ], "VMID Wildcard for TLB invalidation (when SMMU_IDR0.VMW == 1)", "6.3.9");
-        DPT_WALK_EN = yn!("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks disabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "6.3.9");
+        ], "VMID Wildcard for TLB invalidation (when SMMU_IDR0.VMW == 1)", "6.3.9").gated(&crate::regs::idr::idr0::VMW, 1);
+        DPT_WALK_EN = yn!("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks disabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "6.3.9").since(V3_3).gated(&crate::regs::idr::idr3::DPT, 1);
     }
 }
 pub use cr0::LAYOUT as CR0;
@@ -60,21 +60,21 @@ pub mod cr0ack {
     crate::layout! {
         LAYOUT: "CR0ACK", bits 32, "6.3.10", "Acknowledgment of SMMU_CR0: each field shows the value whose Update has completed";
         SMMUEN = yn!("SMMUEN", 0, "Non-secure SMMU enable", "all Non-secure streams bypass the SMMU, with attributes from SMMU_GBPA", "all Non-secure streams are checked against configuration structures and may be translated", "6.3.10");
-        PRIQEN = yn!("PRIQEN", 1, "PRI queue writes enabled", "PRI queue writes disabled", "PRI queue writes enabled", "6.3.10");
+        PRIQEN = yn!("PRIQEN", 1, "PRI queue writes enabled", "PRI queue writes disabled", "PRI queue writes enabled", "6.3.10").gated(&crate::regs::idr::idr0::PRI, 1);
         EVENTQEN = yn!("EVENTQEN", 2, "Non-secure Event queue writes enabled", "Non-secure Event queue writes disabled", "Non-secure Event queue writes enabled", "6.3.10");
         CMDQEN = yn!("CMDQEN", 3, "Non-secure Command queue processing enabled", "Non-secure Command queue processing disabled", "Non-secure Command queue processing enabled", "6.3.10");
         ATSCHK = en("ATSCHK", 4, 1, &[
         e(0, "Fast", "ATS Translated traffic passes without Stream table or TLB lookup"),
         e(1, "Safe", "ATS Translated traffic is checked against STE.EATS"),
-        ], "ATS behaviour (when SMMU_IDR0.ATS == 1)", "6.3.10");
+        ], "ATS behaviour (when SMMU_IDR0.ATS == 1)", "6.3.10").gated(&crate::regs::idr::idr0::ATS, 1);
         VMW = en("VMW", 6, 3, &[
         e(0, "Exact", "TLB invalidations match VMID tags exactly"),
         e(1, "VMID[N:1]", "TLB invalidations match VMID[N:1]"),
         e(2, "VMID[N:2]", "TLB invalidations match VMID[N:2]"),
         e(3, "VMID[N:3]", "TLB invalidations match VMID[N:3]"),
         e(4, "VMID[N:4]", "TLB invalidations match VMID[N:4]"),
-        ], "VMID Wildcard for TLB invalidation (when SMMU_IDR0.VMW == 1)", "6.3.10");
-        DPT_WALK_EN = yn!("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks disabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "6.3.10");
+        ], "VMID Wildcard for TLB invalidation (when SMMU_IDR0.VMW == 1)", "6.3.10").gated(&crate::regs::idr::idr0::VMW, 1);
+        DPT_WALK_EN = yn!("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks disabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "6.3.10").since(V3_3).gated(&crate::regs::idr::idr3::DPT, 1);
     }
 }
 pub use cr0ack::LAYOUT as CR0ACK;
@@ -102,13 +102,13 @@ pub mod cr2 {
         E2H = en("E2H", 0, 1, &[
         e(0, "EL2", "EL2 translation regime, without ASIDs or VMIDs"),
         e(1, "EL2-E2H", "EL2-E2H translation regime, with ASIDs"),
-        ], "Enable Non-secure EL2-E2H translation regime (when SMMU_IDR0.Hyp == 1)", "6.3.12");
+        ], "Enable Non-secure EL2-E2H translation regime (when SMMU_IDR0.Hyp == 1)", "6.3.12").gated(&crate::regs::idr::idr0::Hyp, 1);
         RECINVSID = yn!("RECINVSID", 1, "C_BAD_STREAMID events for invalid input StreamIDs may be recorded", "C_BAD_STREAMID events are not recorded for the Non-secure interface", "C_BAD_STREAMID events for invalid input StreamIDs may be recorded", "6.3.12");
         PTM = en("PTM", 2, 1, &[
         e(0, "", "the SMMU participates in broadcast TLB maintenance, if implemented"),
         e(1, "", "Private TLB Maintenance: Non-secure broadcast TLB maintenance need not invalidate local entries"),
-        ], "Private TLB Maintenance (when SMMU_IDR0.BTM == 1)", "6.3.12");
-        REC_CFG_ATS = yn!("REC_CFG_ATS", 3, "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "only the base set of events is recorded for ATS and PRI requests", "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "6.3.12");
+        ], "Private TLB Maintenance (when SMMU_IDR0.BTM == 1)", "6.3.12").gated(&crate::regs::idr::idr0::BTM, 1);
+        REC_CFG_ATS = yn!("REC_CFG_ATS", 3, "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "only the base set of events is recorded for ATS and PRI requests", "Extended set of configuration-related events recorded for ATS and PRI (when SMMU_IDR0.ATSRECERR == 1)", "6.3.12").since(V3_3).gated(&crate::regs::idr::idr0::ATSRECERR, 1);
     }
 }
 pub use cr2::LAYOUT as CR2;
@@ -136,22 +136,22 @@ pub mod s2pii {
     use super::*;
     crate::layout! {
         LAYOUT: "S2PII", bits 64, "6.3.17", "Stage 2 permission indirection interpretations, Non-secure (when SMMU_IDR3.S2PI == 1)";
-        S2PII0 = en("S2PII0", 0, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 0", "6.3.17");
-        S2PII1 = en("S2PII1", 4, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 1", "6.3.17");
-        S2PII2 = en("S2PII2", 8, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 2", "6.3.17");
-        S2PII3 = en("S2PII3", 12, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 3", "6.3.17");
-        S2PII4 = en("S2PII4", 16, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 4", "6.3.17");
-        S2PII5 = en("S2PII5", 20, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 5", "6.3.17");
-        S2PII6 = en("S2PII6", 24, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 6", "6.3.17");
-        S2PII7 = en("S2PII7", 28, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 7", "6.3.17");
-        S2PII8 = en("S2PII8", 32, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 8", "6.3.17");
-        S2PII9 = en("S2PII9", 36, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 9", "6.3.17");
-        S2PII10 = en("S2PII10", 40, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 10", "6.3.17");
-        S2PII11 = en("S2PII11", 44, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 11", "6.3.17");
-        S2PII12 = en("S2PII12", 48, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 12", "6.3.17");
-        S2PII13 = en("S2PII13", 52, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 13", "6.3.17");
-        S2PII14 = en("S2PII14", 56, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 14", "6.3.17");
-        S2PII15 = en("S2PII15", 60, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 15", "6.3.17");
+        S2PII0 = en("S2PII0", 0, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 0", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII1 = en("S2PII1", 4, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 1", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII2 = en("S2PII2", 8, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 2", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII3 = en("S2PII3", 12, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 3", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII4 = en("S2PII4", 16, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 4", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII5 = en("S2PII5", 20, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 5", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII6 = en("S2PII6", 24, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 6", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII7 = en("S2PII7", 28, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 7", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII8 = en("S2PII8", 32, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 8", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII9 = en("S2PII9", 36, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 9", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII10 = en("S2PII10", 40, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 10", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII11 = en("S2PII11", 44, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 11", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII12 = en("S2PII12", 48, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 12", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII13 = en("S2PII13", 52, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 13", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII14 = en("S2PII14", 56, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 14", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
+        S2PII15 = en("S2PII15", 60, 4, S2PII_ENC, "Stage 2 base permission interpretation for PIIndex 15", "6.3.17").since(V3_4).gated(&crate::regs::idr::idr3::S2PI, 1);
     }
 }
 pub use s2pii::LAYOUT as S2PII;
@@ -164,7 +164,7 @@ pub mod statusr {
         DORMANT = en("DORMANT", 0, 1, &[
         e(0, "", "the SMMU might have cached translation or configuration data"),
         e(1, "", "the SMMU guarantees nothing is cached and no prefetches are in flight"),
-        ], "Dormant hint (when SMMU_IDR0.DORMHINT == 1)", "6.3.13");
+        ], "Dormant hint (when SMMU_IDR0.DORMHINT == 1)", "6.3.13").gated(&crate::regs::idr::idr0::DORMHINT, 1);
     }
 }
 pub use statusr::LAYOUT as STATUSR;
@@ -231,7 +231,7 @@ pub mod irq_ctrl {
     crate::layout! {
         LAYOUT: "IRQ_CTRL", bits 32, "6.3.16", "Interrupt control: enables for GERROR, PRI queue and Event queue interrupts";
         GERROR_IRQEN = yn!("GERROR_IRQEN", 0, "Interrupts from Non-secure Global errors enabled", "Interrupts from Non-secure Global errors disabled", "Interrupts from Non-secure Global errors enabled", "6.3.16");
-        PRIQ_IRQEN = yn!("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue disabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "6.3.16");
+        PRIQ_IRQEN = yn!("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue disabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "6.3.16").gated(&crate::regs::idr::idr0::PRI, 1);
         EVENTQ_IRQEN = yn!("EVENTQ_IRQEN", 2, "Interrupts from the Non-secure Event queue enabled", "Interrupts from the Non-secure Event queue disabled", "Interrupts from the Non-secure Event queue enabled", "6.3.16");
     }
 }
@@ -243,7 +243,7 @@ pub mod irq_ctrlack {
     crate::layout! {
         LAYOUT: "IRQ_CTRLACK", bits 32, "6.3.18", "Acknowledgment of SMMU_IRQ_CTRL";
         GERROR_IRQEN = yn!("GERROR_IRQEN", 0, "Interrupts from Non-secure Global errors enabled", "Interrupts from Non-secure Global errors disabled", "Interrupts from Non-secure Global errors enabled", "6.3.18");
-        PRIQ_IRQEN = yn!("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue disabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "6.3.18");
+        PRIQ_IRQEN = yn!("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue disabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "6.3.18").gated(&crate::regs::idr::idr0::PRI, 1);
         EVENTQ_IRQEN = yn!("EVENTQ_IRQEN", 2, "Interrupts from the Non-secure Event queue enabled", "Interrupts from the Non-secure Event queue disabled", "Interrupts from the Non-secure Event queue enabled", "6.3.18");
     }
 }
@@ -256,14 +256,14 @@ pub mod gerror {
         LAYOUT: "GERROR", bits 32, "6.3.19", "Global errors: an error is active while a bit differs from the same bit of SMMU_GERRORN";
         CMDQ_ERR = toggle!("CMDQ_ERR", 0, "Command queue error: a command could not be processed (reason in SMMU_CMDQ_CONS.ERR)", "6.3.19");
         EVENTQ_ABT_ERR = toggle!("EVENTQ_ABT_ERR", 2, "An Event queue access was terminated with abort", "6.3.19");
-        PRIQ_ABT_ERR = toggle!("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", "6.3.19");
-        MSI_CMDQ_ABT_ERR = toggle!("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", "6.3.19");
-        MSI_EVENTQ_ABT_ERR = toggle!("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", "6.3.19");
-        MSI_PRIQ_ABT_ERR = toggle!("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", "6.3.19");
-        MSI_GERROR_ABT_ERR = toggle!("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", "6.3.19");
+        PRIQ_ABT_ERR = toggle!("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", "6.3.19").gated(&crate::regs::idr::idr0::PRI, 1);
+        MSI_CMDQ_ABT_ERR = toggle!("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", "6.3.19").gated(&crate::regs::idr::idr0::MSI, 1);
+        MSI_EVENTQ_ABT_ERR = toggle!("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", "6.3.19").gated(&crate::regs::idr::idr0::MSI, 1);
+        MSI_PRIQ_ABT_ERR = toggle!("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", "6.3.19").gated(&crate::regs::idr::idr0::MSI, 1);
+        MSI_GERROR_ABT_ERR = toggle!("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", "6.3.19").gated(&crate::regs::idr::idr0::MSI, 1);
         SFM_ERR = toggle!("SFM_ERR", 8, "The SMMU has entered Service failure mode", "6.3.19");
-        CMDQP_ERR = toggle!("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", "6.3.19");
-        DPT_ERR = toggle!("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", "6.3.19");
+        CMDQP_ERR = toggle!("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", "6.3.19").since(V3_3).gated(&crate::regs::idr::idr1::ECMDQ, 1);
+        DPT_ERR = toggle!("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", "6.3.19").since(V3_3).gated(&crate::regs::idr::idr3::DPT, 1);
     }
 }
 pub use gerror::LAYOUT as GERROR;
@@ -275,14 +275,14 @@ pub mod gerrorn {
         LAYOUT: "GERRORN", bits 32, "6.3.20", "Global error acknowledgment: software toggles a bit to match SMMU_GERROR to acknowledge it";
         CMDQ_ERR = toggle!("CMDQ_ERR", 0, "Command queue error: a command could not be processed (reason in SMMU_CMDQ_CONS.ERR)", "6.3.20");
         EVENTQ_ABT_ERR = toggle!("EVENTQ_ABT_ERR", 2, "An Event queue access was terminated with abort", "6.3.20");
-        PRIQ_ABT_ERR = toggle!("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", "6.3.20");
-        MSI_CMDQ_ABT_ERR = toggle!("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", "6.3.20");
-        MSI_EVENTQ_ABT_ERR = toggle!("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", "6.3.20");
-        MSI_PRIQ_ABT_ERR = toggle!("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", "6.3.20");
-        MSI_GERROR_ABT_ERR = toggle!("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", "6.3.20");
+        PRIQ_ABT_ERR = toggle!("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::PRI, 1);
+        MSI_CMDQ_ABT_ERR = toggle!("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
+        MSI_EVENTQ_ABT_ERR = toggle!("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
+        MSI_PRIQ_ABT_ERR = toggle!("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
+        MSI_GERROR_ABT_ERR = toggle!("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
         SFM_ERR = toggle!("SFM_ERR", 8, "The SMMU has entered Service failure mode", "6.3.20");
-        CMDQP_ERR = toggle!("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", "6.3.20");
-        DPT_ERR = toggle!("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", "6.3.20");
+        CMDQP_ERR = toggle!("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", "6.3.20").since(V3_3).gated(&crate::regs::idr::idr1::ECMDQ, 1);
+        DPT_ERR = toggle!("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", "6.3.20").since(V3_3).gated(&crate::regs::idr::idr3::DPT, 1);
     }
 }
 pub use gerrorn::LAYOUT as GERRORN;
@@ -292,7 +292,7 @@ pub mod gerror_irq_cfg0 {
     use super::*;
     crate::layout! {
         LAYOUT: "GERROR_IRQ_CFG0", bits 64, "6.3.21", "Global Error interrupt MSI address (when SMMU_IDR0.MSI == 1)";
-        ADDR = addr("ADDR", 2, 54, "Physical address of the MSI target register, bits [55:2]; 0 = no MSI (wired IRQ)", "6.3.21");
+        ADDR = addr("ADDR", 2, 54, "Physical address of the MSI target register, bits [55:2]; 0 = no MSI (wired IRQ)", "6.3.21").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use gerror_irq_cfg0::LAYOUT as GERROR_IRQ_CFG0;
@@ -301,7 +301,7 @@ pub mod gerror_irq_cfg1 {
     use super::*;
     crate::layout! {
         LAYOUT: "GERROR_IRQ_CFG1", bits 32, "6.3.22", "Global Error interrupt MSI payload (when SMMU_IDR0.MSI == 1)";
-        DATA = hex("DATA", 0, 32, "MSI data payload", "6.3.22");
+        DATA = hex("DATA", 0, 32, "MSI data payload", "6.3.22").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use gerror_irq_cfg1::LAYOUT as GERROR_IRQ_CFG1;
@@ -310,8 +310,8 @@ pub mod gerror_irq_cfg2 {
     use super::*;
     crate::layout! {
         LAYOUT: "GERROR_IRQ_CFG2", bits 32, "6.3.23", "Global Error interrupt MSI memory type and Shareability (when SMMU_IDR0.MSI == 1)";
-        MemAttr = numv("MemAttr", 0, 4, MEMATTR_ENC, "Memory type of the MSI write (encoded as STE.MemAttr)", "6.3.23");
-        SH = en("SH", 4, 2, SH_ENC, "Shareability of the MSI write (IGNORED for Device types)", "6.3.23");
+        MemAttr = numv("MemAttr", 0, 4, MEMATTR_ENC, "Memory type of the MSI write (encoded as STE.MemAttr)", "6.3.23").gated(&crate::regs::idr::idr0::MSI, 1);
+        SH = en("SH", 4, 2, SH_ENC, "Shareability of the MSI write (IGNORED for Device types)", "6.3.23").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use gerror_irq_cfg2::LAYOUT as GERROR_IRQ_CFG2;

@@ -29,11 +29,11 @@ pub mod strtab_base_cfg {
         e(6, "6 bits", "StreamID split at bit 6: 4KB leaf tables"),
         e(8, "8 bits", "StreamID split at bit 8: 16KB leaf tables"),
         e(10, "10 bits", "StreamID split at bit 10: 64KB leaf tables"),
-        ], "StreamID split point for a 2-level table (IGNORED if FMT == 0b00)", "6.3.25");
+        ], "StreamID split point for a 2-level table (IGNORED if FMT == 0b00)", "6.3.25").gated(&crate::regs::idr::idr0::ST_LEVEL, 1);
         FMT = en("FMT", 16, 2, &[
         e(0, "Linear", "ADDR points to an array of STEs"),
         e(1, "2-level", "ADDR points to an array of Level 1 Stream Table Descriptors"),
-        ], "Format of Stream table", "6.3.25");
+        ], "Format of Stream table", "6.3.25").gated(&crate::regs::idr::idr0::ST_LEVEL, 1);
     }
 }
 pub use strtab_base_cfg::LAYOUT as STRTAB_BASE_CFG;
@@ -65,9 +65,9 @@ pub mod priq_base {
     use super::*;
     crate::layout! {
         LAYOUT: "PRIQ_BASE", bits 64, "6.3.33", "PRI queue base address and size";
-        LOG2SIZE = num("LOG2SIZE", 0, 5, "Queue size as log2(entries)", "6.3.33");
-        ADDR = addr("ADDR", 5, 51, "Physical address of the queue base, bits [55:5]", "6.3.33");
-        WA = yn!("WA", 62, "Write-Allocate hint for PRI queue accesses", "no Write-Allocate hint for PRI queue accesses", "Write-Allocate hint for PRI queue accesses", "6.3.33");
+        LOG2SIZE = num("LOG2SIZE", 0, 5, "Queue size as log2(entries)", "6.3.33").gated(&crate::regs::idr::idr0::PRI, 1);
+        ADDR = addr("ADDR", 5, 51, "Physical address of the queue base, bits [55:5]", "6.3.33").gated(&crate::regs::idr::idr0::PRI, 1);
+        WA = yn!("WA", 62, "Write-Allocate hint for PRI queue accesses", "no Write-Allocate hint for PRI queue accesses", "Write-Allocate hint for PRI queue accesses", "6.3.33").gated(&crate::regs::idr::idr0::PRI, 1);
     }
 }
 pub use priq_base::LAYOUT as PRIQ_BASE;
@@ -123,8 +123,8 @@ pub mod priq_prod {
     use super::*;
     crate::layout! {
         LAYOUT: "PRIQ_PROD", bits 32, "6.3.97", "PRI queue producer write index (Page 1)";
-        WR = num("WR", 0, 20, "Write index: bits [QS-1:0] index, bit [QS] wrap flag (QS = LOG2SIZE of the queue base)", "6.3.97");
-        OVFLG = toggle!("OVFLG", 31, "Overflow flag: an overflow is present while it differs from the CONS OVACKFLG", "6.3.97");
+        WR = num("WR", 0, 20, "Write index: bits [QS-1:0] index, bit [QS] wrap flag (QS = LOG2SIZE of the queue base)", "6.3.97").gated(&crate::regs::idr::idr0::PRI, 1);
+        OVFLG = toggle!("OVFLG", 31, "Overflow flag: an overflow is present while it differs from the CONS OVACKFLG", "6.3.97").gated(&crate::regs::idr::idr0::PRI, 1);
     }
 }
 pub use priq_prod::LAYOUT as PRIQ_PROD;
@@ -133,8 +133,8 @@ pub mod priq_cons {
     use super::*;
     crate::layout! {
         LAYOUT: "PRIQ_CONS", bits 32, "6.3.98", "PRI queue consumer read index (Page 1)";
-        RD = num("RD", 0, 20, "Read index: bits [QS-1:0] index, bit [QS] wrap flag (QS = LOG2SIZE of the queue base)", "6.3.98");
-        OVACKFLG = toggle!("OVACKFLG", 31, "Overflow acknowledge flag: software sets it equal to the PROD OVFLG", "6.3.98");
+        RD = num("RD", 0, 20, "Read index: bits [QS-1:0] index, bit [QS] wrap flag (QS = LOG2SIZE of the queue base)", "6.3.98").gated(&crate::regs::idr::idr0::PRI, 1);
+        OVACKFLG = toggle!("OVACKFLG", 31, "Overflow acknowledge flag: software sets it equal to the PROD OVFLG", "6.3.98").gated(&crate::regs::idr::idr0::PRI, 1);
     }
 }
 pub use priq_cons::LAYOUT as PRIQ_CONS;
@@ -144,7 +144,7 @@ pub mod eventq_irq_cfg0 {
     use super::*;
     crate::layout! {
         LAYOUT: "EVENTQ_IRQ_CFG0", bits 64, "6.3.30", "Event queue interrupt MSI address (when SMMU_IDR0.MSI == 1)";
-        ADDR = addr("ADDR", 2, 54, "Physical address of the MSI target register, bits [55:2]; 0 = no MSI (wired IRQ)", "6.3.30");
+        ADDR = addr("ADDR", 2, 54, "Physical address of the MSI target register, bits [55:2]; 0 = no MSI (wired IRQ)", "6.3.30").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use eventq_irq_cfg0::LAYOUT as EVENTQ_IRQ_CFG0;
@@ -153,7 +153,7 @@ pub mod eventq_irq_cfg1 {
     use super::*;
     crate::layout! {
         LAYOUT: "EVENTQ_IRQ_CFG1", bits 32, "6.3.31", "Event queue interrupt MSI payload (when SMMU_IDR0.MSI == 1)";
-        DATA = hex("DATA", 0, 32, "MSI data payload", "6.3.31");
+        DATA = hex("DATA", 0, 32, "MSI data payload", "6.3.31").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use eventq_irq_cfg1::LAYOUT as EVENTQ_IRQ_CFG1;
@@ -162,8 +162,8 @@ pub mod eventq_irq_cfg2 {
     use super::*;
     crate::layout! {
         LAYOUT: "EVENTQ_IRQ_CFG2", bits 32, "6.3.32", "Event queue interrupt MSI memory type and Shareability (when SMMU_IDR0.MSI == 1)";
-        MemAttr = numv("MemAttr", 0, 4, MEMATTR_ENC, "Memory type of the MSI write (encoded as STE.MemAttr)", "6.3.32");
-        SH = en("SH", 4, 2, SH_ENC, "Shareability of the MSI write (IGNORED for Device types)", "6.3.32");
+        MemAttr = numv("MemAttr", 0, 4, MEMATTR_ENC, "Memory type of the MSI write (encoded as STE.MemAttr)", "6.3.32").gated(&crate::regs::idr::idr0::MSI, 1);
+        SH = en("SH", 4, 2, SH_ENC, "Shareability of the MSI write (IGNORED for Device types)", "6.3.32").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use eventq_irq_cfg2::LAYOUT as EVENTQ_IRQ_CFG2;
@@ -173,7 +173,7 @@ pub mod priq_irq_cfg0 {
     use super::*;
     crate::layout! {
         LAYOUT: "PRIQ_IRQ_CFG0", bits 64, "6.3.34", "PRI queue interrupt MSI address (when SMMU_IDR0.MSI == 1 and SMMU_IDR0.PRI == 1)";
-        ADDR = addr("ADDR", 2, 54, "Physical address of the MSI target register, bits [55:2]; 0 = no MSI (wired IRQ)", "6.3.34");
+        ADDR = addr("ADDR", 2, 54, "Physical address of the MSI target register, bits [55:2]; 0 = no MSI (wired IRQ)", "6.3.34").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use priq_irq_cfg0::LAYOUT as PRIQ_IRQ_CFG0;
@@ -182,7 +182,7 @@ pub mod priq_irq_cfg1 {
     use super::*;
     crate::layout! {
         LAYOUT: "PRIQ_IRQ_CFG1", bits 32, "6.3.35", "PRI queue interrupt MSI payload (when SMMU_IDR0.MSI == 1 and SMMU_IDR0.PRI == 1)";
-        DATA = hex("DATA", 0, 32, "MSI data payload", "6.3.35");
+        DATA = hex("DATA", 0, 32, "MSI data payload", "6.3.35").gated(&crate::regs::idr::idr0::MSI, 1);
     }
 }
 pub use priq_irq_cfg1::LAYOUT as PRIQ_IRQ_CFG1;
@@ -191,12 +191,12 @@ pub mod priq_irq_cfg2 {
     use super::*;
     crate::layout! {
         LAYOUT: "PRIQ_IRQ_CFG2", bits 32, "6.3.36", "PRI queue interrupt MSI attributes and Last Only mode";
-        MemAttr = numv("MemAttr", 0, 4, MEMATTR_ENC, "Memory type of the MSI write (encoded as STE.MemAttr)", "6.3.36");
-        SH = en("SH", 4, 2, SH_ENC, "Shareability of the MSI write", "6.3.36");
+        MemAttr = numv("MemAttr", 0, 4, MEMATTR_ENC, "Memory type of the MSI write (encoded as STE.MemAttr)", "6.3.36").gated(&crate::regs::idr::idr0::MSI, 1);
+        SH = en("SH", 4, 2, SH_ENC, "Shareability of the MSI write", "6.3.36").gated(&crate::regs::idr::idr0::MSI, 1);
         LO = en("LO", 31, 1, &[
         e(0, "", "interrupt when the PRI queue goes from empty to non-empty"),
         e(1, "Last Only", "interrupt only when a PRI message with the L bit set is received"),
-        ], "Last Only interrupt mode", "6.3.36");
+        ], "Last Only interrupt mode", "6.3.36").gated(&crate::regs::idr::idr0::PRI, 1);
     }
 }
 pub use priq_irq_cfg2::LAYOUT as PRIQ_IRQ_CFG2;

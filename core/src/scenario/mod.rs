@@ -3,12 +3,17 @@
 //! Format documented in docs/walk.md.
 
 use crate::mem::SparseMem;
-use crate::model::Layout;
+use crate::model::FieldDef;
 use crate::regs;
+use crate::regs::control::{cr0, gbpa};
+use crate::regs::idr::{idr0, idr1, idr3, idr5};
+use crate::regs::queues::{strtab_base, strtab_base_cfg};
 use crate::regset::{Origin, RegisterSet};
 use crate::snapshot::{parse_hex_u64, Snapshot};
-use crate::structs::{CD, L1CD, L1STD, STE, TT_S1_LEAF, TT_S2_LEAF, TT_TABLE};
-use crate::walk::tt::s1_start_level;
+use crate::structs::desc::{self, s1_leaf, s2_leaf, table, Granule, OaFormat};
+use crate::structs::geometry::{self, CdFormat, CdTable, StFormat, StreamTable};
+use crate::structs::{cd, l1cd, l1std, ste};
+use crate::walk::tt::table_format;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
@@ -187,6 +192,15 @@ pub struct S2Spec {
     /// Nested: identity-map the CD table and CDs (default true).
     #[serde(default = "d_true")]
     pub map_cd: bool,
+    /// Nested: stage 2 maps each of its pages holding stage 1 tables and CD structures to a
+    /// PA of its own (in reverse order, with gaps) instead of the same PA, so a stage 1
+    /// table larger than a stage 2 page is scattered in PA (default false).
+    #[serde(default)]
+    pub scatter_s1_tables: bool,
+    /// Nested: the stage 2 permissions of the pages holding stage 1 tables and CD structures,
+    /// any of `r`, `w`, `x` (default `r`; without `r` the SMMU faults reading them).
+    #[serde(default)]
+    pub s1_table_perm: Option<String>,
     #[serde(default)]
     pub mappings: Vec<MapSpec>,
 }
@@ -257,6 +271,9 @@ struct Image {
     allocated: Vec<(u64, u64, Kind)>,
     /// What the next allocations hold.
     kind: Kind,
+    /// When set, CD structures and stage 1 tables get whole pages of this size (aligned and
+    /// padded), so stage 2 can map each page to its own PA.
+    pad: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +291,10 @@ impl Image {
         if !align.is_power_of_two() || size > 1 << 32 {
             return Err(format!("cannot allocate {size:#x} bytes aligned to {align:#x}"));
         }
+        let (size, align) = match self.pad {
+            Some(p) if self.kind != Kind::Other => (size.div_ceil(p) * p, align.max(p)),
+            _ => (size, align),
+        };
         let a = self.next.checked_add(align - 1).ok_or("allocator overflow")? & !(align - 1);
         self.next = a.checked_add(size).ok_or("allocator overflow")?;
         self.pages.insert(a, vec![0u8; usize::try_from(size).map_err(|_| "table too large")?]);
@@ -300,6 +321,19 @@ impl Image {
             })
             .unwrap_or(0)
     }
+    /// Moves the allocation at `a` page by page: page `pieces[i]` to `targets[i]` (allocated
+    /// already); nothing stays readable at the old addresses.
+    fn relocate(&mut self, a: u64, pieces: &[u64], targets: &[u64], page: u64) -> Result<(), String> {
+        let buf = self.pages.remove(&a).ok_or(format!("no allocation at {a:#x} to move"))?;
+        for (p, t) in pieces.iter().zip(targets) {
+            let off = usize::try_from(p.wrapping_sub(a)).map_err(|_| "offset")?;
+            let n = usize::try_from(page).map_err(|_| "page size")?;
+            let src = buf.get(off..off + n).ok_or(format!("page {p:#x} is outside the allocation at {a:#x}"))?;
+            let dst = self.pages.get_mut(t).ok_or(format!("no allocation at {t:#x}"))?;
+            dst.get_mut(..n).ok_or(format!("allocation at {t:#x} is smaller than a page"))?.copy_from_slice(src);
+        }
+        Ok(())
+    }
     fn write_words(&mut self, pa: u64, w: &[u64]) -> Result<(), String> {
         for (i, x) in w.iter().enumerate() {
             self.write_u64(pa + 8 * i as u64, *x)?;
@@ -308,8 +342,23 @@ impl Image {
     }
 }
 
-fn enc(l: &Layout, v: &[(&str, u64)]) -> Result<Vec<u64>, String> {
-    l.encode(v).map_err(|e| e.to_string())
+/// Sets field `f` of `w` to `v`, naming the field when the value does not fit.
+fn put(w: &mut [u64], f: &FieldDef, v: u64) -> Result<(), String> {
+    f.set(w, v).map_err(|e| format!("{}.{}: {e}", f.layout, f.name))
+}
+
+/// Sets address field `f` of `w` to address `a` (the inverse of [`FieldDef::address`]).
+fn put_address(w: &mut [u64], f: &FieldDef, a: u64) -> Result<(), String> {
+    f.set_address(w, a).map_err(|e| format!("{}.{}: {e}", f.layout, f.name))
+}
+
+/// A structure of `N` words with the given field values.
+fn words<const N: usize>(fields: &[(&FieldDef, u64)]) -> Result<[u64; N], String> {
+    let mut w = [0u64; N];
+    for (f, v) in fields {
+        put(&mut w, f, *v)?;
+    }
+    Ok(w)
 }
 
 fn ps_enc(bits: u32) -> Result<u64, String> {
@@ -334,60 +383,48 @@ fn tg0_enc(g: u32) -> Result<u64, String> {
     }
 }
 
+fn granule(g: u32) -> Result<Granule, String> {
+    Granule::from_bytes(u64::from(g)).ok_or_else(|| format!("granule {g}: expected 4096, 16384 or 65536"))
+}
+
 /// Translation table geometry for building.
 #[derive(Clone, Copy)]
 struct Geo {
     stage: u8,
-    gshift: u32,
+    granule: Granule,
     ia_bits: u32,
     start: i32,
     root: u64,
-    ds: bool,
-    lpa: bool,
+    format: OaFormat,
 }
 
 impl Geo {
-    fn shift(&self, level: i32) -> u32 {
-        self.gshift + (3 - level) as u32 * (self.gshift - 3)
-    }
-    fn block_ok(&self, level: i32) -> bool {
-        match self.gshift {
-            12 => level == 1 || level == 2 || (level == 0 && self.ds) || level == 3,
-            14 => level == 2 || (level == 1 && self.ds) || level == 3,
-            _ => level == 2 || (level == 1 && self.lpa) || level == 3,
-        }
-    }
-    fn oa_fields(&self, pa: u64) -> Vec<(&'static str, u64)> {
-        if self.lpa {
-            vec![("OA", (pa & ((1 << 48) - 1)) >> 12), ("OA_51_48", pa >> 48)]
-        } else if self.ds {
-            // DS (LPA2): OA[51:50] live in bits [9:8], where SH is without DS.
-            vec![("OA", (pa & ((1 << 50) - 1)) >> 12), ("SH", pa >> 50)]
-        } else {
-            vec![("OA", pa >> 12)]
-        }
+    fn shift(&self, level: i32) -> Result<u32, String> {
+        self.granule.level_shift(level).ok_or_else(|| format!("level {level} is not a translation table level"))
     }
 }
 
 fn table_desc(geo: &Geo, next: u64) -> Result<u64, String> {
-    let mut f = vec![("Valid", 1), ("Type", 1)];
-    if geo.lpa {
-        f.push(("NLTA", (next & ((1 << 48) - 1)) >> 12));
-        f.push(("NLTA_51_48", next >> 48));
-    } else if geo.ds {
-        f.push(("NLTA", (next & ((1 << 50) - 1)) >> 12));
-        f.push(("NLTA_51_50", next >> 50));
-    } else {
-        f.push(("NLTA", next >> 12));
-    }
-    Ok(enc(&TT_TABLE, &f)?[0])
+    let mut d = desc::encode_next_table_address(next, geo.granule, geo.format).map_err(|e| e.to_string())?;
+    let mut w = [d];
+    put(&mut w, &table::Valid, 1)?;
+    put(&mut w, &table::Type, 1)?;
+    d = w[0];
+    Ok(d)
 }
 
 fn leaf_desc(geo: &Geo, m: &MapSpec, pa: u64, level: i32) -> Result<u64, String> {
     let perm = m.perm.clone().unwrap_or_else(|| "rw".into());
     let (r, w, x) = (perm.contains('r'), perm.contains('w'), perm.contains('x'));
-    let mut f: Vec<(&str, u64)> = vec![("Valid", 1), ("Type", (level == 3) as u64), ("AF", m.af as u64)];
-    f.extend(geo.oa_fields(pa));
+    let oa = desc::encode_block_address(pa, geo.granule, geo.format, level).map_err(|e| e.to_string())?;
+    let mut d = [oa];
+    put(&mut d, &s1_leaf::Valid, 1)?;
+    put(&mut d, &s1_leaf::Type, (level == 3) as u64)?;
+    put(&mut d, &s1_leaf::AF, m.af as u64)?;
+    // With DS the SH bits hold OA[51:50]; the shareability comes from CD.SH0 / STE.S2SH0.
+    if geo.format != OaFormat::Lpa2 {
+        put(&mut d, &s1_leaf::SH, 3)?;
+    }
     let attr = m.attr.as_deref().unwrap_or("normal");
     if geo.stage == 1 {
         let idx = match attr {
@@ -396,15 +433,13 @@ fn leaf_desc(geo: &Geo, m: &MapSpec, pa: u64, level: i32) -> Result<u64, String>
             "nc" => 2,
             o => return Err(format!("attr {o:?}: expected normal, nc or device")),
         };
-        f.push(("AttrIndx", idx));
-        f.push(("AP1", m.unpriv as u64));
-        // No write: read-only. With DBM, a writable page starts clean (AP[2] = 1).
-        f.push(("AP2", (!w || m.dbm) as u64));
-        f.push(("UXN", !x as u64));
-        f.push(("PXN", !x as u64));
-        if !geo.ds {
-            f.push(("SH", 3));
-        }
+        put(&mut d, &s1_leaf::AttrIndx, idx)?;
+        // AP[2:1]: AP[1] unprivileged access; AP[2] read-only (no write; with DBM a writable
+        // page starts clean, AP[2] = 1).
+        let ro = !w || m.dbm;
+        put(&mut d, &s1_leaf::AP, (u64::from(ro) << 1) | u64::from(m.unpriv))?;
+        put(&mut d, &s1_leaf::UXN, !x as u64)?;
+        put(&mut d, &s1_leaf::PXN, !x as u64)?;
         let _ = r;
     } else {
         let memattr = match attr {
@@ -413,39 +448,36 @@ fn leaf_desc(geo: &Geo, m: &MapSpec, pa: u64, level: i32) -> Result<u64, String>
             "device" => 0b0001,
             o => return Err(format!("attr {o:?}: expected normal, nc or device")),
         };
-        f.push(("MemAttr", memattr));
-        f.push(("S2AP_R", r as u64));
-        f.push(("S2AP_W", (w && !m.dbm) as u64));
-        f.push(("XN", !x as u64));
-        if !geo.ds {
-            f.push(("SH", 3));
-        }
+        put(&mut d, &s2_leaf::MemAttr, memattr)?;
+        // S2AP[0] read, S2AP[1] write (a DBM page starts clean: not writable).
+        put(&mut d, &s2_leaf::S2AP, (u64::from(w && !m.dbm) << 1) | u64::from(r))?;
+        // XN[1]: not executable.
+        put(&mut d, &s2_leaf::XN, if x { 0 } else { 0b10 })?;
     }
     if m.dbm {
-        f.push(("DBM", 1));
+        put(&mut d, &s1_leaf::DBM, 1)?;
     }
     if m.contiguous {
-        f.push(("Contiguous", 1));
+        put(&mut d, &s1_leaf::Contiguous, 1)?;
     }
-    let l = if geo.stage == 1 { &TT_S1_LEAF } else { &TT_S2_LEAF };
-    Ok(enc(l, &f)?[0])
+    Ok(d[0])
 }
 
 /// Maps [va, va+size) -> [pa, pa+size) in the tables rooted at geo.root.
 fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
-    let g = 1u64 << geo.gshift;
+    let g = geo.granule.bytes();
     let (mut va, mut pa, size) = (m.va.0, m.pa.0, m.size.0);
     if va % g != 0 || pa % g != 0 || size % g != 0 || size == 0 {
         return Err(format!(
-            "mapping va {va:#x} pa {pa:#x} size {size:#x}: must be non-empty multiples of the {}KB granule",
-            g / 1024
+            "mapping va {va:#x} pa {pa:#x} size {size:#x}: must be non-empty multiples of the {} granule",
+            geo.granule
         ));
     }
     if geo.ia_bits < 64 && (va.checked_add(size).ok_or("va overflow")? - 1) >> geo.ia_bits != 0 {
         return Err(format!("mapping va {va:#x} size {size:#x} is beyond the {}-bit input range", geo.ia_bits));
     }
     // VMSAv8-64 descriptors hold a 48-bit output address, 52 bits with LPA (64KB) or DS.
-    let out_bits = if geo.ds || geo.lpa { 52 } else { 48 };
+    let out_bits = geo.format.bits();
     if (pa.checked_add(size).ok_or("pa overflow")? - 1) >> out_bits != 0 {
         return Err(format!(
             "mapping pa {pa:#x} size {size:#x} is beyond the {out_bits}-bit output address a stage {} descriptor holds here",
@@ -462,8 +494,13 @@ fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
         // Largest leaf that fits alignment and remaining size.
         let mut level = geo.start.max(0);
         let leaf_level = loop {
-            let bs = 1u64 << geo.shift(level);
-            if m.blocks && geo.block_ok(level) && va % bs == 0 && pa % bs == 0 && end - va >= bs {
+            let bs = 1u64 << geo.shift(level)?;
+            if m.blocks
+                && desc::block_allowed(geo.granule, geo.format, level)
+                && va % bs == 0
+                && pa % bs == 0
+                && end - va >= bs
+            {
                 break level;
             }
             if level == 3 {
@@ -476,59 +513,31 @@ fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
         let mut table = geo.root;
         let mut lvl = geo.start;
         loop {
-            let sh = geo.shift(lvl);
-            let bits = if lvl == geo.start { geo.ia_bits - sh } else { geo.gshift - 3 };
+            let sh = geo.shift(lvl)?;
+            let bits = if lvl == geo.start { geo.ia_bits - sh } else { geo.granule.stride() };
             let idx = (va >> sh) & ((1u64 << bits) - 1);
-            let da = table + idx * 8;
+            let da = table + idx * desc::DESC_BYTES;
             if lvl == leaf_level {
-                if img.read_u64(da) & 1 != 0 {
+                if desc::is_valid(img.read_u64(da)) {
                     return Err(format!("va {va:#x} is mapped twice"));
                 }
                 img.write_u64(da, leaf_desc(geo, m, pa, lvl)?)?;
                 break;
             }
             let d = img.read_u64(da);
-            let next = if d & 1 == 0 {
+            let next = if !desc::is_valid(d) {
                 let t = img.alloc(g, g)?;
                 img.write_u64(da, table_desc(geo, t)?)?;
                 t
-            } else if d & 2 == 0 {
+            } else if !desc::is_table_or_page(d) {
                 return Err(format!("va {va:#x} overlaps an earlier block mapping"));
             } else {
-                crate::walk::tt::desc_addr(
-                    &crate::walk::TtParams {
-                        stage: geo.stage,
-                        granule: g as u32,
-                        ia_bits: geo.ia_bits,
-                        start_level: geo.start,
-                        concat: 0,
-                        ttb: 0,
-                        oa_bits: 52,
-                        ds: geo.ds,
-                        lpa: geo.lpa,
-                        ha: false,
-                        hd: false,
-                        affd: false,
-                        had: false,
-                        wxn: false,
-                        pan: false,
-                        mair: 0,
-                        ttb1: None,
-                        epd0: false,
-                        tbi0: false,
-                        tbi1: false,
-                        ptw: false,
-                        fwb: false,
-                    },
-                    crate::walk::tt::fields(),
-                    d,
-                    geo.gshift,
-                )
+                desc::next_table_address(d, geo.granule, geo.format)
             };
             table = next;
             lvl += 1;
         }
-        let step = 1u64 << geo.shift(leaf_level);
+        let step = 1u64 << geo.shift(leaf_level)?;
         va = va.checked_add(step).ok_or("va overflows")?;
         pa = pa.checked_add(step).ok_or("pa overflows 64 bits")?;
     }
@@ -538,10 +547,18 @@ fn map(img: &mut Image, geo: &Geo, m: &MapSpec) -> Result<(), String> {
 /// MAIR the builder's CDs use: 0 Normal WB, 1 Device-nGnRE, 2 Normal NC.
 pub const MAIR: u64 = 0x44_04_ff;
 
-fn reg(rs: &mut RegisterSet, name: &str, v: &[(&str, u64)]) -> Result<(), String> {
-    let r = regs::by_name(name).ok_or(format!("register {name} unknown to this build"))?;
-    let w = r.layout.encode(v).map_err(|e| format!("{name}: {e}"))?;
-    rs.insert(r, w.first().copied().unwrap_or(0), Origin { line: None, source: "scenario builder".into() });
+/// Puts a register with the given field values (all fields of one register) in the set.
+fn reg(rs: &mut RegisterSet, v: &[(&FieldDef, u64)]) -> Result<(), String> {
+    let first = v.first().ok_or("a register needs at least one field")?;
+    let r = regs::by_name(first.0.layout).ok_or(format!("register {} unknown to this build", first.0.layout))?;
+    let mut w = [0u64];
+    for (f, x) in v {
+        if f.layout != r.name {
+            return Err(format!("{}.{} is not a field of SMMU_{}", f.layout, f.name, r.name));
+        }
+        put(&mut w, f, *x)?;
+    }
+    rs.insert(r, w[0], Origin { line: None, source: "scenario builder".into() });
     Ok(())
 }
 
@@ -559,7 +576,7 @@ fn check_sizes(granule: u32, ia_bits: u32, what: &str) -> Result<(), String> {
 }
 
 /// The input sizes the SMMU accepts (IHI 0070 5.4 CD.T0SZ, 5.2 STE.S2T0SZ): TxSZ from 16
-/// (12 with DS for 4KB/16KB; this builder never sets IDR5.VAX) to 39 (48 with IDR3.STT, 47 for
+/// (12 with DS for 4KB/16KB; the builder sets IDR5.VAX with DS) to 39 (48 with IDR3.STT, 47 for
 /// 64KB). A scenario outside it would only build a structure the SMMU rejects.
 fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, event: &str) -> Result<(), String> {
     let max_txsz: u32 = if smmu.stt {
@@ -593,36 +610,25 @@ fn check_input_range(granule: u32, ia_bits: u32, what: &str, smmu: &SmmuSpec, ev
 
 fn s1_geo(sp: &S1Spec, smmu: &SmmuSpec, root: u64) -> Result<Geo, String> {
     check_sizes(sp.granule, sp.ia_bits, "s1")?;
-    let gshift = sp.granule.trailing_zeros();
+    let g = granule(sp.granule)?;
     let ips = sp.ips_bits.unwrap_or(smmu.oas).min(smmu.oas);
-    Ok(Geo {
-        stage: 1,
-        gshift,
-        ia_bits: sp.ia_bits,
-        start: s1_start_level(sp.granule, sp.ia_bits),
-        root,
-        ds: ips == 52 && sp.granule != 65536 && smmu.ds,
-        lpa: ips == 52 && sp.granule == 65536,
-    })
+    let (_, format) = table_format(g, ips, smmu.oas, ips == 52 && smmu.ds);
+    Ok(Geo { stage: 1, granule: g, ia_bits: sp.ia_bits, start: g.start_level(sp.ia_bits), root, format })
 }
 
 fn s2_levels(sp: &S2Spec) -> Result<(i32, u32), String> {
     check_sizes(sp.granule, sp.ia_bits, "s2")?;
-    let gshift = sp.granule.trailing_zeros();
-    let stride = gshift - 3;
-    let start = sp.start_level.unwrap_or_else(|| s1_start_level(sp.granule, sp.ia_bits));
-    if !(-1..=3).contains(&start) {
-        return Err(format!("stage 2 start_level {start}: expected -1 to 3"));
-    }
-    let sh = gshift + (3 - start) as u32 * stride;
+    let g = granule(sp.granule)?;
+    let start = sp.start_level.unwrap_or_else(|| g.start_level(sp.ia_bits));
+    let sh = g.level_shift(start).ok_or_else(|| format!("stage 2 start_level {start}: expected -1 to 3"))?;
     if sp.ia_bits <= sh {
         return Err(format!("stage 2 start level {start} resolves no bits of a {}-bit IPA", sp.ia_bits));
     }
     let bits = sp.ia_bits - sh;
-    if bits > stride + 4 {
+    if bits > g.stride() + 4 {
         return Err(format!("stage 2 start level {start} would need more than 16 concatenated tables"));
     }
-    Ok((start, bits.saturating_sub(stride)))
+    Ok((start, bits.saturating_sub(g.stride())))
 }
 
 fn sl0_enc(granule: u32, start: i32) -> Result<u64, String> {
@@ -640,6 +646,15 @@ fn sl0_enc(granule: u32, start: i32) -> Result<u64, String> {
     }
 }
 
+/// Nested: what stage 2 does with the stage 1 structures (at IPAs) of one stream.
+struct Nest {
+    geo: Geo,
+    map_s1_tables: bool,
+    map_cd: bool,
+    scatter: bool,
+    perm: String,
+}
+
 fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     let smmu = &s.smmu;
     let mut img = Image {
@@ -647,6 +662,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         next: s.table_base.map(|n| n.0).unwrap_or(0x8000_0000),
         allocated: vec![],
         kind: Kind::Other,
+        pad: None,
     };
     let mut rs = RegisterSet::new();
     let any = |c: &str| s.streams.iter().any(|x| x.config == c);
@@ -654,28 +670,34 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     let s2p = any("s2") || any("nested");
     reg(
         &mut rs,
-        "IDR0",
         &[
-            ("S1P", s1p as u64 | (!s2p) as u64),
-            ("S2P", s2p as u64),
-            ("TTF", 2),
-            ("HTTU", smmu.httu),
-            ("CD2L", 1),
-            ("ST_LEVEL", 1),
-            ("ASID16", 1),
-            ("VMID16", 1),
-            ("COHACC", 1),
+            (&idr0::S1P, s1p as u64 | (!s2p) as u64),
+            (&idr0::S2P, s2p as u64),
+            (&idr0::TTF, 2),
+            (&idr0::HTTU, smmu.httu),
+            (&idr0::CD2L, 1),
+            (&idr0::ST_LEVEL, 1),
+            (&idr0::ASID16, 1),
+            (&idr0::VMID16, 1),
+            (&idr0::COHACC, 1),
         ],
     )?;
-    reg(&mut rs, "IDR1", &[("SIDSIZE", smmu.sidsize), ("SSIDSIZE", smmu.ssidsize)])?;
-    reg(&mut rs, "IDR3", &[("STT", smmu.stt as u64), ("FWB", smmu.fwb as u64)])?;
+    reg(&mut rs, &[(&idr1::SIDSIZE, smmu.sidsize), (&idr1::SSIDSIZE, smmu.ssidsize)])?;
+    reg(&mut rs, &[(&idr3::STT, smmu.stt as u64), (&idr3::FWB, smmu.fwb as u64)])?;
     reg(
         &mut rs,
-        "IDR5",
-        &[("OAS", ps_enc(smmu.oas)?), ("DS", smmu.ds as u64), ("GRAN4K", 1), ("GRAN16K", 1), ("GRAN64K", 1)],
+        &[
+            (&idr5::OAS, ps_enc(smmu.oas)?),
+            (&idr5::DS, smmu.ds as u64),
+            // 52-bit VAs (T0SZ < 16) need IDR5.VAX as well as DS (CDTxSZInvalid, IHI 0070 5.4.2).
+            (&idr5::VAX, smmu.ds as u64),
+            (&idr5::GRAN4K, 1),
+            (&idr5::GRAN16K, 1),
+            (&idr5::GRAN64K, 1),
+        ],
     )?;
-    reg(&mut rs, "CR0", &[("SMMUEN", 1)])?;
-    reg(&mut rs, "GBPA", &[("ABORT", 1)])?;
+    reg(&mut rs, &[(&cr0::SMMUEN, 1)])?;
+    reg(&mut rs, &[(&gbpa::ABORT, 1)])?;
     if smmu.sidsize > 32 || smmu.ssidsize > 20 {
         return Err(format!("sidsize {} / ssidsize {}: at most 32 / 20", smmu.sidsize, smmu.ssidsize));
     }
@@ -694,39 +716,57 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     if log2size > smmu.sidsize {
         return Err(format!("StreamID {max_sid:#x} needs {log2size} bits but sidsize is {}", smmu.sidsize));
     }
-    let st_base;
-    let mut l2_tables: BTreeMap<u64, u64> = BTreeMap::new();
     if two_level {
-        let n = 1u64 << (log2size - split);
-        st_base = img.alloc((n * 8).max(64), (n * 8).max(64))?;
-        reg(&mut rs, "STRTAB_BASE_CFG", &[("FMT", 1), ("SPLIT", split), ("LOG2SIZE", log2size)])?;
+        reg(
+            &mut rs,
+            &[(&strtab_base_cfg::FMT, 1), (&strtab_base_cfg::SPLIT, split), (&strtab_base_cfg::LOG2SIZE, log2size)],
+        )?;
     } else {
-        let bytes = (1u64 << log2size) * 64;
-        st_base = img.alloc(bytes, bytes.max(64))?;
-        reg(&mut rs, "STRTAB_BASE_CFG", &[("FMT", 0), ("LOG2SIZE", log2size)])?;
+        reg(&mut rs, &[(&strtab_base_cfg::FMT, 0), (&strtab_base_cfg::LOG2SIZE, log2size)])?;
     }
-    reg(&mut rs, "STRTAB_BASE", &[("ADDR", st_base >> 6)])?;
+    // The stream table as the SMMU will see it (IHI 0070 6.3.24: aligned to its size, at
+    // least 64 bytes).
+    let shape = StreamTable {
+        base: 0,
+        programmed_base: 0,
+        align_log2: 0,
+        format: if two_level { StFormat::TwoLevel } else { StFormat::Linear },
+        log2size: log2size as u32,
+        split: split as u32,
+    };
+    let st_bytes = shape.table_bytes().ok_or("stream table too large")?.max(geometry::STE_BYTES);
+    let st_base = img.alloc(st_bytes, st_bytes)?;
+    let st = StreamTable { base: st_base, programmed_base: st_base, ..shape };
+    let mut w = [0u64];
+    put_address(&mut w, &strtab_base::ADDR, st_base)?;
+    let r = regs::by_name(strtab_base::ADDR.layout).ok_or("SMMU_STRTAB_BASE unknown to this build")?;
+    rs.insert(r, w[0], Origin { line: None, source: "scenario builder".into() });
+    let mut l2_tables: BTreeMap<u64, u64> = BTreeMap::new();
 
-    for st in &s.streams {
-        let sid = st.sid.0;
+    for stream in &s.streams {
+        let sid = stream.sid.0;
+        let sid32 = u32::try_from(sid).map_err(|_| format!("StreamID {sid:#x} is more than 32 bits"))?;
         let ste_addr = if two_level {
-            let l1 = sid >> split;
+            let l1 = st.l1_index(sid32);
             let l2 = match l2_tables.get(&l1) {
                 Some(a) => *a,
                 None => {
-                    let bytes = (1u64 << split) * 64;
+                    let span = split + 1;
+                    let bytes = geometry::l2_table_bytes(span).ok_or("level 2 stream table too large")?;
                     let a = img.alloc(bytes, bytes)?;
-                    let d = enc(&L1STD, &[("Span", split + 1), ("L2Ptr", a >> 6)])?;
-                    img.write_u64(st_base + l1 * 8, d[0])?;
+                    let mut d = [0u64];
+                    put(&mut d, &l1std::Span, span)?;
+                    put_address(&mut d, &l1std::L2Ptr, a)?;
+                    img.write_u64(st.l1std_addr(sid32).ok_or("L1STD address overflows")?, d[0])?;
                     l2_tables.insert(l1, a);
                     a
                 }
             };
-            l2 + (sid & ((1 << split) - 1)) * 64
+            geometry::l2_ste_addr(l2, split + 1, st.l2_index(sid32), split as u32)?
         } else {
-            st_base + sid * 64
+            st.linear_ste_addr(sid32).ok_or("STE address overflows")?
         };
-        let cfg = match st.config.as_str() {
+        let cfg = match stream.config.as_str() {
             "abort" => 0b000,
             "bypass" => 0b100,
             "s1" => 0b101,
@@ -734,52 +774,69 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
             "nested" => 0b111,
             o => return Err(format!("stream {sid:#x}: config {o:?}: expected abort, bypass, s1, s2 or nested")),
         };
-        let mut ste: Vec<(&str, u64)> = vec![("V", 1), ("Config", cfg)];
+        let mut ste_w = words::<8>(&[(&ste::V, 1), (&ste::Config, cfg)])?;
         // Stage 2 first: nested stage 1 structures must be mapped by it.
-        let mut s2geo = None;
+        let mut nest = None;
+        img.pad = None;
         if cfg & 0b110 == 0b110 {
-            let sp = st.s2.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s2 section", st.config))?;
+            let sp =
+                stream.s2.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s2 section", stream.config))?;
             let (start, concat) = s2_levels(sp)?;
             check_input_range(sp.granule, sp.ia_bits, "s2", smmu, "C_BAD_STE")?;
-            let g = sp.granule as u64;
-            let root_bytes = g << concat;
+            let g = granule(sp.granule)?;
+            let root_bytes = g.bytes() << concat;
             let root = img.alloc(root_bytes, root_bytes)?;
             let ps = sp.ps_bits.unwrap_or(smmu.oas).min(smmu.oas);
-            let geo = Geo {
-                stage: 2,
-                gshift: sp.granule.trailing_zeros(),
-                ia_bits: sp.ia_bits,
-                start,
-                root,
-                ds: ps == 52 && sp.granule != 65536 && smmu.ds,
-                lpa: ps == 52 && sp.granule == 65536,
-            };
-            ste.extend([
-                ("S2VMID", sp.vmid),
-                ("S2T0SZ", 64 - sp.ia_bits as u64),
-                ("S2SL0", sl0_enc(sp.granule, start)?),
-                ("S2IR0", 1),
-                ("S2OR0", 1),
-                ("S2SH0", 3),
-                ("S2TG", tg0_enc(sp.granule)?),
-                ("S2PS", ps_enc(ps)?),
-                ("S2AA64", 1),
-                ("S2PTW", 1),
-                ("S2R", 1),
-                ("S2HA", sp.ha as u64),
-                ("S2HD", sp.hd as u64),
-                ("S2AFFD", sp.affd as u64),
-                ("S2FWB", sp.fwb as u64),
-                ("S2TTB", root >> 4),
-            ]);
+            let (_, format) = table_format(g, ps, smmu.oas, ps == 52 && smmu.ds);
+            let geo = Geo { stage: 2, granule: g, ia_bits: sp.ia_bits, start, root, format };
+            for (f, v) in [
+                (&ste::S2VMID, sp.vmid),
+                (&ste::S2T0SZ, 64 - sp.ia_bits as u64),
+                (&ste::S2SL0, sl0_enc(sp.granule, start)?),
+                (&ste::S2IR0, 1),
+                (&ste::S2OR0, 1),
+                (&ste::S2SH0, 3),
+                (&ste::S2TG, tg0_enc(sp.granule)?),
+                (&ste::S2PS, ps_enc(ps)?),
+                // 52-bit with 4KB/16KB granules needs STE.S2DS (IHI 0070 5.2).
+                (&ste::S2DS, (format == OaFormat::Lpa2) as u64),
+                (&ste::S2AA64, 1),
+                (&ste::S2PTW, 1),
+                (&ste::S2R, 1),
+                (&ste::S2HA, sp.ha as u64),
+                (&ste::S2HD, sp.hd as u64),
+                (&ste::S2AFFD, sp.affd as u64),
+                (&ste::S2FWB, sp.fwb as u64),
+            ] {
+                put(&mut ste_w, f, v)?;
+            }
+            put_address(&mut ste_w, &ste::S2TTB, root)?;
             for m in &sp.mappings {
                 map(&mut img, &geo, m).map_err(|e| format!("stream {sid:#x} stage 2: {e}"))?;
             }
-            s2geo = Some((geo, sp.map_s1_tables, sp.map_cd, sp.granule));
+            if sp.scatter_s1_tables {
+                if cfg != 0b111 {
+                    return Err(format!("stream {sid:#x}: scatter_s1_tables needs config nested"));
+                }
+                // Stage 1 structures get whole stage 2 pages, so each page can move alone.
+                img.pad = Some(g.bytes());
+            }
+            let perm = sp.s1_table_perm.clone().unwrap_or_else(|| "r".into());
+            if perm.chars().any(|c| !"rwx".contains(c)) {
+                return Err(format!("stream {sid:#x}: s1_table_perm {perm:?}: expected any of r, w, x"));
+            }
+            nest = Some(Nest {
+                geo,
+                map_s1_tables: sp.map_s1_tables,
+                map_cd: sp.map_cd,
+                scatter: sp.scatter_s1_tables,
+                perm,
+            });
         }
         let alloc_before = img.allocated.len();
         if cfg & 0b101 == 0b101 {
-            let sp = st.s1.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s1 section", st.config))?;
+            let sp =
+                stream.s1.as_ref().ok_or(format!("stream {sid:#x}: config {} needs an s1 section", stream.config))?;
             check_sizes(sp.granule, sp.ia_bits, "s1")?;
             check_input_range(sp.granule, sp.ia_bits, "s1", smmu, "C_BAD_CD")?;
             if sp.ssid_bits > 20 {
@@ -790,107 +847,129 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                 Some("2-level") | Some("2level") => true,
                 Some(o) => return Err(format!("cd_table {o:?}: expected linear or 2-level")),
             };
-            let n = 1u64 << sp.ssid_bits;
-            img.kind = Kind::Cd;
-            let ctx_ptr;
-            if cd2 && sp.ssid_bits > 6 {
-                let l1n = n >> 6;
-                ctx_ptr = img.alloc((l1n * 8).max(64), (l1n * 8).max(64))?;
-            } else {
-                ctx_ptr = img.alloc(n * 64, (n * 64).max(64))?;
-            }
-            let s1fmt = if cd2 && sp.ssid_bits > 6 { 1 } else { 0 };
+            // 2-level with 4KB level 2 tables (S1Fmt = 4KL2) when there is more than one.
+            let fmt_4kl2 = 1;
+            let s1fmt =
+                if cd2 && sp.ssid_bits > u64::from(geometry::cd_split(fmt_4kl2).unwrap_or(0)) { fmt_4kl2 } else { 0 };
             let dss = match sp.s1dss.as_deref() {
                 None | Some("substream0") => 2,
                 Some("terminate") => 0,
                 Some("bypass") => 1,
                 Some(o) => return Err(format!("s1dss {o:?}: expected terminate, bypass or substream0")),
             };
-            ste.extend([
-                ("S1Fmt", s1fmt),
-                ("S1ContextPtr", ctx_ptr >> 6),
-                ("S1CDMax", sp.ssid_bits),
-                ("S1DSS", dss),
-                ("S1CIR", 1),
-                ("S1COR", 1),
-                ("S1CSH", 3),
-            ]);
+            for (f, v) in [
+                (&ste::S1Fmt, s1fmt),
+                (&ste::S1CDMax, sp.ssid_bits),
+                (&ste::S1DSS, dss),
+                (&ste::S1CIR, 1),
+                (&ste::S1COR, 1),
+                (&ste::S1CSH, 3),
+            ] {
+                put(&mut ste_w, f, v)?;
+            }
+            let shape = CdTable::from_ste(&ste_w)?;
+            img.kind = Kind::Cd;
+            let ctx_bytes = shape.table_bytes().ok_or("CD table too large")?.max(geometry::CD_BYTES);
+            let ctx_ptr = img.alloc(ctx_bytes, ctx_bytes)?;
+            put_address(&mut ste_w, &ste::S1ContextPtr, ctx_ptr)?;
+            let table = CdTable { ptr: ctx_ptr, ..shape };
             let mut l2cd: BTreeMap<u64, u64> = BTreeMap::new();
             for c in &sp.contexts {
                 let ss = c.ssid as u64;
-                if ss >= n {
+                if !table.covers(ss) {
                     return Err(format!("stream {sid:#x}: ssid {ss:#x} is beyond ssid_bits {}", sp.ssid_bits));
                 }
                 img.kind = Kind::Cd;
-                let cd_addr = if s1fmt == 1 {
-                    let l1 = ss >> 6;
-                    let l2 = match l2cd.get(&l1) {
-                        Some(a) => *a,
-                        None => {
-                            let a = img.alloc(4096, 4096)?;
-                            img.write_u64(ctx_ptr + l1 * 8, enc(&L1CD, &[("V", 1), ("L2Ptr", a >> 12)])?[0])?;
-                            l2cd.insert(l1, a);
-                            a
-                        }
-                    };
-                    l2 + (ss & 63) * 64
-                } else {
-                    ctx_ptr + ss * 64
+                let cd_addr = match table.format {
+                    CdFormat::TwoLevel { .. } => {
+                        let l1 = table.l1_index(ss);
+                        let l2 = match l2cd.get(&l1) {
+                            Some(a) => *a,
+                            None => {
+                                let bytes = table.l2_table_bytes().ok_or("level 2 CD table too large")?;
+                                let a = img.alloc(bytes, bytes)?;
+                                let mut d = [0u64];
+                                put(&mut d, &l1cd::V, 1)?;
+                                put_address(&mut d, &l1cd::L2Ptr, a)?;
+                                img.write_u64(table.l1cd_addr(ss).ok_or("L1CD address overflows")?, d[0])?;
+                                l2cd.insert(l1, a);
+                                a
+                            }
+                        };
+                        geometry::l2_cd_addr(l2, table.l2_index(ss)).ok_or("CD address overflows")?
+                    }
+                    CdFormat::Linear => table.linear_cd_addr(ss).ok_or("CD address overflows")?,
                 };
-                let g = sp.granule as u64;
+                let g = granule(sp.granule)?;
                 img.kind = Kind::S1Table;
-                let root = img.alloc(g, g)?;
+                let root = img.alloc(g.bytes(), g.bytes())?;
                 let geo = s1_geo(sp, smmu, root)?;
                 for m in &c.mappings {
                     map(&mut img, &geo, m).map_err(|e| format!("stream {sid:#x} ssid {ss:#x} stage 1: {e}"))?;
                 }
                 img.kind = Kind::Cd;
                 let ips = sp.ips_bits.unwrap_or(smmu.oas);
-                let cd = enc(
-                    &CD,
-                    &[
-                        ("T0SZ", 64 - sp.ia_bits as u64),
-                        ("TG0", tg0_enc(sp.granule)?),
-                        ("IR0", 1),
-                        ("OR0", 1),
-                        ("SH0", 3),
-                        ("EPD1", 1),
-                        ("V", 1),
-                        ("IPS", ps_enc(ips)?),
-                        ("AFFD", c.affd as u64),
-                        ("WXN", c.wxn as u64),
-                        ("AA64", 1),
-                        ("HA", c.ha as u64),
-                        ("HD", c.hd as u64),
-                        ("R", 1),
-                        ("A", 1),
-                        ("ASET", 1),
-                        ("ASID", c.asid),
-                        ("TTB0", root >> 4),
-                        ("MAIR", MAIR),
-                    ],
-                )?;
-                img.write_words(cd_addr, &cd)?;
+                let mut cd_w = words::<8>(&[
+                    (&cd::T0SZ, 64 - sp.ia_bits as u64),
+                    (&cd::TG0, tg0_enc(sp.granule)?),
+                    (&cd::IR0, 1),
+                    (&cd::OR0, 1),
+                    (&cd::SH0, 3),
+                    (&cd::EPD1, 1),
+                    (&cd::V, 1),
+                    (&cd::IPS, ps_enc(ips)?),
+                    (&cd::AFFD, c.affd as u64),
+                    (&cd::WXN, c.wxn as u64),
+                    (&cd::AA64, 1),
+                    (&cd::HA, c.ha as u64),
+                    (&cd::HD, c.hd as u64),
+                    (&cd::R, 1),
+                    (&cd::A, 1),
+                    (&cd::ASET, 1),
+                    (&cd::ASID, c.asid),
+                    // 52-bit with 4KB/16KB granules needs CD.DS (IHI 0070 5.4).
+                    (&cd::DS, (s1_geo(sp, smmu, root)?.format == OaFormat::Lpa2) as u64),
+                    (&cd::MAIR0, MAIR & 0xffff_ffff),
+                    (&cd::MAIR1, MAIR >> 32),
+                ])?;
+                put_address(&mut cd_w, &cd::TTB0, root)?;
+                img.write_words(cd_addr, &cd_w)?;
             }
         }
-        // Nested: stage 1 structures live at IPAs equal to their PAs; map them in stage 2.
-        if let (Some((geo, map_t, map_cd, gran)), true) = (s2geo, cfg == 0b111) {
+        img.kind = Kind::Other;
+        img.pad = None;
+        // Nested: stage 1 structures live at IPAs; stage 2 maps them to the same PAs, or page
+        // by page to scattered PAs.
+        if let (Some(n), true) = (nest, cfg == 0b111) {
             let ranges: Vec<(u64, u64, Kind)> = img.allocated[alloc_before..].to_vec();
-            img.kind = Kind::Other;
+            let g = n.geo.granule.bytes();
             for (a, len, k) in ranges {
-                if (k == Kind::S1Table && !map_t) || (k == Kind::Cd && !map_cd) || k == Kind::Other {
+                if (k == Kind::S1Table && !n.map_s1_tables) || (k == Kind::Cd && !n.map_cd) || k == Kind::Other {
                     continue;
                 }
-                let g = gran as u64;
                 let start = a & !(g - 1);
                 let end = (a + len).div_ceil(g) * g;
-                let mut p = start;
-                while p < end {
+                let pieces: Vec<u64> = (0..(end - start) / g).map(|i| start + i * g).collect();
+                let targets: Vec<u64> = if n.scatter {
+                    // Each piece moves to its own PA, allocated in reverse order with a gap
+                    // between, so neighbouring IPA pages are far apart in PA.
+                    let mut t = Vec::with_capacity(pieces.len());
+                    for _ in &pieces {
+                        img.alloc(g, g)?;
+                        t.push(img.alloc(g, g)?);
+                    }
+                    t.reverse();
+                    img.relocate(a, &pieces, &t, g)?;
+                    t
+                } else {
+                    pieces.clone()
+                };
+                for (ipa, pa) in pieces.into_iter().zip(targets) {
                     let m = MapSpec {
-                        va: Num(p),
-                        pa: Num(p),
+                        va: Num(ipa),
+                        pa: Num(pa),
                         size: Num(g),
-                        perm: Some("r".into()),
+                        perm: Some(n.perm.clone()),
                         unpriv: true,
                         attr: Some("normal".into()),
                         af: true,
@@ -899,13 +978,11 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                         contiguous: false,
                     };
                     // A page already mapped (shared with a data mapping) is fine.
-                    let _ = map(&mut img, &geo, &m);
-                    p += g;
+                    let _ = map(&mut img, &n.geo, &m);
                 }
             }
         }
-        img.kind = Kind::Other;
-        img.write_words(ste_addr, &enc(&STE, &ste)?)?;
+        img.write_words(ste_addr, &ste_w)?;
     }
     let mut mem = SparseMem::new();
     for (a, b) in img.pages {

@@ -65,6 +65,12 @@ impl EventType {
             F_PERMISSION => "F_PERMISSION",
         }
     }
+    /// The four Translation-related faults the A, R and S bits apply to (IHI 0070 5.5): a
+    /// stream with CD.S / STE.S2S = 1 stalls on them.
+    pub fn can_stall(self) -> bool {
+        use EventType::*;
+        matches!(self, F_TRANSLATION | F_ADDR_SIZE | F_ACCESS | F_PERMISSION)
+    }
     /// Faults of the translation itself carry STAG/Stall/PnU/InD/RnW/S2/CLASS/InputAddr/IPA.
     pub fn is_translation_fault(self) -> bool {
         use EventType::*;
@@ -138,6 +144,11 @@ pub struct EventFields {
     pub pnu: bool,
     pub s2: bool,
     pub class: Option<Class>,
+    /// F_PERMISSION with CLASS == TT: the stage 1 descriptor access was a read (IHI 0070
+    /// 7.3.16; UNKNOWN, and encoded 0, otherwise).
+    pub ttrnw: bool,
+    /// The transaction is stalled (CD.S / STE.S2S = 1, IHI 0070 5.5): Stall = 1.
+    pub stall: bool,
     pub reason: String,
 }
 
@@ -163,6 +174,12 @@ impl EventFields {
         }
         if has("S2") {
             r.s2 = self.s2;
+        }
+        if has("TTRnW") {
+            r.ttrnw = self.ttrnw && self.class == Some(Class::TT);
+        }
+        if has("Stall") {
+            r.stall = self.stall;
         }
         if has("CLASS") {
             r.class = self.class.map(|c| match c {
@@ -229,6 +246,8 @@ mod tests {
             pnu: false,
             s2: true,
             class: Some(Class::IN),
+            ttrnw: false,
+            stall: false,
             reason: String::new(),
         };
         assert_eq!(e.encode(), [0x0000001800000010, 0x0000028800000000, 0x12345000, 0x12345000]);

@@ -11,8 +11,9 @@ pub mod ptdump;
 pub mod tt;
 
 use crate::mem::{MemError, PhysMem};
+use crate::regs::control::{cr0, gbpa};
 use crate::regset::RegisterSet;
-use crate::structs::{self, geometry, legality, CD, L1CD, L1STD, STE};
+use crate::structs::{cd, geometry, legality, ste, CD, STE};
 use event::{Class, Event, EventFields, EventType};
 use serde::{Deserialize, Serialize};
 pub use tt::{Attrs, TtParams};
@@ -248,10 +249,10 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn reg(&self, reg: &str, field: &str) -> Result<u64, Stop> {
-        self.regs
-            .field(reg, field)
-            .ok_or_else(|| Stop::Incomplete(format!("SMMU_{reg}.{field} is needed but not in the register set")))
+    fn reg(&self, f: &crate::model::FieldDef) -> Result<u64, Stop> {
+        self.regs.read(f).ok_or_else(|| {
+            Stop::Incomplete(format!("SMMU_{}.{} is needed but not in the register set", f.layout, f.name))
+        })
     }
 
     pub(crate) fn read_u64(&self, pa: u64, what: impl FnOnce() -> String) -> Result<u64, Stop> {
@@ -293,8 +294,8 @@ impl<'a> Walker<'a> {
                         None,
                         "register",
                         format!(
-                            "linear stream table at {:#x} with 2^{} STEs: STE {sid:#x} is at base + {sid:#x} * 64 = {a:#x}",
-                            st.base, st.log2size
+                            "linear stream table at {:#x} with 2^{} STEs: STE {sid:#x} is at base + {sid:#x} * {} = {a:#x}",
+                            st.base, st.log2size, geometry::STE_BYTES
                         ),
                     );
                     s.table = Some(st.base);
@@ -310,8 +311,7 @@ impl<'a> Walker<'a> {
                 let l1a = st.l1std_addr(sid).ok_or_else(|| bad_sid("L1STD address overflows".into()))?;
                 let idx = st.l1_index(sid);
                 let d = self.read_u64(l1a, || format!("L1STD {idx} of the stream table for StreamID {sid:#x}"))?;
-                let span = structs::get(&L1STD, &[d], "Span");
-                let l2ptr = structs::get_addr(&L1STD, &[d], "L2Ptr");
+                let (l2ptr, span) = geometry::l1std(d);
                 let l2i = st.l2_index(sid);
                 let r = geometry::l2_ste_addr(l2ptr, span, l2i, st.split);
                 self.step(|| {
@@ -347,7 +347,7 @@ impl<'a> Walker<'a> {
         };
         let ste = self.read_words(ste_addr, &format!("STE for StreamID {sid:#x}"))?;
         let leg = legality::ste(&ste, self.regs);
-        let cfg = structs::get(&STE, &ste, "Config");
+        let cfg = ste::Config.get(&ste);
         self.step(|| {
             let d = STE.decode(&ste);
             let mut s = Step::new(
@@ -356,7 +356,7 @@ impl<'a> Walker<'a> {
                 "STE",
                 format!(
                     "STE for StreamID {sid:#x}: V = {}, Config = {cfg:#05b} ({})",
-                    structs::get(&STE, &ste, "V"),
+                    ste::V.get(&ste),
                     config_name(cfg)
                 ),
             );
@@ -386,17 +386,17 @@ impl<'a> Walker<'a> {
         ssid: Option<u32>,
         s2: Option<&TtParams>,
     ) -> Result<Option<([u64; 8], u64)>, Stop> {
-        let cdmax = structs::get(&STE, ste, "S1CDMax");
-        let fmt = structs::get(&STE, ste, "S1Fmt");
-        let ptr = structs::get_addr(&STE, ste, "S1ContextPtr");
-        let dss = structs::get(&STE, ste, "S1DSS");
+        let table = geometry::CdTable::from_ste(ste).map_err(|e| Stop::fault(EventType::C_BAD_STE, e))?;
+        let cdmax = u64::from(table.s1cdmax);
+        let ptr = table.ptr;
+        let dss = ste::S1DSS.get(ste);
         let bad_ss = |r: String| Stop::fault(EventType::C_BAD_SUBSTREAMID, r);
         let idx: u64 = match ssid {
             Some(ss) => {
                 if cdmax == 0 {
                     return Err(bad_ss(format!("SubstreamID {ss:#x} given but STE.S1CDMax = 0 (no substreams)")));
                 }
-                if (ss as u64) >> cdmax != 0 {
+                if !table.covers(u64::from(ss)) {
                     return Err(bad_ss(format!("SubstreamID {ss:#x} is beyond 2^S1CDMax = 2^{cdmax}")));
                 }
                 if dss == 2 && ss == 0 {
@@ -437,10 +437,9 @@ impl<'a> Walker<'a> {
                 None => Ok(ipa),
             }
         };
-        let cd_ipa = match geometry::cd_split(fmt).filter(|_| cdmax != 0) {
-            None => {
-                let a =
-                    ptr.checked_add(idx * geometry::CD_BYTES).ok_or_else(|| bad_ss("CD address overflows".into()))?;
+        let cd_ipa = match table.format {
+            geometry::CdFormat::Linear => {
+                let a = table.linear_cd_addr(idx).ok_or_else(|| bad_ss("CD address overflows".into()))?;
                 if cdmax != 0 {
                     self.step(|| {
                         let mut s = Step::new(
@@ -448,8 +447,9 @@ impl<'a> Walker<'a> {
                             None,
                             "decision",
                             format!(
-                                "linear CD table at {ptr:#x}{}: CD {idx} at {ptr:#x} + {idx} * 64 = {a:#x}",
-                                if nested { " (IPA)" } else { "" }
+                                "linear CD table at {ptr:#x}{}: CD {idx} at {ptr:#x} + {idx} * {} = {a:#x}",
+                                if nested { " (IPA)" } else { "" },
+                                geometry::CD_BYTES
                             ),
                         );
                         s.index = Some(idx);
@@ -459,15 +459,15 @@ impl<'a> Walker<'a> {
                 }
                 a
             }
-            Some(split) => {
-                let l1i = idx >> split;
-                let l1_ipa = ptr.checked_add(l1i * 8).ok_or_else(|| bad_ss("L1CD address overflows".into()))?;
+            geometry::CdFormat::TwoLevel { split } => {
+                let l1i = table.l1_index(idx);
+                let l1_ipa = table.l1cd_addr(idx).ok_or_else(|| bad_ss("L1CD address overflows".into()))?;
                 let l1_pa = xlate(self, l1_ipa, "L1CD")?;
                 let d = self.read_u64(l1_pa, || format!("L1CD {l1i} for SubstreamID {idx:#x}"))?;
-                let v = structs::get(&L1CD, &[d], "V");
-                let l2 = structs::get_addr(&L1CD, &[d], "L2Ptr");
-                let l2i = idx & ((1u64 << split) - 1);
-                let cd = l2.checked_add(l2i * geometry::CD_BYTES).unwrap_or(0);
+                let (valid, l2) = geometry::l1cd(d);
+                let v = u64::from(valid);
+                let l2i = table.l2_index(idx);
+                let cd = geometry::l2_cd_addr(l2, l2i).ok_or_else(|| bad_ss("CD address overflows".into()))?;
                 self.step(|| {
                     let mut s = Step::new(
                         "config",
@@ -499,7 +499,7 @@ impl<'a> Walker<'a> {
         };
         let cd_pa = xlate(self, cd_ipa, "CD")?;
         let cd = self.read_words(cd_pa, &format!("CD {idx} (SubstreamID)"))?;
-        let leg = legality::cd(&cd, self.regs, structs::get(&STE, ste, "S1STALLD") != 0);
+        let leg = legality::cd(&cd, self.regs, ste::S1STALLD.get(ste) != 0);
         self.step(|| {
             let d = CD.decode(&cd);
             let mut s = Step::new(
@@ -508,11 +508,11 @@ impl<'a> Walker<'a> {
                 "CD",
                 format!(
                     "CD {idx}: V = {}, ASID = {:#x}, TTB0 = {:#x}, T0SZ = {}, TG0 = {}",
-                    structs::get(&CD, &cd, "V"),
-                    structs::get(&CD, &cd, "ASID"),
-                    structs::get_addr(&CD, &cd, "TTB0"),
-                    structs::get(&CD, &cd, "T0SZ"),
-                    CD.field("TG0").map(|f| f.meaning(f.get(&cd))).unwrap_or_default()
+                    cd::V.get(&cd),
+                    cd::ASID.get(&cd),
+                    cd::TTB0.address(&cd),
+                    cd::T0SZ.get(&cd),
+                    cd::TG0.meaning(cd::TG0.get(&cd))
                 ),
             );
             s.address = Some(cd_pa);
@@ -537,7 +537,7 @@ impl<'a> Walker<'a> {
     /// parameters of each translating stage.
     pub(crate) fn resolve(&mut self, sid: u32, ssid: Option<u32>) -> Result<StreamConfig, Stop> {
         let (ste, ste_addr) = self.fetch_ste(sid)?;
-        let cfg = structs::get(&STE, &ste, "Config");
+        let cfg = ste::Config.get(&ste);
         let oas = legality::oas_bits(self.regs);
         let s2_on = cfg & 0b110 == 0b110;
         let s1_on = cfg & 0b101 == 0b101;
@@ -554,8 +554,8 @@ impl<'a> Walker<'a> {
             cd: None,
             s2: s2.clone(),
             s1_bypassed: false,
-            instcfg: structs::get(&STE, &ste, "INSTCFG"),
-            privcfg: structs::get(&STE, &ste, "PRIVCFG"),
+            instcfg: ste::INSTCFG.get(&ste),
+            privcfg: ste::PRIVCFG.get(&ste),
         };
         if !s1_on {
             if ssid.is_some() && cfg != 0 && cfg != 0b100 {
@@ -601,7 +601,7 @@ impl<'a> Batch<'a> {
     pub fn new(regs: &'a RegisterSet, mem: &'a dyn PhysMem) -> Self {
         let mut w = Walker::new(regs, mem);
         w.trace = false;
-        w.cache = Some((regs.field("CR0", "SMMUEN"), std::collections::HashMap::new()));
+        w.cache = Some((regs.read(&cr0::SMMUEN), std::collections::HashMap::new()));
         Batch { w }
     }
     pub fn translate(&mut self, req: &WalkRequest) -> WalkResult {
@@ -695,18 +695,20 @@ impl Walker<'_> {
             Err(Stop::Fault { kind, s2, class, ipa, fetch, reason }) => {
                 let cur = self.cur.take();
                 let (rnw, ind, pnu) = effective_access(req, cur.as_ref().map(|c| (c.instcfg, c.privcfg)));
+                let mut stalled = false;
                 if let Some(c) = &cur {
-                    if kind.is_translation_fault() {
+                    if kind.can_stall() {
                         // Whether the SMMU records the fault and how the transaction ends.
                         let (rec, stall) = if s2 {
-                            (structs::get(&STE, &c.ste, "S2R") != 0, structs::get(&STE, &c.ste, "S2S") != 0)
+                            (ste::S2R.get(&c.ste) != 0, ste::S2S.get(&c.ste) != 0)
                         } else {
                             let cd = c.cd.as_ref().map(|x| x.0).unwrap_or([0; 8]);
-                            (structs::get(&CD, &cd, "R") != 0, structs::get(&CD, &cd, "S") != 0)
+                            (cd::R.get(&cd) != 0, cd::S.get(&cd) != 0)
                         };
                         if stall {
+                            stalled = true;
                             res.notes.push(format!(
-                                "{} = 1: the transaction stalls (Stall = 1, STAG set) until software resumes or terminates it",
+                                "{} = 1: the transaction stalls (Stall = 1; the SMMU chooses the STAG, shown as 0 here) until software resumes or terminates it",
                                 if s2 { "STE.S2S" } else { "CD.S" }
                             ));
                         } else if !rec {
@@ -729,6 +731,10 @@ impl Walker<'_> {
                     pnu,
                     s2,
                     class: class.or(if kind.is_translation_fault() { Some(Class::IN) } else { None }),
+                    // IHI 0070 7.3.16: TTRnW is the stage 1 descriptor access that faulted at
+                    // stage 2 (CLASS == TT); the walker's descriptor accesses are reads.
+                    ttrnw: s2 && class == Some(Class::TT),
+                    stall: stalled,
                     reason: reason.clone(),
                 }
                 .finish();
@@ -748,11 +754,11 @@ impl Walker<'_> {
         // SMMU enable and global bypass.
         let en = match &self.cache {
             Some((en, _)) => *en,
-            None => self.regs.field("CR0", "SMMUEN"),
+            None => self.regs.read(&cr0::SMMUEN),
         };
         match en {
             Some(0) => {
-                let abort = self.reg("GBPA", "ABORT")?;
+                let abort = self.reg(&gbpa::ABORT)?;
                 *config = "SMMU disabled";
                 self.step(|| {
                     let mut s = Step::new(

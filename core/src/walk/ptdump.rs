@@ -1,10 +1,11 @@
 //! Every mapping of a stream's translation tables, adjacent ranges with equal attributes
 //! coalesced (`smmu ptdump`).
 
-use super::tt::{desc_addr, fields, g, mair_str, s2_memattr_str, size_str, TtParams};
+use super::tt::{mair_attr, mair_str, s2_memattr_str, size_str, TtParams};
 use super::{Missing, Stop, Walker};
 use crate::mem::PhysMem;
 use crate::regset::RegisterSet;
+use crate::structs::desc::{self, s1_leaf, s2_leaf, table};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,12 +97,12 @@ fn push(out: &mut Vec<Mapping>, m: Mapping) {
 }
 
 fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
-    let f = fields();
     let (no_el0, ro_t, uxn_t, pxn_t) = hier;
-    let ap1 = g(f.ap1, d) != 0 && !no_el0;
-    let ro = g(f.ap2, d) != 0 || ro_t;
-    let uxn = g(f.uxn, d) != 0 || uxn_t;
-    let pxn = g(f.pxn, d) != 0 || pxn_t;
+    let ap = desc::s1_ap(d);
+    let ap1 = ap.el0 && !no_el0;
+    let ro = ap.read_only || ro_t;
+    let uxn = desc::get(&s1_leaf::UXN, d) != 0 || uxn_t;
+    let pxn = desc::get(&s1_leaf::PXN, d) != 0 || pxn_t;
     let pw = !ro;
     let px = !pxn && !(ap1 && !ro) && !(wxn && pw);
     let ur = ap1;
@@ -117,7 +118,7 @@ struct Pending {
     size: u64,
     leaf_size: u64,
     leaves: u64,
-    key: u64,
+    key: (u64, (bool, bool, bool, bool)),
     desc: u64,
     hier: (bool, bool, bool, bool),
 }
@@ -128,28 +129,27 @@ impl Dumper<'_> {
         let Some(pd) = self.pending.take() else {
             return;
         };
-        let f = fields();
         let d = pd.desc;
         let (perms, attrs) = if p.stage == 1 {
-            (s1_perms(d, pd.hier, p.wxn), mair_str((p.mair >> (8 * g(f.attrindx, d))) & 0xff))
+            (s1_perms(d, pd.hier, p.wxn), mair_str(mair_attr(p.mair, desc::get(&s1_leaf::AttrIndx, d))))
         } else {
             let c = |b: bool, ch: char| if b { ch } else { '-' };
+            let ap = desc::s2_ap(d);
             (
-                format!("{}{}{}", c(g(f.s2r, d) != 0, 'r'), c(g(f.s2w, d) != 0, 'w'), c(g(f.s2xn, d) == 0, 'x')),
-                s2_memattr_str(g(f.memattr, d), p.fwb),
+                format!("{}{}{}", c(ap.read, 'r'), c(ap.write, 'w'), c(desc::s2_executable(d, p.xnx, true), 'x')),
+                s2_memattr_str(desc::get(&s2_leaf::MemAttr, d), p.fwb),
             )
         };
         let mut flags = vec![];
-        if g(f.af, d) == 0 {
+        if desc::get(&s1_leaf::AF, d) == 0 {
             flags.push("AF=0");
         }
-        if g(f.dbm, d) != 0 {
+        if desc::get(&s1_leaf::DBM, d) != 0 {
             flags.push("DBM");
         }
-        if g(f.cont, d) != 0 {
+        if desc::get(&s1_leaf::Contiguous, d) != 0 {
             flags.push("Contiguous");
         }
-        let _ = pd.key;
         push(
             &mut self.out,
             Mapping {
@@ -180,39 +180,72 @@ impl Dumper<'_> {
             }
             return;
         }
-        let f = fields();
-        let gs = p.granule.trailing_zeros();
-        let stride = gs - 3;
-        let shift = gs + (3 - level) as u32 * stride;
-        let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { stride };
+        let g = p.granule;
+        let Some(shift) = g.level_shift(level) else {
+            return;
+        };
+        let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { g.stride() };
         let n = 1usize << bits.min(20);
-        let table_pa = match self.s2 {
+        let mut table = table;
+        if level == p.start_level {
+            // As the walker: the start table is aligned to its size, at least 64 bytes.
+            let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
+            table &= !((1u64 << tsz_log2.min(63)) - 1);
+        }
+        self.tables += 1;
+        let len = n * desc::DESC_BYTES as usize;
+        self.buf.clear();
+        self.buf.resize(len, 0);
+        let mut buf = std::mem::take(&mut self.buf);
+        match self.s2 {
+            None => {
+                if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(table, &mut buf) {
+                    self.missing.push(Missing {
+                        address: addr,
+                        len,
+                        what: format!("stage {} level {level} table", p.stage),
+                    });
+                    self.buf = buf;
+                    return;
+                }
+            }
             Some((s2, regs)) => {
+                // Nested: the table is at an IPA; each stage 2 page or block of it is
+                // translated on its own (they need not be contiguous in PA). A piece stage 2
+                // does not map reads as invalid descriptors.
                 let mut w = Walker::new(regs, self.mem);
                 w.trace = false;
                 let acc = super::tt::Acc { write: false, exec: false, privileged: true };
-                match w.stage2(s2, table, acc, super::event::Class::TT, None) {
-                    Ok(l) => l.oa,
-                    Err(Stop::Missing(m)) => {
-                        self.missing.push(m);
-                        return;
+                let mut off = 0usize;
+                while off < len {
+                    let ipa = table.wrapping_add(off as u64);
+                    let (pa, room) = match w.stage2(s2, ipa, acc, super::event::Class::TT, None) {
+                        Ok(l) => (Some(l.oa), l.size - (ipa & (l.size - 1))),
+                        Err(e) => {
+                            let piece = s2.granule.bytes() - (ipa & (s2.granule.bytes() - 1));
+                            match e {
+                                Stop::Missing(m) => self.missing.push(m),
+                                _ => self.invalid.push(format!(
+                                    "stage 1 level {level} table at IPA {table:#x}: stage 2 does not map IPA {ipa:#x}"
+                                )),
+                            }
+                            (None, piece)
+                        }
+                    };
+                    let end = off.saturating_add(usize::try_from(room).unwrap_or(usize::MAX)).min(len);
+                    if let (Some(pa), Some(chunk)) = (pa, buf.get_mut(off..end)) {
+                        if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(pa, chunk) {
+                            self.missing.push(Missing {
+                                address: addr,
+                                len,
+                                what: format!("stage 1 level {level} table (IPA {ipa:#x})"),
+                            });
+                            chunk.fill(0);
+                        }
                     }
-                    Err(_) => {
-                        self.invalid
-                            .push(format!("stage 1 level {level} table at IPA {table:#x}: stage 2 does not map it"));
-                        return;
-                    }
+                    off = end;
                 }
             }
-            None => table,
-        };
-        self.tables += 1;
-        self.buf.resize(n * 8, 0);
-        let mut buf = std::mem::take(&mut self.buf);
-        if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(table_pa, &mut buf) {
-            self.missing.push(Missing { address: addr, len, what: format!("stage {} level {level} table", p.stage) });
-            self.buf = buf;
-            return;
         }
         let descs: Vec<u64> = buf
             .chunks_exact(8)
@@ -224,7 +257,7 @@ impl Dumper<'_> {
             .collect();
         self.buf = buf;
         for (i, d) in descs.into_iter().enumerate() {
-            if g(f.valid, d) == 0 {
+            if !desc::is_valid(d) {
                 continue;
             }
             if self.leaves >= MAX_LEAVES || self.tables >= MAX_TABLES {
@@ -232,13 +265,18 @@ impl Dumper<'_> {
                 return;
             }
             let input = base_in | ((i as u64) << shift);
-            let is_table = g(f.ty, d) != 0;
+            let is_table = desc::is_table_or_page(d);
             if level < 3 && is_table {
-                let next = desc_addr(p, f, d, gs);
+                let next = desc::next_table_address(d, g, p.format);
                 let mut h = hier;
                 if p.stage == 1 && !p.had {
-                    let apt = g(f.apt, d);
-                    h = (h.0 || apt & 1 != 0, h.1 || apt & 2 != 0, h.2 || g(f.xnt, d) != 0, h.3 || g(f.pxnt, d) != 0);
+                    let apt = desc::ap_table(d);
+                    h = (
+                        h.0 || apt.no_el0,
+                        h.1 || apt.read_only,
+                        h.2 || desc::get(&table::XNTable, d) != 0,
+                        h.3 || desc::get(&table::PXNTable, d) != 0,
+                    );
                 }
                 self.table(p, next, level + 1, input, h, depth + 1);
                 continue;
@@ -247,34 +285,30 @@ impl Dumper<'_> {
                 self.invalid.push(format!("input {input:#x}: reserved level 3 descriptor {d:#x}"));
                 continue;
             }
-            let block_ok = match p.granule {
-                4096 => level == 1 || level == 2 || (level == 0 && p.ds),
-                16384 => level == 2 || (level == 1 && p.ds),
-                _ => level == 2 || (level == 1 && p.lpa),
-            };
-            if level < 3 && !block_ok {
+            if level < 3 && !desc::block_allowed(g, p.format, level) {
                 self.invalid.push(format!("input {input:#x}: block descriptor at level {level} is not allowed"));
                 continue;
             }
             self.leaves += 1;
             let size = 1u64 << shift;
-            let oa = desc_addr(p, f, d, shift);
+            let Some(oa) = desc::block_address(d, g, p.format, level) else {
+                continue;
+            };
             // Attribute key: everything that makes two leaves print differently.
-            let key = if p.stage == 1 {
-                g(f.attrindx, d)
-                    | g(f.ap1, d) << 3
-                    | g(f.ap2, d) << 4
-                    | g(f.uxn, d) << 5
-                    | g(f.pxn, d) << 6
-                    | (hier.0 as u64) << 7
-                    | (hier.1 as u64) << 8
-                    | (hier.2 as u64) << 9
-                    | (hier.3 as u64) << 10
+            let attrs: &[&crate::model::FieldDef] = if p.stage == 1 {
+                &[
+                    &s1_leaf::AttrIndx,
+                    &s1_leaf::AP,
+                    &s1_leaf::UXN,
+                    &s1_leaf::PXN,
+                    &s1_leaf::AF,
+                    &s1_leaf::DBM,
+                    &s1_leaf::Contiguous,
+                ]
             } else {
-                g(f.memattr, d) | g(f.s2r, d) << 4 | g(f.s2w, d) << 5 | g(f.s2xn, d) << 6
-            } | g(f.af, d) << 11
-                | g(f.dbm, d) << 12
-                | g(f.cont, d) << 13;
+                &[&s2_leaf::MemAttr, &s2_leaf::S2AP, &s2_leaf::XN, &s2_leaf::AF, &s2_leaf::DBM, &s2_leaf::Contiguous]
+            };
+            let key = (d & desc::mask_of(attrs), hier);
             if let Some(pd) = &mut self.pending {
                 if pd.key == key
                     && pd.leaf_size == size

@@ -2,32 +2,35 @@
 //! granules 4KB/16KB/64KB, start levels from TxSZ (stage 1) or S2SL0 with concatenated
 //! start tables (stage 2), 52-bit output (LPA with 64KB, DS/LPA2 with 4KB/16KB), address size
 //! checks, the contiguous hint, the Access flag (AFFD/HA), dirty state (DBM/HD), TBI,
-//! EPD0/EPD1 and TTB1, permissions and memory attributes.
+//! EPD0/EPD1 and TTB1, permissions and memory attributes. Descriptor fields and addresses
+//! come from [`crate::structs::desc`].
 
 use super::event::{Class, EventType};
 use super::{Step, Stop, Walker};
 use crate::model::FieldDef;
+use crate::regs::idr::{idr3, idr5};
 use crate::regset::RegisterSet;
-use crate::structs::{self, legality, CD, STE, TT_S1_LEAF, TT_S2_LEAF, TT_TABLE};
+use crate::structs::desc::{self, s1_leaf, s2_leaf, table, Granule, OaFormat};
+use crate::structs::{cd, legality, ste};
 use serde::Serialize;
 
 /// Parameters of one translation table walk (one stage, one TTB).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TtParams {
     pub stage: u8,
-    pub granule: u32,
+    pub granule: Granule,
     /// Input address size in bits (64 - TxSZ).
     pub ia_bits: u32,
     pub start_level: i32,
     /// log2 of the number of concatenated start-level tables (stage 2).
     pub concat: u32,
     pub ttb: u64,
-    /// Effective output address size in bits: min(IPS or S2PS, SMMU_IDR5.OAS).
+    /// Effective output address size in bits: min(IPS or S2PS, SMMU_IDR5.OAS), and at most
+    /// what the descriptor format holds.
     pub oa_bits: u32,
-    /// 52-bit descriptor format with 4KB/16KB granules (LPA2: OA[51:50] in bits [9:8]).
-    pub ds: bool,
-    /// 64KB granule with 52-bit output (LPA: OA[51:48] in bits [15:12]).
-    pub lpa: bool,
+    /// Where the descriptors hold addresses: 48-bit, LPA (64KB, OA[51:48] in bits [15:12])
+    /// or LPA2 (DS, 4KB/16KB, OA[51:50] in bits [9:8]).
+    pub format: OaFormat,
     pub ha: bool,
     pub hd: bool,
     pub affd: bool,
@@ -44,78 +47,85 @@ pub struct TtParams {
     /// Stage 2: protected table walk (S2PTW) and forced write-back (S2FWB).
     pub ptw: bool,
     pub fwb: bool,
+    /// Stage 2: SMMU_IDR3.XNX, XN[0] distinguishes privileged and unprivileged execution.
+    pub xnx: bool,
 }
 
-fn gbits(g: u32) -> u32 {
-    g.trailing_zeros()
+/// The effective output size and descriptor format of a table (IHI 0070 5.4 CD.IPS, 5.2
+/// STE.S2PS): MIN(IPS or S2PS, OAS), the LPA format with 64KB when the SMMU has a 52-bit OAS,
+/// LPA2 with 4KB/16KB when `ds`; an address wider than the descriptor format holds cannot
+/// occur, so the size is also capped to it. Shared by the walker and the scenario builder.
+pub fn table_format(granule: Granule, ps_bits: u32, oas_bits: u32, ds: bool) -> (u32, OaFormat) {
+    let format = OaFormat::for_table(granule, oas_bits == 52, ds);
+    (ps_bits.min(oas_bits).min(format.bits()), format)
 }
 
 /// Stage 1 start level for an input size: enough levels to resolve `ia_bits`.
-pub fn s1_start_level(granule: u32, ia_bits: u32) -> i32 {
-    let g = gbits(granule);
-    let stride = g - 3;
-    let levels = (ia_bits.saturating_sub(g)).div_ceil(stride) as i32;
-    4 - levels
+pub fn s1_start_level(granule: Granule, ia_bits: u32) -> i32 {
+    granule.start_level(ia_bits)
 }
 
 impl TtParams {
     pub fn describe(&self) -> String {
         format!(
-            "{}KB granule, {}-bit input, start level {}{}, TTB {:#x}, {}-bit output{}",
-            self.granule / 1024,
+            "{} granule, {}-bit input, start level {}{}, TTB {:#x}, {}-bit output{}",
+            self.granule,
             self.ia_bits,
             self.start_level,
             if self.concat > 0 { format!(" ({} concatenated tables)", 1u32 << self.concat) } else { String::new() },
             self.ttb,
             self.oa_bits,
-            if self.ds {
-                " (DS: 52-bit descriptors)"
-            } else if self.lpa {
-                " (LPA: 52-bit with 64KB)"
-            } else {
-                ""
+            match self.format {
+                OaFormat::Lpa2 => " (DS: 52-bit descriptors)",
+                OaFormat::Lpa => " (LPA: 52-bit with 64KB)",
+                OaFormat::Oa48 => "",
             }
         )
     }
 
-    fn out_size(ps: u64, regs: &RegisterSet, granule: u32) -> (u32, bool, bool) {
-        let ps = legality::ps_bits(ps).unwrap_or(48);
+    /// True for the 52-bit LPA2 descriptor format (DS = 1): SH holds OA[51:50].
+    pub fn ds(&self) -> bool {
+        self.format == OaFormat::Lpa2
+    }
+
+    /// Output size and descriptor format from IPS/S2PS, SMMU_IDR5.OAS and DS (IHI 0070 5.4
+    /// IPS: eff_IPS = MIN(IPS, OAS); a 52-bit address is only held by a 64KB descriptor or
+    /// with DS; bits above what the descriptor holds are zero).
+    fn out_size(ps: u64, regs: &RegisterSet, granule: Granule) -> Result<(u32, OaFormat), String> {
+        // 0b110 is 52 bits; 0b111 behaves as 0b110 up to SMMUv3.3 and is 56 bits (VMSAv9-128
+        // only) from SMMUv3.4: 52 bits for VMSAv8-64 either way. An SMMUv3.0 caps both to its
+        // OAS, which is at most 48 bits.
+        let ps = match ps {
+            6 | 7 => 52,
+            e => legality::ps_bits(e).ok_or_else(|| format!("address size encoding {e:#05b} is not architected"))?,
+        };
         let oas = legality::oas_bits(regs).unwrap_or(48);
-        let mut bits = ps.min(oas);
-        let mut ds = false;
-        let mut lpa = false;
-        if bits == 52 {
-            if granule == 65536 {
-                lpa = true;
-            } else if regs.field("IDR5", "DS").unwrap_or(0) == 1 {
-                ds = true;
-            } else {
-                bits = 48;
-            }
-        }
-        (bits, ds, lpa)
+        // Until CD.DS / STE.S2DS are in the structure tables, DS follows SMMU_IDR5.DS when a
+        // 52-bit output is configured.
+        let ds = ps.min(oas) == 52 && regs.read(&idr5::DS) == Some(1);
+        Ok(table_format(granule, ps, oas, ds))
     }
 
     /// Stage 2 parameters from an STE.
-    pub fn from_ste(ste: &[u64], regs: &RegisterSet) -> Result<Self, String> {
-        let g = legality::tg0_granule(structs::get(&STE, ste, "S2TG")).ok_or("STE.S2TG is reserved")?;
-        let t0sz = structs::get(&STE, ste, "S2T0SZ") as u32;
-        let ia = 64u32.saturating_sub(t0sz);
-        let (start, concat) = legality::s2_start(g, ia, structs::get(&STE, ste, "S2SL0"))?;
-        let (oa_bits, ds, lpa) = Self::out_size(structs::get(&STE, ste, "S2PS"), regs, g);
+    pub fn from_ste(w: &[u64], regs: &RegisterSet) -> Result<Self, String> {
+        let g = legality::tg0_granule(ste::S2TG.get(w))
+            .and_then(|b| Granule::from_bytes(u64::from(b)))
+            .ok_or("STE.S2TG is reserved")?;
+        let ia = 64u32.saturating_sub(ste::S2T0SZ.get(w) as u32);
+        let (start, concat) = legality::s2_start(g.bytes() as u32, ia, ste::S2SL0.get(w))?;
+        let (oa_bits, format) = Self::out_size(ste::S2PS.get(w), regs, g).map_err(|e| format!("STE.S2PS: {e}"))?;
         Ok(TtParams {
             stage: 2,
             granule: g,
             ia_bits: ia,
             start_level: start,
             concat,
-            ttb: structs::get_addr(&STE, ste, "S2TTB"),
+            ttb: ste::S2TTB.address(w),
             oa_bits,
-            ds,
-            lpa,
-            ha: structs::get(&STE, ste, "S2HA") != 0,
-            hd: structs::get(&STE, ste, "S2HD") != 0,
-            affd: structs::get(&STE, ste, "S2AFFD") != 0,
+            format,
+            ha: ste::S2HA.get(w) != 0,
+            hd: ste::S2HD.get(w) != 0,
+            affd: ste::S2AFFD.get(w) != 0,
             had: true,
             wxn: false,
             pan: false,
@@ -124,54 +134,56 @@ impl TtParams {
             epd0: false,
             tbi0: false,
             tbi1: false,
-            ptw: structs::get(&STE, ste, "S2PTW") != 0,
-            fwb: structs::get(&STE, ste, "S2FWB") != 0,
+            ptw: ste::S2PTW.get(w) != 0,
+            fwb: ste::S2FWB.get(w) != 0,
+            xnx: regs.read(&idr3::XNX) == Some(1),
         })
     }
 
     /// Stage 1 parameters from a CD (TTB0, with TTB1 attached).
-    pub fn from_cd(cd: &[u64], regs: &RegisterSet) -> Result<Self, String> {
-        let get = |n: &str| structs::get(&CD, cd, n);
-        let tbi = get("TBI");
-        let mk = |ttb: &str, tg: Option<u32>, txsz: u64, had: &str| -> Result<TtParams, String> {
-            let g = tg.ok_or("reserved granule encoding")?;
-            let ia = 64u32.saturating_sub(txsz as u32);
-            let (oa_bits, ds, lpa) = Self::out_size(get("IPS"), regs, g);
+    pub fn from_cd(w: &[u64], regs: &RegisterSet) -> Result<Self, String> {
+        let tbi = cd::TBI0.get(w) | (cd::TBI1.get(w) << 1);
+        let mk = |ttb: &FieldDef, tg: Option<u32>, txsz: &FieldDef, had: &FieldDef| -> Result<TtParams, String> {
+            let g = tg
+                .and_then(|b| Granule::from_bytes(u64::from(b)))
+                .ok_or_else(|| format!("CD granule for {} is a reserved encoding", ttb.name))?;
+            let ia = 64u32.saturating_sub(txsz.get(w) as u32);
+            let (oa_bits, format) = Self::out_size(cd::IPS.get(w), regs, g).map_err(|e| format!("CD.IPS: {e}"))?;
             Ok(TtParams {
                 stage: 1,
                 granule: g,
                 ia_bits: ia,
-                start_level: s1_start_level(g, ia),
+                start_level: g.start_level(ia),
                 concat: 0,
-                ttb: structs::get_addr(&CD, cd, ttb),
+                ttb: ttb.address(w),
                 oa_bits,
-                ds,
-                lpa,
-                ha: get("HA") != 0,
-                hd: get("HD") != 0,
-                affd: get("AFFD") != 0,
-                had: get(had) != 0,
-                wxn: get("WXN") != 0,
-                pan: get("PAN") != 0,
-                mair: get("MAIR"),
+                format,
+                ha: cd::HA.get(w) != 0,
+                hd: cd::HD.get(w) != 0,
+                affd: cd::AFFD.get(w) != 0,
+                had: had.get(w) != 0,
+                wxn: cd::WXN.get(w) != 0,
+                pan: cd::PAN.get(w) != 0,
+                mair: cd::MAIR0.get(w) | (cd::MAIR1.get(w) << 32),
                 ttb1: None,
-                epd0: get("EPD0") != 0,
+                epd0: cd::EPD0.get(w) != 0,
                 tbi0: tbi & 1 != 0,
                 tbi1: tbi & 2 != 0,
                 ptw: false,
                 fwb: false,
+                xnx: false,
             })
         };
-        let t1 = if get("EPD1") == 0 {
-            mk("TTB1", legality::tg1_granule(get("TG1")), get("T1SZ"), "HAD1").ok().map(Box::new)
+        let t1 = if cd::EPD1.get(w) == 0 {
+            mk(&cd::TTB1, legality::tg1_granule(cd::TG1.get(w)), &cd::T1SZ, &cd::HAD1).ok().map(Box::new)
         } else {
             None
         };
-        let mut p = if get("EPD0") == 0 {
-            mk("TTB0", legality::tg0_granule(get("TG0")), get("T0SZ"), "HAD0")?
+        let mut p = if cd::EPD0.get(w) == 0 {
+            mk(&cd::TTB0, legality::tg0_granule(cd::TG0.get(w)), &cd::T0SZ, &cd::HAD0)?
         } else {
             // TTB0 disabled: keep a placeholder so TTB1 can be used.
-            let mut p = mk("TTB0", Some(4096), 16, "HAD0")?;
+            let mut p = mk(&cd::TTB0, Some(4096), &cd::T0SZ, &cd::HAD0)?;
             p.epd0 = true;
             p
         };
@@ -252,98 +264,6 @@ pub(crate) struct Hier {
     pub pxn: bool,
 }
 
-/// Field handles resolved once from the layouts.
-pub(crate) struct F {
-    pub valid: &'static FieldDef,
-    pub ty: &'static FieldDef,
-    pub nlta: &'static FieldDef,
-    pub nlta_hi4: &'static FieldDef,
-    pub nlta_hi2: &'static FieldDef,
-    pub pxnt: &'static FieldDef,
-    pub xnt: &'static FieldDef,
-    pub apt: &'static FieldDef,
-    pub attrindx: &'static FieldDef,
-    pub ap1: &'static FieldDef,
-    pub ap2: &'static FieldDef,
-    pub sh: &'static FieldDef,
-    pub af: &'static FieldDef,
-    pub dbm: &'static FieldDef,
-    pub cont: &'static FieldDef,
-    pub pxn: &'static FieldDef,
-    pub uxn: &'static FieldDef,
-    pub memattr: &'static FieldDef,
-    pub s2r: &'static FieldDef,
-    pub s2w: &'static FieldDef,
-    pub s2xn: &'static FieldDef,
-}
-
-static DUMMY: FieldDef = crate::model::flag("?", 63, "", "");
-
-fn fd(l: &'static crate::model::Layout, n: &str) -> &'static FieldDef {
-    l.field(n).unwrap_or(&DUMMY)
-}
-
-pub(crate) fn fields() -> &'static F {
-    static C: std::sync::OnceLock<F> = std::sync::OnceLock::new();
-    C.get_or_init(|| F {
-        valid: fd(&TT_TABLE, "Valid"),
-        ty: fd(&TT_TABLE, "Type"),
-        nlta: fd(&TT_TABLE, "NLTA"),
-        nlta_hi4: fd(&TT_TABLE, "NLTA_51_48"),
-        nlta_hi2: fd(&TT_TABLE, "NLTA_51_50"),
-        pxnt: fd(&TT_TABLE, "PXNTable"),
-        xnt: fd(&TT_TABLE, "XNTable"),
-        apt: fd(&TT_TABLE, "APTable"),
-        attrindx: fd(&TT_S1_LEAF, "AttrIndx"),
-        ap1: fd(&TT_S1_LEAF, "AP1"),
-        ap2: fd(&TT_S1_LEAF, "AP2"),
-        sh: fd(&TT_S1_LEAF, "SH"),
-        af: fd(&TT_S1_LEAF, "AF"),
-        dbm: fd(&TT_S1_LEAF, "DBM"),
-        cont: fd(&TT_S1_LEAF, "Contiguous"),
-        pxn: fd(&TT_S1_LEAF, "PXN"),
-        uxn: fd(&TT_S1_LEAF, "UXN"),
-        memattr: fd(&TT_S2_LEAF, "MemAttr"),
-        s2r: fd(&TT_S2_LEAF, "S2AP_R"),
-        s2w: fd(&TT_S2_LEAF, "S2AP_W"),
-        s2xn: fd(&TT_S2_LEAF, "XN"),
-    })
-}
-
-/// A single-word field read using the layout's position.
-#[inline]
-pub(crate) fn g(f: &FieldDef, w: u64) -> u64 {
-    if f.lsb >= 64 {
-        0
-    } else {
-        (w >> f.lsb) & f.mask()
-    }
-}
-
-/// Output (or next-level table) address held by a descriptor, for bits at and above `shift`.
-#[inline]
-pub(crate) fn desc_addr(p: &TtParams, f: &F, d: u64, shift: u32) -> u64 {
-    // OA/NLTA field covers bits [49:12]; without 52-bit formats only [47:shift] are used.
-    let base = g(f.nlta, d) << f.nlta.lsb;
-    let top_mask: u64 = if p.ds { (1u64 << 50) - 1 } else { (1u64 << 48) - 1 };
-    let low_mask: u64 = !((1u64 << shift) - 1);
-    let mut a = base & top_mask & low_mask;
-    if p.lpa {
-        a |= g(f.nlta_hi4, d) << 48;
-    } else if p.ds {
-        a |= g(f.nlta_hi2, d) << 50;
-    }
-    a
-}
-
-fn block_allowed(p: &TtParams, level: i32) -> bool {
-    match p.granule {
-        4096 => level == 1 || level == 2 || (level == 0 && p.ds),
-        16384 => level == 2 || (level == 1 && p.ds),
-        _ => level == 2 || (level == 1 && p.lpa),
-    }
-}
-
 fn sname(stage: u8) -> &'static str {
     if stage == 1 {
         "1"
@@ -362,9 +282,7 @@ impl Walker<'_> {
         s2: Option<&TtParams>,
         purpose: Option<&str>,
     ) -> Result<RawLeaf, Stop> {
-        let f = fields();
-        let gs = gbits(p.granule);
-        let stride = gs - 3;
+        let g = p.granule;
         let st = sname(p.stage);
         let mut level = p.start_level;
         let mut table = p.ttb;
@@ -386,36 +304,43 @@ impl Walker<'_> {
         }
         // Bounded: at most 5 levels (-1..=3), whatever the memory holds.
         for _ in 0..5 {
-            if level > 3 {
-                break;
-            }
-            let shift = gs + (3 - level) as u32 * stride;
-            let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { stride };
+            let Some(shift) = g.level_shift(level) else { break };
+            let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { g.stride() };
             let idx = (ia >> shift) & ((1u64 << bits.min(63)) - 1);
-            // The start table is aligned to its size; lower TTB bits are ignored.
+            // The start table is aligned to its size (at least 64 bytes); lower TTB bits are
+            // ignored.
             if level == p.start_level {
-                let tsz_log2 = (bits + 3).max(6);
+                let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
                 table &= !((1u64 << tsz_log2.min(63)) - 1);
             }
-            let table_pa = match s2 {
+            // The descriptor's own address: an IPA in a nested walk, translated by stage 2 on
+            // its own (a stage 1 table larger than a stage 2 page is not contiguous in PA).
+            let d_in = table.wrapping_add(idx.wrapping_mul(desc::DESC_BYTES));
+            let da = match s2 {
                 Some(p2) => {
-                    let what = if self.trace { format!("stage 1 level {level} table") } else { String::new() };
-                    self.s2_table_fetch(p2, table, Class::TT, &what)?
+                    let what = if self.trace {
+                        format!(
+                            "stage 1 level {level} descriptor {idx} (table {table:#x} + {idx} * {})",
+                            desc::DESC_BYTES
+                        )
+                    } else {
+                        String::new()
+                    };
+                    self.s2_table_fetch(p2, d_in, Class::TT, &what)?
                 }
-                None => table,
+                None => d_in,
             };
-            let da = table_pa.wrapping_add(idx * 8);
             let d = self.read_u64(da, || {
-                format!("stage {} level {level} descriptor (table {table_pa:#x} index {idx})", p.stage)
+                format!("stage {} level {level} descriptor (table {table:#x} index {idx})", p.stage)
             })?;
             self.reads += 1;
-            let valid = g(f.valid, d) != 0;
-            let is_table = g(f.ty, d) != 0;
+            let valid = desc::is_valid(d);
+            let is_table = desc::is_table_or_page(d);
             let mk = |kind: &'static str, expl: String, decision: String| {
                 let mut s = Step::new(st, Some(level), kind, expl);
                 s.address = Some(da);
                 s.value = Some(d);
-                s.table = Some(table_pa);
+                s.table = Some(table);
                 s.index = Some(idx);
                 s.index_bits =
                     Some(format!("{}[{}:{}]", if p.stage == 1 { "IOVA" } else { "IPA" }, shift + bits - 1, shift));
@@ -427,7 +352,10 @@ impl Walker<'_> {
                 self.step(|| {
                     mk(
                         "invalid",
-                        format!("level {level} descriptor {idx} of table {table_pa:#x} is invalid (bit 0 = 0)"),
+                        format!(
+                            "level {level} descriptor {idx} of table {table:#x}{} is invalid (bit 0 = 0)",
+                            if s2.is_some() { " (IPA)" } else { "" }
+                        ),
                         "F_TRANSLATION".into(),
                     )
                 });
@@ -438,7 +366,7 @@ impl Walker<'_> {
                 ));
             }
             if level < 3 && is_table {
-                let next = desc_addr(p, f, d, gs);
+                let next = desc::next_table_address(d, g, p.format);
                 if p.oa_bits < 64 && next >> p.oa_bits != 0 {
                     self.step(|| {
                         mk(
@@ -454,11 +382,11 @@ impl Walker<'_> {
                     ));
                 }
                 if p.stage == 1 && !p.had {
-                    let apt = g(f.apt, d);
-                    hier.no_el0 |= apt & 1 != 0;
-                    hier.ro |= apt & 2 != 0;
-                    hier.uxn |= g(f.xnt, d) != 0;
-                    hier.pxn |= g(f.pxnt, d) != 0;
+                    let apt = desc::ap_table(d);
+                    hier.no_el0 |= apt.no_el0;
+                    hier.ro |= apt.read_only;
+                    hier.uxn |= desc::get(&table::XNTable, d) != 0;
+                    hier.pxn |= desc::get(&table::PXNTable, d) != 0;
                 }
                 self.step(|| {
                     let mut s = mk(
@@ -470,11 +398,7 @@ impl Walker<'_> {
                         format!("descend to level {}", level + 1),
                     );
                     if p.stage == 1 {
-                        s.decode = vec![
-                            format!("APTable={:#x}", g(f.apt, d)),
-                            format!("XNTable={}", g(f.xnt, d)),
-                            format!("PXNTable={}", g(f.pxnt, d)),
-                        ];
+                        s.decode = kv(&[&table::APTable, &table::XNTable, &table::PXNTable], d);
                     }
                     s
                 });
@@ -492,24 +416,21 @@ impl Walker<'_> {
                     format!("reserved level 3 descriptor {d:#x} at {da:#x}"),
                 ));
             }
-            if level < 3 && !block_allowed(p, level) {
+            if level < 3 && !desc::block_allowed(g, p.format, level) {
                 self.step(|| {
                     mk(
                         "invalid",
-                        format!(
-                            "block descriptor not allowed at level {level} with the {}KB granule",
-                            p.granule / 1024
-                        ),
+                        format!("block descriptor not allowed at level {level} with the {g} granule"),
                         "F_TRANSLATION".into(),
                     )
                 });
                 return Err(fault(
                     EventType::F_TRANSLATION,
                     level,
-                    format!("block descriptor at level {level} is not allowed for the {}KB granule", p.granule / 1024),
+                    format!("block descriptor at level {level} is not allowed for the {g} granule"),
                 ));
             }
-            let oa_base = desc_addr(p, f, d, shift);
+            let Some(oa_base) = desc::block_address(d, g, p.format, level) else { break };
             if p.oa_bits < 64 && oa_base >> p.oa_bits != 0 {
                 self.step(|| {
                     mk(
@@ -539,7 +460,6 @@ impl Walker<'_> {
     /// Stage 1 translation of `va` (with TTB0/TTB1 selection, TBI, EPD), then AF and
     /// permission checks.
     pub(crate) fn stage1(&mut self, p0: &TtParams, s2: Option<&TtParams>, va: u64, acc: Acc) -> Result<Leaf, Stop> {
-        let f = fields();
         let upper = (va >> 55) & 1 == 1;
         let (p, tbi, which) = if upper {
             match &p0.ttb1 {
@@ -612,7 +532,7 @@ impl Walker<'_> {
         let oa = r.oa_base | (va & (size - 1));
         let mut notes = vec![];
         // Access flag.
-        if g(f.af, d) == 0 {
+        if desc::get(&s1_leaf::AF, d) == 0 {
             if p.ha {
                 notes.push(format!("AF = 0: the SMMU sets AF in the descriptor (CD.HA = 1)"));
             } else if !p.affd {
@@ -624,12 +544,13 @@ impl Walker<'_> {
             }
         }
         // Permissions.
-        let ap1 = g(f.ap1, d) != 0 && !r.hier.no_el0;
-        let ap2 = g(f.ap2, d) != 0;
-        let dbm_ok = g(f.dbm, d) != 0 && p.hd && !r.hier.ro;
+        let ap = desc::s1_ap(d);
+        let ap1 = ap.el0 && !r.hier.no_el0;
+        let ap2 = ap.read_only;
+        let dbm_ok = desc::get(&s1_leaf::DBM, d) != 0 && p.hd && !r.hier.ro;
         let ro = ap2 || r.hier.ro;
-        let uxn = g(f.uxn, d) != 0 || r.hier.uxn;
-        let pxn = g(f.pxn, d) != 0 || r.hier.pxn;
+        let uxn = desc::get(&s1_leaf::UXN, d) != 0 || r.hier.uxn;
+        let pxn = desc::get(&s1_leaf::PXN, d) != 0 || r.hier.pxn;
         let (rd, mut wr, mut ex) = if acc.privileged {
             (true, !ro || dbm_ok, !pxn && !(ap1 && !ro))
         } else {
@@ -667,7 +588,7 @@ impl Walker<'_> {
             wr = wr && rd;
         }
         let perms = rd as u8 | (wr as u8) << 1 | (ex as u8) << 2;
-        let attr_byte = (p.mair >> (8 * g(f.attrindx, d))) & 0xff;
+        let attr_byte = mair_attr(p.mair, desc::get(&s1_leaf::AttrIndx, d));
         if self.trace {
             let msg = format!(
                 "stage 1 output {oa:#x}{} ({}, {})",
@@ -678,14 +599,22 @@ impl Walker<'_> {
             self.leaf_step(p, &r, oa, msg, s2.is_some());
         }
         self.notes.extend(notes);
-        Ok(Leaf { oa, size, perms, attr: attr_byte as u8, sh: g(f.sh, d) as u8, ds: p.ds, stage: 1, fwb: false })
+        Ok(Leaf {
+            oa,
+            size,
+            perms,
+            attr: attr_byte as u8,
+            sh: desc::get(&s1_leaf::SH, d) as u8,
+            ds: p.ds(),
+            stage: 1,
+            fwb: false,
+        })
     }
 
     fn leaf_step(&mut self, p: &TtParams, r: &RawLeaf, oa: u64, decision: String, nested: bool) {
         if !self.trace {
             return;
         }
-        let f = fields();
         let d = r.desc;
         let kind = if r.level == 3 { "page" } else { "block" };
         let size = 1u64 << r.shift;
@@ -697,31 +626,37 @@ impl Walker<'_> {
                 r.level,
                 size_str(size),
                 r.oa_base,
-                if g(f.cont, d) != 0 {
+                if desc::get(&s1_leaf::Contiguous, d) != 0 {
                     format!(" (contiguous hint: {} entries)", cont_entries(p.granule, r.level))
                 } else {
                     String::new()
                 }
             );
             last.decode = if p.stage == 1 {
-                vec![
-                    format!("AttrIndx={}", g(f.attrindx, d)),
-                    format!("AP[2:1]={:#04b}", (g(f.ap2, d) << 1) | g(f.ap1, d)),
-                    format!("SH={}", g(f.sh, d)),
-                    format!("AF={}", g(f.af, d)),
-                    format!("DBM={}", g(f.dbm, d)),
-                    format!("PXN={}", g(f.pxn, d)),
-                    format!("UXN={}", g(f.uxn, d)),
-                ]
+                kv(
+                    &[
+                        &s1_leaf::AttrIndx,
+                        &s1_leaf::AP,
+                        if p.ds() { &s1_leaf::OA_51_50 } else { &s1_leaf::SH },
+                        &s1_leaf::AF,
+                        &s1_leaf::DBM,
+                        &s1_leaf::PXN,
+                        &s1_leaf::UXN,
+                    ],
+                    d,
+                )
             } else {
-                vec![
-                    format!("MemAttr={:#06b}", g(f.memattr, d)),
-                    format!("S2AP={:#04b}", (g(f.s2w, d) << 1) | g(f.s2r, d)),
-                    format!("SH={}", g(f.sh, d)),
-                    format!("AF={}", g(f.af, d)),
-                    format!("DBM={}", g(f.dbm, d)),
-                    format!("XN={}", g(f.s2xn, d)),
-                ]
+                kv(
+                    &[
+                        &s2_leaf::MemAttr,
+                        &s2_leaf::S2AP,
+                        if p.ds() { &s2_leaf::OA_51_50 } else { &s2_leaf::SH },
+                        &s2_leaf::AF,
+                        &s2_leaf::DBM,
+                        &s2_leaf::XN,
+                    ],
+                    d,
+                )
             };
             last.decision = decision;
             let _ = oa;
@@ -737,7 +672,6 @@ impl Walker<'_> {
         class: Class,
         purpose: Option<&str>,
     ) -> Result<Leaf, Stop> {
-        let f = fields();
         let with_class = |s: Stop| match s {
             Stop::Fault { kind, s2, class: None, ipa: Some(i), fetch, reason } => {
                 Stop::Fault { kind, s2, class: Some(class), ipa: Some(i), fetch, reason }
@@ -776,7 +710,7 @@ impl Walker<'_> {
         let d = r.desc;
         let size = 1u64 << r.shift;
         let oa = r.oa_base | (ipa & (size - 1));
-        if g(f.af, d) == 0 {
+        if desc::get(&s2_leaf::AF, d) == 0 {
             if p.ha {
                 self.notes.push("stage 2 AF = 0: the SMMU sets AF (STE.S2HA = 1)".into());
             } else if !p.affd {
@@ -787,11 +721,12 @@ impl Walker<'_> {
                 ));
             }
         }
-        let rd = g(f.s2r, d) != 0;
-        let dbm_ok = g(f.dbm, d) != 0 && p.hd;
-        let wr = g(f.s2w, d) != 0 || dbm_ok;
-        let ex = g(f.s2xn, d) == 0;
-        let memattr = g(f.memattr, d);
+        let s2ap = desc::s2_ap(d);
+        let rd = s2ap.read;
+        let dbm_ok = desc::get(&s2_leaf::DBM, d) != 0 && p.hd;
+        let wr = s2ap.write || dbm_ok;
+        let ex = desc::s2_executable(d, p.xnx, acc.privileged);
+        let memattr = desc::get(&s2_leaf::MemAttr, d);
         let device = if p.fwb { memattr & 0b0100 == 0 } else { memattr & 0b1100 == 0 };
         let mut why = None;
         if class != Class::IN {
@@ -816,7 +751,7 @@ impl Walker<'_> {
             }
             return Err(s2f(EventType::F_PERMISSION, format!("stage 2: {w}")));
         }
-        if acc.write && g(f.s2w, d) == 0 && dbm_ok && class == Class::IN {
+        if acc.write && !s2ap.write && dbm_ok && class == Class::IN {
             self.notes.push("write to a clean stage 2 DBM page: the SMMU sets S2AP[1] (STE.S2HD = 1)".into());
         }
         let perms = rd as u8 | (wr as u8) << 1 | (ex as u8) << 2;
@@ -824,7 +759,16 @@ impl Walker<'_> {
             let msg = format!("stage 2 output {oa:#x} ({}, {})", perm_str(perms), s2_memattr_str(memattr, p.fwb));
             self.leaf_step(p, &r, oa, msg, false);
         }
-        Ok(Leaf { oa, size, perms, attr: memattr as u8, sh: g(f.sh, d) as u8, ds: p.ds, stage: 2, fwb: p.fwb })
+        Ok(Leaf {
+            oa,
+            size,
+            perms,
+            attr: memattr as u8,
+            sh: desc::get(&s2_leaf::SH, d) as u8,
+            ds: p.ds(),
+            stage: 2,
+            fwb: p.fwb,
+        })
     }
 
     /// Stage 2 translation of an IPA the SMMU fetches a structure or table from.
@@ -855,14 +799,25 @@ pub fn size_str(s: u64) -> String {
     }
 }
 
-fn cont_entries(granule: u32, level: i32) -> u32 {
+/// Entries in a contiguous set (Arm ARM D8.6.1): 16 with 4KB; 128 (level 3) or 32 with 16KB;
+/// 32 with 64KB.
+fn cont_entries(granule: Granule, level: i32) -> u32 {
     match (granule, level) {
-        (4096, _) => 16,
-        (16384, 3) => 128,
-        (16384, _) => 32,
-        (_, 2) => 32,
-        _ => 32,
+        (Granule::K4, _) => 16,
+        (Granule::K16, 3) => 128,
+        (Granule::K16, _) => 32,
+        (Granule::K64, _) => 32,
     }
+}
+
+/// `NAME=value` for each field of a one-word descriptor.
+pub(crate) fn kv(fields: &[&FieldDef], d: u64) -> Vec<String> {
+    fields.iter().map(|f| format!("{}={:#x}", f.name, desc::get(f, d))).collect()
+}
+
+/// The attribute byte AttrIndx selects: MAIR bits [8n+7:8n] (IHI 0070 5.4 CD.MAIR0/MAIR1).
+pub(crate) fn mair_attr(mair: u64, attr_indx: u64) -> u64 {
+    mair.checked_shr(8 * attr_indx as u32).unwrap_or(0) & 0xff
 }
 
 fn sh_str(sh: u64, ds: bool) -> String {

@@ -1,7 +1,7 @@
 //! `smmu cmd DW0 DW1`: decode a command, say whether it is legal and what iommufd does
 //! with it from a guest.
-use super::event::{parse_words, render_fields};
-use crate::common::{parse_num, print_json, print_text, CliError, CliResult, Style};
+use super::event::parse_words;
+use crate::common::{doc_text, parse_num, print_doc, CliError, CliResult, OutFormat, Style};
 use smmu_core::queues::cmd;
 
 #[derive(clap::Args, Debug)]
@@ -22,27 +22,13 @@ pub struct Args {
     pub idr3: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
 }
 
 pub fn render_command(c: &cmd::CommandInfo, st: &Style) -> String {
-    let mut s = format!("{} ({}) {} [IHI 0070 {}]\n", st.bold(c.name), c.opcode, c.description, c.section);
-    s.push_str(&format!("  {}\n", c.summary));
-    s.push_str(&render_fields(&c.fields, st));
-    if c.problems.is_empty() {
-        s.push_str(&format!("  {}\n", st.good("legal: no CERROR_ILL reason found")));
-    }
-    for p in &c.problems {
-        let line = format!("{}: {} [{}]", p.kind, p.message, p.section);
-        s.push_str(&format!("  {}\n", if p.kind == "CERROR_ILL" { st.bad(&line) } else { st.warn(&line) }));
-    }
-    let g = &c.iommufd;
-    s.push_str(&format!(
-        "  iommufd (guest IOMMU_VIOMMU_INVALIDATE): {}: {}; {}\n",
-        if g.accepted { "accepted" } else { "rejected" },
-        g.rewrite,
-        g.explanation
-    ));
-    s
+    doc_text(&smmu_core::present::build::command(c), st)
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -59,9 +45,5 @@ pub fn run(args: Args) -> CliResult {
         regs: if regs.is_empty() { None } else { Some(&regs) },
     };
     let info = cmd::decode_with(&[w[0], w[1]], &ctx);
-    if args.json {
-        return print_json(&info);
-    }
-    print_text(&render_command(&info, &Style::detect()));
-    Ok(())
+    print_doc(&info, &smmu_core::present::build::command(&info), OutFormat::pick(args.format, args.json))
 }

@@ -1,5 +1,5 @@
 //! `smmu event DW0 DW1 DW2 DW3`: decode an event record.
-use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
+use crate::common::{doc_text, print_doc, read_input, CliError, CliResult, OutFormat, Style};
 use smmu_core::model::FieldInfo;
 use smmu_core::queues::event;
 
@@ -10,6 +10,9 @@ pub struct Args {
     pub words: Vec<String>,
     #[arg(long)]
     pub json: bool,
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
 }
 
 /// Parses hex words: `0x...` or bare hex digits, `_` allowed.
@@ -48,47 +51,18 @@ pub fn parse_words(tokens: &[String], want: usize, what: &str) -> Result<Vec<u64
 
 /// Renders decoded fields one per line: name, bits, value, meaning.
 pub fn render_fields(fields: &[FieldInfo], st: &Style) -> String {
-    let mut s = String::new();
-    for f in fields {
-        let bits = if f.width == 1 {
-            format!("[{}]", f.lsb)
-        } else {
-            format!("[{}:{}]", f.lsb as u32 + f.width as u32 - 1, f.lsb)
-        };
-        let line = format!("  {:<12} {:<10} {:<#18x} {}", f.name, bits, f.value, f.meaning);
-        if f.flags.is_empty() {
-            s.push_str(&line);
-        } else {
-            s.push_str(&st.warn(&line));
-            for fl in &f.flags {
-                s.push_str(&format!("  <- {fl}"));
-            }
-        }
-        s.push('\n');
-    }
-    s
+    let mut d = smmu_core::present::Document::new();
+    d.fields(fields.iter().map(smmu_core::present::FieldRow::from).collect(), true);
+    doc_text(&d, st)
 }
 
 pub fn render_event(e: &event::EventInfo, st: &Style) -> String {
-    let mut s = format!("{} ({}) {} [IHI 0070 {}]\n", st.bold(&e.type_name), e.code, e.description, e.section);
-    s.push_str(&format!("  {}\n", e.summary));
-    if !e.advice.is_empty() {
-        s.push_str(&format!("  likely cause: {}\n", e.advice));
-    }
-    s.push_str(&render_fields(&e.fields, st));
-    for p in &e.problems {
-        s.push_str(&format!("  {}\n", st.warn(&format!("problem: {p}"))));
-    }
-    s
+    doc_text(&smmu_core::present::build::event(e), st)
 }
 
 pub fn run(args: Args) -> CliResult {
     let w = parse_words(&args.words, 4, "smmu event")?;
     let words = [w[0], w[1], w[2], w[3]];
     let info = event::decode(&words);
-    if args.json {
-        return print_json(&info);
-    }
-    print_text(&render_event(&info, &Style::detect()));
-    Ok(())
+    print_doc(&info, &smmu_core::present::build::event(&info), OutFormat::pick(args.format, args.json))
 }

@@ -1,6 +1,6 @@
 //! `smmu ste DW0..DW7` and `smmu cd DW0..DW7`: decode an STE or CD given as 64-bit words,
 //! with its legality (C_BAD_STE / C_BAD_CD and the rule broken).
-use crate::common::{parse_num, print_json, print_text, CliError, CliResult, Style};
+use crate::common::{parse_num, print_doc, CliError, CliResult, OutFormat};
 use smmu_core::regset::RegisterSet;
 use smmu_core::snapshot::Snapshot;
 use smmu_core::structs::{self, StructureReport};
@@ -18,6 +18,9 @@ pub struct Args {
     pub s1stalld: bool,
     #[arg(long)]
     pub json: bool,
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
 }
 
 fn parse(a: &Args) -> Result<([u64; 8], RegisterSet), CliError> {
@@ -38,59 +41,16 @@ fn parse(a: &Args) -> Result<([u64; 8], RegisterSet), CliError> {
     Ok((w, regs))
 }
 
-fn show(r: &StructureReport, json: bool) -> CliResult {
-    if json {
-        return print_json(r);
-    }
-    let st = Style::detect();
-    let mut s = st.bold(&format!("{} (IHI 0070 {})\n", r.layout, r.section));
-    s.push_str(&format!("words: {}\n", r.words.join(" ")));
-    for f in &r.fields {
-        if f.value == 0 && !matches!(f.name, "V" | "Config") {
-            continue;
-        }
-        s.push_str(&format!("  {:<14} {:<10} {:<18} {}\n", f.name, f.bits, f.hex, f.meaning));
-    }
-    s.push_str(&st.dim("  (fields equal to 0 not shown; --json lists all)\n"));
-    for p in &r.problems {
-        s.push_str(&format!("  {}\n", st.warn(&format!("problem: {p}"))));
-    }
-    if r.legality.valid {
-        s.push_str(&st.good("valid: the SMMU accepts this structure\n"));
-    } else {
-        s.push_str(&st.bad(&format!(
-            "{}: the SMMU would record this for any transaction using it\n",
-            r.legality.event.unwrap_or("invalid")
-        )));
-        for rule in &r.legality.rules {
-            s.push_str(&format!("  - {} ({}; IHI 0070 {})\n", rule.rule, rule.field, rule.section));
-        }
-    }
-    if !r.legality.unchecked.is_empty() {
-        s.push_str(
-            &st.dim(&format!("  not checked (no ID registers; use --snapshot): {}\n", r.legality.unchecked.join(", "))),
-        );
-    }
-    if let Some(v) = &r.guest_vste {
-        s.push_str(&format!(
-            "as a guest vSTE (Linux iommufd nesting): {}: {}\n",
-            if v.accepted { "accepted" } else { "rejected (-EIO)" },
-            v.effect
-        ));
-        for why in &v.reasons {
-            s.push_str(&format!("  - {why}\n"));
-        }
-    }
-    print_text(&s);
-    Ok(())
+fn show(r: &StructureReport, f: OutFormat) -> CliResult {
+    print_doc(r, &smmu_core::present::build::structure(r), f)
 }
 
 pub fn run_ste(a: Args) -> CliResult {
     let (w, regs) = parse(&a)?;
-    show(&structs::ste_report(&w, &regs), a.json)
+    show(&structs::ste_report(&w, &regs), OutFormat::pick(a.format, a.json))
 }
 
 pub fn run_cd(a: Args) -> CliResult {
     let (w, regs) = parse(&a)?;
-    show(&structs::cd_report(&w, &regs, a.s1stalld), a.json)
+    show(&structs::cd_report(&w, &regs, a.s1stalld), OutFormat::pick(a.format, a.json))
 }
