@@ -558,17 +558,16 @@ pub fn report(kind: Kind, words: &[u64], regs: Option<&RegisterSet>) -> EncodeRe
     w.resize(l.words(), 0);
     let d = l.decode_with(&w, regs);
     let mut problems = d.problems();
+    let mut fields = structs::rows(&d);
     let empty = RegisterSet::new();
     let r = regs.unwrap_or(&empty);
     let legality = match kind {
         Kind::Ste | Kind::Cd => {
             let s = if kind == Kind::Ste { structs::ste_report(&w, r) } else { structs::cd_report(&w, r, false) };
-            // The structure report knows which problems do not matter (a disabled CD half);
-            // the decode with the SMMU's registers adds the fields this SMMU lacks.
+            // The structure report decodes with the SMMU's registers, knows which problems
+            // do not matter (a disabled CD half) and which names fit this SMMU.
             problems = s.problems.clone();
-            for f in d.fields.iter().filter(|f| !f.status.is_present()) {
-                problems.extend(f.flags.iter().filter(|p| !s.problems.contains(p)).cloned());
-            }
+            fields = s.fields.clone();
             let reasons = s.legality.rules.iter().map(|x| format!("{}: {} ({})", x.field, x.rule, x.section)).collect();
             Verdict {
                 valid: s.legality.valid,
@@ -599,7 +598,7 @@ pub fn report(kind: Kind, words: &[u64], regs: Option<&RegisterSet>) -> EncodeRe
         }
         _ => {
             if let Kind::Event(_) = kind {
-                for p in event::decode_words(&w).problems {
+                for p in event::decode_words_with(&w, regs).problems {
                     if !problems.contains(&p) {
                         problems.push(p);
                     }
@@ -624,7 +623,7 @@ pub fn report(kind: Kind, words: &[u64], regs: Option<&RegisterSet>) -> EncodeRe
         description: l.desc,
         words: w.iter().map(|x| format!("{x:#018x}")).collect(),
         c_initializer: c_initializer(&w),
-        fields: structs::rows(&d),
+        fields,
         problems,
         legality,
         raw: w,

@@ -45,7 +45,7 @@ fn field<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 }
 
 /// qemu-s1-4k structures.streams[0].ste_raw = 0x4532200b 0xd6 0 ...: word 0 is V (bit 0) = 1,
-/// Config [3:1] = 0b101, S1ContextPtr [51:6] = 0x45322000 >> 6; word 1 0xd6 is S1DSS [65:64]
+/// Config [3:1] = 0b101, S1ContextPtr [55:6] = 0x45322000 >> 6; word 1 0xd6 is S1DSS [65:64]
 /// = 2, S1CIR [67:66] = 1, S1COR [69:68] = 1, S1CSH [71:70] = 3 (IHI 0070 5.2).
 #[test]
 fn linux_stage1_ste_from_its_fields() {
@@ -139,8 +139,15 @@ fn tlbi_nh_va_by_hand_and_as_linux_issued_it() {
 /// [23:22], MSIAttr [27:24], MSIData [63:32], MSIAddress[55:2] in word 1 [55:2].
 #[test]
 fn cmd_sync_by_hand_and_as_linux_issued_it() {
-    let v =
-        json(&["cmd", "CMD_SYNC", "CS=SIG_IRQ", "MSH=ISH", "MSIAttr=0xf", "MSIData=0x12345678", "MSIAddr=0x40001000"]);
+    let v = json(&[
+        "cmd",
+        "CMD_SYNC",
+        "CS=SIG_IRQ",
+        "MSH=ISH",
+        "MSIAttr=0xf",
+        "MSIData=0x12345678",
+        "MSIAddress=0x40001000",
+    ]);
     assert_eq!(words(&v), vec![0x1234_5678_0fc0_1046, 0x4000_1000]);
     // qemu-s1-4k cmdq.entries[1]: 0x000000000fc02046 0 (SMMU_CMD_SYNC): SIG_SEV, ISH, 0xf.
     let q = json(&["command", "cmd_sync", "CS=SIG_SEV", "MSH=ISH", "MSIAttr=0xf"]);
@@ -180,10 +187,11 @@ fn errors_name_the_field_and_what_is_accepted() {
     let (code, _, err) = run(&["ste", "S2TG=8KB"]);
     assert_eq!(code, 1);
     assert!(err.contains("S2TG") && err.contains("16KB"), "{err}");
-    // An address below the field's lowest bit: S1ContextPtr holds address bits [51:6].
+    // An address below the field's lowest bit: S1ContextPtr holds address bits [55:6]
+    // (IHI 0070 G.b 5.2).
     let (code, _, err) = run(&["ste", "S1ContextPtr=0x45322010"]);
     assert_eq!(code, 1);
-    assert!(err.contains("S1ContextPtr") && err.contains("[51:6]"), "{err}");
+    assert!(err.contains("S1ContextPtr") && err.contains("[55:6]") && err.contains("bits [5:0]"), "{err}");
     // The same field twice, and a command's opcode changed.
     let (code, _, err) = run(&["ste", "V=1", "v=0"]);
     assert_eq!(code, 1);
@@ -206,17 +214,36 @@ fn errors_name_the_field_and_what_is_accepted() {
     assert_eq!(code, 1);
 }
 
-/// Fields introduced after SMMUv3.1 cannot be set on QEMU 10.0's SMMU (SMMU_AIDR = 0x1,
-/// SMMUv3.1); the error names the field. Checked for every such field the tables declare.
+/// Fields an SMMU lacks cannot be set on it, and the error names the field and why.
+/// QEMU 10.0's stage-1 SMMU has IDR0 = 0x0d44101a: S2P (bit 0) = 0, so no stage 2 fields;
+/// its stage-2 SMMU has IDR3 = 0x00001414: MPAM (bit 7) = 0, so no STE.PARTID (IHI 0070
+/// 6.3.1, 6.3.4, 5.2). Setting them to 0 is fine (they are RES0 there).
 #[test]
-fn fields_this_smmus_version_lacks_are_errors() {
-    let snap = sample("qemu-10.0-s2-4k.snapshot.json");
+fn fields_this_smmu_lacks_are_errors() {
+    let s1 = sample("qemu-10.0-s1-4k.snapshot.json");
+    let s2 = sample("qemu-10.0-s2-4k.snapshot.json");
+    let (code, _, err) = run(&["ste", "V=1", "S2TTB=0x45333000", "--snapshot", &s1]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("S2TTB cannot be set on this SMMU") && err.contains("IDR0.S2P"), "{err}");
+    let (code, _, err) = run(&["ste", "PARTID=1", "--snapshot", &s2]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("PARTID cannot be set on this SMMU") && err.contains("IDR3.MPAM"), "{err}");
+    let (code, _, err) = run(&["ste", "PARTID=0", "S2TTB=0x45333000", "--snapshot", &s2]);
+    assert_eq!(code, 0, "{err}");
+    // Without the SMMU's registers nothing is known to be missing.
+    assert_eq!(run(&["ste", "PARTID=1"]).0, 0);
+    // And every field the model says this SMMU lacks is refused the same way.
+    let text = std::fs::read_to_string(&s2).expect("snapshot");
+    let regs = smmu_core::snapshot::Snapshot::from_json(&text).expect("snapshot").registers;
     for cat in ["ste", "cd"] {
         let kind = Kind::first_of(cat).expect("kind");
-        for f in kind.layout().fields.iter().filter(|f| f.since > smmu_core::model::V3_1) {
-            let (code, _, err) = run(&[cat, &format!("{}=1", f.name), "--snapshot", &snap]);
-            assert_eq!(code, 1, "{cat}.{}: {err}", f.name);
-            assert!(err.contains(f.name) && err.contains("cannot be set"), "{err}");
+        for f in kind.layout().fields {
+            if let smmu_core::model::FieldStatus::Absent { .. } = f.status(&regs) {
+                let (code, _, err) =
+                    run(&[cat, &format!("{}={}", f.name, encode::value_text(f, 1)), "--snapshot", &s2]);
+                assert_eq!(code, 1, "{cat}.{}: {err}", f.name);
+                assert!(err.contains(f.name) && err.contains("cannot be set"), "{err}");
+            }
         }
     }
 }

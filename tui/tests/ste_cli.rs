@@ -41,7 +41,14 @@ fn ste_reserved_config_behaves_as_abort_without_event() {
     assert_eq!(c, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_ne!(v["legality"]["event"], "C_BAD_STE");
-    assert!(v["problems"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().contains("reserved encoding 0x1 of Config")), "{v}");
+    assert!(
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str().unwrap().contains("reserved encoding 0x1 of Config")),
+        "{v}"
+    );
     let (c, out, _) = smmu(&["ste", "0x3"]);
     assert_eq!(c, 0);
     assert!(out.contains("reserved encoding 0x1"), "{out}");
