@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod derived;
+pub mod encode;
 pub mod forward;
 pub mod klog;
 pub mod linux;

@@ -33,6 +33,8 @@ enum Command {
     Ste(cmd::structure::Args),
     /// Decode a Context Descriptor given as eight 64-bit words.
     Cd(cmd::structure::Args),
+    /// Build an STE, CD, L1STD, L1CD, command, event record or descriptor from named fields.
+    Encode(cmd::encode::Args),
     /// Walk a translation step by step in a snapshot.
     Walk(cmd::walk::Args),
     /// Dump every mapping of a stream's translation tables.
@@ -56,6 +58,7 @@ fn main() {
         Some(Command::Queue(a)) => cmd::queue::run(a),
         Some(Command::Ste(a)) => cmd::structure::run_ste(a),
         Some(Command::Cd(a)) => cmd::structure::run_cd(a),
+        Some(Command::Encode(a)) => cmd::encode::run(a),
         Some(Command::Walk(a)) => cmd::walk::run(a),
         Some(Command::Ptdump(a)) => cmd::ptdump::run(a),
         Some(Command::Scenario(a)) => cmd::scenario::run(a),

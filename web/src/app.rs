@@ -17,6 +17,7 @@ pub const VIEWS: &[(&str, &str)] = &[
     ("diff", "Host diff"),
     ("log", "Kernel log"),
     ("walk", "Walk"),
+    ("encode", "Encode"),
 ];
 
 /// VMM profiles of the forward view: (key, label).
@@ -111,6 +112,8 @@ struct Analysis {
     is_snapshot: bool,
     /// The parsed registers, for the "Linux VER would print" line.
     regset: Option<smmu_core::regset::RegisterSet>,
+    /// The input's registers (the Encode tab checks against them).
+    regs: smmu_core::regset::RegisterSet,
 }
 
 pub struct App {
@@ -119,6 +122,8 @@ pub struct App {
     dirty: bool,
     last_fragment: String,
     walk: Option<ApiResult>,
+    /// The Encode tab.
+    pub encode: crate::edit::EncodeTab,
     /// A message for the status line: (text, is_error).
     pub status: Option<(String, bool)>,
     /// The last text put on the clipboard (tests read it).
@@ -145,6 +150,7 @@ impl App {
             dirty: true,
             last_fragment: String::new(),
             walk: None,
+            encode: Default::default(),
             status: None,
             last_copied: None,
             dark: true,
@@ -213,6 +219,7 @@ impl App {
                 a.registers = p.registers.decode();
                 a.summary = smmu_core::derived::summarize(&p.registers).lines();
                 a.regset = Some(p.registers.clone());
+                a.regs = p.registers.clone();
             }
             a.decode = Some(api::decode(text, &Value::Null));
             let fo = self.forward_options();
@@ -264,6 +271,12 @@ impl App {
 
     /// The JSON of the current view (for "Copy JSON").
     fn current_json(&self) -> Option<String> {
+        if self.state.view == "encode" {
+            return serde_json::to_string_pretty(
+                &self.encode.report(Some(&self.analysis.regs).filter(|r| !r.is_empty())),
+            )
+            .ok();
+        }
         let r = match self.state.view.as_str() {
             "decode" => self.analysis.decode.as_ref(),
             "log" => self.analysis.log.as_ref(),
@@ -277,6 +290,9 @@ impl App {
     }
 
     fn current_text(&self) -> Option<String> {
+        if self.state.view == "encode" {
+            return Some(self.encode.text(Some(&self.analysis.regs).filter(|r| !r.is_empty())));
+        }
         match self.state.view.as_str() {
             "decode" if !self.analysis.registers.is_empty() => {
                 Some(decode_text(&self.analysis.registers, &self.analysis.summary))
@@ -493,6 +509,11 @@ impl App {
             }
         });
         ui.separator();
+        if self.state.view == "encode" {
+            let regs = Some(&self.analysis.regs).filter(|r| !r.is_empty());
+            egui::ScrollArea::both().id_salt("encode").show(ui, |ui| self.encode.show(ui, regs));
+            return;
+        }
         if self.state.input.trim().is_empty() {
             ui.label("Nothing loaded yet. Paste a dump, drop or open a file, or press Sample.");
             return;

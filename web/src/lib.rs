@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod app;
+pub mod edit;
 pub mod share;
 pub mod testhook;
 

@@ -3,6 +3,7 @@
 pub mod collect;
 pub mod command;
 pub mod decode;
+pub mod encode;
 pub mod event;
 pub mod forward;
 pub mod log;

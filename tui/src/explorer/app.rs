@@ -10,8 +10,8 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{ListState, TableState};
 use std::collections::BTreeSet;
 
-/// The views, in tab order (number keys 1-7).
-pub const VIEWS: [&str; 7] = ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues & log", "Diff"];
+/// The views, in tab order (number keys 1-8).
+pub const VIEWS: [&str; 8] = ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues & log", "Diff", "Edit"];
 
 /// The walk the Walk view starts with: StreamID 0x18 (QEMU's `edu` device in the built-in
 /// sample) at IOVA 0x12345000, the DMA whose F_TRANSLATION event the sample's kernel log
@@ -25,6 +25,7 @@ pub const V_STREAMS: usize = 3;
 pub const V_WALK: usize = 4;
 pub const V_QUEUES: usize = 5;
 pub const V_DIFF: usize = 6;
+pub const V_EDIT: usize = 7;
 
 #[derive(Debug, Clone, Default)]
 pub struct Search {
@@ -117,6 +118,8 @@ pub struct App {
     pub queues_pane: usize,
     pub queues: ListState,
     pub diff: TableState,
+    /// The Edit view: the structure being built.
+    pub edit: views::edit::EditState,
     pub hit: HitAreas,
     /// Scroll offset of the detail pane (reset when the focus moves).
     pub detail_scroll: u16,
@@ -165,6 +168,7 @@ impl App {
             queues_pane: if klog_only { 2 } else { 0 },
             queues: ListState::default().with_selected(Some(0)),
             diff: TableState::default().with_selected(Some(0)),
+            edit: Default::default(),
             hit: HitAreas::default(),
             detail_scroll: 0,
             reload: super::data::Reload::None,
@@ -190,7 +194,7 @@ impl App {
         if self.help.is_some() {
             return Context::Help;
         }
-        if self.search.typing || self.walk.editing.is_some() {
+        if self.search.typing || self.walk.editing.is_some() || self.edit.typing() {
             return Context::TextInput;
         }
         match self.view {
@@ -200,6 +204,7 @@ impl App {
             V_WALK => Context::Walk,
             V_QUEUES => Context::Queues,
             V_DIFF => Context::Diff,
+            V_EDIT => Context::Edit,
             _ => Context::Global,
         }
     }
@@ -235,6 +240,8 @@ impl App {
             if let Some(s) = self.walk.inputs.get_mut(i) {
                 s.push(c);
             }
+        } else if self.edit.typing() {
+            views::edit::type_char(self, c);
         }
     }
 
@@ -253,7 +260,13 @@ impl App {
 
     /// Performs an action.
     pub fn act(&mut self, a: Action) {
+        if self.edit.typing() && !self.search.typing && self.walk.editing.is_none() {
+            if let Action::Accept | Action::Cancel | Action::DeleteChar | Action::ClearInput | Action::NextPane = a {
+                return views::edit::act_text(self, a);
+            }
+        }
         match a {
+            Action::Edit(e) => views::edit::act(self, e),
             Action::Quit => self.quit = true,
             Action::Help => self.help = Some(0),
             Action::Back => self.back(),
@@ -675,7 +688,7 @@ impl App {
     /// log is decoded in the Queues & log view (attached to the current host), and a
     /// register dump or snapshot becomes a new host (so it can be diffed).
     pub fn on_paste(&mut self, text: &str) -> bool {
-        if self.search.typing || self.walk.editing.is_some() {
+        if self.search.typing || self.walk.editing.is_some() || self.edit.typing() {
             for c in text.chars().filter(|c| !c.is_control()) {
                 self.type_char(c);
             }

@@ -14,6 +14,8 @@ pub enum Context {
     Walk,
     Queues,
     Diff,
+    /// The Edit view (build a structure field by field).
+    Edit,
     /// Typing a search or a walk input.
     TextInput,
     Help,
@@ -29,7 +31,8 @@ impl Context {
             Context::Walk => "Walk",
             Context::Queues => "Queues & log",
             Context::Diff => "Diff",
-            Context::TextInput => "Typing (search, walk inputs)",
+            Context::Edit => "Edit",
+            Context::TextInput => "Typing (search, walk inputs, edit values)",
             Context::Help => "Help screen",
         }
     }
@@ -76,6 +79,8 @@ pub enum Action {
     Cancel,
     DeleteChar,
     ClearInput,
+    /// An Edit view action.
+    Edit(crate::explorer::views::edit::EditAction),
 }
 
 /// A key as the table spells it.
@@ -129,6 +134,7 @@ pub struct Binding {
     pub help: &'static str,
 }
 
+use crate::explorer::views::edit::EditAction as E;
 use Action as A;
 use Context as C;
 use Key::*;
@@ -143,7 +149,12 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::Esc)], C::TextInput, A::Cancel, "cancel typing"),
     b(&[Code(KeyCode::Backspace)], C::TextInput, A::DeleteChar, "delete the last character"),
     b(&[Ctrl('u')], C::TextInput, A::ClearInput, "clear the input"),
-    b(&[Code(KeyCode::Tab)], C::TextInput, A::NextPane, "walk inputs: next input field"),
+    b(
+        &[Code(KeyCode::Tab)],
+        C::TextInput,
+        A::NextPane,
+        "walk inputs: next input field; Edit: set the value, go to the next field",
+    ),
     b(&[Code(KeyCode::Esc), Char('?'), Char('q')], C::Help, A::Back, "close the help"),
     b(&[Code(KeyCode::Up), Char('k')], C::Help, A::Up, "scroll the help"),
     b(&[Code(KeyCode::Down), Char('j')], C::Help, A::Down, "scroll the help"),
@@ -167,6 +178,36 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('u')], C::Walk, A::TogglePriv, "toggle privileged/unprivileged (PnU) and rerun the walk"),
     b(&[Char('s')], C::Walk, A::NextWalk, "next walk suggested by the scenario (with what the spec expects)"),
     b(&[Char('w')], C::Queues, A::NextPane, "switch between command queue, event queue and kernel log"),
+    b(&[Char('e')], C::Streams, A::Edit(E::FromStream), "edit the focused STE field by field (Edit view)"),
+    b(&[Code(KeyCode::Up), Char('k')], C::Edit, A::Edit(E::Up), "previous field"),
+    b(&[Code(KeyCode::Down), Char('j')], C::Edit, A::Edit(E::Down), "next field"),
+    b(&[Code(KeyCode::Home), Char('g')], C::Edit, A::Edit(E::Top), "first field"),
+    b(&[Code(KeyCode::End), Char('G')], C::Edit, A::Edit(E::Bottom), "last field"),
+    b(
+        &[Code(KeyCode::Left), Char('h')],
+        C::Edit,
+        A::Edit(E::Prev),
+        "previous encoding or value of the field (Opcode/Type: previous command/event)",
+    ),
+    b(
+        &[Code(KeyCode::Right), Char('l')],
+        C::Edit,
+        A::Edit(E::Next),
+        "next encoding or value of the field (Opcode/Type: next command/event)",
+    ),
+    b(
+        &[Code(KeyCode::Enter), Char('e')],
+        C::Edit,
+        A::Edit(E::Type),
+        "type a value for the field: number, address or encoding name",
+    ),
+    b(&[Char('w')], C::Edit, A::Edit(E::TypeWords), "type or paste the words, to decode and edit them"),
+    b(&[Char('s')], C::Edit, A::Edit(E::NextKind), "next kind: STE, CD, L1STD, L1CD, command, event, S1/S2 descriptor"),
+    b(&[Char('S')], C::Edit, A::Edit(E::PrevKind), "previous kind"),
+    b(&[Char('o')], C::Edit, A::Edit(E::NextName), "next command opcode or event type"),
+    b(&[Char('O')], C::Edit, A::Edit(E::PrevName), "previous command opcode or event type"),
+    b(&[Char('x')], C::Edit, A::Edit(E::Clear), "set the field to 0"),
+    b(&[Char('X')], C::Edit, A::Edit(E::ClearAll), "start over: every field 0"),
     b(&[Char('?')], C::Global, A::Help, "show this help"),
     b(&[Char('q'), Ctrl('c')], C::Global, A::Quit, "quit"),
     b(&[Code(KeyCode::Esc)], C::Global, A::Back, "back out: clear the search, collapse, close"),
@@ -180,6 +221,12 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Char('5')], C::Global, A::GoView(4), "Walk: step through a translation"),
     b(&[Char('6')], C::Global, A::GoView(5), "Queues & log: command/event queues, kernel log"),
     b(&[Char('7')], C::Global, A::GoView(6), "Diff: two or more hosts side by side"),
+    b(
+        &[Char('8')],
+        C::Global,
+        A::GoView(7),
+        "Edit: build or change an STE, CD, command, event or descriptor field by field",
+    ),
     b(&[Code(KeyCode::Up), Char('k')], C::Global, A::Up, "move up"),
     b(&[Code(KeyCode::Down), Char('j')], C::Global, A::Down, "move down"),
     b(
@@ -239,8 +286,18 @@ pub fn keys_label(bd: &Binding) -> String {
 
 /// The help text, grouped by context, one line per binding.
 pub fn help_lines() -> Vec<(Context, String, &'static str)> {
-    let order =
-        [C::Global, C::Registers, C::Forwarding, C::Streams, C::Walk, C::Queues, C::Diff, C::TextInput, C::Help];
+    let order = [
+        C::Global,
+        C::Registers,
+        C::Forwarding,
+        C::Streams,
+        C::Walk,
+        C::Queues,
+        C::Diff,
+        C::Edit,
+        C::TextInput,
+        C::Help,
+    ];
     let mut out = Vec::new();
     for ctx in order {
         for bd in KEYMAP.iter().filter(|bd| bd.context == ctx) {

@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
-/// Tab labels (short enough that all seven fit in 80 columns).
-pub const TAB_LABELS: [&str; 7] = ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues/log", "Diff"];
+/// Tab labels (short enough that all eight fit in 80 columns).
+pub const TAB_LABELS: [&str; 8] =
+    ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues/log", "Diff", "Edit"];
 
 pub fn draw(f: &mut Frame, app: &mut App) {
     let area = f.area();
@@ -27,6 +28,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         3 => views::streams::draw(f, app, body),
         4 => views::walk::draw(f, app, body),
         5 => views::queues::draw(f, app, body),
+        7 => views::edit::draw(f, app, body),
         _ => views::diff::draw(f, app, body),
     }
     draw_status(f, app, status);
@@ -41,7 +43,7 @@ fn draw_tabs(f: &mut Frame, app: &mut App, area: Rect) {
     let mut rects = Vec::new();
     let mut x = area.x;
     for (i, label) in TAB_LABELS.iter().enumerate() {
-        let text = format!(" {} {} ", i + 1, label);
+        let text = format!("{} {} ", i + 1, label);
         let w = text.chars().count() as u16;
         let style = if i == app.view { t.tab_active } else { t.tab };
         rects.push(Rect { x, y: area.y, width: w.min(area.right().saturating_sub(x)), height: 1 });
@@ -100,7 +102,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
     let rows: Vec<Row> = rows.into_iter().skip(scroll as usize).collect();
     let table = Table::new(rows, [Constraint::Length(18), Constraint::Min(10)]).block(
         Block::bordered()
-            .title(format!(" Help: every key ({} views: {}) ", VIEWS.len(), "1-7"))
+            .title(format!(" Help: every key ({} views: {}) ", VIEWS.len(), "1-8"))
             .title_bottom(" Up/Down scroll, Esc closes ")
             .border_style(t.title),
     );

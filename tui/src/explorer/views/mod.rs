@@ -2,6 +2,7 @@
 //! row count and the focused item's text (for `y`).
 
 pub mod diff;
+pub mod edit;
 pub mod forwarding;
 pub mod overview;
 pub mod queues;
@@ -47,6 +48,7 @@ pub fn focused_text(app: &App) -> Option<String> {
         3 => streams::focused_text(app),
         4 => walk::focused_text(app),
         5 => queues::focused_text(app),
+        7 => edit::focused_text(app),
         _ => diff::focused_text(app),
     }
 }
