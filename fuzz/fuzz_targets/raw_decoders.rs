@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // Encoding what was decoded never fails for architected types.
-    if event::by_code((w[0] & 0xff) as u8).is_some() {
-        let l = event::layout_for((w[0] & 0xff) as u8);
+    if event::by_code(event::event_number(&w)).is_some() {
+        let l = event::layout_for(event::event_number(&w));
         let _ = l.encode_decoded(&l.decode(&w)).expect("re-encode");
     }
 });

@@ -25,11 +25,9 @@ impl QueueId {
         }
     }
     /// Entry size in bytes: commands 16, events 32, PRI requests 16.
+    /// Bytes of one entry, from the entry layouts (IHI 0070 4.1, 7.1, 8).
     pub fn entry_bytes(self) -> u64 {
-        match self {
-            QueueId::Evtq => 32,
-            _ => 16,
-        }
+        crate::structs::geometry::queue_entry_bytes(self)
     }
     pub fn parse(s: &str) -> Option<QueueId> {
         match s.trim().to_ascii_lowercase().as_str() {

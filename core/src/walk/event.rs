@@ -160,43 +160,45 @@ impl EventFields {
     pub fn encode(&self) -> Result<[u64; 4], String> {
         let code = self.kind.code();
         let layout = qe::layout_for(code);
-        let has = |n: &str| layout.field(n).is_some();
+        // Whether this record type has the field (same name and bits as the handle).
+        let has = |f: &crate::model::FieldDef| layout.fields.iter().any(|x| x.name == f.name && x.lsb == f.lsb);
+        use qe::{f_permission as fp, f_walk_eabt as fw};
         let mut r = qe::EventRecord { code, sid: self.sid, ..Default::default() };
-        if has("SubstreamID") {
+        if has(&fp::SubstreamID) {
             r.ssid = self.ssid;
         }
-        if has("PnU") {
+        if has(&fp::PnU) {
             r.pnu = self.pnu;
         }
-        if has("InD") {
+        if has(&fp::InD) {
             r.ind = self.ind;
         }
-        if has("RnW") {
+        if has(&fp::RnW) {
             r.rnw = self.rnw;
         }
-        if has("S2") {
+        if has(&fp::S2) {
             r.s2 = self.s2;
         }
-        if has("TTRnW") {
+        if has(&fp::TTRnW) {
             r.ttrnw = self.ttrnw && self.class == Some(Class::TT);
         }
-        if has("Stall") {
+        if has(&fp::Stall) {
             r.stall = self.stall;
         }
-        if has("CLASS") {
+        if has(&fp::CLASS) {
             r.class = self.class.map(|c| match c {
                 Class::CD => qe::Class::Cd,
                 Class::TT => qe::Class::Tt,
                 Class::IN => qe::Class::In,
             });
         }
-        if has("InputAddr") {
+        if has(&fp::InputAddr) {
             r.input_addr = self.input_addr.unwrap_or(0);
         }
-        if has("IPA") {
+        if has(&fp::IPA) {
             r.ipa = self.ipa.unwrap_or(0);
         }
-        if has("FetchAddr") {
+        if has(&fw::FetchAddr) {
             r.fetch_addr = self.fetch_addr.unwrap_or(0);
         }
         r.encode().map_err(|e| format!("{} record: {e}", self.kind.name()))
