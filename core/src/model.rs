@@ -150,6 +150,12 @@ impl FieldDef {
         self.values = v;
         self
     }
+    /// The same field in another register that mirrors it (an ACK or ...N register), defined
+    /// in another section.
+    pub const fn in_section(mut self, section: &'static str) -> FieldDef {
+        self.section = section;
+        self
+    }
     /// Used by [`crate::layout!`].
     pub const fn in_layout(mut self, layout: &'static str) -> FieldDef {
         self.layout = layout;

@@ -646,23 +646,7 @@ pub fn rule_names() -> Vec<(&'static str, &'static str)> {
 }
 
 /// The kdoc-listed fields (class `direct`).
-pub(crate) static KDOC_LIST: &[&FieldDef] = &[
-    &idr0::ST_LEVEL,
-    &idr0::TERM_MODEL,
-    &idr0::STALL_MODEL,
-    &idr0::TTENDIAN,
-    &idr0::CD2L,
-    &idr0::ASID16,
-    &idr0::TTF,
-    &idr1::SIDSIZE,
-    &idr1::SSIDSIZE,
-    &idr3::BBML,
-    &idr3::RIL,
-    &idr5::VAX,
-    &idr5::GRAN64K,
-    &idr5::GRAN16K,
-    &idr5::GRAN4K,
-];
+pub(crate) static KDOC_LIST: &[&FieldDef] = crate::linux::EARLIER_KDOC;
 
 pub(crate) fn is_direct(f: &FieldDef) -> bool {
     KDOC_LIST.iter().any(|k| same_field(k, f))

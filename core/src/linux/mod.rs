@@ -284,7 +284,8 @@ pub fn kdoc_for(v: KernelVersion) -> Option<KdocList> {
 }
 
 use crate::regs::idr::{idr1, idr3};
-static EARLIER_KDOC: &[&crate::model::FieldDef] = &[
+/// The uAPI kdoc allow-list of `struct iommu_hw_info_arm_smmuv3` before DS was added.
+pub(crate) static EARLIER_KDOC: &[&crate::model::FieldDef] = &[
     &idr0::ST_LEVEL,
     &idr0::TERM_MODEL,
     &idr0::STALL_MODEL,

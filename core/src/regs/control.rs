@@ -59,22 +59,13 @@ pub mod cr0ack {
     use super::*;
     crate::layout! {
         LAYOUT: "CR0ACK", bits 32, "6.3.10", "Acknowledgment of SMMU_CR0: each field shows the value whose Update has completed";
-        SMMUEN = yn!("SMMUEN", 0, "Non-secure SMMU enable", "all Non-secure streams bypass the SMMU, with attributes from SMMU_GBPA", "all Non-secure streams are checked against configuration structures and may be translated", "6.3.10");
-        PRIQEN = yn!("PRIQEN", 1, "PRI queue writes enabled", "PRI queue writes disabled", "PRI queue writes enabled", "6.3.10").gated(&crate::regs::idr::idr0::PRI, 1);
-        EVENTQEN = yn!("EVENTQEN", 2, "Non-secure Event queue writes enabled", "Non-secure Event queue writes disabled", "Non-secure Event queue writes enabled", "6.3.10");
-        CMDQEN = yn!("CMDQEN", 3, "Non-secure Command queue processing enabled", "Non-secure Command queue processing disabled", "Non-secure Command queue processing enabled", "6.3.10");
-        ATSCHK = en("ATSCHK", 4, 1, &[
-        e(0, "Fast", "ATS Translated traffic passes without Stream table or TLB lookup"),
-        e(1, "Safe", "ATS Translated traffic is checked against STE.EATS"),
-        ], "ATS behaviour (when SMMU_IDR0.ATS == 1)", "6.3.10").gated(&crate::regs::idr::idr0::ATS, 1);
-        VMW = en("VMW", 6, 3, &[
-        e(0, "Exact", "TLB invalidations match VMID tags exactly"),
-        e(1, "VMID[N:1]", "TLB invalidations match VMID[N:1]"),
-        e(2, "VMID[N:2]", "TLB invalidations match VMID[N:2]"),
-        e(3, "VMID[N:3]", "TLB invalidations match VMID[N:3]"),
-        e(4, "VMID[N:4]", "TLB invalidations match VMID[N:4]"),
-        ], "VMID Wildcard for TLB invalidation (when SMMU_IDR0.VMW == 1)", "6.3.10").gated(&crate::regs::idr::idr0::VMW, 1);
-        DPT_WALK_EN = yn!("DPT_WALK_EN", 10, "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks disabled (when SMMU_IDR3.DPT == 1)", "Non-secure DPT walks enabled (when SMMU_IDR3.DPT == 1)", "6.3.10").since(V3_3).gated(&crate::regs::idr::idr3::DPT, 1);
+        SMMUEN = super::cr0::SMMUEN.in_section("6.3.10");
+        PRIQEN = super::cr0::PRIQEN.in_section("6.3.10");
+        EVENTQEN = super::cr0::EVENTQEN.in_section("6.3.10");
+        CMDQEN = super::cr0::CMDQEN.in_section("6.3.10");
+        ATSCHK = super::cr0::ATSCHK.in_section("6.3.10");
+        VMW = super::cr0::VMW.in_section("6.3.10");
+        DPT_WALK_EN = super::cr0::DPT_WALK_EN.in_section("6.3.10");
     }
 }
 pub use cr0ack::LAYOUT as CR0ACK;
@@ -242,9 +233,9 @@ pub mod irq_ctrlack {
     use super::*;
     crate::layout! {
         LAYOUT: "IRQ_CTRLACK", bits 32, "6.3.18", "Acknowledgment of SMMU_IRQ_CTRL";
-        GERROR_IRQEN = yn!("GERROR_IRQEN", 0, "Interrupts from Non-secure Global errors enabled", "Interrupts from Non-secure Global errors disabled", "Interrupts from Non-secure Global errors enabled", "6.3.18");
-        PRIQ_IRQEN = yn!("PRIQ_IRQEN", 1, "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue disabled (when SMMU_IDR0.PRI == 1)", "Interrupts from the PRI queue enabled (when SMMU_IDR0.PRI == 1)", "6.3.18").gated(&crate::regs::idr::idr0::PRI, 1);
-        EVENTQ_IRQEN = yn!("EVENTQ_IRQEN", 2, "Interrupts from the Non-secure Event queue enabled", "Interrupts from the Non-secure Event queue disabled", "Interrupts from the Non-secure Event queue enabled", "6.3.18");
+        GERROR_IRQEN = super::irq_ctrl::GERROR_IRQEN.in_section("6.3.18");
+        PRIQ_IRQEN = super::irq_ctrl::PRIQ_IRQEN.in_section("6.3.18");
+        EVENTQ_IRQEN = super::irq_ctrl::EVENTQ_IRQEN.in_section("6.3.18");
     }
 }
 pub use irq_ctrlack::LAYOUT as IRQ_CTRLACK;
@@ -273,16 +264,16 @@ pub mod gerrorn {
     use super::*;
     crate::layout! {
         LAYOUT: "GERRORN", bits 32, "6.3.20", "Global error acknowledgment: software toggles a bit to match SMMU_GERROR to acknowledge it";
-        CMDQ_ERR = toggle!("CMDQ_ERR", 0, "Command queue error: a command could not be processed (reason in SMMU_CMDQ_CONS.ERR)", "6.3.20");
-        EVENTQ_ABT_ERR = toggle!("EVENTQ_ABT_ERR", 2, "An Event queue access was terminated with abort", "6.3.20");
-        PRIQ_ABT_ERR = toggle!("PRIQ_ABT_ERR", 3, "A PRI queue access was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::PRI, 1);
-        MSI_CMDQ_ABT_ERR = toggle!("MSI_CMDQ_ABT_ERR", 4, "A CMD_SYNC MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
-        MSI_EVENTQ_ABT_ERR = toggle!("MSI_EVENTQ_ABT_ERR", 5, "An Event queue MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
-        MSI_PRIQ_ABT_ERR = toggle!("MSI_PRIQ_ABT_ERR", 6, "A PRI queue MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
-        MSI_GERROR_ABT_ERR = toggle!("MSI_GERROR_ABT_ERR", 7, "A GERROR MSI was terminated with abort", "6.3.20").gated(&crate::regs::idr::idr0::MSI, 1);
-        SFM_ERR = toggle!("SFM_ERR", 8, "The SMMU has entered Service failure mode", "6.3.20");
-        CMDQP_ERR = toggle!("CMDQP_ERR", 9, "Errors on a Command queue control page interface (when SMMU_IDR1.ECMDQ == 1)", "6.3.20").since(V3_3).gated(&crate::regs::idr::idr1::ECMDQ, 1);
-        DPT_ERR = toggle!("DPT_ERR", 10, "DPT lookup fault; syndrome in SMMU_DPT_CFG_FAR (when SMMU_IDR3.DPT == 1)", "6.3.20").since(V3_3).gated(&crate::regs::idr::idr3::DPT, 1);
+        CMDQ_ERR = super::gerror::CMDQ_ERR.in_section("6.3.20");
+        EVENTQ_ABT_ERR = super::gerror::EVENTQ_ABT_ERR.in_section("6.3.20");
+        PRIQ_ABT_ERR = super::gerror::PRIQ_ABT_ERR.in_section("6.3.20");
+        MSI_CMDQ_ABT_ERR = super::gerror::MSI_CMDQ_ABT_ERR.in_section("6.3.20");
+        MSI_EVENTQ_ABT_ERR = super::gerror::MSI_EVENTQ_ABT_ERR.in_section("6.3.20");
+        MSI_PRIQ_ABT_ERR = super::gerror::MSI_PRIQ_ABT_ERR.in_section("6.3.20");
+        MSI_GERROR_ABT_ERR = super::gerror::MSI_GERROR_ABT_ERR.in_section("6.3.20");
+        SFM_ERR = super::gerror::SFM_ERR.in_section("6.3.20");
+        CMDQP_ERR = super::gerror::CMDQP_ERR.in_section("6.3.20");
+        DPT_ERR = super::gerror::DPT_ERR.in_section("6.3.20");
     }
 }
 pub use gerrorn::LAYOUT as GERRORN;
