@@ -132,11 +132,14 @@ fn readback_field_lines_are_ignored_not_registers() {
 }
 
 #[test]
-fn a_field_named_like_nothing_else_under_a_register_is_never_a_register() {
+fn a_field_line_under_its_register_is_never_a_register() {
     // SMMUEN is a field of SMMU_CR0; the indented line must not be an error or a register.
-    let p = run_text("cr0", "SMMU_CR0: 0x1\n  SMMUEN: 1\n  bogus_thing = 7\nSMMU_CR1: 0x0\n");
+    let p = run_text("cr0", "SMMU_CR0: 0x1\n  SMMUEN: 1\nSMMU_CR1: 0x0\n");
     expect_exact(&p, &[("CR0", 1), ("CR1", 0)]);
-    assert!(has_note(&p, &["line 3 ignored"]), "{:?}", p.notes);
+    assert!(has_note(&p, &["line 2 ignored", "SMMUEN"]), "{:?}", p.notes);
+    // An indented name that is no field of the register above is read as usual: a typo is an error.
+    let x = parse("SMMU_CR0: 0x1\n  SMMUNE: 1\n", &ParseOptions::default()).unwrap_err();
+    assert_eq!((x.line, x.column), (2, 3), "{x}");
 }
 
 #[test]

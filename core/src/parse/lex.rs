@@ -125,7 +125,7 @@ pub(crate) fn reg_value_conv(tok: &str, conv: Conv) -> Result<(Num, Option<Strin
         Conv::Decimal(why) => {
             if body.starts_with('0') {
                 return Err(format!(
-                    "{}: ambiguous number with a leading zero (hex, octal or decimal?); write 0x... for hex",
+                    "{}: ambiguous number with a leading zero (hex, octal or decimal?); write hex values with a 0x prefix",
                     show(tok)
                 ));
             }

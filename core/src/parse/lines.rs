@@ -474,13 +474,15 @@ pub(crate) fn parse(text: &str) -> Result<KvOut, ParseError> {
                 Err(e) => Some(Err(e)),
             }
         };
-        // A readback's decoded fields, indented under their register: never registers.
+        // A readback's decoded fields, indented under their register: never registers. Other
+        // indented names are read as usual (an unknown one is an error, as a typo would be).
         if let Some(r) = last_reg {
             let indented = raw.starts_with([' ', '\t']);
-            let is_field = r.layout.fields.iter().any(|f| f.name.eq_ignore_ascii_case(key));
-            if indented && !is_addr && (is_field || !matches!(target, Some(Ok(Target::Reg { .. })))) {
-                let what = if is_field { "decoded field" } else { "indented line" };
-                ignored.push(ln, format!("{what} {} under SMMU_{} (not a register)", show(key), r.name));
+            let is_field = r.layout.fields.iter().any(|f| {
+                f.name.eq_ignore_ascii_case(key) || f.aliases.iter().any(|a| a.name.eq_ignore_ascii_case(key))
+            });
+            if indented && is_field {
+                ignored.push(ln, format!("decoded field {} under SMMU_{} (not a register)", show(key), r.name));
                 continue;
             }
         }
