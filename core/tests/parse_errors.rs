@@ -66,7 +66,8 @@ fn unknown_register_names_the_name_and_column() {
 
 #[test]
 fn bad_values() {
-    let err = e("IDR0 = 74\n");
+    // `IDR0 = 74` is now read as decimal (issue 14); a leading zero is still ambiguous.
+    let err = e("IDR0 = 0074\n");
     at(&err, 1, 8);
     assert!(err.message.contains("0x prefix"), "{err}");
     let err = e("IDR0 = 0x1ffffffffffffffff\n");

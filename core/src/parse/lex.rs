@@ -90,6 +90,52 @@ pub(crate) fn reg_value(tok: &str) -> Result<Num, String> {
     }
 }
 
+/// How a format writes numbers without `0x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conv {
+    /// Dump tools (devmem-like `NAME VALUE`, readbacks): bare digits are hex.
+    Hex(&'static str),
+    /// Parameters and assignments (FVP `-C`, gem5 `Param`, `NAME = VALUE`): bare digits are decimal.
+    Decimal(&'static str),
+}
+
+/// A register value under a format's convention: `0x` hex; bare digits with a hex letter
+/// (`d44101b`) are hex whatever the convention; bare all-digit values of more than one digit
+/// are ambiguous and read by `conv`, with a note (the second result) saying so.
+pub(crate) fn reg_value_conv(tok: &str, conv: Conv) -> Result<(Num, Option<String>), String> {
+    if strip_0x(tok).is_some() {
+        return reg_value(tok).map(|n| (n, None));
+    }
+    let body: String = tok.chars().filter(|&c| c != '_').collect();
+    if body.is_empty() || tok.starts_with('_') || !body.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("expected a value (0x..., hex digits or a decimal number), found {}", show(tok)));
+    }
+    if !body.chars().all(|c| c.is_ascii_digit()) {
+        return hex_digits(tok).map(|n| (n, None)).map_err(|e| format!("{}: {e}", show(tok)));
+    }
+    if body.len() == 1 {
+        return hex_digits(tok).map(|n| (n, None));
+    }
+    match conv {
+        Conv::Hex(why) => {
+            let n = hex_digits(tok).map_err(|e| format!("{}: {e}", show(tok)))?;
+            let dec = body.parse::<u64>().map(|d| format!("{d:#x}")).unwrap_or_else(|_| "too big".into());
+            Ok((n, Some(format!("{tok} has no 0x and could be hex or decimal: read as hex {:#x} ({why}); as decimal it would be {dec}", n.value))))
+        }
+        Conv::Decimal(why) => {
+            if body.starts_with('0') {
+                return Err(format!(
+                    "{}: ambiguous number with a leading zero (hex, octal or decimal?); write hex values with a 0x prefix",
+                    show(tok)
+                ));
+            }
+            let value: u64 = body.parse().map_err(|_| format!("{}: value does not fit in 64 bits", show(tok)))?;
+            let n = Num { value, digits: 0 };
+            Ok((n, Some(format!("{tok} has no 0x and could be hex or decimal: read as decimal {value} = {value:#x} ({why}); as hex it would be 0x{body}"))))
+        }
+    }
+}
+
 /// An address or offset key: `0x` hex or bare hex of any length.
 pub(crate) fn addr_value(tok: &str) -> Result<Num, String> {
     let h = strip_0x(tok).unwrap_or(tok);
@@ -197,6 +243,17 @@ mod tests {
         assert_eq!(reg_value("0D44101A").unwrap().value, 0x0d44101a);
         assert_eq!(reg_value("0").unwrap().value, 0);
         assert!(reg_value("74").is_err());
+        let d = Conv::Decimal("test");
+        let h = Conv::Hex("test");
+        assert_eq!(reg_value_conv("116", d).unwrap().0.value, 116);
+        assert!(reg_value_conv("116", d).unwrap().1.is_some());
+        assert_eq!(reg_value_conv("116", h).unwrap().0.value, 0x116);
+        assert_eq!(reg_value_conv("d44101b", d).unwrap().0.value, 0xd44101b);
+        assert!(reg_value_conv("d44101b", h).unwrap().1.is_none());
+        assert!(reg_value_conv("0116", d).is_err());
+        assert!(reg_value_conv("1x", d).is_err());
+        assert!(reg_value_conv("_", h).is_err());
+        assert_eq!(reg_value_conv("7", d).unwrap(), (Num { value: 7, digits: 1 }, None));
         assert!(reg_value("0x1ffffffffffffffff").is_err());
         assert_eq!(reg_value("0x00000000000000000001").unwrap().value, 1);
         assert_eq!(c_value("116").unwrap().value, 116);

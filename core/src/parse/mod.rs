@@ -45,6 +45,12 @@ pub enum Format {
     Json,
     QemuTrace,
     Snapshot,
+    /// FVP model parameters: `-C pci.pci_smmuv3.mmu.SMMU_IDR0=0x0046123B`.
+    FvpParams,
+    /// gem5 `SMMUv3.py` parameters: `smmu_idr0 = Param.UInt32(0x094C100F, "...")`.
+    Gem5Params,
+    /// A text table with `|` borders: `| SMMU_IDR1 | 0x00E0_0000 |`.
+    Table,
 }
 
 impl Format {
@@ -62,6 +68,9 @@ impl Format {
             Format::Json => "JSON",
             Format::QemuTrace => "QEMU trace",
             Format::Snapshot => "smmu-explorer snapshot",
+            Format::FvpParams => "FVP model parameters",
+            Format::Gem5Params => "gem5 SMMUv3 parameters",
+            Format::Table => "register table",
         }
     }
 }
@@ -90,7 +99,8 @@ pub struct ParseError {
 }
 
 const EXPECTED: &str = "expected register values: NAME = VALUE lines, ADDRESS: VALUE lines, a devmem transcript, \
-hexdump -C / xxd / od output, struct iommu_hw_info_arm_smmuv3, JSON or QEMU smmuv3_read_mmio trace lines";
+hexdump -C / xxd / od output, struct iommu_hw_info_arm_smmuv3, JSON, QEMU smmuv3_read_mmio trace lines, \
+FVP -C parameters, gem5 Param lines or a | NAME | VALUE | table";
 
 /// Parses text in any supported format (auto-detected).
 pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, ParseError> {

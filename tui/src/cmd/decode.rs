@@ -130,7 +130,7 @@ const USAGE_HINT: &str = "smmu decode: no input. Give a file, or pipe a dump int
     devmem ... | smmu decode -\n  \
     smmu decode - < hexdump.txt\n\
 Accepted: NAME = VALUE lines, address/offset dumps, devmem transcripts, hexdump -C/xxd/od output, \
-iommufd hw_info, JSON, QEMU traces. See `smmu decode --help`.";
+iommufd hw_info, JSON, QEMU traces, FVP -C parameters, gem5 Params, | tables. See `smmu decode --help`.";
 
 pub fn run(args: Args) -> CliResult {
     let base = match &args.base {

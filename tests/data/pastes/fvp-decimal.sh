@@ -1,0 +1,15 @@
+FVP_Base_RevC-2xAEMvA \
+      -C cluster1.max_32bit_el=0 \
+      -C cluster1.stage12_tlb_size=1024 \
+      -C pci.pci_smmuv3.mmu.SMMU_AIDR=2 \
+      -C pci.pci_smmuv3.mmu.SMMU_IDR0=4592187 \
+      -C pci.pci_smmuv3.mmu.SMMU_IDR1=6291458 \
+      -C pci.pci_smmuv3.mmu.SMMU_IDR3=5908 \
+      -C pci.pci_smmuv3.mmu.SMMU_IDR5=4294902901 \
+      -C pci.pci_smmuv3.mmu.SMMU_ROOT_IDR0=3 \
+      -C pci.pci_smmuv3.mmu.SMMU_ROOT_IIDR=1083 \
+      -C pci.pci_smmuv3.mmu.SMMU_S_IDR1=2684354562 \
+      -C pci.pci_smmuv3.mmu.SMMU_S_IDR2=0 \
+      -C pci.pci_smmuv3.mmu.SMMU_S_IDR3=0 \
+      -C pci.pci_smmuv3.mmu.root_register_page_offset=131072 \
+      -C pctl.startup=0.0.0.0
