@@ -20,6 +20,24 @@ pub const MAX_MEMORY_CHUNKS: usize = 1 << 20;
 /// At most this many bytes of memory in one snapshot, summed over the chunks as given
 /// (overlaps counted each time): 256 MiB.
 pub const MAX_MEMORY_BYTES: u64 = 256 << 20;
+/// What one load accepts: [`Limits::DEFAULT`] is [`MAX_MEMORY_CHUNKS`] and
+/// [`MAX_MEMORY_BYTES`]; a caller with less memory to spare (the web app) may ask for less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub chunks: usize,
+    pub bytes: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits { chunks: MAX_MEMORY_CHUNKS, bytes: MAX_MEMORY_BYTES };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
 /// How many characters of a user's value an error message repeats.
 pub const MAX_ECHO_CHARS: usize = 40;
 
@@ -243,6 +261,11 @@ impl Snapshot {
     }
 
     pub fn from_file(file: SnapshotFile) -> Result<Self, SnapshotError> {
+        Self::from_file_with_limits(file, Limits::DEFAULT)
+    }
+
+    /// [`Snapshot::from_file`] with other limits on the memory chunks.
+    pub fn from_file_with_limits(file: SnapshotFile, limits: Limits) -> Result<Self, SnapshotError> {
         if file.smmu_explorer_snapshot != SNAPSHOT_VERSION {
             return Err(SnapshotError::Version { found: file.smmu_explorer_snapshot });
         }
@@ -256,20 +279,20 @@ impl Snapshot {
                 unknown_registers.push(name.clone());
             }
         }
-        if file.memory.len() > MAX_MEMORY_CHUNKS {
+        if file.memory.len() > limits.chunks {
             return Err(SnapshotError::TooMuchMemory {
                 what: "chunks",
-                limit: MAX_MEMORY_CHUNKS as u64,
+                limit: limits.chunks as u64,
                 given: file.memory.len() as u64,
             });
         }
         // Hex digits (whitespace aside) are twice the bytes: check the total before decoding.
         let given: u64 = file.memory.iter().map(|c| (c.hex.len() / 2) as u64).sum();
         let digits = |c: &MemChunk| c.hex.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u64;
-        if given > MAX_MEMORY_BYTES {
+        if given > limits.bytes {
             let given: u64 = file.memory.iter().map(|c| digits(c) / 2).sum();
-            if given > MAX_MEMORY_BYTES {
-                return Err(SnapshotError::TooMuchMemory { what: "bytes", limit: MAX_MEMORY_BYTES, given });
+            if given > limits.bytes {
+                return Err(SnapshotError::TooMuchMemory { what: "bytes", limit: limits.bytes, given });
             }
         }
         let mut chunks: Vec<(u64, Vec<u8>)> = Vec::with_capacity(file.memory.len());
