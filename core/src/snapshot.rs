@@ -147,19 +147,54 @@ pub fn parse_hex_u64(s: &str) -> Option<u64> {
 }
 
 pub fn decode_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
-    let b = s.as_bytes();
-    let digits: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        return Err(format!("odd number of hex digits ({})", digits.len()));
-    }
-    let mut out = Vec::with_capacity(digits.len() / 2);
-    for (i, pair) in digits.chunks(2).enumerate() {
-        let hi = (pair[0] as char).to_digit(16);
-        let lo = (pair[1] as char).to_digit(16);
-        match (hi, lo) {
-            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-            _ => return Err(format!("byte {i}: {} is not hex", clip(&String::from_utf8_lossy(pair)))),
+    // 0..=15 for a hex digit, SKIP for whitespace, BAD otherwise.
+    const SKIP: u8 = 0x10;
+    const BAD: u8 = 0xff;
+    const TABLE: [u8; 256] = {
+        let mut t = [BAD; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
         }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t[b' ' as usize] = SKIP;
+        t[b'\t' as usize] = SKIP;
+        t[b'\n' as usize] = SKIP;
+        t[b'\r' as usize] = SKIP;
+        t[0x0c] = SKIP;
+        t
+    };
+    let mut out = Vec::with_capacity(s.len() / 2);
+    let mut high: Option<u8> = None;
+    for &c in s.as_bytes() {
+        let n = TABLE[usize::from(c)];
+        if n == SKIP {
+            continue;
+        }
+        if n == BAD {
+            let i = out.len();
+            let pair = match high {
+                Some(h) => format!("{}{}", char::from(b"0123456789abcdef"[usize::from(h)]), char::from(c)),
+                None => char::from(c).to_string(),
+            };
+            return Err(format!("byte {i}: {} is not hex", clip(&pair)));
+        }
+        match high {
+            Some(h) => {
+                out.push(h << 4 | n);
+                high = None;
+            }
+            None => high = Some(n),
+        }
+    }
+    if high.is_some() {
+        return Err(format!("odd number of hex digits ({})", out.len() * 2 + 1));
     }
     Ok(out)
 }
@@ -248,15 +283,21 @@ impl Snapshot {
     }
 
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
-        let ver = v
-            .get("smmu_explorer_snapshot")
+        // The version first (skipping the rest unbuilt), so that another version's layout
+        // is reported as such; then the file in one pass, with no intermediate JSON tree.
+        #[derive(Deserialize)]
+        struct Head {
+            smmu_explorer_snapshot: Option<serde_json::Value>,
+        }
+        let head: Head = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let ver = head
+            .smmu_explorer_snapshot
             .and_then(|x| x.as_u64())
             .ok_or_else(|| SnapshotError::Json("missing \"smmu_explorer_snapshot\": <version>".into()))?;
         if ver != SNAPSHOT_VERSION {
             return Err(SnapshotError::Version { found: ver });
         }
-        let file: SnapshotFile = serde_json::from_value(v).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let file: SnapshotFile = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
         Self::from_file(file)
     }
 
