@@ -51,9 +51,10 @@ impl SparseMem {
             self.chunks.insert(pa, bytes);
             return;
         }
-        // Merge every overlapping chunk with the new bytes (new bytes win).
-        let mut lo = pa;
-        let mut hi = end;
+        // Merge every overlapping chunk with the new bytes (new bytes win) into one buffer:
+        // the lowest chunk's own (or the new bytes' own) buffer grows in place, and of the
+        // others only the bytes past the new ones are copied. Appending to a run costs the
+        // new bytes, not the whole run again.
         let keys: Vec<u64> = self
             .chunks
             .range(..end)
@@ -61,21 +62,30 @@ impl SparseMem {
             .take_while(|(&b, d)| b.saturating_add(d.len() as u64) > pa)
             .map(|(&b, _)| b)
             .collect();
-        let mut old = Vec::new();
-        for k in keys {
-            if let Some(d) = self.chunks.remove(&k) {
-                lo = lo.min(k);
-                hi = hi.max(k.saturating_add(d.len() as u64));
-                old.push((k, d));
+        let mut old: Vec<(u64, Vec<u8>)> =
+            keys.iter().rev().filter_map(|k| self.chunks.remove(k).map(|d| (*k, d))).collect();
+        let (lo, mut merged) = match old.first() {
+            Some(&(k, _)) if k <= pa => {
+                // The new bytes go over this chunk's buffer in place, and may extend it.
+                let (k, mut d) = old.remove(0);
+                let at = usize::try_from(pa - k).unwrap_or(usize::MAX).min(d.len());
+                let n = d.len().saturating_sub(at).min(bytes.len());
+                if let (Some(dst), Some(src)) = (d.get_mut(at..at.saturating_add(n)), bytes.get(..n)) {
+                    dst.copy_from_slice(src);
+                }
+                d.extend_from_slice(bytes.get(n..).unwrap_or(&[]));
+                (k, d)
+            }
+            _ => (pa, bytes),
+        };
+        // The other chunks start inside the new bytes: only what lies past them is copied.
+        for (k, d) in &old {
+            let have = lo.saturating_add(merged.len() as u64);
+            if k.saturating_add(d.len() as u64) > have {
+                let from = usize::try_from(have.saturating_sub(*k)).unwrap_or(usize::MAX);
+                merged.extend_from_slice(d.get(from..).unwrap_or(&[]));
             }
         }
-        let mut merged = vec![0u8; (hi - lo) as usize];
-        for (k, d) in old {
-            let o = (k - lo) as usize;
-            merged[o..o + d.len()].copy_from_slice(&d);
-        }
-        let o = (pa - lo) as usize;
-        merged[o..o + bytes.len()].copy_from_slice(&bytes);
         self.chunks.insert(lo, merged);
     }
     pub fn chunks(&self) -> impl Iterator<Item = (u64, &[u8])> {
@@ -144,5 +154,36 @@ mod tests {
         // Overlap: new bytes win, one chunk remains for the overlapped range.
         m.insert(0x1004, vec![0x11; 8]);
         assert_eq!(m.read_u64_le(0x1000).unwrap(), 0x1111_1111_0302_0100);
+        assert_eq!(m.read_u64_le(0x1008).unwrap(), 0xffff_ffff_1111_1111);
+        assert_eq!(m.read_u64_le(0x1010).unwrap(), u64::MAX);
+    }
+    #[test]
+    fn overlapping_inserts_merge() {
+        let mut m = SparseMem::new();
+        // New bytes below, over and into two chunks: one run, new bytes win.
+        m.insert(0x10, vec![1; 4]);
+        m.insert(0x18, vec![2; 4]);
+        m.insert(0x0e, vec![3; 12]);
+        let runs: Vec<(u64, Vec<u8>)> = m.chunks().map(|(a, d)| (a, d.to_vec())).collect();
+        assert_eq!(runs, vec![(0x0e, [vec![3; 12], vec![2; 2]].concat())]);
+        // Inside one chunk: its tail is kept.
+        m.insert(0x10, vec![4; 2]);
+        let runs: Vec<(u64, Vec<u8>)> = m.chunks().map(|(a, d)| (a, d.to_vec())).collect();
+        assert_eq!(runs, vec![(0x0e, vec![3, 3, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2])]);
+        // Starting inside one chunk and ending inside the next, with a gap between them.
+        let mut m = SparseMem::new();
+        m.insert(0x00, vec![1; 4]);
+        m.insert(0x08, vec![2; 4]);
+        m.insert(0x02, vec![5; 8]);
+        let runs: Vec<(u64, Vec<u8>)> = m.chunks().map(|(a, d)| (a, d.to_vec())).collect();
+        assert_eq!(runs, vec![(0x00, vec![1, 1, 5, 5, 5, 5, 5, 5, 5, 5, 2, 2])]);
+        // A chain of appends keeps one chunk.
+        let mut m = SparseMem::new();
+        for i in 0..1000u64 {
+            m.insert(0x1000 + i * 2, vec![i as u8; 4]);
+        }
+        assert_eq!(m.chunks().count(), 1);
+        assert_eq!(m.total_bytes(), 2002);
+        assert_eq!(m.read_u32_le(0x1000 + 999 * 2).unwrap(), u32::from_le_bytes([231; 4]));
     }
 }

@@ -15,6 +15,45 @@ use std::collections::BTreeMap;
 
 pub const SNAPSHOT_VERSION: u64 = 1;
 
+/// At most this many `memory` chunks in one snapshot (a real capture has a few thousand).
+pub const MAX_MEMORY_CHUNKS: usize = 1 << 20;
+/// At most this many bytes of memory in one snapshot, summed over the chunks as given
+/// (overlaps counted each time): 256 MiB.
+pub const MAX_MEMORY_BYTES: u64 = 256 << 20;
+/// What one load accepts: [`Limits::DEFAULT`] is [`MAX_MEMORY_CHUNKS`] and
+/// [`MAX_MEMORY_BYTES`]; a caller with less memory to spare (the web app) may ask for less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub chunks: usize,
+    pub bytes: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits { chunks: MAX_MEMORY_CHUNKS, bytes: MAX_MEMORY_BYTES };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// How many characters of a user's value an error message repeats.
+pub const MAX_ECHO_CHARS: usize = 40;
+
+/// A user's value for an error message: whole when short, else its first
+/// [`MAX_ECHO_CHARS`] characters and its length (`"0x1234...... (1048576 bytes)"`), so an
+/// error never repeats a megabyte of input. Quoted like `{:?}`.
+pub fn clip(s: &str) -> String {
+    match s.char_indices().nth(MAX_ECHO_CHARS) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => {
+            let head = s.get(..cut).unwrap_or("");
+            format!("{head:?}... ({} bytes)", s.len())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MemChunk {
     pub pa: String,
@@ -54,10 +93,14 @@ pub enum SnapshotError {
     Json(String),
     #[error("snapshot version {found} is not supported (this build reads version {SNAPSHOT_VERSION})")]
     Version { found: u64 },
-    #[error("registers.{name}: unknown register name")]
+    #[error("registers.{}: unknown register name", clip_bare(.name))]
     UnknownRegister { name: String },
-    #[error("registers.{name}: {value:?} is not a hex value (expected 0x...)")]
+    #[error("registers.{}: {} is not a hex value (expected 0x...)", clip_bare(.name), clip(.value))]
     BadRegisterValue { name: String, value: String },
+    /// More chunks or bytes than this build loads (see [`MAX_MEMORY_CHUNKS`],
+    /// [`MAX_MEMORY_BYTES`]).
+    #[error("memory: {given} {what} given, at most {limit} are loaded")]
+    TooMuchMemory { what: &'static str, limit: u64, given: u64 },
     #[error("memory[{index}].{field}: {msg}")]
     BadMemory { index: usize, field: &'static str, msg: String },
     /// Two chunks give different bytes for the same address (identical overlaps are fine).
@@ -84,6 +127,14 @@ pub struct Snapshot {
     pub unknown_registers: Vec<String>,
 }
 
+/// [`clip`] without the quotes, for names printed bare.
+fn clip_bare(s: &str) -> String {
+    match s.char_indices().nth(MAX_ECHO_CHARS) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}... ({} bytes)", s.get(..cut).unwrap_or(""), s.len()),
+    }
+}
+
 /// Parses `0x`-prefixed (or bare) hex into u64.
 pub fn parse_hex_u64(s: &str) -> Option<u64> {
     let t = s.trim();
@@ -96,66 +147,123 @@ pub fn parse_hex_u64(s: &str) -> Option<u64> {
 }
 
 pub fn decode_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
-    let b = s.as_bytes();
-    let digits: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        return Err(format!("odd number of hex digits ({})", digits.len()));
-    }
-    let mut out = Vec::with_capacity(digits.len() / 2);
-    for (i, pair) in digits.chunks(2).enumerate() {
-        let hi = (pair[0] as char).to_digit(16);
-        let lo = (pair[1] as char).to_digit(16);
-        match (hi, lo) {
-            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-            _ => return Err(format!("byte {i}: {:?} is not hex", String::from_utf8_lossy(pair))),
+    // 0..=15 for a hex digit, SKIP for whitespace, BAD otherwise.
+    const SKIP: u8 = 0x10;
+    const BAD: u8 = 0xff;
+    const TABLE: [u8; 256] = {
+        let mut t = [BAD; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
         }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t[b' ' as usize] = SKIP;
+        t[b'\t' as usize] = SKIP;
+        t[b'\n' as usize] = SKIP;
+        t[b'\r' as usize] = SKIP;
+        t[0x0c] = SKIP;
+        t
+    };
+    let mut out = Vec::with_capacity(s.len() / 2);
+    let mut high: Option<u8> = None;
+    for &c in s.as_bytes() {
+        let n = TABLE[usize::from(c)];
+        if n == SKIP {
+            continue;
+        }
+        if n == BAD {
+            let i = out.len();
+            let pair = match high {
+                Some(h) => format!("{}{}", char::from(b"0123456789abcdef"[usize::from(h)]), char::from(c)),
+                None => char::from(c).to_string(),
+            };
+            return Err(format!("byte {i}: {} is not hex", clip(&pair)));
+        }
+        match high {
+            Some(h) => {
+                out.push(h << 4 | n);
+                high = None;
+            }
+            None => high = Some(n),
+        }
+    }
+    if high.is_some() {
+        return Err(format!("odd number of hex digits ({})", out.len() * 2 + 1));
     }
     Ok(out)
 }
 
 /// Chunks that overlap must agree byte for byte: otherwise the snapshot contradicts itself
-/// (like two values for one register). Sweeps the chunks in address order, comparing each
-/// with the earlier chunks that still extend over it.
-fn check_overlaps(chunks: &[(u64, Vec<u8>)]) -> Result<(), SnapshotError> {
-    let end = |i: usize| chunks.get(i).map(|(pa, b)| pa.saturating_add(b.len() as u64)).unwrap_or(0);
+/// (like two values for one register). Sorts the chunks by address once and sweeps them,
+/// merging each run of overlapping chunks into one buffer: every byte given is compared or
+/// copied once, so the work is O(n log n + bytes). Returns the merged, non-overlapping runs
+/// in address order (chunks that merely touch stay separate).
+fn merge_chunks(chunks: Vec<(u64, Vec<u8>)>) -> Result<Vec<(u64, Vec<u8>)>, SnapshotError> {
     let mut order: Vec<usize> = (0..chunks.len()).collect();
     order.sort_by_key(|&i| (chunks.get(i).map(|c| c.0).unwrap_or(0), i));
-    let mut active: Vec<usize> = Vec::new();
+    let mut chunks: Vec<Option<(u64, Vec<u8>)>> = chunks.into_iter().map(Some).collect();
+    // (index, pa, len) of each chunk taken into the current run, for naming a conflict.
+    let mut members: Vec<(usize, u64, u64)> = Vec::new();
+    let mut out: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut run: Option<(u64, Vec<u8>)> = None;
     for &j in &order {
-        let Some((pa_j, bytes_j)) = chunks.get(j) else {
+        let Some((pa_j, bytes_j)) = chunks.get_mut(j).and_then(Option::take) else {
             continue;
         };
-        active.retain(|&i| end(i) > *pa_j);
-        for &i in &active {
-            let Some((pa_i, bytes_i)) = chunks.get(i) else {
-                continue;
-            };
-            // Overlap is [pa_j, min(end_i, end_j)); pa_i <= pa_j.
-            let lo = *pa_j;
-            let hi = end(i).min(end(j));
-            let (Ok(oi), Ok(n)) = (usize::try_from(lo - pa_i), usize::try_from(hi.saturating_sub(lo))) else {
-                continue;
-            };
-            let (Some(a), Some(b)) = (bytes_i.get(oi..oi.saturating_add(n)), bytes_j.get(..n)) else {
-                continue;
-            };
-            if let Some(k) = a.iter().zip(b).position(|(x, y)| x != y) {
-                let (first, second) = if i < j { (i, j) } else { (j, i) };
-                let byte = |c: usize| if c == i { a.get(k) } else { b.get(k) }.copied().unwrap_or(0);
-                return Err(SnapshotError::ConflictingMemory {
-                    first,
-                    first_pa: chunks.get(first).map(|c| c.0).unwrap_or(0),
-                    second,
-                    second_pa: chunks.get(second).map(|c| c.0).unwrap_or(0),
-                    addr: lo.saturating_add(k as u64),
-                    first_byte: byte(first),
-                    second_byte: byte(second),
-                });
-            }
+        if bytes_j.is_empty() {
+            continue;
         }
-        active.push(j);
+        let len_j = bytes_j.len() as u64;
+        let end_j = pa_j.saturating_add(len_j);
+        let Some((lo, buf)) = run.as_mut().filter(|(lo, buf)| lo.saturating_add(buf.len() as u64) > pa_j) else {
+            // No overlap with the current run: it is complete.
+            out.extend(run.take());
+            members.clear();
+            members.push((j, pa_j, len_j));
+            run = Some((pa_j, bytes_j));
+            continue;
+        };
+        let hi = lo.saturating_add(buf.len() as u64);
+        // Overlap is [pa_j, min(hi, end_j)), and pa_j >= lo.
+        let (Ok(off), Ok(n)) = (usize::try_from(pa_j - *lo), usize::try_from(hi.min(end_j) - pa_j)) else {
+            return Err(SnapshotError::BadMemory { index: j, field: "hex", msg: "chunk too large".into() });
+        };
+        let old = buf.get(off..off.saturating_add(n)).unwrap_or(&[]);
+        let new = bytes_j.get(..n).unwrap_or(&[]);
+        if let Some(k) = old.iter().zip(new).position(|(x, y)| x != y) {
+            let addr = pa_j.saturating_add(k as u64);
+            // The earliest chunk (in address order) of the run that holds the address.
+            let (i, pa_i, _) = members
+                .iter()
+                .copied()
+                .find(|&(_, p, l)| p <= addr && addr < p.saturating_add(l))
+                .unwrap_or((j, pa_j, len_j));
+            let (byte_i, byte_j) = (old.get(k).copied().unwrap_or(0), new.get(k).copied().unwrap_or(0));
+            let (first, second, first_byte, second_byte) =
+                if i < j { (i, j, byte_i, byte_j) } else { (j, i, byte_j, byte_i) };
+            return Err(SnapshotError::ConflictingMemory {
+                first,
+                first_pa: if first == i { pa_i } else { pa_j },
+                second,
+                second_pa: if second == i { pa_i } else { pa_j },
+                addr,
+                first_byte,
+                second_byte,
+            });
+        }
+        if end_j > hi {
+            buf.extend_from_slice(bytes_j.get(n..).unwrap_or(&[]));
+        }
+        members.push((j, pa_j, len_j));
     }
-    Ok(())
+    out.extend(run);
+    Ok(out)
 }
 
 pub fn encode_hex_bytes(b: &[u8]) -> String {
@@ -175,19 +283,30 @@ impl Snapshot {
     }
 
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
-        let ver = v
-            .get("smmu_explorer_snapshot")
+        // The version first (skipping the rest unbuilt), so that another version's layout
+        // is reported as such; then the file in one pass, with no intermediate JSON tree.
+        #[derive(Deserialize)]
+        struct Head {
+            smmu_explorer_snapshot: Option<serde_json::Value>,
+        }
+        let head: Head = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let ver = head
+            .smmu_explorer_snapshot
             .and_then(|x| x.as_u64())
             .ok_or_else(|| SnapshotError::Json("missing \"smmu_explorer_snapshot\": <version>".into()))?;
         if ver != SNAPSHOT_VERSION {
             return Err(SnapshotError::Version { found: ver });
         }
-        let file: SnapshotFile = serde_json::from_value(v).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let file: SnapshotFile = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
         Self::from_file(file)
     }
 
     pub fn from_file(file: SnapshotFile) -> Result<Self, SnapshotError> {
+        Self::from_file_with_limits(file, Limits::DEFAULT)
+    }
+
+    /// [`Snapshot::from_file`] with other limits on the memory chunks.
+    pub fn from_file_with_limits(file: SnapshotFile, limits: Limits) -> Result<Self, SnapshotError> {
         if file.smmu_explorer_snapshot != SNAPSHOT_VERSION {
             return Err(SnapshotError::Version { found: file.smmu_explorer_snapshot });
         }
@@ -201,12 +320,28 @@ impl Snapshot {
                 unknown_registers.push(name.clone());
             }
         }
+        if file.memory.len() > limits.chunks {
+            return Err(SnapshotError::TooMuchMemory {
+                what: "chunks",
+                limit: limits.chunks as u64,
+                given: file.memory.len() as u64,
+            });
+        }
+        // Hex digits (whitespace aside) are twice the bytes: check the total before decoding.
+        let given: u64 = file.memory.iter().map(|c| (c.hex.len() / 2) as u64).sum();
+        let digits = |c: &MemChunk| c.hex.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u64;
+        if given > limits.bytes {
+            let given: u64 = file.memory.iter().map(|c| digits(c) / 2).sum();
+            if given > limits.bytes {
+                return Err(SnapshotError::TooMuchMemory { what: "bytes", limit: limits.bytes, given });
+            }
+        }
         let mut chunks: Vec<(u64, Vec<u8>)> = Vec::with_capacity(file.memory.len());
         for (index, c) in file.memory.iter().enumerate() {
             let pa = parse_hex_u64(&c.pa).ok_or_else(|| SnapshotError::BadMemory {
                 index,
                 field: "pa",
-                msg: format!("{:?} is not a hex address", c.pa),
+                msg: format!("{} is not a hex address", clip(&c.pa)),
             })?;
             let bytes =
                 decode_hex_bytes(&c.hex).map_err(|msg| SnapshotError::BadMemory { index, field: "hex", msg })?;
@@ -215,9 +350,8 @@ impl Snapshot {
             }
             chunks.push((pa, bytes));
         }
-        check_overlaps(&chunks)?;
         let mut memory = SparseMem::new();
-        for (pa, bytes) in chunks {
+        for (pa, bytes) in merge_chunks(chunks)? {
             memory.insert(pa, bytes);
         }
         Ok(Snapshot { file, registers, memory, unknown_registers })

@@ -28,13 +28,18 @@ impl KernelVersion {
     pub const fn new(major: u32, minor: u32) -> Self {
         KernelVersion { major, minor }
     }
-    /// Parses `6.12`, `6.12.7`, `6.1.0-18-arm64`, `v7.3.4`.
+    /// Parses `6.12`, `6.12.7`, `6.1.0-18-arm64`, `v7.3.4`. A missing minor is 0 (`6`);
+    /// a major or minor that does not fit in 32 bits (`6.4294967296`) is `None`, never
+    /// silently another version.
     pub fn parse(s: &str) -> Option<KernelVersion> {
         let s = s.trim();
         let s = s.strip_prefix('v').unwrap_or(s);
         let mut it = s.split(|c: char| !c.is_ascii_digit());
         let major = it.next()?.parse().ok()?;
-        let minor = it.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+        let minor = match it.next() {
+            Some(m) if !m.is_empty() => m.parse().ok()?,
+            _ => 0,
+        };
         Some(KernelVersion { major, minor })
     }
 }
@@ -182,5 +187,9 @@ mod tests {
         assert_eq!(KernelVersion::parse("6.1.0-18-arm64"), Some(KernelVersion::new(6, 1)));
         assert_eq!(KernelVersion::parse("v7.3.4"), Some(KernelVersion::new(7, 3)));
         assert_eq!(KernelVersion::parse("x"), None);
+        assert_eq!(KernelVersion::parse("6"), Some(KernelVersion::new(6, 0)));
+        assert_eq!(KernelVersion::parse("6.4294967296"), None);
+        assert_eq!(KernelVersion::parse("4294967296.1"), None);
+        assert_eq!(KernelVersion::parse("6.4294967295"), Some(KernelVersion::new(6, u32::MAX)));
     }
 }

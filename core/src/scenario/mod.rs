@@ -264,10 +264,16 @@ pub struct BuildError {
     pub msg: String,
 }
 
+/// At most this many bytes of tables and structures in one scenario, summed over every
+/// allocation (64 MiB; the snapshot's hex text is twice that).
+pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
 /// Guest-physical/physical memory the builder writes.
 struct Image {
     pages: BTreeMap<u64, Vec<u8>>,
     next: u64,
+    /// Bytes allocated so far, against [`MAX_SCENARIO_BYTES`].
+    total: u64,
     /// Every range allocated, with what it holds (for nested identity mapping).
     allocated: Vec<(u64, u64, Kind)>,
     /// What the next allocations hold.
@@ -296,8 +302,17 @@ impl Image {
             Some(p) if self.kind != Kind::Other => (size.div_ceil(p) * p, align.max(p)),
             _ => (size, align),
         };
+        let total = self.total.saturating_add(size);
+        if total > MAX_SCENARIO_BYTES {
+            return Err(format!(
+                "the scenario needs more than {MAX_SCENARIO_BYTES} bytes of tables and structures (the limit \
+                 for one scenario): {} bytes allocated so far, {size} more asked for",
+                self.total
+            ));
+        }
         let a = self.next.checked_add(align - 1).ok_or("allocator overflow")? & !(align - 1);
         self.next = a.checked_add(size).ok_or("allocator overflow")?;
+        self.total = total;
         self.pages.insert(a, vec![0u8; usize::try_from(size).map_err(|_| "table too large")?]);
         self.allocated.push((a, size, self.kind));
         Ok(a)
@@ -662,6 +677,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     let mut img = Image {
         pages: BTreeMap::new(),
         next: s.table_base.map(|n| n.0).unwrap_or(0x8000_0000),
+        total: 0,
         allocated: vec![],
         kind: Kind::Other,
         pad: None,
