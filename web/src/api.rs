@@ -83,7 +83,9 @@ fn to_value<T: serde::Serialize>(v: &T) -> ApiResult {
 pub fn decode(text: &str, opts: &Value) -> ApiResult {
     let po = parse_options(opts)?;
     let parsed = parse_registers(text.as_bytes(), &po)?;
-    to_value(&DecodeOutput::new(&parsed))
+    let out = DecodeOutput::new(&parsed);
+    let probe = smmu_core::linux::output::ProbeOut::new(&parsed.registers, &Default::default());
+    to_value(&smmu_core::linux::output::DecodeJson { decode: &out, linux_probe: probe })
 }
 
 fn bad(key: &str, e: impl std::fmt::Display) -> ApiError {
@@ -255,7 +257,7 @@ pub fn log(text: &str, opts: &Value) -> ApiResult {
                 .ok_or_else(|| bad("kernel", format!("{k:?}: expected a version like 6.12")))?,
         ),
     };
-    to_value(&klog::parse(text, &klog::Options { kernel }))
+    to_value(&smmu_core::linux::output::analyze_log(text.as_bytes(), kernel))
 }
 
 /// The JS-facing form: pretty JSON text, or an error message.

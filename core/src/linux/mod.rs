@@ -25,6 +25,7 @@
 
 mod model;
 mod options;
+pub mod output;
 mod probe;
 mod v6_1;
 mod v6_12;

@@ -1,8 +1,7 @@
 //! `smmu decode`.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
-use smmu_core::linux::{self, LinuxProbe, ProbeOptions};
+use smmu_core::linux::{self, ProbeOptions};
 use smmu_core::parse::{self, ParseOptions};
-use smmu_core::regset::RegisterSet;
 use std::io::IsTerminal;
 
 #[derive(clap::Args, Debug)]
@@ -85,42 +84,7 @@ impl ProbeArgs {
     }
 }
 
-/// The `"linux_probe"` object: the model's answer, or why there is none.
-#[derive(serde::Serialize, Debug)]
-#[serde(untagged)]
-pub enum ProbeOut {
-    Probe(Box<LinuxProbe>),
-    Unavailable { kernel: String, unavailable: String },
-}
-
-impl ProbeOut {
-    pub fn new(regs: &RegisterSet, o: &ProbeOptions) -> ProbeOut {
-        match linux::probe(regs, o) {
-            Ok(p) => ProbeOut::Probe(Box::new(p)),
-            Err(e) => ProbeOut::Unavailable {
-                kernel: o.kernel.map(|k| k.to_string()).unwrap_or_else(|| linux::newest().name()),
-                unavailable: e,
-            },
-        }
-    }
-    /// Text lines for the terminal.
-    pub fn lines(&self) -> Vec<String> {
-        match self {
-            ProbeOut::Probe(p) => p.text_lines(),
-            ProbeOut::Unavailable { kernel, unavailable } => {
-                vec![format!("Linux {kernel}: no probe model: {unavailable}")]
-            }
-        }
-    }
-}
-
-/// `smmu decode --json`: the decode and the `"linux_probe"` object.
-#[derive(serde::Serialize)]
-struct JsonOut<'a> {
-    #[serde(flatten)]
-    decode: &'a DecodeOutput,
-    linux_probe: ProbeOut,
-}
+pub use smmu_core::linux::output::{DecodeJson, ProbeOut};
 
 /// What `--json` prints: defined once in core.
 pub use smmu_core::decode::DecodeOutput;
@@ -150,7 +114,7 @@ pub fn run(args: Args) -> CliResult {
     let out = DecodeOutput::new(&parsed);
     let probe = ProbeOut::new(&parsed.registers, &popts);
     if args.json {
-        print_json(&JsonOut { decode: &out, linux_probe: probe })
+        print_json(&DecodeJson { decode: &out, linux_probe: probe })
     } else {
         let st = Style::detect();
         let mut text = render(&out, &st);

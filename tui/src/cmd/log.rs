@@ -4,9 +4,7 @@ use super::command::render_command;
 use super::event::render_event;
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
 use smmu_core::klog::{self, features::KernelVersion};
-use smmu_core::linux::{self, BannerCheck};
-use smmu_core::regs::idr::idr0;
-use smmu_core::regset::RegisterSet;
+use smmu_core::linux::BannerCheck;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -34,80 +32,14 @@ pub fn run(args: Args) -> CliResult {
             input.name
         )));
     }
-    // Logs are often not clean UTF-8 (serial consoles): decode lossily.
-    let raw = String::from_utf8_lossy(&input.bytes);
-    // A collect snapshot: its kernel log and its registers; otherwise the text, and any
-    // register values pasted with it.
-    let (text, regs, acpi_hint) = match snapshot_log(&raw) {
-        Some((t, r, acpi)) => (t, r, acpi),
-        None => (raw.to_string(), pasted_registers(&input.bytes), false),
-    };
-    let rep = klog::parse(&text, &klog::Options { kernel });
-    let checks = banner_checks(&rep, regs.as_ref(), acpi_hint);
+    let an = smmu_core::linux::output::analyze_log(&input.bytes, kernel);
     if args.json {
-        return print_json(&JsonOut { report: &rep, banner_checks: checks });
+        return print_json(&an);
     }
-    let mut out = render(&rep, &input.name);
-    out.push_str(&render_checks(&checks, regs.is_some()));
+    let mut out = render(&an.report, &input.name);
+    out.push_str(&render_checks(&an.banner_checks, an.have_registers));
     print_text(&out);
     Ok(())
-}
-
-/// `smmu log --json`: the log report and, where the registers are known, each banner
-/// compared with them.
-#[derive(serde::Serialize)]
-struct JsonOut<'a> {
-    #[serde(flatten)]
-    report: &'a klog::LogReport,
-    banner_checks: Vec<BannerCheck>,
-}
-
-/// A `smmu collect` snapshot's kernel log (`kernel.log`, or `kernel.dmesg_smmu` of the
-/// built-in samples, after `kernel.version`), its registers, and whether it describes an
-/// ACPI host (`firmware.iort`).
-fn snapshot_log(raw: &str) -> Option<(String, Option<RegisterSet>, bool)> {
-    if !smmu_core::snapshot::Snapshot::looks_like(raw) {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(raw).ok()?;
-    let mut text = String::new();
-    if let Some(ver) = v.pointer("/kernel/version").and_then(|x| x.as_str()) {
-        text.push_str(ver);
-        text.push('\n');
-    }
-    for key in ["/kernel/log", "/kernel/dmesg_smmu"] {
-        if let Some(lines) = v.pointer(key).and_then(|x| x.as_array()) {
-            for l in lines.iter().filter_map(|x| x.as_str()) {
-                text.push_str(l);
-                text.push('\n');
-            }
-        }
-    }
-    let regs = pasted_registers(raw.as_bytes());
-    let acpi = v.pointer("/firmware/iort").is_some_and(|x| !x.is_null());
-    Some((text, regs, acpi))
-}
-
-/// Register values in the input (a snapshot, or `IDR0 = ...` lines pasted with the log),
-/// when there is at least IDR0.
-fn pasted_registers(bytes: &[u8]) -> Option<RegisterSet> {
-    let p = smmu_core::parse::parse_bytes(bytes, &Default::default()).ok()?;
-    p.registers.read(&idr0::S1P).map(|_| p.registers)
-}
-
-/// Each banner compared with the registers, with the rules of the kernel that printed it.
-fn banner_checks(rep: &klog::LogReport, regs: Option<&RegisterSet>, acpi_hint: bool) -> Vec<BannerCheck> {
-    let Some(regs) = regs else { return vec![] };
-    // Only the ACPI probe prints `option mask`.
-    let acpi = acpi_hint || !rep.options.is_empty();
-    rep.probe
-        .iter()
-        .filter_map(|p| {
-            let v = KernelVersion::parse(&p.kernel)?;
-            let mask = u32::from_str_radix(p.features.trim_start_matches("0x"), 16).ok()?;
-            linux::check_banner(regs, v, acpi, mask, p.oas, p.ias).ok()
-        })
-        .collect()
 }
 
 fn render_checks(checks: &[BannerCheck], have_regs: bool) -> String {

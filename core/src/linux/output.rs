@@ -1,0 +1,120 @@
+//! The JSON documents `smmu decode --json` and `smmu log --json` print, built once here so the
+//! CLI and the web app's JS API give the same answer.
+
+use super::{BannerCheck, LinuxProbe, ProbeOptions};
+use crate::decode::DecodeOutput;
+use crate::klog::{self, features::KernelVersion, LogReport};
+use crate::regs::idr::idr0;
+use crate::regset::RegisterSet;
+use serde::Serialize;
+
+/// The `"linux_probe"` object: the model's answer, or why there is none.
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+pub enum ProbeOut {
+    Probe(Box<LinuxProbe>),
+    Unavailable { kernel: String, unavailable: String },
+}
+
+impl ProbeOut {
+    pub fn new(regs: &RegisterSet, o: &ProbeOptions) -> ProbeOut {
+        match super::probe(regs, o) {
+            Ok(p) => ProbeOut::Probe(Box::new(p)),
+            Err(e) => ProbeOut::Unavailable {
+                kernel: o.kernel.map(|k| k.to_string()).unwrap_or_else(|| super::newest().name()),
+                unavailable: e,
+            },
+        }
+    }
+    /// Text lines for the terminal.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ProbeOut::Probe(p) => p.text_lines(),
+            ProbeOut::Unavailable { kernel, unavailable } => {
+                vec![format!("Linux {kernel}: no probe model: {unavailable}")]
+            }
+        }
+    }
+}
+
+/// `smmu decode --json`: the decode and the `"linux_probe"` object.
+#[derive(Serialize)]
+pub struct DecodeJson<'a> {
+    #[serde(flatten)]
+    pub decode: &'a DecodeOutput,
+    pub linux_probe: ProbeOut,
+}
+
+/// `smmu log --json`: the log report and, where the registers are known, each banner
+/// compared with them.
+#[derive(Serialize)]
+pub struct LogAnalysis {
+    #[serde(flatten)]
+    pub report: LogReport,
+    pub banner_checks: Vec<BannerCheck>,
+    /// Registers were found with the log (a snapshot, or values pasted with it).
+    #[serde(skip)]
+    pub have_registers: bool,
+}
+
+/// Reads a kernel log, or a `smmu collect` snapshot holding one, and compares each probe
+/// banner with the registers when they are known.
+pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis {
+    // Logs are often not clean UTF-8 (serial consoles): decode lossily.
+    let raw = String::from_utf8_lossy(bytes);
+    let (text, regs, acpi_hint) = match snapshot_log(&raw) {
+        Some((t, r, acpi)) => (t, r, acpi),
+        None => (raw.to_string(), pasted_registers(bytes), false),
+    };
+    let report = klog::parse(&text, &klog::Options { kernel });
+    let banner_checks = banner_checks(&report, regs.as_ref(), acpi_hint);
+    LogAnalysis { report, banner_checks, have_registers: regs.is_some() }
+}
+
+/// A `smmu collect` snapshot's kernel log (`kernel.log`, or `kernel.dmesg_smmu` of the
+/// built-in samples, after `kernel.version`), its registers, and whether it describes an
+/// ACPI host (`firmware.iort`).
+fn snapshot_log(raw: &str) -> Option<(String, Option<RegisterSet>, bool)> {
+    if !crate::snapshot::Snapshot::looks_like(raw) {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(raw).ok()?;
+    let mut text = String::new();
+    if let Some(ver) = v.pointer("/kernel/version").and_then(|x| x.as_str()) {
+        text.push_str(ver);
+        text.push('\n');
+    }
+    for key in ["/kernel/log", "/kernel/dmesg_smmu"] {
+        if let Some(lines) = v.pointer(key).and_then(|x| x.as_array()) {
+            for l in lines.iter().filter_map(|x| x.as_str()) {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+    }
+    let regs = pasted_registers(raw.as_bytes());
+    let acpi = v.pointer("/firmware/iort").is_some_and(|x| !x.is_null());
+    Some((text, regs, acpi))
+}
+
+/// Register values in the input (a snapshot, or `IDR0 = ...` lines pasted with the log),
+/// when there is at least IDR0.
+fn pasted_registers(bytes: &[u8]) -> Option<RegisterSet> {
+    let p = crate::parse::parse_bytes(bytes, &Default::default()).ok()?;
+    p.registers.read(&idr0::S1P).map(|_| p.registers)
+}
+
+/// Each banner compared with the registers, with the rules of the kernel that printed it.
+fn banner_checks(rep: &LogReport, regs: Option<&RegisterSet>, acpi_hint: bool) -> Vec<BannerCheck> {
+    let Some(regs) = regs else { return vec![] };
+    // Only the ACPI probe prints `option mask`.
+    let acpi = acpi_hint || !rep.options.is_empty();
+    rep.probe
+        .iter()
+        .filter_map(|p| {
+            let v = KernelVersion::parse(&p.kernel)?;
+            let mask = u32::from_str_radix(p.features.trim_start_matches("0x"), 16).ok()?;
+            super::check_banner(regs, v, acpi, mask, p.oas, p.ias).ok()
+        })
+        .collect()
+}
