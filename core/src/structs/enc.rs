@@ -32,17 +32,6 @@ pub static SHCFG_ENC: &[Enc] = &[
     e(2, "OSH", "Outer Shareable"),
     e(3, "ISH", "Inner Shareable"),
 ];
-pub static EATS_ENC: &[Enc] = &[
-    e(0, "Abort", "ATS translation requests are aborted"),
-    e(1, "Full ATS", "ATS translation requests are translated"),
-    e(2, "Split-stage", "ATS returns stage 1 only; stage 2 applied to translated transactions"),
-];
-pub static STRW_ENC: &[Enc] = &[
-    e(0, "NS-EL1", "EL1 (or Secure EL1) translation regime"),
-    e(1, "Reserved", "reserved"),
-    e(2, "EL2", "EL2 (or EL2-E2H) translation regime"),
-    e(3, "EL3", "EL3 translation regime (Secure)"),
-];
 pub static PRIVCFG_ENC: &[Enc] = &[
     e(0, "Incoming", "use the incoming privilege"),
     e(1, "Reserved", "reserved, behaves as Incoming"),
@@ -74,12 +63,6 @@ pub static PS_ENC: &[Enc] = &[
     e(4, "44 bits", "16TB"),
     e(5, "48 bits", "256TB"),
     e(6, "52 bits", "4PB"),
-];
-pub static TBI_ENC: &[Enc] = &[
-    e(0, "None", "top byte used for translation in both halves"),
-    e(1, "TBI0", "top byte ignored for TTB0 addresses"),
-    e(2, "TBI1", "top byte ignored for TTB1 addresses"),
-    e(3, "TBI0+TBI1", "top byte ignored for both halves"),
 ];
 pub static MTCFG_ENC: &[Enc] = &[
     e(0, "Incoming", "use the incoming memory type"),
