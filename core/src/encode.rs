@@ -178,12 +178,11 @@ impl Kind {
     /// The field that says which command or event the words are, and its value for this
     /// kind (`Opcode` = 0x46 for CMD_SYNC, `Type` = 0x10 for F_TRANSLATION).
     pub fn identity(&self) -> Result<Option<(&'static FieldDef, u64)>, EncodeError> {
-        let (l, name, v) = match self {
-            Kind::Cmd { def, .. } => (def.layout, "Opcode", def.opcode as u64),
-            Kind::Event(t) => (t.layout, "Type", t.code as u64),
+        let (f, v): (&'static FieldDef, u64) = match self {
+            Kind::Cmd { def, .. } => (&crate::queues::cmd::header::Opcode, def.opcode as u64),
+            Kind::Event(t) => (&crate::queues::event::impdef::Type, t.code as u64),
             _ => return Ok(None),
         };
-        let f = l.field(name).ok_or(EncodeError::Internal { layout: l.name, field: name })?;
         Ok(Some((f, v)))
     }
     /// The words every encoding of this kind starts from: zero, with the identity field set
@@ -194,8 +193,8 @@ impl Kind {
         if let Some((f, v)) = self.identity()? {
             f.set(&mut w, v)?;
         }
-        if let Kind::Cmd { cfgi_all: true, def } = self {
-            let r = def.layout.field("Range").ok_or(EncodeError::Internal { layout: l.name, field: "Range" })?;
+        if let Kind::Cmd { cfgi_all: true, .. } = self {
+            let r = &crate::queues::cmd::cfgi_ste_range::Range;
             r.set(&mut w, r.mask())?;
         }
         Ok(w)
@@ -270,8 +269,6 @@ pub enum EncodeError {
     Fixed { field: &'static str, kind: String, value: u64 },
     #[error("{0}")]
     Field(#[from] crate::model::EncodeError),
-    #[error("internal: {layout} lacks its {field} field")]
-    Internal { layout: &'static str, field: &'static str },
 }
 
 impl EncodeError {
@@ -508,7 +505,7 @@ pub fn assign(
         seen.push(f);
         let v = parse_value(f, text)?;
         if let Some((idf, idv)) = identity {
-            if std::ptr::eq(idf, f) && v != idv {
+            if idf.same(f) && v != idv {
                 return Err(EncodeError::Fixed { field: f.name, kind: kind.to_string(), value: idv });
             }
         }

@@ -156,6 +156,11 @@ impl FieldDef {
         self.section = section;
         self
     }
+    /// The same field: same bits and name (a handle and the copy in its layout's list are
+    /// equal but need not be at the same address).
+    pub fn same(&self, o: &FieldDef) -> bool {
+        self.lsb == o.lsb && self.width == o.width && self.name == o.name
+    }
     /// Used by [`crate::layout!`].
     pub const fn in_layout(mut self, layout: &'static str) -> FieldDef {
         self.layout = layout;

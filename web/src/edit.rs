@@ -167,7 +167,7 @@ impl EncodeTab {
                 let name =
                     ui.monospace(row.name).on_hover_text(format!("{} (§{}, since {})", f.desc, f.section, f.since));
                 ui.monospace(&row.bits);
-                let fixed = identity.is_some_and(|(id, _)| std::ptr::eq(id, f));
+                let fixed = identity.is_some_and(|(id, _)| id.same(f));
                 if fixed {
                     ui.monospace(&row.hex).on_hover_text("set by the kind");
                 } else if f.fmt == Fmt::Enum && !f.values.is_empty() {

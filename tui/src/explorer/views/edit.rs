@@ -137,7 +137,7 @@ fn set(app: &mut App, f: &'static FieldDef, value: u64) {
 }
 
 fn is_identity(kind: Kind, f: &FieldDef) -> bool {
-    matches!(kind.identity(), Ok(Some((i, _))) if std::ptr::eq(i, f))
+    matches!(kind.identity(), Ok(Some((i, _))) if i.same(f))
 }
 
 /// Performs an Edit view action.
