@@ -3,6 +3,8 @@
 //! No I/O; builds for `wasm32-unknown-unknown`. Everything is derived from the declarative
 //! field tables in [`model`] and [`regs`].
 
+#![forbid(unsafe_code)]
+
 pub mod decode;
 pub mod derived;
 pub mod encode;

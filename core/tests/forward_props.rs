@@ -34,10 +34,12 @@ fn opts_strategy() -> impl Strategy<Value = ForwardOptions> {
     )
         .prop_map(|(caps, pasid, kernel, coh, canwbs, httu, (ril, ats, oas, ssid))| {
             let oa = [OnOffAuto::On, OnOffAuto::Off, OnOffAuto::Auto];
-            let mut o = ForwardOptions::default();
-            o.caps = caps.map(|c| Caps::from_bits(c).unwrap_or_default());
-            o.max_pasid_log2 = pasid;
-            o.kernel = kernel.map(|(a, b)| KernelVersion::new(a, b));
+            let mut o = ForwardOptions {
+                caps: caps.map(|c| Caps::from_bits(c).unwrap_or_default()),
+                max_pasid_log2: pasid,
+                kernel: kernel.map(|(a, b)| KernelVersion::new(a, b)),
+                ..ForwardOptions::default()
+            };
             o.firmware.coherent = coh;
             o.firmware.canwbs = canwbs;
             o.firmware.httu_override = httu;

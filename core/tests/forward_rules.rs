@@ -154,8 +154,10 @@ fn ats_is_per_device_and_follows_the_capability() {
     let host = idr0_only(0x0d44101b | 1 << 10);
     let v = verdicts(host.clone(), &ForwardOptions::default());
     assert_eq!(find(&v, "IDR0", "ATS").guest, 1);
-    let mut o = ForwardOptions::default();
-    o.caps = Some(smmu_core::forward::Caps::parse("pci-ats-not-supported").unwrap());
+    let o = ForwardOptions {
+        caps: Some(smmu_core::forward::Caps::parse("pci-ats-not-supported").unwrap()),
+        ..ForwardOptions::default()
+    };
     let v = verdicts(host, &o);
     assert_eq!(find(&v, "IDR0", "ATS").guest, 0);
     assert!(find(&v, "IDR0", "ATS").reason.contains("ATS_NOT_SUPPORTED"));
