@@ -396,3 +396,53 @@ fn cloud_hypervisor_profile_follows_its_source() {
         }
     }
 }
+
+/// `--hosts FILE` (one path per line, or one `smmu collect --json` document per line) gives
+/// the same pool as the same hosts on the command line; a fleet of many copies of two hosts
+/// pools exactly like the two (the pool is a meet: idempotent), and a conflict is reported once
+/// per field with each distinct host value.
+#[test]
+fn hosts_file_is_a_fleet() {
+    let a = asset("samples/qemu-10.0-nested.txt");
+    let b = asset("hosts/handmade-btm-52bit.txt");
+    let two = smmu(["forward".as_ref(), a.as_os_str(), b.as_os_str(), "--json".as_ref()]).json();
+    let snap = asset("samples/qemu-10.0-s1-4k.snapshot.json");
+    let mut list = String::from("# fleet\n\n");
+    for i in 0..200 {
+        let p = if i % 2 == 0 { &a } else { &b };
+        list.push_str(&format!("{}\n", p.display()));
+    }
+    let file = scratch("fleet.txt", list.as_bytes());
+    let fleet = smmu(["forward".as_ref(), "--hosts".as_ref(), file.as_os_str(), "--json".as_ref()]).json();
+    assert_eq!(fleet["guest"], two["guest"], "200 copies of two hosts pool like the two");
+    assert_eq!(fleet["hosts"].as_array().map(Vec::len), Some(200));
+    // JSON lines: a collect snapshot on one line is a host too.
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
+    let jl = scratch("fleet.jsonl", format!("{}\n{}\n", serde_json::to_string(&doc).unwrap(), a.display()).as_bytes());
+    let v = smmu(["forward".as_ref(), "--hosts".as_ref(), jl.as_os_str(), "--json".as_ref()]).json();
+    assert_eq!(v["hosts"].as_array().map(Vec::len), Some(2));
+    assert!(v["hosts"][0]["name"].as_str().unwrap().ends_with("fleet.jsonl:1"));
+    // Errors name the file and line.
+    let bad = scratch("bad-fleet.txt", b"/nonexistent/host.txt\n");
+    let r = smmu(["forward".as_ref(), "--hosts".as_ref(), bad.as_os_str()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("bad-fleet.txt:1"), "{}", r.stderr);
+    let empty = scratch("empty-fleet.txt", b"# nothing\n");
+    let r = smmu(["forward".as_ref(), "--hosts".as_ref(), empty.as_os_str()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("lists no hosts"), "{}", r.stderr);
+    // A conflict (STALL_MODEL 0b01 terminate-only vs 0b10 stall forced, IHI 0070 6.3.1) is one
+    // message per field, naming both values.
+    let s1 = scratch("stall1.txt", b"SMMU_IDR0 0x0144101b\n");
+    let s2 = scratch("stall2.txt", b"SMMU_IDR0 0x0244101b\n");
+    let mut list = String::new();
+    for i in 0..50 {
+        list.push_str(&format!("{}\n", if i % 2 == 0 { &s1 } else { &s2 }.display()));
+    }
+    let f = scratch("stall-fleet.txt", list.as_bytes());
+    let v = smmu(["forward".as_ref(), "--hosts".as_ref(), f.as_os_str(), "--json".as_ref()]).json();
+    let c: Vec<&str> = v["pool"]["conflicts"].as_array().unwrap().iter().filter_map(|x| x.as_str()).collect();
+    let stall: Vec<&&str> = c.iter().filter(|m| m.starts_with("IDR0.STALL_MODEL")).collect();
+    assert_eq!(stall.len(), 1, "{c:?}");
+    assert!(stall[0].contains("host values 1, 2"), "{}", stall[0]);
+}

@@ -95,10 +95,16 @@ impl Style {
 
 /// Prints a serializable value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(v: &T) -> CliResult {
-    let s = serde_json::to_string_pretty(v).map_err(CliError::input)?;
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = writeln!(out, "{s}");
+    // Streamed to stdout, not built in memory first (a fleet report is tens of MB).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match serde_json::to_writer_pretty(&mut out, v) {
+        Ok(()) => {}
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.is_io() => return Ok(()),
+        Err(e) => return Err(CliError::input(e)),
+    }
+    let _ = writeln!(out);
+    let _ = out.flush();
     Ok(())
 }
 

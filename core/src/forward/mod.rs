@@ -596,7 +596,7 @@ pub struct HostKernel {
 
 /// Runs the host kernel's probe (crate::linux) on each host: the kernel version and the IIDR
 /// errata decide whether nesting exists at all.
-fn host_kernels(names: &[String], sets: &[&RegisterSet], opts: &ForwardOptions) -> Vec<HostKernel> {
+fn host_kernels(names: &[String], sets: &[&RegisterSet], uniq: &Distinct, opts: &ForwardOptions) -> Vec<HostKernel> {
     use crate::klog::features::KernelVersion as KV;
     use crate::linux::{self, FirmwareKind, ProbeOptions};
     let (table, note) = match opts.kernel {
@@ -627,10 +627,14 @@ fn host_kernels(names: &[String], sets: &[&RegisterSet], opts: &ForwardOptions) 
         canwbs: opts.firmware.canwbs,
         ..Default::default()
     };
+    // The probe runs once per distinct configuration; each host gets a copy under its name.
+    let probes: Vec<Result<crate::linux::LinuxProbe, String>> =
+        uniq.first.iter().filter_map(|&h| sets.get(h)).map(|s| linux::probe(s, &po)).collect();
     names
         .iter()
-        .zip(sets)
-        .map(|(n, s)| match linux::probe(s, &po) {
+        .zip(&uniq.of_host)
+        .filter_map(|(n, &k)| probes.get(k).map(|p| (n, p.clone())))
+        .map(|(n, p)| match p {
             Ok(p) => HostKernel {
                 host: n.clone(),
                 kernel: table.name(),
@@ -777,6 +781,31 @@ pub(crate) fn verdicts_for(host: &RegisterSet, opts: &ForwardOptions) -> (Vec<Ve
 }
 
 /// The register set safe on every host: field by field, the meet in each field's order.
+/// Hosts grouped by their register values (where each value came from aside): hosts with
+/// equal values get equal verdicts, so a fleet is analysed once per distinct configuration
+/// and the work is linear in the number of hosts.
+pub(crate) struct Distinct {
+    /// For each host, the index of its configuration in `first`.
+    pub of_host: Vec<usize>,
+    /// For each distinct configuration, the first host that has it.
+    pub first: Vec<usize>,
+}
+
+pub(crate) fn distinct(sets: &[&RegisterSet]) -> Distinct {
+    let mut seen: std::collections::HashMap<Vec<(&'static str, u64)>, usize> = std::collections::HashMap::new();
+    let mut d = Distinct { of_host: Vec::with_capacity(sets.len()), first: Vec::new() };
+    for (i, s) in sets.iter().enumerate() {
+        let key: Vec<(&'static str, u64)> = s.iter().map(|(r, v)| (r.name, v.value)).collect();
+        let next = d.first.len();
+        let k = *seen.entry(key).or_insert(next);
+        if k == next {
+            d.first.push(i);
+        }
+        d.of_host.push(k);
+    }
+    d
+}
+
 pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
     let mut out = RegisterSet::new();
     let mut conflicts = Vec::new();
@@ -790,16 +819,26 @@ pub(crate) fn meet_hosts(hosts: &[&RegisterSet]) -> (RegisterSet, Vec<String>) {
         for f in d.layout.fields {
             let order = rules::order_of(f);
             let mut acc = f.get(&w);
+            let mut seen = vec![acc];
+            let mut conflict = false;
             for h in &hosts[1..] {
                 let v = h.read(f).unwrap_or(0);
-                let (m, conflict) = order.meet(acc, v);
-                if conflict {
-                    conflicts.push(format!(
-                        "{}.{}: host values {} cannot all be honoured by one guest value; pooled as {}",
-                        d.name, f.name, acc, m
-                    ));
+                if !seen.contains(&v) {
+                    seen.push(v);
                 }
+                let (m, c) = order.meet(acc, v);
+                conflict |= c;
                 acc = m;
+            }
+            if conflict {
+                seen.sort_unstable();
+                let values: Vec<String> = seen.iter().map(u64::to_string).collect();
+                conflicts.push(format!(
+                    "{}.{}: host values {} cannot all be honoured by one guest value; pooled as {acc}",
+                    d.name,
+                    f.name,
+                    values.join(", ")
+                ));
             }
             let _ = f.set(&mut w, acc.min(f.mask()));
         }
@@ -842,8 +881,11 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
         notes.push("--kernel not given: a kernel with SMMUv3 nesting (6.13 or later) is assumed".into());
     }
 
+    let uniq = distinct(&sets);
+    let reps: Vec<&RegisterSet> = uniq.first.iter().filter_map(|&h| sets.get(h).copied()).collect();
+    // The meet is idempotent: meeting each distinct configuration once gives the pool's value.
     let (effective, conflicts) = if sets.len() > 1 {
-        meet_hosts(&sets)
+        meet_hosts(&reps)
     } else {
         (sets.first().map(|s| (*s).clone()).unwrap_or_default(), vec![])
     };
@@ -851,7 +893,9 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
 
     let mut pool = None;
     if sets.len() > 1 {
-        let per: Vec<Vec<Verdict>> = sets.iter().map(|s| verdicts_for(s, opts).0).collect();
+        // The guest value of each verdict, per distinct configuration.
+        let per: Vec<Vec<u64>> =
+            reps.iter().map(|s| verdicts_for(s, opts).0.iter().map(|x| x.guest).collect()).collect();
         let mut diff = Vec::new();
         for (i, v) in verdicts.iter_mut().enumerate() {
             v.hosts = sets.iter().map(|s| s.read(v.def.0)).collect();
@@ -859,7 +903,8 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
             if values.windows(2).all(|w| w[0] == w[1]) {
                 continue;
             }
-            let guests: Vec<u64> = per.iter().map(|p| p.get(i).map(|x| x.guest).unwrap_or(0)).collect();
+            let guests: Vec<u64> =
+                uniq.of_host.iter().map(|&k| per.get(k).and_then(|p| p.get(i)).copied().unwrap_or(0)).collect();
             let guests_differ = guests.windows(2).any(|w| w[0] != w[1]);
             let (matters, why) = if guests_differ {
                 (
@@ -901,13 +946,13 @@ pub fn analyze(hosts: &[(impl AsRef<str>, RegisterSet)], opts: &ForwardOptions) 
     }
 
     let wanted: Vec<Vmm> = if opts.vmms.is_empty() { Vmm::all().to_vec() } else { opts.vmms.clone() };
-    let vmm = wanted.iter().map(|v| vmm::run_profile(*v, &names, &sets, &verdicts, &guest, opts)).collect();
+    let vmm = wanted.iter().map(|v| vmm::run_profile(*v, &names, &sets, &uniq, &verdicts, &guest, opts)).collect();
 
     let mut vmm: Vec<VmmResult> = vmm;
     // The host kernel decides whether nesting exists at all: where its probe clears
     // ARM_SMMU_FEAT_NESTING (or the vIOMMU checks fail), IOMMU_VIOMMU_ALLOC fails and no VMM
     // can offer a vSMMU, whatever the ID registers say.
-    let linux = host_kernels(&names, &sets, opts);
+    let linux = host_kernels(&names, &sets, &uniq, opts);
     for hk in &linux {
         if let Some(e) = &hk.unavailable {
             notes.push(format!("{}: no Linux probe model ({e}); IIDR errata not checked", hk.host));

@@ -405,6 +405,7 @@ pub(crate) fn run_profile(
     v: Vmm,
     names: &[String],
     hosts: &[&RegisterSet],
+    uniq: &super::Distinct,
     verdicts: &[Verdict],
     strict_guest: &GuestRegs,
     opts: &ForwardOptions,
@@ -419,8 +420,9 @@ pub(crate) fn run_profile(
     .map(|s| s.to_string())
     .collect();
     let multi = hosts.len() > 1;
-    let mut runs: Vec<Run> = Vec::new();
-    for h in hosts {
+    // One run per distinct configuration (hosts with equal values get equal runs).
+    let mut distinct_runs: Vec<Run> = Vec::new();
+    for h in uniq.first.iter().filter_map(|&i| hosts.get(i)) {
         let c = Ctx::new(h, opts);
         let (refuse, warn) = kernel_checks(&c);
         let mut run = match v {
@@ -436,17 +438,23 @@ pub(crate) fn run_profile(
         m.append(&mut run.messages);
         m.extend(warn);
         run.messages = m;
-        runs.push(run);
+        distinct_runs.push(run);
     }
     // The spec's own consistency rules, run on each guest IDR set this VMM presents.
-    let warned: Vec<Vec<String>> = runs.iter().map(|r| guest_warnings(&r.guest)).collect();
-    let mut guest_warnings_out = Vec::new();
-    for (i, (r, ws)) in runs.iter_mut().zip(warned.iter()).enumerate() {
+    let warned: Vec<Vec<String>> = distinct_runs.iter().map(|r| guest_warnings(&r.guest)).collect();
+    for (r, ws) in distinct_runs.iter_mut().zip(warned.iter()) {
         for w in ws {
             r.messages.push(format!("warning: guest IDRs break an IHI 0070 6.3 rule: {w}"));
+        }
+    }
+    let runs: Vec<&Run> = uniq.of_host.iter().filter_map(|&k| distinct_runs.get(k)).collect();
+    let mut guest_warnings_out = Vec::new();
+    let mut said = std::collections::HashSet::new();
+    for (i, &k) in uniq.of_host.iter().enumerate() {
+        for w in warned.get(k).into_iter().flatten() {
             let line =
                 if multi { format!("{}: {w}", names.get(i).map(String::as_str).unwrap_or("?")) } else { w.clone() };
-            if !guest_warnings_out.contains(&line) {
+            if said.insert(line.clone()) {
                 guest_warnings_out.push(line);
             }
         }
@@ -483,16 +491,20 @@ pub(crate) fn run_profile(
     // Where this VMM's guest exceeds the strict verdicts, host by host.
     let mut exceeds = Vec::new();
     if v != Vmm::Strict {
-        for (i, (h, r)) in hosts.iter().zip(runs.iter()).enumerate() {
+        // Each distinct configuration's own verdicts, computed once.
+        let mut own: Vec<Option<Vec<Verdict>>> = vec![None; if multi { uniq.first.len() } else { 0 }];
+        for (i, (&k, r)) in uniq.of_host.iter().zip(runs.iter()).enumerate() {
             if !r.accepts {
                 continue; // it never presents anything on a host it refuses
             }
-            let own;
-            let vds: &[Verdict] = if multi {
-                own = super::verdicts_for(h, opts).0;
-                &own
-            } else {
-                verdicts
+            let vds: &[Verdict] = match own.get_mut(k) {
+                Some(slot) => {
+                    if slot.is_none() {
+                        *slot = uniq.first.get(k).and_then(|&h| hosts.get(h)).map(|h| super::verdicts_for(h, opts).0);
+                    }
+                    slot.as_deref().unwrap_or(verdicts)
+                }
+                None => verdicts,
             };
             let prefix =
                 if multi { format!("{}: ", names.get(i).map(String::as_str).unwrap_or("?")) } else { String::new() };
@@ -524,7 +536,7 @@ pub(crate) fn run_profile(
         }
     }
     let mut unverified: Vec<String> = Vec::new();
-    for r in &runs {
+    for r in &distinct_runs {
         for u in &r.unverified {
             if !unverified.contains(u) {
                 unverified.push(u.clone());

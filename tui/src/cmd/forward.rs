@@ -12,8 +12,13 @@ use smmu_core::regset::RegisterSet;
 pub struct Args {
     /// Host register dumps (any format `smmu decode` reads), or - for standard input.
     /// Several hosts: a migration pool.
-    #[arg(required = true, value_name = "HOST")]
+    #[arg(required_unless_present = "hosts_file", value_name = "HOST")]
     pub hosts: Vec<String>,
+    /// More hosts, as a fleet's tooling gathers them: a file with one dump path per line, or
+    /// one `smmu collect --json` document per line (JSON lines); blank lines and `#` comments
+    /// are skipped. Relative paths are relative to the file. Adds to the HOST arguments.
+    #[arg(long = "hosts", value_name = "FILE")]
+    pub hosts_file: Option<std::path::PathBuf>,
     /// VMM profiles to show (comma-separated or repeated): strict, qemu-accel,
     /// cloud-hypervisor, openvmm. Default: all.
     #[arg(long, value_delimiter = ',')]
@@ -120,19 +125,50 @@ fn parse_opts(a: &Args) -> Result<ParseOptions, CliError> {
     Ok(ParseOptions { base })
 }
 
+type Host = (String, RegisterSet, Option<SnapshotFacts>);
+
 /// A host (or claim) as read: name, registers, and the facts a collect snapshot holds.
-fn read_regs(path: &str, popts: &ParseOptions) -> Result<(String, RegisterSet, Option<SnapshotFacts>), CliError> {
+fn read_regs(path: &str, popts: &ParseOptions) -> Result<Host, CliError> {
     let input = read_input(Some(path))?;
-    let parsed = parse_bytes(&input.bytes, popts).map_err(|e| CliError::Input(format!("{}: {e}", input.name)))?;
+    host_from_bytes(input.name, &input.bytes, popts)
+}
+
+fn host_from_bytes(name: String, bytes: &[u8], popts: &ParseOptions) -> Result<Host, CliError> {
+    let parsed = parse_bytes(bytes, popts).map_err(|e| CliError::Input(format!("{name}: {e}")))?;
     if parsed.registers.is_empty() {
-        return Err(CliError::Input(format!("{}: no registers found", input.name)));
+        return Err(CliError::Input(format!("{name}: no registers found")));
     }
     let facts = if parsed.format == Format::Snapshot {
-        serde_json::from_slice::<serde_json::Value>(&input.bytes).ok().map(|v| forward::facts_from_snapshot(&v))
+        serde_json::from_slice::<serde_json::Value>(bytes).ok().map(|v| forward::facts_from_snapshot(&v))
     } else {
         None
     };
-    Ok((input.name, parsed.registers, facts))
+    Ok((name, parsed.registers, facts))
+}
+
+/// The hosts listed in a `--hosts` file: paths, or JSON lines of collect documents.
+fn read_hosts_file(file: &std::path::Path, popts: &ParseOptions) -> Result<Vec<Host>, CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| CliError::Input(format!("{}: {e}", file.display())))?;
+    let dir = file.parent().unwrap_or_else(|| std::path::Path::new(""));
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let at = format!("{}:{}", file.display(), i + 1);
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('{') {
+            out.push(host_from_bytes(at, t.as_bytes(), popts)?);
+        } else {
+            let p = dir.join(t);
+            let p = p.to_str().ok_or_else(|| CliError::Input(format!("{at}: the path is not UTF-8")))?;
+            out.push(read_regs(p, popts).map_err(|e| CliError::Input(format!("{at}: {e}")))?);
+        }
+    }
+    if out.is_empty() {
+        return Err(CliError::Input(format!("{}: lists no hosts", file.display())));
+    }
+    Ok(out)
 }
 
 pub fn run(a: Args) -> CliResult {
@@ -147,8 +183,14 @@ pub fn run(a: Args) -> CliResult {
     let popts = parse_opts(&a)?;
     let mut hosts = Vec::new();
     let mut filled = false;
+    let mut read = Vec::new();
     for h in &a.hosts {
-        let (name, regs, facts) = read_regs(h, &popts)?;
+        read.push(read_regs(h, &popts)?);
+    }
+    if let Some(f) = &a.hosts_file {
+        read.extend(read_hosts_file(f, &popts)?);
+    }
+    for (name, regs, facts) in read {
         // Options not given on the command line come from the first snapshot that has them.
         if let (Some(f), false) = (&facts, filled) {
             let mut f = f.clone();
