@@ -223,7 +223,8 @@ fn batch_matches_qemu() {
     }
     let f = scratch("batch.txt", batch.as_bytes());
     let v = smmu(["walk".as_ref(), snap.as_os_str(), "--batch".as_ref(), f.as_os_str(), "--json".as_ref()]).json();
-    let arr = v.as_array().expect("batch --json is an array");
+    assert_eq!(v["schema"], "smmu-explorer/walk-batch/1");
+    let arr = v["items"].as_array().expect("batch --json lists its walks under items");
     assert_eq!(arr.len(), walks.len());
     for (r, w) in arr.iter().zip(&walks) {
         assert_eq!(hex(&r["pa"]), w.result.map(|x| x.0).unwrap_or(0), "sid {:#x} iova {:#x}", w.sid, w.iova);

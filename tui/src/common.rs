@@ -93,8 +93,39 @@ impl Style {
     }
 }
 
-/// Prints a serializable value as pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize>(v: &T) -> CliResult {
+/// The name and version every `--json` document carries in its `"schema"` member, e.g.
+/// `smmu-explorer/walk/1` (docs/schema/ has the JSON Schema of each).
+pub fn schema_id(kind: &str) -> String {
+    format!("smmu-explorer/{kind}/1")
+}
+
+/// A `--json` document: `"schema"` first, then the value's own members. A value that is not
+/// an object (a list) goes under `"items"`.
+#[derive(serde::Serialize)]
+struct Tagged<'a, T: serde::Serialize> {
+    schema: String,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+#[derive(serde::Serialize)]
+struct TaggedList<'a, T: serde::Serialize> {
+    schema: String,
+    items: &'a [T],
+}
+
+/// Prints a serializable value as pretty JSON on stdout, tagged with its schema `kind`.
+/// The value must serialize as an object (use [`print_json_list`] for lists).
+pub fn print_json<T: serde::Serialize>(kind: &str, v: &T) -> CliResult {
+    write_json(&Tagged { schema: schema_id(kind), body: v })
+}
+
+/// Prints a list as `{"schema": ..., "items": [...]}`.
+pub fn print_json_list<T: serde::Serialize>(kind: &str, v: &[T]) -> CliResult {
+    write_json(&TaggedList { schema: schema_id(kind), items: v })
+}
+
+fn write_json<T: serde::Serialize>(v: &T) -> CliResult {
     // Streamed to stdout, not built in memory first (a fleet report is tens of MB).
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match serde_json::to_writer_pretty(&mut out, v) {
@@ -156,9 +187,14 @@ pub fn doc_text(doc: &smmu_core::present::Document, st: &Style) -> String {
 }
 
 /// Prints a presentation document as text or email, or its source value as JSON.
-pub fn print_doc<T: serde::Serialize>(value: &T, doc: &smmu_core::present::Document, f: OutFormat) -> CliResult {
+pub fn print_doc<T: serde::Serialize>(
+    kind: &str,
+    value: &T,
+    doc: &smmu_core::present::Document,
+    f: OutFormat,
+) -> CliResult {
     match f {
-        OutFormat::Json => print_json(value),
+        OutFormat::Json => print_json(kind, value),
         OutFormat::Email => {
             print_text(&smmu_core::present::text::render(doc, &smmu_core::present::text::Options::email()));
             Ok(())

@@ -85,7 +85,9 @@ fn walk_text_and_batch() {
     std::fs::write(&b, "# sid iova access\n0x18 0x12346012345 read\n0x18 0x12345000 write\n").unwrap();
     let (c, out, _) = smmu(&["walk", &sample("qemu-10.0-s1-4k"), "--batch", b.to_str().unwrap(), "--json"]);
     assert_eq!(c, 0);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema"], "smmu-explorer/walk-batch/1");
+    let v = &doc["items"];
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert_eq!(v[0]["pa"], "0x40012345");
     assert_eq!(v[1]["event"]["type"], "F_TRANSLATION");

@@ -45,5 +45,5 @@ pub fn run(args: Args) -> CliResult {
         regs: if regs.is_empty() { None } else { Some(&regs) },
     };
     let info = cmd::decode_with(&[w[0], w[1]], &ctx);
-    print_doc(&info, &smmu_core::present::build::command(&info), OutFormat::pick(args.format, args.json))
+    print_doc("cmd", &info, &smmu_core::present::build::command(&info), OutFormat::pick(args.format, args.json))
 }

@@ -114,7 +114,7 @@ pub fn run(args: Args) -> CliResult {
     let out = DecodeOutput::new(&parsed);
     let probe = ProbeOut::new(&parsed.registers, &popts);
     if args.json {
-        print_json(&DecodeJson { decode: &out, linux_probe: probe })
+        print_json("decode", &DecodeJson { decode: &out, linux_probe: probe })
     } else {
         let st = Style::detect();
         let mut text = render(&out, &st);

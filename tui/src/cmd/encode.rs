@@ -136,7 +136,7 @@ pub fn run(a: Args) -> CliResult {
     let refs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let r = encode::encode(kind, &refs, regs.as_ref()).map_err(cli_error)?;
     if a.json {
-        return print_json(&r);
+        return print_json("encode", &r);
     }
     print_text(&render(&kind, &r, &Style::detect()));
     Ok(())

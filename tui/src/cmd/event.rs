@@ -64,5 +64,5 @@ pub fn run(args: Args) -> CliResult {
     let w = parse_words(&args.words, 4, "smmu event")?;
     let words = [w[0], w[1], w[2], w[3]];
     let info = event::decode(&words);
-    print_doc(&info, &smmu_core::present::build::event(&info), OutFormat::pick(args.format, args.json))
+    print_doc("event", &info, &smmu_core::present::build::event(&info), OutFormat::pick(args.format, args.json))
 }

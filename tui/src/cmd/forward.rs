@@ -206,7 +206,7 @@ pub fn run(a: Args) -> CliResult {
     }
     let report = forward::analyze(&hosts, &opts);
     match format.as_str() {
-        "json" => print_json(&report),
+        "json" => print_json("forward", &report),
         "email" => {
             print_text(&report.to_email());
             Ok(())

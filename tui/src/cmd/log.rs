@@ -34,7 +34,7 @@ pub fn run(args: Args) -> CliResult {
     }
     let an = smmu_core::linux::output::analyze_log(&input.bytes, kernel);
     if args.json {
-        return print_json(&an);
+        return print_json("log", &an);
     }
     let mut out = render(&an.report, &input.name);
     out.push_str(&render_checks(&an.banner_checks, an.have_registers));

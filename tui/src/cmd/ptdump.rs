@@ -45,7 +45,7 @@ pub fn run(a: Args) -> CliResult {
     }
     .map_err(|e| CliError::Input(format!("sid {sid:#x}: {e}")))?;
     if a.json {
-        print_json(&d)
+        print_json("ptdump", &d)
     } else {
         print_text(&ptdump::render(&d));
         Ok(())

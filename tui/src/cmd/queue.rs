@@ -156,7 +156,7 @@ pub fn run(a: Args) -> CliResult {
     let mem = l.mem();
     let rep = build(&l.snap.registers, &mem, &which, consumed, a.all_entries, explicit)?;
     if a.json {
-        return print_json(&rep);
+        return print_json("queue", &rep);
     }
     print_text(&render(&rep, &Style::detect()));
     Ok(())

@@ -1,5 +1,5 @@
 //! `smmu scenario build FILE -o SNAPSHOT`, `smmu scenario check FILE`.
-use crate::common::{print_json, print_text, read_input, CliError, CliResult};
+use crate::common::{print_text, read_input, CliError, CliResult};
 use smmu_core::scenario;
 use smmu_core::walk::{self, Access, WalkRequest};
 
@@ -69,7 +69,7 @@ pub fn run(a: Args) -> CliResult {
                 rows.push(serde_json::json!({"sid": w.sid.0, "ssid": w.ssid, "iova": format!("{:#x}", w.iova.0), "expect": w.expect, "got": got, "pa": r.pa.map(|p| format!("{p:#x}")), "ok": ok, "summary": r.summary, "note": w.note}));
             }
             if json {
-                print_json(&rows)?;
+                crate::common::print_json_list("scenario-check", &rows)?;
             } else {
                 let mut t = String::new();
                 for r in &rows {

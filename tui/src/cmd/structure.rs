@@ -41,16 +41,16 @@ fn parse(a: &Args) -> Result<([u64; 8], RegisterSet), CliError> {
     Ok((w, regs))
 }
 
-fn show(r: &StructureReport, f: OutFormat) -> CliResult {
-    print_doc(r, &smmu_core::present::build::structure(r), f)
+fn show(kind: &str, r: &StructureReport, f: OutFormat) -> CliResult {
+    print_doc(kind, r, &smmu_core::present::build::structure(r), f)
 }
 
 pub fn run_ste(a: Args) -> CliResult {
     let (w, regs) = parse(&a)?;
-    show(&structs::ste_report(&w, &regs), OutFormat::pick(a.format, a.json))
+    show("ste", &structs::ste_report(&w, &regs), OutFormat::pick(a.format, a.json))
 }
 
 pub fn run_cd(a: Args) -> CliResult {
     let (w, regs) = parse(&a)?;
-    show(&structs::cd_report(&w, &regs, a.s1stalld), OutFormat::pick(a.format, a.json))
+    show("cd", &structs::cd_report(&w, &regs, a.s1stalld), OutFormat::pick(a.format, a.json))
 }

@@ -95,7 +95,7 @@ pub fn run(a: Args) -> CliResult {
     let req = WalkRequest { sid, ssid, iova, access, unpriv: a.unpriv };
     let res = walk::translate(&l.snap.registers, &mem, &req);
     if a.json {
-        print_json(&res)
+        print_json("walk", &res)
     } else {
         print_text(&render(&req, &res, &Style::detect()));
         Ok(())
@@ -141,7 +141,7 @@ fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool
         }
     }
     if json {
-        print_json(&out)
+        crate::common::print_json_list("walk-batch", &out)
     } else {
         print_text(&lines);
         Ok(())
