@@ -6,6 +6,7 @@ use crate::parse::{Format, Parsed};
 use crate::regset::RegisterInfo;
 
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecodeOutput {
     pub registers: Vec<RegisterInfo>,
     pub summary: Summary,

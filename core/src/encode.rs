@@ -397,6 +397,7 @@ pub fn step_value(f: &FieldDef, current: u64, delta: i64) -> u64 {
 
 /// Whether the SMMU accepts what was encoded.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict {
     /// STE/CD: no C_BAD_STE/C_BAD_CD rule broken; command: no CERROR_ILL reason; other
     /// kinds: no reserved encoding or RES0 bit set.
@@ -424,6 +425,7 @@ pub struct Verdict {
 
 /// An encoding: the words, every field decoded back, and the verdict.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EncodeReport {
     /// `ste`, `cmd CMD_SYNC`, ...
     pub kind: String,

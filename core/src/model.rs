@@ -86,6 +86,20 @@ impl Serialize for Version {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Version {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Version".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]+\\.[0-9]+$",
+            "description": "An SMMU architecture version, MAJOR.MINOR (\"3.2\" is SMMUv3.2)."
+        })
+    }
+}
+
 /// An ID-register field that must be at least `min` for a field to exist.
 #[derive(Debug, Clone, Copy)]
 pub struct Gate {
@@ -111,6 +125,7 @@ pub struct Alias {
 
 /// Whether a field exists on a given SMMU.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum FieldStatus {
     /// Implemented (or nothing is known that says otherwise).
@@ -471,6 +486,7 @@ pub enum EncodeError {
 /// One decoded field: what every frontend renders. It carries its definition, so a
 /// renderer never looks a field up again.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldInfo {
     #[serde(skip)]
     pub def: &'static FieldDef,
@@ -518,14 +534,17 @@ impl FieldStatus {
 
 /// Non-zero bits where the layout defines no field.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Res0Violation {
     pub word: usize,
     #[serde(serialize_with = "ser_hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub bits: u64,
 }
 
 /// A decoded layout.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decoded {
     pub layout: &'static str,
     pub section: &'static str,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// Where a value came from, so errors and conflicts can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Origin {
     /// 1-based line in the input, when the input is text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -18,6 +19,7 @@ pub struct Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegValue {
     pub value: u64,
     pub origin: Origin,
@@ -147,6 +149,7 @@ pub fn hex_value(r: &RegDef, v: u64) -> String {
 /// each field carries its [`crate::model::FieldDef`], so a frontend never looks a field up
 /// again by name.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegisterInfo {
     pub name: &'static str,
     pub offset: String,

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const SNAPSHOT_VERSION: u64 = 1;
+/// The `"schema"` member of a written snapshot (docs/schema/snapshot.schema.json).
+pub const SNAPSHOT_SCHEMA: &str = "smmu-explorer/snapshot/1";
 
 /// At most this many `memory` chunks in one snapshot (a real capture has a few thousand).
 pub const MAX_MEMORY_CHUNKS: usize = 1 << 20;
@@ -55,6 +57,7 @@ pub fn clip(s: &str) -> String {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MemChunk {
     pub pa: String,
     pub hex: String,
@@ -66,6 +69,7 @@ pub struct MemChunk {
 /// The file as stored. Optional sections are kept as JSON so that newer writers' extra
 /// data survives a round trip.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SnapshotFile {
     pub smmu_explorer_snapshot: u64,
     #[serde(default)]
@@ -376,8 +380,21 @@ impl Snapshot {
         Snapshot { file, registers, memory, unknown_registers: vec![] }
     }
 
+    /// The snapshot as written by `collect` and `scenario build`: `"schema":
+    /// "smmu-explorer/snapshot/1"` first (kept as read when the file already names one).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.file).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        #[derive(Serialize)]
+        struct Named<'a> {
+            schema: &'static str,
+            #[serde(flatten)]
+            file: &'a SnapshotFile,
+        }
+        let r = if self.file.extra.contains_key("schema") {
+            serde_json::to_string_pretty(&self.file)
+        } else {
+            serde_json::to_string_pretty(&Named { schema: SNAPSHOT_SCHEMA, file: &self.file })
+        };
+        r.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 }
 

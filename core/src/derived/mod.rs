@@ -22,6 +22,7 @@ use serde::Serialize;
 
 /// Implementer and product, from SMMU_IIDR (IHI 0070 6.3.7).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Implementer {
     /// JEP106 code, `0x43b` for Arm.
     pub implementer: String,
@@ -38,6 +39,7 @@ pub struct Implementer {
 
 /// Translation stages supported, from SMMU_IDR0.S1P/S2P.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Stages {
     pub stage1: bool,
     pub stage2: bool,
@@ -48,6 +50,7 @@ pub struct Stages {
 
 /// Maximum queue sizes in entries (SMMU_IDR1.CMDQS/EVENTQS/PRIQS are log2).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueLimits {
     pub cmdq_max_entries: u64,
     pub eventq_max_entries: u64,
@@ -58,6 +61,7 @@ pub struct QueueLimits {
 
 /// A configured queue: base address, size and indexes.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueState {
     pub name: &'static str,
     pub base: String,
@@ -79,6 +83,7 @@ pub struct QueueState {
 
 /// The configured Stream table.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StreamTable {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
@@ -99,6 +104,7 @@ pub struct StreamTable {
 
 /// Everything derived. Absent facts are omitted from JSON.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// "SMMUv3.0" .. "SMMUv3.4", from SMMU_AIDR.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 /// What a snapshot says about the options `smmu forward` otherwise takes as flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SnapshotFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caps: Option<Caps>,

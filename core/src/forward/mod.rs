@@ -47,6 +47,7 @@ pub const ID_REGISTERS: &[&str] = &["IDR0", "IDR1", "IDR2", "IDR3", "IDR4", "IDR
 
 /// How a field may reach a guest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     /// May be read from the host idr[] directly (rule 4, the uAPI kdoc list).
@@ -94,6 +95,7 @@ impl Class {
 
 /// How a guest value compares with the host value it must not exceed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Order {
     /// Larger means more capability: guest <= host.
@@ -163,6 +165,7 @@ impl Order {
 
 /// Kernel capabilities (`struct iommu_hw_info::out_capabilities`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Caps {
     pub dirty_tracking: bool,
     pub pci_pasid_exec: bool,
@@ -223,6 +226,7 @@ impl Caps {
 
 /// A kernel version (`6.13`, `v6.15.2`, `6.12.0-rc3`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KernelVersion {
     pub major: u32,
     pub minor: u32,
@@ -252,6 +256,7 @@ impl std::fmt::Display for KernelVersion {
 
 /// Facts only firmware (ACPI IORT / DT) knows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Firmware {
     /// IORT COHACC override / DT `dma-coherent`: the SMMU is coherent whatever IDR0.COHACC says.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -266,6 +271,7 @@ pub struct Firmware {
 
 /// An on/off/auto property (QEMU `ril`, `ats`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OnOffAuto {
     On,
@@ -286,6 +292,7 @@ impl OnOffAuto {
 
 /// A number of bits or `auto` (QEMU `oas`, `ssidsize`; OpenVMM `oas`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NumOrAuto {
     Auto,
@@ -304,6 +311,7 @@ impl NumOrAuto {
 
 /// QEMU `-device arm-smmuv3,accel=on,...` properties (hw/arm/smmuv3.c smmuv3_properties).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QemuOptions {
     pub ril: OnOffAuto,
     pub ats: OnOffAuto,
@@ -320,6 +328,7 @@ impl Default for QemuOptions {
 
 /// OpenVMM SMMU configuration (`SmmuConfig`: sidsize, oas_policy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpenVmmOptions {
     pub oas: NumOrAuto,
     pub sidsize: u8,
@@ -333,6 +342,7 @@ impl Default for OpenVmmOptions {
 
 /// Every input besides the host registers.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ForwardOptions {
     /// `None`: not given; a current kernel's answer is assumed and said so.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -387,6 +397,7 @@ impl ForwardOptions {
 
 /// The VMM profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Vmm {
     Strict,
@@ -421,6 +432,7 @@ impl Vmm {
 
 /// One field's verdict.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict {
     pub register: &'static str,
     pub field: &'static str,
@@ -450,6 +462,7 @@ pub struct Verdict {
 
 /// What one VMM would do with the host(s).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VmmResult {
     pub name: &'static str,
     pub accepts: bool,
@@ -473,6 +486,7 @@ pub struct VmmResult {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HostGuest {
     pub host: String,
     pub accepts: bool,
@@ -480,6 +494,7 @@ pub struct HostGuest {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldValue {
     pub register: &'static str,
     pub field: &'static str,
@@ -491,6 +506,7 @@ pub struct FieldValue {
 
 /// One host as given.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HostInfo {
     pub name: String,
     pub registers: BTreeMap<String, String>,
@@ -498,6 +514,7 @@ pub struct HostInfo {
 
 /// A field whose host values differ across a pool.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PoolDiff {
     pub register: &'static str,
     pub field: &'static str,
@@ -514,6 +531,7 @@ pub struct PoolDiff {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Pool {
     pub hosts: Vec<String>,
     /// Guest IDRs safe on every host (the top-level `guest` is the same map).
@@ -525,6 +543,7 @@ pub struct Pool {
 
 /// One over-claiming field.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OverClaim {
     pub register: &'static str,
     pub field: &'static str,
@@ -536,6 +555,7 @@ pub struct OverClaim {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClaimReport {
     pub source: String,
     pub registers: BTreeMap<String, String>,
@@ -549,6 +569,7 @@ pub struct ClaimReport {
 
 /// The whole answer; serializes to the `--json` contract.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ForwardReport {
     pub verdicts: Vec<Verdict>,
     /// Strict guest IDRs: `{"IDR0": "0x...", ...}`.
@@ -579,6 +600,7 @@ pub struct ForwardReport {
 
 /// One host as the host kernel's probe sees it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HostKernel {
     pub host: String,
     /// The kernel whose rules were used (`7.3`), and why that one.

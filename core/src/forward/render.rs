@@ -373,6 +373,7 @@ fn render(r: &ForwardReport, colour: bool, width: usize, email: bool) -> String 
 
 /// One profile's value in a [`ProfileRow`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProfileValue {
     pub vmm: &'static str,
     pub value: Option<u64>,
@@ -382,6 +383,7 @@ pub struct ProfileValue {
 
 /// A field where some VMM profile presents something other than the strict guest value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProfileRow {
     pub register: &'static str,
     pub field: &'static str,

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 /// A kernel version, `major.minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KernelVersion {
     pub major: u32,
     pub minor: u32,
@@ -52,6 +53,7 @@ impl std::fmt::Display for KernelVersion {
 
 /// One `ARM_SMMU_FEAT_*` bit.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Feature {
     pub bit: u8,
     /// The same bit in the probe model.
@@ -108,6 +110,7 @@ pub fn table_for(v: KernelVersion) -> Vec<&'static Feature> {
 
 /// A decoded features word.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FeatureDecode {
     pub names: Vec<String>,
     pub implies: Vec<String>,

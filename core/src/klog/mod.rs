@@ -21,6 +21,7 @@ pub struct Options {
 
 /// Everything found: the JSON shape of `smmu log --json`.
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogReport {
     #[serde(serialize_with = "ser_events")]
     pub events: Vec<LogEvent>,
@@ -47,6 +48,7 @@ pub struct LogReport {
 
 /// Linux `arm_smmu_cmdq_issue_cmdlist()`: waiting for a CMD_SYNC to complete timed out.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CmdSyncTimeout {
     pub line: usize,
     pub device: String,
@@ -68,6 +70,7 @@ pub struct CmdSyncTimeout {
 
 /// A check of the kernel's decoded printout against our decode of the raw dwords.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Check {
     pub field: &'static str,
     pub kernel: String,
@@ -76,6 +79,7 @@ pub struct Check {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogEvent {
     #[serde(flatten)]
     pub event: event::EventInfo,
@@ -126,6 +130,7 @@ fn ser_events<S: serde::Serializer>(evs: &[LogEvent], s: S) -> Result<S::Ok, S::
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CommandError {
     pub line: usize,
     pub device: String,
@@ -150,6 +155,7 @@ pub struct CommandError {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Probe {
     pub line: usize,
     pub device: String,
@@ -167,6 +173,7 @@ pub struct Probe {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GlobalError {
     pub line: usize,
     pub device: String,
@@ -179,6 +186,7 @@ pub struct GlobalError {
 /// A PRI queue entry as Linux prints it: `sid 0x%08x.0x%05x: [%u%s] %sprivileged %s%s%s
 /// access at iova 0x%016llx`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriRequest {
     pub line: usize,
     pub device: String,
@@ -195,6 +203,7 @@ pub struct PriRequest {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionMask {
     pub line: usize,
     pub device: String,
@@ -205,6 +214,7 @@ pub struct OptionMask {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Message {
     pub line: usize,
     pub device: String,
@@ -213,6 +223,7 @@ pub struct Message {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Unparsed {
     pub line: usize,
     pub text: String,

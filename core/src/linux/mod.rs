@@ -109,6 +109,7 @@ pub fn probe(regs: &RegisterSet, o: &ProbeOptions) -> Result<LinuxProbe, String>
 
 /// A printed probe banner compared with the registers of the same boot.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BannerCheck {
     /// The kernel whose rules were used, and why that one.
     pub kernel: String,

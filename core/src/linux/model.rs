@@ -9,6 +9,7 @@ use serde::Serialize;
 /// A bit of Linux's `smmu->features` (`ARM_SMMU_FEAT_*` in arm-smmu-v3.h). Its number
 /// depends on the kernel version: see [`KernelTable::features`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Feat {
     TwoLvlStrtab,
     TwoLvlCdtab,
@@ -76,6 +77,7 @@ impl Feat {
 
 /// A bit of Linux's `smmu->options` (`ARM_SMMU_OPT_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Opt {
     SkipPrefetch,
     Page0RegsOnly,
@@ -100,6 +102,7 @@ impl Opt {
 /// lists it (with the source line); a rule that changed meaning between versions is two
 /// rules (`Httu` / `HttuHaft`, `Mmu700` / `Mmu700BeforeR1p1`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Rule {
     // --- firmware probe (arm_smmu_device_dt_probe / arm_smmu_device_acpi_probe)
     /// DT `dma-coherent` sets COHERENCY.

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 /// Where the SMMU is described: a device tree or ACPI IORT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FirmwareKind {
     #[default]
@@ -37,6 +38,7 @@ impl FromStr for FirmwareKind {
 
 /// Whether the kernel's SVA support is built (`CONFIG_ARM_SMMU_V3_SVA`, on in Debian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SvaMode {
     #[default]
@@ -67,6 +69,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// the kernel configuration). The defaults are a common server: 48-bit PA and VA, 16-bit
 /// ASIDs, 4KB pages, no FEAT_BBML3 or FEAT_HAFT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Cpu {
     /// Smallest physical address size of all CPUs (ID_AA64MMFR0_EL1.PARange), in bits.
     pub pa_bits: u32,
@@ -90,6 +93,7 @@ impl Default for Cpu {
 
 /// Every input of the probe besides the registers.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProbeOptions {
     /// `None`: the newest modelled kernel.
     pub kernel: Option<KernelVersion>,

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// The `"linux_probe"` object: the model's answer, or why there is none.
 #[derive(Serialize, Debug)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum ProbeOut {
     Probe(Box<LinuxProbe>),
@@ -39,6 +40,7 @@ impl ProbeOut {
 
 /// `smmu decode --json`: the decode and the `"linux_probe"` object.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecodeJson<'a> {
     #[serde(flatten)]
     pub decode: &'a DecodeOutput,
@@ -48,6 +50,7 @@ pub struct DecodeJson<'a> {
 /// `smmu log --json`: the log report and, where the registers are known, each banner
 /// compared with them.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogAnalysis {
     #[serde(flatten)]
     pub report: LogReport,

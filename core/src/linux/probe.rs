@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 /// One message the driver prints (`dev_info`, `dev_notice`, `dev_warn`, `dev_err`), the
 /// text after the `arm-smmu-v3 DEVICE: ` prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Message {
     pub level: &'static str,
     pub text: String,
@@ -22,6 +23,7 @@ pub struct Message {
 
 /// A queue the driver allocates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Queue {
     pub queue: &'static str,
     pub entries: u64,
@@ -31,6 +33,7 @@ pub struct Queue {
 
 /// An IIDR erratum workaround the driver applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Erratum {
     /// The erratum number(s) the kernel names, `2812531`, `2268618, 2812531`.
     pub erratum: &'static str,
@@ -47,6 +50,7 @@ pub struct Erratum {
 
 /// One rule that fired, for the explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Step {
     pub rule: Rule,
     pub at: &'static str,
@@ -55,6 +59,7 @@ pub struct Step {
 
 /// Yes or no, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Answer {
     pub available: bool,
     pub reason: String,
@@ -62,6 +67,7 @@ pub struct Answer {
 
 /// The uAPI allow-list of the kernel, by field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KdocList {
     /// `IDR0.ST_LEVEL`, ...
     pub fields: Vec<String>,
@@ -70,6 +76,7 @@ pub struct KdocList {
 
 /// What Linux makes of the registers: the JSON `"linux_probe"` object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LinuxProbe {
     pub kernel: String,
     pub source: &'static str,
@@ -118,6 +125,7 @@ pub struct LinuxProbe {
 
 /// Another kernel's answer, where it differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Differs {
     pub kernel: String,
     pub features: Option<String>,

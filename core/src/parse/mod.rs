@@ -32,6 +32,7 @@ pub struct ParseOptions {
 
 /// Which format the input was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     NameValue,

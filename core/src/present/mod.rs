@@ -14,6 +14,7 @@ use serde::Serialize;
 
 /// What a span means, for a renderer to pick a colour or weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Tone {
     Plain,
@@ -33,6 +34,7 @@ pub enum Tone {
 
 /// A run of text with one tone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
     pub text: String,
     pub tone: Tone,
@@ -52,6 +54,7 @@ pub type Line = Vec<Span>;
 
 /// One decoded field, as every frontend shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldRow {
     /// The field's name as fits the SMMU's version.
     pub name: String,
@@ -84,6 +87,7 @@ impl FieldRow {
 
 /// A block of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// A title, with its spec reference (`IHI 0070 5.2`).
@@ -103,6 +107,7 @@ pub enum Block {
 
 /// The presentation document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Document {
     pub blocks: Vec<Block>,
 }

@@ -730,6 +730,7 @@ fn is_cfgi_all(words: &[u64]) -> bool {
 
 /// Which Command queue the command was issued on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum QueueKind {
     #[default]
     NonSecure,
@@ -753,6 +754,7 @@ impl CheckContext<'_> {
 
 /// A reason a command would, or could, raise CERROR_ILL.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Problem {
     /// `CERROR_ILL` (always illegal) or `CERROR_ILL_OPTIONAL` (implementations may check,
     /// 4.1.5), or `NOTE`.
@@ -774,6 +776,7 @@ fn note(message: String, section: &'static str) -> Problem {
 /// iommufd's verdict on a command a guest passes through IOMMU_VIOMMU_INVALIDATE
 /// (Linux arm_vsmmu_cache_invalidate / arm_vsmmu_convert_user_cmd).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GuestVerdict {
     pub accepted: bool,
     /// What Linux does to the command before issuing it on the host queue (see
@@ -785,6 +788,7 @@ pub struct GuestVerdict {
 
 /// A decoded command: the JSON shape of `smmu cmd --json`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CommandInfo {
     pub name: &'static str,
     /// Opcode as `0x03`.

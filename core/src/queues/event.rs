@@ -513,6 +513,7 @@ fn field_of(layout: &'static Layout, f: &FieldDef) -> Option<&'static FieldDef> 
 
 /// A decoded event record: the JSON shape of `smmu event --json`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EventInfo {
     /// Spec name (`F_TRANSLATION`), `IMPDEF_EVENT` for 0xE0-0xEF, `RESERVED` otherwise.
     #[serde(rename = "type")]
@@ -776,6 +777,7 @@ pub fn summarize_known(e: &EventInfo, unknown: &[&str]) -> String {
 
 /// CLASS of a translation-related fault (7.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Class {
     /// CD fetch.
     Cd = 0,

@@ -36,6 +36,7 @@ pub mod entry {
 pub use entry::LAYOUT as PRI_ENTRY;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriInfo {
     pub sid: u32,
     pub ssid: Option<u32>,

@@ -7,6 +7,7 @@ use crate::regset::RegisterSet;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum QueueId {
     #[serde(rename = "cmdq")]
     Cmdq,
@@ -109,6 +110,7 @@ fn queue_regs(q: QueueId) -> QueueRegs {
 
 /// One queue's state as the registers describe it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueState {
     pub queue: QueueId,
     /// Physical base address of the queue.
@@ -270,6 +272,7 @@ impl QueueState {
 
 /// One entry read from a queue.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueEntry {
     pub index: u64,
     pub addr: String,
@@ -281,6 +284,7 @@ pub struct QueueEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum DecodedEntry {
     Command(Box<super::cmd::CommandInfo>),

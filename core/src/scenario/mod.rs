@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 /// A number written as `"0x..."` or as a JSON integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Num(pub u64);
 
 impl<'de> Deserialize<'de> for Num {
@@ -50,6 +51,7 @@ fn d_48() -> u32 {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -69,6 +71,7 @@ pub struct Scenario {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SmmuSpec {
     #[serde(default = "d_48")]
@@ -101,6 +104,7 @@ impl Default for SmmuSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StreamTableSpec {
     /// `linear` (default) or `2-level`.
@@ -112,6 +116,7 @@ pub struct StreamTableSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StreamSpec {
     pub sid: Num,
@@ -124,6 +129,7 @@ pub struct StreamSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct S1Spec {
     #[serde(default = "d_4k")]
@@ -146,6 +152,7 @@ pub struct S1Spec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContextSpec {
     #[serde(default)]
@@ -164,6 +171,7 @@ pub struct ContextSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct S2Spec {
     #[serde(default = "d_4k")]
@@ -207,6 +215,7 @@ pub struct S2Spec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MapSpec {
     pub va: Num,
@@ -233,6 +242,7 @@ pub struct MapSpec {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WalkSpec {
     pub sid: Num,

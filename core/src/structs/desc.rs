@@ -132,6 +132,7 @@ pub const DESC_BYTES: u64 = TT_TABLE.bits as u64 / 8;
 
 /// A translation granule (IHI 0070 5.4 CD.TG0/TG1, 5.2 STE.S2TG; Arm ARM D8.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Granule {
     #[serde(rename = "4KB")]
     K4,
@@ -185,6 +186,7 @@ impl std::fmt::Display for Granule {
 
 /// Where a translation table's descriptors hold output and next-level table addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum OaFormat {
     /// Addresses up to 48 bits: [47:g] in bits [47:g].
     Oa48,

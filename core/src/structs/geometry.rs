@@ -54,6 +54,7 @@ fn table_bytes(log2: u32, bytes: u64) -> Option<u64> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StFormat {
     Linear,
@@ -62,6 +63,7 @@ pub enum StFormat {
 
 /// The stream table as SMMU_STRTAB_BASE and SMMU_STRTAB_BASE_CFG describe it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StreamTable {
     /// Effective base address: SMMU_STRTAB_BASE.ADDR aligned as the SMMU aligns it (6.3.24).
     pub base: u64,
@@ -218,6 +220,7 @@ pub fn cd_split(s1fmt: u64) -> Option<u32> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CdFormat {
     /// One CD (S1CDMax = 0) or a linear array of 2^S1CDMax CDs.
@@ -228,6 +231,7 @@ pub enum CdFormat {
 
 /// The CD table an STE describes (STE.S1ContextPtr, S1Fmt, S1CDMax; IHI 0070 5.2, 5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CdTable {
     /// STE.S1ContextPtr as an address (an IPA when stage 2 translates).
     pub ptr: u64,
@@ -307,6 +311,7 @@ pub fn l2_cd_addr(l2ptr: u64, l2_index: u64) -> Option<u64> {
 
 /// A queue as SMMU_(CMDQ|EVENTQ|PRIQ)_BASE describes it (IHI 0070 3.5, 6.3.26 - 6.3.33).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueGeometry {
     pub queue: QueueId,
     /// Base address (the ADDR field as an address).

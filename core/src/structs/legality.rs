@@ -17,6 +17,7 @@ use serde::Serialize;
 
 /// One broken rule.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rule {
     /// The field (or fields) at fault.
     pub field: String,
@@ -26,6 +27,7 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Legality {
     /// V = 1 and no rule broken.
     pub valid: bool,
@@ -892,6 +894,7 @@ fn cd_with(w: &[u64], regs: &RegisterSet, s: FromSte) -> Legality {
 /// What Linux's iommufd (arm-smmu-v3-iommufd.c, IOMMU_HWPT_DATA_ARM_SMMUV3) does with an
 /// STE a guest wrote into its virtual stream table.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VsteVerdict {
     pub accepted: bool,
     /// Fields Linux takes from the guest STE (word 0: V, Config, S1Fmt, S1ContextPtr,

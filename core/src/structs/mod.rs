@@ -27,6 +27,7 @@ use serde::Serialize;
 /// bits); `since` the version that introduced the field; `status`, when the SMMU's
 /// registers say it lacks the field, why it is RES0 there.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldRow {
     pub name: &'static str,
     pub value: u64,
@@ -43,6 +44,7 @@ pub struct FieldRow {
 
 /// A decoded structure with its legality verdict.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StructureReport {
     pub layout: &'static str,
     pub section: &'static str,

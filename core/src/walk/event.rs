@@ -12,6 +12,7 @@ use serde::Serialize;
 #[allow(non_camel_case_types)]
 /// Event types the walker can produce (IHI 0070 7.3), with their architected codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum EventType {
     C_BAD_STREAMID,
     F_STE_FETCH,
@@ -84,6 +85,7 @@ impl EventType {
 
 /// CLASS: what the faulting stage 2 access was for (IHI 0070 7.3.12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Class {
     /// A CD or L1CD fetch.
     CD,
@@ -97,6 +99,7 @@ pub enum Class {
 /// `type`, `code`, `sid`, `ssid`, `input_addr`, `ipa`, `rnw`, `s2`, `class`, ...), why the
 /// SMMU raised it, and the four raw dwords.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     #[serde(flatten)]
     pub decoded: qe::EventInfo,

@@ -20,6 +20,7 @@ pub use tt::{Attrs, TtParams};
 
 /// The kind of access a transaction makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
     Read,
@@ -40,6 +41,7 @@ impl Access {
 
 /// One transaction to translate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WalkRequest {
     pub sid: u32,
     pub ssid: Option<u32>,
@@ -56,6 +58,7 @@ impl WalkRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Translated,
@@ -77,6 +80,7 @@ fn hex_opt<S: serde::Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Erro
 
 /// One step of the walk: a register consulted, a structure or descriptor read, a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Step {
     /// `"config"` (registers, STE, CD), `"1"` or `"2"`.
     pub stage: &'static str,
@@ -85,13 +89,16 @@ pub struct Step {
     pub kind: &'static str,
     /// The descriptor (or structure) address read at this step.
     #[serde(serialize_with = "hex_opt")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub address: Option<u64>,
     /// The raw descriptor read (first dword for STE/CD).
     #[serde(serialize_with = "hex_opt")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub value: Option<u64>,
     pub explanation: String,
     /// Base of the table the descriptor is in.
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub table: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<u64>,
@@ -134,8 +141,10 @@ impl Step {
 
 /// Memory that was needed but is not in the image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Missing {
     #[serde(serialize_with = "crate::model::ser_hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub address: u64,
     pub len: usize,
     /// What was being read.
@@ -144,12 +153,15 @@ pub struct Missing {
 
 /// Result of one translation: serializes to the `smmu walk --json` contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WalkResult {
     pub outcome: Outcome,
     #[serde(serialize_with = "hex_opt")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub pa: Option<u64>,
     /// Stage 1 output when stage 2 also translates.
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub ipa: Option<u64>,
     pub event: Option<Event>,
     pub steps: Vec<Step>,
@@ -164,6 +176,7 @@ pub struct WalkResult {
     pub attributes: Option<Attrs>,
     /// Size of the page or block that mapped the address (smallest of the stages).
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub mapping_size: Option<u64>,
     /// Number of translation table descriptors read (stage 1 + stage 2).
     pub descriptor_reads: u32,

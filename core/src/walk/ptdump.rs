@@ -9,6 +9,7 @@ use crate::structs::desc::{self, s1_leaf, s2_leaf, table};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DumpStage {
     /// Stage 1: IOVA -> output (an IPA when stage 2 also translates).
@@ -25,18 +26,23 @@ fn hex<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
 
 /// One coalesced range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Mapping {
     #[serde(serialize_with = "hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub input: u64,
     #[serde(serialize_with = "hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub output: u64,
     #[serde(serialize_with = "hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub size: u64,
     /// Permissions: stage 1 `p:rwx u:r--` (privileged, unprivileged); stage 2 `rwx`.
     pub perms: String,
     pub attrs: String,
     /// Size of the leaves (pages or blocks) making up the range.
     #[serde(serialize_with = "hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub leaf_size: u64,
     pub leaves: u64,
     /// Flags worth seeing: AF=0, DBM, contiguous hint, nG.
@@ -45,6 +51,7 @@ pub struct Mapping {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PtDump {
     pub sid: u32,
     pub ssid: Option<u32>,

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 /// Parameters of one translation table walk (one stage, one TTB).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TtParams {
     pub stage: u8,
     pub granule: Granule,
@@ -225,6 +226,7 @@ pub(crate) struct Acc {
 
 /// Memory attributes of the final mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Attrs {
     /// E.g. `"Normal Inner-WB Outer-WB"` or `"Device-nGnRE"`.
     pub memory_type: String,

@@ -34,6 +34,7 @@ pub struct Args {
 
 /// One listed entry: `outstanding` (between CONS and PROD) or `consumed` (before CONS).
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListedEntry {
     pub state: &'static str,
     #[serde(flatten)]
@@ -41,6 +42,7 @@ pub struct ListedEntry {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueReport {
     #[serde(flatten)]
     pub state: QueueState,
@@ -60,12 +62,14 @@ fn is_zero(v: &u64) -> bool {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
     pub queue: QueueId,
     pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     pub queues: Vec<QueueReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
