@@ -8,7 +8,9 @@
 //! the web app comes from the same document.
 
 pub mod build;
+pub mod decode;
 pub mod text;
+pub mod walk;
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
 //! `smmu decode`.
-use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
+use crate::common::{print_doc, read_input, CliError, CliResult, OutFormat};
 use smmu_core::linux::{self, ProbeOptions};
 use smmu_core::parse::{self, ParseOptions};
 use std::io::IsTerminal;
@@ -8,9 +8,13 @@ use std::io::IsTerminal;
 pub struct Args {
     /// Input file, or - for standard input.
     pub file: Option<String>,
-    /// Print JSON: {"registers": [...], "summary": {...}, "format": "..."}.
+    /// Print JSON (docs/schema/decode.schema.json): {"schema": ..., "registers": [...],
+    /// "summary": {...}, "format": "...", "linux_probe": ...}. Same as --format json.
     #[arg(long)]
     pub json: bool,
+    /// text (default), email (plain, at most 76 columns, for a mailing-list reply) or json.
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
     /// Base address of the register page, for address-keyed dumps.
     #[arg(long)]
     pub base: Option<String>,
@@ -113,99 +117,7 @@ pub fn run(args: Args) -> CliResult {
     }
     let out = DecodeOutput::new(&parsed);
     let probe = ProbeOut::new(&parsed.registers, &popts);
-    if args.json {
-        print_json("decode", &DecodeJson { decode: &out, linux_probe: probe })
-    } else {
-        let st = Style::detect();
-        let mut text = render(&out, &st);
-        text.push('\n');
-        for (i, l) in probe.lines().iter().enumerate() {
-            text.push_str(&if i == 0 {
-                st.bold(l)
-            } else if l.contains("warning: ") || l.starts_with("probe fails") {
-                st.warn(l)
-            } else {
-                l.clone()
-            });
-            text.push('\n');
-        }
-        print_text(&text);
-        Ok(())
-    }
-}
-
-/// `[msb:lsb]` or `[bit]`.
-fn bits(lsb: u16, width: u8) -> String {
-    if width <= 1 {
-        format!("[{lsb}]")
-    } else {
-        format!("[{}:{lsb}]", lsb + width as u16 - 1)
-    }
-}
-
-fn field_value(v: u64, width: u8) -> String {
-    if width <= 4 {
-        format!("{v}")
-    } else {
-        format!("{v:#x}")
-    }
-}
-
-/// Human-readable decode: a table per register, then the derived summary.
-pub fn render(out: &DecodeOutput, st: &Style) -> String {
-    let mut s = String::new();
-    for r in &out.registers {
-        s.push_str(&st.bold(&format!("SMMU_{} @ {} = {}", r.name, r.offset, r.value)));
-        s.push_str(&st.dim(&format!("  {} ({})", r.description, r.section)));
-        s.push('\n');
-        let namew = r.fields.iter().map(|f| f.name.len()).max().unwrap_or(4).max(5);
-        for f in &r.fields {
-            let flagged = !f.flags.is_empty();
-            let line = format!(
-                "  {:<namew$} {:<8} {:>10}  {}",
-                f.name,
-                bits(f.lsb, f.width),
-                field_value(f.value, f.width),
-                f.meaning,
-            );
-            if flagged {
-                s.push_str(&st.warn(&line));
-                s.push_str(&st.warn(&format!("  <- {}", f.flags.join("; "))));
-            } else {
-                s.push_str(&line);
-            }
-            s.push_str(&st.dim(&format!("  [{}]", f.section)));
-            s.push('\n');
-        }
-        for p in &r.problems {
-            if !r.fields.iter().any(|f| f.flags.contains(p)) {
-                s.push_str(&st.warn(&format!("  ! {p}")));
-                s.push('\n');
-            }
-        }
-        s.push('\n');
-    }
-    s.push_str(&st.bold("Summary"));
-    s.push('\n');
-    let lines = out.summary.lines();
-    let w = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-    for (label, text) in lines {
-        s.push_str(&format!("  {label:<w$}  {text}\n"));
-    }
-    if out.summary.warnings.is_empty() {
-        s.push_str(&st.good("  No warnings."));
-        s.push('\n');
-    } else {
-        s.push_str(&st.warn(&format!("Warnings ({})", out.summary.warnings.len())));
-        s.push('\n');
-        for wn in &out.summary.warnings {
-            s.push_str(&st.warn(&format!("  ! {wn}")));
-            s.push('\n');
-        }
-    }
-    for n in &out.notes {
-        s.push_str(&st.dim(&format!("note: {n}")));
-        s.push('\n');
-    }
-    s
+    let doc = smmu_core::present::decode::document(&out, Some(&probe));
+    let json = DecodeJson { decode: &out, linux_probe: probe };
+    print_doc("decode", &json, &doc, OutFormat::pick(args.format, args.json))
 }

@@ -32,6 +32,9 @@ pub struct Args {
     pub mem: Vec<String>,
     #[arg(long)]
     pub json: bool,
+    /// text (default), email (plain, at most 76 columns, for a mailing-list reply) or json.
+    #[arg(long, value_enum)]
+    pub format: Option<crate::common::OutFormat>,
 }
 
 /// A snapshot and the memory images given beside it.
@@ -94,7 +97,11 @@ pub fn run(a: Args) -> CliResult {
     let ssid = a.ssid.as_deref().map(|s| u32_arg("ssid", s)).transpose()?;
     let req = WalkRequest { sid, ssid, iova, access, unpriv: a.unpriv };
     let res = walk::translate(&l.snap.registers, &mem, &req);
-    if a.json {
+    let format = crate::common::OutFormat::pick(a.format, a.json);
+    if format == crate::common::OutFormat::Email {
+        let doc = smmu_core::present::walk::document(&req, &res);
+        crate::common::print_doc("walk", &res, &doc, format)
+    } else if format == crate::common::OutFormat::Json {
         print_json("walk", &res)
     } else {
         print_text(&render(&req, &res, &Style::detect()));
