@@ -13,6 +13,7 @@ pub mod klog;
 pub mod linux;
 pub mod mem;
 pub mod model;
+pub mod num;
 pub mod parse;
 pub mod present;
 pub mod queues;

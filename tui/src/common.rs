@@ -148,14 +148,10 @@ pub fn print_text(s: &str) {
     }
 }
 
-/// Parses a number given on the command line: `0x` hex, or decimal.
+/// Parses a number given on the command line: `0x` hex, `0b` binary or decimal (the one
+/// parser in core, [`smmu_core::num::parse_u64`]).
 pub fn parse_num(s: &str) -> Result<u64, String> {
-    let t = s.trim().replace('_', "");
-    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        u64::from_str_radix(h, 16).map_err(|e| format!("{s:?}: {e}"))
-    } else {
-        t.parse::<u64>().map_err(|e| format!("{s:?}: {e} (use 0x for hex)"))
-    }
+    smmu_core::num::parse_u64(s).map_err(|e| e.to_string())
 }
 
 /// How a subcommand prints its result: `--format text|email|json` (`--json` is `json`).

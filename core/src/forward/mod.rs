@@ -30,7 +30,10 @@
 mod facts;
 pub mod render;
 mod rules;
+pub mod settings;
 mod vmm;
+
+pub use settings::{ForwardSettings, OptionError};
 
 pub use facts::{facts_from_snapshot, SnapshotFacts};
 

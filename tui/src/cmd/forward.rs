@@ -1,7 +1,8 @@
 //! `smmu forward`: what a VMM may forward to a guest vSMMU, field by field.
 //! All analysis and rendering is in `smmu_core::forward`; this file reads inputs and options.
 use crate::common::{print_json, print_text, read_input, CliError, CliResult, Style};
-use smmu_core::forward::{self, Caps, ForwardOptions, KernelVersion, NumOrAuto, OnOffAuto, SnapshotFacts, Vmm};
+use smmu_core::forward::settings::Text;
+use smmu_core::forward::{self, ForwardOptions, ForwardSettings, SnapshotFacts};
 use smmu_core::parse::{parse_bytes, Format, ParseOptions};
 use smmu_core::regset::RegisterSet;
 
@@ -23,31 +24,31 @@ pub struct Args {
     /// cloud-hypervisor, openvmm. Default: all.
     #[arg(long, value_delimiter = ',')]
     pub vmm: Vec<String>,
-    /// QEMU arm-smmuv3,accel=on `ril` property: on, off, auto.
-    #[arg(long, default_value = "on")]
-    pub qemu_ril: String,
-    /// QEMU `ats` property: on, off, auto.
-    #[arg(long, default_value = "off")]
-    pub qemu_ats: String,
-    /// QEMU `oas` property: 44, 48 or auto.
-    #[arg(long, default_value = "44")]
-    pub qemu_oas: String,
-    /// QEMU `ssidsize` property: 0-20 or auto.
-    #[arg(long, default_value = "0")]
-    pub qemu_ssidsize: String,
-    /// OpenVMM SMMU OAS policy: auto or a number of bits.
-    #[arg(long, default_value = "auto")]
-    pub openvmm_oas: String,
-    /// OpenVMM SMMU SIDSIZE.
-    #[arg(long, default_value_t = 16)]
-    pub openvmm_sidsize: u8,
+    /// QEMU arm-smmuv3,accel=on `ril` property: on (default), off, auto.
+    #[arg(long, value_name = "on|off|auto")]
+    pub qemu_ril: Option<String>,
+    /// QEMU `ats` property: on, off (default), auto.
+    #[arg(long, value_name = "on|off|auto")]
+    pub qemu_ats: Option<String>,
+    /// QEMU `oas` property: 44 (default), 48 or auto.
+    #[arg(long, value_name = "BITS|auto")]
+    pub qemu_oas: Option<String>,
+    /// QEMU `ssidsize` property: 0-20 (default 0) or auto.
+    #[arg(long, value_name = "N|auto")]
+    pub qemu_ssidsize: Option<String>,
+    /// OpenVMM SMMU OAS policy: auto (default) or a number of bits.
+    #[arg(long, value_name = "BITS|auto")]
+    pub openvmm_oas: Option<String>,
+    /// OpenVMM SMMU SIDSIZE (default 16).
+    #[arg(long, value_name = "N")]
+    pub openvmm_sidsize: Option<String>,
     /// Kernel capabilities (struct iommu_hw_info out_capabilities): comma-separated
     /// dirty-tracking, pci-pasid-exec, pci-pasid-priv, pci-ats-not-supported, a number, or none.
     #[arg(long)]
     pub caps: Option<String>,
     /// The device's struct iommu_hw_info out_max_pasid_log2.
-    #[arg(long)]
-    pub max_pasid_log2: Option<u8>,
+    #[arg(long, value_name = "N")]
+    pub max_pasid_log2: Option<String>,
     /// Host kernel version (for example 6.13).
     #[arg(long)]
     pub kernel: Option<String>,
@@ -62,7 +63,7 @@ pub struct Args {
     pub fw_canwbs: Option<bool>,
     /// Firmware (IORT) HTTU override value that replaces IDR0.HTTU (0-3).
     #[arg(long, value_name = "N")]
-    pub fw_httu_override: Option<u64>,
+    pub fw_httu_override: Option<String>,
     /// A proposed guest IDR set (any input format) to check for over-claims.
     #[arg(long, value_name = "FILE")]
     pub claim: Option<String>,
@@ -81,40 +82,28 @@ fn usage(e: String) -> CliError {
     CliError::Usage(format!("smmu forward: {e}"))
 }
 
-/// Builds the analysis options from the command line (usage errors exit 2).
+/// Builds the analysis options from the command line (usage errors exit 2): the values
+/// are parsed and checked in core ([`ForwardSettings::resolve`]), as for the JS API.
 pub fn options(a: &Args) -> Result<ForwardOptions, CliError> {
-    let mut o = ForwardOptions::default();
-    for v in &a.vmm {
-        let vm = Vmm::parse(v).map_err(usage)?;
-        if !o.vmms.contains(&vm) {
-            o.vmms.push(vm);
-        }
-    }
-    o.qemu.ril = OnOffAuto::parse(&a.qemu_ril).map_err(|e| usage(format!("--qemu-ril {e}")))?;
-    o.qemu.ats = OnOffAuto::parse(&a.qemu_ats).map_err(|e| usage(format!("--qemu-ats {e}")))?;
-    o.qemu.oas = NumOrAuto::parse(&a.qemu_oas).map_err(|e| usage(format!("--qemu-oas {e}")))?;
-    o.qemu.ssidsize = NumOrAuto::parse(&a.qemu_ssidsize).map_err(|e| usage(format!("--qemu-ssidsize {e}")))?;
-    o.openvmm.oas = NumOrAuto::parse(&a.openvmm_oas).map_err(|e| usage(format!("--openvmm-oas {e}")))?;
-    o.openvmm.sidsize = a.openvmm_sidsize;
-    if let Some(c) = &a.caps {
-        o.caps = Some(Caps::parse(c).map_err(usage)?);
-    }
-    o.max_pasid_log2 = a.max_pasid_log2;
-    if let Some(k) = &a.kernel {
-        o.kernel = Some(KernelVersion::parse(k).map_err(usage)?);
-    }
-    if let Some(f) = &a.hw_info_flags {
-        o.hw_info_flags = Some(crate::common::parse_num(f).map_err(|e| usage(format!("--hw-info-flags {e}")))?);
-    }
-    o.firmware.coherent = a.fw_coherent;
-    o.firmware.canwbs = a.fw_canwbs;
-    if let Some(h) = a.fw_httu_override {
-        if h > 3 {
-            return Err(usage(format!("--fw-httu-override {h}: HTTU is a 2-bit field (0-3)")));
-        }
-        o.firmware.httu_override = Some(h);
-    }
-    Ok(o)
+    let text = |v: &Option<String>| v.as_deref().map(Text::from);
+    let flag = |v: Option<bool>| v.map(|b| Text(b.to_string()));
+    let settings = ForwardSettings {
+        vmm: a.vmm.clone(),
+        qemu_ril: text(&a.qemu_ril),
+        qemu_ats: text(&a.qemu_ats),
+        qemu_oas: text(&a.qemu_oas),
+        qemu_ssidsize: text(&a.qemu_ssidsize),
+        openvmm_oas: text(&a.openvmm_oas),
+        openvmm_sidsize: text(&a.openvmm_sidsize),
+        caps: text(&a.caps),
+        max_pasid_log2: text(&a.max_pasid_log2),
+        kernel: text(&a.kernel),
+        hw_info_flags: text(&a.hw_info_flags),
+        fw_coherent: flag(a.fw_coherent),
+        fw_canwbs: flag(a.fw_canwbs),
+        fw_httu_override: text(&a.fw_httu_override),
+    };
+    settings.resolve().map_err(|e| usage(format!("{} {}", e.flag(), e.message)))
 }
 
 fn parse_opts(a: &Args) -> Result<ParseOptions, CliError> {
