@@ -14,6 +14,8 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+// Parsed once at start-up: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Decode SMMU registers from a pasted dump (any supported format).
     Decode(cmd::decode::Args),
