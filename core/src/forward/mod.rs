@@ -215,12 +215,12 @@ impl Caps {
             {
                 bits |= b;
             } else if let Some(h) = item.strip_prefix("0x").or_else(|| item.strip_prefix("0X")) {
-                bits |= u64::from_str_radix(h, 16).map_err(|e| format!("--caps {item:?}: {e}"))?;
+                bits |= u64::from_str_radix(h, 16).map_err(|e| format!("{item:?}: {e}"))?;
             } else if let Ok(n) = item.parse::<u64>() {
                 bits |= n;
             } else {
                 let known: Vec<&str> = Caps::NAMES.iter().map(|n| n.0).collect();
-                return Err(format!("--caps: unknown capability {item:?} (known: {})", known.join(", ")));
+                return Err(format!("unknown capability {item:?} (known: {})", known.join(", ")));
             }
         }
         Caps::from_bits(bits)
@@ -243,7 +243,7 @@ impl KernelVersion {
         let minor = it.next().and_then(|m| m.parse::<u32>().ok());
         match (major, minor) {
             (Some(major), Some(minor)) => Ok(KernelVersion { major, minor }),
-            _ => Err(format!("--kernel {s:?}: expected a version like 6.13")),
+            _ => Err(format!("{s:?}: expected a version like 6.13")),
         }
     }
     pub const fn new(major: u32, minor: u32) -> Self {
