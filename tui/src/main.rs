@@ -69,7 +69,13 @@ fn main() {
         None => cmd::tui::run_default(),
     };
     if let Err(e) = r {
-        eprintln!("smmu: {e}");
+        // Messages that already name their subcommand ("smmu walk: ...") keep it once.
+        let msg = e.to_string();
+        if msg.starts_with("smmu ") || msg.starts_with("smmu:") {
+            eprintln!("{msg}");
+        } else {
+            eprintln!("smmu: {msg}");
+        }
         std::process::exit(e.exit_code());
     }
 }
