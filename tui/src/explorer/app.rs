@@ -123,6 +123,9 @@ pub struct App {
     pub hit: HitAreas,
     /// Scroll offset of the detail pane (reset when the focus moves).
     pub detail_scroll: u16,
+    /// The detail pane has the focus (`]`/`[` scrolled it); moving the cursor gives it back
+    /// to the list.
+    pub detail_focus: bool,
     /// What `r` re-reads.
     pub reload: super::data::Reload,
 }
@@ -171,6 +174,7 @@ impl App {
             edit: Default::default(),
             hit: HitAreas::default(),
             detail_scroll: 0,
+            detail_focus: false,
             reload: super::data::Reload::None,
         };
         app.status = app.data.banner.first().cloned().unwrap_or_default();

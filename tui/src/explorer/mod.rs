@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod data;
+pub mod doc;
 pub mod keymap;
 pub mod theme;
 pub mod ui;

@@ -34,6 +34,18 @@ pub fn block<'a>(t: &Theme, title: impl Into<String>) -> Block<'a> {
     Block::bordered().title(Span::styled(format!(" {} ", title.into()), t.title)).border_style(t.border)
 }
 
+/// A pane's block, its border and title marked when it has the focus (the keys act on it).
+pub fn focused_block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
+    if focused {
+        Block::bordered()
+            .title(Span::styled(format!("▶ {} ", title.into()), t.title))
+            .border_type(ratatui::widgets::BorderType::Thick)
+            .border_style(t.title)
+    } else {
+        block(t, title)
+    }
+}
+
 /// The inner area of a bordered block.
 pub fn inner(area: Rect) -> Rect {
     Block::bordered().inner(area)

@@ -84,7 +84,7 @@ fn cd_detail(app: &App, h: &data::Host, s: &StreamRow) -> Vec<Line<'static>> {
     if cds.is_empty() {
         out.push(Line::styled("This stream's configuration has no stage 1, so no CDs.", t.dim));
     }
-    for (ssid, r) in cds {
+    for data::CdEntry { ssid, cd: r } in cds {
         let label = ssid.map(|v| format!("SSID {v:#x}")).unwrap_or_else(|| "no SubstreamID (S1CDMax = 0)".into());
         match r {
             Ok((addr, rep)) => {
