@@ -213,8 +213,8 @@ pub enum EntryState {
 #[derive(Debug, Clone)]
 pub struct QueueView {
     pub state: QueueState,
-    /// The outstanding entries; when there are none, the most recent consumed ones (empty
-    /// slots left out), oldest first.
+    /// The outstanding entries; when there are none, the most recent consumed ones (slots
+    /// not in the memory image or all zero left out), oldest first.
     pub entries: Vec<(EntryState, QueueEntry)>,
 }
 
@@ -233,7 +233,8 @@ pub fn queue(snap: &Snapshot, which: QueueId) -> Result<QueueView, InspectError>
         let recent = state.read_at(&snap.memory, &state.consumed_indices(RECENT_ENTRIES));
         entries = recent
             .into_iter()
-            .filter(|e| e.error.is_some() || !e.words.iter().all(|w| crate::snapshot::parse_hex_u64(w) == Some(0)))
+            // Slots outside the memory image, or never written (all zero), teach nothing.
+            .filter(|e| e.error.is_none() && !e.words.iter().all(|w| crate::snapshot::parse_hex_u64(w) == Some(0)))
             .map(|e| (EntryState::Consumed, e))
             .collect();
     }

@@ -495,15 +495,11 @@ pub fn walk_request(inputs: &[String; 4], unpriv: bool) -> Result<WalkRequest, S
     Ok(WalkRequest { sid, ssid, iova, access, unpriv })
 }
 
-/// Runs a walk with the inputs [SID, SSID, IOVA, access] (`smmu walk --json` shape).
-pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_json::Value, String> {
+/// Runs a walk with the inputs [SID, SSID, IOVA, access].
+pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<walk::WalkResult, String> {
     let req = walk_request(inputs, unpriv)?;
-    let snap = h
-        .snapshot
-        .as_ref()
-        .ok_or("this input has no memory image: a walk needs a snapshot with the stream table and page tables")?;
-    let r = walk::translate_snapshot(snap, &req);
-    serde_json::to_value(&r).map_err(|e| e.to_string())
+    let snap = h.snapshot.as_ref().ok_or(NO_SNAPSHOT)?;
+    Ok(walk::translate_snapshot(snap, &req))
 }
 
 /// Command queue or event queue: its state and entries between CONS and PROD, decoded; when

@@ -1,5 +1,5 @@
-//! One module per view. Each has `draw(frame, app, area)`; list views also expose their
-//! row count and the focused item's text (for `y`).
+//! One module per view, each a state struct implementing [`super::view::View`] over the
+//! read-only [`super::view::Model`]; drawing helpers shared by the views.
 
 pub mod diff;
 pub mod edit;
@@ -10,7 +10,6 @@ pub mod registers;
 pub mod streams;
 pub mod walk;
 
-use super::app::App;
 use super::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -38,7 +37,7 @@ pub fn block<'a>(t: &Theme, title: impl Into<String>) -> Block<'a> {
 pub fn focused_block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
     if focused {
         Block::bordered()
-            .title(Span::styled(format!("▶ {} ", title.into()), t.title))
+            .title(Span::styled(format!("◆ {} ", title.into()), t.title))
             .border_type(ratatui::widgets::BorderType::Thick)
             .border_style(t.title)
     } else {
@@ -49,20 +48,6 @@ pub fn focused_block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> 
 /// The inner area of a bordered block.
 pub fn inner(area: Rect) -> Rect {
     Block::bordered().inner(area)
-}
-
-/// Text of the focused item in the current view, for `y`.
-pub fn focused_text(app: &App) -> Option<String> {
-    match app.view {
-        0 => Some(overview::text(app)),
-        1 => registers::focused_text(app),
-        2 => forwarding::focused_text(app),
-        3 => streams::focused_text(app),
-        4 => walk::focused_text(app),
-        5 => queues::focused_text(app),
-        7 => edit::focused_text(app),
-        _ => diff::focused_text(app),
-    }
 }
 
 /// A JSON scalar as display text (strings unquoted).

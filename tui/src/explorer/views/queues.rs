@@ -3,20 +3,34 @@
 //! below shows the focused entry's full decode (likely cause, fields, problems), the same
 //! document `smmu log` and `smmu event` print.
 
-use super::super::app::App;
 use super::super::data::{self, Item};
 use super::super::doc;
+use super::super::keymap::Action;
+use super::super::view::{clamp_cursor, Model, Reply, View, ViewId};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 use smmu_core::queues::queue::QueueId;
 
 pub const PANES: [&str; 3] = ["Command queue", "Event queue", "Kernel log"];
 
-fn entries(app: &App) -> Result<(String, Vec<Item>), String> {
-    let h = app.host().ok_or("no host loaded")?;
-    match app.queues_pane {
+#[derive(Debug, Clone)]
+pub struct QueuesView {
+    /// 0 command queue, 1 event queue, 2 kernel log.
+    pub pane: usize,
+    pub list: ListState,
+}
+
+impl QueuesView {
+    pub fn new(pane: usize) -> QueuesView {
+        QueuesView { pane, list: ListState::default().with_selected(Some(0)) }
+    }
+}
+
+fn entries(m: &Model, pane: usize) -> Result<(String, Vec<Item>), String> {
+    let h = m.host().ok_or("no host loaded")?;
+    match pane {
         0 => data::queue_entries(h, QueueId::Cmdq),
         1 => data::queue_entries(h, QueueId::Evtq),
         _ => data::klog_decoded(h).map(|r| {
@@ -27,34 +41,78 @@ fn entries(app: &App) -> Result<(String, Vec<Item>), String> {
 }
 
 /// The entries the list shows: all, or those matching the `/` filter.
-fn shown(app: &App) -> Result<(String, Vec<Item>), String> {
-    let (head, es) = entries(app)?;
-    Ok((head, es.into_iter().filter(|i| app.search.matches(&[&i.label, &i.summary])).collect()))
+fn shown(m: &Model, pane: usize) -> Result<(String, Vec<Item>), String> {
+    let (head, es) = entries(m, pane)?;
+    Ok((head, es.into_iter().filter(|i| m.search.matches(&[&i.label, &i.summary])).collect()))
 }
 
-pub fn row_count(app: &App) -> usize {
-    shown(app).map(|e| e.1.len()).unwrap_or(0)
+impl View for QueuesView {
+    fn id(&self) -> ViewId {
+        ViewId::Queues
+    }
+
+    fn rows(&self, m: &Model) -> usize {
+        shown(m, self.pane).map(|e| e.1.len()).unwrap_or(0)
+    }
+
+    fn move_cursor(&mut self, m: &Model, d: i64) {
+        let n = self.rows(m);
+        self.list.select(clamp_cursor(self.list.selected(), d, n));
+    }
+
+    fn offset(&self) -> usize {
+        self.list.offset()
+    }
+
+    fn click(&mut self, _m: &Model, row: usize) -> bool {
+        self.list.select(Some(row));
+        true
+    }
+
+    fn act(&mut self, _m: &Model, a: Action) -> Option<Reply> {
+        match a {
+            Action::NextPane => {
+                self.pane = (self.pane + 1) % PANES.len();
+                self.list.select(Some(0));
+                Some(Reply::status(format!("Queues & log: {}", PANES[self.pane])))
+            }
+            _ => None,
+        }
+    }
+
+    fn draw(&mut self, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+        draw(self, f, m, area)
+    }
+
+    fn focused_text(&self, m: &Model) -> Option<String> {
+        let (_, es) = shown(m, self.pane).ok()?;
+        let i = es.get(self.list.selected()?)?;
+        Some(format!("{} {}\n{}", i.label, i.summary, doc::text(&i.doc)))
+    }
 }
 
-pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
-    let t = app.theme;
-    let title = format!("{} (w: {})", PANES[app.queues_pane], PANES.join(" | "));
-    match shown(app) {
-        Err(e) => super::unavailable(
-            f,
-            &t,
-            area,
-            &title,
-            &e,
-            &["w switches between the command queue, the event queue and the kernel log"],
-        ),
+fn draw(v: &mut QueuesView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+    let t = m.theme;
+    let title = format!("{} (w: {})", PANES[v.pane], PANES.join(" | "));
+    match shown(m, v.pane) {
+        Err(e) => {
+            super::unavailable(
+                f,
+                &t,
+                area,
+                &title,
+                &e,
+                &["w switches between the command queue, the event queue and the kernel log"],
+            );
+            Rect::default()
+        }
         Ok((head, es)) => {
             let list_h = ((area.height.saturating_sub(2)) * 2 / 5).max(4);
             let [h, body, detail] =
                 Layout::vertical([Constraint::Length(2), Constraint::Length(list_h), Constraint::Min(4)]).areas(area);
             let mut head = head;
-            if app.search.active() {
-                head.push_str(&format!("; /{}: {} shown", app.search.query, es.len()));
+            if m.search.active() {
+                head.push_str(&format!("; /{}: {} shown", m.search.query, es.len()));
             }
             f.render_widget(Paragraph::new(Line::styled(head, t.accent)).wrap(Wrap { trim: true }), h);
             let items: Vec<ListItem> = es
@@ -66,29 +124,23 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                     ]))
                 })
                 .collect();
-            app.hit.list = super::inner(body);
             let list =
-                List::new(items).block(super::focused_block(&t, title, !app.detail_focus)).highlight_style(t.selected);
-            let sel = app.queues.selected().and_then(|i| es.get(i));
+                List::new(items).block(super::focused_block(&t, title, !m.detail_focus)).highlight_style(t.selected);
+            let sel = v.list.selected().and_then(|i| es.get(i));
             let lines = match sel {
                 Some(i) => doc::lines(&i.doc, &t, super::inner(detail).width, false),
                 None => vec![Line::styled("no entry", t.dim)],
             };
-            f.render_stateful_widget(list, body, &mut app.queues);
+            f.render_stateful_widget(list, body, &mut v.list);
             f.render_widget(
-                Paragraph::new(lines).scroll((app.detail_scroll, 0)).block(super::focused_block(
+                Paragraph::new(lines).scroll((m.detail_scroll, 0)).block(super::focused_block(
                     &t,
                     "Entry: full decode (] and [ scroll)",
-                    app.detail_focus,
+                    m.detail_focus,
                 )),
                 detail,
             );
+            super::inner(body)
         }
     }
-}
-
-pub fn focused_text(app: &App) -> Option<String> {
-    let (_, es) = shown(app).ok()?;
-    let i = es.get(app.queues.selected()?)?;
-    Some(format!("{} {}\n{}", i.label, i.summary, doc::text(&i.doc)))
 }
