@@ -255,6 +255,18 @@ pub fn suggested_walks(snap: &Snapshot) -> Vec<WalkSpec> {
         .unwrap_or_default()
 }
 
+/// The kernel's SMMU lines a snapshot carries (`kernel.dmesg_smmu`, as `smmu collect`
+/// writes them), as one text; None when there are none.
+pub fn kernel_log(snap: &Snapshot) -> Option<String> {
+    let lines = snap.file.kernel.as_ref()?.get("dmesg_smmu")?.as_array()?;
+    let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.join("\n"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,7 @@ pub struct Host {
 #[derive(Debug, Clone, Default)]
 pub struct HostCache {
     streams: std::cell::OnceCell<Result<StreamList, String>>,
-    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
+    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<ForwardReport, String>>>,
     klog: std::cell::OnceCell<Result<Vec<Item>, String>>,
     cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
     queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<QueueListing, String>>>,
@@ -187,10 +187,7 @@ impl Host {
         }
         match parse::parse_bytes(bytes, &ParseOptions::default()) {
             Ok(p) => {
-                let format = serde_json::to_value(p.format)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_else(|| format!("{:?}", p.format));
+                let format = p.format.describe().to_string();
                 let mut h = Host::new(name.to_string(), kind, String::new(), format, p.registers);
                 h.notes.extend(p.notes);
                 Ok(h)
@@ -212,12 +209,7 @@ impl Host {
         let mut h = Host::new(name.to_string(), kind, String::new(), "snapshot".into(), snap.registers.clone());
         h.notes.extend(snap.file.notes.iter().cloned());
         // The kernel's SMMU lines, when the snapshot carries them.
-        if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
-            let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
-            if !t.is_empty() {
-                h.klog = Some(t.join("\n"));
-            }
-        }
+        h.klog = smmu_core::inspect::kernel_log(&snap);
         // A snapshot built from a scenario keeps the scenario's walks.
         h.walks = smmu_core::inspect::suggested_walks(&snap).iter().map(SuggestedWalk::from_spec).collect();
         h.snapshot = Some(snap);
@@ -381,6 +373,7 @@ pub fn sample_dataset(why: &str) -> Result<Dataset, String> {
 // (from the input, or "not available yet" from this build).
 // ---------------------------------------------------------------------------------------
 
+use smmu_core::forward::ForwardReport;
 use smmu_core::present::{build, Document, Span as PSpan, Tone};
 use smmu_core::walk::{self, Access, WalkRequest};
 
@@ -415,9 +408,9 @@ pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
     Ok((s.lines().into_iter().map(|(k, v)| (k.to_string(), v)).collect(), s.warnings.clone()))
 }
 
-/// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm,
-/// pool), computed by smmu-core with the given kernel capabilities (None: not given).
-pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+/// The forwarding report for the hosts (verdicts, guest IDRs, VMM profiles, pool), computed by
+/// smmu-core with the given kernel capabilities (None: not given).
+pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<ForwardReport, String> {
     // One host (the Forwarding view): memoized per capability set.
     if let [h] = hosts {
         if let Some(v) = h.cache.forward.borrow().get(&caps) {
@@ -430,7 +423,7 @@ pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::
     compute_forward(hosts, caps)
 }
 
-fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<ForwardReport, String> {
     let named: Vec<(String, RegisterSet)> =
         hosts.iter().filter(|h| !h.registers.is_empty()).map(|h| (h.name.clone(), h.registers.clone())).collect();
     if named.is_empty() {
@@ -440,8 +433,7 @@ fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Val
     if let Some(bits) = caps {
         opts.caps = Some(smmu_core::forward::Caps::from_bits(bits)?);
     }
-    let r = smmu_core::forward::analyze(&named, &opts);
-    serde_json::to_value(&r).map_err(|e| e.to_string())
+    Ok(smmu_core::forward::analyze(&named, &opts))
 }
 
 pub use smmu_core::inspect::{CdEntry, StreamRow};
@@ -758,14 +750,10 @@ pub fn dataset_pool_diff(d: &Dataset) -> Result<PoolDiff, String> {
 }
 
 pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
-    let v = forward_report(hosts, None)?;
-    let mut m = std::collections::BTreeMap::new();
-    if let Some(a) = v.get("pool").and_then(|p| p.get("diff")).and_then(|x| x.as_array()) {
-        for e in a {
-            let g = |k: &str| e.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            let matters = e.get("matters").and_then(|x| x.as_bool()).unwrap_or(false);
-            m.insert((g("register"), g("field")), (matters, g("why")));
-        }
-    }
-    Ok(m)
+    let r = forward_report(hosts, None)?;
+    Ok(r.pool
+        .iter()
+        .flat_map(|p| p.diff.iter())
+        .map(|e| ((e.register.to_string(), e.field.to_string()), (e.matters, e.why.clone())))
+        .collect())
 }

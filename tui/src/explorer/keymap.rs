@@ -104,6 +104,16 @@ impl Key {
             Key::BackTab => ev.code == KeyCode::BackTab,
         }
     }
+    /// The label in the footer: arrows as arrows.
+    pub fn short_label(self) -> String {
+        match self {
+            Key::Code(KeyCode::Left) => "←".into(),
+            Key::Code(KeyCode::Right) => "→".into(),
+            Key::Code(KeyCode::Up) => "↑".into(),
+            Key::Code(KeyCode::Down) => "↓".into(),
+            other => other.label(),
+        }
+    }
     pub fn label(self) -> String {
         match self {
             Key::Char(' ') => "Space".into(),
@@ -200,19 +210,13 @@ pub static KEYMAP: &[Binding] = &[
         &[Char('e'), Code(KeyCode::Enter)],
         C::Walk,
         A::EditWalk,
-        "inputs",
+        "edit",
         "edit SID/SSID/IOVA/access, Enter runs the walk",
     ),
     f(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "back", "step back one descriptor read"),
     f(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step", "step forward one descriptor read"),
     f(&[Char('u')], C::Walk, A::TogglePriv, "priv", "toggle privileged/unprivileged (PnU) and rerun the walk"),
-    f(
-        &[Char('s')],
-        C::Walk,
-        A::NextWalk,
-        "next walk",
-        "next walk suggested by the scenario (with what the spec expects)",
-    ),
+    f(&[Char('s')], C::Walk, A::NextWalk, "walk", "next walk suggested by the scenario (with what the spec expects)"),
     f(
         &[Char('w')],
         C::Queues,
@@ -380,7 +384,7 @@ pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
     KEYMAP
         .iter()
         .filter(|bd| bd.context == ctx && !bd.short.is_empty())
-        .map(|bd| (bd.keys.iter().take(1).map(|k| k.label()).collect::<String>(), bd.short))
+        .map(|bd| (bd.keys.iter().take(1).map(|k| k.short_label()).collect::<String>(), bd.short))
         .collect()
 }
 

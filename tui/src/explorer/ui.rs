@@ -84,8 +84,19 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
         spans.extend(key(k, w));
     }
     if ctx != Context::TextInput && ctx != Context::Help {
+        // The global keys, fewer when the line is narrow (q:quit always).
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let all = [("?", "help"), ("Tab", "views"), ("/", "filter"), ("y", "copy"), ("q", "quit")];
+        let mut global: Vec<(&str, &str)> = all.to_vec();
+        let width = |g: &[(&str, &str)]| 3 + g.iter().map(|(k, w)| k.chars().count() + w.len() + 2).sum::<usize>();
+        for drop in ["Tab", "y", "/"] {
+            if used + width(&global) <= area.width as usize {
+                break;
+            }
+            global.retain(|(k, _)| *k != drop);
+        }
         spans.push(Span::styled("  |", t.dim));
-        for (k, w) in [("?", "help"), ("Tab", "views"), ("/", "filter"), ("y", "copy"), ("q", "quit")] {
+        for (k, w) in global {
             spans.extend(key(k.to_string(), w));
         }
     }

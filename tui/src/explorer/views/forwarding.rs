@@ -1,17 +1,16 @@
 //! 3 Forwarding: the verdict table (class, host/guest values, reason), VMM profile and
-//! kernel capabilities switched live, filter by class, the guest IDR values. Renders the
-//! `smmu forward --json` contract: verdicts[{register, field, host, guest, class, reason,
-//! refs}], guest{IDRn}, vmm[{name, accepts, messages}].
+//! kernel capabilities switched live, filter by class, the guest IDR values. Renders
+//! smmu-core's typed [`ForwardReport`].
 
 use super::super::data;
+use super::super::doc;
 use super::super::keymap::Action;
 use super::super::view::{clamp_cursor, Model, Reply, View, ViewId};
-use super::jtext;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
-use serde_json::Value;
+use smmu_core::forward::{ForwardReport, Verdict};
 
 pub const PROFILES: [&str; 4] = ["strict", "qemu-accel", "cloud-hypervisor", "openvmm"];
 pub const CLASSES: [&str; 8] =
@@ -43,7 +42,7 @@ impl Default for ForwardingView {
     }
 }
 
-fn report(m: &Model, st: &ForwardingView) -> Result<Value, String> {
+fn report(m: &Model, st: &ForwardingView) -> Result<ForwardReport, String> {
     let hosts: Vec<&data::Host> = m.data.hosts.iter().skip(m.host).take(1).collect();
     data::forward_report(&hosts, CAP_SETS[st.caps].1)
 }
@@ -57,21 +56,17 @@ fn class_filter(st: &ForwardingView) -> Option<&'static str> {
 }
 
 /// The verdicts shown: of the class filter, and matching `/`.
-fn verdicts(m: &Model, st: &ForwardingView, v: &Value) -> Vec<Value> {
+fn verdicts<'a>(m: &Model, st: &ForwardingView, v: &'a ForwardReport) -> Vec<&'a Verdict> {
     let cf = class_filter(st);
-    v.get("verdicts")
-        .and_then(|x| x.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|e| cf.is_none_or(|c| e.get("class").and_then(|x| x.as_str()) == Some(c)))
-                .filter(|e| {
-                    let name = format!("{}.{}", jtext(e.get("register")), jtext(e.get("field")));
-                    m.search.matches(&[&name, &jtext(e.get("class")), &jtext(e.get("reason"))])
-                })
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
+    v.verdicts
+        .iter()
+        .filter(|e| cf.is_none_or(|c| e.class.name() == c))
+        .filter(|e| m.search.matches(&[&format!("{}.{}", e.register, e.field), e.class.name(), &e.reason]))
+        .collect()
+}
+
+fn num(v: Option<u64>) -> String {
+    v.map(|x| format!("{x:#x}")).unwrap_or_else(|| "-".into())
 }
 
 impl View for ForwardingView {
@@ -136,20 +131,18 @@ fn draw(st: &mut ForwardingView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
         Layout::vertical([Constraint::Length(5), Constraint::Min(5), Constraint::Length(7)]).areas(area);
     // Header: profile, caps, filter, acceptance, guest IDRs.
     let prof = PROFILES[st.profile];
-    let vmm = v
-        .get("vmm")
-        .and_then(|x| x.as_array())
-        .and_then(|a| a.iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(prof)).or(a.first()));
-    let accepts = vmm.and_then(|e| e.get("accepts")).and_then(|x| x.as_bool());
-    let msgs = vmm.map(|e| jtext(e.get("messages"))).unwrap_or_default();
+    let vmm = v.vmm.iter().find(|e| e.name == prof).or(v.vmm.first());
+    let accepts = vmm.map(|e| e.accepts);
+    let msgs = super::without_flags(&vmm.map(|e| e.messages.join(", ")).unwrap_or_default());
     // The selected profile's guest IDRs (the strict ones when the profile has none).
     let guest = vmm
-        .and_then(|e| e.get("guest"))
-        .filter(|g| g.as_object().is_some_and(|o| !o.is_empty()))
-        .or(v.get("guest"))
-        .and_then(|g| g.as_object())
-        .map(|o| o.iter().map(|(k, x)| format!("{k}={}", jtext(Some(x)))).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default();
+        .map(|e| &e.guest)
+        .filter(|g| !g.is_empty())
+        .unwrap_or(&v.guest)
+        .iter()
+        .map(|(k, x)| format!("{k}={x}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let hl = vec![Line::from(vec![
         Span::styled("VMM ", t.dim),
         Span::styled(prof, t.accent),
@@ -167,13 +160,7 @@ fn draw(st: &mut ForwardingView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
     let guest_line =
         Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]);
     let exceeds: Vec<String> = vmm
-        .and_then(|e| e.get("exceeds_strict"))
-        .and_then(|x| x.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|f| format!("{}.{}={}", jtext(f.get("register")), jtext(f.get("field")), jtext(f.get("value"))))
-                .collect()
-        })
+        .map(|e| e.exceeds_strict.iter().map(|f| format!("{}.{}={:#x}", f.register, f.field, f.value)).collect())
         .unwrap_or_default();
     let mut gl = vec![guest_line];
     if !exceeds.is_empty() {
@@ -188,18 +175,18 @@ fn draw(st: &mut ForwardingView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
     let rows: Vec<Row> = rows_v
         .iter()
         .map(|e| {
-            let class = jtext(e.get("class"));
-            let cs = match class.as_str() {
+            let class = e.class.name();
+            let cs = match class {
                 "direct" | "assumed" => t.good,
                 "host-only" => t.bad,
                 _ => t.warn,
             };
             Row::new(vec![
-                Line::raw(format!("{}.{}", jtext(e.get("register")), jtext(e.get("field")))),
+                Line::raw(format!("{}.{}", e.register, e.field)),
                 Line::styled(class, cs),
-                Line::raw(jtext(e.get("host"))),
-                Line::raw(jtext(e.get("guest"))),
-                Line::raw(jtext(e.get("reason"))),
+                Line::raw(num(e.host)),
+                Line::raw(num(Some(e.guest))),
+                Line::raw(e.reason.clone()),
             ])
         })
         .collect();
@@ -221,16 +208,16 @@ fn draw(st: &mut ForwardingView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
     body.height = body.height.saturating_sub(1);
     f.render_stateful_widget(table, table_a, &mut st.table);
     let sel = st.table.selected().and_then(|i| rows_v.get(i));
+    let dw = super::inner(detail).width as usize;
     let d = match sel {
-        Some(e) => vec![
-            Line::styled(
-                format!("{}.{}: {}", jtext(e.get("register")), jtext(e.get("field")), jtext(e.get("class"))),
-                t.title,
-            ),
-            Line::raw(format!("{} Guest value means: {}", jtext(e.get("reason")), jtext(e.get("guest_meaning")))),
-            Line::styled(format!("Would change: {}", jtext(e.get("would_change"))), t.warn),
-            Line::styled(format!("refs: {}", jtext(e.get("refs"))), t.dim),
-        ],
+        Some(e) => {
+            let mut d = vec![Line::styled(format!("{}.{}: {}", e.register, e.field, e.class.name()), t.title)];
+            d.extend(doc::para(&t, 0, &[(e.reason.clone(), t.text)], dw));
+            d.extend(doc::key_value(&t, "Guest value means:", 0, &[(e.guest_meaning.clone(), t.text)], dw));
+            d.extend(doc::key_value(&t, "Would change:", 0, &[(e.would_change.clone(), t.warn)], dw));
+            d.extend(doc::key_value(&t, "refs:", 0, &[(e.refs.join(", "), t.dim)], dw));
+            d
+        }
         None => vec![Line::styled("no verdict matches the filter", t.dim)],
     };
     f.render_widget(
@@ -250,12 +237,12 @@ fn focused_text(st: &ForwardingView, m: &Model) -> Option<String> {
     let e = rows.get(st.table.selected()?)?;
     Some(format!(
         "{}.{}: host {} guest {} [{}] {} ({})",
-        jtext(e.get("register")),
-        jtext(e.get("field")),
-        jtext(e.get("host")),
-        jtext(e.get("guest")),
-        jtext(e.get("class")),
-        jtext(e.get("reason")),
-        jtext(e.get("refs"))
+        e.register,
+        e.field,
+        num(e.host),
+        num(Some(e.guest)),
+        e.class.name(),
+        e.reason,
+        e.refs.join(", ")
     ))
 }

@@ -50,12 +50,35 @@ pub fn inner(area: Rect) -> Rect {
     Block::bordered().inner(area)
 }
 
-/// A JSON scalar as display text (strings unquoted).
-pub fn jtext(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Array(a)) => a.iter().map(|x| jtext(Some(x))).collect::<Vec<_>>().join(", "),
-        Some(other) => other.to_string(),
+/// A core message without the command-line hint some carry ("...; pass --kernel", "(--fw-coherent)"):
+/// the explorer has no flags, so it says what is assumed and leaves out how to change it on
+/// the command line.
+pub fn without_flags(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for lead in ["; pass --", "; give --", "; say so with --", ", pass --", " pass --"] {
+        if let Some(i) = out.find(lead) {
+            // The hint runs to the end of its clause.
+            let rest = &out[i + lead.len()..];
+            let end = rest.find([';', ')']).map(|e| i + lead.len() + e).unwrap_or(out.len());
+            out.replace_range(i..end, "");
+        }
+    }
+    while let Some(i) = out.find(" (--") {
+        let end = out[i..].find(')').map(|e| i + e + 1).unwrap_or(out.len());
+        out.replace_range(i..end, "");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flag_hints_are_left_out() {
+        assert_eq!(super::without_flags("oas 44 < 48; pass --cpu-pa-bits if the CPUs differ"), "oas 44 < 48");
+        assert_eq!(
+            super::without_flags("coherency then rests on firmware (--fw-coherent)"),
+            "coherency then rests on firmware"
+        );
+        assert_eq!(super::without_flags("no flag here (really)"), "no flag here (really)");
     }
 }

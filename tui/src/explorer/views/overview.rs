@@ -145,7 +145,7 @@ fn linux_lines(
             out.extend(doc::para(
                 &t,
                 0,
-                &[(p.one_line(), if p.probe_fails.is_some() { t.warn } else { t.text })],
+                &[(super::without_flags(&p.one_line()), if p.probe_fails.is_some() { t.warn } else { t.text })],
                 width,
             ));
             for l in p.text_lines().iter().skip(1) {
@@ -154,7 +154,7 @@ fn linux_lines(
                 } else {
                     t.dim
                 };
-                out.extend(doc::para(&t, 2, &[(l.clone(), style)], width));
+                out.extend(doc::para(&t, 2, &[(super::without_flags(l), style)], width));
             }
         }
         Err(e) => out.push(Line::styled(format!("Linux {}: {e}", table.name()), t.dim)),

@@ -3,6 +3,7 @@
 //! register value. Everything comes from the decode tree (`RegisterInfo`/`FieldInfo`) and
 //! the field's definition in the register table.
 
+use super::super::doc;
 use super::super::keymap::Action;
 use super::super::theme::Theme;
 use super::super::view::{clamp_cursor, Model, Reply, View, ViewId};
@@ -266,10 +267,11 @@ fn draw(st: &mut RegistersView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
     let title = if m.search.active() { format!("Registers  /{}", m.search.query) } else { "Registers".to_string() };
     let list = List::new(items).block(super::focused_block(&t, title, !m.detail_focus)).highlight_style(t.selected);
     let focused = st.focused(m);
+    let dw = super::inner(right).width as usize;
     let detail = match focused {
-        Some(RegRow::Register(ri)) => h.decoded.get(ri).map(|r| register_detail(m, r)).unwrap_or_default(),
+        Some(RegRow::Register(ri)) => h.decoded.get(ri).map(|r| register_detail(m, r, dw)).unwrap_or_default(),
         Some(RegRow::Field(ri, fi)) => match h.decoded.get(ri).and_then(|r| r.fields.get(fi).map(|x| (r, x))) {
-            Some((r, x)) => field_detail(&t, r, x),
+            Some((r, x)) => field_detail(&t, r, x, dw),
             None => vec![],
         },
         None => vec![Line::styled("No register matches the filter.", t.warn)],
@@ -330,7 +332,7 @@ fn bit_lines(t: &Theme, width: u8, value: u64, hl: Option<(u16, u8)>) -> Vec<Lin
     out
 }
 
-fn register_detail(m: &Model, r: &RegisterInfo) -> Vec<Line<'static>> {
+fn register_detail(m: &Model, r: &RegisterInfo, width: usize) -> Vec<Line<'static>> {
     let t = &m.theme;
     let mut v = vec![
         Line::from(vec![
@@ -357,19 +359,28 @@ fn register_detail(m: &Model, r: &RegisterInfo) -> Vec<Line<'static>> {
     v.push(Line::raw(""));
     let name_w = r.fields.iter().map(|x| x.name.len()).max().unwrap_or(8) + 1;
     for fld in &r.fields {
-        v.push(Line::from(vec![
-            Span::styled(format!("{:<name_w$}", fld.name), t.text),
-            Span::styled(format!("{:>8} ", bits_label(fld)), t.dim),
-            Span::styled(format!("{:>6}  ", fmt_value(fld)), t.accent),
-            Span::styled(fld.meaning.clone(), t.text),
-        ]));
+        // The meaning wraps under itself, not under the field's name.
+        let col = name_w + 9 + 8;
+        let indent = if col > width / 2 { 4 } else { col };
+        for (i, mut l) in doc::wrap(&[(fld.meaning.clone(), t.text)], col, indent, width).into_iter().enumerate() {
+            if i == 0 {
+                let mut head = vec![
+                    Span::styled(format!("{:<name_w$}", fld.name), t.text),
+                    Span::styled(format!("{:>8} ", bits_label(fld)), t.dim),
+                    Span::styled(format!("{:>6}  ", fmt_value(fld)), t.accent),
+                ];
+                head.append(&mut l);
+                l = head;
+            }
+            v.push(Line::from(l));
+        }
     }
     v.push(Line::raw(""));
     v.push(Line::styled("Enter expands; focus a field for its encodings and bits", t.dim));
     v
 }
 
-fn field_detail(t: &Theme, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'static>> {
+fn field_detail(t: &Theme, r: &RegisterInfo, fld: &FieldInfo, width: usize) -> Vec<Line<'static>> {
     let def = Some(fld.def);
     let mut v = vec![
         Line::from(vec![
@@ -382,8 +393,8 @@ fn field_detail(t: &Theme, r: &RegisterInfo, fld: &FieldInfo) -> Vec<Line<'stati
             Span::styled("Value   ", t.dim),
             Span::styled(format!("{} ({:#x})", fld.value, fld.value), t.accent),
         ]),
-        Line::from(vec![Span::styled("Meaning ", t.dim), Span::styled(fld.meaning.clone(), t.text)]),
     ];
+    v.extend(doc::key_value(t, "Meaning", 8, &[(fld.meaning.clone(), t.text)], width));
     for fl in &fld.flags {
         v.push(Line::styled(format!("! {fl}"), t.bad));
     }

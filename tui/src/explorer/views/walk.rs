@@ -202,11 +202,10 @@ pub fn nested_grid(st: &[Step], shown: usize, fault: bool) -> Option<Vec<GridRow
 }
 
 fn grid_lines(t: &Theme, g: &[GridRow], width: u16) -> Vec<Line<'static>> {
-    let label_w = (width as usize).saturating_sub(15 + 18).clamp(16, 40);
-    let mut gl = vec![Line::styled(
-        format!("{:<label_w$} S2 L0 L1 L2 L3  then  (● read, ✗ faulted)", "stage-2 walk for"),
-        t.title,
-    )];
+    // label, 4 cells of 3 columns, then the stage-1 read it enabled (~14 columns).
+    let label_w = (width as usize).saturating_sub(4 + 12 + 2 + 14).clamp(12, 48);
+    let legend = if width as usize >= label_w + 1 + 14 + 6 + 24 { "  (● read, ✗ faulted)" } else { "" };
+    let mut gl = vec![Line::styled(format!("{:<label_w$} S2 L0 L1 L2 L3  then{legend}", "stage-2 walk for"), t.title)];
     for r in g {
         let mut spans = vec![];
         let label: String = r.purpose.chars().take(label_w).collect();
@@ -453,30 +452,22 @@ impl View for WalkView {
         let fault = w.outcome == Outcome::Fault;
         let grid = nested_grid(st, shown, fault);
         let grid_h = grid.as_ref().map(|g| g.len() as u16 + 1).unwrap_or(0);
-        // Trace: a few lines at 24 rows, more when there is room; the step pane gets the rest.
-        let trace_h = if body.height < 26 { 5 } else { (body.height / 3).max(5) };
-        let [head, trace, grid_a, detail] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Length(trace_h),
-            Constraint::Length(grid_h),
-            Constraint::Min(4),
-        ])
-        .areas(body);
+        // The head: outcome, then the summary and what the scenario expects, wrapped.
         let outcome = outcome_name(&w.outcome);
         let os = if matches!(w.outcome, Outcome::Translated | Outcome::Bypass) { t.good } else { t.bad };
-        let mut hs = vec![Span::styled("Outcome ", t.dim), Span::styled(outcome, os)];
+        let mut first = vec![("Outcome ".to_string(), t.dim), (outcome.to_string(), os)];
         if let Some(pa) = w.pa {
-            hs.push(Span::styled(format!("  PA {pa:#x}"), t.accent));
+            first.push((format!("  PA {pa:#x}"), t.accent));
         }
         if let Some(ipa) = w.ipa {
-            hs.push(Span::styled(format!("  IPA {ipa:#x}"), t.accent));
+            first.push((format!("  IPA {ipa:#x}"), t.accent));
         }
-        hs.push(Span::styled(
+        first.push((
             format!(
-                "  {}  step {shown}/{}  ({})",
-                w.config,
+                "  step {shown}/{} ({}), {}",
                 st.len(),
-                count(w.descriptor_reads as u64, "descriptor read", "descriptor reads")
+                count(w.descriptor_reads as u64, "descriptor read", "descriptor reads"),
+                w.config
             ),
             t.dim,
         ));
@@ -491,11 +482,27 @@ impl View for WalkView {
                 t.dim,
             ));
         }
-        let mut hl = vec![Line::from(hs)];
-        hl.extend(doc::para(&t, 0, &second, head.width as usize));
+        let mut hl = doc::para(&t, 0, &first, body.width as usize);
+        hl.extend(doc::para(&t, 0, &second, body.width as usize));
+        let small = body.height < 26;
+        let head_h = (hl.len() as u16).min(if small { 3 } else { 4 });
+        // Trace without a border: at 24 rows the last few steps (3 with a nested grid, which
+        // shows where the walk is), more when there is room; the step pane gets the rest.
+        let trace_h = match (small, grid.is_some()) {
+            (true, true) => 3,
+            (true, false) => 5,
+            (false, _) => (body.height / 4).max(5),
+        };
+        let [head, trace, grid_a, detail] = Layout::vertical([
+            Constraint::Length(head_h),
+            Constraint::Length(trace_h),
+            Constraint::Length(grid_h),
+            Constraint::Min(4),
+        ])
+        .areas(body);
         f.render_widget(Paragraph::new(hl), head);
         // Trace: the steps shown so far, the current one highlighted, scrolled to keep it visible.
-        let inner_h = super::inner(trace).height as usize;
+        let inner_h = trace.height as usize;
         let first = shown.saturating_sub(inner_h.max(1));
         let mut lines = Vec::new();
         for (i, s) in st.iter().enumerate().take(shown).skip(first) {
@@ -512,7 +519,7 @@ impl View for WalkView {
         if shown == 0 {
             lines.push(Line::styled("Right/l: first step", t.dim));
         }
-        f.render_widget(Paragraph::new(lines).block(super::block(&t, "Trace (Left/Right step)")), trace);
+        f.render_widget(Paragraph::new(lines), trace);
         if let Some(g) = grid {
             f.render_widget(Paragraph::new(grid_lines(&t, &g, grid_a.width)), grid_a);
         }
