@@ -7,7 +7,7 @@ use super::view::ViewId;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &mut App) {
@@ -110,20 +110,26 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
     let h = area.height.saturating_sub(2);
     let popup = Rect { x: area.x + (area.width - w) / 2, y: area.y + 1, width: w, height: h };
     f.render_widget(Clear, popup);
-    let mut rows = Vec::new();
+    let mut rows: Vec<Line> = Vec::new();
     let mut last = None;
     let current = app.view.context();
+    let help_w = (w as usize).saturating_sub(2 + 21);
     for (ctx, keys, help) in keymap::help_lines() {
         if last != Some(ctx) {
             let title =
                 if ctx == current { format!("▶ {} (this view)", ctx.title()) } else { ctx.title().to_string() };
-            rows.push(Row::new(vec![Line::styled(title, t.title), Line::raw("")]));
+            rows.push(Line::styled(title, t.title));
             last = Some(ctx);
         }
-        rows.push(Row::new(vec![Line::styled(format!("  {keys}"), t.accent), Line::styled(help, t.text)]));
+        // The help text wraps under itself.
+        for (i, mut l) in super::doc::wrap(&[(help.to_string(), t.text)], 0, 0, help_w).into_iter().enumerate() {
+            let k = if i == 0 { format!("  {keys:<18} ") } else { " ".repeat(21) };
+            l.insert(0, Span::styled(k, t.accent));
+            rows.push(Line::from(l));
+        }
     }
-    let rows: Vec<Row> = rows.into_iter().skip(scroll as usize).collect();
-    let table = Table::new(rows, [Constraint::Length(18), Constraint::Min(10)]).block(
+    let rows: Vec<Line> = rows.into_iter().skip(scroll as usize).collect();
+    let table = Paragraph::new(rows).block(
         Block::bordered()
             .title(format!(" Help: every key ({} views: 1-8) ", ViewId::ALL.len()))
             .title_bottom(" Up/Down scroll, Esc closes ")
