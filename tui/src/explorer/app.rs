@@ -235,7 +235,12 @@ impl App {
             _ => {
                 let reply = self.views.get_mut(self.view).act(&self.model, a);
                 match reply {
-                    Some(r) => self.apply(r),
+                    Some(r) => {
+                        // What the detail pane shows changed: back to its top, the list focused.
+                        self.model.detail_scroll = 0;
+                        self.model.detail_focus = false;
+                        self.apply(r)
+                    }
                     None => self.default_action(a),
                 }
             }

@@ -68,9 +68,8 @@ impl WalkView {
                 }
             }
         }
-        if h.snapshot.is_some() {
-            self.run(m);
-        }
+        // Without a snapshot the walk says what it needs.
+        self.run(m);
     }
 
     fn take(&mut self, w: &SuggestedWalk) {
