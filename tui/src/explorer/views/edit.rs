@@ -88,7 +88,7 @@ impl EditState {
 
 /// What the Edit view's functions work on: its state, the read-only model, and the status
 /// line to show afterwards.
-struct App<'a> {
+struct Cx<'a> {
     edit: &'a mut EditState,
     m: &'a Model,
     status: String,
@@ -107,7 +107,7 @@ fn categories() -> impl Iterator<Item = &'static str> {
     encode::CATEGORIES.iter().map(|(c, _)| *c)
 }
 
-fn cycle_kind(app: &mut App<'_>, d: i64) {
+fn cycle_kind(app: &mut Cx<'_>, d: i64) {
     let cats: Vec<&str> = categories().collect();
     let i = cats.iter().position(|c| *c == app.edit.kind.category()).unwrap_or(0) as i64;
     let next = cats.get((i + d).rem_euclid(cats.len() as i64) as usize).copied().unwrap_or("ste");
@@ -121,7 +121,7 @@ fn cycle_kind(app: &mut App<'_>, d: i64) {
     }
 }
 
-fn cycle_name(app: &mut App<'_>, d: i64) {
+fn cycle_name(app: &mut Cx<'_>, d: i64) {
     let kinds = Kind::of_category(app.edit.kind.category());
     if kinds.len() < 2 {
         app.status = format!("{} has no opcodes or event types to choose from (s changes the kind)", app.edit.kind);
@@ -134,7 +134,7 @@ fn cycle_name(app: &mut App<'_>, d: i64) {
     }
 }
 
-fn set(app: &mut App<'_>, f: &'static FieldDef, value: u64) {
+fn set(app: &mut Cx<'_>, f: &'static FieldDef, value: u64) {
     match encode::set_value(app.edit.kind, &app.edit.words, f, value, regs(app.m)) {
         Ok(w) => {
             app.edit.words = w;
@@ -149,7 +149,7 @@ fn is_identity(kind: Kind, f: &FieldDef) -> bool {
 }
 
 /// Performs an Edit view action.
-fn act(app: &mut App<'_>, a: EditAction) {
+fn act(app: &mut Cx<'_>, a: EditAction) {
     let n = app.edit.kind.layout().fields.len();
     let e = &mut *app.edit;
     match a {
@@ -223,7 +223,7 @@ fn parse_words(text: &str, want: usize) -> Result<Vec<u64>, String> {
 }
 
 /// Typing keys while an input is open (Enter, Esc, Backspace, Ctrl-U, Tab).
-fn act_text(app: &mut App<'_>, a: Action) {
+fn act_text(app: &mut Cx<'_>, a: Action) {
     let Some(input) = app.edit.input.clone() else { return };
     match a {
         Action::Cancel => {
@@ -453,7 +453,7 @@ impl View for EditState {
         type_char(self, c)
     }
     fn act(&mut self, m: &Model, a: Action) -> Option<Reply> {
-        let mut cx = App { edit: self, m, status: String::new() };
+        let mut cx = Cx { edit: self, m, status: String::new() };
         match a {
             Action::Edit(e) => act(&mut cx, e),
             Action::Accept | Action::Cancel | Action::DeleteChar | Action::ClearInput | Action::NextPane
