@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 IDLE="${1:-5}"
-if [ -z "${BIN:-}" ]; then cargo build -q --release -p smmu-tui; BIN="$PWD/target/release/smmu"; fi
+if [ -z "${BIN:-}" ]; then cargo build -q --release -p smmu-tui; BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/smmu"; fi
 SOCK="smmu-measure-$$"; TMP="$(mktemp -d)"
 T() { tmux -L "$SOCK" "$@"; }
 trap 'T kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod derived;
 pub mod encode;
 pub mod forward;
+pub mod inspect;
 pub mod klog;
 pub mod linux;
 pub mod mem;

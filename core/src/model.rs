@@ -313,7 +313,9 @@ impl FieldDef {
                 if value != 0 {
                     format!("yes: {}", self.desc)
                 } else {
-                    format!("no: not {}", lower_first(self.desc))
+                    // The description says what 1 means; negating it word by word reads badly
+                    // ("not stage 2 faults stall"), so 0 names it as the unset case.
+                    format!("no (when 1: {})", self.desc)
                 }
             }
             Fmt::Enum => format!("reserved encoding {value:#x}"),
@@ -321,14 +323,6 @@ impl FieldDef {
             Fmt::Addr(shift) => format!("address {:#x}", value.checked_shl(shift as u32).unwrap_or(0)),
             Fmt::Hex => format!("{value:#x}"),
         }
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

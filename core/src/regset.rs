@@ -135,6 +135,22 @@ impl RegisterSet {
     }
 }
 
+/// SMMU_STRTAB_BASE_CFG.SPLIT is IGNORED when FMT is linear (IHI 0070 6.3.25), so any value,
+/// 0 included, is no reserved encoding there: its meaning says so and it is not a problem.
+fn linear_split_ignored(d: &mut Decoded) {
+    use crate::regs::queues::strtab_base_cfg::{FMT, SPLIT};
+    let linear = d.fields.iter().any(|f| f.def.same(&FMT) && f.value == 0);
+    if !linear {
+        return;
+    }
+    for f in d.fields.iter_mut().filter(|f| f.def.same(&SPLIT)) {
+        if f.def.encoding(f.value).is_none() {
+            f.flags.clear();
+            f.meaning = format!("{:#x}, IGNORED: FMT is linear, SPLIT applies only to a 2-level table", f.value);
+        }
+    }
+}
+
 /// Formats a register value as `0x` plus 8 or 16 hex digits by its width.
 pub fn hex_value(r: &RegDef, v: u64) -> String {
     if r.width == 64 {
@@ -183,7 +199,8 @@ impl Eq for RegisterInfo {}
 impl RegisterInfo {
     pub fn new(r: &'static RegDef, value: u64) -> Self {
         let layout = r.layout_for(value);
-        let d: Decoded = layout.decode(&[value]);
+        let mut d: Decoded = layout.decode(&[value]);
+        linear_split_ignored(&mut d);
         let mut problems = d.problems();
         if r.width == 32 && value >> 32 != 0 {
             problems.push(format!("value {value:#x} does not fit a 32-bit register"));

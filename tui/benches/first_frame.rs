@@ -32,7 +32,7 @@ fn main() {
         load.push(t1 - t0);
         first.push(t2 - t1);
         for (i, v) in views.iter_mut().enumerate() {
-            app.go_view(i);
+            app.go_view(smmu_tui::explorer::app::ViewId::ALL[i]);
             // First draw of a view fills its caches; the second is a plain redraw.
             term.draw(|f| ui::draw(f, &mut app)).expect("draw");
             let a = Instant::now();

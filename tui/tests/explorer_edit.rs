@@ -59,7 +59,7 @@ fn focus(app: &mut App, name: &str) {
 fn edit_view_follows_words_steps_and_typed_values() {
     let mut a = app();
     typ(&mut a, "8");
-    assert_eq!(a.view, app::V_EDIT);
+    assert_eq!(a.view, app::ViewId::Edit);
     let s = render(&mut a, 140, 40);
     assert!(s.contains("8 Edit"), "{s}");
     assert!(s.contains("STE (IHI 0070 5.2)"), "{s}");

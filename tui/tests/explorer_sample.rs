@@ -66,18 +66,18 @@ fn walk_of_the_faulting_dma_gives_the_event_the_kernel_printed() {
     // The raw record equals the four dwords the kernel printed for this DMA.
     assert!(s.contains("0x0000001800000010, 0x0000020800000000, 0x0000000012345000, 0x0000000000000000"), "{s}");
     // Stepping back hides the event and the last read; Home goes to the start.
-    let n = a.walk.step;
+    let n = a.views.walk.step;
     assert!(n >= 3, "several steps: {n}");
     a.on_key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
-    assert_eq!(a.walk.step, n - 1);
+    assert_eq!(a.views.walk.step, n - 1);
     let s = render(&mut a, 120, 40);
     assert!(!s.contains("Event F_TRANSLATION"), "{s}");
     ch(&mut a, 'g');
-    assert_eq!(a.walk.step, 0);
+    assert_eq!(a.views.walk.step, 0);
     ch(&mut a, 'l');
-    assert_eq!(a.walk.step, 1);
+    assert_eq!(a.views.walk.step, 1);
     ch(&mut a, 'G');
-    assert_eq!(a.walk.step, n);
+    assert_eq!(a.views.walk.step, n);
 }
 
 #[test]
@@ -93,8 +93,8 @@ fn walk_inputs_can_be_retyped() {
         ch(&mut a, c);
     }
     a.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    assert_eq!(a.walk.inputs[0], "0x8");
-    let r = data::walk_request(&a.walk.inputs, true).expect("valid");
+    assert_eq!(a.views.walk.inputs[0], "0x8");
+    let r = data::walk_request(&a.views.walk.inputs, true).expect("valid");
     assert_eq!(r.sid, 8);
     let s = render(&mut a, 120, 40);
     assert!(s.contains("Outcome"), "{s}");
@@ -165,13 +165,13 @@ fn registers_view_on_the_sample_has_every_register_of_the_snapshot() {
     assert!(a.focus_field("STRTAB_BASE_CFG", "FMT"));
     let s = render(&mut a, 120, 40);
     assert!(s.contains("SMMU_STRTAB_BASE_CFG.FMT"), "{s}");
-    assert_eq!(a.view, app::V_REGISTERS);
+    assert_eq!(a.view, app::ViewId::Registers);
 }
 
 #[test]
 fn every_view_of_the_sample_renders_at_80x24() {
     let mut a = sample_app();
-    for v in 0..app::VIEWS.len() {
+    for v in app::ViewId::ALL {
         a.go_view(v);
         let s = render(&mut a, 80, 24);
         assert!(s.contains("7 Diff"), "{s}");
@@ -188,7 +188,7 @@ fn a_kernel_log_opens_on_its_decoded_events() {
     let h = Host::load_file(path).expect("a kernel log loads");
     assert_eq!(h.format, "kernel log");
     let mut a = App::new(Dataset::single(h, vec![]), ThemeName::Dark, true);
-    assert_eq!(a.view, app::V_QUEUES);
+    assert_eq!(a.view, app::ViewId::Queues);
     let s = render(&mut a, 120, 30);
     assert!(s.contains("F_TRANSLATION"), "{s}");
     assert!(s.contains("StreamID 0x7410"), "{s}");
@@ -228,17 +228,17 @@ fn nested_scenario_walk_shows_24_table_reads_in_the_grid() {
     assert!(!h.walks.is_empty());
     let mut a = App::new(Dataset::single(h, vec![]), ThemeName::Dark, true);
     ch(&mut a, '5');
-    let v = match &a.walk.result {
+    let v = match &a.views.walk.result {
         Some(Ok(v)) => v.clone(),
         other => panic!("walk ran: {other:?}"),
     };
-    assert_eq!(v["outcome"], "translated");
-    let steps = v["steps"].as_array().unwrap().clone();
-    let grid = smmu_tui::explorer::views::walk::nested_grid(&steps, steps.len()).expect("nested");
+    assert_eq!(v.outcome, smmu_core::walk::Outcome::Translated);
+    let steps = v.steps.clone();
+    let grid = smmu_tui::explorer::views::walk::nested_grid(&steps, steps.len(), false).expect("nested");
     // CD + four stage-1 tables + output: six stage-2 walks of four levels each.
     assert_eq!(grid.len(), 6, "{:?}", grid.iter().map(|r| &r.purpose).collect::<Vec<_>>());
     assert!(grid.iter().all(|r| r.levels == vec![0, 1, 2, 3]));
-    let s1_reads = steps.iter().filter(|s| s["stage"] == "1" && !s["level"].is_null()).count();
+    let s1_reads = steps.iter().filter(|s| s.stage == "1" && s.level.is_some()).count();
     let s2_reads: usize = grid.iter().skip(1).map(|r| r.levels.len()).sum();
     assert_eq!(s1_reads + s2_reads, 24);
     let s = render(&mut a, 100, 40);
@@ -278,13 +278,13 @@ fn pasting_a_kernel_log_decodes_it_and_pasting_a_dump_adds_a_host() {
                [    7.840301] arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000\n";
     // Terminals send pasted line breaks as CR.
     assert!(a.on_paste(&log.replace('\n', "\r")));
-    assert_eq!(a.view, app::V_QUEUES);
+    assert_eq!(a.view, app::ViewId::Queues);
     let s = render(&mut a, 120, 30);
     assert!(s.contains("F_TRANSLATION"), "{s}");
     assert!(s.contains("StreamID 0x18"), "{s}");
     // A stage-2-only QEMU IDR0 pasted becomes a second host; the diff shows S1P/S2P.
     a.on_paste("IDR0 = 0x0d441019\n");
-    assert_eq!(a.data.hosts.len(), 2);
+    assert_eq!(a.model.data.hosts.len(), 2);
     ch(&mut a, '7');
     let s = render(&mut a, 120, 30);
     assert!(s.contains("IDR0.S2P") && s.contains("IDR0.S1P"), "{s}");

@@ -163,6 +163,11 @@ const CMDQ_ENTRY: u64 = 16;
 const EVENTQ_ENTRY: u64 = 32;
 const PRIQ_ENTRY: u64 = 16;
 
+/// `n` with the noun in the number it needs: `count(1, "entry", "entries")` is "1 entry".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn pow2(bits: u64) -> Option<u64> {
     1u64.checked_shl(u32::try_from(bits).ok()?)
 }
@@ -767,9 +772,13 @@ impl Summary {
             v.push(("HTTU", h.clone()));
         }
         if let Some(q) = &self.queue_limits {
-            let mut t = format!("CMDQ {} entries, EVENTQ {} entries", q.cmdq_max_entries, q.eventq_max_entries);
+            let mut t = format!(
+                "CMDQ {}, EVENTQ {}",
+                count(q.cmdq_max_entries, "entry", "entries"),
+                count(q.eventq_max_entries, "entry", "entries")
+            );
             if let Some(p) = q.priq_max_entries {
-                t.push_str(&format!(", PRIQ {p} entries"));
+                t.push_str(&format!(", PRIQ {}", count(p, "entry", "entries")));
             }
             v.push(("Max queue sizes", t));
         }
@@ -788,10 +797,10 @@ impl Summary {
                 s.push_str(f);
             }
             if let Some(n) = t.streams {
-                s.push_str(&format!(", {n} StreamIDs"));
+                s.push_str(&format!(", {}", count(n, "StreamID", "StreamIDs")));
             }
             if let (Some(sp), Some(l1)) = (t.split, t.l1_entries) {
-                s.push_str(&format!(", split {sp} ({l1} L1 descriptors)"));
+                s.push_str(&format!(", split {sp} ({})", count(l1, "L1 descriptor", "L1 descriptors")));
             }
             if let Some(b) = &t.base {
                 s.push_str(&format!(" at {b}"));
@@ -799,7 +808,7 @@ impl Summary {
             v.push(("Stream table", s));
         }
         for q in &self.queues {
-            let mut s = format!("{} entries x {} bytes at {}", q.entries, q.entry_bytes, q.base);
+            let mut s = format!("{} x {} bytes at {}", count(q.entries, "entry", "entries"), q.entry_bytes, q.base);
             if let (Some(pi), Some(pw)) = (q.prod_index, q.prod_wrap) {
                 s.push_str(&format!(", PROD {pi} (wrap {pw})"));
             }

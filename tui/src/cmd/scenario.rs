@@ -36,7 +36,13 @@ pub fn run(a: Args) -> CliResult {
     match a.cmd {
         Cmd::Build { file, output } => {
             let s = load(&file)?;
-            let snap = scenario::build(&s).map_err(CliError::input)?;
+            let mut snap = scenario::build(&s).map_err(CliError::input)?;
+            // Keep the scenario's walks (what each should do), so the explorer and the web app
+            // offer them for the snapshot too (smmu_core::inspect::suggested_walks).
+            if !s.walks.is_empty() {
+                let walks = serde_json::to_value(&s.walks).map_err(|e| CliError::Input(format!("walks: {e}")))?;
+                snap.file.extra.insert(smmu_core::inspect::WALKS_MEMBER.into(), hex_numbers(walks));
+            }
             let text = snap.to_json();
             match output {
                 Some(o) => std::fs::write(&o, text + "\n").map_err(|e| CliError::Input(format!("{o}: {e}")))?,
@@ -91,4 +97,19 @@ pub fn run(a: Args) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// The walks as stored: StreamIDs, addresses and PAs as `0x...` strings, as scenario files
+/// write them (the scenario reader accepts both).
+fn hex_numbers(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(a) = v.as_array_mut() {
+        for w in a.iter_mut().filter_map(|w| w.as_object_mut()) {
+            for k in ["sid", "iova", "pa"] {
+                if let Some(n) = w.get(k).and_then(|x| x.as_u64()) {
+                    w.insert(k.into(), serde_json::Value::String(format!("{n:#x}")));
+                }
+            }
+        }
+    }
+    v
 }

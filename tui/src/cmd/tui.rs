@@ -29,7 +29,7 @@ pub fn run(args: Args) -> CliResult {
         return Ok(());
     }
     let (data, reload) = if args.sample {
-        (explorer::data::sample_dataset("asked for with --sample").map_err(CliError::Input)?, Reload::None)
+        (explorer::data::sample_dataset("asked for on the command line").map_err(CliError::Input)?, Reload::None)
     } else if args.files.is_empty() {
         (explorer::data::default_dataset().map_err(CliError::Input)?, Reload::Default)
     } else {

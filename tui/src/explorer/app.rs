@@ -1,192 +1,148 @@
 //! The explorer's state, independent of any terminal: key and mouse events go in, the
 //! `ui` module draws it. Tests drive it with ratatui's `TestBackend`.
+//!
+//! The app owns the read-only [`Model`] and one state struct per view (each a [`View`]);
+//! it routes a key to the current view first and applies what the view replies. Views know
+//! nothing of the app.
 
 use super::data::Dataset;
 use super::keymap::{self, Action, Context};
 use super::theme::{Theme, ThemeName};
-use super::views;
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use super::view::{Model, Reply, View};
+use super::views::{
+    diff::DiffView, edit::EditState, forwarding::ForwardingView, overview::OverviewView, queues::QueuesView,
+    registers::RegistersView, streams::StreamsView, walk::WalkView,
+};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-use ratatui::widgets::{ListState, TableState};
-use std::collections::BTreeSet;
 
-/// The views, in tab order (number keys 1-8).
+pub use super::view::{Search, ViewId};
+pub use super::views::registers::RegRow;
+
+/// The views' titles, in tab order (number keys 1-8).
 pub const VIEWS: [&str; 8] = ["Overview", "Registers", "Forwarding", "Streams", "Walk", "Queues & log", "Diff", "Edit"];
-
-/// The walk the Walk view starts with: StreamID 0x18 (QEMU's `edu` device in the built-in
-/// sample) at IOVA 0x12345000, the DMA whose F_TRANSLATION event the sample's kernel log
-/// shows.
-pub const DEFAULT_WALK: [&str; 2] = ["0x18", "0x12345000"];
-
-pub const V_OVERVIEW: usize = 0;
-pub const V_REGISTERS: usize = 1;
-pub const V_FORWARDING: usize = 2;
-pub const V_STREAMS: usize = 3;
-pub const V_WALK: usize = 4;
-pub const V_QUEUES: usize = 5;
-pub const V_DIFF: usize = 6;
-pub const V_EDIT: usize = 7;
-
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    pub query: String,
-    /// True while the user is typing the query.
-    pub typing: bool,
-}
-
-impl Search {
-    pub fn active(&self) -> bool {
-        !self.query.is_empty()
-    }
-    /// Case-insensitive substring match against any of the texts.
-    pub fn matches(&self, texts: &[&str]) -> bool {
-        if self.query.is_empty() {
-            return true;
-        }
-        let q = self.query.to_lowercase();
-        texts.iter().any(|t| t.to_lowercase().contains(&q))
-    }
-}
-
-/// A row of the register tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RegRow {
-    Register(usize),
-    Field(usize, usize),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RegistersState {
-    pub expanded: BTreeSet<usize>,
-    pub list: ListState,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct WalkState {
-    /// SID, SSID, IOVA, access.
-    pub inputs: [String; 4],
-    /// Which input is being edited.
-    pub editing: Option<usize>,
-    /// The walk result as core reports it (JSON contract of `smmu walk --json`).
-    pub result: Option<Result<serde_json::Value, String>>,
-    /// How many steps are shown (stepping forward/back).
-    pub step: usize,
-    /// Privileged (false) or unprivileged (true) access; PCIe DMA without a PASID prefix
-    /// is unprivileged.
-    pub unpriv: bool,
-    /// Which suggested walk (of the host's scenario) the inputs came from.
-    pub suggestion: usize,
-}
 
 /// Screen areas remembered from the last draw, for mouse hit-testing.
 #[derive(Debug, Clone, Default)]
 pub struct HitAreas {
     pub tabs: Vec<Rect>,
-    /// The list/table body of the current view (inside its border) and its scroll offset.
+    /// The list/table body of the current view (inside its border).
     pub list: Rect,
 }
 
+/// Every view's state.
+pub struct Views {
+    pub overview: OverviewView,
+    pub registers: RegistersView,
+    pub forwarding: ForwardingView,
+    pub streams: StreamsView,
+    pub walk: WalkView,
+    pub queues: QueuesView,
+    pub diff: DiffView,
+    pub edit: EditState,
+}
+
+impl Views {
+    pub fn get(&self, id: ViewId) -> &dyn View {
+        match id {
+            ViewId::Overview => &self.overview,
+            ViewId::Registers => &self.registers,
+            ViewId::Forwarding => &self.forwarding,
+            ViewId::Streams => &self.streams,
+            ViewId::Walk => &self.walk,
+            ViewId::Queues => &self.queues,
+            ViewId::Diff => &self.diff,
+            ViewId::Edit => &self.edit,
+        }
+    }
+    pub fn get_mut(&mut self, id: ViewId) -> &mut dyn View {
+        match id {
+            ViewId::Overview => &mut self.overview,
+            ViewId::Registers => &mut self.registers,
+            ViewId::Forwarding => &mut self.forwarding,
+            ViewId::Streams => &mut self.streams,
+            ViewId::Walk => &mut self.walk,
+            ViewId::Queues => &mut self.queues,
+            ViewId::Diff => &mut self.diff,
+            ViewId::Edit => &mut self.edit,
+        }
+    }
+}
+
 pub struct App {
-    pub data: Dataset,
-    /// The host the single-host views show.
-    pub host: usize,
-    pub view: usize,
-    pub theme: Theme,
+    pub model: Model,
+    pub views: Views,
+    pub view: ViewId,
     pub mouse: bool,
     /// Help overlay open, with its scroll offset.
     pub help: Option<u16>,
     pub quit: bool,
-    /// One-line message in the status bar.
+    /// One-line message in the status bar; cleared by the next key that says nothing.
     pub status: String,
     /// Everything copied with `y` (printed on exit).
     pub copied: Vec<String>,
     /// OSC 52 sequences waiting to be written to the terminal.
     pub osc52_out: Vec<String>,
-    pub search: Search,
-    pub regs: RegistersState,
-    pub overview: ListState,
-    pub fwd_table: TableState,
-    pub fwd_profile: usize,
-    pub fwd_class: usize,
-    pub fwd_caps: usize,
-    /// Overview: index into `smmu_core::linux::TABLES` of the kernel whose probe is shown.
-    pub probe_kernel: usize,
-    pub streams: TableState,
-    /// Streams view: show the CDs of the focused stream instead of its STE.
-    pub streams_cds: bool,
-    pub walk: WalkState,
-    pub queues_pane: usize,
-    pub queues: ListState,
-    pub diff: TableState,
-    /// The Edit view: the structure being built.
-    pub edit: views::edit::EditState,
     pub hit: HitAreas,
-    /// Scroll offset of the detail pane (reset when the focus moves).
-    pub detail_scroll: u16,
     /// What `r` re-reads.
     pub reload: super::data::Reload,
 }
+
+const FILTER_HINT: &str = "Enter keeps the filter, Esc clears it";
 
 impl App {
     pub fn new(data: Dataset, theme: ThemeName, mouse: bool) -> App {
         let klog_only = data.hosts.first().is_some_and(|h| h.registers.is_empty() && h.klog.is_some());
         let view = if data.hosts.len() >= 2 {
-            V_DIFF
+            ViewId::Diff
         } else if klog_only {
-            V_QUEUES
+            ViewId::Queues
         } else {
-            V_OVERVIEW
+            ViewId::Overview
         };
-        let mut regs = RegistersState::default();
-        regs.list.select(Some(0));
-        let mut app = App {
+        let status = data.banner.first().cloned().unwrap_or_default();
+        let model = Model {
             data,
             host: 0,
-            view,
             theme: Theme::new(theme),
+            search: Search::default(),
+            detail_scroll: 0,
+            detail_focus: false,
+        };
+        let mut views = Views {
+            overview: OverviewView::default(),
+            registers: RegistersView::default(),
+            forwarding: ForwardingView::default(),
+            streams: StreamsView::default(),
+            walk: WalkView::default(),
+            queues: QueuesView::new(if klog_only { 2 } else { 0 }),
+            diff: DiffView::default(),
+            edit: EditState::default(),
+        };
+        // The Walk view starts on a scenario's first walk, the sample's faulting DMA, or the
+        // first valid stream.
+        views.walk.start(&model);
+        App {
+            model,
+            views,
+            view,
             mouse,
             help: None,
             quit: false,
-            status: String::new(),
+            status,
             copied: vec![],
             osc52_out: vec![],
-            search: Search::default(),
-            regs,
-            overview: ListState::default(),
-            fwd_table: TableState::default().with_selected(Some(0)),
-            fwd_profile: 0,
-            fwd_class: 0,
-            fwd_caps: 0,
-            probe_kernel: smmu_core::linux::TABLES.len().saturating_sub(1),
-            streams: TableState::default().with_selected(Some(0)),
-            streams_cds: false,
-            walk: WalkState {
-                inputs: [DEFAULT_WALK[0].into(), String::new(), DEFAULT_WALK[1].into(), "read".into()],
-                unpriv: true,
-                ..Default::default()
-            },
-            queues_pane: if klog_only { 2 } else { 0 },
-            queues: ListState::default().with_selected(Some(0)),
-            diff: TableState::default().with_selected(Some(0)),
-            edit: Default::default(),
             hit: HitAreas::default(),
-            detail_scroll: 0,
             reload: super::data::Reload::None,
-        };
-        app.status = app.data.banner.first().cloned().unwrap_or_default();
-        // Start the Walk view on a scenario's first walk, or the sample's faulting DMA.
-        if let Some(w) = app.host().and_then(|h| h.walks.first()).cloned() {
-            app.walk.inputs = w.inputs;
-            app.walk.unpriv = w.unpriv;
         }
-        if app.host().is_some_and(|h| h.snapshot.is_some()) {
-            app.run_walk();
-        }
-        app
     }
 
     pub fn host(&self) -> Option<&super::data::Host> {
-        self.data.hosts.get(self.host)
+        self.model.host()
+    }
+
+    pub fn theme(&self) -> Theme {
+        self.model.theme
     }
 
     /// The context used to resolve keys right now.
@@ -194,19 +150,10 @@ impl App {
         if self.help.is_some() {
             return Context::Help;
         }
-        if self.search.typing || self.walk.editing.is_some() || self.edit.typing() {
+        if self.model.search.typing || self.views.get(self.view).typing() {
             return Context::TextInput;
         }
-        match self.view {
-            V_REGISTERS => Context::Registers,
-            V_FORWARDING => Context::Forwarding,
-            V_STREAMS => Context::Streams,
-            V_WALK => Context::Walk,
-            V_QUEUES => Context::Queues,
-            V_DIFF => Context::Diff,
-            V_EDIT => Context::Edit,
-            _ => Context::Global,
-        }
+        self.view.context()
     }
 
     /// Handles a key. Returns true when the screen must be redrawn.
@@ -221,7 +168,7 @@ impl App {
                 true
             }
             None if ctx == Context::TextInput => {
-                if let ratatui::crossterm::event::KeyCode::Char(c) = ev.code {
+                if let KeyCode::Char(c) = ev.code {
                     self.type_char(c);
                     true
                 } else {
@@ -233,447 +180,242 @@ impl App {
     }
 
     fn type_char(&mut self, c: char) {
-        if self.search.typing {
-            self.search.query.push(c);
-            self.after_search_change();
-        } else if let Some(i) = self.walk.editing {
-            if let Some(s) = self.walk.inputs.get_mut(i) {
-                s.push(c);
-            }
-        } else if self.edit.typing() {
-            views::edit::type_char(self, c);
+        if self.model.search.typing {
+            self.model.search.query.push(c);
+            self.after_filter_change();
+        } else {
+            self.views.get_mut(self.view).type_char(&self.model, c);
         }
     }
 
-    fn after_search_change(&mut self) {
-        if self.view != V_REGISTERS {
-            self.view = V_REGISTERS;
-        }
-        // Focus the first matching field.
-        let rows = self.reg_rows();
-        let first = rows.iter().position(|r| matches!(r, RegRow::Field(..))).unwrap_or(0);
-        self.regs.list.select(Some(first));
-        let n = rows.iter().filter(|r| matches!(r, RegRow::Field(..))).count();
-        self.status =
-            if self.search.active() { format!("/{}: {n} matching fields", self.search.query) } else { String::new() };
+    fn after_filter_change(&mut self) {
+        self.views.get_mut(self.view).filter_changed(&self.model);
+        let n = self.views.get(self.view).rows(&self.model);
+        self.status = if self.model.search.active() {
+            format!("/{}: {n} matching in {}; {FILTER_HINT}", self.model.search.query, self.view.title())
+        } else {
+            format!("Filter {}: type a name, a value or a word of a meaning; {FILTER_HINT}", self.view.title())
+        };
     }
 
-    /// Performs an action.
+    /// Performs an action. The status bar is cleared first: only what this action says stays.
     pub fn act(&mut self, a: Action) {
-        if self.edit.typing() && !self.search.typing && self.walk.editing.is_none() {
-            if let Action::Accept | Action::Cancel | Action::DeleteChar | Action::ClearInput | Action::NextPane = a {
-                return views::edit::act_text(self, a);
-            }
+        let before = std::mem::take(&mut self.status);
+        if self.model.search.typing {
+            self.act_filter(a, before);
+            return;
         }
         match a {
-            Action::Edit(e) => views::edit::act(self, e),
             Action::Quit => self.quit = true,
-            Action::Help => self.help = Some(0),
+            Action::Help => self.help = Some(keymap::help_row(self.view.context())),
             Action::Back => self.back(),
-            Action::Up => self.move_cursor(-1),
-            Action::Down => self.move_cursor(1),
-            Action::PageUp => self.move_cursor(-(self.page() as i64)),
-            Action::PageDown => self.move_cursor(self.page() as i64),
-            Action::Top => self.move_cursor(i64::MIN / 2),
-            Action::Bottom => self.move_cursor(i64::MAX / 2),
-            Action::Left => self.left(),
-            Action::Right => self.right(),
-            Action::NextView => self.go_view((self.view + 1) % VIEWS.len()),
-            Action::PrevView => self.go_view((self.view + VIEWS.len() - 1) % VIEWS.len()),
-            Action::GoView(i) => self.go_view(i),
+            Action::NextView => self.go_view(self.view.next()),
+            Action::PrevView => self.go_view(self.view.prev()),
+            Action::GoView(v) => self.go_view(v),
             Action::Search => {
-                self.search.typing = true;
-                self.search.query.clear();
-                self.go_view(V_REGISTERS);
-                self.status = "Search: type a field name or meaning, Enter keeps the filter, Esc cancels".into();
-            }
-            Action::NextMatch => self.next_match(),
-            Action::Expand => self.expand(),
-            Action::ExpandAll => {
-                let n = self.host().map(|h| h.decoded.len()).unwrap_or(0);
-                if self.regs.expanded.len() == n {
-                    self.regs.expanded.clear();
-                } else {
-                    self.regs.expanded = (0..n).collect();
-                }
+                self.model.search.typing = true;
+                self.model.search.query.clear();
+                self.after_filter_change();
             }
             Action::Copy => self.copy(),
             Action::ToggleTheme => {
-                self.theme = self.theme.toggled();
-                self.status = format!("Theme: {}", format!("{:?}", self.theme.name).to_lowercase());
+                self.model.theme = self.model.theme.toggled();
+                self.status = format!("Theme: {}", format!("{:?}", self.model.theme.name).to_lowercase());
             }
-            Action::NextProfile => {
-                self.fwd_profile = (self.fwd_profile + 1) % views::forwarding::PROFILES.len();
-                self.status = format!("VMM profile: {}", views::forwarding::PROFILES[self.fwd_profile]);
+            Action::Reload => self.reload(),
+            Action::DetailDown => {
+                self.model.detail_scroll = self.model.detail_scroll.saturating_add(3).min(400);
+                self.model.detail_focus = true;
             }
-            Action::NextClassFilter => {
-                self.fwd_class = (self.fwd_class + 1) % (views::forwarding::CLASSES.len() + 1);
-                self.fwd_table.select(Some(0));
+            Action::DetailUp => {
+                self.model.detail_scroll = self.model.detail_scroll.saturating_sub(3);
+                self.model.detail_focus = true;
             }
-            Action::NextKernel => {
-                let n = smmu_core::linux::TABLES.len().max(1);
-                self.probe_kernel = (self.probe_kernel + 1) % n;
-                if let Some(t) = smmu_core::linux::TABLES.get(self.probe_kernel) {
-                    self.status = format!("Overview: Linux {}'s probe", t.name());
-                }
-            }
-            Action::ToggleCap => {
-                self.fwd_caps = (self.fwd_caps + 1) % views::forwarding::CAP_SETS.len();
-                self.status = format!("Kernel capabilities: {}", views::forwarding::CAP_SETS[self.fwd_caps].0);
-            }
-            Action::EditWalk => {
-                self.walk.editing = Some(0);
-                self.status = "Walk inputs: type, Tab for the next input, Enter runs, Esc cancels".into();
-            }
-            Action::Reload => match self.reload.load(&self.data) {
-                None => self.status = "Nothing to re-read: this data is built in".into(),
-                Some(Err(e)) => self.status = format!("Reload failed: {e}"),
-                Some(Ok(d)) => {
-                    let n = d.hosts.len();
-                    self.data = d;
-                    self.host = self.host.min(n.saturating_sub(1));
-                    if self.host().is_some_and(|h| h.snapshot.is_some()) {
-                        let step = self.walk.step;
-                        self.run_walk();
-                        self.walk.step = step.min(views::walk::step_count(&self.walk));
+            Action::Edit(super::views::edit::EditAction::FromStream) => self.edit_stream(),
+            _ => {
+                let reply = self.views.get_mut(self.view).act(&self.model, a);
+                match reply {
+                    Some(r) => {
+                        // What the detail pane shows changed: back to its top, the list focused.
+                        self.model.detail_scroll = 0;
+                        self.model.detail_focus = false;
+                        self.apply(r)
                     }
-                    self.status = format!("Re-read {n} host(s)");
-                }
-            },
-            Action::DetailDown => self.detail_scroll = self.detail_scroll.saturating_add(3).min(400),
-            Action::DetailUp => self.detail_scroll = self.detail_scroll.saturating_sub(3),
-            Action::NextWalk => {
-                let walks = self.host().map(|h| h.walks.clone()).unwrap_or_default();
-                if walks.is_empty() {
-                    self.status = "No suggested walks: this input is not a scenario".into();
-                } else {
-                    self.walk.suggestion = (self.walk.suggestion + 1) % walks.len();
-                    let w = &walks[self.walk.suggestion];
-                    self.walk.inputs = w.inputs.clone();
-                    self.walk.unpriv = w.unpriv;
-                    self.run_walk();
-                    self.status =
-                        format!("Scenario walk {}/{}: expect {}", self.walk.suggestion + 1, walks.len(), w.expect);
+                    None => self.default_action(a),
                 }
             }
-            Action::TogglePriv => {
-                self.walk.unpriv = !self.walk.unpriv;
-                self.run_walk();
-            }
-            Action::StepBack => self.walk.step = self.walk.step.saturating_sub(1),
-            Action::StepForward => {
-                let n = views::walk::step_count(&self.walk);
-                if self.walk.step < n {
-                    self.walk.step += 1;
-                }
-            }
-            Action::NextPane => {
-                if let Some(i) = self.walk.editing {
-                    self.walk.editing = Some((i + 1) % self.walk.inputs.len());
-                } else {
-                    self.queues_pane = (self.queues_pane + 1) % 3;
-                    self.queues.select(Some(0));
-                }
-            }
+        }
+        if self.help.is_some() && a == Action::Help {
+            self.status = format!("Help: {} keys first; Up/Down scroll, Esc closes", self.view.title());
+        }
+    }
+
+    /// Keys while the `/` filter is typed.
+    fn act_filter(&mut self, a: Action, before: String) {
+        match a {
             Action::Accept => {
-                if self.search.typing {
-                    self.search.typing = false;
-                    self.after_search_change();
-                } else if self.walk.editing.is_some() {
-                    self.walk.editing = None;
-                    self.run_walk();
-                }
-            }
-            Action::Cancel => {
-                if self.search.typing {
-                    self.clear_search();
+                self.model.search.typing = false;
+                let n = self.views.get(self.view).rows(&self.model);
+                self.status = if self.model.search.active() {
+                    format!(
+                        "/{}: {n} matching in {}; Esc clears the filter",
+                        self.model.search.query,
+                        self.view.title()
+                    )
                 } else {
-                    self.walk.editing = None;
-                }
+                    String::new()
+                };
+            }
+            Action::Cancel => self.clear_filter(),
+            Action::DeleteChar => {
+                self.model.search.query.pop();
+                self.after_filter_change();
             }
             Action::ClearInput => {
-                if self.search.typing {
-                    self.search.query.clear();
-                    self.after_search_change();
-                } else if let Some(i) = self.walk.editing {
-                    if let Some(s) = self.walk.inputs.get_mut(i) {
-                        s.clear();
-                    }
+                self.model.search.query.clear();
+                self.after_filter_change();
+            }
+            Action::Quit => self.quit = true,
+            _ => self.status = before,
+        }
+    }
+
+    fn apply(&mut self, r: Reply) {
+        if let Some(s) = r.status {
+            self.status = s;
+        }
+        if let Some(v) = r.go {
+            self.go_view(v);
+        }
+    }
+
+    /// What a key does when the current view does not handle it.
+    fn default_action(&mut self, a: Action) {
+        // A page is what the list shows (the Overview: its whole body), less one line of context.
+        let rows = if self.view == ViewId::Overview { self.views.overview.page } else { self.hit.list.height as usize };
+        let page = (rows as i64).saturating_sub(1).max(1);
+        match a {
+            Action::Up => self.move_cursor(-1),
+            Action::Down => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-page),
+            Action::PageDown => self.move_cursor(page),
+            Action::Top => self.move_cursor(i64::MIN / 2),
+            Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::Left => self.cycle_host(-1),
+            Action::Right => self.cycle_host(1),
+            Action::NextMatch => {
+                self.status = if self.model.search.active() {
+                    format!("/{}: n steps through matching fields in Registers", self.model.search.query)
+                } else {
+                    "No filter: / filters the current view".into()
                 }
             }
-            Action::DeleteChar => {
-                if self.search.typing {
-                    self.search.query.pop();
-                    self.after_search_change();
-                } else if let Some(i) = self.walk.editing {
-                    if let Some(s) = self.walk.inputs.get_mut(i) {
-                        s.pop();
-                    }
-                }
-            }
+            _ => {}
         }
     }
 
-    /// Ends the search, staying on the field it found (its register expanded).
-    fn clear_search(&mut self) {
-        let focused = self.focused_reg_row();
-        self.search = Search::default();
-        self.status.clear();
-        match focused {
-            Some(RegRow::Field(r, f)) => {
-                self.regs.expanded.insert(r);
-                self.select_reg_row(RegRow::Field(r, f));
-            }
-            Some(row) => self.select_reg_row(row),
-            None => self.regs.list.select(Some(0)),
-        }
-    }
-
-    fn run_walk(&mut self) {
-        let r = match self.host() {
-            Some(h) => super::data::run_walk(h, &self.walk.inputs, self.walk.unpriv),
-            None => Err("no host loaded".into()),
-        };
-        self.walk.step = match &r {
-            Ok(v) => v.get("steps").and_then(|s| s.as_array()).map(|a| a.len()).unwrap_or(0),
-            Err(_) => 0,
-        };
-        self.walk.result = Some(r);
-    }
-
-    fn back(&mut self) {
-        if self.help.is_some() {
-            self.help = None;
-        } else if self.search.active() {
-            self.clear_search();
-        } else if self.view == V_REGISTERS && !self.regs.expanded.is_empty() {
-            // Collapse the register holding the cursor (or everything).
-            if let Some(RegRow::Field(r, _)) = self.focused_reg_row() {
-                self.regs.expanded.remove(&r);
-                self.select_reg_row(RegRow::Register(r));
-            } else {
-                self.regs.expanded.clear();
-            }
-        } else if self.view != V_OVERVIEW {
-            self.view = V_OVERVIEW;
-        }
-    }
-
-    pub fn go_view(&mut self, i: usize) {
-        if i < VIEWS.len() {
-            self.detail_scroll = 0;
-            if i == V_STREAMS && self.view != V_STREAMS {
-                self.focus_walk_stream();
-            }
-            self.view = i;
-        }
-    }
-
-    /// Streams view: focus the StreamID of the walk inputs, so the walk and its STE meet.
-    fn focus_walk_stream(&mut self) {
-        let Ok(sid) = crate::common::parse_num(&self.walk.inputs[0]) else { return };
-        let Some(h) = self.host() else { return };
-        if let Ok((rows, _)) = super::data::streams(h) {
-            if let Some(i) = rows.iter().position(|r| r.sid as u64 == sid) {
-                self.streams.select(Some(i));
-            }
-        }
-    }
-
-    fn page(&self) -> usize {
-        (self.hit.list.height as usize).saturating_sub(1).max(1)
-    }
-
-    /// Moves the current view's cursor by `d` rows, clamped.
+    /// Moves the current view's cursor by `d` rows; the list gets the focus back.
     pub fn move_cursor(&mut self, d: i64) {
         if let Some(h) = self.help.as_mut() {
             *h = (*h as i64 + d).clamp(0, 500) as u16;
             return;
         }
-        self.detail_scroll = 0;
-        let len = self.row_count();
-        let clamp = |cur: Option<usize>| -> Option<usize> {
-            if len == 0 {
-                return None;
-            }
-            let c = cur.unwrap_or(0) as i64;
-            Some((c.saturating_add(d)).clamp(0, len as i64 - 1) as usize)
-        };
-        match self.view {
-            V_OVERVIEW => {
-                let off = (self.overview.offset() as i64 + d).clamp(0, len.saturating_sub(1) as i64) as usize;
-                *self.overview.offset_mut() = off;
-            }
-            V_REGISTERS => {
-                let s = clamp(self.regs.list.selected());
-                self.regs.list.select(s);
-            }
-            V_FORWARDING => {
-                let s = clamp(self.fwd_table.selected());
-                self.fwd_table.select(s);
-            }
-            V_STREAMS => {
-                let s = clamp(self.streams.selected());
-                self.streams.select(s);
-            }
-            V_WALK => {
-                let n = views::walk::step_count(&self.walk) as i64;
-                self.walk.step = (self.walk.step as i64).saturating_add(d).clamp(0, n) as usize;
-            }
-            V_QUEUES => {
-                let s = clamp(self.queues.selected());
-                self.queues.select(s);
-            }
-            V_DIFF => {
-                let s = clamp(self.diff.selected());
-                self.diff.select(s);
-            }
-            _ => {}
-        }
+        self.model.detail_scroll = 0;
+        self.model.detail_focus = false;
+        self.views.get_mut(self.view).move_cursor(&self.model, d);
     }
 
-    /// Rows in the current view's list (for clamping and paging).
+    /// Rows in the current view's list.
     pub fn row_count(&self) -> usize {
-        match self.view {
-            V_OVERVIEW => views::overview::lines(self).len(),
-            V_REGISTERS => self.reg_rows().len(),
-            V_FORWARDING => views::forwarding::row_count(self),
-            V_STREAMS => views::streams::row_count(self),
-            V_QUEUES => views::queues::row_count(self),
-            V_DIFF => views::diff::rows(self).len(),
-            _ => 0,
+        self.views.get(self.view).rows(&self.model)
+    }
+
+    fn clear_filter(&mut self) {
+        let focused = self.views.registers.focused(&self.model);
+        self.model.search = Search::default();
+        if self.view == ViewId::Registers {
+            self.views.registers.keep_focus(focused, &self.model);
+        } else {
+            self.views.get_mut(self.view).move_cursor(&self.model, 0);
         }
     }
 
-    fn left(&mut self) {
-        if self.view == V_REGISTERS {
-            match self.focused_reg_row() {
-                Some(RegRow::Field(r, _)) => {
-                    self.select_reg_row(RegRow::Register(r));
-                }
-                Some(RegRow::Register(r)) => {
-                    self.regs.expanded.remove(&r);
-                }
-                None => {}
-            }
-        } else if self.view != V_WALK {
-            self.cycle_host(-1);
+    fn back(&mut self) {
+        if self.help.is_some() {
+            self.help = None;
+        } else if self.model.search.active() {
+            self.clear_filter();
+        } else if let Some(r) = self.views.get_mut(self.view).act(&self.model, Action::Back) {
+            self.apply(r);
+        } else if self.view != ViewId::Overview {
+            self.go_view(ViewId::Overview);
         }
     }
 
-    fn right(&mut self) {
-        if self.view == V_REGISTERS {
-            if let Some(RegRow::Register(r)) = self.focused_reg_row() {
-                if !self.regs.expanded.insert(r) {
-                    self.move_cursor(1);
-                }
-            }
-        } else if self.view != V_WALK {
-            self.cycle_host(1);
+    pub fn go_view(&mut self, v: ViewId) {
+        if v == self.view {
+            return;
         }
+        self.model.detail_scroll = 0;
+        self.model.detail_focus = false;
+        // A filter belongs to the view it was typed in.
+        self.model.search = Search::default();
+        if v == ViewId::Streams {
+            // Focus the StreamID of the walk inputs, so the walk and its STE meet.
+            if let Ok(sid) = crate::common::parse_num(&self.views.walk.inputs[0]) {
+                self.views.streams.focus_sid(&self.model, sid);
+            }
+        }
+        self.view = v;
     }
 
     fn cycle_host(&mut self, d: i64) {
-        let n = self.data.hosts.len();
+        let n = self.model.data.hosts.len();
         if n > 1 {
-            self.host = ((self.host as i64 + d).rem_euclid(n as i64)) as usize;
-            self.status = format!("Host: {}", self.data.hosts[self.host].name);
+            self.model.host = ((self.model.host as i64 + d).rem_euclid(n as i64)) as usize;
+            self.status = format!("Host: {}", self.model.data.hosts[self.model.host].name);
         }
     }
 
-    fn expand(&mut self) {
-        match self.view {
-            V_REGISTERS => {
-                if let Some(RegRow::Register(r)) = self.focused_reg_row() {
-                    if !self.regs.expanded.remove(&r) {
-                        self.regs.expanded.insert(r);
-                    }
-                }
+    /// `e` in Streams: the focused STE into the Edit view.
+    fn edit_stream(&mut self) {
+        match self.views.streams.focused(&self.model).map(|r| (r.sid, r.words)) {
+            Some((sid, w)) => {
+                self.status = self.views.edit.load_ste(sid, &w);
+                self.go_view(ViewId::Edit);
             }
-            V_WALK => self.act(Action::EditWalk),
-            V_STREAMS => self.streams_cds = !self.streams_cds,
-            _ => {}
+            None => self.status = "No STE focused".into(),
         }
     }
 
-    fn next_match(&mut self) {
-        if !self.search.active() {
-            self.status = "No search: press / to search fields".into();
-            return;
-        }
-        self.view = V_REGISTERS;
-        let rows = self.reg_rows();
-        let cur = self.regs.list.selected().unwrap_or(0);
-        let next = rows
-            .iter()
-            .enumerate()
-            .skip(cur + 1)
-            .chain(rows.iter().enumerate().take(cur + 1))
-            .find(|(_, r)| matches!(r, RegRow::Field(..)))
-            .map(|(i, _)| i);
-        self.regs.list.select(next.or(Some(0)));
-    }
-
-    /// The register tree as shown: registers, and fields of expanded registers. While a
-    /// search is active only matching fields (and their registers) are listed.
-    pub fn reg_rows(&self) -> Vec<RegRow> {
-        let mut rows = Vec::new();
-        let Some(h) = self.host() else { return rows };
-        for (ri, r) in h.decoded.iter().enumerate() {
-            if self.search.active() {
-                let hits: Vec<usize> = r
-                    .fields
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| {
-                        self.search.matches(&[f.name, &f.meaning, f.desc]) || self.search.matches(&[r.name])
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                if !hits.is_empty() {
-                    rows.push(RegRow::Register(ri));
-                    rows.extend(hits.into_iter().map(|fi| RegRow::Field(ri, fi)));
+    fn reload(&mut self) {
+        match self.reload.load(&self.model.data) {
+            None => self.status = "Nothing to re-read: this data is built in".into(),
+            Some(Err(e)) => self.status = format!("Reload failed: {e}"),
+            Some(Ok(d)) => {
+                let n = d.hosts.len();
+                self.model.data = d;
+                self.model.host = self.model.host.min(n.saturating_sub(1));
+                if self.host().is_some_and(|h| h.snapshot.is_some()) {
+                    let step = self.views.walk.step;
+                    self.views.walk.run(&self.model);
+                    self.views.walk.step = step.min(self.views.walk.step_count());
                 }
-            } else {
-                rows.push(RegRow::Register(ri));
-                if self.regs.expanded.contains(&ri) {
-                    rows.extend((0..r.fields.len()).map(|fi| RegRow::Field(ri, fi)));
-                }
+                self.status = format!("Re-read {}", smmu_core::derived::count(n as u64, "host", "hosts"));
             }
         }
-        rows
     }
 
-    pub fn focused_reg_row(&self) -> Option<RegRow> {
-        let rows = self.reg_rows();
-        self.regs.list.selected().and_then(|i| rows.get(i).copied())
-    }
-
-    fn select_reg_row(&mut self, row: RegRow) {
-        let rows = self.reg_rows();
-        if let Some(i) = rows.iter().position(|r| *r == row) {
-            self.regs.list.select(Some(i));
-        }
-    }
-
-    /// Focuses a register field by name (used by tests and `/`).
+    /// Focuses a register field by name (used by tests).
     pub fn focus_field(&mut self, reg: &str, field: &str) -> bool {
-        let Some(h) = self.host() else { return false };
-        let Some(ri) = h.decoded.iter().position(|r| r.name.eq_ignore_ascii_case(reg)) else { return false };
-        let Some(fi) = h.decoded[ri].fields.iter().position(|f| f.name.eq_ignore_ascii_case(field)) else {
-            return false;
-        };
-        self.view = V_REGISTERS;
-        self.regs.expanded.insert(ri);
-        self.select_reg_row(RegRow::Field(ri, fi));
-        true
+        self.go_view(ViewId::Registers);
+        self.views.registers.focus_field(&self.model, reg, field)
     }
 
     /// `y`: the focused item as plain text, sent to the terminal's clipboard with OSC 52
     /// and remembered so it can be printed on exit.
     fn copy(&mut self) {
-        let text = views::focused_text(self);
-        match text {
+        match self.views.get(self.view).focused_text(&self.model) {
             Some(t) if !t.is_empty() => {
                 self.osc52_out.push(super::theme::osc52(&t));
                 let first = t.lines().next().unwrap_or("").to_string();
@@ -688,7 +430,7 @@ impl App {
     /// log is decoded in the Queues & log view (attached to the current host), and a
     /// register dump or snapshot becomes a new host (so it can be diffed).
     pub fn on_paste(&mut self, text: &str) -> bool {
-        if self.search.typing || self.walk.editing.is_some() || self.edit.typing() {
+        if self.context() == Context::TextInput {
             for c in text.chars().filter(|c| !c.is_control()) {
                 self.type_char(c);
             }
@@ -698,23 +440,24 @@ impl App {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         match super::data::Host::from_bytes("pasted", text.as_bytes(), super::data::SourceKind::File) {
             Ok(mut h) if !h.registers.is_empty() => {
-                let n = self.data.hosts.len() + 1;
+                let n = self.model.data.hosts.len() + 1;
                 h.name = format!("pasted-{n}");
                 h.description = format!("pasted text ({})", h.format);
-                self.data.hosts.push(h);
-                self.data.pool = std::cell::OnceCell::new();
-                self.host = n - 1;
+                self.model.data.hosts.push(h);
+                self.model.data.pool = std::cell::OnceCell::new();
+                self.model.host = n - 1;
                 self.status = format!("Pasted register dump added as host {n}; 7 compares the hosts");
             }
             Ok(h) if h.klog.is_some() => {
                 let t = h.klog.clone().unwrap_or_default();
-                match self.data.hosts.get_mut(self.host) {
-                    Some(cur) => cur.set_klog(t),
-                    None => self.data.hosts.push(h),
+                let cur = self.model.host;
+                match self.model.data.hosts.get_mut(cur) {
+                    Some(c) => c.set_klog(t),
+                    None => self.model.data.hosts.push(h),
                 }
-                self.view = V_QUEUES;
-                self.queues_pane = 2;
-                self.queues.select(Some(0));
+                self.go_view(ViewId::Queues);
+                self.views.queues.pane = 2;
+                self.views.queues.list.select(Some(0));
                 self.status = "Pasted kernel log decoded".into();
             }
             Ok(_) => self.status = "Pasted text has no SMMU registers or kernel log lines".into(),
@@ -740,36 +483,19 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => {
                 if let Some(i) = self.hit.tabs.iter().position(|r| contains(*r, ev.column, ev.row)) {
                     self.help = None;
-                    self.go_view(i);
+                    if let Some(v) = ViewId::from_index(i) {
+                        self.go_view(v);
+                    }
                     return true;
                 }
                 let l = self.hit.list;
                 if contains(l, ev.column, ev.row) && self.help.is_none() {
-                    let offset = match self.view {
-                        V_REGISTERS => self.regs.list.offset(),
-                        V_FORWARDING => self.fwd_table.offset(),
-                        V_STREAMS => self.streams.offset(),
-                        V_QUEUES => self.queues.offset(),
-                        V_DIFF => self.diff.offset(),
-                        _ => return false,
-                    };
-                    let row = offset + (ev.row - l.y) as usize;
-                    if row < self.row_count() {
-                        match self.view {
-                            V_REGISTERS => {
-                                let was = self.regs.list.selected() == Some(row);
-                                self.regs.list.select(Some(row));
-                                if was {
-                                    self.expand();
-                                }
-                            }
-                            V_FORWARDING => self.fwd_table.select(Some(row)),
-                            V_STREAMS => self.streams.select(Some(row)),
-                            V_QUEUES => self.queues.select(Some(row)),
-                            V_DIFF => self.diff.select(Some(row)),
-                            _ => {}
-                        }
-                        return true;
+                    let v = self.views.get_mut(self.view);
+                    let row = v.offset() + (ev.row - l.y) as usize;
+                    if row < v.rows(&self.model) {
+                        self.model.detail_scroll = 0;
+                        self.model.detail_focus = false;
+                        return v.click(&self.model, row);
                     }
                 }
                 false

@@ -56,16 +56,16 @@ pub struct Host {
 #[derive(Debug, Clone, Default)]
 pub struct HostCache {
     streams: std::cell::OnceCell<Result<StreamList, String>>,
-    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<serde_json::Value, String>>>,
-    klog: std::cell::OnceCell<Result<Rows, String>>,
+    forward: std::cell::RefCell<std::collections::BTreeMap<Option<u64>, Result<ForwardReport, String>>>,
+    klog: std::cell::OnceCell<Result<Vec<Item>, String>>,
     cds: std::cell::RefCell<std::collections::BTreeMap<u32, Vec<CdEntry>>>,
     queues: std::cell::RefCell<std::collections::BTreeMap<&'static str, Result<QueueListing, String>>>,
 }
 
 /// The valid STEs and notes about the table.
 type StreamList = (Vec<StreamRow>, Vec<String>);
-/// A queue's state line and its entries.
-type QueueListing = (String, Rows);
+/// A queue's state line and its entries (outstanding, or recently consumed).
+pub type QueueListing = (String, Vec<Item>);
 
 /// A walk a scenario suggests, with what the spec says should happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,25 @@ pub struct SuggestedWalk {
     pub unpriv: bool,
     pub expect: String,
     pub note: String,
+}
+
+impl SuggestedWalk {
+    pub fn from_spec(w: &smmu_core::scenario::WalkSpec) -> SuggestedWalk {
+        SuggestedWalk {
+            inputs: [
+                format!("{:#x}", w.sid.0),
+                w.ssid.map(|v| format!("{v:#x}")).unwrap_or_default(),
+                format!("{:#x}", w.iova.0),
+                w.access.clone().unwrap_or_else(|| "read".into()),
+            ],
+            unpriv: w.unpriv,
+            expect: match &w.pa {
+                Some(pa) => format!("{} PA {:#x}", w.expect, pa.0),
+                None => w.expect.clone(),
+            },
+            note: w.note.clone(),
+        }
+    }
 }
 
 impl Host {
@@ -161,34 +180,14 @@ impl Host {
                     if !sc.description.is_empty() {
                         h.notes.insert(0, sc.description.clone());
                     }
-                    h.walks = sc
-                        .walks
-                        .iter()
-                        .map(|w| SuggestedWalk {
-                            inputs: [
-                                format!("{:#x}", w.sid.0),
-                                w.ssid.map(|v| format!("{v:#x}")).unwrap_or_default(),
-                                format!("{:#x}", w.iova.0),
-                                w.access.clone().unwrap_or_else(|| "read".into()),
-                            ],
-                            unpriv: w.unpriv,
-                            expect: match &w.pa {
-                                Some(pa) => format!("{} PA {:#x}", w.expect, pa.0),
-                                None => w.expect.clone(),
-                            },
-                            note: w.note.clone(),
-                        })
-                        .collect();
+                    h.walks = sc.walks.iter().map(SuggestedWalk::from_spec).collect();
                     return Ok(h);
                 }
             }
         }
         match parse::parse_bytes(bytes, &ParseOptions::default()) {
             Ok(p) => {
-                let format = serde_json::to_value(p.format)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_else(|| format!("{:?}", p.format));
+                let format = p.format.describe().to_string();
                 let mut h = Host::new(name.to_string(), kind, String::new(), format, p.registers);
                 h.notes.extend(p.notes);
                 Ok(h)
@@ -210,12 +209,9 @@ impl Host {
         let mut h = Host::new(name.to_string(), kind, String::new(), "snapshot".into(), snap.registers.clone());
         h.notes.extend(snap.file.notes.iter().cloned());
         // The kernel's SMMU lines, when the snapshot carries them.
-        if let Some(lines) = snap.file.kernel.as_ref().and_then(|k| k.get("dmesg_smmu")).and_then(|d| d.as_array()) {
-            let t: Vec<&str> = lines.iter().filter_map(|l| l.as_str()).collect();
-            if !t.is_empty() {
-                h.klog = Some(t.join("\n"));
-            }
-        }
+        h.klog = smmu_core::inspect::kernel_log(&snap);
+        // A snapshot built from a scenario keeps the scenario's walks.
+        h.walks = smmu_core::inspect::suggested_walks(&snap).iter().map(SuggestedWalk::from_spec).collect();
         h.snapshot = Some(snap);
         h
     }
@@ -377,19 +373,30 @@ pub fn sample_dataset(why: &str) -> Result<Dataset, String> {
 // (from the input, or "not available yet" from this build).
 // ---------------------------------------------------------------------------------------
 
-use smmu_core::mem::PhysMem;
-use smmu_core::structs::{self, geometry};
+use smmu_core::forward::ForwardReport;
+use smmu_core::present::{build, Document, Span as PSpan, Tone};
 use smmu_core::walk::{self, Access, WalkRequest};
 
-const NO_MEMORY: &str = "this snapshot has no memory image (a live host is read without RAM): \
-capture one with `sudo smmu collect --memory -o host.json`, then `smmu tui host.json`";
+/// What to say when the input is not a snapshot (a register dump or a kernel log).
+const NO_SNAPSHOT: &str =
+    "this input has registers only, no memory image: open a snapshot to see tables, queues and walks";
+
+/// An inspection error as the explorer says it: what is missing, and how to get it.
+fn inspect_error(e: smmu_core::inspect::InspectError) -> String {
+    match e {
+        smmu_core::inspect::InspectError::NoMemory => {
+            "this snapshot has no memory image (a live host is read without RAM): collect one with memory \
+             (see docs/collect.md) and open that"
+                .to_string()
+        }
+        other => other.to_string(),
+    }
+}
 
 /// The derived summary (version, implementer, stages, granules, OAS, queue sizes, ...)
 /// as (label, value) rows, and its warnings.
 /// (label, value) rows.
 pub type Rows = Vec<(String, String)>;
-/// A CD by SubstreamID: its address and decode, or why it could not be read.
-pub type CdEntry = (Option<u32>, Result<(u64, structs::StructureReport), String>);
 /// (register, field) -> (matters to a guest, why).
 pub type PoolDiff = std::collections::BTreeMap<(String, String), (bool, String)>;
 
@@ -401,9 +408,9 @@ pub fn summary(h: &Host) -> Result<(Rows, Vec<String>), String> {
     Ok((s.lines().into_iter().map(|(k, v)| (k.to_string(), v)).collect(), s.warnings.clone()))
 }
 
-/// The forwarding report for the hosts (`smmu forward --json` shape: verdicts, guest, vmm,
-/// pool), computed by smmu-core with the given kernel capabilities (None: not given).
-pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+/// The forwarding report for the hosts (verdicts, guest IDRs, VMM profiles, pool), computed by
+/// smmu-core with the given kernel capabilities (None: not given).
+pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<ForwardReport, String> {
     // One host (the Forwarding view): memoized per capability set.
     if let [h] = hosts {
         if let Some(v) = h.cache.forward.borrow().get(&caps) {
@@ -416,7 +423,7 @@ pub fn forward_report(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::
     compute_forward(hosts, caps)
 }
 
-fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Value, String> {
+fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<ForwardReport, String> {
     let named: Vec<(String, RegisterSet)> =
         hosts.iter().filter(|h| !h.registers.is_empty()).map(|h| (h.name.clone(), h.registers.clone())).collect();
     if named.is_empty() {
@@ -426,24 +433,12 @@ fn compute_forward(hosts: &[&Host], caps: Option<u64>) -> Result<serde_json::Val
     if let Some(bits) = caps {
         opts.caps = Some(smmu_core::forward::Caps::from_bits(bits)?);
     }
-    let r = smmu_core::forward::analyze(&named, &opts);
-    serde_json::to_value(&r).map_err(|e| e.to_string())
+    Ok(smmu_core::forward::analyze(&named, &opts))
 }
 
-/// One stream of the stream table with a valid STE.
-#[derive(Debug, Clone)]
-pub struct StreamRow {
-    pub sid: u32,
-    pub ste_addr: u64,
-    pub words: [u64; 8],
-    pub report: structs::StructureReport,
-}
+pub use smmu_core::inspect::{CdEntry, StreamRow};
 
-/// Most STEs read when listing a stream table (the rest are counted, not shown).
-const MAX_STES: u64 = 4096;
-
-/// The stream table: every StreamID with V = 1, found through the table geometry
-/// (linear or 2-level), each STE decoded with its legality.
+/// The stream table: every StreamID with V = 1 (smmu-core's inspection), and notes.
 pub fn streams(h: &Host) -> Result<(&[StreamRow], &[String]), String> {
     match h.cache.streams.get_or_init(|| compute_streams(h)) {
         Ok((r, n)) => Ok((r.as_slice(), n.as_slice())),
@@ -452,134 +447,22 @@ pub fn streams(h: &Host) -> Result<(&[StreamRow], &[String]), String> {
 }
 
 fn compute_streams(h: &Host) -> Result<(Vec<StreamRow>, Vec<String>), String> {
-    let snap = h.snapshot.as_ref().ok_or(
-        "this input has no memory image: load a snapshot (smmu tui FILE.snapshot.json) to see the stream table",
-    )?;
-    if snap.memory.total_bytes() == 0 {
-        return Err(NO_MEMORY.into());
-    }
-    let st = geometry::StreamTable::from_regs(&h.registers)?;
-    let mut notes = vec![format!(
-        "{} stream table at {:#x}, 2^{} StreamIDs{}",
-        match st.format {
-            geometry::StFormat::Linear => "linear",
-            geometry::StFormat::TwoLevel => "2-level",
-        },
-        st.base,
-        st.log2size,
-        if st.format == geometry::StFormat::TwoLevel { format!(", SPLIT {}", st.split) } else { String::new() }
-    )];
-    let mut rows = Vec::new();
-    let mut read = 0u64;
-    let mut missing = 0u64;
-    let mem = &snap.memory;
-    let take = |sid: u32, addr: u64, rows: &mut Vec<StreamRow>, missing: &mut u64| {
-        let mut w = [0u64; 8];
-        for (i, x) in w.iter_mut().enumerate() {
-            match mem.read_u64_le(addr.wrapping_add(8 * i as u64)) {
-                Ok(v) => *x = v,
-                Err(_) => {
-                    *missing += 1;
-                    return;
-                }
-            }
-        }
-        if structs::ste::V.get(&w) == 1 {
-            rows.push(StreamRow { sid, ste_addr: addr, words: w, report: structs::ste_report(&w, &h.registers) });
-        }
-    };
-    let total: u64 = if st.log2size >= 32 { 1 << 32 } else { 1u64 << st.log2size };
-    match st.format {
-        geometry::StFormat::Linear => {
-            let mut sid = 0u64;
-            while sid < total && read < MAX_STES {
-                if let Some(a) = st.linear_ste_addr(sid as u32) {
-                    take(sid as u32, a, &mut rows, &mut missing);
-                }
-                read += 1;
-                sid += 1;
-            }
-        }
-        geometry::StFormat::TwoLevel => {
-            let per_l1 = 1u64 << st.split;
-            let mut sid = 0u64;
-            while sid < total && read < MAX_STES {
-                let Some(l1a) = st.l1std_addr(sid as u32) else { break };
-                // Every L1STD read counts towards the bound, so a huge sparse table stays quick.
-                read += 1;
-                let Ok(d) = mem.read_u64_le(l1a) else {
-                    missing += 1;
-                    sid += per_l1;
-                    continue;
-                };
-                let span = structs::l1std::Span.get(&[d]);
-                let l2ptr = structs::l1std::L2Ptr.address(&[d]);
-                if span != 0 {
-                    for i in 0..per_l1 {
-                        match geometry::l2_ste_addr(l2ptr, span, i, st.split) {
-                            Ok(a) => {
-                                take((sid + i) as u32, a, &mut rows, &mut missing);
-                                read += 1;
-                            }
-                            Err(_) => break,
-                        }
-                    }
-                }
-                sid += per_l1;
-            }
-        }
-    }
-    if read >= MAX_STES {
-        notes.push(format!("listing stopped after {MAX_STES} descriptor reads"));
-    }
-    if missing > 0 {
-        notes.push(format!("{missing} descriptors are not in the memory image"));
-    }
-    Ok((rows, notes))
+    let snap = h.snapshot.as_ref().ok_or(NO_SNAPSHOT)?;
+    let l = smmu_core::inspect::streams(snap).map_err(inspect_error)?;
+    Ok((l.rows, l.notes))
 }
 
-/// CDs of a stream by SubstreamID, read by the walker (so nested CD addresses are
-/// translated by stage 2): (ssid, CD address, report) or why a CD could not be read.
+/// CDs of a stream by SubstreamID (smmu-core's inspection, memoized).
 pub fn stream_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
     if let Some(v) = h.cache.cds.borrow().get(&sid) {
         return v.clone();
     }
-    let v = compute_cds(h, sid, ste);
+    let v = match h.snapshot.as_ref() {
+        Some(snap) => smmu_core::inspect::stream_cds(snap, sid, ste),
+        None => vec![],
+    };
     h.cache.cds.borrow_mut().insert(sid, v.clone());
     v
-}
-
-fn compute_cds(h: &Host, sid: u32, ste: &[u64; 8]) -> Vec<CdEntry> {
-    let Some(snap) = h.snapshot.as_ref() else { return vec![] };
-    // The walker decides whether this stream has a CD at all (Config with stage 1): a
-    // walk without a CD step means none.
-    let probe =
-        walk::translate_snapshot(snap, &WalkRequest { sid, ssid: None, iova: 0, access: Access::Read, unpriv: false });
-    let has_cd = probe.steps.iter().any(|s| s.kind == "CD" || s.kind == "L1CD");
-    if !has_cd && structs::ste::S1CDMax.get(ste) == 0 {
-        return vec![];
-    }
-    let cdmax = structs::ste::S1CDMax.get(ste).min(20);
-    let ssids: Vec<Option<u32>> =
-        if cdmax == 0 { vec![None] } else { (0..(1u32 << cdmax).min(16)).map(Some).collect() };
-    let s1dss_stall = structs::ste::S1STALLD.get(ste) == 1;
-    ssids
-        .into_iter()
-        .map(|ssid| {
-            let req = WalkRequest { sid, ssid, iova: 0, access: Access::Read, unpriv: false };
-            let r = walk::translate_snapshot(snap, &req);
-            let cd = r.steps.iter().find(|s| s.kind == "CD" && s.words.len() == 8);
-            let res = match cd {
-                Some(step) => {
-                    let words: Vec<u64> =
-                        step.words.iter().filter_map(|w| smmu_core::snapshot::parse_hex_u64(w)).collect();
-                    Ok((step.address.unwrap_or(0), structs::cd_report(&words, &h.registers, s1dss_stall)))
-                }
-                None => Err(r.summary.clone()),
-            };
-            (ssid, res)
-        })
-        .collect()
 }
 
 /// Parses the walk inputs [SID, SSID, IOVA, access].
@@ -604,20 +487,16 @@ pub fn walk_request(inputs: &[String; 4], unpriv: bool) -> Result<WalkRequest, S
     Ok(WalkRequest { sid, ssid, iova, access, unpriv })
 }
 
-/// Runs a walk with the inputs [SID, SSID, IOVA, access] (`smmu walk --json` shape).
-pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<serde_json::Value, String> {
+/// Runs a walk with the inputs [SID, SSID, IOVA, access].
+pub fn run_walk(h: &Host, inputs: &[String; 4], unpriv: bool) -> Result<walk::WalkResult, String> {
     let req = walk_request(inputs, unpriv)?;
-    let snap = h
-        .snapshot
-        .as_ref()
-        .ok_or("this input has no memory image: a walk needs a snapshot with the stream table and page tables")?;
-    let r = walk::translate_snapshot(snap, &req);
-    serde_json::to_value(&r).map_err(|e| e.to_string())
+    let snap = h.snapshot.as_ref().ok_or(NO_SNAPSHOT)?;
+    Ok(walk::translate_snapshot(snap, &req))
 }
 
 /// Command queue or event queue: its state and entries between CONS and PROD, decoded; when
 /// none are outstanding, the most recent consumed entries (marked as such).
-pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
+pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<QueueListing, String> {
     let key = which.prefix();
     if let Some(v) = h.cache.queues.borrow().get(key) {
         return v.clone();
@@ -627,16 +506,14 @@ pub fn queue_entries(h: &Host, which: smmu_core::queues::queue::QueueId) -> Resu
     v
 }
 
-fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(String, Rows), String> {
-    use smmu_core::queues::queue::{decode_entry, DecodedEntry, QueueState};
-    let snap = h.snapshot.as_ref().ok_or("this input has no memory image: queue contents need a snapshot")?;
-    if snap.memory.total_bytes() == 0 {
-        return Err(NO_MEMORY.into());
-    }
-    let q = QueueState::from_registers(which, &h.registers).map_err(|e| e.to_string())?;
+fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<QueueListing, String> {
+    use smmu_core::inspect::EntryState;
+    let snap = h.snapshot.as_ref().ok_or(NO_SNAPSHOT)?;
+    let v = smmu_core::inspect::queue(snap, which).map_err(inspect_error)?;
+    let q = &v.state;
     let mut head = format!(
-        "{} entries at {}, PROD {} (wrap {}), CONS {} (wrap {}): {} outstanding{}{}",
-        q.size,
+        "{} at {}, PROD {} (wrap {}), CONS {} (wrap {}): {} outstanding{}{}",
+        smmu_core::derived::count(q.size, "entry", "entries"),
         q.base,
         q.prod_index,
         q.prod_wrap as u8,
@@ -646,118 +523,214 @@ fn compute_queue(h: &Host, which: smmu_core::queues::queue::QueueId) -> Result<(
         if q.full { ", FULL" } else { "" },
         q.error.as_ref().map(|e| format!(", {e}")).unwrap_or_default()
     );
-    let describe = |d: &DecodedEntry| -> String {
-        match d {
-            DecodedEntry::Command(c) => {
-                if c.summary.starts_with(c.name) {
-                    c.summary.clone()
-                } else {
-                    format!("{} {}", c.name, c.summary)
-                }
-            }
-            DecodedEntry::Event(e) => {
-                if e.summary.starts_with(&e.type_name) {
-                    e.summary.clone()
-                } else {
-                    format!("{} {}", e.type_name, e.summary)
-                }
-            }
-            DecodedEntry::Pri(p) => serde_json::to_string(p).unwrap_or_default(),
-        }
-    };
-    let mut rows: Vec<(String, String)> = q
-        .read_entries(&snap.memory)
-        .iter()
-        .map(|e| {
-            let d = match (&e.decoded, &e.error) {
-                (Some(d), _) => describe(d),
-                (None, Some(err)) => err.clone(),
-                (None, None) => String::new(),
-            };
-            (format!("[{}] {}", e.index, e.addr), d)
-        })
-        .collect();
-    if rows.is_empty() {
-        // Show what the SMMU consumed last, so an empty queue still teaches something.
-        let words = (which.entry_bytes() / 8) as usize;
-        let n = q.size.min(16);
-        for k in (1..=n).rev() {
-            let idx = q.cons_index.wrapping_sub(k) & q.size.saturating_sub(1);
-            let addr = q.entry_addr(idx);
-            let w: Result<Vec<u64>, _> =
-                (0..words).map(|i| snap.memory.read_u64_le(addr.wrapping_add(8 * i as u64))).collect();
-            if let Ok(w) = w {
-                if w.iter().all(|x| *x == 0) {
-                    continue;
-                }
-                rows.push((format!("[{idx}] {addr:#x} (consumed)"), describe(&decode_entry(which, &w))));
-            }
-        }
-        if !rows.is_empty() {
-            head.push_str(&format!("; showing the {} entries before CONS, already consumed", rows.len()));
-        }
+    let consumed = v.entries.iter().filter(|(s, _)| *s == EntryState::Consumed).count();
+    if consumed > 0 {
+        head.push_str(&format!(
+            "; showing the {} before CONS, already consumed",
+            smmu_core::derived::count(consumed as u64, "entry", "entries")
+        ));
     }
-    Ok((head, rows))
+    Ok((head, v.entries.iter().map(|(st, e)| queue_item(*st, e)).collect()))
 }
 
-/// The kernel log decoded by smmu-core's log parser: (line, decode) rows in line order.
-pub fn klog_decoded(h: &Host) -> Result<Rows, String> {
+/// One entry of a queue or a kernel log: a one-line label and summary for the list, and the
+/// full decode (what `smmu log`, `smmu event` and `smmu cmd` print) for the detail pane.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub label: String,
+    pub summary: String,
+    pub doc: Document,
+}
+
+/// A queue entry as an item: the command's or event record's document.
+fn queue_item(state: smmu_core::inspect::EntryState, e: &smmu_core::queues::queue::QueueEntry) -> Item {
+    use smmu_core::queues::queue::DecodedEntry;
+    let consumed = state == smmu_core::inspect::EntryState::Consumed;
+    let label = format!("[{}] {}{}", e.index, e.addr, if consumed { " (consumed)" } else { "" });
+    let (summary, mut doc) = match (&e.decoded, &e.error) {
+        (Some(DecodedEntry::Command(c)), _) => (one_line(c.name, &c.summary), build::command(c)),
+        (Some(DecodedEntry::Event(ev)), _) => (one_line(&ev.type_name, &ev.summary), build::event(ev)),
+        (Some(DecodedEntry::Pri(p)), _) => {
+            let mut d = Document::new();
+            d.heading("PRI page request", Some("IHI 0070 8.1".into()));
+            d.text(vec![PSpan::plain(p.summary.clone())]);
+            d.fields(p.fields.iter().map(smmu_core::present::FieldRow::from).collect(), true);
+            d.bullets(p.problems.iter().map(|x| vec![PSpan::new(format!("problem: {x}"), Tone::Warn)]).collect());
+            (p.summary.clone(), d)
+        }
+        (None, Some(err)) => {
+            let mut d = Document::new();
+            d.text(vec![PSpan::new(err.clone(), Tone::Warn)]);
+            (err.clone(), d)
+        }
+        (None, None) => (String::new(), Document::new()),
+    };
+    let mut head = Document::new();
+    head.kv(format!("entry {} at {}", e.index, e.addr), vec![PSpan::new(e.words.join(" "), Tone::Value)]);
+    if consumed {
+        head.text(vec![PSpan::new("already consumed (before CONS)", Tone::Dim)]);
+    }
+    head.blocks.append(&mut doc.blocks);
+    Item { label, summary, doc: head }
+}
+
+fn one_line(name: &str, summary: &str) -> String {
+    if summary.starts_with(name) {
+        summary.to_string()
+    } else {
+        format!("{name} {summary}")
+    }
+}
+
+/// The kernel log decoded by smmu-core's log parser, in line order.
+pub fn klog_decoded(h: &Host) -> Result<Vec<Item>, String> {
     h.cache.klog.get_or_init(|| compute_klog(h)).clone()
 }
 
-fn compute_klog(h: &Host) -> Result<Rows, String> {
+fn compute_klog(h: &Host) -> Result<Vec<Item>, String> {
     let t =
-        h.klog.as_ref().ok_or("no kernel log loaded: open one with smmu tui FILE.log (or a snapshot that has one)")?;
+        h.klog.as_ref().ok_or("no kernel log loaded: open a kernel log, paste one, or open a snapshot that has one")?;
     let r = smmu_core::klog::parse(t, &smmu_core::klog::Options::default());
-    let mut rows: Vec<(usize, String, String)> = Vec::new();
+    let mut rows: Vec<(usize, Item)> = Vec::new();
+    let item = |line: usize, kind: &str, summary: String, doc: Document| {
+        (line, Item { label: format!("line {line} {kind}"), summary, doc })
+    };
+    let head = |line: usize, kind: &str, device: &str| {
+        let mut d = Document::new();
+        d.heading(format!("{kind}, line {line}"), None);
+        if !device.is_empty() {
+            d.kv("device", vec![PSpan::plain(device.to_string())]);
+        }
+        d
+    };
     for p in &r.probe {
-        let mut d = format!(
+        let mut d = head(p.line, "probe banner", &p.device);
+        let bits = |v: Option<u32>| v.map(|v| format!("{v}-bit")).unwrap_or_else(|| "not printed".into());
+        d.kv("ias", vec![PSpan::new(bits(p.ias), Tone::Value), PSpan::plain(" (input/IPA size)")]);
+        d.kv("oas", vec![PSpan::new(bits(p.oas), Tone::Value), PSpan::plain(" (output/physical address size)")]);
+        d.kv(
+            "features",
+            vec![
+                PSpan::new(p.features.clone(), Tone::Value),
+                PSpan::plain(format!(" = {}", p.feature_names.join(" "))),
+            ],
+        );
+        d.bullets(p.implies.iter().map(|i| vec![PSpan::plain(i.clone())]).collect());
+        d.bullets(
+            p.unknown_bits
+                .iter()
+                .map(|b| vec![PSpan::new(format!("bit {b}: not defined by Linux {}", p.kernel), Tone::Warn)])
+                .collect(),
+        );
+        if !p.kernel.is_empty() {
+            d.text(vec![PSpan::new(format!("feature bits numbered as Linux {}", p.kernel), Tone::Dim)]);
+        }
+        let summary = format!(
             "probe: ias {} oas {} features {} = {}",
-            p.ias.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
-            p.oas.map(|v| format!("{v}-bit")).unwrap_or_else(|| "-".into()),
+            bits(p.ias),
+            bits(p.oas),
             p.features,
             p.feature_names.join(" ")
         );
-        if !p.implies.is_empty() {
-            d.push_str(&format!("; implies {}", p.implies.join(", ")));
-        }
-        if !p.kernel.is_empty() {
-            d.push_str(&format!(" (numbering of {})", p.kernel));
-        }
-        rows.push((p.line, "probe".into(), d));
+        rows.push(item(p.line, "probe", summary, d));
     }
     for e in &r.events {
-        let mut d = e.event.summary.clone();
+        let mut d = head(e.line, "event", &e.device);
+        d.blocks.append(&mut build::event(&e.event).blocks);
+        if let Some(c) = &e.client {
+            d.kv("client device", vec![PSpan::plain(c.clone())]);
+        }
+        d.bullets(e.notes.iter().map(|n| vec![PSpan::new(n.clone(), Tone::Warn)]).collect());
         if !e.missing_dwords.is_empty() {
-            d.push_str(&format!("; dwords {:?} missing", e.missing_dwords));
+            let list: Vec<String> = e.missing_dwords.iter().map(|x| x.to_string()).collect();
+            d.text(vec![PSpan::new(format!("dwords missing from the log: {}", list.join(", ")), Tone::Warn)]);
         }
-        for c in e.checks.iter().filter(|c| !c.agrees) {
-            d.push_str(&format!("; kernel says {} = {} but the record has {}", c.field, c.kernel, c.record));
+        if !e.unknown_fields.is_empty() {
+            d.text(vec![PSpan::new(format!("unknown (dword missing): {}", e.unknown_fields.join(", ")), Tone::Warn)]);
         }
-        rows.push((e.line, "event".into(), d));
+        d.bullets(
+            e.checks
+                .iter()
+                .map(|c| {
+                    let l = format!("kernel {} = {} / record {}", c.field, c.kernel, c.record);
+                    if c.agrees {
+                        vec![PSpan::new(format!("agrees: {l}"), Tone::Good)]
+                    } else {
+                        vec![PSpan::new(format!("DISAGREES: {l}"), Tone::Bad)]
+                    }
+                })
+                .collect(),
+        );
+        let mut summary = e.event.summary.clone();
+        if e.checks.iter().any(|c| !c.agrees) {
+            summary.push_str("; the kernel's decode disagrees with the record");
+        }
+        rows.push(item(e.line, "event", summary, d));
     }
     for c in &r.command_errors {
+        let mut d = head(c.line, "command error", &c.device);
+        d.kv(
+            "CMDQ_CONS",
+            vec![
+                PSpan::new(if c.cons.is_empty() { "?".to_string() } else { c.cons.clone() }, Tone::Value),
+                PSpan::plain(format!(
+                    " -> {} ({}){}",
+                    c.error.as_deref().unwrap_or("?"),
+                    c.kernel_message,
+                    c.index.map(|i| format!(", command at index {i}")).unwrap_or_default()
+                )),
+            ],
+        );
+        d.text(vec![PSpan::new(c.explanation.clone(), Tone::Bad)]);
+        if let Some(cmd) = &c.command {
+            d.blocks.append(&mut build::command(cmd).blocks);
+        }
         let cmd = c.command.as_ref().map(|x| x.summary.clone()).unwrap_or_default();
-        rows.push((
+        rows.push(item(
             c.line,
-            "CMDQ error".into(),
+            "CMDQ error",
             format!("{} {} {}", c.error.clone().unwrap_or_default(), c.explanation, cmd),
+            d,
         ));
     }
+    for tmo in &r.cmd_sync_timeouts {
+        let mut d = head(tmo.line, "CMD_SYNC timeout", &tmo.device);
+        let q = |v: &Option<String>| v.clone().unwrap_or_else(|| "not printed".into());
+        d.kv("CMD_SYNC at", vec![PSpan::new(q(&tmo.sync_at), Tone::Value)]);
+        d.kv("SMMU_CMDQ_PROD", vec![PSpan::new(q(&tmo.hwprod), Tone::Value)]);
+        d.kv("SMMU_CMDQ_CONS", vec![PSpan::new(q(&tmo.hwcons), Tone::Value)]);
+        if let Some(p) = tmo.pending {
+            d.kv("not consumed", vec![PSpan::plain(smmu_core::derived::count(p, "command", "commands"))]);
+        }
+        d.text(vec![PSpan::new(tmo.explanation.clone(), Tone::Bad)]);
+        rows.push(item(tmo.line, "CMD_SYNC timeout", tmo.explanation.clone(), d));
+    }
     for g in &r.global_errors {
-        rows.push((g.line, "GERROR".into(), format!("{} {}", g.value, g.errors.join(", "))));
+        let mut d = head(g.line, "global error", &g.device);
+        d.kv("active", vec![PSpan::new(g.value.clone(), Tone::Value)]);
+        d.bullets(g.errors.iter().map(|e| vec![PSpan::plain(e.clone())]).collect());
+        rows.push(item(g.line, "GERROR", format!("{} {}", g.value, g.errors.join(", ")), d));
     }
     for o in &r.options {
-        rows.push((o.line, "options".into(), format!("{} {}", o.mask, o.options.join(", "))));
+        let mut d = head(o.line, "options", &o.device);
+        d.kv("mask", vec![PSpan::new(o.mask.clone(), Tone::Value)]);
+        d.bullets(o.options.iter().map(|n| vec![PSpan::plain(n.clone())]).collect());
+        rows.push(item(o.line, "options", format!("{} {}", o.mask, o.options.join(", ")), d));
     }
     for m in &r.messages {
-        rows.push((m.line, "message".into(), format!("{}: {}", m.text, m.explanation)));
+        let mut d = head(m.line, "message", &m.device);
+        d.text(vec![PSpan::new(m.text.clone(), Tone::Value)]);
+        d.text(vec![PSpan::plain(m.explanation.clone())]);
+        rows.push(item(m.line, "message", format!("{}: {}", m.text, m.explanation), d));
     }
     for u in &r.unparsed {
-        rows.push((u.line, "unparsed".into(), format!("{} ({})", u.text, u.reason)));
+        let mut d = head(u.line, "not understood", "");
+        d.text(vec![PSpan::new(u.text.clone(), Tone::Value)]);
+        d.text(vec![PSpan::new(u.reason.clone(), Tone::Warn)]);
+        rows.push(item(u.line, "unparsed", format!("{} ({})", u.text, u.reason), d));
     }
     rows.sort_by_key(|r| r.0);
-    Ok(rows.into_iter().map(|(l, k, d)| (format!("line {l} {k}"), d)).collect())
+    Ok(rows.into_iter().map(|(_, i)| i).collect())
 }
 
 /// True when smmu-core's log parser finds SMMU messages in the text.
@@ -777,14 +750,10 @@ pub fn dataset_pool_diff(d: &Dataset) -> Result<PoolDiff, String> {
 }
 
 pub fn pool_diff(hosts: &[&Host]) -> Result<PoolDiff, String> {
-    let v = forward_report(hosts, None)?;
-    let mut m = std::collections::BTreeMap::new();
-    if let Some(a) = v.get("pool").and_then(|p| p.get("diff")).and_then(|x| x.as_array()) {
-        for e in a {
-            let g = |k: &str| e.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            let matters = e.get("matters").and_then(|x| x.as_bool()).unwrap_or(false);
-            m.insert((g("register"), g("field")), (matters, g("why")));
-        }
-    }
-    Ok(m)
+    let r = forward_report(hosts, None)?;
+    Ok(r.pool
+        .iter()
+        .flat_map(|p| p.diff.iter())
+        .map(|e| ((e.register.to_string(), e.field.to_string()), (e.matters, e.why.clone())))
+        .collect())
 }

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub enum Context {
     /// Everywhere (unless a more specific binding takes the key).
     Global,
+    Overview,
     Registers,
     Forwarding,
     Streams,
@@ -25,6 +26,7 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
+            Context::Overview => "Overview",
             Context::Registers => "Registers",
             Context::Forwarding => "Forwarding",
             Context::Streams => "Streams",
@@ -32,7 +34,7 @@ impl Context {
             Context::Queues => "Queues & log",
             Context::Diff => "Diff",
             Context::Edit => "Edit",
-            Context::TextInput => "Typing (search, walk inputs, edit values)",
+            Context::TextInput => "Typing (filter, walk inputs, edit values)",
             Context::Help => "Help screen",
         }
     }
@@ -53,7 +55,7 @@ pub enum Action {
     Bottom,
     NextView,
     PrevView,
-    GoView(usize),
+    GoView(crate::explorer::view::ViewId),
     Search,
     NextMatch,
     Expand,
@@ -102,6 +104,16 @@ impl Key {
             Key::BackTab => ev.code == KeyCode::BackTab,
         }
     }
+    /// The label in the footer: arrows as arrows.
+    pub fn short_label(self) -> String {
+        match self {
+            Key::Code(KeyCode::Left) => "←".into(),
+            Key::Code(KeyCode::Right) => "→".into(),
+            Key::Code(KeyCode::Up) => "↑".into(),
+            Key::Code(KeyCode::Down) => "↓".into(),
+            other => other.label(),
+        }
+    }
     pub fn label(self) -> String {
         match self {
             Key::Char(' ') => "Space".into(),
@@ -132,21 +144,29 @@ pub struct Binding {
     pub context: Context,
     pub action: Action,
     pub help: &'static str,
+    /// The footer's word for the binding (empty: not in the footer).
+    pub short: &'static str,
 }
 
+use crate::explorer::view::ViewId as V;
 use crate::explorer::views::edit::EditAction as E;
 use Action as A;
 use Context as C;
 use Key::*;
 
 const fn b(keys: &'static [Key], context: Context, action: Action, help: &'static str) -> Binding {
-    Binding { keys, context, action, help }
+    Binding { keys, context, action, help, short: "" }
+}
+
+/// A binding also shown in the footer of its context, as `keys:short`.
+const fn f(keys: &'static [Key], context: Context, action: Action, short: &'static str, help: &'static str) -> Binding {
+    Binding { keys, context, action, help, short }
 }
 
 /// Every binding. Context-specific bindings are listed before global ones and win.
 pub static KEYMAP: &[Binding] = &[
-    b(&[Code(KeyCode::Enter)], C::TextInput, A::Accept, "finish typing (search: keep the filter; walk: run)"),
-    b(&[Code(KeyCode::Esc)], C::TextInput, A::Cancel, "cancel typing"),
+    f(&[Code(KeyCode::Enter)], C::TextInput, A::Accept, "done", "finish typing (filter: keep it; walk: run)"),
+    f(&[Code(KeyCode::Esc)], C::TextInput, A::Cancel, "cancel", "cancel typing"),
     b(&[Code(KeyCode::Backspace)], C::TextInput, A::DeleteChar, "delete the last character"),
     b(&[Ctrl('u')], C::TextInput, A::ClearInput, "clear the input"),
     b(
@@ -155,30 +175,56 @@ pub static KEYMAP: &[Binding] = &[
         A::NextPane,
         "walk inputs: next input field; Edit: set the value, go to the next field",
     ),
-    b(&[Code(KeyCode::Esc), Char('?'), Char('q')], C::Help, A::Back, "close the help"),
+    f(&[Code(KeyCode::Esc), Char('?'), Char('q')], C::Help, A::Back, "close", "close the help"),
     b(&[Code(KeyCode::Up), Char('k')], C::Help, A::Up, "scroll the help"),
     b(&[Code(KeyCode::Down), Char('j')], C::Help, A::Down, "scroll the help"),
-    b(&[Code(KeyCode::Enter), Char(' ')], C::Registers, A::Expand, "expand or collapse the register"),
-    b(&[Char('E')], C::Registers, A::ExpandAll, "expand or collapse every register"),
-    b(&[Char('p')], C::Forwarding, A::NextProfile, "next VMM profile (strict, qemu-accel, cloud-hypervisor, openvmm)"),
-    b(&[Char('f')], C::Forwarding, A::NextClassFilter, "filter by class (all, then each class in turn)"),
-    b(&[Char('c')], C::Forwarding, A::ToggleCap, "cycle the kernel capabilities assumed"),
+    f(&[Code(KeyCode::Enter), Char(' ')], C::Registers, A::Expand, "expand", "expand or collapse the register"),
+    f(&[Char('E')], C::Registers, A::ExpandAll, "all", "expand or collapse every register"),
+    f(
+        &[Char('p')],
+        C::Forwarding,
+        A::NextProfile,
+        "VMM",
+        "next VMM profile (strict, qemu-accel, cloud-hypervisor, openvmm)",
+    ),
+    f(&[Char('f')], C::Forwarding, A::NextClassFilter, "class", "filter by class (all, then each class in turn)"),
+    f(&[Char('c')], C::Forwarding, A::ToggleCap, "caps", "cycle the kernel capabilities assumed"),
     b(&[Code(KeyCode::Left), Char('h')], C::Forwarding, A::Left, "previous host (when several are loaded)"),
     b(&[Code(KeyCode::Right), Char('l')], C::Forwarding, A::Right, "next host (when several are loaded)"),
-    b(
-        &[Code(KeyCode::Left), Char('h'), Code(KeyCode::Right), Char('l')],
+    f(
+        &[Code(KeyCode::Left), Char('h')],
+        C::Diff,
+        A::Left,
+        "host",
+        "focus the previous host's column (Forwarding and Overview follow it)",
+    ),
+    f(
+        &[Code(KeyCode::Right), Char('l')],
         C::Diff,
         A::Right,
-        "focus another host (Forwarding and Overview follow it)",
+        "host",
+        "focus the next host's column (Forwarding and Overview follow it)",
     ),
-    b(&[Code(KeyCode::Enter)], C::Streams, A::Expand, "show the focused stream's CDs"),
-    b(&[Char('e'), Code(KeyCode::Enter)], C::Walk, A::EditWalk, "edit SID/SSID/IOVA/access, Enter runs the walk"),
-    b(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "step back one descriptor read"),
-    b(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step forward one descriptor read"),
-    b(&[Char('u')], C::Walk, A::TogglePriv, "toggle privileged/unprivileged (PnU) and rerun the walk"),
-    b(&[Char('s')], C::Walk, A::NextWalk, "next walk suggested by the scenario (with what the spec expects)"),
-    b(&[Char('w')], C::Queues, A::NextPane, "switch between command queue, event queue and kernel log"),
-    b(&[Char('e')], C::Streams, A::Edit(E::FromStream), "edit the focused STE field by field (Edit view)"),
+    f(&[Code(KeyCode::Enter)], C::Streams, A::Expand, "STE/CDs", "show the focused stream's CDs (again: its STE)"),
+    f(
+        &[Char('e'), Code(KeyCode::Enter)],
+        C::Walk,
+        A::EditWalk,
+        "edit",
+        "edit SID/SSID/IOVA/access, Enter runs the walk",
+    ),
+    f(&[Code(KeyCode::Left), Char('h')], C::Walk, A::StepBack, "back", "step back one descriptor read"),
+    f(&[Code(KeyCode::Right), Char('l')], C::Walk, A::StepForward, "step", "step forward one descriptor read"),
+    f(&[Char('u')], C::Walk, A::TogglePriv, "priv", "toggle privileged/unprivileged (PnU) and rerun the walk"),
+    f(&[Char('s')], C::Walk, A::NextWalk, "walk", "next walk suggested by the scenario (with what the spec expects)"),
+    f(
+        &[Char('w')],
+        C::Queues,
+        A::NextPane,
+        "cmdq/evtq/log",
+        "switch between command queue, event queue and kernel log",
+    ),
+    f(&[Char('e')], C::Streams, A::Edit(E::FromStream), "edit", "edit the focused STE field by field (Edit view)"),
     b(&[Code(KeyCode::Up), Char('k')], C::Edit, A::Edit(E::Up), "previous field"),
     b(&[Code(KeyCode::Down), Char('j')], C::Edit, A::Edit(E::Down), "next field"),
     b(&[Code(KeyCode::Home), Char('g')], C::Edit, A::Edit(E::Top), "first field"),
@@ -195,36 +241,43 @@ pub static KEYMAP: &[Binding] = &[
         A::Edit(E::Next),
         "next encoding or value of the field (Opcode/Type: next command/event)",
     ),
-    b(
+    f(
         &[Code(KeyCode::Enter), Char('e')],
         C::Edit,
         A::Edit(E::Type),
+        "type",
         "type a value for the field: number, address or encoding name",
     ),
-    b(&[Char('w')], C::Edit, A::Edit(E::TypeWords), "type or paste the words, to decode and edit them"),
-    b(&[Char('s')], C::Edit, A::Edit(E::NextKind), "next kind: STE, CD, L1STD, L1CD, command, event, S1/S2 descriptor"),
+    f(&[Char('w')], C::Edit, A::Edit(E::TypeWords), "words", "type or paste the words, to decode and edit them"),
+    f(
+        &[Char('s')],
+        C::Edit,
+        A::Edit(E::NextKind),
+        "kind",
+        "next kind: STE, CD, L1STD, L1CD, command, event, S1/S2 descriptor",
+    ),
     b(&[Char('S')], C::Edit, A::Edit(E::PrevKind), "previous kind"),
-    b(&[Char('o')], C::Edit, A::Edit(E::NextName), "next command opcode or event type"),
+    f(&[Char('o')], C::Edit, A::Edit(E::NextName), "opcode", "next command opcode or event type"),
     b(&[Char('O')], C::Edit, A::Edit(E::PrevName), "previous command opcode or event type"),
     b(&[Char('x')], C::Edit, A::Edit(E::Clear), "set the field to 0"),
     b(&[Char('X')], C::Edit, A::Edit(E::ClearAll), "start over: every field 0"),
     b(&[Char('?')], C::Global, A::Help, "show this help"),
     b(&[Char('q'), Ctrl('c')], C::Global, A::Quit, "quit"),
-    b(&[Code(KeyCode::Esc)], C::Global, A::Back, "back out: clear the search, collapse, close"),
+    b(&[Code(KeyCode::Esc)], C::Global, A::Back, "back out: clear the filter, collapse, close"),
     b(&[Code(KeyCode::Tab)], C::Global, A::NextView, "next view"),
     b(&[BackTab], C::Global, A::PrevView, "previous view"),
-    b(&[Char('K')], C::Global, A::NextKernel, "Overview: next kernel for the 'Linux VER would print' line"),
-    b(&[Char('1')], C::Global, A::GoView(0), "Overview: which SMMU, where the data came from, warnings"),
-    b(&[Char('2')], C::Global, A::GoView(1), "Registers: register -> fields, meanings, encodings"),
-    b(&[Char('3')], C::Global, A::GoView(2), "Forwarding: what a VMM may offer a guest, and why"),
-    b(&[Char('4')], C::Global, A::GoView(3), "Streams: stream table, STE decode, CDs"),
-    b(&[Char('5')], C::Global, A::GoView(4), "Walk: step through a translation"),
-    b(&[Char('6')], C::Global, A::GoView(5), "Queues & log: command/event queues, kernel log"),
-    b(&[Char('7')], C::Global, A::GoView(6), "Diff: two or more hosts side by side"),
+    f(&[Char('K')], C::Overview, A::NextKernel, "kernel", "next kernel for the 'Linux VER would print' line"),
+    b(&[Char('1')], C::Global, A::GoView(V::Overview), "Overview: which SMMU, where the data came from, warnings"),
+    b(&[Char('2')], C::Global, A::GoView(V::Registers), "Registers: register -> fields, meanings, encodings"),
+    b(&[Char('3')], C::Global, A::GoView(V::Forwarding), "Forwarding: what a VMM may offer a guest, and why"),
+    b(&[Char('4')], C::Global, A::GoView(V::Streams), "Streams: stream table, STE decode, CDs"),
+    b(&[Char('5')], C::Global, A::GoView(V::Walk), "Walk: step through a translation"),
+    b(&[Char('6')], C::Global, A::GoView(V::Queues), "Queues & log: command/event queues, kernel log"),
+    b(&[Char('7')], C::Global, A::GoView(V::Diff), "Diff: two or more hosts side by side"),
     b(
         &[Char('8')],
         C::Global,
-        A::GoView(7),
+        A::GoView(V::Edit),
         "Edit: build or change an STE, CD, command, event or descriptor field by field",
     ),
     b(&[Code(KeyCode::Up), Char('k')], C::Global, A::Up, "move up"),
@@ -242,8 +295,8 @@ pub static KEYMAP: &[Binding] = &[
     b(&[Code(KeyCode::End), Char('G')], C::Global, A::Bottom, "go to the last row"),
     b(&[Char(']')], C::Global, A::DetailDown, "scroll the detail pane (right/bottom) down"),
     b(&[Char('[')], C::Global, A::DetailUp, "scroll the detail pane up"),
-    b(&[Char('/')], C::Global, A::Search, "search fields by name or meaning"),
-    b(&[Char('n')], C::Global, A::NextMatch, "next search match"),
+    b(&[Char('/')], C::Global, A::Search, "filter the current view (fields, streams, verdicts, entries, lines)"),
+    b(&[Char('n')], C::Global, A::NextMatch, "Registers: next field matching the filter"),
     b(&[Code(KeyCode::Enter)], C::Global, A::Expand, "expand the focused item"),
     b(&[Char('y')], C::Global, A::Copy, "copy the focused item as text (OSC 52; also printed on exit)"),
     b(&[Char('t')], C::Global, A::ToggleTheme, "switch light/dark theme"),
@@ -288,6 +341,7 @@ pub fn keys_label(bd: &Binding) -> String {
 pub fn help_lines() -> Vec<(Context, String, &'static str)> {
     let order = [
         C::Global,
+        C::Overview,
         C::Registers,
         C::Forwarding,
         C::Streams,
@@ -323,4 +377,31 @@ pub fn help_text() -> String {
         out.push_str(&format!("  {keys:<18} {help}\n"));
     }
     out
+}
+
+/// The footer for a context: its own keys with a footer word, as `keys:word` pairs.
+pub fn footer(ctx: Context) -> Vec<(String, &'static str)> {
+    KEYMAP
+        .iter()
+        .filter(|bd| bd.context == ctx && !bd.short.is_empty())
+        .map(|bd| (bd.keys.iter().take(1).map(|k| k.short_label()).collect::<String>(), bd.short))
+        .collect()
+}
+
+/// The help screen's first row for a context (its heading), so the help opens at the
+/// current view's keys.
+pub fn help_row(ctx: Context) -> u16 {
+    let mut row = 0u16;
+    let mut last = None;
+    for (c, _, _) in help_lines() {
+        if last != Some(c) {
+            if c == ctx {
+                return row;
+            }
+            row = row.saturating_add(1);
+            last = Some(c);
+        }
+        row = row.saturating_add(1);
+    }
+    0
 }

@@ -1,19 +1,25 @@
 //! The interactive ratatui + crossterm explorer (`smmu`, `smmu tui FILE...`).
 //!
-//! - [`app::App`]: all state, terminal-independent (tests drive it with `TestBackend`).
-//! - [`keymap`]: the one table of keys; the `?` help is generated from it.
-//! - [`ui`] and [`views`]: drawing. Views render smmu-core's decode trees and reports;
-//!   they never re-derive a field.
-//! - [`data`]: loading hosts (sample, files, live) and calling smmu-core.
+//! - [`app::App`]: the model and every view's state, terminal-independent (tests drive it
+//!   with `TestBackend`); routes keys to the current view.
+//! - [`view`]: `ViewId`, the read-only `Model` and the `View` trait every view implements;
+//!   views depend on it, never on the app.
+//! - [`keymap`]: the one table of keys; the `?` help and the footer are generated from it.
+//! - [`ui`] and [`views`]: drawing. Views render smmu-core's decode trees, reports and
+//!   presentation documents ([`doc`]); they never re-derive a field.
+//! - [`data`]: loading hosts (sample, files, live) and calling smmu-core (its inspection
+//!   API for streams, CDs and queues).
 //!
 //! The event loop blocks on input: nothing is redrawn unless a key, mouse event or resize
 //! arrives, so an idle explorer uses no CPU.
 
 pub mod app;
 pub mod data;
+pub mod doc;
 pub mod keymap;
 pub mod theme;
 pub mod ui;
+pub mod view;
 pub mod views;
 
 pub use app::App;
@@ -96,16 +102,14 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io
 
 /// What `smmu` prints instead of the explorer when standard output is not a terminal.
 pub fn text_summary(data: &Dataset) -> String {
-    let app = App::new(data.clone(), ThemeName::Dark, false);
     let mut s = String::from("smmu: standard output is not a terminal, so the interactive explorer did not start.\n");
     s.push_str("Run `smmu` in a terminal to explore; `smmu --help` lists the commands.\n\n");
-    for (i, _) in data.hosts.iter().enumerate() {
-        let mut a = App::new(data.clone(), ThemeName::Dark, false);
-        a.host = i;
-        a.view = app::V_OVERVIEW;
-        s.push_str(&views::overview::text(&a));
+    let mut a = App::new(data.clone(), ThemeName::Dark, false);
+    let kernel = a.views.overview.probe_kernel;
+    for i in 0..data.hosts.len() {
+        a.model.host = i;
+        s.push_str(&views::overview::text(&a.model, kernel, 100));
         s.push_str("\n\n");
     }
-    drop(app);
     s
 }

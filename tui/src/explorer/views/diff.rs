@@ -1,12 +1,23 @@
 //! 7 Diff: two or more hosts side by side, field by field; differences that matter to a
 //! guest marked (from the forwarding verdict classes).
 
-use super::super::app::App;
 use super::super::data;
+use super::super::view::{clamp_cursor, Model, View, ViewId};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Row, Table};
+use ratatui::widgets::{Row, Table, TableState};
 use ratatui::Frame;
+
+#[derive(Debug, Clone)]
+pub struct DiffView {
+    pub table: TableState,
+}
+
+impl Default for DiffView {
+    fn default() -> Self {
+        DiffView { table: TableState::default().with_selected(Some(0)) }
+    }
+}
 
 /// One differing field: register, field, per-host value (None when absent), meaning per host.
 #[derive(Debug, Clone)]
@@ -21,13 +32,19 @@ pub struct DiffRow {
     pub why: String,
 }
 
-/// Every field whose decoded value differs between the hosts.
-pub fn rows(app: &App) -> Vec<DiffRow> {
-    let hosts = &app.data.hosts;
+/// Every field whose decoded value differs between the hosts (matching `/`).
+pub fn rows(m: &Model) -> Vec<DiffRow> {
+    let mut v = all_rows(m);
+    v.retain(|r| m.search.matches(&[&format!("{}.{}", r.register, r.field), &r.why]));
+    v
+}
+
+fn all_rows(m: &Model) -> Vec<DiffRow> {
+    let hosts = &m.data.hosts;
     if hosts.len() < 2 {
         return vec![];
     }
-    let pool = data::dataset_pool_diff(&app.data).ok();
+    let pool = data::dataset_pool_diff(&m.data).ok();
     let mut names: Vec<&'static str> = Vec::new();
     for h in hosts {
         for r in &h.decoded {
@@ -71,9 +88,42 @@ pub fn rows(app: &App) -> Vec<DiffRow> {
     out
 }
 
-pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
-    let t = app.theme;
-    let n = app.data.hosts.len();
+impl View for DiffView {
+    fn id(&self) -> ViewId {
+        ViewId::Diff
+    }
+    fn rows(&self, m: &Model) -> usize {
+        rows(m).len()
+    }
+    fn move_cursor(&mut self, m: &Model, d: i64) {
+        let n = rows(m).len();
+        self.table.select(clamp_cursor(self.table.selected(), d, n));
+    }
+    fn offset(&self) -> usize {
+        self.table.offset()
+    }
+    fn click(&mut self, _m: &Model, row: usize) -> bool {
+        self.table.select(Some(row));
+        true
+    }
+    fn draw(&mut self, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+        draw(self, f, m, area)
+    }
+    fn focused_text(&self, m: &Model) -> Option<String> {
+        let rs = rows(m);
+        let r = rs.get(self.table.selected()?)?;
+        let mut s = format!("{}.{}:", r.register, r.field);
+        for (h, (v, mn)) in m.data.hosts.iter().zip(r.values.iter().zip(&r.meanings)) {
+            let v = v.map(|v| format!("{v:#x}")).unwrap_or_else(|| "absent".into());
+            s.push_str(&format!(" {}={v} ({mn});", h.name));
+        }
+        Some(s)
+    }
+}
+
+fn draw(st: &mut DiffView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+    let t = m.theme;
+    let n = m.data.hosts.len();
     if n < 2 {
         super::unavailable(
             f,
@@ -81,14 +131,21 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             area,
             "Diff",
             "The diff needs two or more hosts.",
-            &["Open several dumps or snapshots: smmu tui host-a.json host-b.json"],
+            &["Open several dumps or snapshots, or paste a second register dump."],
         );
-        return;
+        return Rect::default();
     }
-    let rs = rows(app);
-    let guest_known = data::dataset_pool_diff(&app.data).err();
-    let mut header = vec!["Field".to_string(), "Guest?".to_string()];
-    header.extend(app.data.hosts.iter().map(|h| h.name.clone()));
+    let rs = rows(m);
+    let guest_known = data::dataset_pool_diff(&m.data).err();
+    // The focused host's column (Left/Right) is marked, and Forwarding and Overview show it.
+    let mut header = vec![Line::raw("Field"), Line::raw("Guest?")];
+    header.extend(m.data.hosts.iter().enumerate().map(|(i, h)| {
+        if i == m.host {
+            Line::styled(format!("▶ {}", h.name), t.tab_active)
+        } else {
+            Line::raw(h.name.clone())
+        }
+    }));
     let table_rows: Vec<Row> = rs
         .iter()
         .map(|r| {
@@ -100,11 +157,12 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                     None => Line::styled("-", t.dim),
                 },
             ];
-            for (v, m) in r.values.iter().zip(&r.meanings) {
-                cells.push(Line::raw(match v {
-                    Some(v) => format!("{v:#x} {m}"),
+            for (i, (v, mn)) in r.values.iter().zip(&r.meanings).enumerate() {
+                let text = match v {
+                    Some(v) => format!("{v:#x} {mn}"),
                     None => "absent".into(),
-                }));
+                };
+                cells.push(if i == m.host { Line::styled(text, t.accent) } else { Line::raw(text) });
             }
             Row::new(cells)
         })
@@ -122,36 +180,31 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .row_highlight_style(t.selected)
         .block(super::block(&t, title));
     if rs.is_empty() {
-        super::unavailable(f, &t, area, "Diff", "No field differs between the hosts.", &[]);
-        return;
+        let why = if m.search.active() {
+            "No differing field matches the filter."
+        } else {
+            "No field differs between the hosts."
+        };
+        super::unavailable(f, &t, area, "Diff", why, &[]);
+        return Rect::default();
     }
     let [ta, da] = ratatui::layout::Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
     let mut body = super::inner(ta);
     body.y += 1;
     body.height = body.height.saturating_sub(1);
-    app.hit.list = body;
-    let why = app.diff.selected().and_then(|i| rs.get(i)).map(|r| {
+    let why = st.table.selected().and_then(|i| rs.get(i)).map(|r| {
         if r.why.is_empty() {
             format!("{}.{}: not an ID register; no forwarding verdict", r.register, r.field)
         } else {
             format!("{}.{}: {}", r.register, r.field, r.why)
         }
     });
-    f.render_stateful_widget(table, ta, &mut app.diff);
+    f.render_stateful_widget(table, ta, &mut st.table);
     f.render_widget(
         ratatui::widgets::Paragraph::new(why.unwrap_or_default())
             .wrap(ratatui::widgets::Wrap { trim: true })
             .block(super::block(&t, "Why it matters")),
         da,
     );
-}
-
-pub fn focused_text(app: &App) -> Option<String> {
-    let rs = rows(app);
-    let r = rs.get(app.diff.selected()?)?;
-    let mut s = format!("{}.{}:", r.register, r.field);
-    for (h, (v, m)) in app.data.hosts.iter().zip(r.values.iter().zip(&r.meanings)) {
-        s.push_str(&format!(" {}={} ({m});", h.name, v.map(|v| format!("{v:#x}")).unwrap_or_else(|| "absent".into())));
-    }
-    Some(s)
+    body
 }

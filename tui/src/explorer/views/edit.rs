@@ -4,8 +4,8 @@
 //! with Left/Right; the words, each field's meaning and the legality follow. Everything comes
 //! from smmu-core's encoder ([`smmu_core::encode`]): no bit position is known here.
 
-use super::super::app::{App, V_EDIT};
 use super::super::keymap::Action;
+use super::super::view::{Model, Reply, View, ViewId};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
@@ -86,20 +86,28 @@ impl EditState {
     }
 }
 
-/// The SMMU's registers for the checks (none when the host has no registers).
-fn regs(app: &App) -> Option<&RegisterSet> {
-    app.host().map(|h| &h.registers).filter(|r| !r.is_empty())
+/// What the Edit view's functions work on: its state, the read-only model, and the status
+/// line to show afterwards.
+struct Cx<'a> {
+    edit: &'a mut EditState,
+    m: &'a Model,
+    status: String,
 }
 
-pub fn report(app: &App) -> EncodeReport {
-    encode::report(app.edit.kind, &app.edit.words, regs(app))
+/// The SMMU's registers for the checks (none when the host has no registers).
+fn regs(m: &Model) -> Option<&RegisterSet> {
+    m.host().map(|h| &h.registers).filter(|r| !r.is_empty())
+}
+
+pub fn report(e: &EditState, m: &Model) -> EncodeReport {
+    encode::report(e.kind, &e.words, regs(m))
 }
 
 fn categories() -> impl Iterator<Item = &'static str> {
     encode::CATEGORIES.iter().map(|(c, _)| *c)
 }
 
-fn cycle_kind(app: &mut App, d: i64) {
+fn cycle_kind(app: &mut Cx<'_>, d: i64) {
     let cats: Vec<&str> = categories().collect();
     let i = cats.iter().position(|c| *c == app.edit.kind.category()).unwrap_or(0) as i64;
     let next = cats.get((i + d).rem_euclid(cats.len() as i64) as usize).copied().unwrap_or("ste");
@@ -113,7 +121,7 @@ fn cycle_kind(app: &mut App, d: i64) {
     }
 }
 
-fn cycle_name(app: &mut App, d: i64) {
+fn cycle_name(app: &mut Cx<'_>, d: i64) {
     let kinds = Kind::of_category(app.edit.kind.category());
     if kinds.len() < 2 {
         app.status = format!("{} has no opcodes or event types to choose from (s changes the kind)", app.edit.kind);
@@ -126,8 +134,8 @@ fn cycle_name(app: &mut App, d: i64) {
     }
 }
 
-fn set(app: &mut App, f: &'static FieldDef, value: u64) {
-    match encode::set_value(app.edit.kind, &app.edit.words, f, value, regs(app)) {
+fn set(app: &mut Cx<'_>, f: &'static FieldDef, value: u64) {
+    match encode::set_value(app.edit.kind, &app.edit.words, f, value, regs(app.m)) {
         Ok(w) => {
             app.edit.words = w;
             app.status = format!("{} = {}: {}", f.name, encode::value_text(f, value), f.meaning(value));
@@ -141,9 +149,9 @@ fn is_identity(kind: Kind, f: &FieldDef) -> bool {
 }
 
 /// Performs an Edit view action.
-pub fn act(app: &mut App, a: EditAction) {
+fn act(app: &mut Cx<'_>, a: EditAction) {
     let n = app.edit.kind.layout().fields.len();
-    let e = &mut app.edit;
+    let e = &mut *app.edit;
     match a {
         EditAction::Up => e.cursor = e.cursor.saturating_sub(1),
         EditAction::Down => e.cursor = (e.cursor + 1).min(n.saturating_sub(1)),
@@ -195,22 +203,8 @@ pub fn act(app: &mut App, a: EditAction) {
             e.set_kind(k);
             app.status = format!("{k}: every field 0");
         }
-        EditAction::FromStream => {
-            let Some(h) = app.host() else { return };
-            let words = super::super::data::streams(h)
-                .ok()
-                .and_then(|(rows, _)| app.streams.selected().and_then(|i| rows.get(i)).map(|r| (r.sid, r.words)));
-            match words {
-                Some((sid, w)) => {
-                    app.edit.kind = Kind::Ste;
-                    app.edit.words = w.to_vec();
-                    app.edit.cursor = 0;
-                    app.go_view(V_EDIT);
-                    app.status = format!("Editing the STE of StreamID {sid:#x} (a copy: the snapshot is not changed)");
-                }
-                None => app.status = "No STE focused".into(),
-            }
-        }
+        // The app hands the focused STE over (EditState::load_ste).
+        EditAction::FromStream => {}
     }
 }
 
@@ -229,7 +223,7 @@ fn parse_words(text: &str, want: usize) -> Result<Vec<u64>, String> {
 }
 
 /// Typing keys while an input is open (Enter, Esc, Backspace, Ctrl-U, Tab).
-pub fn act_text(app: &mut App, a: Action) {
+fn act_text(app: &mut Cx<'_>, a: Action) {
     let Some(input) = app.edit.input.clone() else { return };
     match a {
         Action::Cancel => {
@@ -248,7 +242,7 @@ pub fn act_text(app: &mut App, a: Action) {
         Action::Accept | Action::NextPane => match input {
             Input::Field(text) => {
                 let Some(f) = app.edit.field() else { return };
-                match encode::assign(app.edit.kind, &app.edit.words, &[(f.name, &text)], regs(app)) {
+                match encode::assign(app.edit.kind, &app.edit.words, &[(f.name, &text)], regs(app.m)) {
                     Ok(w) => {
                         let v = f.get(&w);
                         app.edit.words = w;
@@ -276,14 +270,14 @@ pub fn act_text(app: &mut App, a: Action) {
     }
 }
 
-pub fn type_char(app: &mut App, c: char) {
-    if let Some(Input::Field(s) | Input::Words(s)) = app.edit.input.as_mut() {
+fn type_char(e: &mut EditState, c: char) {
+    if let Some(Input::Field(s) | Input::Words(s)) = e.input.as_mut() {
         s.push(c);
     }
 }
 
-fn verdict_lines(app: &App, r: &EncodeReport, out: &mut Vec<Line<'static>>) {
-    let t = app.theme;
+fn verdict_lines(m: &Model, r: &EncodeReport, out: &mut Vec<Line<'static>>) {
+    let t = m.theme;
     let v = &r.legality;
     if v.valid {
         out.push(Line::styled(format!("{}: valid, no rule broken", r.layout), t.good));
@@ -317,11 +311,11 @@ fn verdict_lines(app: &App, r: &EncodeReport, out: &mut Vec<Line<'static>>) {
     }
 }
 
-fn detail_lines(app: &App, r: &EncodeReport) -> Vec<Line<'static>> {
-    let t = app.theme;
+fn detail_lines(e: &EditState, m: &Model, r: &EncodeReport) -> Vec<Line<'static>> {
+    let t = m.theme;
     let mut out = Vec::new();
-    if let Some(f) = app.edit.field() {
-        let v = f.get(&app.edit.words);
+    if let Some(f) = e.field() {
+        let v = f.get(&e.words);
         out.push(Line::styled(format!("{}.{} bits {} (section {})", r.layout, f.name, f.bits(), f.section), t.title));
         out.push(Line::styled(f.desc.to_string(), t.text));
         let mut since = format!("since {}", f.since);
@@ -340,31 +334,31 @@ fn detail_lines(app: &App, r: &EncodeReport) -> Vec<Line<'static>> {
         }
         out.push(Line::raw(""));
     }
-    verdict_lines(app, r, &mut out);
+    verdict_lines(m, r, &mut out);
     out
 }
 
-pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
-    let t = app.theme;
-    let r = report(app);
+fn draw(e: &mut EditState, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+    let t = m.theme;
+    let r = report(e, m);
     let [head, body] = Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
     let kinds: Vec<Span> = categories()
         .flat_map(|c| {
-            let style = if c == app.edit.kind.category() { t.tab_active } else { t.tab };
+            let style = if c == e.kind.category() { t.tab_active } else { t.tab };
             [Span::styled(format!(" {c} "), style), Span::raw(" ")]
         })
         .collect();
     let mut head_lines = vec![
         Line::from(kinds),
         Line::from(vec![
-            Span::styled(format!("{} ", app.edit.kind.name()), t.title),
+            Span::styled(format!("{} ", e.kind.name()), t.title),
             Span::styled(format!("(IHI 0070 {}) {}", r.section, r.description), t.dim),
         ]),
         Line::from(vec![Span::styled("words: ", t.dim), Span::styled(r.words_arg(), t.accent)]),
     ];
-    head_lines.push(match &app.edit.input {
+    head_lines.push(match &e.input {
         Some(Input::Field(s)) => {
-            let name = app.edit.field().map(|f| f.name).unwrap_or("");
+            let name = e.field().map(|f| f.name).unwrap_or("");
             Line::styled(format!("{name} = {s}_"), t.highlight_bits)
         }
         Some(Input::Words(s)) => Line::styled(format!("words: {s}_"), t.highlight_bits),
@@ -393,24 +387,88 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let mut list_body = super::inner(list_a);
     list_body.y = list_body.y.saturating_add(1);
     list_body.height = list_body.height.saturating_sub(1);
-    app.hit.list = list_body;
-    app.edit.table.select(Some(app.edit.cursor));
-    f.render_stateful_widget(table, list_a, &mut app.edit.table);
+    e.table.select(Some(e.cursor));
+    f.render_stateful_widget(table, list_a, &mut e.table);
     f.render_widget(
-        Paragraph::new(detail_lines(app, &r))
+        Paragraph::new(detail_lines(e, m, &r))
             .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0))
+            .scroll((m.detail_scroll, 0))
             .block(super::block(&t, "Field and legality ([ ] scroll)")),
         detail,
     );
+    list_body
 }
 
 /// `y`: the words, the C initializer and the non-zero fields.
-pub fn focused_text(app: &App) -> Option<String> {
-    let r = report(app);
-    let mut s = format!("{}: {}\nC: {}\n", app.edit.kind, r.words_arg(), r.c_initializer);
+fn focused_text(e: &EditState, m: &Model) -> Option<String> {
+    let r = report(e, m);
+    let mut s = format!("{}: {}\nC: {}\n", e.kind, r.words_arg(), r.c_initializer);
     for x in r.fields.iter().filter(|x| x.value != 0) {
         s.push_str(&format!("  {:<13} {:>9} {:>10}  {}\n", x.name, x.bits, x.hex, x.meaning));
     }
     Some(s)
+}
+
+impl EditState {
+    /// Edits a copy of a stream's STE.
+    pub fn load_ste(&mut self, sid: u32, words: &[u64; 8]) -> String {
+        self.kind = Kind::Ste;
+        self.words = words.to_vec();
+        self.cursor = 0;
+        format!("Editing the STE of StreamID {sid:#x} (a copy: the snapshot is not changed)")
+    }
+}
+
+impl View for EditState {
+    fn id(&self) -> ViewId {
+        ViewId::Edit
+    }
+    fn rows(&self, _m: &Model) -> usize {
+        self.kind.layout().fields.len()
+    }
+    fn move_cursor(&mut self, _m: &Model, d: i64) {
+        let n = self.kind.layout().fields.len() as i64;
+        self.cursor = (self.cursor as i64).saturating_add(d).clamp(0, (n - 1).max(0)) as usize;
+    }
+    fn offset(&self) -> usize {
+        self.table.offset()
+    }
+    fn click(&mut self, _m: &Model, row: usize) -> bool {
+        if row < self.kind.layout().fields.len() {
+            self.cursor = row;
+        }
+        true
+    }
+    fn filter_changed(&mut self, m: &Model) {
+        // `/` in the Edit view finds a field by name or meaning.
+        let r = report(self, m);
+        if let Some(i) = r.fields.iter().position(|x| m.search.matches(&[x.name, &x.meaning])) {
+            self.cursor = i;
+        }
+    }
+    fn typing(&self) -> bool {
+        self.input.is_some()
+    }
+    fn type_char(&mut self, _m: &Model, c: char) {
+        type_char(self, c)
+    }
+    fn act(&mut self, m: &Model, a: Action) -> Option<Reply> {
+        let mut cx = Cx { edit: self, m, status: String::new() };
+        match a {
+            Action::Edit(e) => act(&mut cx, e),
+            Action::Accept | Action::Cancel | Action::DeleteChar | Action::ClearInput | Action::NextPane
+                if cx.edit.typing() =>
+            {
+                act_text(&mut cx, a)
+            }
+            _ => return None,
+        }
+        Some(Reply { status: Some(cx.status).filter(|s| !s.is_empty()), go: None })
+    }
+    fn draw(&mut self, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+        draw(self, f, m, area)
+    }
+    fn focused_text(&self, m: &Model) -> Option<String> {
+        focused_text(self, m)
+    }
 }

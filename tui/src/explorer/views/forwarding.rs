@@ -1,16 +1,16 @@
 //! 3 Forwarding: the verdict table (class, host/guest values, reason), VMM profile and
-//! kernel capabilities switched live, filter by class, the guest IDR values. Renders the
-//! `smmu forward --json` contract: verdicts[{register, field, host, guest, class, reason,
-//! refs}], guest{IDRn}, vmm[{name, accepts, messages}].
+//! kernel capabilities switched live, filter by class, the guest IDR values. Renders
+//! smmu-core's typed [`ForwardReport`].
 
-use super::super::app::App;
 use super::super::data;
-use super::jtext;
+use super::super::doc;
+use super::super::keymap::Action;
+use super::super::view::{clamp_cursor, Model, Reply, View, ViewId};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
-use serde_json::Value;
+use smmu_core::forward::{ForwardReport, Verdict};
 
 pub const PROFILES: [&str; 4] = ["strict", "qemu-accel", "cloud-hypervisor", "openvmm"];
 pub const CLASSES: [&str; 8] =
@@ -25,39 +25,97 @@ pub const CAP_SETS: [(&str, Option<u64>); 5] = [
     ("PCI_ATS_NOT_SUPPORTED", Some(8)),
 ];
 
-fn report(app: &App) -> Result<Value, String> {
-    let hosts: Vec<&data::Host> = app.data.hosts.iter().skip(app.host).take(1).collect();
-    data::forward_report(&hosts, CAP_SETS[app.fwd_caps].1)
+#[derive(Debug, Clone)]
+pub struct ForwardingView {
+    pub table: TableState,
+    /// Index into [`PROFILES`].
+    pub profile: usize,
+    /// 0: every class; else index + 1 into [`CLASSES`].
+    pub class: usize,
+    /// Index into [`CAP_SETS`].
+    pub caps: usize,
 }
 
-fn class_filter(app: &App) -> Option<&'static str> {
-    if app.fwd_class == 0 {
-        None
-    } else {
-        CLASSES.get(app.fwd_class - 1).copied()
+impl Default for ForwardingView {
+    fn default() -> Self {
+        ForwardingView { table: TableState::default().with_selected(Some(0)), profile: 0, class: 0, caps: 0 }
     }
 }
 
-fn verdicts(app: &App, v: &Value) -> Vec<Value> {
-    let cf = class_filter(app);
-    v.get("verdicts")
-        .and_then(|x| x.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|e| cf.is_none_or(|c| e.get("class").and_then(|x| x.as_str()) == Some(c)))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
+fn report(m: &Model, st: &ForwardingView) -> Result<ForwardReport, String> {
+    let hosts: Vec<&data::Host> = m.data.hosts.iter().skip(m.host).take(1).collect();
+    data::forward_report(&hosts, CAP_SETS[st.caps].1)
 }
 
-pub fn row_count(app: &App) -> usize {
-    report(app).map(|v| verdicts(app, &v).len()).unwrap_or(0)
+fn class_filter(st: &ForwardingView) -> Option<&'static str> {
+    if st.class == 0 {
+        None
+    } else {
+        CLASSES.get(st.class - 1).copied()
+    }
 }
 
-pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
-    let t = app.theme;
-    let v = match report(app) {
+/// The verdicts shown: of the class filter, and matching `/`.
+fn verdicts<'a>(m: &Model, st: &ForwardingView, v: &'a ForwardReport) -> Vec<&'a Verdict> {
+    let cf = class_filter(st);
+    v.verdicts
+        .iter()
+        .filter(|e| cf.is_none_or(|c| e.class.name() == c))
+        .filter(|e| m.search.matches(&[&format!("{}.{}", e.register, e.field), e.class.name(), &e.reason]))
+        .collect()
+}
+
+fn num(v: Option<u64>) -> String {
+    v.map(|x| format!("{x:#x}")).unwrap_or_else(|| "-".into())
+}
+
+impl View for ForwardingView {
+    fn id(&self) -> ViewId {
+        ViewId::Forwarding
+    }
+    fn rows(&self, m: &Model) -> usize {
+        report(m, self).map(|v| verdicts(m, self, &v).len()).unwrap_or(0)
+    }
+    fn move_cursor(&mut self, m: &Model, d: i64) {
+        let n = self.rows(m);
+        self.table.select(clamp_cursor(self.table.selected(), d, n));
+    }
+    fn offset(&self) -> usize {
+        self.table.offset()
+    }
+    fn click(&mut self, _m: &Model, row: usize) -> bool {
+        self.table.select(Some(row));
+        true
+    }
+    fn act(&mut self, _m: &Model, a: Action) -> Option<Reply> {
+        match a {
+            Action::NextProfile => {
+                self.profile = (self.profile + 1) % PROFILES.len();
+                Some(Reply::status(format!("VMM profile: {}", PROFILES[self.profile])))
+            }
+            Action::NextClassFilter => {
+                self.class = (self.class + 1) % (CLASSES.len() + 1);
+                self.table.select(Some(0));
+                Some(Reply::status(format!("Class filter: {}", class_filter(self).unwrap_or("all"))))
+            }
+            Action::ToggleCap => {
+                self.caps = (self.caps + 1) % CAP_SETS.len();
+                Some(Reply::status(format!("Kernel capabilities: {}", CAP_SETS[self.caps].0)))
+            }
+            _ => None,
+        }
+    }
+    fn draw(&mut self, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+        draw(self, f, m, area)
+    }
+    fn focused_text(&self, m: &Model) -> Option<String> {
+        focused_text(self, m)
+    }
+}
+
+fn draw(st: &mut ForwardingView, f: &mut Frame, m: &Model, area: Rect) -> Rect {
+    let t = m.theme;
+    let v = match report(m, st) {
         Ok(v) => v,
         Err(e) => {
             super::unavailable(f, &t, area, "Forwarding", &e, &[
@@ -65,35 +123,33 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
                 "its class (direct, assumed, per-device, needs-kernel, needs-firmware, needs-vm-flag, vmm-defined, host-only)",
                 "and the reason; p switches the VMM profile, c the kernel capabilities, f filters by class.",
             ]);
-            return;
+            return Rect::default();
         }
     };
-    let rows_v = verdicts(app, &v);
+    let rows_v = verdicts(m, st, &v);
     let [head, table_a, detail] =
         Layout::vertical([Constraint::Length(5), Constraint::Min(5), Constraint::Length(7)]).areas(area);
     // Header: profile, caps, filter, acceptance, guest IDRs.
-    let prof = PROFILES[app.fwd_profile];
-    let vmm = v
-        .get("vmm")
-        .and_then(|x| x.as_array())
-        .and_then(|a| a.iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(prof)).or(a.first()));
-    let accepts = vmm.and_then(|e| e.get("accepts")).and_then(|x| x.as_bool());
-    let msgs = vmm.map(|e| jtext(e.get("messages"))).unwrap_or_default();
+    let prof = PROFILES[st.profile];
+    let vmm = v.vmm.iter().find(|e| e.name == prof).or(v.vmm.first());
+    let accepts = vmm.map(|e| e.accepts);
+    let msgs = super::without_flags(&vmm.map(|e| e.messages.join(", ")).unwrap_or_default());
     // The selected profile's guest IDRs (the strict ones when the profile has none).
     let guest = vmm
-        .and_then(|e| e.get("guest"))
-        .filter(|g| g.as_object().is_some_and(|o| !o.is_empty()))
-        .or(v.get("guest"))
-        .and_then(|g| g.as_object())
-        .map(|o| o.iter().map(|(k, x)| format!("{k}={}", jtext(Some(x)))).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default();
+        .map(|e| &e.guest)
+        .filter(|g| !g.is_empty())
+        .unwrap_or(&v.guest)
+        .iter()
+        .map(|(k, x)| format!("{k}={x}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let hl = vec![Line::from(vec![
         Span::styled("VMM ", t.dim),
         Span::styled(prof, t.accent),
         Span::styled(" (p)  caps ", t.dim),
-        Span::styled(CAP_SETS[app.fwd_caps].0, t.accent),
+        Span::styled(CAP_SETS[st.caps].0, t.accent),
         Span::styled(" (c)  class ", t.dim),
-        Span::styled(class_filter(app).unwrap_or("all"), t.accent),
+        Span::styled(class_filter(st).unwrap_or("all"), t.accent),
         Span::styled(" (f)  ", t.dim),
         match accepts {
             Some(true) => Span::styled("accepts this host", t.good),
@@ -104,13 +160,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let guest_line =
         Line::from(vec![Span::styled(format!("Guest IDRs ({prof}): "), t.dim), Span::styled(guest, t.text)]);
     let exceeds: Vec<String> = vmm
-        .and_then(|e| e.get("exceeds_strict"))
-        .and_then(|x| x.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|f| format!("{}.{}={}", jtext(f.get("register")), jtext(f.get("field")), jtext(f.get("value"))))
-                .collect()
-        })
+        .map(|e| e.exceeds_strict.iter().map(|f| format!("{}.{}={:#x}", f.register, f.field, f.value)).collect())
         .unwrap_or_default();
     let mut gl = vec![guest_line];
     if !exceeds.is_empty() {
@@ -125,18 +175,18 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let rows: Vec<Row> = rows_v
         .iter()
         .map(|e| {
-            let class = jtext(e.get("class"));
-            let cs = match class.as_str() {
+            let class = e.class.name();
+            let cs = match class {
                 "direct" | "assumed" => t.good,
                 "host-only" => t.bad,
                 _ => t.warn,
             };
             Row::new(vec![
-                Line::raw(format!("{}.{}", jtext(e.get("register")), jtext(e.get("field")))),
+                Line::raw(format!("{}.{}", e.register, e.field)),
                 Line::styled(class, cs),
-                Line::raw(jtext(e.get("host"))),
-                Line::raw(jtext(e.get("guest"))),
-                Line::raw(jtext(e.get("reason"))),
+                Line::raw(num(e.host)),
+                Line::raw(num(Some(e.guest))),
+                Line::raw(e.reason.clone()),
             ])
         })
         .collect();
@@ -152,43 +202,47 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     )
     .header(Row::new(vec!["Field", "Class", "Host", "Guest", "Reason"]).style(t.title))
     .row_highlight_style(t.selected)
-    .block(super::block(&t, format!("Verdicts ({})", rows_v.len())));
+    .block(super::focused_block(&t, format!("Verdicts ({})", rows_v.len()), !m.detail_focus));
     let mut body = super::inner(table_a);
     body.y = body.y.saturating_add(1);
     body.height = body.height.saturating_sub(1);
-    app.hit.list = body;
-    f.render_stateful_widget(table, table_a, &mut app.fwd_table);
-    let sel = app.fwd_table.selected().and_then(|i| rows_v.get(i));
+    f.render_stateful_widget(table, table_a, &mut st.table);
+    let sel = st.table.selected().and_then(|i| rows_v.get(i));
+    let dw = super::inner(detail).width as usize;
     let d = match sel {
-        Some(e) => vec![
-            Line::styled(
-                format!("{}.{}: {}", jtext(e.get("register")), jtext(e.get("field")), jtext(e.get("class"))),
-                t.title,
-            ),
-            Line::raw(format!("{} Guest value means: {}", jtext(e.get("reason")), jtext(e.get("guest_meaning")))),
-            Line::styled(format!("Would change: {}", jtext(e.get("would_change"))), t.warn),
-            Line::styled(format!("refs: {}", jtext(e.get("refs"))), t.dim),
-        ],
+        Some(e) => {
+            let mut d = vec![Line::styled(format!("{}.{}: {}", e.register, e.field, e.class.name()), t.title)];
+            d.extend(doc::para(&t, 0, &[(e.reason.clone(), t.text)], dw));
+            d.extend(doc::key_value(&t, "Guest value means:", 0, &[(e.guest_meaning.clone(), t.text)], dw));
+            d.extend(doc::key_value(&t, "Would change:", 0, &[(e.would_change.clone(), t.warn)], dw));
+            d.extend(doc::key_value(&t, "refs:", 0, &[(e.refs.join(", "), t.dim)], dw));
+            d
+        }
         None => vec![Line::styled("no verdict matches the filter", t.dim)],
     };
     f.render_widget(
-        Paragraph::new(d).wrap(Wrap { trim: true }).scroll((app.detail_scroll, 0)).block(super::block(&t, "Why")),
+        Paragraph::new(d).wrap(Wrap { trim: true }).scroll((m.detail_scroll, 0)).block(super::focused_block(
+            &t,
+            "Why",
+            m.detail_focus,
+        )),
         detail,
     );
+    body
 }
 
-pub fn focused_text(app: &App) -> Option<String> {
-    let v = report(app).ok()?;
-    let rows = verdicts(app, &v);
-    let e = rows.get(app.fwd_table.selected()?)?;
+fn focused_text(st: &ForwardingView, m: &Model) -> Option<String> {
+    let v = report(m, st).ok()?;
+    let rows = verdicts(m, st, &v);
+    let e = rows.get(st.table.selected()?)?;
     Some(format!(
         "{}.{}: host {} guest {} [{}] {} ({})",
-        jtext(e.get("register")),
-        jtext(e.get("field")),
-        jtext(e.get("host")),
-        jtext(e.get("guest")),
-        jtext(e.get("class")),
-        jtext(e.get("reason")),
-        jtext(e.get("refs"))
+        e.register,
+        e.field,
+        num(e.host),
+        num(Some(e.guest)),
+        e.class.name(),
+        e.reason,
+        e.refs.join(", ")
     ))
 }

@@ -1,5 +1,5 @@
-//! One module per view. Each has `draw(frame, app, area)`; list views also expose their
-//! row count and the focused item's text (for `y`).
+//! One module per view, each a state struct implementing [`super::view::View`] over the
+//! read-only [`super::view::Model`]; drawing helpers shared by the views.
 
 pub mod diff;
 pub mod edit;
@@ -10,7 +10,6 @@ pub mod registers;
 pub mod streams;
 pub mod walk;
 
-use super::app::App;
 use super::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -34,31 +33,52 @@ pub fn block<'a>(t: &Theme, title: impl Into<String>) -> Block<'a> {
     Block::bordered().title(Span::styled(format!(" {} ", title.into()), t.title)).border_style(t.border)
 }
 
+/// A pane's block, its border and title marked when it has the focus (the keys act on it).
+pub fn focused_block<'a>(t: &Theme, title: impl Into<String>, focused: bool) -> Block<'a> {
+    if focused {
+        Block::bordered()
+            .title(Span::styled(format!("◆ {} ", title.into()), t.title))
+            .border_type(ratatui::widgets::BorderType::Thick)
+            .border_style(t.title)
+    } else {
+        block(t, title)
+    }
+}
+
 /// The inner area of a bordered block.
 pub fn inner(area: Rect) -> Rect {
     Block::bordered().inner(area)
 }
 
-/// Text of the focused item in the current view, for `y`.
-pub fn focused_text(app: &App) -> Option<String> {
-    match app.view {
-        0 => Some(overview::text(app)),
-        1 => registers::focused_text(app),
-        2 => forwarding::focused_text(app),
-        3 => streams::focused_text(app),
-        4 => walk::focused_text(app),
-        5 => queues::focused_text(app),
-        7 => edit::focused_text(app),
-        _ => diff::focused_text(app),
+/// A core message without the command-line hint some carry ("...; pass --kernel", "(--fw-coherent)"):
+/// the explorer has no flags, so it says what is assumed and leaves out how to change it on
+/// the command line.
+pub fn without_flags(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for lead in ["; pass --", "; give --", "; say so with --", ", pass --", " pass --"] {
+        if let Some(i) = out.find(lead) {
+            // The hint runs to the end of its clause.
+            let rest = &out[i + lead.len()..];
+            let end = rest.find([';', ')']).map(|e| i + lead.len() + e).unwrap_or(out.len());
+            out.replace_range(i..end, "");
+        }
     }
+    while let Some(i) = out.find(" (--") {
+        let end = out[i..].find(')').map(|e| i + e + 1).unwrap_or(out.len());
+        out.replace_range(i..end, "");
+    }
+    out
 }
 
-/// A JSON scalar as display text (strings unquoted).
-pub fn jtext(v: Option<&serde_json::Value>) -> String {
-    match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Array(a)) => a.iter().map(|x| jtext(Some(x))).collect::<Vec<_>>().join(", "),
-        Some(other) => other.to_string(),
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flag_hints_are_left_out() {
+        assert_eq!(super::without_flags("oas 44 < 48; pass --cpu-pa-bits if the CPUs differ"), "oas 44 < 48");
+        assert_eq!(
+            super::without_flags("coherency then rests on firmware (--fw-coherent)"),
+            "coherency then rests on firmware"
+        );
+        assert_eq!(super::without_flags("no flag here (really)"), "no flag here (really)");
     }
 }
