@@ -21,6 +21,8 @@ const args = util.parseArgs({
     cli: { type: "string", default: "" },
     snapshot: { type: "string" },
     klog: { type: "string" },
+    scenario: { type: "string", default: "assets/scenarios/01-s1-4k-48bit-2m-block.json" },
+    nested: { type: "string", default: "assets/scenarios/05-nested-4k-over-4k.json" },
     out: { type: "string", default: "." },
     modules: { type: "string", default: "" },
   },
@@ -55,6 +57,12 @@ const browser = await chromium.launchPersistentContext(userDir, {
 
 const requests = [];
 browser.on("request", (r) => requests.push(r.url()));
+// Counts the animation-frame callbacks the browser really runs (main.js wraps this one).
+await browser.addInitScript(() => {
+  const raf = window.requestAnimationFrame.bind(window);
+  globalThis.__rafCount = 0;
+  window.requestAnimationFrame = (cb) => raf((t) => { globalThis.__rafCount++; cb(t); });
+});
 const consoleErrors = [];
 
 async function openPage(suffix) {
@@ -88,6 +96,29 @@ async function click(page, label) {
   const n = await waitFor(page, byLabel(label), `widget "${label}"`);
   await page.mouse.click(n.x + n.w / 2, n.y + n.h / 2);
   await page.waitForTimeout(50);
+}
+
+async function paste(page, text) {
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData("text/plain", text);
+    document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+  }, text);
+}
+
+// The tab that is selected (tabs are selectable labels: the tree marks the chosen one).
+const TABS = ["Decode", "Forward", "Guest IDRs", "Claim check", "Host diff", "Kernel log", "Walk", "Encode"];
+async function selectedTab(page) {
+  const t = await tree(page);
+  return (t.find((n) => TABS.includes(n.label) && (n.selected || n.toggled)) || {}).label;
+}
+async function waitTab(page, want) {
+  const end = Date.now() + 10000;
+  while (Date.now() < end) {
+    if ((await selectedTab(page)) === want) return true;
+    await page.waitForTimeout(25);
+  }
+  return false;
 }
 
 try {
@@ -233,7 +264,173 @@ try {
   console.log(`measure navigation -> first decoded frame: ${times.map((t) => `${t.firstMs.toFixed(0)} ms (wall ${t.wall} ms)`).join(", ")}`);
   check("a shared link reproduces the decode", true);
   // A measurement, not a pass/fail (speed depends on the machine): the goal is under 1 s.
-  if (regsDecoded) check("first decoded frame recorded", best.firstMs > 0, `best ${best.firstMs.toFixed(0)} ms (goal < 1000 ms)`);
+  if (regsDecoded) check("first decoded frame recorded", best.firstMs > 0, `best ${best.firstMs.toFixed(0)} ms (goal < 500 ms)`);
+  // Reported, not pass/fail: timing depends on the machine (docs/DEVELOPING.md).
+  console.log(`measure first decoded frame, best of three: ${best.firstMs.toFixed(0)} ms (goal < 500 ms headless)`);
+
+  // 9. Issue 12's browser items.
+  {
+    const { page: p } = await openPage("");
+    await waitFor(p, byLabel("Sample"), "the app to start");
+    await p.mouse.click(900, 600);
+    // Paste routing by type.
+    await paste(p, klog);
+    check("a pasted kernel log opens the Kernel log tab", await waitTab(p, "Kernel log"), await selectedTab(p));
+    check("no red 'no register values found' for a log", !(await tree(p)).some(labelHas("no register values found")));
+    const ev = (await tree(p)).find(labelHas("from StreamID 0x18"));
+    check("Kernel log: one-line event summaries in hex", !!ev && !(await tree(p)).some(labelHas("sid 24")), ev ? ev.label.slice(0, 90) : "none");
+    check("Kernel log: the selected event's full decode", (await tree(p)).some(labelHas("likely cause")));
+    await p.screenshot({ path: path.join(args.out, "web-log-routed.png") });
+    await paste(p, sample);
+    check("a pasted dump opens Decode", await waitTab(p, "Decode"), await selectedTab(p));
+    await click(p, "Kernel log");
+    await p.waitForTimeout(100);
+    check("a dump's # comment is not an unrecognised log line", !(await tree(p)).some(labelHas("not understood")));
+    const scenario = fs.readFileSync(args.scenario, "utf8");
+    await paste(p, scenario);
+    check("a pasted scenario is built and opened on Walk", await waitTab(p, "Walk"), await selectedTab(p));
+    check("the scenario's walk ran", !!(await waitFor(p, labelHas("step 0 of"), "the scenario's walk").catch(() => null)));
+    check("the scenario's suggested walks are listed", (await tree(p)).some(labelHas("Suggested walks")));
+    await paste(p, snapshot);
+    check("a pasted snapshot opens Walk", await waitTab(p, "Walk"), await selectedTab(p));
+    // Valid streams as choices: the combo box lists the stream table's STEs.
+    const combo = await waitFor(p, (n) => /^0x[0-9a-f]+$/.test(n.label || n.value || "") && n.role === "ComboBox", "the stream choice").catch(() => null)
+      || (await tree(p)).find((n) => n.role === "ComboBox" && /0x/.test(n.value || n.label || ""));
+    if (combo) {
+      await p.mouse.click(combo.x + combo.w / 2, combo.y + combo.h / 2);
+      await p.waitForTimeout(150);
+    }
+    const choices = (await tree(p)).filter((n) => /^0x[0-9a-f]+  /.test(n.label || ""));
+    check("Walk: the snapshot's valid streams are offered", choices.length > 0, choices.map((c) => c.label).join(" | ").slice(0, 200));
+    await p.keyboard.press("Escape");
+    // Enter in a box runs the walk: the kernel logged F_TRANSLATION for SID 0x18 IOVA 0x12345000.
+    const iova = (await tree(p)).filter(byLabel("IOVA")).pop();
+    await p.mouse.click(iova.x + iova.w / 2, iova.y + iova.h / 2);
+    await p.keyboard.press("Control+A");
+    await p.keyboard.type("0x12345000");
+    const sidBox = (await tree(p)).filter((n) => n.role === "TextInput").find((n) => n.x < iova.x);
+    await p.keyboard.press("Enter");
+    check("Enter runs the walk", !!(await waitFor(p, labelHas("step 0 of"), "the walk after Enter").catch(() => null)), sidBox ? "" : "");
+    await click(p, "All steps");
+    check("the walk ends in its outcome", !!(await waitFor(p, labelHas("Outcome:"), "the outcome").catch(() => null)));
+    // / focuses search (typing then filters), Ctrl-F too.
+    await p.mouse.click(1300, 850);
+    await p.keyboard.press("/");
+    await p.waitForTimeout(100);
+    await p.keyboard.type("ST_LEVEL");
+    check("/ focuses search", !!(await waitFor(p, labelHas('Fields matching "ST_LEVEL"'), "the search").catch(() => null)));
+    await click(p, "Clear search");
+    await p.mouse.click(1300, 850);
+    await p.keyboard.press("Control+F");
+    await p.waitForTimeout(100);
+    await p.keyboard.type("TTENDIAN");
+    check("Ctrl-F focuses search", !!(await waitFor(p, labelHas('Fields matching "TTENDIAN"'), "the search").catch(() => null)));
+    await click(p, "Clear search");
+    // The nested grid.
+    await p.mouse.click(1300, 850);
+    await paste(p, fs.readFileSync(args.nested, "utf8"));
+    await waitTab(p, "Walk");
+    await click(p, "All steps");
+    check("Walk: the nested grid", !!(await waitFor(p, labelHas("Nested: stage-2 walks"), "the nested grid").catch(() => null)));
+    await p.screenshot({ path: path.join(args.out, "web-walk-nested.png") });
+    // The built-in sample snapshot, one click away.
+    await click(p, "Open the built-in sample snapshot");
+    check("Walk: the built-in sample snapshot opens", !!(await waitFor(p, labelHas("the built-in QEMU 10.0 stage-1 snapshot"), "the sample snapshot").catch(() => null)));
+    // The theme is remembered and in the link.
+    await click(p, "Light theme");
+    await waitFor(p, byLabel("Dark theme"), "the theme switch");
+    const { page: p3 } = await openPage("");
+    check("the theme is remembered", !!(await waitFor(p3, byLabel("Dark theme"), "the remembered theme").catch(() => null)));
+    await click(p3, "Dark theme");
+    await p3.close();
+    const lightHash = await p.evaluate(() => location.hash);
+    const { page: p4 } = await openPage(lightHash);
+    check("the theme is in the link", !!(await waitFor(p4, byLabel("Dark theme"), "the linked theme").catch(() => null)));
+    await p4.close();
+    await click(p, "Dark theme");
+
+    // Idle: no animation frames and (almost) no CPU while nothing happens.
+    await paste(p, sample);
+    await waitTab(p, "Decode");
+    await p.mouse.move(5, 895);
+    await p.waitForTimeout(1500);
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send("Performance.enable");
+    const m0 = await cdp.send("Performance.getMetrics");
+    const f0 = await p.evaluate(() => globalThis.__rafCount || 0);
+    const idleMs = 4000;
+    await p.waitForTimeout(idleMs);
+    const f1 = await p.evaluate(() => globalThis.__rafCount || 0);
+    const m1 = await cdp.send("Performance.getMetrics");
+    const metric = (m, k) => (m.metrics.find((x) => x.name === k) || { value: 0 }).value;
+    const busy = metric(m1, "TaskDuration") - metric(m0, "TaskDuration");
+    const fps = (f1 - f0) / (idleMs / 1000);
+    const core = (100 * busy) / (idleMs / 1000);
+    console.log(`measure idle page: ${fps.toFixed(2)} animation frames/s, ${core.toFixed(2)} % of a core (TaskDuration over ${idleMs} ms)`);
+    check("idle page sleeps: no animation frames", fps < 0.5, `${fps.toFixed(2)} frames/s`);
+    check("idle page uses under 1 % of a core", core < 1, `${core.toFixed(2)} %`);
+    // ...and still wakes for input.
+    await click(p, "Forward");
+    check("the sleeping page wakes for a click", await waitTab(p, "Forward"));
+
+    // Layout at 1400, 800 and 390 px: every tab, screenshots; Reason fits; tab labels whole.
+    for (const w of [1400, 800, 390]) {
+      await p.setViewportSize({ width: w, height: 900 });
+      await p.waitForTimeout(200);
+      for (const tab of TABS) {
+        const t = await tree(p);
+        const n = t.find(byLabel(tab));
+        if (!n) { check(`${w} px: tab ${tab} is shown`, false); continue; }
+        if (w === 390) check(`390 px: tab label "${tab}" on one line`, n.w > n.h && n.x + n.w <= 391, `${n.w.toFixed(0)}x${n.h.toFixed(0)} at ${n.x.toFixed(0)}`);
+        await p.mouse.click(n.x + n.w / 2, n.y + n.h / 2);
+        if (tab === "Claim check") {
+          const box = (await tree(p)).filter(byLabel("Claimed IDRs")).pop();
+          if (box && !(await tree(p)).some(labelHas("over-claim"))) {
+            await p.mouse.click(box.x + 20, box.y + box.h / 2 + 20);
+            await p.keyboard.type("IDR0 = 0x0d44103a\n");
+            await p.mouse.click(w - 5, 895);
+          }
+        }
+        if (tab === "Host diff") {
+          const box = (await tree(p)).filter(byLabel("Other host")).pop();
+          if (box && !(await tree(p)).some(labelHas("Pool guest"))) {
+            await p.mouse.click(box.x + 20, box.y + box.h / 2 + 20);
+            await p.keyboard.type("IDR0 = 0x0d441019\n");
+            await p.mouse.click(w - 5, 895);
+          }
+        }
+        await p.waitForTimeout(150);
+        const name = tab.toLowerCase().replace(/ /g, "-");
+        await p.screenshot({ path: path.join(args.out, `tab-${name}-${w}.png`) });
+        if (["Forward", "Claim check", "Host diff"].includes(tab)) {
+          const col = tab === "Host diff" ? "Why" : "Reason";
+          const t2 = await tree(p);
+          const head = t2.find(byLabel(col));
+          // The column's cells: the long texts right of the header.
+          const cells = head ? t2.filter((n) => n.label && n.label.length > 40 && n.x >= head.x - 1 && n.y > head.y) : [];
+          const narrowest = cells.length ? Math.min(...cells.map((c) => c.w)) : 0;
+          const ok = w === 390 ? cells.every((c) => c.x + c.w <= 391) : !!head && head.x + head.w <= w + 1 && cells.every((c) => c.x + c.w <= w + 1) && (cells.length === 0 || narrowest > 150);
+          check(`${w} px: ${tab}'s ${col} column fits and is not squeezed`, ok, head ? `header at ${head.x.toFixed(0)}, ${cells.length} cells, narrowest ${narrowest.toFixed(0)} px` : "no header");
+        }
+      }
+    }
+    await p.setViewportSize({ width: 1400, height: 900 });
+    await p.close();
+  }
+
+  // 10. Size: the compressed files a host serves (dist holds .gz and .br beside each file).
+  {
+    const files = fs.readdirSync(args.dist).filter((f) => /\.(wasm|js|html|css)$/.test(f));
+    let raw = 0, gz = 0, br = 0;
+    for (const f of files) {
+      raw += fs.statSync(path.join(args.dist, f)).size;
+      gz += fs.existsSync(path.join(args.dist, f + ".gz")) ? fs.statSync(path.join(args.dist, f + ".gz")).size : 0;
+      br += fs.existsSync(path.join(args.dist, f + ".br")) ? fs.statSync(path.join(args.dist, f + ".br")).size : 0;
+    }
+    console.log(`measure download (${files.join(", ")}): ${raw} bytes raw, ${gz} gzip, ${br} brotli`);
+    check("precompressed .gz and .br files are in dist", gz > 0 && br > 0);
+    check("download ≤ 1.0 MB compressed (brotli)", br > 0 && br <= 1000000, `${br} bytes`);
+  }
 
   // 8. No request left 127.0.0.1.
   const foreign = requests.filter((u) => { try { const h = new URL(u).hostname; return !(h === "127.0.0.1") && !u.startsWith("data:") && !u.startsWith("blob:"); } catch { return true; } });

@@ -105,26 +105,14 @@ fn opt_text(opts: &Value, key: &str) -> Option<String> {
 fn opt_bool(opts: &Value, key: &str) -> Result<Option<bool>, ApiError> {
     match opt_text(opts, key) {
         None => Ok(None),
-        Some(t) => match t.as_str() {
-            "true" | "1" | "yes" | "on" => Ok(Some(true)),
-            "false" | "0" | "no" | "off" => Ok(Some(false)),
-            _ => Err(bad(key, format!("{t:?}: expected true or false"))),
-        },
+        Some(t) => parse_bool(&t).map(Some).ok_or_else(|| bad(key, format!("{t:?}: expected true or false"))),
     }
 }
 
 fn opt_num(opts: &Value, key: &str) -> Result<Option<u64>, ApiError> {
     match opt_text(opts, key) {
         None => Ok(None),
-        Some(t) => {
-            let s = t.trim();
-            let v = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-                u64::from_str_radix(h, 16).ok()
-            } else {
-                s.parse::<u64>().ok()
-            };
-            v.map(Some).ok_or_else(|| bad(key, format!("{t:?} is not a number")))
-        }
+        Some(t) => parse_num(&t).map(Some).ok_or_else(|| bad(key, format!("{t:?} is not a number"))),
     }
 }
 
@@ -132,55 +120,90 @@ fn opt_num(opts: &Value, key: &str) -> Result<Option<u64>, ApiError> {
 /// `qemu_oas`, `qemu_ssidsize`, `openvmm_oas`, `openvmm_sidsize`, `caps`, `max_pasid_log2`,
 /// `kernel`, `fw_coherent`, `fw_canwbs`, `fw_httu_override`; `-` may stand for `_`).
 pub fn forward_options(opts: &Value) -> Result<ForwardOptions, ApiError> {
-    let mut o = ForwardOptions::default();
     let vmms: Vec<String> = match opts.get("vmm") {
         None | Some(Value::Null) => vec![],
         Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
         Some(Value::Array(a)) => a.iter().map(|v| v.as_str().unwrap_or("?").to_string()).collect(),
         Some(_) => return Err(bad("vmm", "expected a name or a list of names")),
     };
+    forward_options_from(&|k: &str| opt_text(opts, k), &vmms)
+}
+
+/// The forward options from named values (`get("qemu_oas")`), as the JS API's options object
+/// and the page's option boxes give them; `vmms` are `--vmm` names.
+pub fn forward_options_from(get: &dyn Fn(&str) -> Option<String>, vmms: &[String]) -> Result<ForwardOptions, ApiError> {
+    let mut o = ForwardOptions::default();
     for v in vmms.iter().filter(|v| !v.trim().is_empty()) {
         let vm = Vmm::parse(v).map_err(|e| bad("vmm", e))?;
         if !o.vmms.contains(&vm) {
             o.vmms.push(vm);
         }
     }
-    if let Some(t) = opt_text(opts, "qemu_ril") {
+    let num = |key: &str| -> Result<Option<u64>, ApiError> {
+        match get(key) {
+            None => Ok(None),
+            Some(t) => parse_num(&t).map(Some).ok_or_else(|| bad(key, format!("{t:?} is not a number"))),
+        }
+    };
+    let boolean = |key: &str| -> Result<Option<bool>, ApiError> {
+        match get(key) {
+            None => Ok(None),
+            Some(t) => parse_bool(&t).map(Some).ok_or_else(|| bad(key, format!("{t:?}: expected true or false"))),
+        }
+    };
+    if let Some(t) = get("qemu_ril") {
         o.qemu.ril = OnOffAuto::parse(&t).map_err(|e| bad("qemu_ril", e))?;
     }
-    if let Some(t) = opt_text(opts, "qemu_ats") {
+    if let Some(t) = get("qemu_ats") {
         o.qemu.ats = OnOffAuto::parse(&t).map_err(|e| bad("qemu_ats", e))?;
     }
-    if let Some(t) = opt_text(opts, "qemu_oas") {
+    if let Some(t) = get("qemu_oas") {
         o.qemu.oas = NumOrAuto::parse(&t).map_err(|e| bad("qemu_oas", e))?;
     }
-    if let Some(t) = opt_text(opts, "qemu_ssidsize") {
+    if let Some(t) = get("qemu_ssidsize") {
         o.qemu.ssidsize = NumOrAuto::parse(&t).map_err(|e| bad("qemu_ssidsize", e))?;
     }
-    if let Some(t) = opt_text(opts, "openvmm_oas") {
+    if let Some(t) = get("openvmm_oas") {
         o.openvmm.oas = NumOrAuto::parse(&t).map_err(|e| bad("openvmm_oas", e))?;
     }
-    if let Some(n) = opt_num(opts, "openvmm_sidsize")? {
+    if let Some(n) = num("openvmm_sidsize")? {
         o.openvmm.sidsize = u8::try_from(n).map_err(|_| bad("openvmm_sidsize", format!("{n} is too large")))?;
     }
-    if let Some(t) = opt_text(opts, "caps") {
+    if let Some(t) = get("caps") {
         o.caps = Some(Caps::parse(&t).map_err(|e| bad("caps", e))?);
     }
-    if let Some(n) = opt_num(opts, "max_pasid_log2")? {
+    if let Some(n) = num("max_pasid_log2")? {
         o.max_pasid_log2 = Some(u8::try_from(n).map_err(|_| bad("max_pasid_log2", format!("{n} is too large")))?);
     }
-    if let Some(t) = opt_text(opts, "kernel") {
+    if let Some(t) = get("kernel") {
         o.kernel = Some(KernelVersion::parse(&t).map_err(|e| bad("kernel", e))?);
     }
-    o.firmware.coherent = opt_bool(opts, "fw_coherent")?;
-    o.firmware.canwbs = opt_bool(opts, "fw_canwbs")?;
-    if let Some(h) = opt_num(opts, "fw_httu_override")? {
+    o.firmware.coherent = boolean("fw_coherent")?;
+    o.firmware.canwbs = boolean("fw_canwbs")?;
+    if let Some(h) = num("fw_httu_override")? {
         if h > 3 {
             return Err(bad("fw_httu_override", format!("{h}: HTTU is a 2-bit field (0-3)")));
         }
         o.firmware.httu_override = Some(h);
     }
     Ok(o)
+}
+
+fn parse_num(t: &str) -> Option<u64> {
+    let s = t.trim();
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        u64::from_str_radix(h, 16).ok()
+    } else {
+        s.parse::<u64>().ok()
+    }
+}
+
+fn parse_bool(t: &str) -> Option<bool> {
+    match t.trim() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 /// The forward report, as `smmu forward HOST [HOST...] [--claim FILE]` computes it.
@@ -207,7 +230,7 @@ pub fn forward_report(text: &str, opts: &Value) -> Result<ForwardReport, ApiErro
     }
     let mut hosts = Vec::new();
     for (i, t) in texts.iter().enumerate() {
-        let n = name(i, if i == 0 { "host".into() } else { format!("host {}", i + 1) });
+        let n = name(i, if i == 0 { "(unnamed)".into() } else { format!("host {}", i + 1) });
         let p = parse_registers(t.as_bytes(), &po).map_err(|e| ApiError::Input(format!("{n}: {e}")))?;
         hosts.push((n, p.registers));
     }

@@ -6,11 +6,14 @@
 //!   worker: initialising the module starts nothing;
 //! - the app ([`app::App`]), started explicitly by the page with `start(canvas_id)`.
 
+pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod edit;
 pub mod share;
+pub mod state;
 pub mod testhook;
+pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

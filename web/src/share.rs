@@ -6,7 +6,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 
 /// Format version written into every link.
 pub const FORMAT: &str = "s1";
@@ -14,35 +13,7 @@ pub const FORMAT: &str = "s1";
 /// Largest decompressed state accepted from a link (a guard against deflate bombs).
 const MAX_STATE_BYTES: usize = 4 << 20;
 
-/// Everything a link carries. Unknown keys are ignored and missing keys take defaults, so
-/// later versions of the page can add fields without breaking old links.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SharedState {
-    /// The pasted input (register dump, snapshot or kernel log).
-    pub input: String,
-    /// The view shown (`decode`, `forward`, `guest`, `claim`, `diff`, `log`, `walk`).
-    pub view: String,
-    /// The VMM profile of the forward view.
-    pub vmm: String,
-    /// A proposed guest IDR set for the claim check.
-    pub claim: String,
-    /// A second host for the host diff.
-    pub other: String,
-    /// Forward inputs besides the host, spelled as the CLI's flags (`caps`, `kernel`,
-    /// `max_pasid_log2`, `qemu_ril`, `qemu_ats`, `qemu_oas`, `qemu_ssidsize`, `fw_coherent`,
-    /// `fw_canwbs`); empty means not given.
-    pub fwd: std::collections::BTreeMap<String, String>,
-    /// The field search.
-    pub search: String,
-    /// Walk request: StreamID, SubstreamID, IOVA, access, and how many steps are shown.
-    pub sid: String,
-    pub ssid: String,
-    pub iova: String,
-    pub access: String,
-    pub unpriv: bool,
-    pub step: usize,
-}
+pub use crate::state::SharedState;
 
 /// Encodes the state as a URL fragment (without the leading `#`).
 pub fn encode(state: &SharedState) -> String {
@@ -78,8 +49,8 @@ mod tests {
     fn round_trip() {
         let s = SharedState {
             input: "IDR0 = 0x0d44101a\nIDR1 = 0x02730010\n".into(),
-            view: "forward".into(),
-            vmm: "qemu-accel".into(),
+            view: crate::state::View::Forward,
+            vmm: crate::state::VmmProfile::QemuAccel,
             step: 3,
             ..Default::default()
         };

@@ -13,6 +13,50 @@ thread_local! {
 /// Milliseconds from navigation to the first frame that showed decoded registers.
 static FIRST_DECODE_MS: std::sync::Mutex<Option<f64>> = std::sync::Mutex::new(None);
 
+/// `performance.now()` when egui next needs a frame (infinite: idle until input). Reset at
+/// the start of each pass; every repaint request egui records during it lowers it.
+static NEXT_WAKE_MS: std::sync::Mutex<f64> = std::sync::Mutex::new(0.0);
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Milliseconds until the app needs its next frame: 0 now, `Infinity` when it is idle until
+/// input. The page shell (main.js) holds back `requestAnimationFrame` callbacks until then,
+/// or until an input event, so an idle page does not wake 60 times a second.
+#[wasm_bindgen]
+pub fn next_frame_in_ms() -> f64 {
+    let t = NEXT_WAKE_MS.lock().map(|t| *t).unwrap_or(0.0);
+    (t - now_ms()).max(0.0)
+}
+
+/// Calls the page's `globalThis.smmuWake()` (main.js), which releases a held frame.
+fn wake_page() {
+    let g = js_sys::global();
+    if let Ok(f) = js_sys::Reflect::get(&g, &JsValue::from_str("smmuWake")) {
+        if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
+}
+
+fn install_repaint_observer(ctx: &egui::Context) {
+    ctx.set_repaint_observer(|info| {
+        let delay = info.delay.as_secs_f64() * 1000.0;
+        let at = now_ms() + delay;
+        if let Ok(mut t) = NEXT_WAKE_MS.lock() {
+            if at < *t {
+                *t = at;
+            }
+        }
+        if delay <= 0.0 {
+            wake_page();
+        }
+    });
+}
+
+const THEME_KEY: &str = "smmu-explorer-theme";
+
 fn options(v: &JsValue) -> Result<serde_json::Value, JsError> {
     let text = if v.is_undefined() || v.is_null() {
         String::new()
@@ -155,6 +199,49 @@ impl app::Platform for WebPlatform {
         }
         true
     }
+    fn frame_started(&mut self) {
+        if let Ok(mut t) = NEXT_WAKE_MS.lock() {
+            *t = f64::INFINITY;
+        }
+    }
+    fn stored_theme(&self) -> Option<crate::state::Theme> {
+        use crate::state::Named;
+        let s = web_sys::window()?.local_storage().ok()??;
+        crate::state::Theme::from_key(&s.get_item(THEME_KEY).ok()??)
+    }
+    fn store_theme(&mut self, t: crate::state::Theme) {
+        use crate::state::Named;
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(THEME_KEY, t.key());
+        }
+    }
+    fn open_sample_snapshot(&mut self) {
+        let ctx = CTX.with(|c| c.borrow().clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let got = async {
+                let w = web_sys::window()?;
+                let resp: web_sys::Response =
+                    wasm_bindgen_futures::JsFuture::from(w.fetch_with_str(app::SAMPLE_SNAPSHOT_URL))
+                        .await
+                        .ok()?
+                        .dyn_into()
+                        .ok()?;
+                if !resp.ok() {
+                    return None;
+                }
+                let buf = wasm_bindgen_futures::JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
+                Some(js_sys::Uint8Array::new(&buf).to_vec())
+            }
+            .await;
+            match got {
+                Some(b) => app::post_input(app::SAMPLE_SNAPSHOT_NAME, b),
+                None => app::post_input(&format!("{} (could not be fetched)", app::SAMPLE_SNAPSHOT_URL), Vec::new()),
+            }
+            if let Some(c) = ctx {
+                c.request_repaint();
+            }
+        });
+    }
     fn mark_decoded(&mut self) {
         if let Ok(mut v) = FIRST_DECODE_MS.lock() {
             if v.is_none() {
@@ -186,6 +273,7 @@ pub async fn start(canvas_id: String) -> Result<(), JsValue> {
             eframe::WebOptions::default(),
             Box::new(move |cc| {
                 cc.egui_ctx.set_fonts(app::fonts());
+                install_repaint_observer(&cc.egui_ctx);
                 if hook {
                     testhook::install(&cc.egui_ctx);
                 }

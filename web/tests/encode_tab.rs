@@ -50,7 +50,7 @@ fn encode_tab_edits_an_ste_and_builds_a_cmd_sync() {
     h.run();
     h.get_by_label("Encode").click();
     h.run();
-    assert_eq!(h.state().state.view, "encode");
+    assert_eq!(h.state().state.view, smmu_web::state::View::Encode);
     // Works without any input; a zero STE has V = 0: C_BAD_STE.
     assert!(shows(&h, "STE (IHI 0070 5.2)"));
     assert!(shows(&h, "C_BAD_STE"));

@@ -27,7 +27,7 @@ fn decode_tab_says_what_linux_would_print() {
     h.run();
     assert!(shows(&h, "Linux 7.3 would print: oas 44-bit (features 0x01008305)"));
     // The selector: pick 6.12.
-    h.state_mut().linux_kernel = 2;
+    h.state_mut().decode.linux_kernel = 2;
     h.run();
     assert!(shows(&h, "Linux 6.12 would print: ias 44-bit, oas 44-bit (features 0x00008305)"));
 }
