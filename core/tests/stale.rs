@@ -317,3 +317,65 @@ fn different_queues_are_an_input_error() {
     let e = analyze(&b, &a).err().expect("error");
     assert!(e.contains("SMMU_CMDQ_BASE"), "{e}");
 }
+
+/// ATS (STE.EATS = 0b01): the device's ATC holds the translation too; the SMMU's TLBI does
+/// not reach it, CMD_ATC_INV (4.5.1) does, after the TLBI and a CMD_SYNC.
+#[test]
+fn ats_needs_atc_inv() {
+    let sc = |pa: u64, cmds: &[&str]| {
+        build(json!({
+            "name": "stale-ats",
+            "streams": [{"sid": 1, "config": "s1", "ats": true, "s1": {"granule": 4096, "ia_bits": 48,
+                "contexts": [{"asid": 1, "ng": true, "mappings": maps(&[(VA, pa, PAGE)])}]}}],
+            "command_queue": queue(4, 0, cmds)
+        }))
+    };
+    let b = sc(OLD, &[]);
+    let r = run(&b, &sc(NEW, &["TLBI_NH_VA ASID=1 Address=0x10000 Leaf=1", "SYNC"]));
+    assert_eq!(translations(&r), vec![(1, VA, PAGE, OLD, Some(NEW), "ATC")]);
+    // CMD_ATC_INV: opcode 0x40, StreamID [63:32], Size [69:64] = 0 (one 4KB span), Address
+    // [127:76].
+    assert_eq!(required(&r), vec![("CMD_ATC_INV", vec![0x40 | 1 << 32, VA]), ("CMD_SYNC", SYNC.to_vec())]);
+    let r = run(
+        &b,
+        &sc(
+            NEW,
+            &["TLBI_NH_VA ASID=1 Address=0x10000 Leaf=1", "SYNC", "ATC_INV StreamID=1 Address=0x10000 Size=0", "SYNC"],
+        ),
+    );
+    assert!(r.report.stale.is_empty(), "{:?}", r.report.stale);
+    // Without the TLBI both the SMMU's TLB and the ATC are stale: the TLBI and a CMD_SYNC
+    // first, or an ATS request after the ATC_INV could fetch the stale entry again.
+    let r = run(&b, &sc(NEW, &[]));
+    assert_eq!(translations(&r), vec![(1, VA, PAGE, OLD, Some(NEW), "TLB"), (1, VA, PAGE, OLD, Some(NEW), "ATC")]);
+    let names: Vec<&str> = r.report.required.iter().map(|q| q.name).collect();
+    assert_eq!(names, vec!["CMD_TLBI_NH_VA", "CMD_SYNC", "CMD_ATC_INV", "CMD_SYNC"]);
+}
+
+/// 4.3.3: CMD_CFGI_CD's SubstreamID is the CD table index; another index leaves the CD.
+#[test]
+fn cfgi_cd_targets_one_substream() {
+    let sc = |asid2: u64, cmds: &[&str]| {
+        build(json!({
+            "name": "stale-ssid",
+            "streams": [{"sid": 1, "config": "s1", "s1": {"granule": 4096, "ia_bits": 48, "ssid_bits": 2,
+                "contexts": [
+                    {"ssid": 1, "asid": 1, "ng": true, "mappings": maps(&[(VA, OLD, PAGE)])},
+                    {"ssid": 2, "asid": asid2, "ng": true, "mappings": maps(&[(VA, NEW, PAGE)])}]}}],
+            "command_queue": queue(4, 0, cmds)
+        }))
+    };
+    let b = sc(2, &[]);
+    let cfg = |r: &Analysis| -> Vec<(u32, Option<u32>, Option<&'static str>)> {
+        r.report.stale.iter().filter(|s| s.kind == "config").map(|s| (s.sid, s.ssid, s.structure)).collect()
+    };
+    let r = run(&b, &sc(3, &["CFGI_CD StreamID=1 SubstreamID=1 Leaf=1", "SYNC"]));
+    assert_eq!(cfg(&r), vec![(1, Some(2), Some("CD"))]);
+    // CMD_CFGI_CD StreamID 1, SubstreamID 2 [31:12], Leaf.
+    assert_eq!(required(&r), vec![("CMD_CFGI_CD", vec![0x05 | 2 << 12 | 1 << 32, 1]), ("CMD_SYNC", SYNC.to_vec())]);
+    let r = run(&b, &sc(3, &["CFGI_CD StreamID=1 SubstreamID=2 Leaf=1", "SYNC"]));
+    assert!(r.report.stale.is_empty(), "{:?}", r.report.stale);
+    // CMD_CFGI_STE also invalidates the CDs cached through the StreamID (4.3.1).
+    let r = run(&b, &sc(3, &["CFGI_STE StreamID=1 Leaf=1", "SYNC"]));
+    assert!(r.report.stale.is_empty(), "{:?}", r.report.stale);
+}

@@ -855,6 +855,10 @@ impl CacheModel {
             let h1 = |l: i32, ia: u64| w1.get(&(l, ia)).copied();
             let h2 = |l: i32, ia: u64| w2.get(&(l, ia)).copied();
             let ew = walk_ctx(&e, mem, &h1, &h2, &top2, &top1);
+            let truth_fin = tw.as_ref().map(|t| t.fin.clone()).unwrap_or_default();
+            let truth_s1 = tw.as_ref().map(|t| t.s1.clone()).unwrap_or_default();
+            // The device's ATC, apart: both it and the SMMU's caches may be stale (ATS
+            // translation requests and non-ATS transactions use the SMMU's).
             let mut view = ew.fin;
             if e.ats {
                 let atc: Vec<Seg> = self
@@ -864,10 +868,8 @@ impl CacheModel {
                     .filter(|(_, a)| a.sid == sid && a.ssid == ssid)
                     .map(|(i, a)| Seg { src: [Src::Atc(i as u32), Src::Atc(i as u32)], ..a.seg })
                     .collect();
-                view = overlay(&atc, &view);
+                view.extend(overlay(&atc, &[]));
             }
-            let truth_fin = tw.as_ref().map(|t| t.fin.clone()).unwrap_or_default();
-            let truth_s1 = tw.as_ref().map(|t| t.s1.clone()).unwrap_or_default();
             for (p, t) in diff(&view, &truth_fin) {
                 let mut s = self.translation_entry(&e, &p, t.as_ref());
                 if e.s1.is_some() && e.s2.is_some() {

@@ -10,9 +10,10 @@ use crate::mem::PhysMem;
 use crate::structs::desc::{self, s1_leaf};
 use crate::walk::TtParams;
 
-/// At most this many tables and leaves per walk enumeration.
+/// At most this many tables, leaves and descriptor slots per walk enumeration.
 pub const MAX_TABLES: u64 = 1 << 14;
 pub const MAX_LEAVES: u64 = 1 << 21;
+pub const MAX_SLOTS: u64 = 1 << 24;
 
 /// A run of equal leaves: `[ia, ia + size)` maps to `[oa, oa + size)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +105,7 @@ struct Enum<'a> {
     out: Tables,
     leaves: u64,
     tables: u64,
+    slots: u64,
 }
 
 impl Enum<'_> {
@@ -154,7 +156,8 @@ impl Enum<'_> {
         let bits = if level == self.p.start_level { self.p.ia_bits.saturating_sub(shift) } else { g.stride() };
         let n = 1u64.checked_shl(bits).unwrap_or(0);
         for idx in 0..n {
-            if self.leaves > MAX_LEAVES {
+            self.slots += 1;
+            if self.leaves > MAX_LEAVES || self.slots > MAX_SLOTS {
                 self.out.truncated = true;
                 return;
             }
@@ -222,7 +225,7 @@ pub fn enumerate(
     walk_cache: &dyn Fn(i32, u64) -> Option<(u64, u32)>,
     s2: Option<&[Seg]>,
 ) -> Tables {
-    let mut e = Enum { mem, p, walk_cache, s2, out: Tables::default(), leaves: 0, tables: 0 };
+    let mut e = Enum { mem, p, walk_cache, s2, out: Tables::default(), leaves: 0, tables: 0, slots: 0 };
     e.table(p.ttb, p.start_level, ia_base, Src::Mem);
     e.out
 }
