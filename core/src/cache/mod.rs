@@ -85,7 +85,11 @@ pub struct StaleEntry {
     pub kind: &'static str,
     pub sid: u32,
     pub ssid: Option<u32>,
-    /// translation: the input address range (IOVA; an IPA for a stage 2-only stream).
+    /// translation: what `iova` is the input of: `1` (stage 1 only), `2` (an IPA: a stage
+    /// 2-only stream, or the stage 2 part of a nested one) or `nested` (VA -> PA).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<&'static str>,
+    /// translation: the input address range (IOVA; an IPA when `stage` is `2`).
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
     pub iova: Option<u64>,
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
@@ -111,6 +115,9 @@ pub struct StaleEntry {
     /// Nested: the stage 1 part is unchanged, the stage 2 part changed.
     #[serde(skip)]
     pub s2_change: bool,
+    /// The stream is nested.
+    #[serde(skip)]
+    pub nested: bool,
 }
 
 /// A command that would have cleared stale entries, with its words.
@@ -159,14 +166,15 @@ impl Analysis {
     pub fn stale_at(&self, sid: u32, ssid: Option<u32>, iova: u64) -> Option<StaleHit> {
         self.report.stale.iter().find_map(|s| {
             let (lo, size, old) = (s.iova?, s.size?, s.old_pa?);
-            (s.kind == "translation" && s.sid == sid && s.ssid == ssid && iova >= lo && iova - lo < size).then(|| {
-                StaleHit {
+            // The stage 2 part of a nested stream is by IPA, not by the stream's IOVA.
+            let by_iova = s.stage != Some("2") || !s.nested;
+            (s.kind == "translation" && by_iova && s.sid == sid && s.ssid == ssid && iova >= lo && iova - lo < size)
+                .then(|| StaleHit {
                     old_pa: old.wrapping_add(iova - lo),
                     new_pa: s.new_pa.map(|p| p.wrapping_add(iova - lo)),
                     cache: s.cache,
                     why: s.why.clone(),
-                }
-            })
+                })
         })
     }
 }
@@ -241,10 +249,10 @@ pub fn analyze_with(before: &Snapshot, after: &Snapshot, cmds: &[(u64, [u64; 2])
     }
     let synced_model = synced.unwrap_or_else(|| m.clone());
     let changes = model::changes(&bctx, &actx, &before.memory, &after.memory);
-    let mut stale = m.stale(&actx, &bctx, &after.registers, &after.memory, &mut notes);
+    let mut stale = m.stale(&actx, &bctx, &after.registers, &after.memory, &before.memory, &mut notes);
     // Entries cleared only by commands no CMD_SYNC followed: still stale until a sync.
     if last_sync.is_none_or(|l| l + 1 < cmds.len()) {
-        let pending = synced_model.stale(&actx, &bctx, &after.registers, &after.memory, &mut vec![]);
+        let pending = synced_model.stale(&actx, &bctx, &after.registers, &after.memory, &before.memory, &mut vec![]);
         for mut p in pending {
             if !stale.iter().any(|s| s.kind == p.kind && s.sid == p.sid && s.ssid == p.ssid && s.iova == p.iova) {
                 p.why = format!(

@@ -764,6 +764,7 @@ impl CacheModel {
         bctx: &[Ctx],
         regs: &RegisterSet,
         mem: &dyn PhysMem,
+        bmem: &dyn PhysMem,
         notes: &mut Vec<String>,
     ) -> Vec<StaleEntry> {
         let mut keys: Vec<(u32, Option<u32>)> = actx.iter().chain(bctx).map(|c| (c.sid, c.ssid)).collect();
@@ -804,6 +805,7 @@ impl CacheModel {
                         kind: "config",
                         sid,
                         ssid: None,
+                        stage: None,
                         iova: None,
                         size: None,
                         old_pa: None,
@@ -814,6 +816,7 @@ impl CacheModel {
                         cause: Cause::Config,
                         ipa: None,
                         s2_change: false,
+                        nested: false,
                     });
                 }
             }
@@ -835,6 +838,7 @@ impl CacheModel {
                         kind: "config",
                         sid,
                         ssid,
+                        stage: None,
                         iova: None,
                         size: None,
                         old_pa: None,
@@ -845,6 +849,7 @@ impl CacheModel {
                         cause: Cause::Config,
                         ipa: None,
                         s2_change: false,
+                        nested: false,
                     });
                 }
             }
@@ -870,19 +875,47 @@ impl CacheModel {
                     .collect();
                 view.extend(overlay(&atc, &[]));
             }
+            let bbml = regs.read(&crate::regs::idr::idr3::BBML).unwrap_or(0);
             for (p, t) in diff(&view, &truth_fin) {
                 let mut s = self.translation_entry(&e, &p, t.as_ref());
                 if e.s1.is_some() && e.s2.is_some() {
                     s.ipa = Some(p.ipa);
                     s.s2_change = tables::find(&truth_s1, p.ia).is_some_and(|x| x.out(p.ia) == p.ipa);
                 }
+                if let Some(t) = t.filter(|t| t.leaf != p.leaf && matches!(p.src[0], Src::Tlb(_))) {
+                    notes.push(format!(
+                        "StreamID {sid:#x}: [{:#x}, {:#x}) changed leaf size ({} -> {}); SMMU_IDR3.BBML = {bbml}: {}",
+                        p.ia,
+                        p.end(),
+                        crate::walk::tt::size_str(p.leaf),
+                        crate::walk::tt::size_str(t.leaf),
+                        if bbml == 0 {
+                            "changing the block size of a live mapping needs break-before-make (an invalid descriptor and a TLBI between the two)"
+                        } else {
+                            "the SMMU may hold the old and the new entry at once (F_TLB_CONFLICT) until they are invalidated"
+                        }
+                    ));
+                }
                 out.push(s);
+            }
+            // Nested: the stage 2 part by IPA, where cached stage 2 entries differ (they
+            // also serve the stage 1 table and CD fetches).
+            if let (Some(t), true, true) = (&tw, e.s1.is_some(), e.s2.is_some()) {
+                for (p, q) in diff(&ew.s2, &t.s2) {
+                    if p.src[0] == Src::Mem {
+                        continue;
+                    }
+                    let mut s = self.translation_entry(&e, &p, q.as_ref());
+                    s.stage = Some("2");
+                    s.why = format!("stage 2 (IPA [{:#x}, {:#x})): {}", p.ia, p.end(), s.why);
+                    out.push(s);
+                }
             }
             // QEMU 10.0 keeps the stage 2 translation of CD.TTB0 in its configuration cache.
             if let (Some(t), Some(p1), true) = (&tw, &e.s1, e.s2.is_some()) {
                 let before = bctx.iter().find(|c| c.sid == sid && c.ssid == ssid);
                 if let Some(b) = before {
-                    let bw = walk_ctx(b, mem, &no_walk, &no_walk, &[], &[]);
+                    let bw = walk_ctx(b, bmem, &no_walk, &no_walk, &[], &[]);
                     let old = tables::find(&bw.s2, p1.ttb).map(|s| s.out(p1.ttb));
                     let new = tables::find(&t.s2, p1.ttb).map(|s| s.out(p1.ttb));
                     if old != new && (self.ste.contains_key(&sid) || self.cd.contains_key(&(sid, ssid.unwrap_or(0)))) {
@@ -982,6 +1015,11 @@ impl CacheModel {
             kind: "translation",
             sid: c.sid,
             ssid: c.ssid,
+            stage: Some(match (c.s1.is_some(), c.s2.is_some()) {
+                (true, true) => "nested",
+                (false, true) => "2",
+                _ => "1",
+            }),
             iova: Some(p.ia),
             size: Some(p.size),
             old_pa: Some(p.oa),
@@ -992,6 +1030,7 @@ impl CacheModel {
             cause,
             ipa: None,
             s2_change: false,
+            nested: c.s1.is_some() && c.s2.is_some(),
         }
     }
 }

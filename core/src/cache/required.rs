@@ -214,8 +214,17 @@ pub fn required(stale: &[StaleEntry], m: &CacheModel, regs: &RegisterSet, notes:
         }
         merged.push(i);
     }
+    // VMIDs wholly invalidated: their stage 2 ranges need no command of their own.
+    let vmall_vmids: BTreeSet<u64> = merged
+        .iter()
+        .filter_map(|i| match i.target {
+            Target::Vmall { vmid } => Some(vmid),
+            _ => None,
+        })
+        .collect();
     let mut vmalls = BTreeSet::new();
     let mut targets: Vec<Target> = merged.iter().map(|i| i.target).collect();
+    targets.sort_by_key(|t| !matches!(t, Target::Vmall { .. }));
     targets.dedup();
     for t in targets {
         let group: Vec<&Inv> = merged.iter().filter(|i| i.target == t).collect();
@@ -283,7 +292,7 @@ pub fn required(stale: &[StaleEntry], m: &CacheModel, regs: &RegisterSet, notes:
             }
             Target::El2 { asid: None } => ("CMD_TLBI_EL2_VAA", vec![], ("CMD_TLBI_EL2_ALL", vec![])),
             Target::S2 { vmid } => {
-                if vmalls.contains(&vmid) {
+                if vmall_vmids.contains(&vmid) {
                     continue;
                 }
                 ("CMD_TLBI_S2_IPA", vec![("VMID", vmid)], ("CMD_TLBI_S12_VMALL", vec![("VMID", vmid)]))
