@@ -425,3 +425,31 @@ fn stage_2_change_under_the_stage_1_tables() {
     let r = run(&b, &sc(true, &["TLBI_S12_VMALL VMID=5", "SYNC"]));
     assert!(r.report.stale.is_empty(), "{:?}", r.report.stale);
 }
+
+fn with_register(s: &Snapshot, name: &str, value: u64) -> Snapshot {
+    let mut v: Value = serde_json::from_str(&s.to_json()).expect("json");
+    v["registers"][name] = json!(format!("{value:#x}"));
+    Snapshot::from_json(&v.to_string()).expect("snapshot")
+}
+
+/// Bad input is an error naming what is missing, never a panic or a half result.
+#[test]
+fn missing_queue_memory_and_tables_are_reported() {
+    let b = s1(&[(VA, OLD, PAGE)], 1, true, None, queue(4, 0, &[]), false);
+    let a = s1(&[(VA, NEW, PAGE)], 1, true, None, queue(4, 0, &["SYNC"]), false);
+    // Both queues moved to memory neither snapshot holds (LOG2SIZE 4 kept).
+    let (b2, a2) = (with_register(&b, "CMDQ_BASE", 0x6000_0004), with_register(&a, "CMDQ_BASE", 0x6000_0004));
+    let e = analyze(&b2, &a2).err().expect("error");
+    assert!(e.contains("command queue entry 0") && e.contains("0x60000000"), "{e}");
+    // A stream table outside the memory image: no stream is modelled, nothing is stale.
+    let (b3, a3) = (with_register(&b, "STRTAB_BASE", 0x5000_0000), with_register(&a, "STRTAB_BASE", 0x5000_0000));
+    let r = run(&b3, &a3);
+    assert!(r.report.stale.is_empty() && r.report.changes.is_empty());
+    assert_eq!(r.report.commands.len(), 1);
+    // AFTER's CONS one behind BEFORE's (same wrap bit): it would have gone round 31 of 32
+    // positions, more entries than the 16-entry queue holds.
+    let a4 = with_register(&a, "CMDQ_CONS", 0);
+    let b4 = with_register(&b, "CMDQ_CONS", 1);
+    let e = analyze(&b4, &a4).err().expect("error");
+    assert!(e.contains("more than the queue holds"), "{e}");
+}
