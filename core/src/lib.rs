@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod decode;
 pub mod derived;
 pub mod encode;

@@ -41,6 +41,8 @@ enum Command {
     Walk(cmd::walk::Args),
     /// Dump every mapping of a stream's translation tables.
     Ptdump(cmd::ptdump::Args),
+    /// What an SMMU may still have cached between two snapshots, and the commands that clear it.
+    Stale(cmd::stale::Args),
     /// Teaching scenarios: build snapshots with real tables.
     Scenario(cmd::scenario::Args),
     /// Read a live Linux host (sysfs, firmware tables, /dev/mem, iommufd, kernel log).
@@ -63,6 +65,7 @@ fn main() {
         Some(Command::Encode(a)) => cmd::encode::run(a),
         Some(Command::Walk(a)) => cmd::walk::run(a),
         Some(Command::Ptdump(a)) => cmd::ptdump::run(a),
+        Some(Command::Stale(a)) => cmd::stale::run(a),
         Some(Command::Scenario(a)) => cmd::scenario::run(a),
         Some(Command::Collect(a)) => cmd::collect::run(a),
         Some(Command::Tui(a)) => cmd::tui::run(a),

@@ -7,7 +7,7 @@ use crate::model::FieldDef;
 use crate::regs;
 use crate::regs::control::{cr0, gbpa};
 use crate::regs::idr::{idr0, idr1, idr3, idr5};
-use crate::regs::queues::{strtab_base, strtab_base_cfg};
+use crate::regs::queues::{cmdq_base, cmdq_cons, cmdq_prod, strtab_base, strtab_base_cfg};
 use crate::regset::{Origin, RegisterSet};
 use crate::snapshot::{parse_hex_u64, Snapshot};
 use crate::structs::desc::{self, s1_leaf, s2_leaf, table, Granule, OaFormat};
@@ -18,8 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// A number written as `"0x..."` or as a JSON integer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct Num(pub u64);
 
 impl<'de> Deserialize<'de> for Num {
@@ -68,6 +67,38 @@ pub struct Scenario {
     /// Where tables and structures are allocated from (default 0x8000_0000).
     #[serde(default)]
     pub table_base: Option<Num>,
+    /// A Command queue with commands in it (allocated after every table, so adding one
+    /// does not move them).
+    #[serde(default)]
+    pub command_queue: Option<CommandQueueSpec>,
+}
+
+/// The Command queue: SMMU_CMDQ_BASE, SMMU_CMDQ_PROD and SMMU_CMDQ_CONS, and the commands
+/// written from position `cons` on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandQueueSpec {
+    /// Physical base (default: allocated, aligned to the queue size).
+    #[serde(default)]
+    pub base: Option<Num>,
+    /// log2 of the number of entries (default 8).
+    #[serde(default = "d_log2q")]
+    pub log2size: u32,
+    /// Position of the first command: index with the wrap bit above it (bit LOG2SIZE), as
+    /// SMMU_CMDQ_CONS.RD holds it.
+    #[serde(default)]
+    pub cons: Num,
+    /// Commands as `NAME FIELD=VALUE ...` (the names and fields of `smmu encode command`,
+    /// values as numbers), written at cons, cons + 1, ... (wrapping).
+    #[serde(default)]
+    pub commands: Vec<String>,
+    /// How many of them the SMMU has consumed (default all): SMMU_CMDQ_CONS = cons +
+    /// consumed, SMMU_CMDQ_PROD = cons + commands.
+    #[serde(default)]
+    pub consumed: Option<u64>,
+}
+fn d_log2q() -> u32 {
+    8
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -90,6 +121,9 @@ pub struct SmmuSpec {
     pub stt: bool,
     #[serde(default)]
     pub fwb: bool,
+    /// SMMU_IDR3.RIL: range invalidation and the TTL hint.
+    #[serde(default)]
+    pub ril: bool,
 }
 fn d_sid() -> u64 {
     16
@@ -99,7 +133,7 @@ fn d_ssid() -> u64 {
 }
 impl Default for SmmuSpec {
     fn default() -> Self {
-        SmmuSpec { oas: 48, ds: false, httu: 0, sidsize: 16, ssidsize: 8, stt: false, fwb: false }
+        SmmuSpec { oas: 48, ds: false, httu: 0, sidsize: 16, ssidsize: 8, stt: false, fwb: false, ril: false }
     }
 }
 
@@ -126,6 +160,9 @@ pub struct StreamSpec {
     pub s1: Option<S1Spec>,
     #[serde(default)]
     pub s2: Option<S2Spec>,
+    /// STE.EATS = 0b01: the device may use ATS (sets SMMU_IDR0.ATS).
+    #[serde(default)]
+    pub ats: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -167,6 +204,13 @@ pub struct ContextSpec {
     pub affd: bool,
     #[serde(default)]
     pub wxn: bool,
+    /// Stage 1 leaves with nG = 1 (TLB entries tagged with the ASID); default global.
+    #[serde(default)]
+    pub ng: bool,
+    /// Where the stage 1 root table goes (CD.TTB0; an IPA when nested), instead of the
+    /// allocator's next page. A root given twice is shared: its mappings are added.
+    #[serde(default)]
+    pub ttb0: Option<Num>,
     pub mappings: Vec<MapSpec>,
 }
 
@@ -327,6 +371,25 @@ impl Image {
         self.allocated.push((a, size, self.kind));
         Ok(a)
     }
+    /// Allocates `size` bytes at `a` exactly (an address chosen by the scenario); an
+    /// allocation already starting there of the same size is reused.
+    fn alloc_at(&mut self, a: u64, size: u64) -> Result<u64, String> {
+        if self.pages.get(&a).is_some_and(|b| b.len() as u64 == size) {
+            return Ok(a);
+        }
+        let end = a.checked_add(size).ok_or(format!("{a:#x} + {size:#x} overflows"))?;
+        let overlaps = self.pages.range(..end).next_back().is_some_and(|(b, buf)| b + buf.len() as u64 > a);
+        if overlaps {
+            return Err(format!("{a:#x} ({size:#x} bytes) overlaps a table or structure already allocated"));
+        }
+        self.total = self.total.saturating_add(size);
+        if self.total > MAX_SCENARIO_BYTES {
+            return Err(format!("the scenario needs more than {MAX_SCENARIO_BYTES} bytes of tables and structures"));
+        }
+        self.pages.insert(a, vec![0u8; usize::try_from(size).map_err(|_| "table too large")?]);
+        self.allocated.push((a, size, self.kind));
+        Ok(a)
+    }
     fn write_u64(&mut self, pa: u64, v: u64) -> Result<(), String> {
         let (&base, buf) = self.pages.range_mut(..=pa).next_back().ok_or(format!("write to unallocated {pa:#x}"))?;
         let off = usize::try_from(pa - base).map_err(|_| "offset")?;
@@ -422,6 +485,8 @@ struct Geo {
     start: i32,
     root: u64,
     format: OaFormat,
+    /// Stage 1: leaves get nG = 1.
+    ng: bool,
 }
 
 impl Geo {
@@ -485,6 +550,9 @@ fn leaf_desc(geo: &Geo, m: &MapSpec, pa: u64, level: i32) -> Result<u64, String>
     }
     if m.contiguous {
         put(&mut d, &s1_leaf::Contiguous, 1)?;
+    }
+    if geo.stage == 1 && geo.ng {
+        put(&mut d, &s1_leaf::nG, 1)?;
     }
     Ok(d[0])
 }
@@ -640,7 +708,7 @@ fn s1_geo(sp: &S1Spec, smmu: &SmmuSpec, root: u64) -> Result<Geo, String> {
     let g = granule(sp.granule)?;
     let ips = sp.ips_bits.unwrap_or(smmu.oas).min(smmu.oas);
     let (_, format) = table_format(g, ips, smmu.oas, ips == 52 && smmu.ds);
-    Ok(Geo { stage: 1, granule: g, ia_bits: sp.ia_bits, start: g.start_level(sp.ia_bits), root, format })
+    Ok(Geo { stage: 1, granule: g, ia_bits: sp.ia_bits, start: g.start_level(sp.ia_bits), root, format, ng: false })
 }
 
 fn s2_levels(sp: &S2Spec) -> Result<(i32, u32), String> {
@@ -708,10 +776,12 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
             (&idr0::ASID16, 1),
             (&idr0::VMID16, 1),
             (&idr0::COHACC, 1),
+            (&idr0::ATS, s.streams.iter().any(|x| x.ats) as u64),
         ],
     )?;
-    reg(&mut rs, &[(&idr1::SIDSIZE, smmu.sidsize), (&idr1::SSIDSIZE, smmu.ssidsize)])?;
-    reg(&mut rs, &[(&idr3::STT, smmu.stt as u64), (&idr3::FWB, smmu.fwb as u64)])?;
+    let cmdqs = s.command_queue.as_ref().map_or(8, |q| u64::from(q.log2size));
+    reg(&mut rs, &[(&idr1::SIDSIZE, smmu.sidsize), (&idr1::SSIDSIZE, smmu.ssidsize), (&idr1::CMDQS, cmdqs)])?;
+    reg(&mut rs, &[(&idr3::STT, smmu.stt as u64), (&idr3::FWB, smmu.fwb as u64), (&idr3::RIL, smmu.ril as u64)])?;
     reg(
         &mut rs,
         &[
@@ -802,7 +872,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
             "nested" => 0b111,
             o => return Err(format!("stream {sid:#x}: config {o:?}: expected abort, bypass, s1, s2 or nested")),
         };
-        let mut ste_w = words::<8>(&[(&ste::V, 1), (&ste::Config, cfg)])?;
+        let mut ste_w = words::<8>(&[(&ste::V, 1), (&ste::Config, cfg), (&ste::EATS, stream.ats as u64)])?;
         // Stage 2 first: nested stage 1 structures must be mapped by it.
         let mut nest = None;
         img.pad = None;
@@ -816,7 +886,7 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
             let root = img.alloc(root_bytes, root_bytes)?;
             let ps = sp.ps_bits.unwrap_or(smmu.oas).min(smmu.oas);
             let (_, format) = table_format(g, ps, smmu.oas, ps == 52 && smmu.ds);
-            let geo = Geo { stage: 2, granule: g, ia_bits: sp.ia_bits, start, root, format };
+            let geo = Geo { stage: 2, granule: g, ia_bits: sp.ia_bits, start, root, format, ng: false };
             put(&mut ste_w, &ste::S2DS, (format == OaFormat::Lpa2) as u64)?;
             for (f, v) in [
                 (&ste::S2VMID, sp.vmid),
@@ -929,8 +999,15 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
                 };
                 let g = granule(sp.granule)?;
                 img.kind = Kind::S1Table;
-                let root = img.alloc(g.bytes(), g.bytes())?;
-                let geo = s1_geo(sp, smmu, root)?;
+                let root = match c.ttb0 {
+                    Some(Num(a)) if a % g.bytes() != 0 => {
+                        return Err(format!("stream {sid:#x} ssid {ss:#x}: ttb0 {a:#x} is not aligned to the granule"))
+                    }
+                    Some(Num(a)) => img.alloc_at(a, g.bytes())?,
+                    None => img.alloc(g.bytes(), g.bytes())?,
+                };
+                let mut geo = s1_geo(sp, smmu, root)?;
+                geo.ng = c.ng;
                 for m in &c.mappings {
                     map(&mut img, &geo, m).map_err(|e| format!("stream {sid:#x} ssid {ss:#x} stage 1: {e}"))?;
                 }
@@ -1011,6 +1088,9 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
         }
         img.write_words(ste_addr, &ste_w)?;
     }
+    if let Some(q) = &s.command_queue {
+        command_queue(&mut img, &mut rs, q).map_err(|e| format!("command_queue: {e}"))?;
+    }
     let mut mem = SparseMem::new();
     for (a, b) in img.pages {
         mem.insert(a, b);
@@ -1019,6 +1099,63 @@ fn build_inner(s: &Scenario) -> Result<Snapshot, String> {
     snap.file.provenance =
         Some(serde_json::json!({"source": format!("smmu scenario build: {}", s.name), "description": s.description}));
     Ok(snap)
+}
+
+/// Parses `NAME FIELD=VALUE ...` into a command's words.
+pub fn parse_command(text: &str) -> Result<[u64; 2], String> {
+    let mut it = text.split_whitespace();
+    let name = it.next().ok_or("an empty command")?;
+    let mut fields = vec![];
+    for kv in it {
+        let (k, v) = kv.split_once('=').ok_or(format!("{kv:?}: expected FIELD=VALUE"))?;
+        let n = parse_hex_u64(v)
+            .or_else(|| v.parse::<u64>().ok())
+            .ok_or(format!("{kv:?}: {v:?} is not a number (0x... or decimal)"))?;
+        fields.push((k, n));
+    }
+    crate::queues::cmd::encode(name, &fields).map_err(|e| format!("{text:?}: {e}"))
+}
+
+fn command_queue(img: &mut Image, rs: &mut RegisterSet, q: &CommandQueueSpec) -> Result<(), String> {
+    if q.log2size > 19 {
+        return Err(format!("log2size {}: at most 19", q.log2size));
+    }
+    let size = 1u64 << q.log2size;
+    let entry = geometry::queue_entry_bytes(crate::queues::queue::QueueId::Cmdq);
+    let bytes = (size * entry).max(32);
+    img.kind = Kind::Other;
+    img.pad = None;
+    let base = match q.base {
+        Some(Num(a)) if a % bytes != 0 => return Err(format!("base {a:#x} is not aligned to the queue size")),
+        Some(Num(a)) => img.alloc_at(a, bytes)?,
+        None => img.alloc(bytes, bytes)?,
+    };
+    let n = q.commands.len() as u64;
+    if n > size {
+        return Err(format!("{n} commands do not fit in 2^{} entries", q.log2size));
+    }
+    let consumed = q.consumed.unwrap_or(n);
+    if consumed > n {
+        return Err(format!("consumed {consumed} is more than the {n} commands"));
+    }
+    let wrap = (size << 1) - 1;
+    let cons = q.cons.0;
+    if cons > wrap {
+        return Err(format!("cons {cons:#x} is beyond the index and wrap bit of 2^{} entries", q.log2size));
+    }
+    for (k, c) in q.commands.iter().enumerate() {
+        let w = parse_command(c)?;
+        let idx = (cons + k as u64) & (size - 1);
+        img.write_words(base + idx * entry, &w)?;
+    }
+    let mut w = [0u64];
+    put_address(&mut w, &cmdq_base::ADDR, base)?;
+    put(&mut w, &cmdq_base::LOG2SIZE, u64::from(q.log2size))?;
+    let r = regs::by_name(cmdq_base::ADDR.layout).ok_or("SMMU_CMDQ_BASE unknown to this build")?;
+    rs.insert(r, w[0], Origin { line: None, source: "scenario builder".into() });
+    reg(rs, &[(&cmdq_prod::WR, (cons + n) & wrap)])?;
+    reg(rs, &[(&cmdq_cons::RD, (cons + consumed) & wrap)])?;
+    Ok(())
 }
 
 /// Parses a scenario file (JSON).

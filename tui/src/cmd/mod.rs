@@ -10,6 +10,7 @@ pub mod log;
 pub mod ptdump;
 pub mod queue;
 pub mod scenario;
+pub mod stale;
 pub mod structure;
 pub mod tui;
 pub mod walk;
