@@ -384,6 +384,7 @@ impl Snapshot {
     /// "smmu-explorer/snapshot/1"` first (kept as read when the file already names one).
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         struct Named<'a> {
             schema: &'static str,
             #[serde(flatten)]

@@ -42,6 +42,7 @@ fn hex_words<S: serde::Serializer>(v: &[u64], s: S) -> Result<S::Ok, S::Error> {
 
 /// One difference between BEFORE and AFTER.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Change {
     /// `STE`, `CD`, `mapping` (a leaf range whose output or attributes changed) or
     /// `table` (a table descriptor).
@@ -54,12 +55,16 @@ pub struct Change {
     pub stage: Option<&'static str>,
     /// Input address (VA or IPA) of a mapping or table change.
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub iova: Option<u64>,
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub size: Option<u64>,
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub old_pa: Option<u64>,
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub new_pa: Option<u64>,
     /// What changed, in words (fields of an STE or CD with old and new values).
     pub what: String,
@@ -67,6 +72,7 @@ pub struct Change {
 
 /// One command consumed between the snapshots, decoded, and what it did to the model.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CommandRecord {
     /// Queue index (without the wrap bit).
     pub index: u64,
@@ -80,6 +86,7 @@ pub struct CommandRecord {
 
 /// A cached item the commands left valid although its source changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StaleEntry {
     /// `translation` or `config`.
     pub kind: &'static str,
@@ -91,14 +98,18 @@ pub struct StaleEntry {
     pub stage: Option<&'static str>,
     /// translation: the input address range (IOVA; an IPA when `stage` is `2`).
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub iova: Option<u64>,
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub size: Option<u64>,
     /// translation: the output the SMMU may still give for `iova`.
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub old_pa: Option<u64>,
     /// translation: the output AFTER's tables give (null: AFTER does not map it).
     #[serde(serialize_with = "hex_opt", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub new_pa: Option<u64>,
     /// Which cache holds it: `TLB`, `walk cache`, `configuration cache` or `ATC`.
     pub cache: &'static str,
@@ -122,6 +133,7 @@ pub struct StaleEntry {
 
 /// A command that would have cleared stale entries, with its words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Required {
     pub name: &'static str,
     /// `FIELD=value` pairs as `smmu encode command` takes them.
@@ -133,6 +145,7 @@ pub struct Required {
 
 /// The `smmu stale --json` document.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     pub summary: String,
     pub changes: Vec<Change>,
@@ -144,10 +157,13 @@ pub struct Report {
 
 /// What an SMMU may still use for one address: [`Analysis::stale_at`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StaleHit {
     #[serde(serialize_with = "crate::model::ser_hex")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub old_pa: u64,
     #[serde(serialize_with = "hex_opt")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub new_pa: Option<u64>,
     pub cache: &'static str,
     pub why: String,

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 /// A number written as `"0x..."` or as a JSON integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Num(pub u64);
 
 impl<'de> Deserialize<'de> for Num {
@@ -76,6 +77,7 @@ pub struct Scenario {
 /// The Command queue: SMMU_CMDQ_BASE, SMMU_CMDQ_PROD and SMMU_CMDQ_CONS, and the commands
 /// written from position `cons` on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CommandQueueSpec {
     /// Physical base (default: allocated, aligned to the queue size).
