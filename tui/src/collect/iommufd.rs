@@ -156,13 +156,15 @@ fn open_rw(p: &Path) -> Result<std::fs::File, IommufdError> {
             }
             _ => failed(format!("{shown}: {}", std::io::Error::from(e)), e, true),
         })?;
-    use std::os::fd::AsFd;
-    super::safefs::check_kind(fd.as_fd(), &shown, super::safefs::Device::AnyChar, true).map_err(|e| {
-        IommufdError::Hinted {
-            msg: e.to_string(),
+    let st =
+        rustix::fs::fstat(&fd).map_err(|e| IommufdError::Failed(format!("{shown}: {}", std::io::Error::from(e))))?;
+    let t = rustix::fs::FileType::from_raw_mode(st.st_mode);
+    if t != rustix::fs::FileType::CharacterDevice {
+        return Err(IommufdError::Hinted {
+            msg: format!("{shown} is not a character device ({t:?}): no ioctl was tried"),
             hint: "name a VFIO cdev (/dev/vfio/devices/vfioN, or the device's PCI address)",
-        }
-    })?;
+        });
+    }
     Ok(std::fs::File::from(fd))
 }
 
