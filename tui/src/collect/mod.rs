@@ -1250,3 +1250,26 @@ pub fn refresh(opts: &Options, base: u64) -> Result<RegisterSet, String> {
     }
     Ok(set)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RamCheck;
+
+    #[test]
+    fn memory_reads_stay_inside_one_system_ram_range() {
+        // /proc/iomem of the QEMU virt guest (tests/fixtures/hosts/qemu-virt-acpi/proc/iomem):
+        // RAM 0x40000000-0x7f0dffff and 0x7f160000-0x7f19ffff; the SMMU at 0x09050000.
+        let ram = [(0x4000_0000, 0x7f0d_ffff), (0x7f16_0000, 0x7f19_ffff)];
+        let live = RamCheck { live: true, ranges: Some(&ram) };
+        assert!(live.check(0x450d_7000, 0x1000).is_ok(), "a stream table in RAM");
+        assert!(live.check(0x7f0d_f000, 0x1000).is_ok(), "ends on the last byte");
+        let e = live.check(0x0905_0000, 0x1000).unwrap_err();
+        assert!(e.contains("not inside one System RAM range"), "{e}");
+        assert!(live.check(0x7f0d_f000, 0x2000).is_err(), "runs past the range");
+        assert!(live.check(u64::MAX - 4, 0x10).is_err(), "wraps");
+        let unknown = RamCheck { live: true, ranges: None };
+        assert!(unknown.check(0x450d_7000, 0x1000).unwrap_err().contains("cannot be checked"));
+        // A --devmem substitute file is not checked (reading a file has no side effects).
+        assert!(RamCheck { live: false, ranges: None }.check(0x0905_0000, 0x1000).is_ok());
+    }
+}

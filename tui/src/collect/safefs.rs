@@ -388,6 +388,11 @@ mod tests {
         std::os::unix::fs::symlink("/a/b/f", r.join("abs")).unwrap();
         std::os::unix::fs::symlink("../../../../../../a/b/f", r.join("a/b/up")).unwrap();
         std::os::unix::fs::symlink("/etc/hostname", r.join("host")).unwrap();
+        rustix::fs::mknodat(rustix::fs::CWD, &r.join("a/fifo"), FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+        std::os::unix::fs::symlink("a/fifo", r.join("fifo-link")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", r.join("zero")).unwrap();
+        std::os::unix::fs::symlink("/loop", r.join("loop")).unwrap();
+        std::fs::File::create(r.join("big")).unwrap().set_len(4096).unwrap();
         let root = Root::new(r).unwrap();
         for use_openat2 in [true, false] {
             root.openat2.store(use_openat2, Ordering::Relaxed);
@@ -396,7 +401,16 @@ mod tests {
             // /etc/hostname of the host is not inside the tree.
             assert_eq!(root.read_text("/host").unwrap_err().kind(), std::io::ErrorKind::NotFound);
             assert_eq!(root.link_name("/abs").as_deref(), Some("f"));
-            assert_eq!(root.list("/a").unwrap(), vec!["b".to_string()]);
+            assert_eq!(root.list("/a").unwrap(), vec!["b".to_string(), "fifo".to_string()]);
+            // A FIFO (here through a symlink) is refused without blocking.
+            let e = root.read_text("/fifo-link").unwrap_err();
+            assert!(refusal(&e).is_some_and(|r| r.0.contains("is a FIFO")), "{e}");
+            // /dev/zero of the host is not inside the tree; a big file is refused at its cap.
+            assert_eq!(root.read_text("/zero").unwrap_err().kind(), std::io::ErrorKind::NotFound);
+            let e = root.read("/big", 1000, "a test file").unwrap_err();
+            assert!(refusal(&e).is_some_and(|r| r.0.contains("larger than 1000 bytes, the limit for a test file")));
+            // Link loops end.
+            assert!(root.read_text("/loop").is_err());
         }
     }
 }
