@@ -388,7 +388,7 @@ mod tests {
         std::os::unix::fs::symlink("/a/b/f", r.join("abs")).unwrap();
         std::os::unix::fs::symlink("../../../../../../a/b/f", r.join("a/b/up")).unwrap();
         std::os::unix::fs::symlink("/etc/hostname", r.join("host")).unwrap();
-        rustix::fs::mknodat(rustix::fs::CWD, &r.join("a/fifo"), FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+        rustix::fs::mknodat(rustix::fs::CWD, r.join("a/fifo"), FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
         std::os::unix::fs::symlink("a/fifo", r.join("fifo-link")).unwrap();
         std::os::unix::fs::symlink("/dev/zero", r.join("zero")).unwrap();
         std::os::unix::fs::symlink("/loop", r.join("loop")).unwrap();
