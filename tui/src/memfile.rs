@@ -128,9 +128,7 @@ impl MappedImage {
                 Some(r) => format!("--mem: {r}"),
                 None => format!("{shown}: {e}"),
             })?;
-        // SAFETY: the file is mapped read-only; a concurrent truncation by another process
-        // would fault, which is the accepted risk of every mmap-based reader.
-        let map = unsafe { Mmap::map(&f) }.map_err(|e| format!("{shown}: cannot map: {e}"))?;
+        let map = crate::collect::safefs::map_readonly(&f).map_err(|e| format!("{shown}: cannot map: {e}"))?;
         let is_elf = map.get(0..4) == Some(b"\x7fELF".as_slice());
         match (is_elf, base) {
             (true, None) => Self::elf(&shown, map),

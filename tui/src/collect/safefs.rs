@@ -131,6 +131,16 @@ pub fn open_arg(path: &Path, dev: Device) -> std::io::Result<File> {
     Ok(f)
 }
 
+/// Maps a regular file opened by [`open_arg`] read-only (the `--mem` images of `walk` and
+/// `ptdump`). The one `unsafe` of the image reader lives here, with the rest of the crate's.
+pub fn map_readonly(f: &File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: a read-only (PROT_READ) mapping of a regular file (open_arg refused anything else);
+    // the bytes are only read through the returned slice. If another process truncates the
+    // file while it is mapped, reads past the new end fault (SIGBUS): the accepted risk of
+    // every mmap-based reader, taken so that images of many GiB are never read whole.
+    unsafe { memmap2::Mmap::map(f) }
+}
+
 /// Reads at most `limit` bytes from `r`; more is an error naming `what`.
 pub fn read_capped(mut r: impl Read, limit: u64, shown: &str, what: &str) -> std::io::Result<Vec<u8>> {
     let mut v = Vec::new();
