@@ -3,6 +3,7 @@
 //! each 32-bit register is one volatile 32-bit load and each 64-bit register two (low word,
 //! then high word). Nothing is ever written.
 
+use super::safefs::{self, Device, Root};
 use smmu_core::regs::{RegDef, REGISTERS};
 use std::fs::File;
 use std::os::unix::fs::{FileExt, FileTypeExt};
@@ -21,16 +22,25 @@ pub enum DevmemError {
         errno: String,
         eperm: bool,
     },
+    /// Not a regular file or the real /dev/mem (a FIFO, another device): refused unopened.
+    Unsafe(String),
     Other(String),
 }
 
 impl std::fmt::Display for DevmemError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DevmemError::Missing(s) | DevmemError::Other(s) => f.write_str(s),
+            DevmemError::Missing(s) | DevmemError::Other(s) | DevmemError::Unsafe(s) => f.write_str(s),
             DevmemError::Refused { what, errno, .. } => write!(f, "{what}: {errno}"),
         }
     }
+}
+
+fn open_err(shown: &str, e: std::io::Error) -> DevmemError {
+    if let Some(r) = safefs::refusal(&e) {
+        return DevmemError::Unsafe(r.0.clone());
+    }
+    io_err(format!("open {shown}"), e)
 }
 
 fn io_err(what: String, e: std::io::Error) -> DevmemError {
@@ -43,9 +53,14 @@ fn io_err(what: String, e: std::io::Error) -> DevmemError {
     }
 }
 
-/// How a register window is read.
-pub enum Window {
-    /// A mapping of /dev/mem (character device).
+/// A register window, read only through [`Window::read32`]. Its fields are private: only
+/// [`Devmem::window`] makes one, so safe code cannot hand it a pointer of its own.
+pub struct Window {
+    inner: Inner,
+}
+
+enum Inner {
+    /// A mapping of /dev/mem (character device): `len` bytes at `ptr`, physical address `pa`.
     Mapped { ptr: *const u8, len: usize, pa: u64 },
     /// A regular file standing in for /dev/mem: pread at the physical address.
     File { file: File, pa: u64, len: u64 },
@@ -53,8 +68,9 @@ pub enum Window {
 
 impl Drop for Window {
     fn drop(&mut self) {
-        if let Window::Mapped { ptr, len, .. } = *self {
-            // SAFETY: ptr/len come from a successful mmap in `open_window` and are unmapped once.
+        if let Inner::Mapped { ptr, len, .. } = self.inner {
+            // SAFETY: ptr/len come from the successful mmap in `Devmem::window` (the only
+            // constructor, the fields being private) and are unmapped exactly once, here.
             unsafe {
                 let _ = rustix::mm::munmap(ptr as *mut core::ffi::c_void, len);
             }
@@ -63,23 +79,33 @@ impl Drop for Window {
 }
 
 impl Window {
+    /// The physical address range the window covers.
+    pub fn range(&self) -> (u64, u64) {
+        match &self.inner {
+            Inner::Mapped { pa, len, .. } => (*pa, *len as u64),
+            Inner::File { pa, len, .. } => (*pa, *len),
+        }
+    }
+
     /// One 32-bit load at `pa` (must lie in the window and be 4-byte aligned).
     pub fn read32(&self, pa: u64) -> Result<u32, DevmemError> {
         if !pa.is_multiple_of(4) {
             return Err(DevmemError::Other(format!("{pa:#x} is not 4-byte aligned")));
         }
-        match self {
-            Window::Mapped { ptr, len, pa: base } => {
+        match &self.inner {
+            Inner::Mapped { ptr, len, pa: base } => {
                 let off = pa
                     .checked_sub(*base)
                     .filter(|o| o.saturating_add(4) <= *len as u64)
                     .ok_or_else(|| DevmemError::Other(format!("{pa:#x} is outside the mapped register page")))?;
-                // SAFETY: the offset is inside the live read-only mapping and 4-byte aligned
-                // (base is page aligned); a volatile load is one 32-bit bus access.
+                // SAFETY: `ptr` is the live read-only mapping of `len` bytes made by
+                // `Devmem::window` (private fields: nothing else can set them); the offset plus
+                // 4 is within `len` (checked above) and 4-byte aligned (pa is, and the base is
+                // page aligned); a volatile 32-bit load is one 32-bit bus read, never a write.
                 let v = unsafe { core::ptr::read_volatile(ptr.add(off as usize) as *const u32) };
                 Ok(u32::from_le(v))
             }
-            Window::File { file, pa: base, len } => {
+            Inner::File { file, pa: base, len } => {
                 if pa < *base || pa.saturating_add(4) > base.saturating_add(*len) {
                     return Err(DevmemError::Other(format!("{pa:#x} is outside the register page")));
                 }
@@ -99,13 +125,28 @@ pub struct Devmem {
 }
 
 impl Devmem {
+    /// Opens a file named on the command line (`--devmem FILE`): a regular file whose byte
+    /// offsets are physical addresses, or the real /dev/mem (character device 1:1). A FIFO,
+    /// a socket or any other device is refused without blocking.
     pub fn open(path: &Path) -> Result<Self, DevmemError> {
-        let file = File::open(path).map_err(|e| io_err(format!("open {}", path.display()), e))?;
+        let file = safefs::open_arg(path, Device::Mem).map_err(|e| open_err(&path.display().to_string(), e))?;
+        Self::from_file(path.display().to_string(), file)
+    }
+
+    /// Opens /dev/mem inside a tree: on the live root the real device (1:1 only), under
+    /// `--root DIR` a regular file only (so `dev/mem` linked to a device is never mapped).
+    pub fn open_in(fs: &Root) -> Result<Self, DevmemError> {
+        let shown = fs.shown("/dev/mem");
+        let file = fs.open("/dev/mem", Device::Mem).map_err(|e| open_err(&shown, e))?;
+        Self::from_file(shown, file)
+    }
+
+    fn from_file(shown: String, file: File) -> Result<Self, DevmemError> {
         let is_device = file
             .metadata()
             .map(|m| m.file_type().is_char_device())
-            .map_err(|e| DevmemError::Other(format!("{}: {e}", path.display())))?;
-        Ok(Devmem { path: path.to_path_buf(), file, is_device })
+            .map_err(|e| DevmemError::Other(format!("{shown}: {e}")))?;
+        Ok(Devmem { path: PathBuf::from(shown), file, is_device })
     }
 
     pub fn is_device(&self) -> bool {
@@ -116,7 +157,7 @@ impl Devmem {
     pub fn window(&self, pa: u64, len: u64) -> Result<Window, DevmemError> {
         if !self.is_device {
             let f = self.file.try_clone().map_err(|e| DevmemError::Other(e.to_string()))?;
-            return Ok(Window::File { file: f, pa, len });
+            return Ok(Window { inner: Inner::File { file: f, pa, len } });
         }
         let ulen = usize::try_from(len).map_err(|_| DevmemError::Other("window too large".into()))?;
         // SAFETY: a fresh read-only shared mapping of a file descriptor we own; no existing
@@ -132,7 +173,7 @@ impl Devmem {
             )
         };
         match p {
-            Ok(ptr) => Ok(Window::Mapped { ptr: ptr as *const u8, len: ulen, pa }),
+            Ok(ptr) => Ok(Window { inner: Inner::Mapped { ptr: ptr as *const u8, len: ulen, pa } }),
             Err(e) => {
                 let ioe = std::io::Error::from(e);
                 Err(match ioe.kind() {

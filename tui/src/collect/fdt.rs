@@ -9,6 +9,7 @@
 //! value padded to 4), FDT_NOP = 4, FDT_END = 9.
 
 use super::bytes::{be_u32, slice, BlobError};
+use super::safefs::{Entry, Root, LIMIT_DT_PROP, LIMIT_TABLE};
 use serde::Serialize;
 use std::path::Path;
 
@@ -147,29 +148,36 @@ fn align4(x: usize) -> usize {
     x.saturating_add(3) & !3
 }
 
-/// Reads the unpacked tree (/sys/firmware/devicetree/base): directories are nodes, files are
-/// properties with raw big-endian values.
+/// Reads the unpacked tree (/sys/firmware/devicetree/base) at a path of its own (a copy of
+/// the directory): directories are nodes, files are properties with raw big-endian values.
 pub fn read_dir(path: &Path) -> std::io::Result<DtNode> {
-    read_dir_depth(path, String::new(), 0)
+    read_tree(&Root::new(path)?, "/")
 }
 
-fn read_dir_depth(path: &Path, name: String, depth: usize) -> std::io::Result<DtNode> {
+/// Reads the unpacked tree at `abs` inside `fs` (symlinks are not followed; property files
+/// are capped at [`LIMIT_DT_PROP`] each and [`LIMIT_TABLE`] in all).
+pub fn read_tree(fs: &Root, abs: &str) -> std::io::Result<DtNode> {
+    let mut budget = LIMIT_TABLE;
+    read_dir_depth(fs, abs.trim_end_matches('/'), String::new(), 0, &mut budget)
+}
+
+fn read_dir_depth(fs: &Root, abs: &str, name: String, depth: usize, budget: &mut u64) -> std::io::Result<DtNode> {
     let mut node = DtNode { name, ..Default::default() };
-    let mut entries: Vec<_> = std::fs::read_dir(path)?.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let ft = e.file_type()?;
-        if ft.is_dir() {
-            if depth < MAX_DEPTH {
-                node.children.push(read_dir_depth(&e.path(), n, depth + 1)?);
-            }
-        } else if ft.is_file() {
+    for (n, kind) in fs.entries(if abs.is_empty() { "/" } else { abs })? {
+        let p = format!("{abs}/{n}");
+        match kind {
+            Entry::Dir if depth < MAX_DEPTH => node.children.push(read_dir_depth(fs, &p, n, depth + 1, budget)?),
             // The kernel adds a "name" pseudo-property to each node; the blob has none.
-            if n == "name" {
-                continue;
+            Entry::File if n != "name" => {
+                let v = fs.read(
+                    &p,
+                    LIMIT_DT_PROP.min(*budget),
+                    "a device tree property (and what is left of the tree's budget)",
+                )?;
+                *budget = budget.saturating_sub(v.len() as u64);
+                node.props.push((n, v));
             }
-            node.props.push((n, std::fs::read(e.path())?));
+            _ => {}
         }
     }
     Ok(node)

@@ -97,15 +97,75 @@ pub struct HwInfo {
 pub enum IommufdError {
     Missing(String),
     Refused(String),
+    /// The ioctl (or open) failed; `hint` says what that errno means here.
     Failed(String),
+    /// Failed with an errno that says what to do.
+    Hinted {
+        msg: String,
+        hint: &'static str,
+    },
 }
 
-fn open_rw(p: &Path) -> Result<std::fs::File, IommufdError> {
-    std::fs::OpenOptions::new().read(true).write(true).open(p).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => IommufdError::Missing(format!("{}: {e}", p.display())),
-        std::io::ErrorKind::PermissionDenied => IommufdError::Refused(format!("{}: {e}", p.display())),
-        _ => IommufdError::Failed(format!("{}: {e}", p.display())),
+impl IommufdError {
+    pub fn message(&self) -> &str {
+        match self {
+            IommufdError::Missing(m) | IommufdError::Refused(m) | IommufdError::Failed(m) => m,
+            IommufdError::Hinted { msg, .. } => msg,
+        }
+    }
+}
+
+/// What an errno from `VFIO_DEVICE_BIND_IOMMUFD` (`bind`) or `IOMMU_GET_HW_INFO` means.
+pub fn errno_hint(e: rustix::io::Errno, bind: bool) -> Option<&'static str> {
+    use rustix::io::Errno;
+    Some(match e {
+        Errno::NOTTY if bind => {
+            "the file does not know VFIO ioctls: name a VFIO cdev (/dev/vfio/devices/vfioN, or the device's PCI address)"
+        }
+        Errno::NOTTY => "the file given as /dev/iommu does not know iommufd ioctls (kernel without CONFIG_IOMMUFD?)",
+        Errno::ACCESS | Errno::PERM => "run as root (sudo smmu collect)",
+        Errno::NODEV => "the device has no IOMMU in front of it, or it was removed",
+        Errno::BUSY => "the device is in use (bound by a VMM or another iommufd); try an idle one",
+        Errno::OPNOTSUPP => "the IOMMU driver does not report hardware information (a kernel older than 6.6?)",
+        Errno::INVAL if bind => "the kernel refused the bind (an older VFIO uAPI, or the device is not a cdev)",
+        Errno::INVAL => "the kernel refused the request layout (an older iommufd uAPI?)",
+        _ => return None,
     })
+}
+
+fn failed(msg: String, e: rustix::io::Errno, bind: bool) -> IommufdError {
+    match errno_hint(e, bind) {
+        Some(h) if matches!(e, rustix::io::Errno::ACCESS | rustix::io::Errno::PERM) => {
+            IommufdError::Refused(format!("{msg} ({h})"))
+        }
+        Some(hint) => IommufdError::Hinted { msg, hint },
+        None => IommufdError::Failed(msg),
+    }
+}
+
+/// Opens a character device read-write without blocking; anything else (a regular file, a
+/// FIFO) is refused before any ioctl is tried.
+fn open_rw(p: &Path) -> Result<std::fs::File, IommufdError> {
+    use rustix::fs::{Mode, OFlags};
+    let shown = p.display().to_string();
+    let fd = rustix::fs::open(p, OFlags::RDWR | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC, Mode::empty())
+        .map_err(|e| match e {
+            rustix::io::Errno::NOENT => IommufdError::Missing(format!("{shown}: {}", std::io::Error::from(e))),
+            rustix::io::Errno::ACCESS | rustix::io::Errno::PERM => {
+                IommufdError::Refused(format!("{shown}: {}", std::io::Error::from(e)))
+            }
+            _ => failed(format!("{shown}: {}", std::io::Error::from(e)), e, true),
+        })?;
+    let st =
+        rustix::fs::fstat(&fd).map_err(|e| IommufdError::Failed(format!("{shown}: {}", std::io::Error::from(e))))?;
+    let t = rustix::fs::FileType::from_raw_mode(st.st_mode);
+    if t != rustix::fs::FileType::CharacterDevice {
+        return Err(IommufdError::Hinted {
+            msg: format!("{shown} is not a character device ({t:?}): no ioctl was tried"),
+            hint: "name a VFIO cdev (/dev/vfio/devices/vfioN, or the device's PCI address)",
+        });
+    }
+    Ok(std::fs::File::from(fd))
 }
 
 /// Binds the VFIO cdev to a fresh iommufd and asks for the SMMUv3 hardware information.
@@ -126,7 +186,7 @@ pub fn get_hw_info(vfio_cdev: &Path, iommu_dev: &Path) -> Result<HwInfo, Iommufd
         let op = rustix::ioctl::Updater::<{ VFIO_DEVICE_BIND_IOMMUFD }, VfioDeviceBindIommufd>::new(&mut bind);
         rustix::ioctl::ioctl(&dev, op)
     }
-    .map_err(|e| IommufdError::Failed(format!("VFIO_DEVICE_BIND_IOMMUFD on {}: {e}", vfio_cdev.display())))?;
+    .map_err(|e| failed(format!("VFIO_DEVICE_BIND_IOMMUFD on {}: {e}", vfio_cdev.display()), e, true))?;
     let mut data = IommuHwInfoArmSmmuv3::default();
     let mut info = IommuHwInfo {
         size: std::mem::size_of::<IommuHwInfo>() as u32,
@@ -141,7 +201,7 @@ pub fn get_hw_info(vfio_cdev: &Path, iommu_dev: &Path) -> Result<HwInfo, Iommufd
         let op = rustix::ioctl::Updater::<{ IOMMU_GET_HW_INFO }, IommuHwInfo>::new(&mut info);
         rustix::ioctl::ioctl(&iommufd, op)
     }
-    .map_err(|e| IommufdError::Failed(format!("IOMMU_GET_HW_INFO for {}: {e}", vfio_cdev.display())))?;
+    .map_err(|e| failed(format!("IOMMU_GET_HW_INFO for {}: {e}", vfio_cdev.display()), e, false))?;
     if info.data_type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3 {
         return Err(IommufdError::Failed(format!(
             "{}: out_data_type {} is not IOMMU_HW_INFO_TYPE_ARM_SMMUV3 (2): not behind an SMMUv3",

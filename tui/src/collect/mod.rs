@@ -13,6 +13,7 @@ pub mod fdt;
 pub mod iommufd;
 pub mod iort;
 pub mod kmsg;
+pub mod safefs;
 pub mod sysfs;
 
 use serde::Serialize;
@@ -31,16 +32,29 @@ pub struct Options {
     pub root: PathBuf,
     /// A file standing in for /dev/mem (byte offset = physical address).
     pub devmem: Option<PathBuf>,
-    /// Bind each VFIO cdev to iommufd and ask IOMMU_GET_HW_INFO (opening a VFIO device resets
-    /// it, so this is opt-in).
-    pub iommufd: bool,
+    /// The VFIO devices to bind to iommufd and ask IOMMU_GET_HW_INFO (opening a VFIO device
+    /// resets it, so only the devices named are opened): cdev paths
+    /// (/dev/vfio/devices/vfio0), cdev names (vfio0) or PCI addresses (0000:01:00.0).
+    pub iommufd: Vec<String>,
     /// Also capture the stream table and queues (RAM) through the memory source.
     pub memory: bool,
+    /// Read the registers of SMMUs the device tree marks disabled and of instances no driver
+    /// is bound to (skipped otherwise: on real SoCs such a read can hang the bus).
+    pub force_disabled: bool,
+    /// A saved kernel log to read instead of /dev/kmsg (`-` is standard input).
+    pub kernel_log: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { root: PathBuf::from("/"), devmem: None, iommufd: false, memory: false }
+        Options {
+            root: PathBuf::from("/"),
+            devmem: None,
+            iommufd: vec![],
+            memory: false,
+            force_disabled: false,
+            kernel_log: None,
+        }
     }
 }
 
@@ -98,6 +112,9 @@ pub struct SmmuReport {
     pub iort_model: Option<String>,
     #[serde(skip)]
     pub page0_only: bool,
+    /// Why its registers were not read (a disabled DT node, no driver bound), when skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 /// Everything collected.
@@ -110,22 +127,15 @@ pub struct Collection {
 }
 
 struct Ctx {
-    root: PathBuf,
+    fs: safefs::Root,
     sources: Vec<SourceReport>,
     notes: Vec<String>,
     provenance: BTreeMap<String, String>,
 }
 
 impl Ctx {
-    fn p(&self, abs: &str) -> PathBuf {
-        self.root.join(abs.trim_start_matches('/'))
-    }
     fn shown(&self, abs: &str) -> String {
-        if self.root == Path::new("/") {
-            abs.to_string()
-        } else {
-            self.p(abs).display().to_string()
-        }
+        self.fs.shown(abs)
     }
     fn report(
         &mut self,
@@ -157,6 +167,10 @@ impl Ctx {
         missing_reason: &str,
         missing_fix: Option<&str>,
     ) {
+        if let Some(r) = safefs::refusal(e) {
+            self.report(source, path, Status::Refused, None, Some(r.0.clone()), None);
+            return;
+        }
         match e.kind() {
             std::io::ErrorKind::NotFound => {
                 self.report(source, path, Status::Missing, None, Some(missing_reason.into()), missing_fix)
@@ -175,12 +189,28 @@ fn is_root_user() -> bool {
 
 /// Collects everything. Never fails: each problem becomes a source report.
 pub fn collect(opts: &Options) -> Collection {
-    let mut cx = Ctx { root: opts.root.clone(), sources: vec![], notes: vec![], provenance: BTreeMap::new() };
+    let fs = match safefs::Root::new(&opts.root) {
+        Ok(fs) => fs,
+        Err(e) => {
+            let src = SourceReport {
+                source: "root".into(),
+                path: opts.root.display().to_string(),
+                status: Status::Error,
+                detail: None,
+                reason: Some(format!("cannot open the tree: {e}")),
+                fix: None,
+            };
+            let mut snap = Snapshot::new(RegisterSet::new(), SparseMem::new());
+            snap.file.provenance = Some(json!({ "root": opts.root.display().to_string(), "sources": [src.clone()] }));
+            return Collection { snapshot: snap, sources: vec![src], smmus: vec![], pci: vec![], notes: vec![] };
+        }
+    };
+    let mut cx = Ctx { fs, sources: vec![], notes: vec![], provenance: BTreeMap::new() };
 
     // Kernel identity.
     let mut kernel = serde_json::Map::new();
     let path = cx.shown("/proc/version");
-    match sysfs::read_text(&cx.p("/proc/version")) {
+    match cx.fs.read_text("/proc/version") {
         Ok(v) => {
             cx.found("kernel.version", &path, v.clone());
             kernel.insert("version".into(), json!(v));
@@ -195,7 +225,7 @@ pub fn collect(opts: &Options) -> Collection {
     }
     let path = cx.shown("/proc/cmdline");
     let mut iomem_relaxed = None;
-    match sysfs::read_text(&cx.p("/proc/cmdline")) {
+    match cx.fs.read_text("/proc/cmdline") {
         Ok(v) => {
             let relaxed = v.split_whitespace().any(|w| w == "iomem=relaxed");
             iomem_relaxed = Some(relaxed);
@@ -214,9 +244,8 @@ pub fn collect(opts: &Options) -> Collection {
 
     // CPU.
     let mut host = serde_json::Map::new();
-    let mp = sysfs::midr_path(&cx.root);
-    let mshown = cx.shown("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1");
-    match sysfs::read_text(&mp) {
+    let mshown = cx.shown(sysfs::MIDR_PATH);
+    match cx.fs.read_text(sysfs::MIDR_PATH) {
         Ok(v) => match smmu_core::snapshot::parse_hex_u64(&v) {
             Some(m) => {
                 let d = sysfs::decode_midr(m);
@@ -227,9 +256,14 @@ pub fn collect(opts: &Options) -> Collection {
                 );
                 host.insert("cpu".into(), json!({ "midr_el1": d }));
             }
-            None => {
-                cx.report("cpu.midr", &mshown, Status::Error, None, Some(format!("{v:?} is not a hex value")), None)
-            }
+            None => cx.report(
+                "cpu.midr",
+                &mshown,
+                Status::Error,
+                None,
+                Some(format!("{:?} is not a hex value", safefs::clip(&v, 40))),
+                None,
+            ),
         },
         Err(e) => {
             cx.io_fail("cpu.midr", &mshown, &e, "no MIDR_EL1 in sysfs (not an arm64 host, or an old kernel)", None)
@@ -239,7 +273,7 @@ pub fn collect(opts: &Options) -> Collection {
     // SMMU instances from sysfs.
     let mut smmus: Vec<sysfs::SmmuInstance> = Vec::new();
     let path = cx.shown("/sys/class/iommu");
-    match sysfs::scan_iommu_class(&cx.root) {
+    match sysfs::scan_iommu_class(&cx.fs) {
         Ok(scan) => {
             let detail = format!(
                 "{} SMMUv3 instance(s){}",
@@ -267,7 +301,7 @@ pub fn collect(opts: &Options) -> Collection {
         Err(e) => cx.io_fail("sysfs.iommu_class", &path, &e, "no IOMMU is registered with the kernel", None),
     }
     let path = cx.shown("/sys/bus/platform/drivers/arm-smmu-v3");
-    match sysfs::scan_platform_driver(&cx.root) {
+    match sysfs::scan_platform_driver(&cx.fs) {
         Ok(devs) => {
             cx.found(
                 "sysfs.arm_smmu_v3_driver",
@@ -292,7 +326,7 @@ pub fn collect(opts: &Options) -> Collection {
             Some("modprobe arm_smmu_v3"),
         ),
     }
-    if let Ok(devs) = sysfs::scan_platform_devices(&cx.root) {
+    if let Ok(devs) = sysfs::scan_platform_devices(&cx.fs) {
         for (d, drv) in devs {
             if !smmus.iter().any(|s| s.device.as_deref() == Some(&d)) {
                 if drv.is_none() {
@@ -305,9 +339,20 @@ pub fn collect(opts: &Options) -> Collection {
 
     // /proc/iomem: register windows.
     let path = cx.shown("/proc/iomem");
-    match std::fs::read_to_string(cx.p("/proc/iomem")) {
-        Ok(text) => {
+    let mut system_ram: Option<Vec<(u64, u64)>> = None;
+    match cx.fs.read("/proc/iomem", safefs::LIMIT_IOMEM, "/proc/iomem") {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
             let (ranges, hidden) = sysfs::parse_iomem(&text);
+            if !hidden {
+                system_ram = Some(
+                    ranges
+                        .iter()
+                        .filter(|r| r.depth == 0 && r.name == "System RAM")
+                        .map(|r| (r.start, r.end))
+                        .collect(),
+                );
+            }
             if hidden {
                 cx.report(
                     "procfs.iomem",
@@ -345,7 +390,7 @@ pub fn collect(opts: &Options) -> Collection {
     let mut firmware = serde_json::Map::new();
     let path = cx.shown("/sys/firmware/acpi/tables/IORT");
     let mut iort_table: Option<iort::Iort> = None;
-    match std::fs::read(cx.p("/sys/firmware/acpi/tables/IORT")) {
+    match cx.fs.read("/sys/firmware/acpi/tables/IORT", safefs::LIMIT_TABLE, "an ACPI table") {
         Ok(bytes) => match iort::parse(&bytes) {
             Ok(t) => {
                 let n = t.smmus().count();
@@ -402,7 +447,7 @@ pub fn collect(opts: &Options) -> Collection {
     let dir_path = cx.shown("/sys/firmware/devicetree/base");
     let mut dt: Option<fdt::DtSummary> = None;
     let mut blob_refused = false;
-    match std::fs::read(cx.p("/sys/firmware/fdt")) {
+    match cx.fs.read("/sys/firmware/fdt", safefs::LIMIT_TABLE, "a device tree blob") {
         Ok(b) => match fdt::parse_blob(&b) {
             Ok(tree) => {
                 let s = fdt::summarize(&tree);
@@ -427,7 +472,7 @@ pub fn collect(opts: &Options) -> Collection {
         }
     }
     if dt.is_none() {
-        match fdt::read_dir(&cx.p("/sys/firmware/devicetree/base")) {
+        match fdt::read_tree(&cx.fs, "/sys/firmware/devicetree/base") {
             Ok(tree) => {
                 let s = fdt::summarize(&tree);
                 cx.found("firmware.devicetree", &dir_path, format!("{} arm,smmu-v3 node(s)", s.smmus.len()));
@@ -469,7 +514,7 @@ pub fn collect(opts: &Options) -> Collection {
 
     // iommu groups and PCI devices, with StreamIDs from the firmware's ID mappings.
     let path = cx.shown("/sys/kernel/iommu_groups");
-    match sysfs::scan_groups(&cx.root) {
+    match sysfs::scan_groups(&cx.fs) {
         Ok(g) => {
             cx.found("sysfs.iommu_groups", &path, format!("{} group(s)", g.len()));
             host.insert("iommu_groups".into(), serde_json::to_value(&g).unwrap_or(Value::Null));
@@ -478,7 +523,7 @@ pub fn collect(opts: &Options) -> Collection {
     }
     let path = cx.shown("/sys/bus/pci/devices");
     let mut pci = Vec::new();
-    match sysfs::scan_pci(&cx.root) {
+    match sysfs::scan_pci(&cx.fs) {
         Ok(mut devs) => {
             for d in devs.iter_mut() {
                 assign_sid(d, iort_table.as_ref(), dt.as_ref());
@@ -508,7 +553,30 @@ pub fn collect(opts: &Options) -> Collection {
                         && n.quirks.iter().any(|q| q.property == "cavium,cn9900-broken-page1-regspace")
                 })
             });
+            let dt_status = dt.as_ref().and_then(|d| {
+                d.smmus
+                    .iter()
+                    .find(|n| n.base_num.is_some() && n.base_num == instance.base_num)
+                    .and_then(|n| n.status.clone().map(|st| (n.path.clone(), st)))
+            });
+            // A driver registers the iommu class device when it probes: an instance listed
+            // there is bound even if the copied tree lacks its driver link.
+            let bound = instance.driver.is_some() || instance.iommu_class.is_some();
+            let skipped = match (&dt_status, bound) {
+                (Some((path, st)), _) if st != "okay" && st != "ok" => Some(format!(
+                    "the device tree marks {path} status = {:?}: the SMMU may be powered down or clock-gated, \
+                     and reading it can hang the bus",
+                    safefs::clip(st, 40)
+                )),
+                (_, false) => Some(
+                    "no driver is bound to it: it may be powered down, clock-gated or reserved for another \
+                     agent, and reading it can hang the bus"
+                        .to_string(),
+                ),
+                _ => None,
+            };
             SmmuReport {
+                skipped,
                 page0_only: model.is_some_and(|m| m.0 == 2) || dt_cavium,
                 iort_model: model.map(|m| m.1.to_string()),
                 instance,
@@ -523,30 +591,7 @@ pub fn collect(opts: &Options) -> Collection {
     let hw_infos = collect_iommufd(&mut cx, opts, &mut host);
 
     // Kernel log.
-    let path = cx.shown("/dev/kmsg");
-    match kmsg::read(&cx.p("/dev/kmsg")) {
-        Ok(log) => {
-            cx.found("kernel.log", &path, format!("{} SMMU/IOMMU line(s) of {} record(s)", log.lines.len(), log.total));
-            // The same decode `smmu log` gives: probe banner features, events, command errors.
-            let kv = kernel
-                .get("version")
-                .and_then(|v| v.as_str())
-                .and_then(|v| v.split_whitespace().nth(2))
-                .and_then(smmu_core::klog::features::KernelVersion::parse);
-            let report = smmu_core::klog::parse(&log.lines.join("\n"), &smmu_core::klog::Options { kernel: kv });
-            kernel.insert("log_decoded".into(), serde_json::to_value(&report).unwrap_or(Value::Null));
-            kernel.insert("log".into(), json!(log.lines));
-        }
-        Err(e) => {
-            let restricted = e.kind() == std::io::ErrorKind::PermissionDenied;
-            cx.io_fail("kernel.log", &path, &e, "no /dev/kmsg (devtmpfs not mounted?)", None);
-            if restricted {
-                if let Some(r) = cx.sources.last_mut() {
-                    r.reason = Some(format!("{e} (kernel.dmesg_restrict=1)"));
-                }
-            }
-        }
-    }
+    collect_kernel_log(&mut cx, opts, &mut kernel);
 
     // Registers of the first SMMU read become the snapshot's register set.
     let mut regs = RegisterSet::new();
@@ -560,7 +605,7 @@ pub fn collect(opts: &Options) -> Collection {
             ));
         }
         if opts.memory {
-            capture_memory(&mut cx, opts, &regs, &mut memory);
+            capture_memory(&mut cx, opts, &regs, &mut memory, system_ram.as_deref());
         }
     }
     if regs.is_empty() {
@@ -598,6 +643,93 @@ pub fn collect(opts: &Options) -> Collection {
     Collection { snapshot: snap, sources: cx.sources, smmus: reports, pci, notes: cx.notes }
 }
 
+/// The kernel log: `--kernel-log FILE|-`, else /dev/kmsg in the tree, else (under `--root`
+/// only) a saved var/log/kern.log* or var/log/dmesg*. Kept as lines formatted like `dmesg`
+/// (`kernel.log`), decoded as `smmu log` does (`kernel.log_decoded`), with where they came from
+/// (`kernel.log_source`).
+fn collect_kernel_log(cx: &mut Ctx, opts: &Options, kernel: &mut serde_json::Map<String, Value>) {
+    let read = if let Some(p) = &opts.kernel_log {
+        let shown = if p == Path::new("-") { "standard input".to_string() } else { p.display().to_string() };
+        let r = if p == Path::new("-") {
+            kmsg::read_saved_stream(std::io::stdin().lock())
+        } else {
+            safefs::open_arg(p, safefs::Device::None).and_then(kmsg::read_saved_file)
+        };
+        Some((shown, "--kernel-log", r))
+    } else {
+        let kshown = cx.shown("/dev/kmsg");
+        match kmsg::read(&cx.fs, "/dev/kmsg") {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !cx.fs.is_live() => {
+                // A copied tree without dev/kmsg: a saved log in var/log stands in.
+                let cands = kmsg::saved_candidates(&cx.fs);
+                match cands.first() {
+                    Some(c) => {
+                        let shown = cx.shown(c);
+                        let r = cx.fs.open(c, safefs::Device::None).and_then(kmsg::read_saved_file);
+                        if cands.len() > 1 {
+                            cx.notes.push(format!(
+                                "kernel log: read {shown}; also in the tree: {}",
+                                cands[1..].iter().map(|c| c.trim_start_matches('/')).collect::<Vec<_>>().join(", ")
+                            ));
+                        }
+                        Some((shown, "saved log in the tree (no dev/kmsg)", r))
+                    }
+                    None => {
+                        cx.io_fail(
+                            "kernel.log",
+                            &kshown,
+                            &e,
+                            "no dev/kmsg, var/log/kern.log* or var/log/dmesg* in the tree",
+                            Some("give a saved log with --kernel-log FILE"),
+                        );
+                        None
+                    }
+                }
+            }
+            r => Some((kshown, "kernel ring buffer", r)),
+        }
+    };
+    let Some((shown, how, r)) = read else { return };
+    match r {
+        Ok(log) => {
+            cx.found(
+                "kernel.log",
+                &shown,
+                format!(
+                    "{} SMMU/IOMMU line(s) of {} ({} format){}",
+                    log.lines.len(),
+                    log.total,
+                    log.format,
+                    log.note.as_ref().map(|n| format!("; {n}")).unwrap_or_default()
+                ),
+            );
+            // The same decode `smmu log` gives: probe banner features, events, command errors.
+            let kv = kernel
+                .get("version")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.split_whitespace().nth(2))
+                .and_then(smmu_core::klog::features::KernelVersion::parse);
+            let report = smmu_core::klog::parse(&log.lines.join("\n"), &smmu_core::klog::Options { kernel: kv });
+            kernel.insert("log_decoded".into(), serde_json::to_value(&report).unwrap_or(Value::Null));
+            kernel.insert("log".into(), json!(log.lines));
+            kernel.insert(
+                "log_source".into(),
+                json!({ "path": shown, "how": how, "format": log.format, "lines_read": log.total, "note": log.note }),
+            );
+        }
+        Err(e) => {
+            let restricted = e.kind() == std::io::ErrorKind::PermissionDenied && opts.kernel_log.is_none();
+            cx.io_fail("kernel.log", &shown, &e, "no /dev/kmsg (devtmpfs not mounted?)", None);
+            if restricted {
+                if let Some(r) = cx.sources.last_mut() {
+                    r.reason = Some(format!("{e} (kernel.dmesg_restrict=1)"));
+                    r.fix = Some("run as root, or give a saved log with --kernel-log FILE".into());
+                }
+            }
+        }
+    }
+}
+
 fn assign_sid(d: &mut sysfs::PciDevice, iort_table: Option<&iort::Iort>, dt: Option<&fdt::DtSummary>) {
     if let Some(t) = iort_table {
         if let Some((base, sid)) = t.stream_id(d.domain, d.rid_num) {
@@ -631,19 +763,33 @@ fn assign_sid(d: &mut sysfs::PciDevice, iort_table: Option<&iort::Iort>, dt: Opt
     }
 }
 
+fn devmem_shown(cx: &Ctx, opts: &Options) -> String {
+    match &opts.devmem {
+        Some(p) => p.display().to_string(),
+        None => cx.shown("/dev/mem"),
+    }
+}
+
+/// `--devmem FILE` (a regular file or the real /dev/mem), else dev/mem in the tree (on the
+/// live root the real device only; under `--root` a regular file only).
+fn open_devmem(cx: &Ctx, opts: &Options) -> Result<devmem::Devmem, devmem::DevmemError> {
+    match &opts.devmem {
+        Some(p) => devmem::Devmem::open(p),
+        None => devmem::Devmem::open_in(&cx.fs),
+    }
+}
+
 fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], iomem_relaxed: Option<bool>) {
-    let (dm_path, shown) = match &opts.devmem {
-        Some(p) => (p.clone(), p.display().to_string()),
-        None => (cx.p("/dev/mem"), cx.shown("/dev/mem")),
-    };
+    let shown = devmem_shown(cx, opts);
     if reports.is_empty() {
         cx.report("registers", &shown, Status::Skipped, None, Some("no SMMUv3 to read".into()), None);
         return;
     }
-    let dm = match devmem::Devmem::open(&dm_path) {
+    let dm = match open_devmem(cx, opts) {
         Ok(d) => d,
         Err(e) => {
             match e {
+                devmem::DevmemError::Unsafe(m) => cx.report("registers", &shown, Status::Refused, None, Some(m), None),
                 devmem::DevmemError::Missing(m) => cx.report(
                     "registers",
                     &shown,
@@ -666,6 +812,23 @@ fn read_all_registers(cx: &mut Ctx, opts: &Options, reports: &mut [SmmuReport], 
         "pread of a /dev/mem substitute file, 32 bits per word"
     };
     for r in reports.iter_mut() {
+        if let Some(why) = r.skipped.clone() {
+            let at = r.instance.base.clone().unwrap_or_else(|| "unknown base".into());
+            if opts.force_disabled {
+                cx.notes.push(format!("SMMU at {at}: read although {why} (--force-disabled)"));
+                r.skipped = None;
+            } else {
+                cx.report(
+                    "registers",
+                    &shown,
+                    Status::Skipped,
+                    Some(format!("SMMU at {at}")),
+                    Some(format!("not read: {why}")),
+                    Some("pass --force-disabled to read it anyway"),
+                );
+                continue;
+            }
+        }
         let Some(base) = r.instance.base_num else {
             cx.report(
                 "registers",
@@ -733,26 +896,59 @@ fn first_smmu_read(cx: &Ctx) -> bool {
     !cx.sources.iter().any(|s| s.source == "registers" && s.status == Status::Found)
 }
 
+/// Resolves a `--iommufd` device: a path, a cdev name (`vfio0`) or a PCI address whose
+/// `vfio-dev/` directory names its cdev.
+fn resolve_vfio_dev(cx: &Ctx, dev: &str) -> Result<PathBuf, String> {
+    if dev.contains('/') {
+        return Ok(PathBuf::from(dev));
+    }
+    if sysfs::parse_bdf(dev).is_some() {
+        let dir = format!("/sys/bus/pci/devices/{dev}/vfio-dev");
+        return match cx.fs.list(&dir) {
+            Ok(n) => match n.iter().find(|n| n.starts_with("vfio")) {
+                Some(c) => Ok(PathBuf::from(format!("/dev/vfio/devices/{c}"))),
+                None => Err(format!("{dev}: {} names no VFIO cdev", cx.shown(&dir))),
+            },
+            Err(e) => Err(format!(
+                "{dev}: no {} ({e}): the device is not bound to vfio-pci, or the kernel lacks \
+                 CONFIG_VFIO_DEVICE_CDEV",
+                cx.shown(&dir)
+            )),
+        };
+    }
+    Ok(PathBuf::from(format!("/dev/vfio/devices/{dev}")))
+}
+
 fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<String, Value>) -> Vec<iommufd::HwInfo> {
     let dir_shown = cx.shown("/dev/vfio/devices");
-    if !opts.iommufd {
-        let n = std::fs::read_dir(cx.p("/dev/vfio/devices")).map(|d| d.count()).unwrap_or(0);
+    if opts.iommufd.is_empty() {
+        let n = cx.fs.list("/dev/vfio/devices").map(|d| d.len()).unwrap_or(0);
         cx.report(
             "iommufd",
             &dir_shown,
             Status::Skipped,
             Some(format!("{n} VFIO cdev(s)")),
             Some("not requested: binding a VFIO device opens (and resets) it".into()),
-            Some("pass --iommufd"),
+            Some("pass --iommufd DEV[,DEV] (cdev paths or names, or PCI addresses)"),
         );
         return vec![];
     }
-    let iommu = cx.p("/dev/iommu");
-    let iommu_shown = cx.shown("/dev/iommu");
-    if !iommu.exists() {
+    if !cx.fs.is_live() {
         cx.report(
             "iommufd",
-            &iommu_shown,
+            &dir_shown,
+            Status::Skipped,
+            None,
+            Some("iommufd needs the live host's devices; not tried under --root".into()),
+            None,
+        );
+        return vec![];
+    }
+    let iommu = PathBuf::from("/dev/iommu");
+    if !cx.fs.exists("/dev/iommu") {
+        cx.report(
+            "iommufd",
+            "/dev/iommu",
             Status::Missing,
             None,
             Some("no /dev/iommu: kernel without CONFIG_IOMMUFD (Debian's arm64 kernels lack it)".into()),
@@ -760,19 +956,22 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
         );
         return vec![];
     }
-    let devs = match std::fs::read_dir(cx.p("/dev/vfio/devices")) {
-        Ok(d) => {
-            let mut v: Vec<PathBuf> = d.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-            v.sort();
-            v
-        }
-        Err(e) => {
-            cx.io_fail("iommufd", &dir_shown, &e, "no VFIO cdevs: bind a device to vfio-pci (CONFIG_VFIO_DEVICE_CDEV=y)", Some("echo vfio-pci > /sys/bus/pci/devices/<BDF>/driver_override; echo <BDF> > /sys/bus/pci/drivers_probe"));
-            return vec![];
-        }
-    };
     let mut infos = Vec::new();
-    for d in devs {
+    for dev in &opts.iommufd {
+        let d = match resolve_vfio_dev(cx, dev) {
+            Ok(d) => d,
+            Err(m) => {
+                cx.report(
+                    "iommufd",
+                    dev,
+                    Status::Missing,
+                    None,
+                    Some(m),
+                    Some("echo vfio-pci > /sys/bus/pci/devices/<BDF>/driver_override; echo <BDF> > /sys/bus/pci/drivers_probe"),
+                );
+                continue;
+            }
+        };
         let shown = d.display().to_string();
         match iommufd::get_hw_info(&d, &iommu) {
             Ok(h) => {
@@ -794,18 +993,11 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
             Err(iommufd::IommufdError::Refused(m)) => {
                 cx.report("iommufd", &shown, Status::Refused, None, Some(m), Some(FIX_ROOT))
             }
-            Err(iommufd::IommufdError::Failed(m)) => cx.report(
-                "iommufd",
-                &shown,
-                Status::Error,
-                None,
-                Some(m),
-                Some("a device in use by a VMM is busy; try an idle one"),
-            ),
+            Err(iommufd::IommufdError::Hinted { msg, hint }) => {
+                cx.report("iommufd", &shown, Status::Error, None, Some(msg), Some(hint))
+            }
+            Err(iommufd::IommufdError::Failed(m)) => cx.report("iommufd", &shown, Status::Error, None, Some(m), None),
         }
-    }
-    if infos.is_empty() && !cx.sources.iter().any(|s| s.source == "iommufd") {
-        cx.report("iommufd", &dir_shown, Status::Missing, None, Some("no device bound to vfio-pci".into()), None);
     }
     host.insert("iommufd".into(), serde_json::to_value(&infos).unwrap_or(Value::Null));
     infos
@@ -824,13 +1016,17 @@ pub fn registers_from_hw_info(h: &iommufd::HwInfo) -> RegisterSet {
 
 /// Captures the stream table (level 1 or linear) and the command and event queues, each at
 /// most `MAX_CAPTURE` bytes.
-fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut SparseMem) {
+fn capture_memory(
+    cx: &mut Ctx,
+    opts: &Options,
+    regs: &RegisterSet,
+    mem: &mut SparseMem,
+    system_ram: Option<&[(u64, u64)]>,
+) {
     const MAX_CAPTURE: u64 = 1 << 20;
-    let (dm_path, shown) = match &opts.devmem {
-        Some(p) => (p.clone(), p.display().to_string()),
-        None => (cx.p("/dev/mem"), cx.shown("/dev/mem")),
-    };
-    let Ok(dm) = devmem::Devmem::open(&dm_path) else { return };
+    let shown = devmem_shown(cx, opts);
+    let Ok(dm) = open_devmem(cx, opts) else { return };
+    let ram = RamCheck { live: dm.is_device(), ranges: system_ram };
     let mut want: Vec<(&str, Option<u64>, Option<u64>)> = Vec::new();
     // Stream table: the STE array (linear) or the L1STD array (2-level), as the geometry API
     // sizes it from SMMU_STRTAB_BASE_CFG (and SMMU_IDR1.SIDSIZE).
@@ -850,11 +1046,22 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
             continue;
         }
         let len = l.min(MAX_CAPTURE);
+        if let Err(why) = ram.check(a, len) {
+            cx.report(
+                "memory",
+                &shown,
+                Status::Skipped,
+                Some(format!("{role} at {a:#x}, {len} bytes")),
+                Some(why),
+                None,
+            );
+            continue;
+        }
         let mut buf = vec![0u8; len as usize];
         match dm.read_mem(a, &mut buf) {
             Ok(()) => {
                 if role == "stream table" && two_level {
-                    capture_l2_tables(cx, &dm, &shown, &buf, mem);
+                    capture_l2_tables(cx, &dm, &shown, &buf, mem, &ram);
                 }
                 mem.insert(a, buf);
                 cx.provenance.insert(format!("memory.{a:#x}"), format!("{role}: {shown} at {a:#x}, {len} bytes"));
@@ -874,10 +1081,48 @@ fn capture_memory(cx: &mut Ctx, opts: &Options, regs: &RegisterSet, mem: &mut Sp
 
 /// For a 2-level stream table: reads every level-2 STE array a valid L1STD points at
 /// (2^(Span-1) STEs of 64 bytes each), at most 1024 tables and 4 MiB in all.
-fn capture_l2_tables(cx: &mut Ctx, dm: &devmem::Devmem, shown: &str, l1: &[u8], mem: &mut SparseMem) {
+/// Memory reads through the real /dev/mem go only to System RAM as /proc/iomem lists it: a
+/// stream table or queue base pointing anywhere else (device registers, a hole) would make the
+/// read a device access with side effects, or a bus hang.
+struct RamCheck<'a> {
+    live: bool,
+    ranges: Option<&'a [(u64, u64)]>,
+}
+
+impl RamCheck<'_> {
+    fn check(&self, pa: u64, len: u64) -> Result<(), String> {
+        if !self.live {
+            return Ok(()); // a substitute file: reading it has no side effects
+        }
+        let Some(ranges) = self.ranges else {
+            return Err("not read: /proc/iomem could not be read, so the range cannot be checked against \
+                        System RAM"
+                .into());
+        };
+        let last = pa.checked_add(len.saturating_sub(1)).ok_or_else(|| format!("{pa:#x} + {len:#x} overflows"))?;
+        if ranges.iter().any(|&(s, e)| s <= pa && last <= e) {
+            Ok(())
+        } else {
+            Err(format!(
+                "not read: {pa:#x}-{last:#x} is not inside one System RAM range of /proc/iomem \
+                 (reading device memory can have side effects)"
+            ))
+        }
+    }
+}
+
+fn capture_l2_tables(
+    cx: &mut Ctx,
+    dm: &devmem::Devmem,
+    shown: &str,
+    l1: &[u8],
+    mem: &mut SparseMem,
+    ram: &RamCheck<'_>,
+) {
     let mut total = 0u64;
     let mut tables = 0;
     let mut refused = None;
+    let mut outside = 0usize;
     for d in l1.chunks_exact(geometry::L1STD_BYTES as usize) {
         let Ok(w) = <[u8; 8]>::try_from(d) else { continue };
         let (pa, span) = geometry::l1std(u64::from_le_bytes(w));
@@ -885,6 +1130,13 @@ fn capture_l2_tables(cx: &mut Ctx, dm: &devmem::Devmem, shown: &str, l1: &[u8], 
         if tables >= 1024 || total + len > (4 << 20) {
             cx.notes.push("memory: level-2 stream tables beyond 1024 tables / 4 MiB not captured".into());
             break;
+        }
+        if let Err(why) = ram.check(pa, len) {
+            outside += 1;
+            if outside == 1 {
+                cx.notes.push(format!("memory: level-2 stream table at {pa:#x} {why}"));
+            }
+            continue;
         }
         let mut buf = vec![0u8; len as usize];
         match dm.read_mem(pa, &mut buf) {
@@ -985,7 +1237,11 @@ pub fn render_text(c: &Collection, st: &crate::common::Style) -> String {
 /// the SMMU at `base`, through the same memory source as [`collect`].
 pub fn refresh(opts: &Options, base: u64) -> Result<RegisterSet, String> {
     let path = opts.devmem.clone().unwrap_or_else(|| opts.root.join("dev/mem"));
-    let dm = devmem::Devmem::open(&path).map_err(|e| e.to_string())?;
+    let dm = match &opts.devmem {
+        Some(p) => devmem::Devmem::open(p),
+        None => devmem::Devmem::open_in(&safefs::Root::new(&opts.root).map_err(|e| e.to_string())?),
+    }
+    .map_err(|e| e.to_string())?;
     let mut set = RegisterSet::new();
     for r in devmem::read_named(&dm, base, devmem::DYNAMIC, false).map_err(|e| e.to_string())? {
         if let Ok(v) = r.value {
@@ -993,4 +1249,27 @@ pub fn refresh(opts: &Options, base: u64) -> Result<RegisterSet, String> {
         }
     }
     Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RamCheck;
+
+    #[test]
+    fn memory_reads_stay_inside_one_system_ram_range() {
+        // /proc/iomem of the QEMU virt guest (tests/fixtures/hosts/qemu-virt-acpi/proc/iomem):
+        // RAM 0x40000000-0x7f0dffff and 0x7f160000-0x7f19ffff; the SMMU at 0x09050000.
+        let ram = [(0x4000_0000, 0x7f0d_ffff), (0x7f16_0000, 0x7f19_ffff)];
+        let live = RamCheck { live: true, ranges: Some(&ram) };
+        assert!(live.check(0x450d_7000, 0x1000).is_ok(), "a stream table in RAM");
+        assert!(live.check(0x7f0d_f000, 0x1000).is_ok(), "ends on the last byte");
+        let e = live.check(0x0905_0000, 0x1000).unwrap_err();
+        assert!(e.contains("not inside one System RAM range"), "{e}");
+        assert!(live.check(0x7f0d_f000, 0x2000).is_err(), "runs past the range");
+        assert!(live.check(u64::MAX - 4, 0x10).is_err(), "wraps");
+        let unknown = RamCheck { live: true, ranges: None };
+        assert!(unknown.check(0x450d_7000, 0x1000).unwrap_err().contains("cannot be checked"));
+        // A --devmem substitute file is not checked (reading a file has no side effects).
+        assert!(RamCheck { live: false, ranges: None }.check(0x0905_0000, 0x1000).is_ok());
+    }
 }

@@ -2,23 +2,15 @@
 //! register windows in /proc/iomem, iommu groups and their default domain type, PCI devices,
 //! the kernel command line and version, and the CPU's MIDR_EL1.
 
+use super::safefs::Root;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
-/// Reads a small text file, trimmed. `Err` keeps the io error for status reporting.
-pub fn read_text(p: &Path) -> std::io::Result<String> {
-    std::fs::read_to_string(p).map(|s| s.trim().to_string())
+fn link_name(fs: &Root, p: &str) -> Option<String> {
+    fs.link_name(p)
 }
 
-fn link_name(p: &Path) -> Option<String> {
-    std::fs::read_link(p).ok().and_then(|t| t.file_name().map(|n| n.to_string_lossy().into_owned()))
-}
-
-fn list_dir(p: &Path) -> std::io::Result<Vec<String>> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(p)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    v.sort();
-    Ok(v)
+fn list_dir(fs: &Root, p: &str) -> std::io::Result<Vec<String>> {
+    fs.list(p)
 }
 
 /// An SMMU as the kernel shows it.
@@ -76,42 +68,41 @@ pub struct ClassScan {
     pub others: Vec<String>,
 }
 
-pub fn scan_iommu_class(root: &Path) -> std::io::Result<ClassScan> {
-    let dir = root.join("sys/class/iommu");
+pub fn scan_iommu_class(fs: &Root) -> std::io::Result<ClassScan> {
+    let dir = "/sys/class/iommu";
     let mut out = ClassScan { instances: vec![], others: vec![] };
-    for n in list_dir(&dir)? {
-        let p = dir.join(&n);
+    for n in list_dir(fs, dir)? {
+        let p = format!("{dir}/{n}");
         let Some(base) = base_from_class_name(&n) else {
             out.others.push(n);
             continue;
         };
         let mut inst = SmmuInstance { iommu_class: Some(n.clone()), ..Default::default() };
         inst.set_base(base, "/sys/class/iommu name");
-        inst.device = link_name(&p.join("device"));
-        inst.driver = inst.device.as_ref().and_then(|_| link_name(&p.join("device/driver")));
-        inst.devices = list_dir(&p.join("devices")).unwrap_or_default();
+        inst.device = link_name(fs, &format!("{p}/device"));
+        inst.driver = inst.device.as_ref().and_then(|_| link_name(fs, &format!("{p}/device/driver")));
+        inst.devices = list_dir(fs, &format!("{p}/devices")).unwrap_or_default();
         out.instances.push(inst);
     }
     Ok(out)
 }
 
 /// Devices bound to the arm-smmu-v3 platform driver.
-pub fn scan_platform_driver(root: &Path) -> std::io::Result<Vec<String>> {
-    let dir = root.join("sys/bus/platform/drivers/arm-smmu-v3");
-    Ok(list_dir(&dir)?
+pub fn scan_platform_driver(fs: &Root) -> std::io::Result<Vec<String>> {
+    Ok(list_dir(fs, "/sys/bus/platform/drivers/arm-smmu-v3")?
         .into_iter()
         .filter(|n| !matches!(n.as_str(), "bind" | "unbind" | "uevent" | "module" | "new_id" | "remove_id"))
         .collect())
 }
 
 /// Platform devices whose name says SMMUv3 (`*.smmuv3`, `arm-smmu-v3*`), bound or not.
-pub fn scan_platform_devices(root: &Path) -> std::io::Result<Vec<(String, Option<String>)>> {
-    let dir = root.join("sys/bus/platform/devices");
-    Ok(list_dir(&dir)?
+pub fn scan_platform_devices(fs: &Root) -> std::io::Result<Vec<(String, Option<String>)>> {
+    let dir = "/sys/bus/platform/devices";
+    Ok(list_dir(fs, dir)?
         .into_iter()
         .filter(|n| n.contains("smmuv3") || n.starts_with("arm-smmu-v3") || n.contains("smmu-v3"))
         .map(|n| {
-            let d = link_name(&dir.join(&n).join("driver"));
+            let d = link_name(fs, &format!("{dir}/{n}/driver"));
             (n, d)
         })
         .collect())
@@ -151,15 +142,15 @@ pub struct IommuGroup {
     pub devices: Vec<String>,
 }
 
-pub fn scan_groups(root: &Path) -> std::io::Result<Vec<IommuGroup>> {
-    let dir = root.join("sys/kernel/iommu_groups");
-    let mut v: Vec<IommuGroup> = list_dir(&dir)?
+pub fn scan_groups(fs: &Root) -> std::io::Result<Vec<IommuGroup>> {
+    let dir = "/sys/kernel/iommu_groups";
+    let mut v: Vec<IommuGroup> = list_dir(fs, dir)?
         .into_iter()
         .map(|id| {
-            let g = dir.join(&id);
+            let g = format!("{dir}/{id}");
             IommuGroup {
-                default_domain_type: read_text(&g.join("type")).ok(),
-                devices: list_dir(&g.join("devices")).unwrap_or_default(),
+                default_domain_type: fs.read_text(&format!("{g}/type")).ok(),
+                devices: list_dir(fs, &format!("{g}/devices")).unwrap_or_default(),
                 id,
             }
         })
@@ -213,19 +204,21 @@ pub fn parse_bdf(s: &str) -> Option<(u32, u32)> {
     Some((d, (b << 8) | (v << 3) | f))
 }
 
-pub fn scan_pci(root: &Path) -> std::io::Result<Vec<PciDevice>> {
-    let dir = root.join("sys/bus/pci/devices");
+pub fn scan_pci(fs: &Root) -> std::io::Result<Vec<PciDevice>> {
+    let dir = "/sys/bus/pci/devices";
     let mut v = Vec::new();
-    for n in list_dir(&dir)? {
+    for n in list_dir(fs, dir)? {
         let Some((domain, rid)) = parse_bdf(&n) else { continue };
-        let p = dir.join(&n);
+        let p = format!("{dir}/{n}");
+        let text = |a: &str| fs.read_text(&format!("{p}/{a}")).ok();
+        let link = |a: &str| link_name(fs, &format!("{p}/{a}"));
         v.push(PciDevice {
-            vendor: read_text(&p.join("vendor")).ok(),
-            device: read_text(&p.join("device")).ok(),
-            class: read_text(&p.join("class")).ok(),
-            driver: link_name(&p.join("driver")),
-            iommu_group: link_name(&p.join("iommu_group")),
-            iommu: link_name(&p.join("iommu")),
+            vendor: text("vendor"),
+            device: text("device"),
+            class: text("class"),
+            driver: link("driver"),
+            iommu_group: link("iommu_group"),
+            iommu: link("iommu"),
             rid: format!("{rid:#x}"),
             sid: None,
             sid_source: None,
@@ -299,6 +292,4 @@ pub fn decode_midr(v: u64) -> Midr {
     }
 }
 
-pub fn midr_path(root: &Path) -> PathBuf {
-    root.join("sys/devices/system/cpu/cpu0/regs/identification/midr_el1")
-}
+pub const MIDR_PATH: &str = "/sys/devices/system/cpu/cpu0/regs/identification/midr_el1";
