@@ -5,6 +5,7 @@
 //! prefixes, TABs or spaces, unrelated interleaved lines and damaged or missing dwords.
 
 pub mod features;
+pub mod messages;
 
 use crate::queues::{cmd, event};
 use crate::regs::control::gerror;
@@ -610,9 +611,19 @@ impl Parser {
         } else if msg.starts_with("CMD_SYNC timeout") {
             self.cmd_sync_timeout(n, &dev, msg);
         } else {
-            match explain_message(msg) {
-                Some(expl) => self.message(n, &dev, msg, expl),
-                None => self.unparsed(n, raw, "SMMU driver message not recognised"),
+            match messages::lookup(msg) {
+                Some(d) => {
+                    let expl = if d.check.is_empty() {
+                        d.cause.to_string()
+                    } else {
+                        format!("{} Check: {}.", d.cause, d.check)
+                    };
+                    self.message(n, &dev, msg, &expl)
+                }
+                None => match explain_message(msg) {
+                    Some(expl) => self.message(n, &dev, msg, expl),
+                    None => self.unparsed(n, raw, "SMMU driver message not recognised"),
+                },
             }
         }
     }
