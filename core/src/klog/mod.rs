@@ -5,12 +5,15 @@
 //! prefixes, TABs or spaces, unrelated interleaved lines and damaged or missing dwords.
 
 pub mod features;
+pub mod messages;
 
 use crate::queues::{cmd, event};
 use crate::regs::control::gerror;
 use crate::regs::queues::{cmdq_cons, cmdq_prod};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use features::KernelVersion;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// Options for [`parse`].
 #[derive(Debug, Clone, Default)]
@@ -108,6 +111,9 @@ pub struct LogEvent {
     /// dwords): serialized as null, and "unknown" in the summary, never as 0.
     #[serde(skip)]
     pub unknown_keys: Vec<&'static str>,
+    /// Printed by Xen (`(XEN) SMMUv3:`), which programs stage 2 only.
+    #[serde(skip)]
+    pub xen: bool,
 }
 
 /// All the keys [`event::key_of_field`] can name.
@@ -232,7 +238,7 @@ pub struct Unparsed {
 
 /// A line split into its source (device prefix) and message.
 struct Split<'a> {
-    device: String,
+    device: &'a str,
     msg: &'a str,
 }
 
@@ -261,10 +267,9 @@ fn strip_noise(mut s: &str) -> &str {
             t2 = r;
         }
         // "Dec  1 12:00:00 host kernel: " / "... kernel: "
-        if let Some(p) = t2.find("kernel: ") {
-            if p < 64 {
-                t2 = t2.get(p + 8..).unwrap_or("");
-            }
+        let head = t2.as_bytes().get(..t2.len().min(72)).unwrap_or(&[]);
+        if let Some(p) = memchr::memmem::find(head, b"kernel: ") {
+            t2 = t2.get(p + 8..).unwrap_or("");
         }
         s = t2;
         if s.trim_start().len() == before {
@@ -303,27 +308,53 @@ const MARKERS: &[&str] = &[
     "unpriv ",
 ];
 
-/// Lines wrapped by mail clients or terminals: a decoded `event:` or access line that is
-/// visibly incomplete continues on the next line(s).
-fn join_wrapped(text: &str) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = Vec::new();
-    for (i, l) in text.lines().enumerate() {
-        if let Some((_, prev)) = out.last_mut() {
-            let t = l.trim();
-            let fresh = t.starts_with('[') || t.starts_with('<') || t.to_ascii_lowercase().contains("smmu");
-            if !t.is_empty() && !fresh && incomplete(prev) {
-                prev.push(' ');
-                prev.push_str(t);
-                continue;
+/// One automaton finding the earliest marker of a line (built once).
+fn markers() -> Option<&'static AhoCorasick> {
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    AC.get_or_init(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(MARKERS).ok()).as_ref()
+}
+
+/// Text at least one of which is on every line `smmu log` reads: the prefilter that lets the
+/// scan skip everything else at memory speed (one automaton, built once).
+fn prefilter() -> Option<&'static AhoCorasick> {
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut pats: Vec<&'static str> =
+            vec!["smmu", "SMMU", "Smmu", "Linux version ", "tegra241", "hwprod", "hwcons"];
+        pats.extend(MARKERS.iter().copied());
+        for m in messages::MESSAGES {
+            let n = messages::needle(m.format);
+            if n.len() >= 8 {
+                pats.push(n);
             }
         }
-        out.push((i + 1, l.to_string()));
+        AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(pats).ok()
+    })
+    .as_ref()
+}
+
+/// A line that continues a wrapped one: not empty and not the start of a new log line
+/// (a timestamp, a syslog priority or a device prefix).
+fn is_continuation(t: &str) -> bool {
+    if t.is_empty() || t.starts_with('<') || is_smmu_device(t) {
+        return false;
     }
-    out
+    match t.strip_prefix('[') {
+        // `[  12.345678]`, `[Mon Dec  1 12:00:00 2025]` start a line; `[hwprod ...` does not.
+        Some(r) => {
+            let r = r.trim_start();
+            !(r.starts_with(|c: char| c.is_ascii_digit())
+                || ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "].iter().any(|d| r.starts_with(d)))
+        }
+        None => true,
+    }
 }
 
 fn incomplete(l: &str) -> bool {
     let t = l.trim_end();
+    if let Some(p) = memchr::memmem::find(t.as_bytes(), b"CMD_SYNC timeout") {
+        return !t.get(p..).unwrap_or("").contains("hwcons");
+    }
     if let Some(p) = t.find("event: ") {
         let m = t.get(p..).unwrap_or("");
         return !m.contains("ssid: ") || t.ends_with(':');
@@ -333,17 +364,17 @@ fn incomplete(l: &str) -> bool {
 }
 
 /// The device part of a prefix, without any timestamp or stray characters before it.
-fn clean_device(d: &str) -> String {
+fn clean_device(d: &str) -> &str {
     let d = match d.rfind(']') {
         Some(p) => d.get(p + 1..).unwrap_or(""),
         None => d,
     };
-    d.trim().trim_end_matches(':').trim().to_string()
+    d.trim().trim_end_matches(':').trim()
 }
 
+/// `smmu` in any case, without copying or lowercasing the text.
 fn is_smmu_device(dev: &str) -> bool {
-    let l = dev.to_ascii_lowercase();
-    l.contains("smmu")
+    dev.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"smmu"))
 }
 
 /// Where the device prefix of a driver message ends: the first `": "` (`arm-smmu-v3
@@ -366,15 +397,8 @@ fn device_end(s: &str) -> Option<usize> {
 /// Splits a cleaned line into device prefix and message.
 fn split(line: &str) -> Option<Split<'_>> {
     let s = strip_noise(line);
-    let mut best: Option<usize> = None;
-    for m in MARKERS {
-        if let Some(p) = s.find(m) {
-            // "event: " must not match inside "event 0x"; take the earliest marker.
-            if best.is_none_or(|b| p < b) {
-                best = Some(p);
-            }
-        }
-    }
+    // The earliest marker ("event: " must not match inside "event 0x").
+    let best = markers().and_then(|ac| ac.find(s)).map(|m| m.start());
     if let Some(p) = best {
         // The message starts right after the device prefix, which may be before the marker
         // ("...: device has entered Service Failure Mode!", "...: GERROR MSI write aborted").
@@ -395,10 +419,42 @@ fn split(line: &str) -> Option<Split<'_>> {
     // Any other message of an SMMU driver: `<smmu device>: text`.
     let q = device_end(s)?;
     let device = clean_device(s.get(..q)?);
-    if !is_smmu_device(&device) {
-        return None;
+    if is_smmu_device(device) {
+        return Some(Split { device, msg: s.get(q + 2..).unwrap_or("") });
     }
-    Some(Split { device, msg: s.get(q + 2..).unwrap_or("") })
+    // A driver message pasted without its prefix (or after a device name not naming an SMMU).
+    let msg = s.trim();
+    if messages::lookup(msg).is_some() {
+        return Some(Split { device: "", msg });
+    }
+    let rest = s.get(q + 2..).unwrap_or("").trim();
+    messages::lookup(rest).map(|_| Split { device, msg: rest })
+}
+
+/// A message without a device prefix is taken only when it is unmistakably the driver's.
+fn prefixless_ok(msg: &str) -> bool {
+    if msg.starts_with("priv ") || msg.starts_with("unpriv ") {
+        return msg.contains('"') && msg.contains("stag:");
+    }
+    if msg.starts_with("event: ") {
+        return msg.contains(" sid: ");
+    }
+    if msg.starts_with("ias ") || msg.starts_with("oas ") {
+        return msg.contains("(features 0x");
+    }
+    if msg.starts_with("allocated ") {
+        return msg.contains(" entries for ");
+    }
+    if msg.starts_with("sid 0x") {
+        return msg.contains(" access at iova ");
+    }
+    msg.starts_with("event 0x")
+        || msg.starts_with("CMDQ error (cons")
+        || msg.starts_with("skipping command")
+        || msg.starts_with("unexpected global error")
+        || msg.starts_with("CMD_SYNC timeout")
+        || msg.starts_with("option mask 0x")
+        || messages::lookup(msg).is_some()
 }
 
 fn looks_hex(t: &str) -> bool {
@@ -447,6 +503,7 @@ enum PendingKind {
 
 struct Pending {
     device: String,
+    xen: bool,
     line: usize,
     kind: PendingKind,
     words: Vec<Option<u64>>,
@@ -462,9 +519,13 @@ struct Parser {
     last_event: Vec<(String, usize)>,
     cmdq_entries: Option<u64>,
     detected: Option<KernelVersion>,
+    /// A visibly incomplete line waiting for its wrapped continuation.
+    held: Option<(usize, String)>,
 }
 
-/// Parses a kernel log.
+/// Parses a kernel log in one pass: lines without any SMMU marker are skipped by one
+/// automaton search over the whole text (no per-line copies or case folding); wrapped lines
+/// are rejoined as they are met.
 pub fn parse(text: &str, opts: &Options) -> LogReport {
     let mut p = Parser {
         opts: opts.clone(),
@@ -473,18 +534,40 @@ pub fn parse(text: &str, opts: &Options) -> LogReport {
         last_event: Vec::new(),
         cmdq_entries: None,
         detected: None,
+        held: None,
     };
-    // The kernel version can be printed anywhere before the banner; look for it first.
-    for l in text.lines() {
-        if let Some(pos) = l.find("Linux version ") {
-            if let Some(v) = l.get(pos + 14..).and_then(KernelVersion::parse) {
-                p.detected = Some(v);
-                break;
+    let b = text.as_bytes();
+    let ac = prefilter();
+    let count_nl = |from: usize, to: usize| b.get(from..to).map_or(0, |s| memchr::memchr_iter(b'\n', s).count());
+    let (mut pos, mut n) = (0usize, 0usize);
+    while pos < b.len() {
+        if p.pending.is_empty() && p.held.is_none() {
+            if let Some(ac) = ac {
+                match ac.find(aho_corasick::Input::new(b).span(pos..b.len())) {
+                    None => {
+                        n += count_nl(pos, b.len());
+                        if b.last() != Some(&b'\n') {
+                            n += 1;
+                        }
+                        break;
+                    }
+                    Some(m) => {
+                        let ls =
+                            b.get(pos..m.start()).and_then(|s| memchr::memrchr(b'\n', s)).map_or(pos, |i| pos + i + 1);
+                        n += count_nl(pos, ls);
+                        pos = ls;
+                    }
+                }
             }
         }
+        let le = b.get(pos..).and_then(|s| memchr::memchr(b'\n', s)).map_or(b.len(), |i| pos + i);
+        let line = text.get(pos..le).unwrap_or("");
+        n += 1;
+        p.feed(n, line.strip_suffix('\r').unwrap_or(line));
+        pos = le + 1;
     }
-    for (n, l) in join_wrapped(text) {
-        p.line(n, &l);
+    if let Some((hn, h)) = p.held.take() {
+        p.line(hn, &h);
     }
     let devs: Vec<String> = p.pending.iter().map(|x| x.device.clone()).collect();
     for d in devs {
@@ -494,16 +577,69 @@ pub fn parse(text: &str, opts: &Options) -> LogReport {
     // end): report events in the order the kernel printed them.
     p.out.events.sort_by_key(|e| e.line);
     for e in &mut p.out.events {
-        e.event.summary = event::summarize_known(&e.event, &e.unknown_keys);
+        finish_event(e);
     }
-    p.out.lines = text.lines().count();
+    p.out.lines = n;
     let (v, src) = p.kernel();
+    // The banner's feature word is decoded with the kernel found anywhere in the log.
+    for pr in &mut p.out.probe {
+        if let Ok(mask) = u32::from_str_radix(pr.features.trim_start_matches("0x"), 16) {
+            let d = features::decode(mask, v);
+            pr.feature_names = d.names;
+            pr.implies = d.implies;
+            pr.unknown_bits = d.unknown_bits;
+            pr.kernel = v.to_string();
+        }
+    }
     p.out.kernel = Some(v.to_string());
     p.out.kernel_source = src;
     p.out
 }
 
+/// What the log does not say stays unknown: advice is recomputed without unknown CLASS/S2,
+/// decode problems of a record that is not in the log are dropped, and STAG is explained.
+fn finish_event(e: &mut LogEvent) {
+    let code = u8::from_str_radix(e.event.code.trim_start_matches("0x"), 16).unwrap_or(0);
+    let class = if e.unknown_keys.contains(&"class") { None } else { e.event.class.clone() };
+    let s2 = if e.unknown_keys.contains(&"s2") { None } else { e.event.s2 };
+    e.event.advice = event::advice(code, class.as_deref(), s2);
+    if e.missing_dwords.len() == 4 {
+        e.event.problems.clear();
+    }
+    if e.xen && class.as_deref() == Some("CD") {
+        e.event.advice = "Xen programs stage 2 only (STE.Config = 0b110, no CD table): CLASS = CD cannot be a CD fetch here; read it as a stage 2 fault on the input address (InputAddr is the IPA)";
+        e.notes.push("Xen stage-2-only STE: CLASS = 0b00 (CD) is not a CD-table fault".into());
+    }
+    if e.event.stall == Some(false) && e.event.stag.is_some() {
+        e.notes.push("STAG means nothing here: it is valid only when Stall == 1 (IHI 0070 7.3)".into());
+    }
+    e.event.summary = event::summarize_known(&e.event, &e.unknown_keys);
+}
+
 impl Parser {
+    /// One input line: rejoins a wrapped line with its continuation first.
+    fn feed(&mut self, n: usize, line: &str) {
+        if let Some((hn, mut h)) = self.held.take() {
+            let t = line.trim();
+            if is_continuation(t) {
+                h.push(' ');
+                h.push_str(t);
+                if incomplete(&h) && h.len() < 4096 {
+                    self.held = Some((hn, h));
+                } else {
+                    self.line(hn, &h);
+                }
+                return;
+            }
+            self.line(hn, &h);
+        }
+        if incomplete(line) {
+            self.held = Some((n, line.to_string()));
+            return;
+        }
+        self.line(n, line);
+    }
+
     fn kernel(&self) -> (KernelVersion, &'static str) {
         if let Some(v) = self.opts.kernel {
             (v, "--kernel")
@@ -515,10 +651,15 @@ impl Parser {
     }
 
     fn line(&mut self, n: usize, raw: &str) {
+        if self.detected.is_none() {
+            if let Some(pos) = memchr::memmem::find(raw.as_bytes(), b"Linux version ") {
+                self.detected = raw.get(pos + 14..).and_then(KernelVersion::parse);
+            }
+        }
         let Some(sp) = split(raw) else { return };
         let msg = sp.msg.trim();
-        let dev = sp.device;
-        let smmu = is_smmu_device(&dev) || raw.contains("SMMUv3");
+        let dev = sp.device.to_string();
+        let smmu = is_smmu_device(&dev) || raw.contains("SMMUv3") || (dev.is_empty() && prefixless_ok(msg));
         // dword continuation of a pending block from the same source; a single damaged
         // token in a pending dump still takes its dword's place.
         let damaged_dword = !msg.is_empty()
@@ -550,6 +691,7 @@ impl Parser {
             let end = r.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(r.len());
             match r.get(..end).and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 Some(code) => self.pending.push(Pending {
+                    xen: raw.contains("(XEN)"),
                     device: dev,
                     line: n,
                     kind: PendingKind::Event { code },
@@ -568,6 +710,7 @@ impl Parser {
         } else if msg.starts_with("skipping command") {
             match self.out.command_errors.iter().rposition(|c| c.device == dev) {
                 Some(err) => self.pending.push(Pending {
+                    xen: false,
                     device: dev,
                     line: n,
                     kind: PendingKind::Skip { err },
@@ -592,6 +735,7 @@ impl Parser {
                     });
                     let err = self.out.command_errors.len() - 1;
                     self.pending.push(Pending {
+                        xen: false,
                         device: dev,
                         line: n,
                         kind: PendingKind::Skip { err },
@@ -621,9 +765,19 @@ impl Parser {
         } else if msg.starts_with("CMD_SYNC timeout") {
             self.cmd_sync_timeout(n, &dev, msg);
         } else {
-            match explain_message(msg) {
-                Some(expl) => self.message(n, &dev, msg, expl),
-                None => self.unparsed(n, raw, "SMMU driver message not recognised"),
+            match messages::lookup(msg) {
+                Some(d) => {
+                    let expl = if d.check.is_empty() {
+                        d.cause.to_string()
+                    } else {
+                        format!("{} Check: {}.", d.cause, d.check)
+                    };
+                    self.message(n, &dev, msg, &expl)
+                }
+                None => match explain_message(msg) {
+                    Some(expl) => self.message(n, &dev, msg, expl),
+                    None => self.unparsed(n, raw, "SMMU driver message not recognised"),
+                },
             }
         }
     }
@@ -843,6 +997,7 @@ impl Parser {
                     checks: Vec::new(),
                     notes,
                     unknown_keys,
+                    xen: p.xen,
                 });
                 let idx = self.out.events.len() - 1;
                 self.last_event.retain(|(d, _)| d != &p.device);
@@ -886,6 +1041,7 @@ impl Parser {
             checks: Vec::new(),
             notes: vec!["no raw dwords in the log: fields come from the kernel's decoded line only".into()],
             unknown_keys: EVENT_KEYS.to_vec(),
+            xen: false,
         });
         let i = self.out.events.len() - 1;
         self.last_event.retain(|(d, _)| d != dev);
