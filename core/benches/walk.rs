@@ -90,6 +90,54 @@ fn tables_of(mem: &dyn PhysMem, ttb: u64) -> Vec<u64> {
     out
 }
 
+// One pass of each measured loop, never inlined, so a profiler can count each apart:
+// `valgrind --tool=callgrind --toggle-collect='*walk::run_*'` (instruction counts are repeatable
+// on a loaded machine where times are not).
+
+#[inline(never)]
+fn run_batch(s: &Snapshot, sid: u32, vas: &[u64]) {
+    let mut bw = Batch::new(&s.registers, &s.memory);
+    for &va in vas {
+        black_box(bw.pa(&WalkRequest::new(sid, va, Access::Read)).ok());
+    }
+}
+
+#[inline(never)]
+fn run_bare(mem: &dyn PhysMem, ttb: u64, vas: &[u64]) {
+    for &va in vas {
+        black_box(bare_walk(mem, ttb, va));
+    }
+}
+
+#[inline(never)]
+fn run_flat(flat: &[u64], vas: &[u64]) {
+    for &va in vas {
+        black_box(flat_walk(flat, va));
+    }
+}
+
+#[inline(never)]
+fn run_ptdump(s: &Snapshot, sid: u32) -> u64 {
+    let mut n = 0u64;
+    ptdump::ptdump_each(&s.registers, &s.memory, sid, None, ptdump::DumpStage::S1, &mut |m| n += m.leaves)
+        .map(|d| d.leaves + n)
+        .unwrap_or(0)
+}
+
+#[inline(never)]
+fn run_sum(mem: &dyn PhysMem, tables: &[u64]) -> u64 {
+    let mut buf = vec![0u8; 4096];
+    let mut s = 0u64;
+    for &t in tables {
+        if mem.read(t, &mut buf).is_ok() {
+            for c in buf.chunks_exact(8) {
+                s = s.wrapping_add(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
+            }
+        }
+    }
+    s
+}
+
 fn ttb_of(snap: &Snapshot, sid: u32, iova: u64) -> (u64, Option<u64>) {
     let r = walk::translate_snapshot(snap, &WalkRequest::new(sid, iova, Access::Read));
     let s1 = r.steps.iter().find(|s| s.stage == "1" && s.level == Some(0)).and_then(|s| s.table);
@@ -116,28 +164,9 @@ fn benches(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("s1_4level");
     g.throughput(Throughput::Elements(N));
-    g.bench_function("walker_batch", |b| {
-        b.iter(|| {
-            let mut bw = Batch::new(&s1.registers, &s1.memory);
-            for &va in &vas {
-                black_box(bw.pa(&WalkRequest::new(1, va, Access::Read)).ok());
-            }
-        })
-    });
-    g.bench_function("bare_reference", |b| {
-        b.iter(|| {
-            for &va in &vas {
-                black_box(bare_walk(&s1.memory, ttb, va));
-            }
-        })
-    });
-    g.bench_function("flat_reference", |b| {
-        b.iter(|| {
-            for &va in &vas {
-                black_box(flat_walk(&flat, va));
-            }
-        })
-    });
+    g.bench_function("walker_batch", |b| b.iter(|| run_batch(&s1, 1, &vas)));
+    g.bench_function("bare_reference", |b| b.iter(|| run_bare(&s1.memory, ttb, &vas)));
+    g.bench_function("flat_reference", |b| b.iter(|| run_flat(&flat, &vas)));
     g.bench_function("walker_batch_full_result", |b| {
         b.iter(|| {
             let mut bw = Batch::new(&s1.registers, &s1.memory);
@@ -207,27 +236,13 @@ fn benches(c: &mut Criterion) {
     let (bttb, _) = ttb_of(&big, 3, 0x1_0000_0000);
     let tables = tables_of(&big.memory, bttb);
     assert_eq!(tables.len() as u64, d.tables, "the reference reads the tables ptdump reads");
-    let sum = |mem: &dyn PhysMem| -> u64 {
-        let mut buf = vec![0u8; 4096];
-        let mut s = 0u64;
-        for &t in &tables {
-            if mem.read(t, &mut buf).is_ok() {
-                for c in buf.chunks_exact(8) {
-                    s = s.wrapping_add(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])));
-                }
-            }
-        }
-        s
-    };
+
     let mut g = c.benchmark_group("ptdump");
     g.sample_size(10);
     g.throughput(Throughput::Elements(1 << 20));
-    g.bench_function("1M_4k_leaves", |b| {
-        b.iter(|| {
-            black_box(ptdump::ptdump(&big.registers, &big.memory, 3, None, ptdump::DumpStage::S1).unwrap().leaves)
-        })
-    });
-    g.bench_function("sum_reference", |b| b.iter(|| black_box(sum(&big.memory))));
+    assert_eq!(run_ptdump(&big, 3), 2 << 20);
+    g.bench_function("1M_4k_leaves", |b| b.iter(|| black_box(run_ptdump(&big, 3))));
+    g.bench_function("sum_reference", |b| b.iter(|| black_box(run_sum(&big.memory, &tables))));
     g.finish();
 }
 

@@ -55,6 +55,39 @@ pub struct TtParams {
     pub(crate) oa: AddrBits,
     #[serde(skip)]
     pub(crate) nlta: AddrBits,
+    /// The start of every walk of this table, worked out once (see [`Start`]).
+    #[serde(skip)]
+    pub(crate) start: Start,
+}
+
+/// Where each walk of a table begins: the start table (TTB aligned to the table's size, at
+/// least 64 bytes), the shift and index mask of the start level; `None` when the TTB is
+/// beyond the output size or the start level does not exist (the full walk reports those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Start {
+    pub plain: Option<(u64, u32, u64)>,
+}
+
+impl Start {
+    fn new(g: Granule, start_level: i32, ia_bits: u32, ttb: u64, oa_bits: u32) -> Self {
+        let plain = g.level_shift(start_level).and_then(|shift| {
+            if oa_bits < 64 && ttb >> oa_bits != 0 {
+                return None;
+            }
+            let bits = ia_bits.saturating_sub(shift);
+            let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
+            Some((ttb & !((1u64 << tsz_log2.min(63)) - 1), shift, (1u64 << bits.min(63)) - 1))
+        });
+        Start { plain }
+    }
+}
+
+/// The table descriptor bits that limit later levels at stage 1 (APTable, XNTable, PXNTable).
+const HIER_BITS: u64 = field_bits(&table::APTable) | field_bits(&table::XNTable) | field_bits(&table::PXNTable);
+
+/// The descriptor bits a one-word field covers.
+const fn field_bits(f: &FieldDef) -> u64 {
+    f.mask() << f.lsb as u32
 }
 
 /// The bits of a descriptor that hold an address, and where each goes in the address:
@@ -218,6 +251,7 @@ impl TtParams {
             xnx: regs.read(&idr3::XNX) == Some(1),
             oa: AddrBits::output(g, format),
             nlta: AddrBits::table(g, format),
+            start: Start::new(g, start, ia, ste::S2TTB.address(w), oa_bits),
         })
     }
 
@@ -256,6 +290,7 @@ impl TtParams {
                 xnx: false,
                 oa: AddrBits::output(g, format),
                 nlta: AddrBits::table(g, format),
+                start: Start::new(g, g.start_level(ia), ia, ttb.address(w), oa_bits),
             })
         };
         let t1 = if cd::EPD1.get(w) == 0 {
@@ -558,19 +593,14 @@ impl Walker<'_> {
         let g = p.granule;
         let stride = g.stride();
         let mut level = p.start_level;
-        let mut shift = g.level_shift(level)?;
-        let mut bits = p.ia_bits.saturating_sub(shift);
+        let (mut table, mut shift, mut mask) = p.start.plain?;
+        let next_mask = (1u64 << stride) - 1;
         // An address with a bit at or above the output size.
         let too_wide = |a: u64| p.oa_bits < 64 && a >> p.oa_bits != 0;
-        if too_wide(p.ttb) {
-            return None;
-        }
-        let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
-        let mut table = p.ttb & !((1u64 << tsz_log2.min(63)) - 1);
         let mut hier = Hier::default();
         let hier_on = p.stage == 1 && !p.had;
         loop {
-            let idx = (ia >> shift) & ((1u64 << bits.min(63)) - 1);
+            let idx = (ia >> shift) & mask;
             let d = self.mem.read_u64_le(table.wrapping_add(idx.wrapping_mul(desc::DESC_BYTES))).ok()?;
             self.reads += 1;
             if !desc::is_valid(d) {
@@ -582,7 +612,7 @@ impl Walker<'_> {
                 if too_wide(next) {
                     return None;
                 }
-                if hier_on {
+                if hier_on && d & HIER_BITS != 0 {
                     let apt = desc::ap_table(d);
                     hier.no_el0 |= apt.no_el0;
                     hier.ro |= apt.read_only;
@@ -592,7 +622,7 @@ impl Walker<'_> {
                 table = next;
                 level += 1;
                 shift = shift.checked_sub(stride)?;
-                bits = stride;
+                mask = next_mask;
                 continue;
             }
             if (level == 3 && !is_table) || (level < 3 && !desc::block_allowed(g, p.format, level)) {
