@@ -2,7 +2,9 @@
 //! in-memory image. (Memory-mapped raw and ELF images live in the CLI crate, which may do
 //! I/O; they implement the same trait.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemError {
@@ -25,30 +27,115 @@ pub trait PhysMem {
         self.read(pa, &mut b)?;
         Ok(u32::from_le_bytes(b))
     }
+    /// The `len` bytes at `pa` without a copy, when the image holds them in one piece (the
+    /// bytes [`PhysMem::read`] would give). `None` says nothing about whether a read succeeds.
+    fn slice(&self, _pa: u64, _len: usize) -> Option<&[u8]> {
+        None
+    }
 }
 
-/// A sparse image: non-overlapping chunks keyed by base address.
+/// Pages of the index: 4KB, the smallest translation granule (a table or a page of one is
+/// never split across index entries unless its chunk is).
+const PAGE_SHIFT: u32 = 12;
+
+/// A multiplicative hash for small integer keys (page numbers, StreamIDs): a few
+/// instructions where SipHash costs a hundred. Collisions cost time, never correctness.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing; the top bits (which hashbrown uses for its control bytes) mix
+        // every input bit.
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(26);
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// Page number -> the slot of the chunk covering it (`AMBIGUOUS` when several chunks share
+/// the page: those reads take the ordered path).
+#[derive(Debug, Clone, Default)]
+struct PageIndex {
+    pages: HashMap<u64, u32, BuildHasherDefault<FastHasher>>,
+}
+
+const AMBIGUOUS: u32 = u32::MAX;
+
+/// A sparse image: non-overlapping chunks keyed by base address. Reads go through a page
+/// index (built on the first read after an insert), so a descriptor read is one hash lookup
+/// and one 8-byte load, whatever the number of chunks.
 #[derive(Debug, Clone, Default)]
 pub struct SparseMem {
-    chunks: BTreeMap<u64, Vec<u8>>,
+    /// Base address -> slot in `slots`.
+    chunks: BTreeMap<u64, usize>,
+    /// Chunk storage (base, bytes); slots of merged chunks are emptied and reused.
+    slots: Vec<(u64, Vec<u8>)>,
+    free: Vec<usize>,
+    index: OnceLock<PageIndex>,
 }
 
 impl SparseMem {
     pub fn new() -> Self {
         Self::default()
     }
+
+    fn take(&mut self, base: u64) -> Option<Vec<u8>> {
+        let slot = self.chunks.remove(&base)?;
+        self.free.push(slot);
+        self.slots.get_mut(slot).map(|s| std::mem::take(&mut s.1))
+    }
+
+    fn put(&mut self, base: u64, bytes: Vec<u8>) {
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push((0, vec![]));
+                self.slots.len() - 1
+            }
+        };
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = (base, bytes);
+        }
+        self.chunks.insert(base, slot);
+    }
+
+    fn len_at(&self, slot: usize) -> u64 {
+        self.slots.get(slot).map_or(0, |s| s.1.len() as u64)
+    }
+
     /// Adds bytes at `pa`, overwriting any overlap. Chunks that merely touch stay separate
     /// (reads may span them), so adding many pages costs O(n log n).
     pub fn insert(&mut self, pa: u64, bytes: Vec<u8>) {
         if bytes.is_empty() {
             return;
         }
+        self.index = OnceLock::new();
         let end = pa.saturating_add(bytes.len() as u64);
         let overlaps_prev =
-            self.chunks.range(..=pa).next_back().is_some_and(|(&b, d)| b.saturating_add(d.len() as u64) > pa);
+            self.chunks.range(..=pa).next_back().is_some_and(|(&b, &s)| b.saturating_add(self.len_at(s)) > pa);
         let overlaps_next = self.chunks.range(pa..end).next().is_some();
         if !overlaps_prev && !overlaps_next {
-            self.chunks.insert(pa, bytes);
+            self.put(pa, bytes);
             return;
         }
         // Merge every overlapping chunk with the new bytes (new bytes win) into one buffer:
@@ -59,11 +146,10 @@ impl SparseMem {
             .chunks
             .range(..end)
             .rev()
-            .take_while(|(&b, d)| b.saturating_add(d.len() as u64) > pa)
+            .take_while(|(&b, &s)| b.saturating_add(self.len_at(s)) > pa)
             .map(|(&b, _)| b)
             .collect();
-        let mut old: Vec<(u64, Vec<u8>)> =
-            keys.iter().rev().filter_map(|k| self.chunks.remove(k).map(|d| (*k, d))).collect();
+        let mut old: Vec<(u64, Vec<u8>)> = keys.iter().rev().filter_map(|k| self.take(*k).map(|d| (*k, d))).collect();
         let (lo, mut merged) = match old.first() {
             Some(&(k, _)) if k <= pa => {
                 // The new bytes go over this chunk's buffer in place, and may extend it.
@@ -86,25 +172,50 @@ impl SparseMem {
                 merged.extend_from_slice(d.get(from..).unwrap_or(&[]));
             }
         }
-        self.chunks.insert(lo, merged);
+        self.put(lo, merged);
     }
     pub fn chunks(&self) -> impl Iterator<Item = (u64, &[u8])> {
-        self.chunks.iter().map(|(a, d)| (*a, d.as_slice()))
+        self.chunks.iter().map(|(a, &s)| (*a, self.slots.get(s).map_or(&[][..], |x| x.1.as_slice())))
     }
     pub fn total_bytes(&self) -> usize {
-        self.chunks.values().map(|d| d.len()).sum()
+        self.chunks.values().map(|&s| self.len_at(s) as usize).sum()
     }
-}
 
-impl PhysMem for SparseMem {
-    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
+    fn build_index(&self) -> PageIndex {
+        let mut pages: HashMap<u64, u32, BuildHasherDefault<FastHasher>> = HashMap::default();
+        for (&base, &slot) in &self.chunks {
+            let Ok(s) = u32::try_from(slot) else { continue };
+            let len = self.len_at(slot);
+            let (first, last) = (base >> PAGE_SHIFT, (base.saturating_add(len).saturating_sub(1)) >> PAGE_SHIFT);
+            pages.reserve(usize::try_from(last - first + 1).unwrap_or(0));
+            for p in first..=last {
+                pages.entry(p).and_modify(|e| *e = AMBIGUOUS).or_insert(s);
+            }
+        }
+        PageIndex { pages }
+    }
+
+    /// The `len` bytes at `pa` when one chunk holds them all (the common case: a descriptor,
+    /// an STE, a table).
+    #[inline]
+    fn fast_slice(&self, pa: u64, len: usize) -> Option<&[u8]> {
+        let index = self.index.get_or_init(|| self.build_index());
+        let &slot = index.pages.get(&(pa >> PAGE_SHIFT))?;
+        let (base, data) = self.slots.get(slot as usize)?;
+        let off = usize::try_from(pa.checked_sub(*base)?).ok()?;
+        data.get(off..off.checked_add(len)?)
+    }
+
+    /// Reads through the ordered chunk map: spans touching chunks, says what is missing.
+    fn read_ordered(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
         let missing = MemError::Missing { addr: pa, len: buf.len() };
         let mut done = 0usize;
         // Usually one chunk; a read may continue into chunks that follow without a gap.
         while done < buf.len() {
             let at = pa.checked_add(done as u64).ok_or(missing.clone())?;
-            let (&base, data) =
+            let (&base, &slot) =
                 self.chunks.range(..=at).next_back().ok_or(MemError::Missing { addr: at, len: buf.len() - done })?;
+            let data = self.slots.get(slot).map_or(&[][..], |s| s.1.as_slice());
             let off = usize::try_from(at - base).map_err(|_| missing.clone())?;
             let avail = data.len().saturating_sub(off);
             if avail == 0 {
@@ -115,6 +226,30 @@ impl PhysMem for SparseMem {
             done += n;
         }
         Ok(())
+    }
+}
+
+impl PhysMem for SparseMem {
+    fn read(&self, pa: u64, buf: &mut [u8]) -> Result<(), MemError> {
+        if let Some(s) = self.fast_slice(pa, buf.len()) {
+            buf.copy_from_slice(s);
+            return Ok(());
+        }
+        self.read_ordered(pa, buf)
+    }
+    fn slice(&self, pa: u64, len: usize) -> Option<&[u8]> {
+        self.fast_slice(pa, len)
+    }
+    #[inline]
+    fn read_u64_le(&self, pa: u64) -> Result<u64, MemError> {
+        match self.fast_slice(pa, 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+            Some(b) => Ok(u64::from_le_bytes(b)),
+            None => {
+                let mut b = [0u8; 8];
+                self.read_ordered(pa, &mut b)?;
+                Ok(u64::from_le_bytes(b))
+            }
+        }
     }
 }
 
@@ -132,6 +267,19 @@ impl PhysMem for Layered<'_> {
             }
         }
         Err(MemError::Missing { addr: pa, len: buf.len() })
+    }
+    fn read_u64_le(&self, pa: u64) -> Result<u64, MemError> {
+        for l in &self.layers {
+            if let Ok(v) = l.read_u64_le(pa) {
+                return Ok(v);
+            }
+        }
+        Err(MemError::Missing { addr: pa, len: 8 })
+    }
+    fn slice(&self, pa: u64, len: usize) -> Option<&[u8]> {
+        // Only the first layer: it answers any read it can satisfy, so its bytes are the
+        // ones a read would give; otherwise the caller reads.
+        self.layers.first()?.slice(pa, len)
     }
 }
 

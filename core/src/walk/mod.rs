@@ -206,8 +206,56 @@ impl Stop {
     }
 }
 
-/// Stream configurations by (StreamID, SubstreamID).
-type ConfigCache = std::collections::HashMap<(u32, Option<u32>), std::rc::Rc<StreamConfig>>;
+/// (StreamID, SubstreamID).
+type StreamKey = (u32, Option<u32>);
+
+/// Batch mode's configuration cache: stream configurations already fetched (like the SMMU's
+/// configuration cache), by (StreamID, SubstreamID), and SMMU_CR0.SMMUEN. The stream of the
+/// previous walk is checked first; other streams go through a multiplicative hash.
+pub(crate) struct ConfigCache {
+    en: Option<u64>,
+    map: std::collections::HashMap<StreamKey, usize, std::hash::BuildHasherDefault<crate::mem::FastHasher>>,
+    configs: Vec<StreamConfig>,
+    last: Option<(StreamKey, usize)>,
+}
+
+impl ConfigCache {
+    fn new(en: Option<u64>) -> Self {
+        ConfigCache { en, map: Default::default(), configs: vec![], last: None }
+    }
+    #[inline]
+    fn find(&mut self, k: StreamKey) -> Option<usize> {
+        if let Some((lk, i)) = self.last {
+            if lk == k {
+                return Some(i);
+            }
+        }
+        let i = *self.map.get(&k)?;
+        self.last = Some((k, i));
+        Some(i)
+    }
+    fn add(&mut self, k: StreamKey, sc: StreamConfig) -> usize {
+        self.configs.push(sc);
+        let i = self.configs.len() - 1;
+        self.map.insert(k, i);
+        self.last = Some((k, i));
+        i
+    }
+}
+
+/// What the event of a fault depends on in the stream's configuration, taken from the STE
+/// and CD once when they are fetched.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FaultCfg {
+    pub instcfg: u64,
+    pub privcfg: u64,
+    /// STE.S2R, STE.S2S.
+    pub s2r: bool,
+    pub s2s: bool,
+    /// CD.R, CD.S (false without a CD).
+    pub cd_r: bool,
+    pub cd_s: bool,
+}
 
 /// The walker state shared by the config fetch and both stages.
 pub struct Walker<'a> {
@@ -218,11 +266,10 @@ pub struct Walker<'a> {
     pub(crate) steps: Vec<Step>,
     pub(crate) reads: u32,
     pub(crate) notes: Vec<String>,
-    /// Batch mode: stream configurations already fetched (like the SMMU's configuration
-    /// cache), and SMMU_CR0.SMMUEN.
-    pub(crate) cache: Option<(Option<u64>, ConfigCache)>,
+    /// Batch mode: the configuration cache (boxed: it is moved out and back on each walk).
+    pub(crate) cache: Option<Box<ConfigCache>>,
     /// The stream being walked (for the event: STE overrides, CD.R/STE.S2R, stall model).
-    pub(crate) cur: Option<std::rc::Rc<StreamConfig>>,
+    pub(crate) cur: Option<FaultCfg>,
 }
 
 /// The stream's configuration after the STE (and CD) have been fetched.
@@ -240,6 +287,7 @@ pub struct StreamConfig {
     /// STE.INSTCFG and STE.PRIVCFG.
     pub instcfg: u64,
     pub privcfg: u64,
+    pub(crate) fault: FaultCfg,
 }
 
 pub(crate) fn config_name(cfg: u64) -> &'static str {
@@ -571,6 +619,14 @@ impl<'a> Walker<'a> {
             s1_bypassed: false,
             instcfg: ste::INSTCFG.get(&ste),
             privcfg: ste::PRIVCFG.get(&ste),
+            fault: FaultCfg {
+                instcfg: ste::INSTCFG.get(&ste),
+                privcfg: ste::PRIVCFG.get(&ste),
+                s2r: ste::S2R.get(&ste) != 0,
+                s2s: ste::S2S.get(&ste) != 0,
+                cd_r: false,
+                cd_s: false,
+            },
         };
         if !s1_on {
             if ssid.is_some() && cfg != 0 && cfg != 0b100 {
@@ -585,6 +641,8 @@ impl<'a> Walker<'a> {
             None => out.s1_bypassed = true,
             Some((cd, cd_pa)) => {
                 out.cd = Some((cd, cd_pa));
+                out.fault.cd_r = cd::R.get(&cd) != 0;
+                out.fault.cd_s = cd::S.get(&cd) != 0;
                 out.s1 = Some(TtParams::from_cd(&cd, self.regs).map_err(Stop::Incomplete)?);
             }
         }
@@ -615,7 +673,7 @@ impl<'a> Batch<'a> {
     pub fn new(regs: &'a RegisterSet, mem: &'a dyn PhysMem) -> Self {
         let mut w = Walker::new(regs, mem);
         w.trace = false;
-        w.cache = Some((regs.read(&cr0::SMMUEN), std::collections::HashMap::new()));
+        w.cache = Some(Box::new(ConfigCache::new(regs.read(&cr0::SMMUEN))));
         Batch { w }
     }
     pub fn translate(&mut self, req: &WalkRequest) -> WalkResult {
@@ -713,12 +771,7 @@ impl Walker<'_> {
                 if let Some(c) = &cur {
                     if kind.can_stall() {
                         // Whether the SMMU records the fault and how the transaction ends.
-                        let (rec, stall) = if s2 {
-                            (ste::S2R.get(&c.ste) != 0, ste::S2S.get(&c.ste) != 0)
-                        } else {
-                            let cd = c.cd.as_ref().map(|x| x.0).unwrap_or([0; 8]);
-                            (cd::R.get(&cd) != 0, cd::S.get(&cd) != 0)
-                        };
+                        let (rec, stall) = if s2 { (c.s2r, c.s2s) } else { (c.cd_r, c.cd_s) };
                         if stall {
                             stalled = true;
                             res.notes.push(format!(
@@ -767,7 +820,7 @@ impl Walker<'_> {
     ) -> Result<Done, Stop> {
         // SMMU enable and global bypass.
         let en = match &self.cache {
-            Some((en, _)) => *en,
+            Some(c) => c.en,
             None => self.regs.read(&cr0::SMMUEN),
         };
         match en {
@@ -798,15 +851,39 @@ impl Walker<'_> {
                 self.notes.push("SMMU_CR0 not in the register set: assuming SMMUEN = 1".into());
             }
         }
-        let cached = self.cache.as_ref().and_then(|(_, c)| c.get(&(req.sid, req.ssid)).cloned());
-        let sc = match cached {
-            Some(sc) => sc,
-            None => {
-                let sc = std::rc::Rc::new(self.resolve(req.sid, req.ssid)?);
-                if let Some((_, c)) = &mut self.cache {
-                    c.insert((req.sid, req.ssid), sc.clone());
+        // The cache is moved out while the stream's configuration is borrowed from it.
+        let mut cache = self.cache.take();
+        let r = self.translate_config(cache.as_deref_mut(), req, config, ipa_out);
+        self.cache = cache;
+        r
+    }
+
+    fn translate_config(
+        &mut self,
+        cache: Option<&mut ConfigCache>,
+        req: &WalkRequest,
+        config: &mut &'static str,
+        ipa_out: &mut Option<u64>,
+    ) -> Result<Done, Stop> {
+        let key = (req.sid, req.ssid);
+        let owned;
+        let sc: &StreamConfig = match cache {
+            Some(c) => {
+                let i = match c.find(key) {
+                    Some(i) => i,
+                    None => {
+                        let sc = self.resolve(req.sid, req.ssid)?;
+                        c.add(key, sc)
+                    }
+                };
+                match c.configs.get(i) {
+                    Some(sc) => sc,
+                    None => return Err(Stop::Incomplete("configuration cache entry lost".into())),
                 }
-                sc
+            }
+            None => {
+                owned = self.resolve(req.sid, req.ssid)?;
+                &owned
             }
         };
         *config = config_name(sc.config);
@@ -817,8 +894,8 @@ impl Walker<'_> {
             0b100 => return Ok(Done::Bypass { pa: req.iova, why: "STE.Config = bypass".into() }),
             _ => {}
         }
-        self.cur = Some(sc.clone());
-        let (rnw, ind, pnu) = effective_access(req, Some((sc.instcfg, sc.privcfg)));
+        self.cur = Some(sc.fault);
+        let (rnw, ind, pnu) = effective_access(req, Some((sc.fault.instcfg, sc.fault.privcfg)));
         let acc = tt::Acc { write: !rnw, exec: ind, privileged: pnu };
         let l1 = match &sc.s1 {
             Some(p) => Some(self.stage1(p, sc.s2.as_ref(), req.iova, acc)?),

@@ -3,10 +3,12 @@
 
 use super::tt::{mair_attr, mair_str, s2_memattr_str, size_str, TtParams};
 use super::{Missing, Stop, Walker};
-use crate::mem::PhysMem;
+use crate::mem::{FastHasher, PhysMem};
 use crate::regset::RegisterSet;
 use crate::structs::desc::{self, s1_leaf, s2_leaf, table};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -56,54 +58,98 @@ pub struct PtDump {
     pub sid: u32,
     pub ssid: Option<u32>,
     pub stage: DumpStage,
+    /// Every range ([`ptdump`]); empty when the ranges went to a callback ([`ptdump_each`]).
     pub mappings: Vec<Mapping>,
+    /// Number of ranges (listed or passed to the callback).
+    pub ranges: u64,
     pub tables: u64,
     pub leaves: u64,
-    /// Tables that are not in the memory image (their ranges are not listed).
+    /// Table descriptors not followed because they point back at a table on their own walk
+    /// (the table itself or one above it): a loop in the tables.
+    pub cycles: u64,
+    /// Table descriptors pointing at a table already dumped (shared by several descriptors),
+    /// dumped again within the budget ([`REPEAT_BUDGET`]).
+    pub repeated: u64,
+    /// References to tables already dumped that were not followed: the budget was spent.
+    pub repeats_skipped: u64,
+    /// Tables that are not in the memory image (their ranges are not listed); the first
+    /// [`LIST_LIMIT`], and how many more.
     pub missing: Vec<Missing>,
-    /// Descriptors that are malformed (reserved level 3 type, block at a level that has none).
+    pub missing_unlisted: u64,
+    /// Descriptors that are malformed (reserved level 3 type, block at a level that has none);
+    /// the first [`LIST_LIMIT`], and how many more.
     pub invalid: Vec<String>,
-    /// The dump stopped at MAX_TABLES tables or MAX_LEAVES leaves (tables pointing at
-    /// themselves or at each other can describe more mappings than exist).
-    pub truncated: bool,
+    pub invalid_unlisted: u64,
+    /// What was not followed and why (cycles, spent budget).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
-/// Bounds on one dump: enough for 32M pages of real tables.
-pub const MAX_TABLES: u64 = 1 << 16;
-pub const MAX_LEAVES: u64 = 1 << 22;
+/// Entries kept in the `missing` and `invalid` lists; the rest are counted.
+pub const LIST_LIMIT: usize = 256;
+/// Descriptors read again in tables already dumped (tables shared by several descriptors can
+/// describe more mappings than memory holds: 512 descriptors pointing at one table, at each
+/// level). Tables read for the first time are never limited: their number is bounded by the
+/// memory image.
+pub const REPEAT_BUDGET: u64 = 1 << 20;
 
-struct Dumper<'a> {
-    mem: &'a dyn PhysMem,
-    out: Vec<Mapping>,
-    tables: u64,
-    leaves: u64,
-    missing: Vec<Missing>,
-    invalid: Vec<String>,
-    truncated: bool,
-    pending: Option<Pending>,
-    /// Nested stage 1: translate table IPAs with this stage 2.
-    s2: Option<(&'a TtParams, &'a RegisterSet)>,
-    buf: Vec<u8>,
+struct Bounded<T> {
+    items: Vec<T>,
+    unlisted: u64,
 }
 
-fn push(out: &mut Vec<Mapping>, m: Mapping) {
-    if let Some(l) = out.last_mut() {
-        if l.input.checked_add(l.size) == Some(m.input)
-            && l.output.checked_add(l.size) == Some(m.output)
-            && l.perms == m.perms
-            && l.attrs == m.attrs
-            && l.flags == m.flags
-            && l.leaf_size == m.leaf_size
-        {
-            l.size += m.size;
-            l.leaves += m.leaves;
-            return;
+impl<T> Bounded<T> {
+    fn new() -> Self {
+        Bounded { items: vec![], unlisted: 0 }
+    }
+    fn push(&mut self, t: T) {
+        if self.items.len() < LIST_LIMIT {
+            self.items.push(t);
+        } else {
+            self.unlisted += 1;
         }
     }
-    out.push(m);
 }
 
-fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
+/// Adjacent ranges that print the same become one; finished ranges go to the callback.
+struct Coalesce<'f> {
+    last: Option<Mapping>,
+    ranges: u64,
+    each: &'f mut dyn FnMut(Mapping),
+}
+
+impl Coalesce<'_> {
+    fn push(&mut self, m: Mapping) {
+        if let Some(l) = &mut self.last {
+            if l.input.checked_add(l.size) == Some(m.input)
+                && l.output.checked_add(l.size) == Some(m.output)
+                && l.perms == m.perms
+                && l.attrs == m.attrs
+                && l.flags == m.flags
+                && l.leaf_size == m.leaf_size
+            {
+                l.size = l.size.saturating_add(m.size);
+                l.leaves += m.leaves;
+                return;
+            }
+        }
+        if let Some(l) = self.last.replace(m) {
+            self.ranges += 1;
+            (self.each)(l);
+        }
+    }
+    fn finish(&mut self) {
+        if let Some(l) = self.last.take() {
+            self.ranges += 1;
+            (self.each)(l);
+        }
+    }
+}
+
+/// Hierarchical limits from table descriptors: (no EL0, read-only, UXN, PXN).
+type Hier4 = (bool, bool, bool, bool);
+
+fn s1_perms(d: u64, hier: Hier4, wxn: bool) -> String {
     let (no_el0, ro_t, uxn_t, pxn_t) = hier;
     let ap = desc::s1_ap(d);
     let ap1 = ap.el0 && !no_el0;
@@ -119,19 +165,105 @@ fn s1_perms(d: u64, hier: (bool, bool, bool, bool), wxn: bool) -> String {
     format!("p:r{}{} u:{}{}{}", c(pw, 'w'), c(px, 'x'), c(ur, 'r'), c(uw, 'w'), c(ux, 'x'))
 }
 
+/// The range being built: leaves of one size with equal attributes, contiguous in input and
+/// output. Extending it costs a few compares a leaf; strings are made once per range.
 struct Pending {
     input: u64,
     output: u64,
     size: u64,
     leaf_size: u64,
     leaves: u64,
-    key: (u64, (bool, bool, bool, bool)),
+    key: u64,
     desc: u64,
-    hier: (bool, bool, bool, bool),
+    hier: Hier4,
 }
 
-impl Dumper<'_> {
-    /// Turns the range being built into a [`Mapping`] (strings made once per range).
+/// The descriptor bits that make two leaves print differently (their fields resolved once).
+fn attr_mask(stage: u8) -> u64 {
+    if stage == 1 {
+        desc::mask_of(&[
+            &s1_leaf::AttrIndx,
+            &s1_leaf::AP,
+            &s1_leaf::UXN,
+            &s1_leaf::PXN,
+            &s1_leaf::AF,
+            &s1_leaf::DBM,
+            &s1_leaf::Contiguous,
+        ])
+    } else {
+        desc::mask_of(&[
+            &s2_leaf::MemAttr,
+            &s2_leaf::S2AP,
+            &s2_leaf::XN,
+            &s2_leaf::AF,
+            &s2_leaf::DBM,
+            &s2_leaf::Contiguous,
+        ])
+    }
+}
+
+struct Dumper<'a, 'f> {
+    mem: &'a dyn PhysMem,
+    /// Nested stage 1: translate table IPAs with this stage 2.
+    s2: Option<(&'a TtParams, &'a RegisterSet)>,
+    out: Coalesce<'f>,
+    pending: Option<Pending>,
+    tables: u64,
+    leaves: u64,
+    cycles: u64,
+    repeated: u64,
+    repeats_skipped: u64,
+    budget: u64,
+    missing: Bounded<Missing>,
+    invalid: Bounded<String>,
+    /// Tables dumped in this stage (addresses as the descriptors give them: IPAs for a
+    /// nested stage 1), and the tables of the current walk from the start table down.
+    visited: HashSet<u64, BuildHasherDefault<FastHasher>>,
+    path: Vec<u64>,
+    /// One buffer per level for tables the image cannot lend without a copy.
+    bufs: Vec<Vec<u8>>,
+    mask: u64,
+}
+
+impl<'a, 'f> Dumper<'a, 'f> {
+    fn new(
+        mem: &'a dyn PhysMem,
+        s2: Option<(&'a TtParams, &'a RegisterSet)>,
+        stage: u8,
+        each: &'f mut dyn FnMut(Mapping),
+    ) -> Self {
+        Dumper {
+            mem,
+            s2,
+            out: Coalesce { last: None, ranges: 0, each },
+            pending: None,
+            tables: 0,
+            leaves: 0,
+            cycles: 0,
+            repeated: 0,
+            repeats_skipped: 0,
+            budget: REPEAT_BUDGET,
+            missing: Bounded::new(),
+            invalid: Bounded::new(),
+            visited: HashSet::default(),
+            path: vec![],
+            bufs: vec![],
+            mask: attr_mask(stage),
+        }
+    }
+
+    /// Dumps one translation table base (TTB0, TTB1 or the stage 2 TTB).
+    fn run(&mut self, p: &TtParams, base_in: u64) {
+        self.visited.insert(start_table(p));
+        self.table(p, p.ttb, p.start_level, base_in, (false, false, false, false), 0);
+        self.flush(p);
+    }
+
+    fn finish(&mut self) {
+        self.out.finish();
+    }
+
+    /// Turns the range being built into a [`Mapping`].
     fn flush(&mut self, p: &TtParams) {
         let Some(pd) = self.pending.take() else {
             return;
@@ -157,90 +289,59 @@ impl Dumper<'_> {
         if desc::get(&s1_leaf::Contiguous, d) != 0 {
             flags.push("Contiguous");
         }
-        push(
-            &mut self.out,
-            Mapping {
-                input: pd.input,
-                output: pd.output,
-                size: pd.size,
-                perms,
-                attrs,
-                leaf_size: pd.leaf_size,
-                leaves: pd.leaves,
-                flags: flags.join(","),
-            },
-        );
+        self.out.push(Mapping {
+            input: pd.input,
+            output: pd.output,
+            size: pd.size,
+            perms,
+            attrs,
+            leaf_size: pd.leaf_size,
+            leaves: pd.leaves,
+            flags: flags.join(","),
+        });
     }
 
-    fn table(
-        &mut self,
-        p: &TtParams,
-        table: u64,
-        level: i32,
-        base_in: u64,
-        hier: (bool, bool, bool, bool),
-        depth: u32,
-    ) {
-        if depth > 5 || level > 3 || self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
-            if self.tables >= MAX_TABLES || self.leaves >= MAX_LEAVES {
-                self.truncated = true;
+    /// Reads a table's descriptors into `buf` (nested: piece by piece through stage 2).
+    /// False when the table is not in the image.
+    fn fill(&mut self, p: &TtParams, table: u64, level: i32, buf: &mut [u8]) -> bool {
+        let Some((s2, regs)) = self.s2 else {
+            if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(table, buf) {
+                self.missing.push(Missing {
+                    address: addr,
+                    len,
+                    what: format!("stage {} level {level} table", p.stage),
+                });
+                return false;
             }
-            return;
-        }
-        let g = p.granule;
-        let Some(shift) = g.level_shift(level) else {
-            return;
+            return true;
         };
-        let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { g.stride() };
-        let n = 1usize << bits.min(20);
-        let mut table = table;
-        if level == p.start_level {
-            // As the walker: the start table is aligned to its size, at least 64 bytes.
-            let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
-            table &= !((1u64 << tsz_log2.min(63)) - 1);
-        }
-        self.tables += 1;
-        let len = n * desc::DESC_BYTES as usize;
-        self.buf.clear();
-        self.buf.resize(len, 0);
-        let mut buf = std::mem::take(&mut self.buf);
-        match self.s2 {
-            None => {
-                if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(table, &mut buf) {
-                    self.missing.push(Missing {
-                        address: addr,
-                        len,
-                        what: format!("stage {} level {level} table", p.stage),
-                    });
-                    self.buf = buf;
-                    return;
+        // Nested: the table is at an IPA; each stage 2 page or block of it is translated on
+        // its own (they need not be contiguous in PA). A piece stage 2 does not map reads as
+        // invalid descriptors.
+        let mut w = Walker::new(regs, self.mem);
+        w.trace = false;
+        let acc = super::tt::Acc { write: false, exec: false, privileged: true };
+        let len = buf.len();
+        let mut off = 0usize;
+        while off < len {
+            let ipa = table.wrapping_add(off as u64);
+            let (pa, room) = match w.stage2(s2, ipa, acc, super::event::Class::TT, None) {
+                Ok(l) => (Some(l.oa), l.size - (ipa & (l.size - 1))),
+                Err(e) => {
+                    let piece = s2.granule.bytes() - (ipa & (s2.granule.bytes() - 1));
+                    match e {
+                        Stop::Missing(m) => self.missing.push(m),
+                        _ => self.invalid.push(format!(
+                            "stage 1 level {level} table at IPA {table:#x}: stage 2 does not map IPA {ipa:#x}"
+                        )),
+                    }
+                    (None, piece)
                 }
-            }
-            Some((s2, regs)) => {
-                // Nested: the table is at an IPA; each stage 2 page or block of it is
-                // translated on its own (they need not be contiguous in PA). A piece stage 2
-                // does not map reads as invalid descriptors.
-                let mut w = Walker::new(regs, self.mem);
-                w.trace = false;
-                let acc = super::tt::Acc { write: false, exec: false, privileged: true };
-                let mut off = 0usize;
-                while off < len {
-                    let ipa = table.wrapping_add(off as u64);
-                    let (pa, room) = match w.stage2(s2, ipa, acc, super::event::Class::TT, None) {
-                        Ok(l) => (Some(l.oa), l.size - (ipa & (l.size - 1))),
-                        Err(e) => {
-                            let piece = s2.granule.bytes() - (ipa & (s2.granule.bytes() - 1));
-                            match e {
-                                Stop::Missing(m) => self.missing.push(m),
-                                _ => self.invalid.push(format!(
-                                    "stage 1 level {level} table at IPA {table:#x}: stage 2 does not map IPA {ipa:#x}"
-                                )),
-                            }
-                            (None, piece)
-                        }
-                    };
-                    let end = off.saturating_add(usize::try_from(room).unwrap_or(usize::MAX)).min(len);
-                    if let (Some(pa), Some(chunk)) = (pa, buf.get_mut(off..end)) {
+            };
+            let end = off.saturating_add(usize::try_from(room).unwrap_or(usize::MAX)).min(len);
+            if let Some(chunk) = buf.get_mut(off..end) {
+                match pa {
+                    Some(pa) => {
                         if let Err(crate::mem::MemError::Missing { addr, len }) = self.mem.read(pa, chunk) {
                             self.missing.push(Missing {
                                 address: addr,
@@ -250,31 +351,73 @@ impl Dumper<'_> {
                             chunk.fill(0);
                         }
                     }
-                    off = end;
+                    None => chunk.fill(0),
                 }
             }
+            off = end;
         }
-        let descs: Vec<u64> = buf
-            .chunks_exact(8)
-            .map(|c| {
-                let mut a = [0u8; 8];
-                a.copy_from_slice(c);
-                u64::from_le_bytes(a)
-            })
-            .collect();
-        self.buf = buf;
-        for (i, d) in descs.into_iter().enumerate() {
+        true
+    }
+
+    fn table(&mut self, p: &TtParams, table: u64, level: i32, base_in: u64, hier: Hier4, depth: usize) {
+        let g = p.granule;
+        let Some(shift) = g.level_shift(level) else {
+            return;
+        };
+        if level > 3 {
+            return;
+        }
+        let bits = if level == p.start_level { p.ia_bits.saturating_sub(shift) } else { g.stride() };
+        let n = 1usize << bits.min(20);
+        let table = if level == p.start_level { start_table(p) } else { table };
+        self.tables += 1;
+        let len = n * desc::DESC_BYTES as usize;
+        while self.bufs.len() <= depth {
+            self.bufs.push(vec![]);
+        }
+        let mut buf = self.bufs.get_mut(depth).map(std::mem::take).unwrap_or_default();
+        let mem = self.mem;
+        let lent = if self.s2.is_none() { mem.slice(table, len) } else { None };
+        let bytes: &[u8] = match lent {
+            Some(b) => b,
+            None => {
+                buf.clear();
+                buf.resize(len, 0);
+                if !self.fill(p, table, level, &mut buf) {
+                    if let Some(b) = self.bufs.get_mut(depth) {
+                        *b = buf;
+                    }
+                    return;
+                }
+                &buf
+            }
+        };
+        self.path.push(table);
+        let lsz = 1u64 << shift;
+        let blk = !(lsz - 1);
+        let leaf_ok = desc::block_allowed(g, p.format, level);
+        let sub_entries = 1u64 << g.stride();
+        for (i, c) in bytes.chunks_exact(desc::DESC_BYTES as usize).enumerate() {
+            let d = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or([0; 8]));
             if !desc::is_valid(d) {
                 continue;
-            }
-            if self.leaves >= MAX_LEAVES || self.tables >= MAX_TABLES {
-                self.truncated = true;
-                return;
             }
             let input = base_in | ((i as u64) << shift);
             let is_table = desc::is_table_or_page(d);
             if level < 3 && is_table {
-                let next = desc::next_table_address(d, g, p.format);
+                let next = p.nlta.decode(d);
+                if self.path.contains(&next) {
+                    self.cycles += 1;
+                    continue;
+                }
+                if !self.visited.insert(next) {
+                    if self.budget < sub_entries {
+                        self.repeats_skipped += 1;
+                        continue;
+                    }
+                    self.budget -= sub_entries;
+                    self.repeated += 1;
+                }
                 let mut h = hier;
                 if p.stage == 1 && !p.had {
                     let apt = desc::ap_table(d);
@@ -292,65 +435,68 @@ impl Dumper<'_> {
                 self.invalid.push(format!("input {input:#x}: reserved level 3 descriptor {d:#x}"));
                 continue;
             }
-            if level < 3 && !desc::block_allowed(g, p.format, level) {
+            if !leaf_ok {
                 self.invalid.push(format!("input {input:#x}: block descriptor at level {level} is not allowed"));
                 continue;
             }
             self.leaves += 1;
-            let size = 1u64 << shift;
-            let Some(oa) = desc::block_address(d, g, p.format, level) else {
-                continue;
-            };
-            // Attribute key: everything that makes two leaves print differently.
-            let attrs: &[&crate::model::FieldDef] = if p.stage == 1 {
-                &[
-                    &s1_leaf::AttrIndx,
-                    &s1_leaf::AP,
-                    &s1_leaf::UXN,
-                    &s1_leaf::PXN,
-                    &s1_leaf::AF,
-                    &s1_leaf::DBM,
-                    &s1_leaf::Contiguous,
-                ]
-            } else {
-                &[&s2_leaf::MemAttr, &s2_leaf::S2AP, &s2_leaf::XN, &s2_leaf::AF, &s2_leaf::DBM, &s2_leaf::Contiguous]
-            };
-            let key = (d & desc::mask_of(attrs), hier);
+            let oa = p.oa.decode(d) & blk;
+            let key = d & self.mask;
             if let Some(pd) = &mut self.pending {
                 if pd.key == key
-                    && pd.leaf_size == size
+                    && pd.leaf_size == lsz
+                    && pd.hier == hier
                     && pd.input.checked_add(pd.size) == Some(input)
                     && pd.output.checked_add(pd.size) == Some(oa)
                 {
-                    pd.size += size;
+                    pd.size = pd.size.saturating_add(lsz);
                     pd.leaves += 1;
                     continue;
                 }
             }
             self.flush(p);
-            self.pending = Some(Pending { input, output: oa, size, leaf_size: size, leaves: 1, key, desc: d, hier });
+            self.pending =
+                Some(Pending { input, output: oa, size: lsz, leaf_size: lsz, leaves: 1, key, desc: d, hier });
         }
+        self.path.pop();
+        if let Some(b) = self.bufs.get_mut(depth) {
+            *b = buf;
+        }
+    }
+
+    fn add_to(&self, res: &mut PtDump) {
+        res.tables += self.tables;
+        res.cycles += self.cycles;
+        res.repeated += self.repeated;
+        res.repeats_skipped += self.repeats_skipped;
+        for m in &self.missing.items {
+            if res.missing.len() < LIST_LIMIT {
+                res.missing.push(m.clone());
+            } else {
+                res.missing_unlisted += 1;
+            }
+        }
+        res.missing_unlisted += self.missing.unlisted;
+        for m in &self.invalid.items {
+            if res.invalid.len() < LIST_LIMIT {
+                res.invalid.push(m.clone());
+            } else {
+                res.invalid_unlisted += 1;
+            }
+        }
+        res.invalid_unlisted += self.invalid.unlisted;
     }
 }
 
-/// Dumps one walk's tables (no stream table: used directly by benchmarks and tests).
-pub fn dump_tables(mem: &dyn PhysMem, p: &TtParams) -> (Vec<Mapping>, u64, u64, Vec<Missing>, Vec<String>) {
-    // (mappings, tables, leaves, missing, invalid)
-    let mut d = Dumper {
-        mem,
-        out: vec![],
-        tables: 0,
-        leaves: 0,
-        missing: vec![],
-        invalid: vec![],
-        s2: None,
-        buf: vec![],
-        truncated: false,
-        pending: None,
+/// The start table of a walk: TTB aligned to the table's size, at least 64 bytes (as the
+/// walker aligns it).
+fn start_table(p: &TtParams) -> u64 {
+    let Some(shift) = p.granule.level_shift(p.start_level) else {
+        return p.ttb;
     };
-    d.table(p, p.ttb, p.start_level, 0, (false, false, false, false), 0);
-    d.flush(p);
-    (d.out, d.tables, d.leaves, d.missing, d.invalid)
+    let bits = p.ia_bits.saturating_sub(shift);
+    let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
+    p.ttb & !((1u64 << tsz_log2.min(63)) - 1)
 }
 
 /// Why stage `which` has no tables to dump for this stream: the STE's Config (abort and
@@ -374,13 +520,29 @@ fn not_translating(sc: &super::StreamConfig, which: u8) -> String {
     }
 }
 
-/// Dumps the mappings of `sid`/`ssid` for a stage.
+/// Dumps the mappings of `sid`/`ssid` for a stage, every range in [`PtDump::mappings`].
 pub fn ptdump(
     regs: &RegisterSet,
     mem: &dyn PhysMem,
     sid: u32,
     ssid: Option<u32>,
     stage: DumpStage,
+) -> Result<PtDump, String> {
+    let mut all = vec![];
+    let mut d = ptdump_each(regs, mem, sid, ssid, stage, &mut |m| all.push(m))?;
+    d.mappings = all;
+    Ok(d)
+}
+
+/// Like [`ptdump`], each range passed to `each` as soon as it is complete, in input order
+/// (memory stays bounded by the tables, not by the ranges: `smmu ptdump --json` streams).
+pub fn ptdump_each(
+    regs: &RegisterSet,
+    mem: &dyn PhysMem,
+    sid: u32,
+    ssid: Option<u32>,
+    stage: DumpStage,
+    each: &mut dyn FnMut(Mapping),
 ) -> Result<PtDump, String> {
     let mut w = Walker::new(regs, mem);
     w.trace = false;
@@ -394,151 +556,162 @@ pub fn ptdump(
         ssid,
         stage,
         mappings: vec![],
+        ranges: 0,
         tables: 0,
         leaves: 0,
+        cycles: 0,
+        repeated: 0,
+        repeats_skipped: 0,
         missing: vec![],
+        missing_unlisted: 0,
         invalid: vec![],
-        truncated: false,
-    };
-    let run = |p: &TtParams, s2: Option<(&TtParams, &RegisterSet)>, upper: bool, res: &mut PtDump| {
-        let mut d = Dumper {
-            mem,
-            out: vec![],
-            tables: 0,
-            leaves: 0,
-            missing: vec![],
-            invalid: vec![],
-            s2,
-            buf: vec![],
-            truncated: false,
-            pending: None,
-        };
-        let base = if upper && p.ia_bits < 64 { u64::MAX << p.ia_bits } else { 0 };
-        d.table(p, p.ttb, p.start_level, base, (false, false, false, false), 0);
-        d.flush(p);
-        res.mappings.extend(d.out);
-        res.tables += d.tables;
-        res.leaves += d.leaves;
-        res.missing.extend(d.missing);
-        res.invalid.extend(d.invalid);
-        res.truncated |= d.truncated;
+        invalid_unlisted: 0,
+        notes: vec![],
     };
     let s2 = sc.s2.as_ref();
+    // Stage 1 (TTB0 then TTB1, one visited set), its ranges to `sink`.
+    let stage1 = |p: &TtParams, sink: &mut dyn FnMut(Mapping), res: &mut PtDump| {
+        let mut d = Dumper::new(mem, s2.map(|x| (x, regs)), 1, sink);
+        if !p.epd0 {
+            d.run(p, 0);
+        }
+        if let Some(p1) = &p.ttb1 {
+            d.run(p1, if p1.ia_bits < 64 { u64::MAX << p1.ia_bits } else { 0 });
+        }
+        d.finish();
+        res.leaves += d.leaves;
+        d.add_to(res);
+        d.out.ranges
+    };
     match stage {
         DumpStage::S2 => {
             let p = s2.ok_or_else(|| not_translating(&sc, 2))?;
-            run(p, None, false, &mut res);
+            let mut d = Dumper::new(mem, None, 2, each);
+            d.run(p, 0);
+            d.finish();
+            res.leaves += d.leaves;
+            res.ranges = d.out.ranges;
+            d.add_to(&mut res);
         }
-        DumpStage::S1 | DumpStage::Nested => {
+        DumpStage::S1 => {
             let p = sc.s1.as_ref().ok_or_else(|| not_translating(&sc, 1))?;
-            let nest = s2.map(|x| (x, regs));
-            if !p.epd0 {
-                run(p, nest, false, &mut res);
-            }
-            if let Some(p1) = &p.ttb1 {
-                run(p1, nest, true, &mut res);
-            }
-            if stage == DumpStage::Nested {
-                let p2 = s2.ok_or_else(|| format!("{}: use --stage 1", not_translating(&sc, 2)))?;
-                let mut d2 = PtDump {
-                    sid,
-                    ssid,
-                    stage: DumpStage::S2,
-                    mappings: vec![],
-                    tables: 0,
-                    leaves: 0,
-                    missing: vec![],
-                    invalid: vec![],
-                    truncated: false,
-                };
-                run(p2, None, false, &mut d2);
-                res.mappings = compose(&res.mappings, &d2.mappings);
-                res.tables += d2.tables;
-                res.missing.extend(d2.missing);
-                res.invalid.extend(d2.invalid);
-            }
+            res.ranges = stage1(p, each, &mut res);
         }
+        DumpStage::Nested => {
+            let p = sc.s1.as_ref().ok_or_else(|| not_translating(&sc, 1))?;
+            let p2 = s2.ok_or_else(|| format!("{}: use --stage 1", not_translating(&sc, 2)))?;
+            // Stage 2 first, kept (its ranges are looked up for each stage 1 range); stage 1
+            // streamed through it.
+            let mut s2maps = vec![];
+            {
+                let mut keep = |m: Mapping| s2maps.push(m);
+                let mut d = Dumper::new(mem, None, 2, &mut keep);
+                d.run(p2, 0);
+                d.finish();
+                d.add_to(&mut res);
+            }
+            let mut out = Coalesce { last: None, ranges: 0, each };
+            let mut through = |m: Mapping| compose(&m, &s2maps, &mut out);
+            stage1(p, &mut through, &mut res);
+            out.finish();
+            res.ranges = out.ranges;
+        }
+    }
+    if res.cycles > 0 {
+        res.notes.push(format!(
+            "{} table descriptor(s) point back at a table on their own walk (the table itself or one above it): \
+             not followed, so the mappings such a loop would add (a table read again as a lower level) are not listed",
+            res.cycles
+        ));
+    }
+    if res.repeats_skipped > 0 {
+        res.notes.push(format!(
+            "{} descriptor(s) point at tables already dumped and were not followed: the budget of {REPEAT_BUDGET} \
+             descriptors read again for shared tables is spent ({} shared table(s) were dumped again)",
+            res.repeats_skipped, res.repeated
+        ));
     }
     Ok(res)
 }
 
-/// Stage 1 ranges (IOVA -> IPA) through stage 2 ranges (IPA -> PA).
-fn compose(s1: &[Mapping], s2: &[Mapping]) -> Vec<Mapping> {
-    let mut out = vec![];
-    for m in s1 {
-        let (a, end) = (m.output, m.output.saturating_add(m.size));
-        let start = s2.partition_point(|x| x.input.saturating_add(x.size) <= a);
-        for x in s2.get(start..).unwrap_or(&[]) {
-            if x.input >= end {
-                break;
-            }
-            let lo = a.max(x.input);
-            let hi = end.min(x.input.saturating_add(x.size));
-            if hi <= lo {
-                continue;
-            }
-            let sz = hi - lo;
-            push(
-                &mut out,
-                Mapping {
-                    input: m.input + (lo - a),
-                    output: x.output + (lo - x.input),
-                    size: sz,
-                    perms: format!("{} s2:{}", m.perms, x.perms),
-                    attrs: format!("{} / s2 {}", m.attrs, x.attrs),
-                    leaf_size: m.leaf_size.min(x.leaf_size),
-                    leaves: 1,
-                    flags: [m.flags.as_str(), x.flags.as_str()]
-                        .iter()
-                        .filter(|s| !s.is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(","),
-                },
-            );
+/// One stage 1 range (IOVA -> IPA) through the stage 2 ranges (IPA -> PA, sorted).
+fn compose(m: &Mapping, s2: &[Mapping], out: &mut Coalesce<'_>) {
+    let (a, end) = (m.output, m.output.saturating_add(m.size));
+    let start = s2.partition_point(|x| x.input.saturating_add(x.size) <= a);
+    for x in s2.get(start..).unwrap_or(&[]) {
+        if x.input >= end {
+            break;
         }
+        let lo = a.max(x.input);
+        let hi = end.min(x.input.saturating_add(x.size));
+        if hi <= lo {
+            continue;
+        }
+        out.push(Mapping {
+            input: m.input + (lo - a),
+            output: x.output + (lo - x.input),
+            size: hi - lo,
+            perms: format!("{} s2:{}", m.perms, x.perms),
+            attrs: format!("{} / s2 {}", m.attrs, x.attrs),
+            leaf_size: m.leaf_size.min(x.leaf_size),
+            leaves: 1,
+            flags: [m.flags.as_str(), x.flags.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(","),
+        });
     }
-    out
 }
 
-/// Text table of a dump.
-pub fn render(d: &PtDump) -> String {
-    let mut s = format!(
-        "{} mapping range(s) from {} leaves in {} tables\n{:<20} {:<20} {:>10} {:<8} {:<24} {}\n",
-        d.mappings.len(),
-        d.leaves,
-        d.tables,
-        "input",
-        "output",
-        "size",
-        "leaf",
-        "perms",
-        "attributes"
-    );
-    for m in &d.mappings {
-        s.push_str(&format!(
-            "{:<20} {:<20} {:>10} {:<8} {:<24} {}{}\n",
-            format!("{:#x}", m.input),
-            format!("{:#x}", m.output),
-            size_str(m.size),
-            size_str(m.leaf_size),
-            m.perms,
-            m.attrs,
-            if m.flags.is_empty() { String::new() } else { format!(" [{}]", m.flags) }
-        ));
-    }
+/// The column heads of the text table.
+pub fn render_head() -> String {
+    format!("{:<20} {:<20} {:>10} {:<8} {:<24} {}\n", "input", "output", "size", "leaf", "perms", "attributes")
+}
+
+/// One row of the text table.
+pub fn render_row(m: &Mapping) -> String {
+    format!(
+        "{:<20} {:<20} {:>10} {:<8} {:<24} {}{}\n",
+        format!("{:#x}", m.input),
+        format!("{:#x}", m.output),
+        size_str(m.size),
+        size_str(m.leaf_size),
+        m.perms,
+        m.attrs,
+        if m.flags.is_empty() { String::new() } else { format!(" [{}]", m.flags) }
+    )
+}
+
+/// The counts, missing tables, invalid descriptors and notes (after the rows).
+pub fn render_tail(d: &PtDump) -> String {
+    let mut s = format!("{} mapping range(s) from {} leaves in {} tables\n", d.ranges, d.leaves, d.tables);
     for m in &d.missing {
         s.push_str(&format!("missing: {} at {:#x} is not in the image\n", m.what, m.address));
+    }
+    if d.missing_unlisted > 0 {
+        s.push_str(&format!("missing: {} more not listed\n", d.missing_unlisted));
     }
     for i in &d.invalid {
         s.push_str(&format!("invalid: {i}\n"));
     }
-    if d.truncated {
-        s.push_str(&format!(
-            "truncated: stopped after {} tables / {} leaves (tables point at themselves or each other?)\n",
-            d.tables, d.leaves
-        ));
+    if d.invalid_unlisted > 0 {
+        s.push_str(&format!("invalid: {} more not listed\n", d.invalid_unlisted));
     }
+    for n in &d.notes {
+        s.push_str(&format!("note: {n}\n"));
+    }
+    s
+}
+
+/// Text table of a whole dump.
+pub fn render(d: &PtDump) -> String {
+    let mut s = render_head();
+    for m in &d.mappings {
+        s.push_str(&render_row(m));
+    }
+    s.push_str(&render_tail(d));
     s
 }
 

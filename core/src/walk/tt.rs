@@ -50,6 +50,96 @@ pub struct TtParams {
     pub fwb: bool,
     /// Stage 2: SMMU_IDR3.XNX, XN[0] distinguishes privileged and unprivileged execution.
     pub xnx: bool,
+    /// Where this table's leaves and table descriptors hold addresses, resolved once from
+    /// [`desc`]'s codec for the granule and format.
+    #[serde(skip)]
+    pub(crate) oa: AddrBits,
+    #[serde(skip)]
+    pub(crate) nlta: AddrBits,
+    /// The start of every walk of this table, worked out once (see [`Start`]).
+    #[serde(skip)]
+    pub(crate) start: Start,
+}
+
+/// Where each walk of a table begins: the start table (TTB aligned to the table's size, at
+/// least 64 bytes), the shift and index mask of the start level; `None` when the TTB is
+/// beyond the output size or the start level does not exist (the full walk reports those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Start {
+    pub plain: Option<(u64, u32, u64)>,
+}
+
+impl Start {
+    fn new(g: Granule, start_level: i32, ia_bits: u32, ttb: u64, oa_bits: u32) -> Self {
+        let plain = g.level_shift(start_level).and_then(|shift| {
+            if oa_bits < 64 && ttb >> oa_bits != 0 {
+                return None;
+            }
+            let bits = ia_bits.saturating_sub(shift);
+            let tsz_log2 = (bits + desc::DESC_BYTES.trailing_zeros()).max(6);
+            Some((ttb & !((1u64 << tsz_log2.min(63)) - 1), shift, (1u64 << bits.min(63)) - 1))
+        });
+        Start { plain }
+    }
+}
+
+/// The table descriptor bits that limit later levels at stage 1 (APTable, XNTable, PXNTable).
+const HIER_BITS: u64 = field_bits(&table::APTable) | field_bits(&table::XNTable) | field_bits(&table::PXNTable);
+
+/// The descriptor bits a one-word field covers.
+const fn field_bits(f: &FieldDef) -> u64 {
+    f.mask() << f.lsb as u32
+}
+
+/// The bits of a descriptor that hold an address, and where each goes in the address:
+/// [`desc::output_address`] or [`desc::next_table_address`] for one granule and format,
+/// probed bit by bit once (both are bitwise: each descriptor bit gives at most one address
+/// bit), so the hot path is a mask and, for 52-bit formats, two shifts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AddrBits {
+    /// (descriptor bits, left shift, right shift); unused parts have mask 0.
+    parts: [(u64, u32, u32); 3],
+    /// Only `parts[0]`, in place (the 48-bit format).
+    in_place: bool,
+}
+
+impl AddrBits {
+    fn probe(f: impl Fn(u64) -> u64) -> Self {
+        let mut parts = [(0u64, 0u32, 0u32); 3];
+        let mut n = 0;
+        for i in 0..64u32 {
+            let a = f(1u64 << i);
+            if a == 0 {
+                continue;
+            }
+            let j = a.trailing_zeros();
+            let (l, r) = if j >= i { (j - i, 0) } else { (0, i - j) };
+            match parts.iter_mut().take(n).find(|p| p.1 == l && p.2 == r) {
+                Some(p) => p.0 |= 1u64 << i,
+                None => {
+                    if let Some(p) = parts.get_mut(n) {
+                        *p = (1u64 << i, l, r);
+                        n += 1;
+                    }
+                }
+            }
+        }
+        let in_place = n == 1 && parts[0].1 == 0 && parts[0].2 == 0;
+        AddrBits { parts, in_place }
+    }
+    pub(crate) fn output(g: Granule, f: OaFormat) -> Self {
+        Self::probe(|d| desc::output_address(d, g, f))
+    }
+    pub(crate) fn table(g: Granule, f: OaFormat) -> Self {
+        Self::probe(|d| desc::next_table_address(d, g, f))
+    }
+    #[inline]
+    pub(crate) fn decode(&self, d: u64) -> u64 {
+        if self.in_place {
+            return d & self.parts[0].0;
+        }
+        self.parts.iter().fold(0, |a, &(m, l, r)| a | ((d & m) << l) >> r)
+    }
 }
 
 /// STE.S2DS (IHI 0070 5.2): 52-bit stage 2 addresses with 4KB and 16KB granules.
@@ -160,6 +250,9 @@ impl TtParams {
             ptw: ste::S2PTW.get(w) != 0,
             fwb: ste::S2FWB.get(w) != 0,
             xnx: regs.read(&idr3::XNX) == Some(1),
+            oa: AddrBits::output(g, format),
+            nlta: AddrBits::table(g, format),
+            start: Start::new(g, start, ia, ste::S2TTB.address(w), oa_bits),
         })
     }
 
@@ -196,6 +289,9 @@ impl TtParams {
                 ptw: false,
                 fwb: false,
                 xnx: false,
+                oa: AddrBits::output(g, format),
+                nlta: AddrBits::table(g, format),
+                start: Start::new(g, g.start_level(ia), ia, ttb.address(w), oa_bits),
             })
         };
         let t1 = if cd::EPD1.get(w) == 0 {
@@ -307,6 +403,16 @@ impl Walker<'_> {
         s2: Option<&TtParams>,
         purpose: Option<&str>,
     ) -> Result<RawLeaf, Stop> {
+        // Without a trace, the common case (valid descriptors down to a leaf the format
+        // allows, in memory, within the output size) takes the short loop; anything else is
+        // walked again below, so faults and missing memory are reported exactly as traced.
+        if !self.trace && s2.is_none() {
+            let reads = self.reads;
+            if let Some(l) = self.walk_plain(p, ia) {
+                return Ok(l);
+            }
+            self.reads = reads;
+        }
         let g = p.granule;
         let st = sname(p.stage);
         let mut level = p.start_level;
@@ -391,7 +497,7 @@ impl Walker<'_> {
                 ));
             }
             if level < 3 && is_table {
-                let next = desc::next_table_address(d, g, p.format);
+                let next = p.nlta.decode(d);
                 if p.oa_bits < 64 && next >> p.oa_bits != 0 {
                     self.step(|| {
                         mk(
@@ -455,7 +561,7 @@ impl Walker<'_> {
                     format!("block descriptor at level {level} is not allowed for the {g} granule"),
                 ));
             }
-            let Some(oa_base) = desc::block_address(d, g, p.format, level) else { break };
+            let oa_base = p.oa.decode(d) & !((1u64 << shift) - 1);
             if p.oa_bits < 64 && oa_base >> p.oa_bits != 0 {
                 self.step(|| {
                     mk(
@@ -480,6 +586,56 @@ impl Walker<'_> {
             return Ok(RawLeaf { desc: d, level, shift, oa_base, hier });
         }
         Err(fault(EventType::F_TRANSLATION, level, "walk did not reach a leaf".into()))
+    }
+
+    /// [`Walker::walk_tables`] for a walk that reaches a leaf with no fault, no missing
+    /// memory and no stage 2 on the way (`None` otherwise, with nothing recorded but reads).
+    #[inline]
+    fn walk_plain(&mut self, p: &TtParams, ia: u64) -> Option<RawLeaf> {
+        let g = p.granule;
+        let stride = g.stride();
+        let mut level = p.start_level;
+        let (mut table, mut shift, mut mask) = p.start.plain?;
+        let next_mask = (1u64 << stride) - 1;
+        // An address with a bit at or above the output size.
+        let too_wide = |a: u64| p.oa_bits < 64 && a >> p.oa_bits != 0;
+        let mut hier = Hier::default();
+        let hier_on = p.stage == 1 && !p.had;
+        loop {
+            let idx = (ia >> shift) & mask;
+            let d = self.mem.read_u64_le(table.wrapping_add(idx.wrapping_mul(desc::DESC_BYTES))).ok()?;
+            self.reads += 1;
+            if !desc::is_valid(d) {
+                return None;
+            }
+            let is_table = desc::is_table_or_page(d);
+            if level < 3 && is_table {
+                let next = p.nlta.decode(d);
+                if too_wide(next) {
+                    return None;
+                }
+                if hier_on && d & HIER_BITS != 0 {
+                    let apt = desc::ap_table(d);
+                    hier.no_el0 |= apt.no_el0;
+                    hier.ro |= apt.read_only;
+                    hier.uxn |= desc::get(&table::XNTable, d) != 0;
+                    hier.pxn |= desc::get(&table::PXNTable, d) != 0;
+                }
+                table = next;
+                level += 1;
+                shift = shift.checked_sub(stride)?;
+                mask = next_mask;
+                continue;
+            }
+            if (level == 3 && !is_table) || (level < 3 && !desc::block_allowed(g, p.format, level)) {
+                return None;
+            }
+            let oa_base = p.oa.decode(d) & !((1u64 << shift) - 1);
+            if too_wide(oa_base) {
+                return None;
+            }
+            return Some(RawLeaf { desc: d, level, shift, oa_base, hier });
+        }
     }
 
     /// Stage 1 translation of `va` (with TTB0/TTB1 selection, TBI, EPD), then AF and
@@ -623,7 +779,9 @@ impl Walker<'_> {
             );
             self.leaf_step(p, &r, oa, msg, s2.is_some());
         }
-        self.notes.extend(notes);
+        if !notes.is_empty() {
+            self.notes.extend(notes);
+        }
         Ok(Leaf {
             oa,
             size,
@@ -960,4 +1118,34 @@ pub(crate) fn combine_attrs(s1: Option<&Attrs>, s2: &Attrs, fwb: bool) -> Attrs 
         )
     };
     Attrs { memory_type: combined, stage1: Some(t1), stage2: Some(s2t), shareability: s1.shareability.clone() }
+}
+
+#[cfg(test)]
+mod addr_tests {
+    use super::*;
+    /// The resolved address bits decode exactly as the descriptor codec, for every granule
+    /// and format the codec has, on descriptors with every bit pattern class.
+    #[test]
+    fn addr_bits_agree_with_the_codec() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for g in Granule::ALL {
+            for f in [OaFormat::Oa48, OaFormat::Lpa, OaFormat::Lpa2] {
+                if !f.fits(g) {
+                    continue;
+                }
+                let (oa, nl) = (AddrBits::output(g, f), AddrBits::table(g, f));
+                for d in [0, u64::MAX, 0x0003_ffff_ffff_f3ff, 0xfff0_0000_0000_0fff] {
+                    assert_eq!(oa.decode(d), desc::output_address(d, g, f), "{g} {f} {d:#x}");
+                    assert_eq!(nl.decode(d), desc::next_table_address(d, g, f), "{g} {f} {d:#x}");
+                }
+                for _ in 0..1000 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    assert_eq!(oa.decode(x), desc::output_address(x, g, f), "{g} {f} {x:#x}");
+                    assert_eq!(nl.decode(x), desc::next_table_address(x, g, f), "{g} {f} {x:#x}");
+                }
+            }
+        }
+    }
 }

@@ -1,9 +1,10 @@
 //! `smmu walk`: translate one transaction (or a batch) step by step.
-use crate::common::{parse_num, print_json, print_text, read_input, CliError, CliResult, Style};
+use crate::common::{parse_num, print_json, print_text, read_input, schema_id, CliError, CliResult, Style};
 use crate::memfile::MappedImage;
 use smmu_core::mem::{Layered, PhysMem};
 use smmu_core::snapshot::Snapshot;
 use smmu_core::walk::{self, Access, Outcome, WalkRequest, WalkResult};
+use std::io::Write;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -27,6 +28,11 @@ pub struct Args {
     /// File with one `sid iova [access] [ssid]` per line (# comments allowed).
     #[arg(long)]
     pub batch: Option<String>,
+    /// With --batch: record every step of each walk, as a single walk does (slower: without
+    /// it a batch uses the batch walker, which keeps each stream's STE and CD between walks
+    /// and records no steps).
+    #[arg(long)]
+    pub steps: bool,
     /// Extra memory: a raw image at a base (FILE@0xBASE) or an ELF core (FILE). Repeatable.
     #[arg(long = "mem")]
     pub mem: Vec<String>,
@@ -84,7 +90,7 @@ pub fn run(a: Args) -> CliResult {
     let l = Loaded::open(&a.snapshot, &a.mem)?;
     let mem = l.mem();
     if let Some(b) = &a.batch {
-        return run_batch(&l, &mem, b, a.unpriv, a.json);
+        return run_batch(&l, &mem, b, a.unpriv, a.json, a.steps);
     }
     let sid = u32_arg(
         "sid",
@@ -109,11 +115,11 @@ pub fn run(a: Args) -> CliResult {
     }
 }
 
-fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool) -> CliResult {
+fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool, steps: bool) -> CliResult {
     let input = read_input(Some(path))?;
     let text = input.text()?;
-    let mut out = vec![];
-    let mut lines = String::new();
+    // Every line is checked before the first walk: a bad line is an error with no output.
+    let mut reqs = vec![];
     for (n, line) in text.lines().enumerate() {
         let t = line.split('#').next().unwrap_or("").trim();
         if t.is_empty() {
@@ -138,20 +144,35 @@ fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool
             }
             None => None,
         };
-        let req = WalkRequest { sid, ssid, iova, access, unpriv };
-        let res = walk::translate(&l.snap.registers, mem, &req);
-        if json {
-            out.push(res);
-        } else {
-            lines
-                .push_str(&format!("sid {sid:#x} iova {iova:#x} {:?}: {}\n", access, res.summary).to_lowercase_first());
-        }
+        reqs.push(WalkRequest { sid, ssid, iova, access, unpriv });
     }
-    if json {
-        crate::common::print_json_list("walk-batch", &out)
-    } else {
-        print_text(&lines);
-        Ok(())
+    // Results are written as they come (a million walks never sit in memory), in the
+    // document shape of every list: {"schema": ..., "items": [...]}.
+    let mut batch = walk::Batch::new(&l.snap.registers, mem);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let r = (|| -> std::io::Result<()> {
+        if json {
+            write!(out, "{{\n  \"schema\": {},\n  \"items\": [", serde_json::to_string(&schema_id("walk-batch"))?)?;
+        }
+        for (i, req) in reqs.iter().enumerate() {
+            let res = if steps { walk::translate(&l.snap.registers, mem, req) } else { batch.translate(req) };
+            if json {
+                out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+                serde_json::to_writer(&mut out, &res)?;
+            } else {
+                let line = format!("sid {:#x} iova {:#x} {:?}: {}", req.sid, req.iova, req.access, res.summary);
+                writeln!(out, "{}", line.to_lowercase_first())?;
+            }
+        }
+        if json {
+            out.write_all(if reqs.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+        }
+        out.flush()
+    })();
+    match r {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Input(format!("writing output: {e}"))),
+        _ => Ok(()),
     }
 }
 
