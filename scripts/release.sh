@@ -110,7 +110,8 @@ timeout 1200 nice -n 10 cargo run -q --locked -p smmu-tui --example smmu-gen -- 
 for f in completions/smmu.bash completions/_smmu completions/smmu.fish man/smmu.1 man/smmu-collect.1; do
   [ -s "$OUT/$f" ] || die "smmu-gen did not write $f"
 done
-bash -n "$OUT/completions/smmu.bash" || die "completions/smmu.bash is not valid bash"
+bash -c 'source "$1" && complete -p smmu' _ "$OUT/completions/smmu.bash" >/dev/null \
+  || die "completions/smmu.bash does not register a completion for smmu in bash"
 if command -v man >/dev/null; then
   man -l "$OUT/man/smmu.1" 2>/dev/null | grep -q "smmu" || die "man/smmu.1 does not render"
 fi

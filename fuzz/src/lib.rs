@@ -39,6 +39,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("sysfs_kmsg", sysfs_kmsg),
     ("share", share),
     ("js_api", js_api),
+    ("walk_batch", walk_batch),
 ];
 
 fn u64_at(data: &[u8], i: usize) -> u64 {
@@ -275,6 +276,57 @@ pub fn js_api(data: &[u8]) {
     let _ = api::forward_options(&o);
     for r in [api::decode(body, &o), api::forward(body, &o), api::log(body, &o), api::walk(body, &o)] {
         let _ = api::to_json_string(r);
+    }
+}
+
+/// The scenario snapshots written once per process to temporary files, for the targets that
+/// drive a subcommand by file name.
+fn scenario_files() -> &'static [std::path::PathBuf] {
+    static F: OnceLock<Vec<std::path::PathBuf>> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("smmu-fuzz-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        seeds::scenarios()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, s))| {
+                let p = dir.join(format!("scenario-{i}.json"));
+                std::fs::write(&p, s.to_json()).ok().map(|()| p)
+            })
+            .collect()
+    })
+}
+
+/// `smmu walk SNAPSHOT --batch FILE` (text and, for short inputs, `--json`), run as the CLI
+/// runs it: the first byte picks one of the scenario snapshots, the rest is the batch file
+/// (`sid iova [access] [ssid]` lines). The walks' output goes to standard output.
+pub fn walk_batch(data: &[u8]) {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Walk {
+        #[command(flatten)]
+        args: smmu_tui::cmd::walk::Args,
+    }
+    static BATCH: OnceLock<std::path::PathBuf> = OnceLock::new();
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let snaps = scenario_files();
+    let Some(snap) = snaps.get(pick as usize % snaps.len().max(1)) else { return };
+    let batch = BATCH.get_or_init(|| std::env::temp_dir().join(format!("smmu-fuzz-batch-{}.txt", std::process::id())));
+    if std::fs::write(batch, rest).is_err() {
+        return;
+    }
+    let (snap, batch) = (snap.display().to_string(), batch.display().to_string());
+    let mut argv = vec!["walk", &snap, "--batch", &batch];
+    for json in [false, true] {
+        if json {
+            if rest.len() > 512 {
+                break;
+            }
+            argv.push("--json");
+        }
+        if let Ok(w) = Walk::try_parse_from(&argv) {
+            let _ = smmu_tui::cmd::walk::run(w.args);
+        }
     }
 }
 

@@ -77,9 +77,9 @@ fn num(v: &serde_json::Value) -> Option<u64> {
 }
 
 /// The scenario's snapshot with one translation table made to point at itself: the first
-/// table descriptor its first walk reads leads to a table whose page is overwritten with a
-/// copy of the table holding that descriptor (so the descriptor, at the same index, points
-/// back at its own table). What a hostile or corrupt snapshot does to walk and ptdump.
+/// table descriptor its first walk reads leads to a table whose every entry is overwritten
+/// with that same descriptor, so each entry points back at its own table (at every further
+/// level: what a hostile or corrupt snapshot does to walk and ptdump).
 pub fn cyclic(scenario: &serde_json::Value, s: &Snapshot) -> Option<Snapshot> {
     let w = scenario.get("walks")?.get(0)?;
     let req = WalkRequest {
@@ -99,11 +99,11 @@ pub fn cyclic(scenario: &serde_json::Value, s: &Snapshot) -> Option<Snapshot> {
         let (Some(a), Some(next)) = (step.address, r.steps.get(i + 1).and_then(|n| n.address)) else { continue };
         let stage = if step.stage == "2" { "s2" } else { "s1" };
         let g = stream.get(stage).and_then(|x| x.get("granule")).and_then(num).unwrap_or(4096);
-        let (this, that) = (a & !(g - 1), next & !(g - 1));
-        let mut page = vec![0u8; usize::try_from(g).ok()?];
-        smmu_core::mem::PhysMem::read(&s.memory, this, &mut page).ok()?;
+        let mut d = [0u8; 8];
+        smmu_core::mem::PhysMem::read(&s.memory, a, &mut d).ok()?;
+        let page: Vec<u8> = d.iter().copied().cycle().take(usize::try_from(g).ok()?).collect();
         let mut mem = s.memory.clone();
-        mem.insert(that, page);
+        mem.insert(next & !(g - 1), page);
         return Some(Snapshot::new(s.registers.clone(), mem));
     }
     None
@@ -200,10 +200,13 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
             let mut v = vec![];
             for config in 0u8..3 {
                 let Some(s) = &crate::walk_snapshots()[config as usize] else { continue };
-                let mut ste = vec![0u8; 4096 - 64];
-                if smmu_core::mem::PhysMem::read(&s.memory, 0x8000_0040, &mut ste).is_err() {
-                    ste.truncate(64);
-                }
+                // From the STE to the end of the memory chunk that holds it (at most 4 KB).
+                let ste: Vec<u8> = s
+                    .memory
+                    .chunks()
+                    .find(|(a, d)| *a <= 0x8000_0040 && 0x8000_0040 - *a < d.len() as u64)
+                    .map(|(a, d)| d.iter().skip((0x8000_0040 - a) as usize).take(4096).copied().collect())
+                    .unwrap_or_default();
                 for (sid, ssid, ptdump) in [(1u8, 0u8, 0u8), (1, 0x80, 0), (1, 0x81, 1), (2, 0, 0)] {
                     let mut h = vec![config, config, ssid, sid, ptdump, 0, 0, 0];
                     h.extend(0x0000_0000_4000_1000u64.to_le_bytes());
@@ -241,7 +244,16 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
             vec![],
         ],
         "iort" => fixture("sys/firmware/acpi/tables/IORT"),
-        "fdt" => fixture("sys/firmware/fdt"),
+        "fdt" => fixture("sys/firmware/fdt")
+            .into_iter()
+            .map(|mut b| {
+                // QEMU's blob is padded to 1 MB; the header's totalsize says where it ends.
+                if let Some(t) = b.get(4..8).map(|t| u32::from_be_bytes([t[0], t[1], t[2], t[3]]) as usize) {
+                    b.truncate(t.max(40));
+                }
+                b
+            })
+            .collect(),
         "sysfs_kmsg" => {
             let mut v = fixture("proc/iomem");
             v.extend(fixture("sys/devices/system/cpu/cpu0/regs/identification/midr_el1"));
@@ -270,6 +282,24 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
             v.push(with_opts(r#"{"vmm": "strict", "caps": "nesting", "qemu_oas": 44}"#, &snap));
             v.push(with_opts("undefined", b""));
             v.push(with_opts("[1]", b""));
+            v
+        }
+        "walk_batch" => {
+            // For each scenario (picked by the first byte): its walks as batch lines.
+            let mut v = vec![];
+            for (i, (j, _)) in scenarios().iter().enumerate() {
+                let mut b = vec![i as u8];
+                b.extend(b"# sid iova [access] [ssid]\n");
+                for w in j.get("walks").and_then(|w| w.as_array()).into_iter().flatten() {
+                    let f = |k: &str| w.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()));
+                    let line = [f("sid"), f("iova"), f("access").or(Some("read".into())), f("ssid")];
+                    b.extend(line.into_iter().flatten().collect::<Vec<_>>().join(" ").into_bytes());
+                    b.push(b'\n');
+                }
+                v.push(b);
+            }
+            v.push(b"\x000x8 0x100123456 write 0x1 extra\n".to_vec());
+            v.push(b"\x000x100000000 0x0\n0x8 0xffffffffffffffff exec 0xffffffff\n".to_vec());
             v
         }
         _ => vec![],
