@@ -13,6 +13,11 @@ ROOT=$PWD
 cp Cargo.lock fuzz/Cargo.lock
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 cd fuzz
-timeout 1800 nice -n 10 cargo test -q --lib -- --test-threads=1 --nocapture 2>&1 | tail -25
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+# (walk_batch prints its walks to standard output: kept out of the summary.)
+timeout 1800 nice -n 10 cargo test -q --lib -- --test-threads=1 --nocapture > "$LOG" 2>&1 \
+  || { tail -60 "$LOG"; echo "50-fuzz-replay: FAILED (above)"; exit 1; }
+grep -E '^[a-z_]+: [0-9]+ seeds$|^test result' "$LOG"
 timeout 900 nice -n 10 cargo build -q --bins
 echo "50-fuzz-replay: $(grep -c '^name = ' Cargo.toml | awk '{print $1 - 1}') targets built"
