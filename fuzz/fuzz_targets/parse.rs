@@ -1,15 +1,4 @@
-//! Fuzz target: the dump parser must never panic, on any bytes, with or without a base.
+//! Fuzz target: the register dump parser (`smmu decode`, every input format). The body is `smmu_fuzz::parse` (fuzz/src/lib.rs), which
+//! the stable tests also run on the seed corpus.
 #![no_main]
-
-use libfuzzer_sys::fuzz_target;
-use smmu_core::parse::{parse_bytes, ParseOptions};
-
-fuzz_target!(|data: &[u8]| {
-    let _ = parse_bytes(data, &ParseOptions::default());
-    let _ = parse_bytes(
-        data,
-        &ParseOptions {
-            base: Some(0x0905_0000),
-        },
-    );
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| smmu_fuzz::parse(data));

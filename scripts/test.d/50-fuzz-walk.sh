@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Walker fuzz target, 150000 runs from a fixed seed (deterministic) (fuzz/fuzz_targets/walk.rs): arbitrary STE/CD/tables under real
-# registers; any panic or hang fails. Needs cargo-fuzz and a nightly toolchain: skipped
-# (exit 77, with a message) where they cannot be installed.
+# libFuzzer on the walker target (fuzz/fuzz_targets/walk.rs: arbitrary STE/CD/tables under real
+# registers), 150000 runs from a fixed seed, then 5000 runs of every other target, each from its
+# seed corpus made afresh (fuzz/src/seeds.rs) in a temporary directory that is removed after:
+# deterministic, no corpus persisted between runs. Limits: 512 MB RSS, 2 s per input. Any crash,
+# leak past the limit or hang fails. Needs cargo-fuzz and a nightly toolchain: skipped (exit 77,
+# with a message) where they cannot be had; the stable replay of every target on its seeds
+# (50-fuzz-replay.sh) runs regardless.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ROOT=$PWD
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "50-fuzz-walk: no nightly toolchain here; skipped"
   exit 77
@@ -11,5 +16,19 @@ fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   timeout 900 cargo install cargo-fuzz --locked >/dev/null 2>&1 || { echo "50-fuzz-walk: cargo-fuzz not installable; skipped"; exit 77; }
 fi
+cp Cargo.lock fuzz/Cargo.lock
+CORPUS=$(mktemp -d)
+trap 'rm -rf "$CORPUS"' EXIT
 cd fuzz
-timeout 1200 nice -n 19 cargo +nightly fuzz run walk -- -seed=1 -runs=150000 -max_len=8192 -rss_limit_mb=2048 -timeout=20 2>&1 | tail -5
+timeout 900 nice -n 10 cargo run -q --example seeds -- "$CORPUS"
+LIMITS=(-rss_limit_mb=512 -timeout=2 -seed=1)
+timeout 1200 nice -n 19 cargo +nightly fuzz build -O
+run() { # target runs [libFuzzer flags]
+  local t=$1 n=$2; shift 2
+  echo "== $t ($n runs)"
+  timeout 900 nice -n 19 cargo +nightly fuzz run -O "$t" "$CORPUS/$t" -- "${LIMITS[@]}" -runs="$n" "$@" 2>&1 | tail -3
+}
+run walk 150000 -max_len=8192
+for t in $(awk -F'"' '/^\[\[bin\]\]/{b=1} b && /^name = /{print $2; b=0}' Cargo.toml); do
+  [ "$t" = walk ] || run "$t" 5000
+done

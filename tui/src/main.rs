@@ -8,7 +8,7 @@ use smmu_tui::cmd;
     version,
     about = "Arm SMMUv3 explorer: decode registers, VMM forwarding verdicts, structures, events and page-table walks"
 )]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 }
