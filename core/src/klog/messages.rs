@@ -18,6 +18,7 @@
 
 /// Which driver file prints the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
     /// arm-smmu-v3.c
@@ -30,6 +31,7 @@ pub enum Source {
 
 /// How `smmu log` treats the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Handling {
     /// Decoded field by field (events, command errors, the banner, ...).
@@ -40,6 +42,7 @@ pub enum Handling {
 
 /// One driver message.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DriverMessage {
     /// Stable identifier.
     pub id: &'static str,
