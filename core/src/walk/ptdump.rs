@@ -397,10 +397,31 @@ impl<'a, 'f> Dumper<'a, 'f> {
         let blk = !(lsz - 1);
         let leaf_ok = desc::block_allowed(g, p.format, level);
         let sub_entries = 1u64 << g.stride();
+        // Contiguous leaves: a leaf whose descriptor is the previous leaf's (at the previous
+        // index) plus the leaf size, its address field grown without a carry out, has the same
+        // attributes and continues both ranges; such leaves are only counted (`run_n`), and
+        // added to the pending range before anything else looks at it.
+        let oa_field = p.oa.in_place_mask();
+        let (mut run_i, mut run_d, mut run_n) = (usize::MAX, 0u64, 0u64);
         for (i, c) in bytes.chunks_exact(desc::DESC_BYTES as usize).enumerate() {
             let d = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or([0; 8]));
             if !desc::is_valid(d) {
                 continue;
+            }
+            if let Some(m) = oa_field {
+                if i == run_i.wrapping_add(1) && d == run_d.wrapping_add(lsz) && d & m > run_d & m {
+                    self.leaves += 1;
+                    run_n += 1;
+                    (run_i, run_d) = (i, d);
+                    continue;
+                }
+            }
+            if run_n > 0 {
+                if let Some(pd) = &mut self.pending {
+                    pd.size = pd.size.saturating_add(run_n.saturating_mul(lsz));
+                    pd.leaves += run_n;
+                }
+                run_n = 0;
             }
             let input = base_in | ((i as u64) << shift);
             let is_table = desc::is_table_or_page(d);
@@ -442,6 +463,7 @@ impl<'a, 'f> Dumper<'a, 'f> {
             self.leaves += 1;
             let oa = p.oa.decode(d) & blk;
             let key = d & self.mask;
+            (run_i, run_d) = (i, d);
             if let Some(pd) = &mut self.pending {
                 if pd.key == key
                     && pd.leaf_size == lsz
@@ -457,6 +479,12 @@ impl<'a, 'f> Dumper<'a, 'f> {
             self.flush(p);
             self.pending =
                 Some(Pending { input, output: oa, size: lsz, leaf_size: lsz, leaves: 1, key, desc: d, hier });
+        }
+        if run_n > 0 {
+            if let Some(pd) = &mut self.pending {
+                pd.size = pd.size.saturating_add(run_n.saturating_mul(lsz));
+                pd.leaves += run_n;
+            }
         }
         self.path.pop();
         if let Some(b) = self.bufs.get_mut(depth) {

@@ -133,6 +133,14 @@ impl AddrBits {
     pub(crate) fn table(g: Granule, f: OaFormat) -> Self {
         Self::probe(|d| desc::next_table_address(d, g, f))
     }
+    /// The descriptor bits holding the address when they hold it in place (48-bit format).
+    pub(crate) fn in_place_mask(&self) -> Option<u64> {
+        if self.in_place {
+            Some(self.parts[0].0)
+        } else {
+            None
+        }
+    }
     #[inline]
     pub(crate) fn decode(&self, d: u64) -> u64 {
         if self.in_place {
