@@ -453,3 +453,37 @@ fn missing_queue_memory_and_tables_are_reported() {
     let e = analyze(&b4, &a4).err().expect("error");
     assert!(e.contains("more than the queue holds"), "{e}");
 }
+
+/// 4.3.1: "When Leaf == 1, only the STE is invalidated and the intermediate L1ST descriptors
+/// are not required to be invalidated." A 2-level stream table whose two level 2 tables
+/// swapped places (AFTER builds StreamID 0x100 first, so its level 2 table takes the first
+/// allocation): both L1STDs changed.
+#[test]
+fn moved_level_2_stream_table_needs_cfgi_ste_leaf_0() {
+    let stream = |sid: u64| {
+        json!({"sid": sid, "config": "s1", "s1": {"granule": 4096, "ia_bits": 48,
+            "contexts": [{"asid": sid, "ng": true, "mappings": maps(&[(VA, OLD, PAGE)])}]}})
+    };
+    let sc = |streams: Vec<Value>, cmds: &[&str]| {
+        build(json!({"name": "stale-l1std", "stream_table": {"format": "2-level", "split": 8},
+            "streams": streams, "command_queue": queue(4, 0, cmds)}))
+    };
+    let b = sc(vec![stream(1), stream(0x100)], &[]);
+    let after = |cmds: &[&str]| sc(vec![stream(0x100), stream(1)], cmds);
+    let l1 = |r: &Analysis| {
+        r.report.stale.iter().filter(|s| s.structure == Some("L1STD")).map(|s| s.sid).collect::<Vec<_>>()
+    };
+    let r = run(&b, &after(&["CFGI_STE StreamID=1 Leaf=1", "CFGI_STE StreamID=0x100 Leaf=1", "SYNC"]));
+    assert_eq!(l1(&r), vec![1, 0x100], "{:?}", r.report.stale);
+    // CMD_CFGI_STE (4.3.1): opcode 0x03, StreamID [63:32], Leaf [64] = 0.
+    assert_eq!(
+        required(&r)[..2],
+        [("CMD_CFGI_STE", vec![0x03 | 1 << 32, 0]), ("CMD_CFGI_STE", vec![0x03 | 0x100 << 32, 0])]
+    );
+    let r = run(&b, &after(&["CFGI_STE StreamID=1 Leaf=0", "CFGI_STE StreamID=0x100 Leaf=1", "SYNC"]));
+    assert_eq!(l1(&r), vec![0x100], "{:?}", r.report.stale);
+    let r = run(&b, &after(&["CFGI_STE StreamID=1 Leaf=0", "CFGI_STE StreamID=0x100 Leaf=0", "SYNC"]));
+    assert!(r.report.stale.iter().all(|s| s.kind != "config"), "{:?}", r.report.stale);
+    let r = run(&b, &after(&["CFGI_ALL", "SYNC"]));
+    assert!(r.report.stale.iter().all(|s| s.kind != "config"), "{:?}", r.report.stale);
+}

@@ -132,6 +132,9 @@ pub enum Cause {
 #[derive(Debug, Clone, Default)]
 pub struct CacheModel {
     pub ste: BTreeMap<u32, [u64; 8]>,
+    /// 2-level stream table: cached L1STDs by L1 index, and the table's SPLIT.
+    pub l1std: BTreeMap<u64, u64>,
+    pub split: Option<u32>,
     pub cd: BTreeMap<(u32, u32), [u64; 8]>,
     pub tlb: Vec<TlbEntry>,
     pub walk: Vec<WalkEntry>,
@@ -147,19 +150,19 @@ fn stop_str(e: crate::walk::Stop) -> String {
     }
 }
 
-/// Resolves one context; `ste_over` / `cd_over` stand for cached copies used instead of
+/// Resolves one context; `over` (address, bytes) / `cd_over` stand for cached copies used instead of
 /// memory (the STE at its address; the CD in place of the one the STE locates).
 pub fn resolve(
     regs: &RegisterSet,
     mem: &dyn PhysMem,
     sid: u32,
     ssid: Option<u32>,
-    ste_over: Option<(&[u64; 8], u64)>,
+    over: &[(u64, Vec<u8>)],
     cd_over: Option<&[u64; 8]>,
 ) -> Result<Ctx, String> {
     let mut overlay = SparseMem::new();
-    if let Some((w, addr)) = ste_over {
-        overlay.insert(addr, w.iter().flat_map(|x| x.to_le_bytes()).collect());
+    for (addr, b) in over {
+        overlay.insert(*addr, b.clone());
     }
     let layered = Layered { layers: vec![&overlay, mem] };
     let mut w = Walker::new(regs, &layered);
@@ -247,10 +250,10 @@ pub fn contexts(
     let mut out = vec![];
     for sid in sids {
         let Ok(base) =
-            resolve(regs, mem, sid, None, None, None).or_else(|_| resolve(regs, mem, sid, Some(1), None, None))
+            resolve(regs, mem, sid, None, &[], None).or_else(|_| resolve(regs, mem, sid, Some(1), &[], None))
         else {
             // Resolve errors (C_BAD_STE, a CD not in the image) leave the stream out.
-            if let Err(e) = resolve(regs, mem, sid, None, None, None) {
+            if let Err(e) = resolve(regs, mem, sid, None, &[], None) {
                 notes.push(format!("{what}: StreamID {sid:#x} is not modelled: {e}"));
             }
             continue;
@@ -271,7 +274,7 @@ pub fn contexts(
             v
         };
         for ssid in ssids {
-            if let Ok(c) = resolve(regs, mem, sid, ssid, None, None) {
+            if let Ok(c) = resolve(regs, mem, sid, ssid, &[], None) {
                 if ssid.is_some() && c.cd.is_some_and(|w| cd::V.get(&w) == 0) {
                     continue;
                 }
@@ -429,8 +432,18 @@ struct Sel {
 
 impl CacheModel {
     /// The cached items BEFORE implies.
-    pub fn from_contexts(_regs: &RegisterSet, mem: &dyn PhysMem, ctxs: &[Ctx], notes: &mut Vec<String>) -> Self {
+    pub fn from_contexts(regs: &RegisterSet, mem: &dyn PhysMem, ctxs: &[Ctx], notes: &mut Vec<String>) -> Self {
         let mut m = CacheModel::default();
+        if let Ok(st) = StreamTable::from_regs(regs) {
+            if st.format == StFormat::TwoLevel {
+                m.split = Some(st.split);
+                for c in ctxs {
+                    if let Some(v) = st.l1std_addr(c.sid).and_then(|a| mem.read_u64_le(a).ok()) {
+                        m.l1std.insert(st.l1_index(c.sid), v);
+                    }
+                }
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         let mut seen_s1 = std::collections::HashSet::new();
         for c in ctxs {
@@ -545,12 +558,14 @@ impl CacheModel {
         let vm = |f: &crate::model::FieldDef| if s2p { Some(f.get(w)) } else { None };
         let sel = |s1_worlds, s2, vmid, asid, global, range| Sel { s1_worlds, s2, vmid, asid, global, range };
         let sel = match cmd::opcode(w) {
-            op::CMD_CFGI_STE => return self.cfgi_ste(cmd::cfgi_ste::StreamID.get(w), 1),
+            op::CMD_CFGI_STE => {
+                return self.cfgi_ste(cmd::cfgi_ste::StreamID.get(w), 1, cmd::cfgi_ste::Leaf.get(w) != 0)
+            }
             op::CMD_CFGI_STE_RANGE => {
                 // 2^(Range+1) StreamIDs, the bottom Range+1 bits of StreamID ignored (4.3.2).
                 let n = 1u64.checked_shl(cmd::cfgi_ste_range::Range.get(w) as u32 + 1).unwrap_or(0);
                 let base = cmd::cfgi_ste_range::StreamID.get(w) & !n.wrapping_sub(1);
-                return self.cfgi_ste(base, n);
+                return self.cfgi_ste(base, n, false);
             }
             op::CMD_CFGI_CD => {
                 let key = (cmd::cfgi_cd::StreamID.get(w) as u32, cmd::cfgi_cd::SubstreamID.get(w) as u32);
@@ -618,18 +633,27 @@ impl CacheModel {
         self.tlbi(&sel)
     }
 
-    fn cfgi_ste(&mut self, base: u64, n: u64) -> String {
+    fn cfgi_ste(&mut self, base: u64, n: u64, leaf: bool) -> String {
         let inside = |sid: u32| {
             let s = u64::from(sid);
             n == 0 || (s >= base && s - base < n)
         };
-        let (s0, c0) = (self.ste.len(), self.cd.len());
+        let (s0, c0, l0) = (self.ste.len(), self.cd.len(), self.l1std.len());
         self.ste.retain(|k, _| !inside(*k));
+        // Leaf == 0 and the range forms also invalidate the L1STDs walked to the STEs
+        // (4.3.1, 4.3.2); Leaf == 1 leaves them.
+        if let (Some(split), false) = (self.split, leaf) {
+            let last = if n == 0 { u64::MAX } else { base.saturating_add(n - 1) };
+            let (lo, hi) = (base.checked_shr(split).unwrap_or(0), last.checked_shr(split).unwrap_or(0));
+            self.l1std.retain(|k, _| n != 0 && !(*k >= lo && *k <= hi));
+        }
+        let l1 = l0 - self.l1std.len();
         // CMD_CFGI_STE(_RANGE) also invalidates the CDs cached through those StreamIDs.
         self.cd.retain(|k, _| !inside(k.0));
         format!(
-            "{} and {} invalidated",
+            "{}, {} and {} invalidated",
             plural(s0 - self.ste.len(), "cached STE", "cached STEs"),
+            plural(l1, "L1STD", "L1STDs"),
             plural(c0 - self.cd.len(), "cached CD", "cached CDs")
         )
     }
@@ -772,10 +796,11 @@ impl CacheModel {
         keys.dedup();
         let mut out = vec![];
         let mut ste_done = std::collections::HashSet::new();
+        let mut l1_done = std::collections::HashSet::new();
         for (sid, ssid) in keys {
             let truth = match actx.iter().find(|c| c.sid == sid && c.ssid == ssid) {
                 Some(c) => Ok(c.clone()),
-                None => resolve(regs, mem, sid, ssid, None, None),
+                None => resolve(regs, mem, sid, ssid, &[], None),
             };
             let ste_c = self.ste.get(&sid);
             let cd_c = self.cd.get(&(sid, ssid.unwrap_or(0)));
@@ -784,10 +809,50 @@ impl CacheModel {
                 .ok()
                 .map(|c| c.ste_addr)
                 .or_else(|| bctx.iter().find(|c| c.sid == sid).map(|c| c.ste_addr));
-            let eff = if ste_c.is_none() && cd_c.is_none() {
+            // A cached L1STD that AFTER's no longer matches leads the STE fetch elsewhere.
+            let st = StreamTable::from_regs(regs).ok().filter(|t| t.format == StFormat::TwoLevel);
+            let l1 = st.as_ref().and_then(|t| {
+                let v = *self.l1std.get(&t.l1_index(sid))?;
+                let a = t.l1std_addr(sid)?;
+                let now = mem.read_u64_le(a).ok();
+                (now != Some(v)).then_some((t, a, v, now))
+            });
+            let mut over: Vec<(u64, Vec<u8>)> = vec![];
+            let mut ste_at = ste_addr;
+            if let Some((t, a, v, now)) = l1 {
+                over.push((a, v.to_le_bytes().to_vec()));
+                let (l2ptr, span) = geometry::l1std(v);
+                ste_at = geometry::l2_ste_addr(l2ptr, span, t.l2_index(sid), t.split).ok();
+                if l1_done.insert(t.l1_index(sid)) {
+                    out.push(StaleEntry {
+                        kind: "config",
+                        sid,
+                        ssid: None,
+                        stage: None,
+                        iova: None,
+                        size: None,
+                        old_pa: None,
+                        new_pa: None,
+                        cache: "configuration cache",
+                        structure: Some("L1STD"),
+                        why: format!(
+                            "the L1STD locating StreamID {sid:#x} is still cached ({v:#x}; AFTER's is {}): CMD_CFGI_STE with Leaf = 1 does not invalidate it (4.3.1)",
+                            now.map_or("not in the image".to_string(), |n| format!("{n:#x}"))
+                        ),
+                        cause: Cause::Config,
+                        ipa: None,
+                        s2_change: false,
+                        nested: false,
+                    });
+                }
+            }
+            if let (Some(w), Some(a)) = (ste_c, ste_at) {
+                over.push((a, w.iter().flat_map(|x| x.to_le_bytes()).collect()));
+            }
+            let eff = if over.is_empty() && cd_c.is_none() {
                 truth.clone()
             } else {
-                resolve(regs, mem, sid, ssid, ste_c.zip(ste_addr), cd_c)
+                resolve(regs, mem, sid, ssid, &over, cd_c)
             };
             if let Some(w) = ste_c {
                 let differs = truth.as_ref().map_or(true, |t| &t.ste != w);

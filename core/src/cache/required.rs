@@ -102,6 +102,7 @@ pub fn required(stale: &[StaleEntry], m: &CacheModel, regs: &RegisterSet, notes:
     let ds = regs.read(&idr5::DS) == Some(1);
     let s2p = regs.read(&idr0::S2P) == Some(1);
     let mut stes = BTreeSet::new();
+    let mut l1stds = BTreeSet::new();
     let mut cds = BTreeSet::new();
     let mut invs: BTreeSet<Inv> = BTreeSet::new();
     let mut atcs = BTreeSet::new();
@@ -111,6 +112,10 @@ pub fn required(stale: &[StaleEntry], m: &CacheModel, regs: &RegisterSet, notes:
             Cause::Config | Cause::None => match s.structure {
                 Some("STE") => {
                     stes.insert(s.sid);
+                }
+                Some("L1STD") => {
+                    stes.insert(s.sid);
+                    l1stds.insert(s.sid);
                 }
                 Some(_) => {
                     cds.insert((s.sid, s.ssid.unwrap_or(0)));
@@ -178,10 +183,17 @@ pub fn required(stale: &[StaleEntry], m: &CacheModel, regs: &RegisterSet, notes:
         out.extend(enc("CMD_CFGI_ALL", &[], "more than 8 StreamIDs have stale STEs", notes));
     } else {
         for sid in &stes {
+            let l1 = l1stds.contains(sid);
             out.extend(enc(
                 "CMD_CFGI_STE",
-                &[("StreamID", u64::from(*sid)), ("Leaf", 1)],
-                &format!("the cached STE of StreamID {sid:#x} (and the CDs cached through it) is stale"),
+                &[("StreamID", u64::from(*sid)), ("Leaf", u64::from(!l1))],
+                &if l1 {
+                    format!(
+                        "the cached L1STD locating StreamID {sid:#x} is stale: Leaf = 0 invalidates it with the STE"
+                    )
+                } else {
+                    format!("the cached STE of StreamID {sid:#x} (and the CDs cached through it) is stale")
+                },
                 notes,
             ));
         }
