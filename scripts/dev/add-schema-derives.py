@@ -7,7 +7,13 @@ import glob, re, sys, os
 os.chdir(os.path.join(os.path.dirname(__file__), "..", ".."))
 ATTR = '#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]'
 # Fields serialized through a function: the JSON type they come out as.
-WITH = {"hex": "String", "ser_hex": "String", "crate::model::ser_hex": "String", "hex_opt": "Option<String>"}
+WITH = {
+    "hex": "String",
+    "ser_hex": "String",
+    "crate::model::ser_hex": "String",
+    "hex_opt": "Option<String>",
+    "hex_words": "Vec<String>",
+}
 n = 0
 for f in sorted(glob.glob("core/src/**/*.rs", recursive=True)):
     lines = open(f).read().split("\n")

@@ -83,6 +83,7 @@ fn schemas() -> Vec<(&'static str, Value)> {
                 "smmu collect --json, smmu scenario build: a snapshot (registers, memory, kernel, firmware).",
             ),
         ),
+        ("stale", tagged::<c::cache::Report>("stale", "smmu stale --json: what an SMMU may still have cached.")),
         (
             "ste",
             tagged::<c::structs::StructureReport>(
@@ -182,4 +183,7 @@ fn real_outputs_match_their_schemas() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&built).expect("built")).expect("snapshot JSON");
     check("snapshot", &snap);
+    // Two snapshots of one SMMU: a page remapped without a TLBI (tests/data/stale).
+    let st = |f: &str| root().join("tests/data/stale").join(f).display().to_string();
+    check("stale", &json_of(&["stale", &st("remap-before.json"), &st("remap-after-no-tlbi.json"), "--json"]));
 }

@@ -77,6 +77,7 @@ pub struct CommandRecord {
     /// Queue index (without the wrap bit).
     pub index: u64,
     #[serde(serialize_with = "hex_words")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub words: Vec<u64>,
     pub name: &'static str,
     pub summary: String,
@@ -139,6 +140,7 @@ pub struct Required {
     /// `FIELD=value` pairs as `smmu encode command` takes them.
     pub fields: String,
     #[serde(serialize_with = "hex_words")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub words: Vec<u64>,
     pub why: String,
 }
