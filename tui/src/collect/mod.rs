@@ -958,6 +958,8 @@ fn collect_iommufd(cx: &mut Ctx, opts: &Options, host: &mut serde_json::Map<Stri
     }
     let mut infos = Vec::new();
     for dev in &opts.iommufd {
+        // A device name is the user's: quoted in reports at most 200 characters long.
+        let dev = &safefs::clip(dev, 200);
         let d = match resolve_vfio_dev(cx, dev) {
             Ok(d) => d,
             Err(m) => {
