@@ -182,7 +182,14 @@ impl Analysis {
     /// `ssid` (the output it may give instead of AFTER's), or None when nothing stale covers
     /// the address. A stale configuration entry alone gives no address: see `report.stale`.
     pub fn stale_at(&self, sid: u32, ssid: Option<u32>, iova: u64) -> Option<StaleHit> {
-        self.report.stale.iter().find_map(|s| {
+        self.report.stale_at(sid, ssid, iova)
+    }
+}
+
+impl Report {
+    /// [`Analysis::stale_at`] on a kept report (frontends memoize the report, not the model).
+    pub fn stale_at(&self, sid: u32, ssid: Option<u32>, iova: u64) -> Option<StaleHit> {
+        self.stale.iter().find_map(|s| {
             let (lo, size, old) = (s.iova?, s.size?, s.old_pa?);
             // The stage 2 part of a nested stream is by IPA, not by the stream's IOVA.
             let by_iova = s.stage != Some("2") || !s.nested;

@@ -38,6 +38,11 @@ pub struct WalkView {
     pub unpriv: bool,
     /// Which suggested walk (of the host's scenario) the inputs came from.
     pub suggestion: usize,
+    /// With two snapshots loaded (`smmu tui BEFORE AFTER`), walking AFTER: what an SMMU may
+    /// still have cached for this address since BEFORE ([`smmu_core::cache`]).
+    pub stale: Option<String>,
+    /// The cache analysis of (BEFORE, AFTER) host indices, computed once.
+    stale_report: Option<(usize, usize, Result<smmu_core::cache::Report, String>)>,
 }
 
 impl Default for WalkView {
@@ -49,6 +54,8 @@ impl Default for WalkView {
             step: 0,
             unpriv: true,
             suggestion: 0,
+            stale: None,
+            stale_report: None,
         }
     }
 }
@@ -85,6 +92,41 @@ impl WalkView {
         };
         self.step = r.as_ref().map(|w| w.steps.len()).unwrap_or(0);
         self.result = Some(r);
+        self.stale = self.stale_hint(m);
+    }
+
+    /// "An SMMU may still use the cached entry ...": the host before this one is taken as
+    /// BEFORE and this one as AFTER (both snapshots), and the commands consumed between them
+    /// are applied to what BEFORE may have cached.
+    fn stale_hint(&mut self, m: &Model) -> Option<String> {
+        let after = Some(m.host).filter(|&i| i > 0)?;
+        let (b, a) = (m.data.hosts.get(after - 1)?, m.data.hosts.get(after)?);
+        let (bs, as_) = (b.snapshot.as_ref()?, a.snapshot.as_ref()?);
+        if !matches!(&self.stale_report, Some((x, y, _)) if *x == after - 1 && *y == after) {
+            let r = smmu_core::cache::analyze(bs, as_).map(|an| an.report);
+            self.stale_report = Some((after - 1, after, r));
+        }
+        let report = match &self.stale_report {
+            Some((_, _, Ok(r))) => r,
+            Some((_, _, Err(e))) => return Some(format!("Cache analysis of {} then {}: {e}", b.name, a.name)),
+            None => return None,
+        };
+        let num = |s: &str| smmu_core::num::parse_u64(s).ok();
+        let sid = u32::try_from(num(&self.inputs[0])?).ok()?;
+        let ssid = match self.inputs[1].trim() {
+            "" => None,
+            t => Some(u32::try_from(num(t)?).ok()?),
+        };
+        let iova = num(&self.inputs[2])?;
+        let hit = report.stale_at(sid, ssid, iova)?;
+        let now = match hit.new_pa {
+            Some(p) => format!("{} now maps it to {p:#x}", a.name),
+            None => format!("{} no longer maps it", a.name),
+        };
+        Some(format!(
+            "An SMMU may still use the cached entry from {} ({}): IOVA {iova:#x} -> PA {:#x}, although {now}. {}",
+            b.name, hit.cache, hit.old_pa, hit.why
+        ))
     }
 
     pub fn step_count(&self) -> usize {
@@ -414,6 +456,7 @@ impl View for WalkView {
 
     fn draw(&mut self, f: &mut Frame, m: &Model, area: Rect) -> Rect {
         let t = m.theme;
+        let st_hint = self.stale.clone();
         // The inputs on one line, so the steps keep the room at 80x24.
         let [form, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let mut spans = vec![Span::styled("Walk ", t.title)];
@@ -526,6 +569,9 @@ impl View for WalkView {
         let mut d = Vec::new();
         if shown >= st.len() {
             d.extend(end_lines(&t, w, dw));
+            if let Some(h) = &st_hint {
+                d.extend(doc::para(&t, 0, &[(h.clone(), t.warn)], dw as usize));
+            }
         }
         if let Some(s) = shown.checked_sub(1).and_then(|i| st.get(i)) {
             d.extend(step_lines(&t, m, w, s, dw));
@@ -554,6 +600,7 @@ impl View for WalkView {
             out.push(format!("{:>2} {:<7} {:<8} {}", i + 1, stage_label(s), s.kind, s.explanation));
         }
         out.extend(end_lines(&t, w, 100).iter().map(|l| l.to_string()));
+        out.extend(self.stale.iter().cloned());
         Some(out.join("\n"))
     }
 }
