@@ -1,9 +1,9 @@
 //! `smmu walk`: translate one transaction (or a batch) step by step.
-use crate::common::{parse_num, print_json, print_text, read_input, schema_id, CliError, CliResult, Style};
+use crate::common::{parse_num, read_input, schema_id, CliError, CliResult};
 use crate::memfile::MappedImage;
 use smmu_core::mem::{Layered, PhysMem};
 use smmu_core::snapshot::Snapshot;
-use smmu_core::walk::{self, Access, Outcome, WalkRequest, WalkResult};
+use smmu_core::walk::{self, Access, WalkRequest};
 use std::io::Write;
 
 #[derive(clap::Args, Debug)]
@@ -103,16 +103,9 @@ pub fn run(a: Args) -> CliResult {
     let ssid = a.ssid.as_deref().map(|s| u32_arg("ssid", s)).transpose()?;
     let req = WalkRequest { sid, ssid, iova, access, unpriv: a.unpriv };
     let res = walk::translate(&l.snap.registers, &mem, &req);
-    let format = crate::common::OutFormat::pick(a.format, a.json);
-    if format == crate::common::OutFormat::Email {
-        let doc = smmu_core::present::walk::document(&req, &res);
-        crate::common::print_doc("walk", &res, &doc, format)
-    } else if format == crate::common::OutFormat::Json {
-        print_json("walk", &res)
-    } else {
-        print_text(&render(&req, &res, &Style::detect()));
-        Ok(())
-    }
+    // Text, email and JSON: one presentation document (present::walk), or the result itself.
+    let doc = smmu_core::present::walk::document(&req, &res);
+    crate::common::print_doc("walk", &res, &doc, crate::common::OutFormat::pick(a.format, a.json))
 }
 
 fn run_batch(l: &Loaded, mem: &dyn PhysMem, path: &str, unpriv: bool, json: bool, steps: bool) -> CliResult {
@@ -183,79 +176,4 @@ impl LowerFirst for String {
     fn to_lowercase_first(self) -> String {
         self.replacen("Read", "read", 1).replacen("Write", "write", 1).replacen("Exec", "exec", 1)
     }
-}
-
-/// Human-readable trace.
-pub fn render(req: &WalkRequest, r: &WalkResult, st: &Style) -> String {
-    let mut s = String::new();
-    s.push_str(&st.bold(&format!(
-        "walk sid {:#x}{} iova {:#x} {} {}\n",
-        req.sid,
-        req.ssid.map(|x| format!(" ssid {x:#x}")).unwrap_or_default(),
-        req.iova,
-        format!("{:?}", req.access).to_lowercase(),
-        if req.unpriv { "unprivileged" } else { "privileged" }
-    )));
-    for (i, step) in r.steps.iter().enumerate() {
-        let where_ = match (step.stage, step.level) {
-            ("config", _) => "config".to_string(),
-            (stg, Some(l)) => format!("S{stg} L{l}"),
-            (stg, None) => format!("S{stg}"),
-        };
-        s.push_str(&format!("{:>3}. {:<7} {:<8} ", i + 1, where_, step.kind));
-        if let (Some(a), Some(v)) = (step.address, step.value) {
-            s.push_str(&format!("[{a:#x}] = {v:#018x}  "));
-        }
-        s.push_str(&step.explanation);
-        s.push('\n');
-        if let Some(p) = &step.purpose {
-            s.push_str(&format!("              {}\n", st.dim(&format!("for {p}"))));
-        }
-        if let (Some(ix), Some(bits)) = (step.index, &step.index_bits) {
-            s.push_str(&format!("              index {ix} = {bits}\n"));
-        }
-        if !step.decode.is_empty() && step.kind != "STE" && step.kind != "CD" {
-            s.push_str(&format!("              {}\n", st.dim(&step.decode.join(" "))));
-        }
-        if !step.decision.is_empty() {
-            s.push_str(&format!("              -> {}\n", step.decision));
-        }
-    }
-    for n in &r.notes {
-        s.push_str(&format!("note: {n}\n"));
-    }
-    let line = match r.outcome {
-        Outcome::Translated => st.good(&format!(
-            "translated: PA {:#x}{} {}{}",
-            r.pa.unwrap_or(0),
-            r.ipa.map(|i| format!(" (IPA {i:#x})")).unwrap_or_default(),
-            r.permissions.clone().unwrap_or_default(),
-            r.attributes.as_ref().map(|a| format!(" {}", a.memory_type)).unwrap_or_default()
-        )),
-        Outcome::Bypass => st.warn(&r.summary),
-        Outcome::Abort => st.bad(&r.summary),
-        Outcome::MissingMemory => st.warn(&format!("missing memory: {}", r.summary)),
-        Outcome::Incomplete => st.warn(&format!("incomplete snapshot: {}", r.summary)),
-        Outcome::Fault => st.bad(&format!("fault: {}", r.summary)),
-    };
-    s.push_str(&line);
-    s.push('\n');
-    if let Some(e) = &r.event {
-        s.push_str(&format!(
-            "event {} (code {:#04x}) sid {:#x} ssid {} input {} ipa {} {} {} {} s2={} class={}\n  raw: {}\n",
-            e.kind.name(),
-            e.code,
-            e.sid,
-            e.ssid.map(|x| format!("{x:#x}")).unwrap_or("-".into()),
-            e.input_addr.map(|x| format!("{x:#x}")).unwrap_or("-".into()),
-            e.ipa.map(|x| format!("{x:#x}")).unwrap_or("-".into()),
-            if e.pnu { "priv" } else { "unpriv" },
-            if e.ind { "inst" } else { "data" },
-            if e.rnw { "read" } else { "write" },
-            e.s2 as u8,
-            e.class.map(|c| format!("{c:?}")).unwrap_or("-".into()),
-            e.raw.join(" ")
-        ));
-    }
-    s
 }
