@@ -4,6 +4,7 @@
 //! pKVM `kvm-arm-smmu-v3`, Xen `(XEN) SMMUv3:`), tolerating timestamps, syslog/journal
 //! prefixes, TABs or spaces, unrelated interleaved lines and damaged or missing dwords.
 
+pub mod doc;
 pub mod features;
 pub mod messages;
 

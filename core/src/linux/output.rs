@@ -62,11 +62,12 @@ pub struct LogAnalysis {
 pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis {
     // Logs are often not clean UTF-8 (serial consoles): decode lossily.
     let raw = String::from_utf8_lossy(bytes);
-    let (text, regs, acpi_hint) = match snapshot_log(&raw) {
-        Some((t, r, acpi)) => (t, r, acpi),
-        None => (raw.to_string(), pasted_registers(bytes), false),
+    let (snap, regs, acpi_hint) = match snapshot_log(&raw) {
+        Some((t, r, acpi)) => (Some(t), r, acpi),
+        None => (None, pasted_registers(bytes), false),
     };
-    let report = klog::parse(&text, &klog::Options { kernel });
+    // The log itself is read in place (no copy of a 100 MB input).
+    let report = klog::parse(snap.as_deref().unwrap_or(&raw), &klog::Options { kernel });
     let banner_checks = banner_checks(&report, regs.as_ref(), acpi_hint);
     LogAnalysis { report, banner_checks, have_registers: regs.is_some() }
 }
@@ -100,7 +101,20 @@ fn snapshot_log(raw: &str) -> Option<(String, Option<RegisterSet>, bool)> {
 /// Register values in the input (a snapshot, or `IDR0 = ...` lines pasted with the log),
 /// when there is at least IDR0.
 fn pasted_registers(bytes: &[u8]) -> Option<RegisterSet> {
-    let p = crate::parse::parse_bytes(bytes, &Default::default()).ok()?;
+    // Only lines naming an ID register can hold one: hand just those to the register parser,
+    // which would otherwise read every line of a large log.
+    let has_idr = |l: &[u8]| {
+        memchr::memchr2_iter(b'i', b'I', l).any(|i| l.get(i + 1..i + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"dr")))
+    };
+    let mut lines: Vec<u8> = Vec::new();
+    for l in bytes.split(|&c| c == b'\n').filter(|l| has_idr(l)).take(10_000) {
+        lines.extend_from_slice(l);
+        lines.push(b'\n');
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let p = crate::parse::parse_bytes(&lines, &Default::default()).ok()?;
     p.registers.read(&idr0::S1P).map(|_| p.registers)
 }
 
