@@ -2,7 +2,8 @@
 //! them one at a time instead of building the whole report's text in memory).
 
 use super::{
-    CmdSyncTimeout, CommandError, GlobalError, LogEvent, LogReport, Message, OptionMask, PriRequest, Probe, Unparsed,
+    CmdSyncTimeout, CommandError, GlobalError, LogEvent, LogReport, Message, OptionMask, PriRequest, Probe, Scan,
+    Unparsed,
 };
 use crate::present::{build, Document, Span, Tone};
 
@@ -11,7 +12,7 @@ fn plain(s: impl Into<String>) -> Vec<Span> {
 }
 
 /// The first lines: what was found, in how many lines.
-pub fn summary(r: &LogReport, name: &str) -> Document {
+pub fn summary(r: &LogReport, events: usize, name: &str) -> Document {
     let mut d = Document::new();
     if r.smmu_lines == 0 {
         d.text(plain(format!(
@@ -22,7 +23,7 @@ pub fn summary(r: &LogReport, name: &str) -> Document {
     }
     d.text(plain(format!(
         "{name}: {} event(s), {} command error(s), {} CMD_SYNC timeout(s), {} probe banner(s), {} global error(s), {} driver message(s), {} line(s) not understood, in {} line(s)",
-        r.events.len(),
+        events,
         r.command_errors.len(),
         r.cmd_sync_timeouts.len(),
         r.probe.len(),
@@ -184,15 +185,17 @@ pub fn unparsed(u: &Unparsed) -> Document {
     d
 }
 
-/// Every document of a report, in the order `smmu log` prints them.
-pub fn each(r: &LogReport, name: &str, mut f: impl FnMut(Document)) {
-    f(summary(r, name));
+/// Every document of a report, in the order `smmu log` prints them; events are decoded one
+/// at a time.
+pub fn each(scan: &Scan, name: &str, mut f: impl FnMut(Document)) {
+    let r = &scan.report;
+    f(summary(r, scan.event_count(), name));
     if r.smmu_lines == 0 {
         return;
     }
     r.probe.iter().for_each(|x| f(probe(x)));
     r.options.iter().for_each(|x| f(options(x)));
-    r.events.iter().for_each(|x| f(event(x)));
+    scan.events().for_each(|x| f(event(&x)));
     r.command_errors.iter().for_each(|x| f(command_error(x)));
     r.cmd_sync_timeouts.iter().for_each(|x| f(cmd_sync_timeout(x)));
     r.pri_requests.iter().for_each(|x| f(pri_request(x)));

@@ -49,8 +49,9 @@ pub struct DecodeJson<'a> {
 /// compared with them.
 #[derive(Serialize)]
 pub struct LogAnalysis {
+    /// The log, its events decoded only as they are serialized or read.
     #[serde(flatten)]
-    pub report: LogReport,
+    pub report: klog::Scan,
     pub banner_checks: Vec<BannerCheck>,
     /// Registers were found with the log (a snapshot, or values pasted with it).
     #[serde(skip)]
@@ -67,8 +68,8 @@ pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis {
         None => (None, pasted_registers(bytes), false),
     };
     // The log itself is read in place (no copy of a 100 MB input).
-    let report = klog::parse(snap.as_deref().unwrap_or(&raw), &klog::Options { kernel });
-    let banner_checks = banner_checks(&report, regs.as_ref(), acpi_hint);
+    let report = klog::scan(snap.as_deref().unwrap_or(&raw), &klog::Options { kernel });
+    let banner_checks = banner_checks(&report.report, regs.as_ref(), acpi_hint);
     LogAnalysis { report, banner_checks, have_registers: regs.is_some() }
 }
 
