@@ -104,11 +104,18 @@ fn snapshot_log(raw: &str) -> Option<(String, Option<RegisterSet>, bool)> {
 fn pasted_registers(bytes: &[u8]) -> Option<RegisterSet> {
     // Only lines naming an ID register can hold one: hand just those to the register parser,
     // which would otherwise read every line of a large log.
-    let has_idr = |l: &[u8]| {
-        memchr::memchr2_iter(b'i', b'I', l).any(|i| l.get(i + 1..i + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"dr")))
-    };
+    let mut starts: Vec<usize> = ["IDR", "idr", "Idr"]
+        .iter()
+        .flat_map(|n| memchr::memmem::find_iter(bytes, n.as_bytes()))
+        .map(|p| bytes.get(..p).and_then(|h| memchr::memrchr(b'\n', h)).map_or(0, |i| i + 1))
+        .take(100_000)
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
     let mut lines: Vec<u8> = Vec::new();
-    for l in bytes.split(|&c| c == b'\n').filter(|l| has_idr(l)).take(10_000) {
+    for &st in starts.iter().take(10_000) {
+        let rest = bytes.get(st..).unwrap_or(&[]);
+        let l = rest.get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len())).unwrap_or(&[]);
         lines.extend_from_slice(l);
         lines.push(b'\n');
     }

@@ -99,7 +99,20 @@ pub fn binary_at(b: &[u8]) -> Option<usize> {
     if std::str::from_utf8(b).is_ok() {
         let ctl = |c: u8| (c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x1b | 0x0c)) || c == 0x7f || c == 0xC2;
         // The usual case, a clean log: no control byte (nor 0xC2, which starts C1 controls).
-        if !b.iter().any(|&c| ctl(c)) {
+        // Eight bytes at a time: only words holding a byte below 0x20 or from 0x7f up are
+        // looked at byte by byte.
+        let word_suspect = |x: u64| {
+            const LO: u64 = 0x2020_2020_2020_2020;
+            const ONE: u64 = 0x0101_0101_0101_0101;
+            const HI: u64 = 0x8080_8080_8080_8080;
+            (x.wrapping_sub(LO) & !x & HI) != 0 || ((x.wrapping_add(ONE) | x) & HI) != 0
+        };
+        let mut chunks = b.chunks_exact(8);
+        let clean = chunks.by_ref().all(|c| {
+            let x = c.try_into().map_or(u64::MAX, u64::from_le_bytes);
+            !word_suspect(x) || !c.iter().any(|&y| ctl(y))
+        }) && !chunks.remainder().iter().any(|&c| ctl(c));
+        if clean {
             return None;
         }
         let (mut bad, mut chars) = (0usize, 0usize);
