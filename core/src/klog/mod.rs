@@ -401,7 +401,10 @@ fn split(line: &str) -> Option<Split<'_>> {
         }
     }
     // Any other message of an SMMU driver: `<smmu device>: text`.
-    let q = device_end(s)?;
+    let Some(q) = device_end(s) else {
+        let msg = s.trim();
+        return messages::lookup(msg).map(|_| Split { device: "", msg });
+    };
     let device = clean_device(s.get(..q)?);
     if is_smmu_device(device) {
         return Some(Split { device, msg: s.get(q + 2..).unwrap_or("") });
