@@ -4,6 +4,7 @@
 //! pKVM `kvm-arm-smmu-v3`, Xen `(XEN) SMMUv3:`), tolerating timestamps, syslog/journal
 //! prefixes, TABs or spaces, unrelated interleaved lines and damaged or missing dwords.
 
+pub mod doc;
 pub mod features;
 pub mod messages;
 
@@ -121,16 +122,10 @@ const EVENT_KEYS: &[&str] =
     &["sid", "ssid", "input_addr", "ipa", "fetch_addr", "rnw", "s2", "class", "stall", "stag", "pnu", "ind"];
 
 fn ser_events<S: serde::Serializer>(evs: &[LogEvent], s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::{Error, SerializeSeq};
+    use serde::ser::SerializeSeq;
     let mut seq = s.serialize_seq(Some(evs.len()))?;
     for e in evs {
-        let mut v = serde_json::to_value(e).map_err(S::Error::custom)?;
-        if let Some(o) = v.as_object_mut() {
-            for k in &e.unknown_keys {
-                o.insert((*k).to_string(), serde_json::Value::Null);
-            }
-        }
-        seq.serialize_element(&v)?;
+        seq.serialize_element(&EventOut(e))?;
     }
     seq.end()
 }
@@ -417,7 +412,10 @@ fn split(line: &str) -> Option<Split<'_>> {
         }
     }
     // Any other message of an SMMU driver: `<smmu device>: text`.
-    let q = device_end(s)?;
+    let Some(q) = device_end(s) else {
+        let msg = s.trim();
+        return messages::lookup(msg).map(|_| Split { device: "", msg });
+    };
     let device = clean_device(s.get(..q)?);
     if is_smmu_device(device) {
         return Some(Split { device, msg: s.get(q + 2..).unwrap_or("") });
@@ -521,12 +519,235 @@ struct Parser {
     detected: Option<KernelVersion>,
     /// A visibly incomplete line waiting for its wrapped continuation.
     held: Option<(usize, String)>,
+    /// Events as found (compact: decoded only when read).
+    recs: Vec<EventRec>,
+    devices: Vec<String>,
+    dev_ids: std::collections::HashMap<String, u32>,
+}
+
+/// An event as found in the log, kept compact (about 64 bytes) until it is read: an event
+/// flood of a 100 MB log holds only these.
+#[derive(Debug, Clone)]
+struct EventRec {
+    line: usize,
+    device: u32,
+    /// The number the `event 0x.. received:` line printed.
+    code: u8,
+    words: [u64; 4],
+    /// Bit i: dword i was read intact.
+    present: u8,
+    /// Only the kernel's decoded lines were found.
+    no_raw: bool,
+    xen: bool,
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    /// What a damaged dword looked like.
+    damaged: [Option<String>; 4],
+    /// The kernel's decoded lines, as printed.
+    kernel: Vec<String>,
+}
+
+impl EventRec {
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// The full event: the record decoded, what is missing marked unknown, the kernel's lines
+    /// checked against it.
+    fn materialize(&self, device: &str) -> LogEvent {
+        let mut ev = if self.no_raw { self.decode_lines_only(device) } else { self.decode_record(device) };
+        if let Some(x) = &self.extra {
+            for k in &x.kernel {
+                if k.starts_with("event:") {
+                    apply_decoded(&mut ev, k);
+                } else {
+                    apply_access(&mut ev, k);
+                }
+            }
+        }
+        finish_event(&mut ev);
+        ev
+    }
+
+    fn decode_lines_only(&self, device: &str) -> LogEvent {
+        let mut info = event::decode(&[u64::from(self.code), 0, 0, 0]);
+        // No record: every field value is unknown (the decoded lines fill some in).
+        let unknown_fields: Vec<&'static str> =
+            info.fields.iter().filter(|f| f.def.lsb != event::impdef::Type.lsb).map(|f| f.name).collect();
+        info.fields.clear();
+        LogEvent {
+            event: info,
+            line: self.line,
+            device: device.to_string(),
+            raw: vec![None, None, None, None],
+            missing_dwords: vec![0, 1, 2, 3],
+            unknown_fields,
+            kernel_lines: Vec::new(),
+            client: None,
+            checks: Vec::new(),
+            notes: vec!["no raw dwords in the log: fields come from the kernel's decoded line only".into()],
+            unknown_keys: EVENT_KEYS.to_vec(),
+            xen: self.xen,
+        }
+    }
+
+    fn decode_record(&self, device: &str) -> LogEvent {
+        let code = self.code;
+        let missing: Vec<usize> = (0..4).filter(|i| self.present & (1 << i) == 0).collect();
+        let raw_s: Vec<Option<String>> = (0..4usize)
+            .map(|i| {
+                if self.present & (1 << i) != 0 {
+                    self.words.get(i).map(|v| format!("{v:#018x}"))
+                } else {
+                    self.extra
+                        .as_ref()
+                        .and_then(|x| x.damaged.get(i).cloned().flatten())
+                        .map(|r| format!("damaged: {r}"))
+                }
+            })
+            .collect();
+        let mut v4 = self.words;
+        let mut notes = Vec::new();
+        if missing.contains(&0) {
+            // Keep the event number the header line printed.
+            // Cannot fail: Type is 8 bits wide and `code` is a u8.
+            let _ = event::impdef::Type.set(&mut v4, u64::from(code));
+            notes.push(
+                "dword 0 missing: event number taken from the `event 0x.. received` line; StreamID/SubstreamID unknown"
+                    .into(),
+            );
+        } else if event::event_number(&v4) != code {
+            notes
+                .push(format!("the header said event {code:#04x} but dword 0 holds {:#04x}", event::event_number(&v4)));
+        }
+        let info = event::decode(&v4);
+        let layout = event::layout_for(event::event_number(&v4));
+        let unknown_fields: Vec<&'static str> = layout
+            .fields
+            .iter()
+            .filter(|f| (f.lsb / 64..=f.msb() / 64).any(|w| missing.contains(&(w as usize))))
+            .filter(|f| !(f.lsb == event::impdef::Type.lsb && missing.contains(&0)))
+            .map(|f| f.name)
+            .collect();
+        for m in &missing {
+            notes.push(format!("dword {m} missing or damaged"));
+        }
+        let mut unknown_keys: Vec<&'static str> = Vec::new();
+        for k in unknown_fields.iter().filter_map(|f| event::key_of_field(f)) {
+            if !unknown_keys.contains(&k) {
+                unknown_keys.push(k);
+            }
+        }
+        let mut info = event::forget(info, &unknown_keys);
+        info.fields.retain(|f| !unknown_fields.contains(&f.name));
+        LogEvent {
+            event: info,
+            line: self.line,
+            device: device.to_string(),
+            raw: raw_s,
+            missing_dwords: missing,
+            unknown_fields,
+            kernel_lines: Vec::new(),
+            client: None,
+            checks: Vec::new(),
+            notes,
+            unknown_keys,
+            xen: self.xen,
+        }
+    }
+}
+
+/// Parses a kernel log: every finding, events decoded.
+pub fn parse(text: &str, opts: &Options) -> LogReport {
+    scan(text, opts).into_report()
+}
+
+/// A parsed log whose events stay compact until read: serializes as [`LogReport`] does,
+/// decoding one event at a time (what `smmu log --json` streams).
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// Everything but the events.
+    pub report: LogReport,
+    recs: Vec<EventRec>,
+    devices: Vec<String>,
+}
+
+impl Scan {
+    /// Number of events.
+    pub fn event_count(&self) -> usize {
+        self.recs.len()
+    }
+    /// The events, decoded one at a time.
+    pub fn events(&self) -> impl Iterator<Item = LogEvent> + '_ {
+        self.recs.iter().map(|r| r.materialize(self.devices.get(r.device as usize).map_or("", String::as_str)))
+    }
+    /// The whole report, every event decoded.
+    pub fn into_report(self) -> LogReport {
+        let events: Vec<LogEvent> = self.events().collect();
+        LogReport { events, ..self.report }
+    }
+}
+
+impl Serialize for Scan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Events<'a>(&'a Scan);
+        impl Serialize for Events<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let mut seq = s.serialize_seq(Some(self.0.recs.len()))?;
+                for e in self.0.events() {
+                    seq.serialize_element(&EventOut(&e))?;
+                }
+                seq.end()
+            }
+        }
+        let r = &self.report;
+        let mut st = s.serialize_struct("LogReport", 13)?;
+        st.serialize_field("events", &Events(self))?;
+        st.serialize_field("command_errors", &r.command_errors)?;
+        st.serialize_field("cmd_sync_timeouts", &r.cmd_sync_timeouts)?;
+        st.serialize_field("probe", &r.probe)?;
+        st.serialize_field("global_errors", &r.global_errors)?;
+        st.serialize_field("pri_requests", &r.pri_requests)?;
+        st.serialize_field("options", &r.options)?;
+        st.serialize_field("messages", &r.messages)?;
+        st.serialize_field("kernel", &r.kernel)?;
+        st.serialize_field("kernel_source", &r.kernel_source)?;
+        st.serialize_field("unparsed", &r.unparsed)?;
+        st.serialize_field("lines", &r.lines)?;
+        st.serialize_field("smmu_lines", &r.smmu_lines)?;
+        st.end()
+    }
+}
+
+/// An event as JSON: values the log does not give are null (through a `Value` only then).
+struct EventOut<'a>(&'a LogEvent);
+
+impl Serialize for EventOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let e = self.0;
+        if e.unknown_keys.is_empty() {
+            return e.serialize(s);
+        }
+        let mut v = serde_json::to_value(e).map_err(S::Error::custom)?;
+        if let Some(o) = v.as_object_mut() {
+            for k in &e.unknown_keys {
+                o.insert((*k).to_string(), serde_json::Value::Null);
+            }
+        }
+        v.serialize(s)
+    }
 }
 
 /// Parses a kernel log in one pass: lines without any SMMU marker are skipped by one
 /// automaton search over the whole text (no per-line copies or case folding); wrapped lines
 /// are rejoined as they are met.
-pub fn parse(text: &str, opts: &Options) -> LogReport {
+pub fn scan(text: &str, opts: &Options) -> Scan {
     let mut p = Parser {
         opts: opts.clone(),
         out: LogReport::default(),
@@ -535,6 +756,9 @@ pub fn parse(text: &str, opts: &Options) -> LogReport {
         cmdq_entries: None,
         detected: None,
         held: None,
+        recs: Vec::new(),
+        devices: Vec::new(),
+        dev_ids: std::collections::HashMap::new(),
     };
     let b = text.as_bytes();
     let ac = prefilter();
@@ -575,10 +799,7 @@ pub fn parse(text: &str, opts: &Options) -> LogReport {
     }
     // An incomplete dump is finished only when its device prints something else (or at the
     // end): report events in the order the kernel printed them.
-    p.out.events.sort_by_key(|e| e.line);
-    for e in &mut p.out.events {
-        finish_event(e);
-    }
+    p.recs.sort_by_key(|e| e.line);
     p.out.lines = n;
     let (v, src) = p.kernel();
     // The banner's feature word is decoded with the kernel found anywhere in the log.
@@ -593,7 +814,7 @@ pub fn parse(text: &str, opts: &Options) -> LogReport {
     }
     p.out.kernel = Some(v.to_string());
     p.out.kernel_source = src;
-    p.out
+    Scan { report: p.out, recs: p.recs, devices: p.devices }
 }
 
 /// What the log does not say stays unknown: advice is recomputed without unknown CLASS/S2,
@@ -949,57 +1170,35 @@ impl Parser {
             .collect();
         match p.kind {
             PendingKind::Event { code } => {
-                let mut v4 = [0u64; 4];
-                for (i, v) in vals.iter().take(4).enumerate() {
-                    v4[i] = *v;
-                }
-                let mut notes = Vec::new();
-                if missing.contains(&0) {
-                    // Keep the event number the header line printed.
-                    // Cannot fail: Type is 8 bits wide and `code` is a u8.
-                    let _ = event::impdef::Type.set(&mut v4, u64::from(code));
-                    notes.push("dword 0 missing: event number taken from the `event 0x.. received` line; StreamID/SubstreamID unknown".into());
-                } else if event::event_number(&v4) != code {
-                    notes.push(format!(
-                        "the header said event {code:#04x} but dword 0 holds {:#04x}",
-                        event::event_number(&v4)
-                    ));
-                }
-                let info = event::decode(&v4);
-                let layout = event::layout_for(event::event_number(&v4));
-                let unknown_fields: Vec<&'static str> = layout
-                    .fields
-                    .iter()
-                    .filter(|f| (f.lsb / 64..=f.msb() / 64).any(|w| missing.contains(&(w as usize))))
-                    .filter(|f| !(f.lsb == event::impdef::Type.lsb && missing.contains(&0)))
-                    .map(|f| f.name)
-                    .collect();
-                for m in &missing {
-                    notes.push(format!("dword {m} missing or damaged"));
-                }
-                let mut unknown_keys: Vec<&'static str> = Vec::new();
-                for k in unknown_fields.iter().filter_map(|f| event::key_of_field(f)) {
-                    if !unknown_keys.contains(&k) {
-                        unknown_keys.push(k);
+                let mut rec = EventRec {
+                    line: p.line,
+                    device: self.device_id(&p.device),
+                    code,
+                    words: [0; 4],
+                    present: 0,
+                    no_raw: false,
+                    xen: p.xen,
+                    extra: None,
+                };
+                for (i, w) in words.iter().take(4).enumerate() {
+                    match w {
+                        Some(v) => {
+                            if let Some(slot) = rec.words.get_mut(i) {
+                                *slot = *v;
+                            }
+                            rec.present |= 1 << i;
+                        }
+                        None => {
+                            if let Some(Some(r)) = raw.get(i) {
+                                if let Some(d) = rec.extra_mut().damaged.get_mut(i) {
+                                    *d = Some(r.clone());
+                                }
+                            }
+                        }
                     }
                 }
-                let mut info = event::forget(info, &unknown_keys);
-                info.fields.retain(|f| !unknown_fields.contains(&f.name));
-                self.out.events.push(LogEvent {
-                    event: info,
-                    line: p.line,
-                    device: p.device.clone(),
-                    raw: raw_s,
-                    missing_dwords: missing,
-                    unknown_fields,
-                    kernel_lines: Vec::new(),
-                    client: None,
-                    checks: Vec::new(),
-                    notes,
-                    unknown_keys,
-                    xen: p.xen,
-                });
-                let idx = self.out.events.len() - 1;
+                self.recs.push(rec);
+                let idx = self.recs.len() - 1;
                 self.last_event.retain(|(d, _)| d != &p.device);
                 self.last_event.push((p.device, idx));
             }
@@ -1018,42 +1217,62 @@ impl Parser {
         if let Some((_, i)) = self.last_event.iter().find(|(d, _)| d == dev) {
             let i = *i;
             // The decoded lines follow the raw dump immediately; older events do not match.
-            if self.out.events.get(i).is_some_and(|e| e.kernel_lines.len() < 2) {
+            if self.recs.get(i).is_some_and(|e| e.extra.as_ref().is_none_or(|x| x.kernel.len() < 2)) {
                 return i;
             }
         }
-        // No raw dump: build the event from the decoded line alone.
-        let code = code.unwrap_or(0);
-        let mut info = event::decode(&[code as u64, 0, 0, 0]);
-        // No record: every field value is unknown (the decoded lines fill some in).
-        let unknown_fields: Vec<&'static str> =
-            info.fields.iter().filter(|f| f.def.lsb != event::impdef::Type.lsb).map(|f| f.name).collect();
-        info.fields.clear();
-        self.out.events.push(LogEvent {
-            event: info,
+        // No raw dump: the event is known from the decoded line(s) alone.
+        let rec = EventRec {
             line: n,
-            device: dev.to_string(),
-            raw: vec![None, None, None, None],
-            missing_dwords: vec![0, 1, 2, 3],
-            unknown_fields,
-            kernel_lines: Vec::new(),
-            client: None,
-            checks: Vec::new(),
-            notes: vec!["no raw dwords in the log: fields come from the kernel's decoded line only".into()],
-            unknown_keys: EVENT_KEYS.to_vec(),
+            device: self.device_id(dev),
+            code: code.unwrap_or(0),
+            words: [0; 4],
+            present: 0,
+            no_raw: true,
             xen: false,
-        });
-        let i = self.out.events.len() - 1;
+            extra: None,
+        };
+        self.recs.push(rec);
+        let i = self.recs.len() - 1;
         self.last_event.retain(|(d, _)| d != dev);
         self.last_event.push((dev.to_string(), i));
         i
+    }
+
+    fn device_id(&mut self, dev: &str) -> u32 {
+        if let Some(i) = self.dev_ids.get(dev) {
+            return *i;
+        }
+        let i = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
+        self.devices.push(dev.to_string());
+        self.dev_ids.insert(dev.to_string(), i);
+        i
+    }
+
+    fn kernel_line(&mut self, i: usize, msg: &str) {
+        if let Some(r) = self.recs.get_mut(i) {
+            r.extra_mut().kernel.push(msg.to_string());
+        }
     }
 
     fn decoded_event_line(&mut self, n: usize, dev: &str, msg: &str) {
         let name = word_after(msg, "event:").unwrap_or_default();
         let code = event::by_name(&name).map(|t| t.code);
         let i = self.event_for(n, dev, code);
-        let Some(ev) = self.out.events.get_mut(i) else { return };
+        self.kernel_line(i, msg);
+    }
+
+    fn access_line(&mut self, n: usize, dev: &str, msg: &str) {
+        let i = self.event_for(n, dev, None);
+        self.kernel_line(i, msg);
+    }
+}
+
+/// The kernel's `event: ...` line, checked against (or, without a record, filling) the event.
+fn apply_decoded(ev: &mut LogEvent, msg: &str) {
+    let name = word_after(msg, "event:").unwrap_or_default();
+    let code = event::by_name(&name).map(|t| t.code);
+    {
         let no_raw = ev.missing_dwords.len() == 4;
         ev.kernel_lines.push(msg.to_string());
         ev.client = word_after(msg, "client:");
@@ -1133,10 +1352,11 @@ impl Parser {
         }
         ev.checks.extend(checks);
     }
+}
 
-    fn access_line(&mut self, n: usize, dev: &str, msg: &str) {
-        let i = self.event_for(n, dev, None);
-        let Some(ev) = self.out.events.get_mut(i) else { return };
+/// The kernel's access line (`priv data read s1 "..." stag: ...`).
+fn apply_access(ev: &mut LogEvent, msg: &str) {
+    {
         ev.kernel_lines.push(msg.to_string());
         let toks: Vec<&str> = msg.split_whitespace().collect();
         let t = |k: usize| toks.get(k).copied().unwrap_or("");

@@ -52,8 +52,9 @@ pub struct DecodeJson<'a> {
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogAnalysis {
+    /// The log, its events decoded only as they are serialized or read.
     #[serde(flatten)]
-    pub report: LogReport,
+    pub report: klog::Scan,
     pub banner_checks: Vec<BannerCheck>,
     /// Registers were found with the log (a snapshot, or values pasted with it).
     #[serde(skip)]
@@ -65,12 +66,13 @@ pub struct LogAnalysis {
 pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis {
     // Logs are often not clean UTF-8 (serial consoles): decode lossily.
     let raw = String::from_utf8_lossy(bytes);
-    let (text, regs, acpi_hint) = match snapshot_log(&raw) {
-        Some((t, r, acpi)) => (t, r, acpi),
-        None => (raw.to_string(), pasted_registers(bytes), false),
+    let (snap, regs, acpi_hint) = match snapshot_log(&raw) {
+        Some((t, r, acpi)) => (Some(t), r, acpi),
+        None => (None, pasted_registers(bytes), false),
     };
-    let report = klog::parse(&text, &klog::Options { kernel });
-    let banner_checks = banner_checks(&report, regs.as_ref(), acpi_hint);
+    // The log itself is read in place (no copy of a 100 MB input).
+    let report = klog::scan(snap.as_deref().unwrap_or(&raw), &klog::Options { kernel });
+    let banner_checks = banner_checks(&report.report, regs.as_ref(), acpi_hint);
     LogAnalysis { report, banner_checks, have_registers: regs.is_some() }
 }
 
@@ -103,7 +105,27 @@ fn snapshot_log(raw: &str) -> Option<(String, Option<RegisterSet>, bool)> {
 /// Register values in the input (a snapshot, or `IDR0 = ...` lines pasted with the log),
 /// when there is at least IDR0.
 fn pasted_registers(bytes: &[u8]) -> Option<RegisterSet> {
-    let p = crate::parse::parse_bytes(bytes, &Default::default()).ok()?;
+    // Only lines naming an ID register can hold one: hand just those to the register parser,
+    // which would otherwise read every line of a large log.
+    let mut starts: Vec<usize> = ["IDR", "idr", "Idr"]
+        .iter()
+        .flat_map(|n| memchr::memmem::find_iter(bytes, n.as_bytes()))
+        .map(|p| bytes.get(..p).and_then(|h| memchr::memrchr(b'\n', h)).map_or(0, |i| i + 1))
+        .take(100_000)
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut lines: Vec<u8> = Vec::new();
+    for &st in starts.iter().take(10_000) {
+        let rest = bytes.get(st..).unwrap_or(&[]);
+        let l = rest.get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len())).unwrap_or(&[]);
+        lines.extend_from_slice(l);
+        lines.push(b'\n');
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let p = crate::parse::parse_bytes(&lines, &Default::default()).ok()?;
     p.registers.read(&idr0::S1P).map(|_| p.registers)
 }
 
