@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --no-web) WEB=0 ;;
     --target) [ $# -ge 2 ] || usage; TARGETS+=("$2"); shift ;;
     --out) [ $# -ge 2 ] || usage; OUT=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) usage ;;
   esac
   shift

@@ -350,6 +350,28 @@ mod tests {
     }
 
     #[test]
+    fn the_seeds_are_inputs_the_parsers_accept() {
+        // Seeds that the parser rejects at once would only fuzz its first check.
+        use smmu_tui::collect::{fdt, iort};
+        for b in super::seeds::for_target("fdt") {
+            let root = fdt::parse_blob(&b).expect("fdt seed parses");
+            assert_eq!(fdt::summarize(&root).smmus.len(), 1, "QEMU virt has one arm,smmu-v3 node");
+        }
+        for b in super::seeds::for_target("iort") {
+            assert_eq!(iort::parse(&b).expect("IORT seed parses").smmus().count(), 1);
+        }
+        for b in super::seeds::for_target("scenario") {
+            assert!(smmu_core::scenario::parse(&String::from_utf8_lossy(&b)).is_ok());
+        }
+        let snaps = super::seeds::for_target("snapshot");
+        let loaded = snaps.iter().filter(|b| super::Snapshot::from_json(&String::from_utf8_lossy(b)).is_ok()).count();
+        assert_eq!(loaded, snaps.len() - 2, "all but the two bad-on-purpose snapshot seeds load");
+        let sc = super::seeds::scenarios();
+        let cyclic = sc.iter().filter(|(j, s)| super::seeds::cyclic(j, s).is_some()).count();
+        assert_eq!(cyclic, sc.len(), "every scenario has a self-referencing variant");
+    }
+
+    #[test]
     fn every_target_survives_simple_mutations_of_its_seeds() {
         // A few deterministic mutations per seed (truncations and byte flips), the cheapest
         // part of what libFuzzer does, so a stable run also leaves the happy path.

@@ -109,6 +109,24 @@ pub fn cyclic(scenario: &serde_json::Value, s: &Snapshot) -> Option<Snapshot> {
     None
 }
 
+/// QEMU's blob says it is 1 MB (totalsize) but its blocks end much earlier: the seed is cut
+/// after the last block (memory reservation map, structure block, strings block) and its
+/// totalsize set to match, so libFuzzer mutates the part that matters.
+fn trim_fdt(mut b: Vec<u8>) -> Vec<u8> {
+    let be = |b: &[u8], o: usize| b.get(o..o + 4).map(|t| u32::from_be_bytes([t[0], t[1], t[2], t[3]]) as usize);
+    let (Some(st), Some(strs), Some(rsv), Some(strs_len), Some(st_len)) =
+        (be(&b, 8), be(&b, 12), be(&b, 16), be(&b, 32), be(&b, 36))
+    else {
+        return b;
+    };
+    let end = (st + st_len).max(strs + strs_len).max(rsv + 16);
+    if end < b.len() {
+        b.truncate(end);
+        b[4..8].copy_from_slice(&(end as u32).to_be_bytes());
+    }
+    b
+}
+
 fn le(words: &[u64]) -> Vec<u8> {
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
@@ -180,6 +198,8 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
         "parse" => {
             let mut v = dumps();
             v.extend(files("assets/samples", ".json"));
+            v.push(read("tests/data/qemu-s1-4k/capture.json"));
+            v.retain(|b| !b.is_empty());
             v
         }
         "klog" => kernel_logs(),
@@ -221,8 +241,6 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
         }
         "snapshot" => {
             let mut v = files("assets/samples", ".snapshot.json");
-            v.push(read("tests/data/qemu-s1-4k/capture.json"));
-            v.push(read("tests/data/qemu-s2-4k/capture.json"));
             for (j, s) in scenarios() {
                 v.push(s.to_json().into_bytes());
                 if let Some(c) = cyclic(&j, &s) {
@@ -230,7 +248,7 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
                 }
             }
             v.push(br#"{"smmu_explorer_snapshot": 2}"#.to_vec());
-            v.push(br#"{"smmu_explorer_snapshot": 1, "registers": {"IDR0": "0x0d44101a"}, "memory": [{"pa": "0x1000", "hex": "00"}, {"pa": "0x1000", "hex": "0011"}]}"#.to_vec());
+            v.push(br#"{"smmu_explorer_snapshot": 1, "registers": {"IDR0": "0x0d44101a"}, "memory": [{"pa": "0x1000", "hex": "ff"}, {"pa": "0x1000", "hex": "0011"}]}"#.to_vec());
             v.retain(|b| !b.is_empty());
             v
         }
@@ -244,16 +262,7 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
             vec![],
         ],
         "iort" => fixture("sys/firmware/acpi/tables/IORT"),
-        "fdt" => fixture("sys/firmware/fdt")
-            .into_iter()
-            .map(|mut b| {
-                // QEMU's blob is padded to 1 MB; the header's totalsize says where it ends.
-                if let Some(t) = b.get(4..8).map(|t| u32::from_be_bytes([t[0], t[1], t[2], t[3]]) as usize) {
-                    b.truncate(t.max(40));
-                }
-                b
-            })
-            .collect(),
+        "fdt" => fixture("sys/firmware/fdt").into_iter().map(trim_fdt).collect(),
         "sysfs_kmsg" => {
             let mut v = fixture("proc/iomem");
             v.extend(fixture("sys/devices/system/cpu/cpu0/regs/identification/midr_el1"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer on the walker target (fuzz/fuzz_targets/walk.rs: arbitrary STE/CD/tables under real
-# registers), 150000 runs from a fixed seed, then 5000 runs of every other target, each from its
+# registers), 150000 runs from a fixed seed, then 2000 runs of every other target, each from its
 # seed corpus made afresh (fuzz/src/seeds.rs) in a temporary directory that is removed after:
 # deterministic, no corpus persisted between runs. Limits: 512 MB RSS, 2 s per input. Any crash,
 # leak past the limit or hang fails. Needs cargo-fuzz and a nightly toolchain: skipped (exit 77,
@@ -30,5 +30,5 @@ run() { # target runs [libFuzzer flags]
 }
 run walk 150000 -max_len=8192
 for t in $(awk -F'"' '/^\[\[bin\]\]/{b=1} b && /^name = /{print $2; b=0}' Cargo.toml); do
-  [ "$t" = walk ] || run "$t" 5000
+  [ "$t" = walk ] || run "$t" 2000
 done
