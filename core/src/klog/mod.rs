@@ -691,6 +691,17 @@ impl Scan {
     }
 }
 
+/// A scan serializes as the [`LogReport`] it stands for, so it has that report's schema.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Scan {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        LogReport::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        LogReport::json_schema(g)
+    }
+}
+
 impl Serialize for Scan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
