@@ -121,6 +121,8 @@ pub struct App {
     pub last_copied: Option<String>,
     theme_applied: Option<Theme>,
     platform: Box<dyn Platform>,
+    /// Narrow layout: fold the input away once something is loaded.
+    fold_input: Option<bool>,
 }
 
 impl Default for App {
@@ -153,6 +155,7 @@ impl App {
             last_copied: None,
             theme_applied: None,
             platform,
+            fold_input: None,
         };
         if let Some(t) = app.platform.stored_theme() {
             app.state.theme = t;
@@ -195,6 +198,7 @@ impl App {
         self.input_name = name.to_string();
         self.dirty = true;
         self.route = true;
+        self.fold_input = Some(false);
         self.status = Some((format!("Loaded {name} ({} bytes).", bytes.len()), false));
     }
 
@@ -544,6 +548,7 @@ impl App {
             egui::CollapsingHeader::new(RichText::new("Input").strong())
                 .id_salt("input-fold")
                 .default_open(self.state.input.trim().is_empty())
+                .open(self.fold_input.take())
                 .show(ui, |ui| self.input_panel(ui, 8));
         }
         self.tabs(ui);
