@@ -73,8 +73,6 @@ pub trait Platform {
     }
     /// Called on each frame that shows decoded registers (the page records the first).
     fn mark_decoded(&mut self) {}
-    /// Called at the start of each pass (the page tracks when the next frame is needed).
-    fn frame_started(&mut self) {}
     /// Fetches the built-in sample snapshot; it arrives through [`post_input`].
     fn open_sample_snapshot(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]
@@ -314,7 +312,6 @@ impl App {
 
     /// Draws the whole app into `ui` (the eframe root or a test harness).
     pub fn show(&mut self, ui: &mut Ui) {
-        self.platform.frame_started();
         if self.theme_applied != Some(self.state.theme) {
             ui.ctx().set_theme(match self.state.theme {
                 Theme::Dark => egui::Theme::Dark,
