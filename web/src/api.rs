@@ -79,13 +79,23 @@ fn to_value<T: serde::Serialize>(v: &T) -> ApiResult {
     serde_json::to_value(v).map_err(|e| ApiError::Input(e.to_string()))
 }
 
+/// The CLI's `--json` documents name their schema (`"schema": "smmu-explorer/<kind>/1"`);
+/// the API's do too, so both stay equal.
+fn tagged(kind: &str, r: ApiResult) -> ApiResult {
+    let mut v = r?;
+    if let Value::Object(m) = &mut v {
+        m.insert("schema".into(), Value::String(format!("smmu-explorer/{kind}/1")));
+    }
+    Ok(v)
+}
+
 /// `smmu decode --json`.
 pub fn decode(text: &str, opts: &Value) -> ApiResult {
     let po = parse_options(opts)?;
     let parsed = parse_registers(text.as_bytes(), &po)?;
     let out = DecodeOutput::new(&parsed);
     let probe = smmu_core::linux::output::ProbeOut::new(&parsed.registers, &Default::default());
-    to_value(&smmu_core::linux::output::DecodeJson { decode: &out, linux_probe: probe })
+    tagged("decode", to_value(&smmu_core::linux::output::DecodeJson { decode: &out, linux_probe: probe }))
 }
 
 fn bad(key: &str, e: impl std::fmt::Display) -> ApiError {
@@ -244,7 +254,7 @@ pub fn forward_report(text: &str, opts: &Value) -> Result<ForwardReport, ApiErro
 
 /// `smmu forward --json`.
 pub fn forward(text: &str, opts: &Value) -> ApiResult {
-    to_value(&forward_report(text, opts)?)
+    tagged("forward", to_value(&forward_report(text, opts)?))
 }
 
 /// `smmu walk SNAPSHOT --json` with `{"sid": N, "ssid": N, "iova": "0x...", "access": "read", "unpriv": false}`.
@@ -268,7 +278,7 @@ pub fn walk(snapshot: &str, request: &Value) -> ApiResult {
     };
     let unpriv = opt_bool(request, "unpriv")?.unwrap_or(false);
     let req = WalkRequest { sid, ssid, iova, access, unpriv };
-    to_value(&smmu_core::walk::translate(&snap.registers, &snap.memory, &req))
+    tagged("walk", to_value(&smmu_core::walk::translate(&snap.registers, &snap.memory, &req)))
 }
 
 /// `smmu log --json` with `{"kernel": "6.12"}`.
@@ -280,7 +290,7 @@ pub fn log(text: &str, opts: &Value) -> ApiResult {
                 .ok_or_else(|| bad("kernel", format!("{k:?}: expected a version like 6.12")))?,
         ),
     };
-    to_value(&smmu_core::linux::output::analyze_log(text.as_bytes(), kernel))
+    tagged("log", to_value(&smmu_core::linux::output::analyze_log(text.as_bytes(), kernel)))
 }
 
 /// The JS-facing form: pretty JSON text, or an error message.

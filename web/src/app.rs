@@ -73,8 +73,6 @@ pub trait Platform {
     }
     /// Called on each frame that shows decoded registers (the page records the first).
     fn mark_decoded(&mut self) {}
-    /// Called at the start of each pass (the page tracks when the next frame is needed).
-    fn frame_started(&mut self) {}
     /// Fetches the built-in sample snapshot; it arrives through [`post_input`].
     fn open_sample_snapshot(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]
@@ -121,6 +119,8 @@ pub struct App {
     pub last_copied: Option<String>,
     theme_applied: Option<Theme>,
     platform: Box<dyn Platform>,
+    /// Narrow layout: fold the input away once something is loaded.
+    fold_input: Option<bool>,
 }
 
 impl Default for App {
@@ -153,6 +153,7 @@ impl App {
             last_copied: None,
             theme_applied: None,
             platform,
+            fold_input: None,
         };
         if let Some(t) = app.platform.stored_theme() {
             app.state.theme = t;
@@ -195,6 +196,7 @@ impl App {
         self.input_name = name.to_string();
         self.dirty = true;
         self.route = true;
+        self.fold_input = Some(false);
         self.status = Some((format!("Loaded {name} ({} bytes).", bytes.len()), false));
     }
 
@@ -310,7 +312,6 @@ impl App {
 
     /// Draws the whole app into `ui` (the eframe root or a test harness).
     pub fn show(&mut self, ui: &mut Ui) {
-        self.platform.frame_started();
         if self.theme_applied != Some(self.state.theme) {
             ui.ctx().set_theme(match self.state.theme {
                 Theme::Dark => egui::Theme::Dark,
@@ -544,6 +545,7 @@ impl App {
             egui::CollapsingHeader::new(RichText::new("Input").strong())
                 .id_salt("input-fold")
                 .default_open(self.state.input.trim().is_empty())
+                .open(self.fold_input.take())
                 .show(ui, |ui| self.input_panel(ui, 8));
         }
         self.tabs(ui);

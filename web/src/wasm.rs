@@ -40,7 +40,23 @@ fn wake_page() {
     }
 }
 
+/// Resets [`NEXT_WAKE_MS`] when a pass starts, before egui handles its input (which may
+/// request the next frame).
+struct PassStart;
+
+impl egui::Plugin for PassStart {
+    fn debug_name(&self) -> &'static str {
+        "smmu-web idle tracking"
+    }
+    fn input_hook(&mut self, _ctx: &egui::Context, _input: &mut egui::RawInput) {
+        if let Ok(mut t) = NEXT_WAKE_MS.lock() {
+            *t = f64::INFINITY;
+        }
+    }
+}
+
 fn install_repaint_observer(ctx: &egui::Context) {
+    ctx.add_plugin(PassStart);
     ctx.set_repaint_observer(|info| {
         let delay = info.delay.as_secs_f64() * 1000.0;
         let at = now_ms() + delay;
@@ -198,11 +214,6 @@ impl app::Platform for WebPlatform {
             let _ = t.focus();
         }
         true
-    }
-    fn frame_started(&mut self) {
-        if let Ok(mut t) = NEXT_WAKE_MS.lock() {
-            *t = f64::INFINITY;
-        }
     }
     fn stored_theme(&self) -> Option<crate::state::Theme> {
         use crate::state::Named;

@@ -22,9 +22,11 @@ fn shows(h: &Harness<'_, App>, needle: &str) -> bool {
 
 /// The bounding box (x0, y0, x1, y1) of the first widget whose label starts with `needle`.
 fn bbox(h: &Harness<'_, App>, needle: &str) -> Option<(f64, f64, f64, f64)> {
-    h.query_all_by(|n| n.label().is_some_and(|l| l.starts_with(needle)))
-        .filter_map(|n| n.accesskit_node().bounding_box().map(|b| (b.x0, b.y0, b.x1, b.y1)))
-        .next()
+    h.query_all_by(|n| {
+        n.label().is_some_and(|l| l.starts_with(needle)) || n.value().is_some_and(|l| l.starts_with(needle))
+    })
+    .filter_map(|n| n.accesskit_node().bounding_box().map(|b| (b.x0, b.y0, b.x1, b.y1)))
+    .next()
 }
 
 const KLOG: &str = include_str!("data/qemu-10.0-s1-dmesg.txt");
@@ -80,7 +82,7 @@ fn reason_columns_get_the_width_left_at_800_px() {
     assert!(x1 <= 800.0, "Reason leaves the screen: {x0}..{x1}");
     // Every reason cell lies inside the window and is wider than the 47 px it once had.
     let wide = h
-        .query_all_by(|n| n.label().is_some_and(|l| l.len() > 60))
+        .query_all_by(|n| n.value().is_some_and(|l| l.len() > 60))
         .filter_map(|n| n.accesskit_node().bounding_box())
         .filter(|b| b.x0 >= x0 - 1.0)
         .collect::<Vec<_>>();

@@ -99,11 +99,23 @@ pub fn show(ui: &mut Ui, id: egui::Id, headers: &[&str], rows: &[Vec<Cell>], wra
     if wrap < n {
         widths[wrap] = if stacked { 0.0 } else { left.max(MIN_WRAP) };
     }
+    // A phone: even the short columns do not fit side by side; each row flows as a card.
+    let cards = stacked && short > avail;
     let faint = ui.visuals().faint_bg_color;
     for (ri, r) in std::iter::once(&head).chain(rows.iter()).enumerate() {
         let bg = ui.painter().add(Shape::Noop);
-        let mut rect = ui
-            .horizontal_top(|ui| {
+        let mut rect = if cards {
+            ui.horizontal_wrapped(|ui| {
+                for (j, c) in r.iter().enumerate().take(n) {
+                    if j != wrap {
+                        cell(ui, c);
+                    }
+                }
+            })
+            .response
+            .rect
+        } else {
+            ui.horizontal_top(|ui| {
                 ui.spacing_mut().item_spacing.x = gap;
                 for (j, c) in r.iter().enumerate().take(n) {
                     if stacked && j == wrap {
@@ -117,7 +129,8 @@ pub fn show(ui: &mut Ui, id: egui::Id, headers: &[&str], rows: &[Vec<Cell>], wra
                 }
             })
             .response
-            .rect;
+            .rect
+        };
         if stacked {
             if let Some(c) = r.get(wrap).filter(|c| !c.text.is_empty()) {
                 let w = (avail - 16.0).max(40.0);

@@ -153,22 +153,6 @@ impl WalkView {
         }
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("StreamID");
-            if !a.streams.is_empty() {
-                let current = cx.state.sid.trim().to_string();
-                egui::ComboBox::from_id_salt("walk-stream")
-                    .selected_text(if current.is_empty() { "choose a stream".to_string() } else { current })
-                    .width(110.0)
-                    .show_ui(ui, |ui| {
-                        for s in &a.streams {
-                            let label =
-                                format!("{:#x}  {}{}", s.sid, s.config, if s.valid { "" } else { "  (C_BAD_STE)" });
-                            if ui.selectable_label(cx.state.sid.trim() == format!("{:#x}", s.sid), label).clicked() {
-                                cx.state.sid = format!("{:#x}", s.sid);
-                                run = true;
-                            }
-                        }
-                    });
-            }
             let mut enter = false;
             for (label, val, w, labelled) in [
                 ("", &mut cx.state.sid, 70.0, Some(l.id)),
@@ -185,6 +169,22 @@ impl WalkView {
                 if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     enter = true;
                 }
+            }
+            if !a.streams.is_empty() {
+                let current = cx.state.sid.trim().to_string();
+                egui::ComboBox::new("walk-stream", "valid streams")
+                    .selected_text(if current.is_empty() { "choose a stream".to_string() } else { current })
+                    .width(110.0)
+                    .show_ui(ui, |ui| {
+                        for s in &a.streams {
+                            let label =
+                                format!("{:#x}  {}{}", s.sid, s.config, if s.valid { "" } else { "  (C_BAD_STE)" });
+                            if ui.selectable_label(cx.state.sid.trim() == format!("{:#x}", s.sid), label).clicked() {
+                                cx.state.sid = format!("{:#x}", s.sid);
+                                run = true;
+                            }
+                        }
+                    });
             }
             for ak in AccessKind::ALL {
                 if ui.radio(cx.state.access == *ak, ak.label()).clicked() {
