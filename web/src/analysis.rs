@@ -119,7 +119,7 @@ impl Analysis {
             a.kind = InputKind::Snapshot;
             match Snapshot::from_json(text) {
                 Ok(snap) => {
-                    a.log = Some(smmu_core::linux::output::analyze_log(text.as_bytes(), None));
+                    a.log = Some(smmu_core::linux::output::analyze_log(text.as_bytes(), None).materialize());
                     a.set_snapshot(snap);
                 }
                 Err(e) => a.error = Some(e.to_string()),
@@ -127,7 +127,7 @@ impl Analysis {
             a.clean_log();
             return a;
         }
-        a.log = Some(smmu_core::linux::output::analyze_log(text.as_bytes(), None));
+        a.log = Some(smmu_core::linux::output::analyze_log(text.as_bytes(), None).materialize());
         a.clean_log();
         match crate::api::parse_registers(text.as_bytes(), &Default::default()) {
             Ok(p) => {

@@ -4,7 +4,8 @@
 //! Nothing here panics on input: errors are values.
 
 use serde_json::Value;
-use smmu_core::forward::{self, Caps, ForwardOptions, ForwardReport, KernelVersion, NumOrAuto, OnOffAuto, Vmm};
+use smmu_core::forward::settings::Text;
+use smmu_core::forward::{self, ForwardOptions, ForwardReport, ForwardSettings};
 use smmu_core::klog;
 use smmu_core::parse::{self, ParseOptions, Parsed};
 use smmu_core::snapshot::Snapshot;
@@ -142,70 +143,30 @@ pub fn forward_options(opts: &Value) -> Result<ForwardOptions, ApiError> {
 /// The forward options from named values (`get("qemu_oas")`), as the JS API's options object
 /// and the page's option boxes give them; `vmms` are `--vmm` names.
 pub fn forward_options_from(get: &dyn Fn(&str) -> Option<String>, vmms: &[String]) -> Result<ForwardOptions, ApiError> {
-    let mut o = ForwardOptions::default();
-    for v in vmms.iter().filter(|v| !v.trim().is_empty()) {
-        let vm = Vmm::parse(v).map_err(|e| bad("vmm", e))?;
-        if !o.vmms.contains(&vm) {
-            o.vmms.push(vm);
-        }
-    }
-    let num = |key: &str| -> Result<Option<u64>, ApiError> {
-        match get(key) {
-            None => Ok(None),
-            Some(t) => parse_num(&t).map(Some).ok_or_else(|| bad(key, format!("{t:?} is not a number"))),
-        }
+    // Parsed and checked in core, as for the CLI's flags (smmu_core::forward::ForwardSettings).
+    let t = |k: &str| get(k).map(Text);
+    let settings = ForwardSettings {
+        vmm: vmms.to_vec(),
+        qemu_ril: t("qemu_ril"),
+        qemu_ats: t("qemu_ats"),
+        qemu_oas: t("qemu_oas"),
+        qemu_ssidsize: t("qemu_ssidsize"),
+        openvmm_oas: t("openvmm_oas"),
+        openvmm_sidsize: t("openvmm_sidsize"),
+        caps: t("caps"),
+        max_pasid_log2: t("max_pasid_log2"),
+        kernel: t("kernel"),
+        hw_info_flags: t("hw_info_flags"),
+        fw_coherent: t("fw_coherent"),
+        fw_canwbs: t("fw_canwbs"),
+        fw_httu_override: t("fw_httu_override"),
     };
-    let boolean = |key: &str| -> Result<Option<bool>, ApiError> {
-        match get(key) {
-            None => Ok(None),
-            Some(t) => parse_bool(&t).map(Some).ok_or_else(|| bad(key, format!("{t:?}: expected true or false"))),
-        }
-    };
-    if let Some(t) = get("qemu_ril") {
-        o.qemu.ril = OnOffAuto::parse(&t).map_err(|e| bad("qemu_ril", e))?;
-    }
-    if let Some(t) = get("qemu_ats") {
-        o.qemu.ats = OnOffAuto::parse(&t).map_err(|e| bad("qemu_ats", e))?;
-    }
-    if let Some(t) = get("qemu_oas") {
-        o.qemu.oas = NumOrAuto::parse(&t).map_err(|e| bad("qemu_oas", e))?;
-    }
-    if let Some(t) = get("qemu_ssidsize") {
-        o.qemu.ssidsize = NumOrAuto::parse(&t).map_err(|e| bad("qemu_ssidsize", e))?;
-    }
-    if let Some(t) = get("openvmm_oas") {
-        o.openvmm.oas = NumOrAuto::parse(&t).map_err(|e| bad("openvmm_oas", e))?;
-    }
-    if let Some(n) = num("openvmm_sidsize")? {
-        o.openvmm.sidsize = u8::try_from(n).map_err(|_| bad("openvmm_sidsize", format!("{n} is too large")))?;
-    }
-    if let Some(t) = get("caps") {
-        o.caps = Some(Caps::parse(&t).map_err(|e| bad("caps", e))?);
-    }
-    if let Some(n) = num("max_pasid_log2")? {
-        o.max_pasid_log2 = Some(u8::try_from(n).map_err(|_| bad("max_pasid_log2", format!("{n} is too large")))?);
-    }
-    if let Some(t) = get("kernel") {
-        o.kernel = Some(KernelVersion::parse(&t).map_err(|e| bad("kernel", e))?);
-    }
-    o.firmware.coherent = boolean("fw_coherent")?;
-    o.firmware.canwbs = boolean("fw_canwbs")?;
-    if let Some(h) = num("fw_httu_override")? {
-        if h > 3 {
-            return Err(bad("fw_httu_override", format!("{h}: HTTU is a 2-bit field (0-3)")));
-        }
-        o.firmware.httu_override = Some(h);
-    }
-    Ok(o)
+    settings.resolve().map_err(|e| bad(e.option, e.message))
 }
 
+/// The one number parser of core (`0x` hex, `0b` binary, decimal).
 fn parse_num(t: &str) -> Option<u64> {
-    let s = t.trim();
-    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        u64::from_str_radix(h, 16).ok()
-    } else {
-        s.parse::<u64>().ok()
-    }
+    smmu_core::num::parse_u64(t).ok()
 }
 
 fn parse_bool(t: &str) -> Option<bool> {
@@ -304,6 +265,7 @@ pub fn to_json_string(r: ApiResult) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smmu_core::forward::{NumOrAuto, Vmm};
 
     #[test]
     fn options_are_checked() {

@@ -51,10 +51,12 @@ pub struct DecodeJson<'a> {
 /// compared with them.
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct LogAnalysis {
-    /// The log, its events decoded only as they are serialized or read.
+pub struct LogAnalysis<R = LogReport> {
+    /// The log: a [`LogReport`] with every event decoded (the default, what the explorer and
+    /// the web app read), or a [`klog::Scan`] whose events are decoded only as they are
+    /// serialized (what `smmu log` streams from [`analyze_log`]).
     #[serde(flatten)]
-    pub report: klog::Scan,
+    pub report: R,
     pub banner_checks: Vec<BannerCheck>,
     /// Registers were found with the log (a snapshot, or values pasted with it).
     #[serde(skip)]
@@ -63,7 +65,7 @@ pub struct LogAnalysis {
 
 /// Reads a kernel log, or a `smmu collect` snapshot holding one, and compares each probe
 /// banner with the registers when they are known.
-pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis {
+pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis<klog::Scan> {
     // Logs are often not clean UTF-8 (serial consoles): decode lossily.
     let raw = String::from_utf8_lossy(bytes);
     let (snap, regs, acpi_hint) = match snapshot_log(&raw) {
@@ -74,6 +76,17 @@ pub fn analyze_log(bytes: &[u8], kernel: Option<KernelVersion>) -> LogAnalysis {
     let report = klog::scan(snap.as_deref().unwrap_or(&raw), &klog::Options { kernel });
     let banner_checks = banner_checks(&report.report, regs.as_ref(), acpi_hint);
     LogAnalysis { report, banner_checks, have_registers: regs.is_some() }
+}
+
+impl LogAnalysis<klog::Scan> {
+    /// Every event decoded: the report the explorer and the web app read.
+    pub fn materialize(self) -> LogAnalysis {
+        LogAnalysis {
+            report: self.report.into_report(),
+            banner_checks: self.banner_checks,
+            have_registers: self.have_registers,
+        }
+    }
 }
 
 /// A `smmu collect` snapshot's kernel log (`kernel.log`, or `kernel.dmesg_smmu` of the
