@@ -130,6 +130,9 @@ pub struct SharedState {
     pub claim: String,
     /// A second host for the host diff.
     pub other: String,
+    /// An earlier snapshot of the same SMMU (BEFORE): the Walk tab then says what an SMMU may
+    /// still have cached for the walked address (as `smmu stale BEFORE INPUT`).
+    pub before: String,
     /// Forward inputs besides the host, spelled as the CLI's flags ([`FWD_OPTIONS`]); empty
     /// means not given.
     pub fwd: BTreeMap<String, String>,

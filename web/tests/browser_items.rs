@@ -215,3 +215,38 @@ fn the_theme_is_in_the_link() {
     let opened = App::new(Box::new(smmu_web::app::NoPlatform), Some(&frag));
     assert_eq!(opened.state.theme, Theme::Light);
 }
+
+// Issue 15: with an earlier snapshot of the same SMMU given, the Walk tab says what an SMMU may
+// still have cached. tests/data/stale: BEFORE maps StreamID 1 IOVA 0x10000 to PA 0x40000000;
+// AFTER maps it to 0x48000000 and consumed only CMD_CFGI_CD + CMD_SYNC, which do not
+// invalidate TLB entries (IHI 0070 4.3.1, 4.3.3); with TLBI_NH_VA for ASID 1 nothing is stale.
+#[test]
+fn the_walk_tab_shows_a_stale_cached_entry_given_an_earlier_snapshot() {
+    const BEFORE: &str = include_str!("../../tests/data/stale/remap-before.json");
+    let run = |after: &str| {
+        let mut h = harness_w(App::default(), 1400.0);
+        h.run();
+        h.event(egui::Event::Paste(after.into()));
+        h.run();
+        assert_eq!(h.state().state.view, View::Walk);
+        h.state_mut().state.before = BEFORE.into();
+        h.state_mut().state.sid = "0x1".into();
+        h.state_mut().state.ssid = String::new();
+        h.state_mut().state.iova = "0x10000".into();
+        h.run();
+        h.get_by_label("Run walk").click();
+        h.run();
+        h.get_by_label("All steps").click();
+        h.run();
+        h.run();
+        let stale = h.state().walk.stale.clone();
+        (shows(&h, "PA 0x48000000"), stale)
+    };
+    let (pa, stale) = run(include_str!("../../tests/data/stale/remap-after-no-tlbi.json"));
+    assert!(pa, "AFTER's walk");
+    let t = stale.expect("a stale entry").expect("the analysis runs");
+    assert!(t.contains("may still use the cached entry") && t.contains("-> PA 0x40000000"), "{t}");
+    let (pa, stale) = run(include_str!("../../tests/data/stale/remap-after-tlbi.json"));
+    assert!(pa);
+    assert_eq!(stale, None, "TLBI_NH_VA cleared it");
+}

@@ -186,6 +186,21 @@ impl Analysis {
     }
 }
 
+impl StaleHit {
+    /// The sentence frontends show under a walk of AFTER at `iova`: "An SMMU may still use
+    /// the cached entry from BEFORE ...".
+    pub fn sentence(&self, iova: u64, before: &str, after: &str) -> String {
+        let now = match self.new_pa {
+            Some(p) => format!("{after} now maps it to {p:#x}"),
+            None => format!("{after} no longer maps it"),
+        };
+        format!(
+            "An SMMU may still use the cached entry from {before} ({}): IOVA {iova:#x} -> PA {:#x}, although {now}. {}",
+            self.cache, self.old_pa, self.why
+        )
+    }
+}
+
 impl Report {
     /// [`Analysis::stale_at`] on a kept report (frontends memoize the report, not the model).
     pub fn stale_at(&self, sid: u32, ssid: Option<u32>, iova: u64) -> Option<StaleHit> {

@@ -13,6 +13,9 @@ use smmu_core::walk::{Outcome, Step, WalkResult};
 #[derive(Default)]
 pub struct WalkView {
     pub result: Option<Result<WalkResult, String>>,
+    /// With an earlier snapshot given: the cached entry an SMMU may still use for the walked
+    /// address (Ok), or why the cache analysis could not run (Err).
+    pub stale: Option<Result<String, String>>,
 }
 
 /// One row of the nested grid: the stage-2 walk done for one purpose (the CD's IPA, a
@@ -99,6 +102,10 @@ impl WalkView {
             (_, Err(e)) => Err(e),
             (Some(s), Ok(req)) => Ok(smmu_core::walk::translate_snapshot(s, &req)),
         });
+        self.stale = match (&cx.analysis.snapshot, walk_request(cx.state)) {
+            (Some(after), Ok(req)) if !cx.state.before.trim().is_empty() => stale_hint(&cx.state.before, after, &req),
+            _ => None,
+        };
     }
 
     pub fn show(&mut self, ui: &mut Ui, cx: &mut Cx) {
@@ -151,6 +158,29 @@ impl WalkView {
                     }
                 });
         }
+        egui::CollapsingHeader::new("Earlier snapshot of this SMMU (cached entries that may be stale)")
+            .default_open(!cx.state.before.trim().is_empty())
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(
+                        "Paste a snapshot (or scenario) of the same SMMU taken before the input: the walk then says \
+                         whether an SMMU may still use a translation cached then, given the commands consumed since \
+                         (as smmu stale does).",
+                    )
+                    .wrap(),
+                );
+                if ui
+                    .add(
+                        egui::TextEdit::multiline(&mut cx.state.before)
+                            .desired_rows(3)
+                            .desired_width(f32::INFINITY)
+                            .font(egui::TextStyle::Monospace),
+                    )
+                    .changed()
+                {
+                    run = true;
+                }
+            });
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("StreamID");
             let mut enter = false;
@@ -293,6 +323,36 @@ impl WalkView {
             for note in &w.notes {
                 ui.weak(note);
             }
+            match &self.stale {
+                Some(Ok(t)) => {
+                    let c = ui.visuals().warn_fg_color;
+                    ui.add(egui::Label::new(RichText::new(t).color(c).strong()).wrap());
+                }
+                Some(Err(e)) => super::error(ui, e),
+                None => {}
+            }
         }
+    }
+}
+
+/// What an SMMU may still have cached for `req` since the earlier snapshot `before_text`
+/// (None: nothing stale covers the address).
+fn stale_hint(
+    before_text: &str,
+    after: &smmu_core::snapshot::Snapshot,
+    req: &smmu_core::walk::WalkRequest,
+) -> Option<Result<String, String>> {
+    let b = crate::analysis::Analysis::new(before_text);
+    let Some(before) = b.snapshot.as_ref() else {
+        return Some(Err(format!(
+            "earlier snapshot: {}",
+            b.error.unwrap_or_else(|| "not a snapshot or scenario with memory".into())
+        )));
+    };
+    match smmu_core::cache::analyze(before, after) {
+        Ok(an) => an
+            .stale_at(req.sid, req.ssid, req.iova)
+            .map(|h| Ok(h.sentence(req.iova, "the earlier snapshot", "the input"))),
+        Err(e) => Some(Err(format!("cache analysis: {e}"))),
     }
 }

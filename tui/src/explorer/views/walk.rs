@@ -119,14 +119,7 @@ impl WalkView {
         };
         let iova = num(&self.inputs[2])?;
         let hit = report.stale_at(sid, ssid, iova)?;
-        let now = match hit.new_pa {
-            Some(p) => format!("{} now maps it to {p:#x}", a.name),
-            None => format!("{} no longer maps it", a.name),
-        };
-        Some(format!(
-            "An SMMU may still use the cached entry from {} ({}): IOVA {iova:#x} -> PA {:#x}, although {now}. {}",
-            b.name, hit.cache, hit.old_pa, hit.why
-        ))
+        Some(hit.sentence(iova, &b.name, &a.name))
     }
 
     pub fn step_count(&self) -> usize {
