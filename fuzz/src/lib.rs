@@ -18,6 +18,9 @@ pub mod web {
 pub mod web_api;
 #[path = "../../web/src/share.rs"]
 pub mod web_share;
+/// The link state share.rs encodes (`crate::state` in the web crate).
+#[path = "../../web/src/state.rs"]
+pub mod state;
 
 use smmu_core::mem::{PhysMem, SparseMem};
 use smmu_core::queues::{cmd, event, pri, queue};

@@ -6,6 +6,7 @@
 //! `cargo run --example seeds -- DIR` writes them as DIR/<target>/<n> for cargo-fuzz;
 //! the stable tests in lib.rs run every target on them directly.
 
+use crate::state::{View, VmmProfile};
 use crate::web::share::{encode, SharedState};
 use smmu_core::snapshot::Snapshot;
 use smmu_core::walk::{self, Access, WalkRequest};
@@ -163,8 +164,8 @@ fn share_links(inputs: &[Vec<u8>]) -> Vec<Vec<u8>> {
     for (i, inp) in inputs.iter().enumerate() {
         let st = SharedState {
             input: String::from_utf8_lossy(inp).into_owned(),
-            view: ["decode", "forward", "log", "walk"][i % 4].into(),
-            vmm: "qemu".into(),
+            view: [View::Decode, View::Forward, View::Log, View::Walk][i % 4],
+            vmm: VmmProfile::QemuAccel,
             sid: "0x8".into(),
             iova: "0x100123456".into(),
             ..Default::default()

@@ -240,7 +240,8 @@ fn item6_entries_show_the_full_decode() {
     let cli = String::from_utf8_lossy(&out.stdout).to_string();
     // The likely cause as the CLI prints it (continuation lines joined).
     let cause_at = cli.find("likely cause:").expect("smmu log prints a likely cause");
-    let cause = words(cli[cause_at..].split("\n  Type").next().unwrap_or(""));
+    let cause = words(&cli[cause_at..]);
+    let cause = cause.split(" Type [7:0]").next().unwrap_or("").to_string();
     assert!(cause.len() > 30, "{cause}");
 
     let mut a = app_of(h);
